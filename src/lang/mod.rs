@@ -1,0 +1,70 @@
+//! Language extractors: one module per language family, each a pure function from a
+//! file's path and text to the [`Access`]es it contains.
+//!
+//! Extractors never see the registry. Adding a language is one new module and one line
+//! in [`Language::of`] and [`extract`].
+
+pub mod embedded;
+pub mod sql;
+
+use crate::scan::Access;
+
+/// Hints from the registry about the file's service.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    /// The service's SQL dialect hint (`postgres`, `mysql`, `sqlite`, `generic`), tried
+    /// first when parsing SQL.
+    pub dialect: Option<String>,
+}
+
+/// Something an extractor could not make sense of: reported as a warning for the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Byte offset in the file where the problem was found.
+    pub offset: usize,
+    pub message: String,
+}
+
+/// A file that another file pulls in (`sqlx::query_file!("queries/x.sql")`): the
+/// scanner reads it and reports its accesses at the including call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Follow {
+    /// The path as written in the source.
+    pub path: String,
+    /// Byte range of the path literal in the including file.
+    pub offset: usize,
+    pub len: usize,
+}
+
+/// What an extractor found in one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extracted {
+    pub accesses: Vec<Access>,
+    pub problems: Vec<Problem>,
+    pub follow: Vec<Follow>,
+}
+
+/// The languages ownlint reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Language {
+    Sql,
+}
+
+impl Language {
+    /// The language of a file, from its name; `None` for files ownlint does not read.
+    pub fn of(path: &str) -> Option<Language> {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("sql") => Some(Language::Sql),
+            _ => None,
+        }
+    }
+}
+
+/// Runs the extractor for `lang` over one file.
+pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extracted {
+    match lang {
+        Language::Sql => sql::analyze_file(path, text, ctx),
+    }
+}

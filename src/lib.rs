@@ -1,0 +1,4 @@
+//! ownlint: enforce data ownership in multi-service monorepos.
+
+pub mod lang;
+pub mod scan;
