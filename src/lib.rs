@@ -1,4 +1,15 @@
 //! ownlint: enforce data ownership in multi-service monorepos.
+//!
+//! The registry (`data-ownership.yaml`) says which service owns which tables; ownlint
+//! validates it, checks the code against it, and plans releases from it.
 
+pub mod cli;
+pub mod commands;
+pub mod finding;
+pub mod graph;
 pub mod lang;
+pub mod registry;
+pub mod report;
+mod rule_docs;
+pub mod rules;
 pub mod scan;

@@ -1,0 +1,96 @@
+//! The command line (clap derive): global options and subcommands.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Exit codes, shown in `--help` and the README.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  no finding at error level
+  1  findings at error level (or warnings, with --deny-warnings)
+  2  the registry could not be loaded, or the command line is wrong
+  3  the run is incomplete: ownlint failed on some file (see `internal-error` findings)";
+
+/// Enforce data ownership in multi-service monorepos.
+///
+/// ownlint reads `data-ownership.yaml` (which service owns which tables, publishes
+/// which events, reads whose APIs), validates it, checks the code against it, and
+/// plans releases from it.
+#[derive(Debug, Parser)]
+#[command(name = "ownlint", version, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    /// The registry file. Default: `data-ownership.yaml` (or `.yml`) in the current
+    /// directory or its nearest ancestor; its directory is the repository root.
+    #[arg(long, global = true, value_name = "PATH", env = "OWNLINT_REGISTRY")]
+    pub registry: Option<PathBuf>,
+
+    /// Output format. `check`/`validate`: human, json, sarif, github. `graph`: text,
+    /// mermaid, dot, json. `waves`: text, markdown, json, mermaid.
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// When to use colors in human output (`NO_COLOR` is respected with `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Print only findings: no summary line.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    /// Treat warnings as errors for the exit code.
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every output format of every command; each command accepts its own subset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Text,
+    Mermaid,
+    Dot,
+    Markdown,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Text => "text",
+            Format::Mermaid => "mermaid",
+            Format::Dot => "dot",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate the registry: owners, services, events, cycles, paths, exceptions.
+    Validate,
+    /// Print the JSON Schema of data-ownership.yaml (for editors).
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Print the schema of the JSON report instead of the registry's.
+    #[arg(long)]
+    pub report: bool,
+}

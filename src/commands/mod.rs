@@ -1,0 +1,182 @@
+//! One module per subcommand; [`run`] dispatches and maps outcomes to exit codes.
+
+mod schema;
+mod validate;
+
+use crate::cli::{Cli, ColorChoice, Command, Format};
+use crate::finding::Finding;
+use crate::registry::{self, LoadError, Registry};
+use crate::report::{self, Printer, Summary};
+use crate::rules::Severity;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Exit code: nothing at error level.
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit code: findings at error level.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: the registry could not be loaded, or the command line is wrong.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: the run is incomplete (an internal error on some file).
+pub const EXIT_INCOMPLETE: u8 = 3;
+
+/// A failure that ends a command before it produces findings: exit code 2.
+#[derive(Debug)]
+pub enum Failure {
+    /// The registry could not be loaded.
+    Load(Box<LoadError>),
+    /// Anything else the user must fix (a bad argument, a missing file).
+    Usage(String),
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Self {
+        Failure::Load(Box::new(e))
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run(cli: Cli) -> u8 {
+    let result = match &cli.command {
+        Command::Validate => validate::run(&cli),
+        Command::Schema(args) => schema::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(failure) => {
+            report_failure(&cli, &failure);
+            EXIT_USAGE
+        }
+    }
+}
+
+fn report_failure(cli: &Cli, failure: &Failure) {
+    let mut err = io::stderr().lock();
+    // Writing to stderr can only fail when it is closed; the exit code still tells.
+    let _ = match failure {
+        Failure::Usage(msg) => writeln!(err, "error: {msg}"),
+        Failure::Load(e) => {
+            let theme = if use_color(cli) {
+                miette::GraphicalTheme::unicode()
+            } else {
+                miette::GraphicalTheme::unicode_nocolor()
+            };
+            let mut s = String::new();
+            let handler =
+                miette::GraphicalReportHandler::new_themed(theme).with_width(terminal_width());
+            if handler.render_report(&mut s, e.as_ref()).is_err() {
+                s = format!("error: {e}\n");
+            }
+            err.write_all(s.as_bytes())
+        }
+    };
+}
+
+/// Whether human output gets colors.
+pub fn use_color(cli: &Cli) -> bool {
+    match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Width for wrapping human output: `COLUMNS` when set, else 100.
+pub fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w: &usize| w >= 40)
+        .unwrap_or(100)
+}
+
+/// Finds and loads the registry named by `--registry`, or the nearest one.
+pub fn load_registry(cli: &Cli) -> Result<Registry, Failure> {
+    let path = match &cli.registry {
+        Some(p) => p.clone(),
+        None => {
+            let cwd = std::env::current_dir()
+                .map_err(|e| Failure::Usage(format!("cannot read the current directory: {e}")))?;
+            registry::find_registry(&cwd).ok_or_else(|| {
+                Failure::Usage(
+                    "no data-ownership.yaml found in this directory or its parents; pass --registry PATH, or run `ownlint init`".into(),
+                )
+            })?
+        }
+    };
+    Ok(registry::load(&path)?)
+}
+
+/// Applies the registry's severity overrides: drops rules set to `off`.
+pub fn apply_levels(findings: &mut Vec<Finding>, reg: &Registry) {
+    findings.retain_mut(|f| match reg.severity(f.rule) {
+        Some(sev) => {
+            f.severity = sev;
+            true
+        }
+        None => false,
+    });
+}
+
+/// The exit code for a finished run.
+pub fn exit_code(findings: &[Finding], deny_warnings: bool) -> u8 {
+    if findings
+        .iter()
+        .any(|f| f.rule == crate::rules::Rule::InternalError)
+    {
+        EXIT_INCOMPLETE
+    } else if findings.iter().any(|f| {
+        f.severity == Severity::Error || (deny_warnings && f.severity == Severity::Warning)
+    }) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// Prints findings in the format chosen for a findings-producing command (`check`,
+/// `validate`), to stdout. A closed pipe ends output quietly.
+pub fn print_findings(
+    cli: &Cli,
+    reg: &Registry,
+    findings: &[Finding],
+    summary: &Summary,
+) -> Result<(), Failure> {
+    let format = cli.format.unwrap_or(Format::Human);
+    let printer: Box<dyn Printer> = match format {
+        Format::Human => Box::new(report::Human),
+        Format::Json => Box::new(report::Json),
+        other => {
+            return Err(Failure::Usage(format!(
+                "this command has no `--format {}` output; use human or json",
+                other.name()
+            )));
+        }
+    };
+    let ctx = report::Context {
+        root: reg.root.clone(),
+        sources: [(reg.file.clone(), reg.source.clone())]
+            .into_iter()
+            .collect(),
+        color: use_color(cli),
+        quiet: cli.quiet,
+        width: terminal_width(),
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let result = printer
+        .print(&mut out, findings, summary, &ctx)
+        .and_then(|()| out.flush());
+    match result {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Failure::Usage(format!("cannot write output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The repository root of a loaded registry, as a path to show.
+pub fn root_of(reg: &Registry) -> PathBuf {
+    reg.root.clone()
+}

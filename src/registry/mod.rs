@@ -1,0 +1,15 @@
+//! The registry (`data-ownership.yaml`): its model, loading with spans, validation,
+//! and the map from files to services.
+
+mod load;
+mod model;
+mod paths;
+pub mod validate;
+
+pub use load::{LoadError, find_registry, load, load_str};
+pub use model::{Dialect, ExceptionAccess, RawRegistry, SeverityLevel};
+pub use paths::PathMap;
+pub use validate::validate;
+
+mod types;
+pub use types::*;

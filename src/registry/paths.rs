@@ -1,0 +1,220 @@
+//! Which service a file belongs to, from the registry's `paths`, `public` and
+//! `exclude` entries.
+//!
+//! Directory entries match whole path components (`services/order` does not swallow
+//! `services/order-history`) and the most specific match wins, so a service may live
+//! inside another's directory. Entries with glob characters are globs over the
+//! repo-relative path; a glob that names a directory covers everything below it.
+
+use super::types::Registry;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::collections::HashMap;
+
+/// Compiled path patterns of every service.
+#[derive(Clone, Debug, Default)]
+pub struct PathMap {
+    /// Exact directory (normalized) → (service, specificity).
+    dirs: HashMap<String, usize>,
+    globs: GlobSet,
+    /// For each glob in `globs`: (service, specificity).
+    glob_owner: Vec<(usize, usize)>,
+    exclude: Matcher,
+    /// Per service: its public paths.
+    public: Vec<Matcher>,
+}
+
+/// A set of directory-or-glob patterns with no owner.
+#[derive(Clone, Debug, Default)]
+struct Matcher {
+    dirs: Vec<String>,
+    globs: GlobSet,
+}
+
+impl Matcher {
+    fn new<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Matcher {
+        let mut dirs = Vec::new();
+        let mut builder = GlobSetBuilder::new();
+        for p in patterns {
+            let p = normalize(p);
+            if is_glob(&p) {
+                for g in globs_for(&p) {
+                    builder.add(g);
+                }
+            } else {
+                dirs.push(p);
+            }
+        }
+        Matcher {
+            dirs,
+            globs: builder.build().unwrap_or_default(),
+        }
+    }
+
+    fn matches(&self, path: &str) -> bool {
+        self.dirs.iter().any(|d| within(path, d)) || self.globs.is_match(path)
+    }
+}
+
+/// Normalizes a registry path: `/` separators, no `./` prefix, no trailing `/`.
+pub fn normalize(p: &str) -> String {
+    let p = p.trim().replace('\\', "/");
+    let p = p.trim_start_matches("./").trim_end_matches('/');
+    if p == "." {
+        String::new()
+    } else {
+        p.to_string()
+    }
+}
+
+/// True when the pattern uses glob syntax.
+pub fn is_glob(p: &str) -> bool {
+    p.contains(['*', '?', '[', '{'])
+}
+
+/// True when `path` is `dir` or lies below it (whole components).
+pub fn within(path: &str, dir: &str) -> bool {
+    dir.is_empty()
+        || path == dir
+        || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
+}
+
+fn globs_for(p: &str) -> Vec<Glob> {
+    [p.to_string(), format!("{p}/**")]
+        .iter()
+        .filter_map(|g| Glob::new(g).ok())
+        .collect()
+}
+
+/// How specific a pattern is: its number of path components.
+fn specificity(p: &str) -> usize {
+    if p.is_empty() {
+        0
+    } else {
+        p.split('/').count()
+    }
+}
+
+impl PathMap {
+    /// Compiles the registry's patterns. Invalid globs match nothing (validation
+    /// reports them as `missing-paths`).
+    pub fn new(registry: &Registry) -> PathMap {
+        let mut dirs: HashMap<String, usize> = HashMap::new();
+        let mut builder = GlobSetBuilder::new();
+        let mut glob_owner = Vec::new();
+        for (i, svc) in registry.services.iter().enumerate() {
+            for p in &svc.paths {
+                let p = normalize(&p.value);
+                if is_glob(&p) {
+                    for g in globs_for(&p) {
+                        builder.add(g);
+                        glob_owner.push((i, specificity(&p)));
+                    }
+                } else {
+                    dirs.entry(p).or_insert(i);
+                }
+            }
+        }
+        PathMap {
+            dirs,
+            globs: builder.build().unwrap_or_default(),
+            glob_owner,
+            exclude: Matcher::new(registry.exclude.iter().map(|e| e.value.as_str())),
+            public: registry
+                .services
+                .iter()
+                .map(|s| Matcher::new(s.public.iter().map(|p| p.value.as_str())))
+                .collect(),
+        }
+    }
+
+    /// The service (index into `Registry::services`) that `path` belongs to.
+    pub fn service_of(&self, path: &str) -> Option<usize> {
+        let mut best: Option<(usize, usize)> = None;
+        // Directory entries: the deepest ancestor that is an entry.
+        let mut prefix = path;
+        loop {
+            if let Some(&svc) = self.dirs.get(prefix) {
+                best = Some((specificity(prefix), svc));
+                break;
+            }
+            match prefix.rfind('/') {
+                Some(i) => prefix = &prefix[..i],
+                None => {
+                    if let Some(&svc) = self.dirs.get("") {
+                        best = Some((0, svc));
+                    }
+                    break;
+                }
+            }
+        }
+        if !self.glob_owner.is_empty() {
+            for idx in self.globs.matches(path) {
+                let (svc, spec) = self.glob_owner[idx];
+                if best.is_none_or(|(b, _)| spec > b) {
+                    best = Some((spec, svc));
+                }
+            }
+        }
+        best.map(|(_, svc)| svc)
+    }
+
+    /// True when `path` is under a registry `exclude` entry.
+    pub fn is_excluded(&self, path: &str) -> bool {
+        self.exclude.matches(path)
+    }
+
+    /// True when `path` lies in one of `service`'s `public` paths.
+    pub fn is_public(&self, service: usize, path: &str) -> bool {
+        self.public.get(service).is_some_and(|m| m.matches(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::load_str;
+
+    fn map(yaml: &str) -> (Registry, PathMap) {
+        let reg =
+            load_str(yaml, "data-ownership.yaml", ".".into()).unwrap_or_else(|e| panic!("{e}"));
+        let m = PathMap::new(&reg);
+        (reg, m)
+    }
+
+    fn owner<'a>(reg: &'a Registry, m: &PathMap, path: &str) -> Option<&'a str> {
+        m.service_of(path).map(|i| reg.services[i].name.as_str())
+    }
+
+    #[test]
+    fn whole_components_and_most_specific_wins() {
+        let (reg, m) = map(
+            "services:\n  order: {paths: [services/order]}\n  history: {paths: [services/order-history]}\n  \
+             inner: {paths: [services/order/reports]}\n  globbed: {paths: ['libs/*/billing']}\n",
+        );
+        let cases = [
+            ("services/order/src/main.rs", Some("order")),
+            ("services/order", Some("order")),
+            ("services/order-history/src/lib.rs", Some("history")),
+            ("services/order/reports/q.sql", Some("inner")),
+            ("services/orderly/x.rs", None),
+            ("libs/a/billing/x.py", Some("globbed")),
+            ("libs/a/other/x.py", None),
+            ("README.md", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(owner(&reg, &m, path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn public_and_exclude() {
+        let (_, m) = map(
+            "exclude: [infra, 'scripts/*.sh']\nservices:\n  a: {paths: [svc/a], public: [svc/a/api]}\n",
+        );
+        assert!(m.is_excluded("infra/x.sql"));
+        assert!(m.is_excluded("scripts/run.sh"));
+        assert!(!m.is_excluded("infrastructure/x.sql"));
+        assert!(m.is_public(0, "svc/a/api/src/lib.rs"));
+        assert!(!m.is_public(0, "svc/a/src/lib.rs"));
+    }
+}

@@ -1,0 +1,165 @@
+//! The checked registry every command reads: plain data with the location of every
+//! entry, so that any finding can point at the registry line that explains it.
+
+use super::model::{Dialect, ExceptionAccess, SeverityLevel};
+use crate::finding::Loc;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// A string from the registry and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub value: String,
+    pub loc: Loc,
+}
+
+/// A table's identity: (database, schema, table), folded to lower case. Services that
+/// declare no database share the `None` namespace.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TableKey {
+    pub database: Option<String>,
+    pub schema: String,
+    pub name: String,
+}
+
+/// The schema tables live in when neither the name nor the service names one.
+pub const DEFAULT_SCHEMA: &str = "public";
+
+/// A table a service owns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnedTable {
+    pub key: TableKey,
+    /// The `owns` entry as written.
+    pub entry: Item,
+}
+
+/// One `reads_from_apis` entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiRead {
+    /// The service whose API is read.
+    pub target: Item,
+    /// The endpoints used, as written.
+    pub endpoints: Vec<Item>,
+}
+
+/// One service.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Service {
+    pub name: String,
+    /// Where the service's key stands.
+    pub loc: Loc,
+    pub owns: Vec<OwnedTable>,
+    pub publishes: Vec<Item>,
+    pub consumes: Vec<Item>,
+    pub reads: Vec<ApiRead>,
+    /// Directories or globs of the service's code: the declared `paths`, or the
+    /// default directory that exists (see [`Registry::resolve_default_paths`]).
+    pub paths: Vec<Item>,
+    /// True when `paths` was written in the registry (not defaulted).
+    pub paths_declared: bool,
+    pub public: Vec<Item>,
+    pub database: Option<Item>,
+    pub schema: Option<Item>,
+    pub dialect: Option<Dialect>,
+    pub team: Option<String>,
+}
+
+impl Service {
+    /// The database namespace key of the service (`None`: the shared namespace).
+    pub fn database_key(&self) -> Option<String> {
+        self.database.as_ref().map(|d| d.value.to_lowercase())
+    }
+
+    /// The schema its unqualified tables live in.
+    pub fn schema_key(&self) -> String {
+        self.schema
+            .as_ref()
+            .map_or_else(|| DEFAULT_SCHEMA.to_string(), |s| s.value.to_lowercase())
+    }
+}
+
+/// A granted deviation from the ownership rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exception {
+    pub service: Item,
+    pub table: Option<Item>,
+    pub import: Option<Item>,
+    /// Granted access kinds; empty means all.
+    pub access: Vec<ExceptionAccess>,
+    pub reason: Item,
+    pub expires: Option<Item>,
+    /// Where the exception's entry starts.
+    pub loc: Loc,
+}
+
+/// The loaded registry.
+#[derive(Clone, Debug)]
+pub struct Registry {
+    /// The repository root: the directory holding the registry file.
+    pub root: PathBuf,
+    /// The registry file's path relative to the root (its file name).
+    pub file: String,
+    /// The registry's text, for diagnostics.
+    pub source: String,
+    pub services: Vec<Service>,
+    pub exclude: Vec<Item>,
+    pub exceptions: Vec<Exception>,
+    /// Severity overrides, as written.
+    pub rule_levels: Vec<(Item, SeverityLevel)>,
+    pub(super) by_name: HashMap<String, usize>,
+}
+
+impl Registry {
+    /// The service called `name`.
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.by_name.get(name).map(|&i| &self.services[i])
+    }
+
+    /// The index of the service called `name` in [`Registry::services`].
+    pub fn service_index(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
+    /// The severity configured for `rule`: `None` when the rule is off.
+    pub fn severity(&self, rule: crate::rules::Rule) -> Option<crate::rules::Severity> {
+        use crate::rules::Severity;
+        let level = self
+            .rule_levels
+            .iter()
+            .rev()
+            .find(|(name, _)| name.value == rule.name())
+            .map(|(_, level)| *level);
+        match level {
+            None => Some(rule.default_severity()),
+            Some(SeverityLevel::Error) => Some(Severity::Error),
+            Some(SeverityLevel::Warning) => Some(Severity::Warning),
+            Some(SeverityLevel::Off) => None,
+        }
+    }
+
+    /// Fills in the default `paths` of services that declare none: the first existing
+    /// directory of `services/<name>`, `apps/<name>`, `<name>`. A service with none of
+    /// them simply has no code yet.
+    pub fn resolve_default_paths(&mut self) {
+        let root = self.root.clone();
+        for svc in &mut self.services {
+            if svc.paths_declared {
+                continue;
+            }
+            let candidates = [
+                format!("services/{}", svc.name),
+                format!("apps/{}", svc.name),
+                svc.name.clone(),
+            ];
+            svc.paths = candidates
+                .into_iter()
+                .find(|c| root.join(c).is_dir())
+                .map(|c| Item {
+                    value: c,
+                    loc: svc.loc,
+                })
+                .into_iter()
+                .collect();
+        }
+    }
+}

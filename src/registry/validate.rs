@@ -1,0 +1,536 @@
+//! Validation of a loaded registry: every problem in one run, each pointing at the
+//! registry entry that causes it (and at the other half of a conflict).
+
+use super::paths::{is_glob, normalize};
+use super::types::{Item, Registry, TableKey};
+use crate::finding::{Finding, Loc};
+use crate::rules::Rule;
+use std::collections::{BTreeMap, HashMap};
+
+/// Checks the registry; findings carry default severities.
+///
+/// `today` is the date expired exceptions are compared with, as `YYYY-MM-DD`.
+pub fn validate(reg: &Registry, today: &str) -> Vec<Finding> {
+    let mut v = Validator {
+        reg,
+        out: Vec::new(),
+    };
+    v.names();
+    v.owners();
+    v.api_reads();
+    v.events();
+    v.cycles();
+    v.paths();
+    v.exceptions(today);
+    v.rule_levels();
+    v.out
+}
+
+struct Validator<'a> {
+    reg: &'a Registry,
+    out: Vec<Finding>,
+}
+
+impl Validator<'_> {
+    fn finding(&self, rule: Rule, message: String, at: &Loc, label: &str) -> Finding {
+        Finding::new(rule, message).at(&self.reg.file, &self.reg.source, at.offset, at.len, label)
+    }
+
+    fn related(&self, f: Finding, at: &Loc, label: &str) -> Finding {
+        f.related(&self.reg.file, *at, label)
+    }
+
+    fn push(&mut self, f: Finding) {
+        self.out.push(f);
+    }
+
+    fn names(&mut self) {
+        for svc in &self.reg.services {
+            if !valid_service_name(&svc.name) {
+                let f = self
+                    .finding(Rule::InvalidName, format!("invalid service name `{}`", svc.name), &svc.loc, "this name")
+                    .help("service names start with a letter or digit and use letters, digits, `-`, `_` and `.`")
+                    .service(&svc.name)
+                    .subject(&svc.name);
+                self.push(f);
+            }
+            for t in &svc.owns {
+                if !valid_table_name(&t.entry.value) {
+                    let f = self
+                        .finding(Rule::InvalidName, format!("invalid table name `{}`", t.entry.value), &t.entry.loc, "this table")
+                        .help("a table is `name` or `schema.name`, made of letters, digits, `_` and `$`")
+                        .service(&svc.name)
+                        .subject(&t.entry.value);
+                    self.push(f);
+                }
+            }
+            for e in svc.publishes.iter().chain(&svc.consumes) {
+                if !valid_event_name(&e.value) {
+                    let f = self
+                        .finding(
+                            Rule::InvalidName,
+                            format!("invalid event name `{}`", e.value),
+                            &e.loc,
+                            "this event",
+                        )
+                        .help(
+                            "event names are non-empty and contain no spaces, e.g. `order.placed`",
+                        )
+                        .service(&svc.name)
+                        .subject(&e.value);
+                    self.push(f);
+                }
+            }
+        }
+    }
+
+    fn owners(&mut self) {
+        let mut first: HashMap<&TableKey, (&str, &Item)> = HashMap::new();
+        for svc in &self.reg.services {
+            for t in &svc.owns {
+                if t.key.name.is_empty() {
+                    continue;
+                }
+                match first.get(&t.key) {
+                    None => {
+                        first.insert(&t.key, (&svc.name, &t.entry));
+                    }
+                    Some(&(other, other_entry)) => {
+                        let msg = if other == svc.name {
+                            format!(
+                                "table `{}` is listed twice by `{}`",
+                                t.entry.value, svc.name
+                            )
+                        } else {
+                            format!(
+                                "table `{}` is owned by both `{other}` and `{}`",
+                                t.entry.value, svc.name
+                            )
+                        };
+                        let f = self.finding(
+                            Rule::DuplicateOwner,
+                            msg,
+                            &t.entry.loc,
+                            "claimed again here",
+                        );
+                        let f = self
+                            .related(f, &other_entry.loc, &format!("first owned by `{other}` here"))
+                            .help("every table has exactly one owner: remove one entry, or give the services separate `database`s if each really keeps its own copy")
+                            .service(&svc.name)
+                            .subject(&t.entry.value);
+                        self.push(f);
+                    }
+                }
+            }
+        }
+    }
+
+    fn unknown_service(&mut self, name: &Item, owner: Option<&str>, what: &str) {
+        let mut f = self
+            .finding(
+                Rule::UnknownService,
+                format!("{what} names unknown service `{}`", name.value),
+                &name.loc,
+                "not declared under `services`",
+            )
+            .subject(&name.value);
+        if let Some(s) = suggest(
+            &name.value,
+            self.reg.services.iter().map(|s| s.name.as_str()),
+        ) {
+            f = f.help(format!("did you mean `{s}`?"));
+        } else {
+            f = f.help("declare the service under `services`, or fix the name");
+        }
+        if let Some(o) = owner {
+            f = f.service(o);
+        }
+        self.push(f);
+    }
+
+    fn api_reads(&mut self) {
+        for svc in &self.reg.services {
+            for r in &svc.reads {
+                if r.target.value == svc.name {
+                    let f = self
+                        .finding(
+                            Rule::SelfDependency,
+                            format!("`{}` lists itself in `reads_from_apis`", svc.name),
+                            &r.target.loc,
+                            "itself",
+                        )
+                        .help("a service calls its own code directly: remove this entry")
+                        .service(&svc.name)
+                        .subject(&svc.name);
+                    self.push(f);
+                } else if self.reg.service(&r.target.value).is_none() {
+                    self.unknown_service(&r.target, Some(&svc.name), "`reads_from_apis`");
+                }
+            }
+        }
+    }
+
+    fn events(&mut self) {
+        let mut publishers: BTreeMap<&str, (&str, &Item)> = BTreeMap::new();
+        for svc in &self.reg.services {
+            for e in &svc.publishes {
+                match publishers.get(e.value.as_str()) {
+                    None => {
+                        publishers.insert(&e.value, (&svc.name, e));
+                    }
+                    Some(&(other, other_item)) => {
+                        let f = self.finding(
+                            Rule::DuplicateEventPublisher,
+                            format!(
+                                "event `{}` is published by both `{other}` and `{}`",
+                                e.value, svc.name
+                            ),
+                            &e.loc,
+                            "published again here",
+                        );
+                        let f = self
+                            .related(f, &other_item.loc, &format!("first published by `{other}` here"))
+                            .help("an event has one publisher, the owner of the data it describes: rename one of them or remove it")
+                            .service(&svc.name)
+                            .subject(&e.value);
+                        self.push(f);
+                    }
+                }
+            }
+        }
+        for svc in &self.reg.services {
+            for e in &svc.consumes {
+                if !publishers.contains_key(e.value.as_str()) {
+                    let mut f = self
+                        .finding(
+                            Rule::UnpublishedEvent,
+                            format!(
+                                "`{}` consumes `{}`, which no service publishes",
+                                svc.name, e.value
+                            ),
+                            &e.loc,
+                            "no publisher",
+                        )
+                        .service(&svc.name)
+                        .subject(&e.value);
+                    f = match suggest(&e.value, publishers.keys().copied()) {
+                        Some(s) => f.help(format!("did you mean `{s}`?")),
+                        None => f.help("add the event to its publisher's `publishes_events`, or remove it here"),
+                    };
+                    self.push(f);
+                }
+            }
+        }
+    }
+
+    fn cycles(&mut self) {
+        for cycle in crate::graph::api_cycles(self.reg) {
+            let names: Vec<&str> = cycle
+                .members
+                .iter()
+                .map(|&i| self.reg.services[i].name.as_str())
+                .collect();
+            let Some((first, rest)) = cycle.edges.split_first() else {
+                continue;
+            };
+            let path = cycle_path(&names);
+            let mut f = self.finding(
+                Rule::DependencyCycle,
+                format!("services read each other's APIs in a cycle: {path}"),
+                first,
+                "this read closes the cycle",
+            );
+            for e in rest {
+                f = self.related(f, e, "and this one");
+            }
+            let f = f
+                .help("release order is undefined inside a cycle: break it by replacing one read with an event, or accept it (`rules: {dependency-cycle: off}`)")
+                .service(names[0])
+                .subject(names.join(","));
+            self.push(f);
+        }
+    }
+
+    fn paths(&mut self) {
+        let mut claimed: HashMap<String, (&str, &Item)> = HashMap::new();
+        for svc in &self.reg.services {
+            if !svc.paths_declared {
+                continue;
+            }
+            for p in &svc.paths {
+                let norm = normalize(&p.value);
+                if let Some(&(other, other_item)) = claimed.get(&norm) {
+                    if other != svc.name {
+                        let f = self.finding(
+                            Rule::OverlappingPaths,
+                            format!("`{}` and `{other}` both claim `{}`", svc.name, p.value),
+                            &p.loc,
+                            "claimed again here",
+                        );
+                        let f = self
+                            .related(f, &other_item.loc, &format!("claimed by `{other}` here"))
+                            .help("a directory belongs to one service; a service inside another's directory names its own subdirectory")
+                            .service(&svc.name)
+                            .subject(&norm);
+                        self.push(f);
+                    }
+                } else {
+                    claimed.insert(norm.clone(), (&svc.name, p));
+                }
+                if !pattern_matches_something(&self.reg.root, &norm) {
+                    let f = self
+                        .finding(Rule::MissingPaths, format!("`{}` matches nothing in the repository", p.value), &p.loc, "no such path")
+                        .help("fix the path (relative to the directory holding data-ownership.yaml) or remove it")
+                        .service(&svc.name)
+                        .subject(&norm);
+                    self.push(f);
+                }
+            }
+        }
+    }
+
+    fn exceptions(&mut self, today: &str) {
+        for ex in &self.reg.exceptions {
+            if self.reg.service(&ex.service.value).is_none() {
+                self.unknown_service(&ex.service, None, "an exception");
+            }
+            let svc = ex.service.value.as_str();
+            if ex.table.is_none() && ex.import.is_none() {
+                let f = self
+                    .finding(Rule::InvalidException, "exception names neither a `table` nor an `import`".into(), &ex.loc, "this exception")
+                    .help("say what the deviation is about: `table: <name>` or `import: <crate or path>`")
+                    .service(svc)
+                    .subject(svc);
+                self.push(f);
+            }
+            if let Some(t) = &ex.table {
+                let lower = t.value.to_lowercase();
+                let name = lower.rsplit('.').next().unwrap_or(&lower);
+                let owned = self
+                    .reg
+                    .services
+                    .iter()
+                    .any(|s| s.owns.iter().any(|o| o.key.name == name));
+                if !owned {
+                    let f = self
+                        .finding(
+                            Rule::InvalidException,
+                            format!("exception for table `{}`, which no service owns", t.value),
+                            &t.loc,
+                            "unknown table",
+                        )
+                        .help(
+                            "an exception grants access to another service's table: check the name",
+                        )
+                        .service(svc)
+                        .subject(&t.value);
+                    self.push(f);
+                }
+            }
+            if ex.reason.value.trim().is_empty() {
+                let f = self
+                    .finding(Rule::InvalidException, "exception has an empty `reason`".into(), &ex.reason.loc, "empty")
+                    .help("write down why the deviation is acceptable, so the next reader can judge it")
+                    .service(svc)
+                    .subject(svc);
+                self.push(f);
+            }
+            if let Some(exp) = &ex.expires {
+                if !is_date(&exp.value) {
+                    let f = self
+                        .finding(
+                            Rule::InvalidException,
+                            format!("`expires: {}` is not a date", exp.value),
+                            &exp.loc,
+                            "expected YYYY-MM-DD",
+                        )
+                        .help("write the date as YYYY-MM-DD, e.g. 2027-03-31")
+                        .service(svc)
+                        .subject(&exp.value);
+                    self.push(f);
+                } else if exp.value.as_str() < today {
+                    let subject = ex
+                        .table
+                        .as_ref()
+                        .or(ex.import.as_ref())
+                        .map_or(svc, |i| i.value.as_str());
+                    let f = self
+                        .finding(Rule::ExpiredException, format!("exception for `{svc}` on `{subject}` expired on {}", exp.value), &exp.loc, "expired")
+                        .help("fix the code the exception covered and remove the exception, or extend `expires` with a new reason")
+                        .service(svc)
+                        .subject(subject);
+                    self.push(f);
+                }
+            }
+        }
+    }
+
+    fn rule_levels(&mut self) {
+        for (name, _) in &self.reg.rule_levels {
+            if Rule::from_name(&name.value).is_none() {
+                let mut f = self
+                    .finding(
+                        Rule::UnknownRule,
+                        format!("unknown rule `{}`", name.value),
+                        &name.loc,
+                        "no such rule",
+                    )
+                    .subject(&name.value);
+                f = match suggest(&name.value, Rule::ALL.iter().map(|r| r.name())) {
+                    Some(s) => f.help(format!(
+                        "did you mean `{s}`? (`ownlint rules` lists them all)"
+                    )),
+                    None => f.help("`ownlint rules` lists every rule"),
+                };
+                self.push(f);
+            }
+        }
+    }
+}
+
+/// "a → b → a".
+fn cycle_path(names: &[&str]) -> String {
+    let mut s = names.join(" → ");
+    if let Some(first) = names.first() {
+        s.push_str(" → ");
+        s.push_str(first);
+    }
+    s
+}
+
+/// The candidate closest to `name`, if any is close enough to be a likely typo.
+pub fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+fn valid_service_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn valid_table_name(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    parts.len() <= 2
+        && parts.iter().all(|p| {
+            let mut chars = p.chars();
+            chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        })
+}
+
+fn valid_event_name(s: &str) -> bool {
+    !s.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// `YYYY-MM-DD` with a plausible month and day.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
+    matches!((num(0..4), num(5..7), num(8..10)), (Some(_), Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d))
+}
+
+/// Today's date as `YYYY-MM-DD` (UTC). `OWNLINT_TODAY` overrides it, so that tests
+/// and reproducible CI runs can pin the date.
+pub fn today() -> String {
+    if let Ok(d) = std::env::var("OWNLINT_TODAY") {
+        if is_date(&d) {
+            return d;
+        }
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to a (year, month, day) in the proleptic Gregorian calendar
+/// (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// True when a `paths` entry (normalized) names something that exists.
+fn pattern_matches_something(root: &std::path::Path, pattern: &str) -> bool {
+    if !is_glob(pattern) {
+        return root.join(pattern).exists();
+    }
+    let Ok(glob) = globset::Glob::new(pattern) else {
+        return false;
+    };
+    let matcher = glob.compile_matcher();
+    // Walk from the literal prefix of the pattern, bounded in depth by the pattern.
+    let literal: Vec<&str> = pattern.split('/').take_while(|c| !is_glob(c)).collect();
+    let base = root.join(literal.join("/"));
+    let depth = if pattern.contains("**") {
+        usize::MAX
+    } else {
+        pattern.split('/').count() - literal.len()
+    };
+    walkdir_any(&base, root, depth, &matcher)
+}
+
+fn walkdir_any(
+    base: &std::path::Path,
+    root: &std::path::Path,
+    depth: usize,
+    m: &globset::GlobMatcher,
+) -> bool {
+    let walker = ignore::WalkBuilder::new(base)
+        .max_depth(Some(depth))
+        .hidden(false)
+        .build();
+    walker.filter_map(Result::ok).any(|e| {
+        e.path()
+            .strip_prefix(root)
+            .is_ok_and(|rel| m.is_match(rel.to_string_lossy().replace('\\', "/")))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_414), (2025, 11, 22));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn date_syntax() {
+        assert!(is_date("2027-03-31"));
+        for bad in ["2027-3-31", "2027-13-01", "tomorrow", "2027-03-31T00"] {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn name_syntax() {
+        assert!(valid_table_name("billing.invoices"));
+        assert!(!valid_table_name("a.b.c"));
+        assert!(!valid_table_name(""));
+        assert!(!valid_table_name("order items"));
+        assert!(valid_service_name("order-service"));
+        assert!(!valid_service_name("-x"));
+        assert!(!valid_event_name("order placed"));
+    }
+}

@@ -1,0 +1,100 @@
+//! Printing findings: one [`Printer`] per output format, all fed the same sorted
+//! findings and summary, so formats cannot disagree about what was found.
+
+mod human;
+mod json;
+
+pub use human::Human;
+pub use json::{Json, finding_json};
+
+use crate::finding::Finding;
+use crate::rules::Severity;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+/// Counts shown after the findings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    /// Files read by `check` (absent for registry-only commands).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files_scanned: Option<usize>,
+    /// Files the prefilter kept and an extractor parsed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files_parsed: Option<usize>,
+    /// Files not analysed (too large, unreadable, binary with a match); each also has a
+    /// `skipped-file` finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files_skipped: Option<usize>,
+    /// Findings silenced by inline `ownlint: allow` comments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<usize>,
+    /// Findings covered by registry exceptions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excepted: Option<usize>,
+    /// Findings recorded in the baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baselined: Option<usize>,
+    /// Wall time of the run in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+}
+
+impl Summary {
+    /// Counts errors and warnings of `findings` into a fresh summary.
+    pub fn of(findings: &[Finding]) -> Summary {
+        let mut s = Summary::default();
+        s.count(findings);
+        s
+    }
+
+    /// Sets the error and warning counts from `findings`.
+    pub fn count(&mut self, findings: &[Finding]) {
+        self.errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        self.warnings = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count();
+    }
+}
+
+/// Everything a printer may need besides the findings.
+pub struct Context {
+    /// The repository root: paths in findings are relative to it.
+    pub root: PathBuf,
+    /// Texts already in memory by path (the registry), so printers need not re-read.
+    pub sources: HashMap<String, String>,
+    pub color: bool,
+    /// Print findings only, no summary line.
+    pub quiet: bool,
+    /// Terminal width for wrapping human output.
+    pub width: usize,
+}
+
+impl Context {
+    /// The text of the file at `path` (relative to the root), if it can be read.
+    pub fn source(&self, path: &str) -> Option<String> {
+        if let Some(s) = self.sources.get(path) {
+            return Some(s.clone());
+        }
+        let bytes = std::fs::read(self.root.join(path)).ok()?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// An output format.
+pub trait Printer {
+    fn print(
+        &self,
+        out: &mut dyn Write,
+        findings: &[Finding],
+        summary: &Summary,
+        ctx: &Context,
+    ) -> io::Result<()>;
+}
