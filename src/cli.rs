@@ -82,6 +82,11 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check the code against the registry (and validate the registry).
+    ///
+    /// With PATHS, only those files and directories are scanned (pre-commit passes
+    /// the changed files); the registry is always validated.
+    Check(CheckArgs),
     /// Validate the registry: owners, services, events, cycles, paths, exceptions.
     Validate,
     /// Print the JSON Schema of data-ownership.yaml (for editors).
@@ -93,4 +98,19 @@ pub struct SchemaArgs {
     /// Print the schema of the JSON report instead of the registry's.
     #[arg(long)]
     pub report: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (default: the whole repository).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// Skip files larger than this many bytes, with a warning.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::scan::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+
+    /// Worker threads (default: the number of cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
 }

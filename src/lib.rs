@@ -13,3 +13,4 @@ pub mod report;
 mod rule_docs;
 pub mod rules;
 pub mod scan;
+pub mod suppress;

@@ -1,5 +1,6 @@
 //! One module per subcommand; [`run`] dispatches and maps outcomes to exit codes.
 
+mod check;
 mod schema;
 mod validate;
 
@@ -38,6 +39,7 @@ impl From<LoadError> for Failure {
 /// Runs the command line and returns the process exit code.
 pub fn run(cli: Cli) -> u8 {
     let result = match &cli.command {
+        Command::Check(args) => check::run(&cli, args),
         Command::Validate => validate::run(&cli),
         Command::Schema(args) => schema::run(args),
     };

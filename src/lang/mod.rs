@@ -62,6 +62,17 @@ impl Language {
     }
 }
 
+/// The prefilter markers of every extractor: strings whose presence means a file may
+/// name a table in a shape the registry does not know.
+pub const MARKERS: &[&[&str]] = &[sql::MARKERS];
+
+/// The package ecosystem a language's imports resolve in.
+pub fn ecosystem(lang: Language) -> Option<crate::scan::packages::Ecosystem> {
+    match lang {
+        Language::Sql => None,
+    }
+}
+
 /// Runs the extractor for `lang` over one file.
 pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extracted {
     match lang {

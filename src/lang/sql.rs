@@ -4,6 +4,12 @@ use super::embedded::Embedded;
 use super::{Context, Extracted};
 use crate::scan::Access;
 
+/// Placeholder for template holes.
+pub const HOLE: &str = "__ownlint_hole__";
+
+/// Prefilter markers.
+pub const MARKERS: &[&str] = &["CREATE TABLE"];
+
 /// Analyses a `.sql` file.
 pub fn analyze_file(_path: &str, _text: &str, _ctx: &Context) -> Extracted {
     Extracted::default()

@@ -1,5 +1,260 @@
-//! Scanning the repository: the walk, the prefilter, and the [`Access`] type.
+//! Scanning the repository: the walk, the prefilter, per-file extraction and
+//! resolution, and the merge into one sorted list of findings.
+//!
+//! Work per file is independent: worker threads pull files from a shared atomic
+//! cursor, each with its own read buffer and its own findings, merged once at the end.
 
 mod access;
+pub mod packages;
+pub mod prefilter;
+pub mod resolve;
+pub mod walk;
 
 pub use access::{Access, AccessKind, Confidence, ImportRef, TableRef, Target};
+
+use crate::finding::Finding;
+use crate::lang::{self, Language};
+use crate::registry::{PathMap, Registry};
+use crate::rules::Rule;
+use packages::PackageIndex;
+use prefilter::Prefilter;
+use resolve::{FileCtx, Resolver};
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use walk::FileEntry;
+
+/// Files larger than this are skipped with a warning (`--max-file-size`).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+
+/// Options of one scan.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Absolute paths to scan (the root for a whole-repo run).
+    pub targets: Vec<PathBuf>,
+    pub max_file_size: u64,
+    pub threads: usize,
+}
+
+/// Counts for the summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub files_scanned: usize,
+    pub files_parsed: usize,
+    pub files_skipped: usize,
+    pub suppressed: usize,
+}
+
+/// The raw result of a scan: findings before exceptions, severities and baseline.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub findings: Vec<Finding>,
+    pub stats: Stats,
+}
+
+/// Per-thread state: a reused read buffer, findings and counts.
+#[derive(Default)]
+struct Worker {
+    buf: Vec<u8>,
+    out: Scan,
+}
+
+/// Scans the files under `opts.targets`.
+pub fn scan(reg: &Registry, opts: &Options) -> Scan {
+    let paths = PathMap::new(reg);
+    let listing = walk::walk(&reg.root, &opts.targets, opts.threads);
+    let mut files: Vec<FileEntry> = listing
+        .files
+        .into_iter()
+        .filter(|f| !paths.is_excluded(&f.rel) && f.rel != reg.file)
+        .collect();
+    // Manifests outside the targets still tell which package lives where.
+    let packages = if opts.targets.iter().all(|t| *t == reg.root) {
+        PackageIndex::build(&files, &paths)
+    } else {
+        let all = walk::walk(&reg.root, std::slice::from_ref(&reg.root), opts.threads);
+        PackageIndex::build(&all.files, &paths)
+    };
+    files.retain(|f| Language::of(&f.rel).is_some());
+    let resolver = Resolver::new(reg, &paths, &packages);
+    let crate_names = packages.crate_spellings();
+    let prefilter = Prefilter::new(
+        resolver
+            .table_names()
+            .chain(packages.names())
+            .chain(crate_names.iter().map(String::as_str))
+            .chain(lang::MARKERS.iter().flat_map(|m| m.iter().copied()))
+            .chain(["ownlint:"]),
+    );
+
+    let cursor = AtomicUsize::new(0);
+    let threads = opts.threads.max(1);
+    let engine = Engine {
+        reg,
+        paths: &paths,
+        resolver: &resolver,
+        prefilter: &prefilter,
+        max_file_size: opts.max_file_size,
+    };
+    let mut results: Vec<Scan> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut w = Worker::default();
+                    loop {
+                        let i = cursor.fetch_add(1, Ordering::Relaxed);
+                        let Some(f) = files.get(i) else { break };
+                        engine.file(&mut w, f);
+                    }
+                    w.out
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    let mut total = Scan::default();
+    for p in listing.problems {
+        total.stats.files_skipped += 1;
+        total.findings.push(skipped(&p.rel, &p.reason));
+    }
+    for r in &mut results {
+        total.findings.append(&mut r.findings);
+        total.stats.files_scanned += r.stats.files_scanned;
+        total.stats.files_parsed += r.stats.files_parsed;
+        total.stats.files_skipped += r.stats.files_skipped;
+        total.stats.suppressed += r.stats.suppressed;
+    }
+    total
+}
+
+/// The shared, read-only state of a scan.
+struct Engine<'a> {
+    reg: &'a Registry,
+    paths: &'a PathMap,
+    resolver: &'a Resolver<'a>,
+    prefilter: &'a Prefilter,
+    max_file_size: u64,
+}
+
+/// A warning for a file that was not analysed.
+fn skipped(rel: &str, reason: &str) -> Finding {
+    let mut f = Finding::new(Rule::SkippedFile, format!("`{rel}` was not analysed: {reason}"))
+        .help("nothing in this file was checked; fix the cause or exclude the path in the registry")
+        .subject(rel);
+    if !rel.is_empty() {
+        f.primary = Some(crate::finding::Label {
+            path: rel.to_string(),
+            loc: crate::finding::Loc { line: 1, column: 1, offset: 0, len: 0 },
+            message: String::new(),
+        });
+    }
+    f
+}
+
+impl Engine<'_> {
+    fn file(&self, w: &mut Worker, f: &FileEntry) {
+        let Some(lang) = Language::of(&f.rel) else { return };
+        w.out.stats.files_scanned += 1;
+        if f.size > self.max_file_size {
+            w.out.stats.files_skipped += 1;
+            w.out.findings.push(skipped(
+                &f.rel,
+                &format!("it is {} bytes, over the {} byte limit (--max-file-size)", f.size, self.max_file_size),
+            ));
+            return;
+        }
+        w.buf.clear();
+        let read = std::fs::File::open(&f.abs).and_then(|file| file.take(self.max_file_size + 1).read_to_end(&mut w.buf));
+        if let Err(e) = read {
+            w.out.stats.files_skipped += 1;
+            w.out.findings.push(skipped(&f.rel, &format!("it cannot be read ({e})")));
+            return;
+        }
+        if !self.prefilter.keeps(&w.buf) {
+            return;
+        }
+        if w.buf.iter().take(8192).any(|&b| b == 0) {
+            w.out.stats.files_skipped += 1;
+            w.out.findings.push(skipped(&f.rel, "it is binary (it contains NUL bytes) but names a table or marker"));
+            return;
+        }
+        let text = match std::str::from_utf8(&w.buf) {
+            Ok(t) => t,
+            Err(e) => {
+                w.out.stats.files_skipped += 1;
+                let valid = String::from_utf8_lossy(&w.buf[..e.valid_up_to()]).into_owned();
+                let loc = crate::finding::Loc::at(&valid, valid.len(), 0);
+                w.out.findings.push(skipped(
+                    &f.rel,
+                    &format!("it is not valid UTF-8 (line {}, column {})", loc.line, loc.column),
+                ));
+                return;
+            }
+        };
+        w.out.stats.files_parsed += 1;
+        let service = self.paths.service_of(&f.rel);
+        let ctx = lang::Context {
+            dialect: service.and_then(|s| self.reg.services[s].dialect).map(|d| d.as_str().to_string()),
+        };
+        let rel = f.rel.as_str();
+        let extracted = std::panic::catch_unwind(|| lang::extract(lang, rel, text, &ctx));
+        let Ok(extracted) = extracted else {
+            w.out.findings.push(
+                Finding::new(Rule::InternalError, format!("ownlint failed while analysing `{rel}`; its findings are missing"))
+                    .at(rel, text, 0, 0, "")
+                    .help("please report this with the file (or a reduced copy) attached")
+                    .subject(rel),
+            );
+            return;
+        };
+        let file = FileCtx { rel, text, service, lang };
+        let mut findings: Vec<Finding> = Vec::new();
+        for p in &extracted.problems {
+            findings.push(
+                Finding::new(Rule::ParseError, format!("`{rel}` could not be parsed completely: {}", p.message))
+                    .at(rel, text, p.offset, 0, "here")
+                    .help("what could be read was still checked; if the file is valid, please report it")
+                    .subject(rel),
+            );
+        }
+        for a in &extracted.accesses {
+            if let Some(finding) = self.resolver.resolve(&file, a) {
+                findings.push(finding);
+            }
+        }
+        for follow in &extracted.follow {
+            self.follow(&file, follow, &ctx, &mut findings);
+        }
+        let out = crate::suppress::apply(rel, text, findings);
+        w.out.stats.suppressed += out.suppressed;
+        w.out.findings.extend(out.findings);
+    }
+
+    /// Analyses a SQL file pulled in by `query_file!` and reports its accesses at the
+    /// macro's path literal.
+    fn follow(&self, file: &FileCtx<'_>, follow: &lang::Follow, ctx: &lang::Context, findings: &mut Vec<Finding>) {
+        let dir = file.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        // query_file! paths are relative to the crate root: try each ancestor directory.
+        let mut base = Some(dir);
+        while let Some(b) = base {
+            let candidate = if b.is_empty() { follow.path.clone() } else { format!("{b}/{}", follow.path) };
+            let abs = self.reg.root.join(&candidate);
+            if let Ok(meta) = std::fs::metadata(&abs) {
+                if meta.is_file() && meta.len() <= self.max_file_size {
+                    if let Ok(sql) = std::fs::read_to_string(&abs) {
+                        let found = lang::sql::analyze_file(&candidate, &sql, ctx);
+                        for mut a in found.accesses {
+                            a.offset = follow.offset;
+                            a.len = follow.len;
+                            if let Some(f) = self.resolver.resolve(file, &a) {
+                                findings.push(f);
+                            }
+                        }
+                    }
+                }
+                return;
+            }
+            base = if b.is_empty() { None } else { Some(b.rsplit_once('/').map_or("", |(d, _)| d)) };
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! Turning a file's [`Access`]es into findings: which service owns each table, which
+//! service each import lands in, and whether that crosses a boundary.
+
+use super::packages::{Ecosystem, PackageIndex};
+use super::{Access, AccessKind, ImportRef, Target};
+use crate::finding::Finding;
+use crate::lang::Language;
+use crate::registry::{OwnedTable, PathMap, Registry};
+use crate::rules::Rule;
+use crate::scan::TableRef;
+use std::collections::HashMap;
+
+/// Everything resolution needs, built once and shared read-only by all threads.
+pub struct Resolver<'a> {
+    pub reg: &'a Registry,
+    pub paths: &'a PathMap,
+    pub packages: &'a PackageIndex,
+    /// Lower-cased table name → (service, index into its `owns`).
+    tables: HashMap<String, Vec<(usize, usize)>>,
+}
+
+/// The file being resolved.
+pub struct FileCtx<'t> {
+    pub rel: &'t str,
+    pub text: &'t str,
+    pub service: Option<usize>,
+    pub lang: Language,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(reg: &'a Registry, paths: &'a PathMap, packages: &'a PackageIndex) -> Self {
+        let mut tables: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (si, svc) in reg.services.iter().enumerate() {
+            for (ti, t) in svc.owns.iter().enumerate() {
+                tables.entry(t.key.name.clone()).or_default().push((si, ti));
+            }
+        }
+        Resolver {
+            reg,
+            paths,
+            packages,
+            tables,
+        }
+    }
+
+    /// Every owned table name (for the prefilter).
+    pub fn table_names(&self) -> impl Iterator<Item = &str> {
+        self.tables.keys().map(String::as_str)
+    }
+
+    /// The finding an access amounts to, if any.
+    pub fn resolve(&self, file: &FileCtx<'_>, access: &Access) -> Option<Finding> {
+        match &access.target {
+            Target::Table(t) => self.table(file, access, t),
+            Target::Import(i) => self.import(file, access, i),
+        }
+    }
+
+    /// The owners `table` may mean for code in `service`: empty when the accessing
+    /// service owns it itself (its own `outbox` or local projection) or nobody does.
+    fn owners(&self, table: &TableRef, service: Option<usize>) -> Owners<'a> {
+        let name = if table.quoted { table.name.clone() } else { table.name.to_lowercase() };
+        let Some(all) = self.tables.get(&name.to_lowercase()) else { return Owners::Nobody };
+        let reg = self.reg;
+        let candidates: Vec<(usize, &'a OwnedTable)> = all
+            .iter()
+            .map(|&(s, t)| (s, &reg.services[s].owns[t]))
+            .filter(|(_, t)| !table.quoted || t.key.name == name || t.entry.value.ends_with(&name))
+            .filter(|(_, t)| table.schema.as_ref().is_none_or(|s| t.key.schema == s.to_lowercase()))
+            .filter(|(_, t)| {
+                table
+                    .database
+                    .as_ref()
+                    .is_none_or(|d| t.key.database.as_ref().is_none_or(|td| *td == d.to_lowercase()))
+            })
+            .collect();
+        if candidates.is_empty() {
+            return Owners::Nobody;
+        }
+        if let Some(own) = service {
+            if candidates.iter().any(|&(s, _)| s == own) {
+                return Owners::Own;
+            }
+            // Prefer owners in the accessing service's own database namespace.
+            let db = reg.services[own].database_key();
+            let same_db: Vec<_> = candidates.iter().copied().filter(|(_, t)| t.key.database == db).collect();
+            if !same_db.is_empty() {
+                return Owners::Others(same_db);
+            }
+        }
+        Owners::Others(candidates)
+    }
+
+    fn table(&self, file: &FileCtx<'_>, access: &Access, table: &TableRef) -> Option<Finding> {
+        if table.name == crate::lang::sql::HOLE || table.name.is_empty() {
+            return None;
+        }
+        let kind = access.kind;
+        match self.owners(table, file.service) {
+            Owners::Own => None,
+            Owners::Nobody => {
+                let creates = matches!(kind, AccessKind::Ddl | AccessKind::Model);
+                if !creates || access.confidence == super::Confidence::Low {
+                    return None;
+                }
+                let svc_name = file.service.map(|s| self.reg.services[s].name.as_str());
+                let whose = svc_name.map_or_else(|| "code outside every service".to_string(), |s| format!("`{s}`"));
+                let what = if kind == AccessKind::Ddl { "defines" } else { "maps a model onto" };
+                let mut f = Finding::new(Rule::UnownedTable, format!("{whose} {what} table `{}`, which no service owns", table.name))
+                    .at(file.rel, file.text, access.offset, access.len, "no owner in data-ownership.yaml")
+                    .help(match svc_name {
+                        Some(s) => format!("add `{}` to the `owns` list of `{s}` (or of the service that really owns it)", table.name.to_lowercase()),
+                        None => format!("add `{}` to the `owns` list of the service that owns it", table.name.to_lowercase()),
+                    })
+                    .subject(table.name.to_lowercase());
+                f.table = Some(table.name.to_lowercase());
+                f.access = Some(kind);
+                f.confidence = Some(access.confidence);
+                if let Some(s) = svc_name {
+                    f = f.service(s);
+                }
+                Some(f)
+            }
+            Owners::Others(owners) => {
+                let (owner_idx, owned) = owners[0];
+                let owner = &self.reg.services[owner_idx];
+                let table_name = owned.key.name.clone();
+                let (rule, message, help) = match file.service {
+                    Some(s) => {
+                        let me = &self.reg.services[s].name;
+                        (
+                            Rule::for_access(kind),
+                            format!("`{me}` {} table `{}`, owned by `{}`", verb(kind), table.name, owner.name),
+                            help_for(kind, &owner.name),
+                        )
+                    }
+                    None => (
+                        Rule::UnassignedAccess,
+                        format!("code outside every service {} table `{}`, owned by `{}`", verb(kind), table.name, owner.name),
+                        format!(
+                            "move this file into a service's `paths` (or `exclude` it in the registry), or go through `{}`'s API",
+                            owner.name
+                        ),
+                    ),
+                };
+                let label = match kind {
+                    AccessKind::ForeignKey => "foreign key to another service's table",
+                    AccessKind::Model => "mapped here",
+                    _ => "accessed here",
+                };
+                let mut owned_by = format!("owned by `{}` here", owner.name);
+                if let Some(team) = &owner.team {
+                    owned_by.push_str(&format!(" (team {team})"));
+                }
+                let mut f = Finding::new(rule, message)
+                    .at(file.rel, file.text, access.offset, access.len, label)
+                    .related(&self.reg.file, owned.entry.loc, owned_by)
+                    .help(help)
+                    .subject(&table_name);
+                for &(_, other) in &owners[1..] {
+                    f = f.related(&self.reg.file, other.entry.loc, "also owned here (another database)");
+                }
+                f.table = Some(table_name);
+                f.owner = Some(owner.name.clone());
+                f.access = Some(kind);
+                f.confidence = Some(access.confidence);
+                if let Some(s) = file.service {
+                    f = f.service(&self.reg.services[s].name);
+                }
+                Some(f)
+            }
+        }
+    }
+
+    fn import(&self, file: &FileCtx<'_>, access: &Access, import: &ImportRef) -> Option<Finding> {
+        let me = file.service?;
+        let (target, dir, shown) = match import {
+            ImportRef::Path(p) => {
+                let target = self.paths.service_of(p)?;
+                (target, p.clone(), p.clone())
+            }
+            ImportRef::Package(name) => {
+                let eco = ecosystem(file.lang)?;
+                let found = self.packages.lookup(eco, name);
+                // The importing service's own package of that name wins.
+                if found.iter().any(|p| p.service == me) {
+                    return None;
+                }
+                let p = found.first()?;
+                (p.service, p.dir.clone(), name.clone())
+            }
+        };
+        if target == me || self.paths.is_public(target, &dir) {
+            return None;
+        }
+        let owner = &self.reg.services[target];
+        let mine = &self.reg.services[me].name;
+        let mut f = Finding::new(
+            Rule::CrossServiceImport,
+            format!("`{mine}` imports `{shown}`, which lives inside `{}` (`{dir}`)", owner.name),
+        )
+        .at(file.rel, file.text, access.offset, access.len, "imported here")
+        .related(&self.reg.file, owner.loc, format!("`{}` declared here", owner.name))
+        .help(format!(
+            "depend on `{}`'s published API or event types instead; if this code is meant to be shared, list its path under `{}`'s `public`",
+            owner.name, owner.name
+        ))
+        .service(mine)
+        .subject(&shown);
+        f.import = Some(shown);
+        f.owner = Some(owner.name.clone());
+        f.access = Some(AccessKind::Import);
+        f.confidence = Some(access.confidence);
+        Some(f)
+    }
+}
+
+enum Owners<'a> {
+    /// The accessing service owns the table.
+    Own,
+    /// No service owns it.
+    Nobody,
+    /// Other services own it, the most likely first.
+    Others(Vec<(usize, &'a OwnedTable)>),
+}
+
+fn verb(kind: AccessKind) -> &'static str {
+    match kind {
+        AccessKind::Read => "reads",
+        AccessKind::Write => "writes",
+        AccessKind::Ddl => "changes the schema of",
+        AccessKind::Model => "maps a model onto",
+        AccessKind::ForeignKey => "points a foreign key at",
+        AccessKind::Import => "imports",
+    }
+}
+
+fn help_for(kind: AccessKind, owner: &str) -> String {
+    match kind {
+        AccessKind::Read => format!(
+            "read through `{owner}`'s API (and list it under `reads_from_apis`), or keep a local projection fed by its events; a deliberate exception goes in the registry's `exceptions`"
+        ),
+        AccessKind::Write => format!("ask `{owner}` to make the change through its API or a command event; only the owner writes its tables"),
+        AccessKind::Ddl => format!("move this migration to `{owner}`: only the owner changes its schema"),
+        AccessKind::Model => format!(
+            "map a model onto your own table (a projection fed by `{owner}`'s events) or use `{owner}`'s API client"
+        ),
+        AccessKind::ForeignKey => format!(
+            "keep the id as a plain column: a foreign key across services couples their deployments; `{owner}` publishes events when rows change"
+        ),
+        AccessKind::Import => format!("depend on `{owner}`'s public API instead"),
+    }
+}
+
+/// The package ecosystem imports in a language resolve in.
+fn ecosystem(lang: Language) -> Option<Ecosystem> {
+    crate::lang::ecosystem(lang)
+}

@@ -1,0 +1,125 @@
+//! Listing the files to check: the parallel `ignore` walk (respects `.gitignore`,
+//! `.ignore` and git's exclude files, skips hidden directories, never follows links).
+
+use ignore::{WalkBuilder, WalkState};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A file to check.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileEntry {
+    /// Path relative to the repository root, `/`-separated.
+    pub rel: String,
+    pub abs: PathBuf,
+    pub size: u64,
+}
+
+/// A path the walk could not list, with the reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WalkProblem {
+    pub rel: String,
+    pub reason: String,
+}
+
+/// What the walk found, sorted by path.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub files: Vec<FileEntry>,
+    pub problems: Vec<WalkProblem>,
+}
+
+/// Lists the files under `targets` (all absolute, inside `root`), in parallel.
+/// Symbolic links are never followed, so no link can lead out of the root or into
+/// a loop.
+pub fn walk(root: &Path, targets: &[PathBuf], threads: usize) -> Listing {
+    let Some((first, rest)) = targets.split_first() else {
+        return Listing::default();
+    };
+    let mut builder = WalkBuilder::new(first);
+    for t in rest {
+        builder.add(t);
+    }
+    builder
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .ignore(true)
+        .parents(false)
+        .require_git(false)
+        .follow_links(false)
+        .threads(threads);
+    let sink = Mutex::new(Listing::default());
+    builder.build_parallel().run(|| {
+        let mut local = Collector {
+            listing: Listing::default(),
+            sink: &sink,
+        };
+        Box::new(move |entry| {
+            match entry {
+                Ok(e) => {
+                    if e.file_type().is_some_and(|t| t.is_file()) {
+                        let size = e.metadata().map_or(0, |m| m.len());
+                        local.listing.files.push(FileEntry {
+                            rel: relative(root, e.path()),
+                            abs: e.path().to_path_buf(),
+                            size,
+                        });
+                    }
+                }
+                Err(err) => {
+                    let rel = error_path(&err).map_or_else(String::new, |p| relative(root, p));
+                    local.listing.problems.push(WalkProblem {
+                        rel,
+                        reason: error_reason(&err),
+                    });
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    let Listing { mut files, mut problems } = sink.into_inner().unwrap_or_default();
+    files.sort();
+    files.dedup_by(|a, b| a.rel == b.rel);
+    problems.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Listing { files, problems }
+}
+
+/// One walker thread's findings, handed to the shared listing once, when the
+/// thread's visitor is dropped (no lock per entry).
+struct Collector<'a> {
+    listing: Listing,
+    sink: &'a Mutex<Listing>,
+}
+
+impl Drop for Collector<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut all) = self.sink.lock() {
+            all.files.append(&mut self.listing.files);
+            all.problems.append(&mut self.listing.problems);
+        }
+    }
+}
+
+/// `path` relative to `root`, `/`-separated (lossy for names that are not UTF-8).
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let s = rel.to_string_lossy().replace('\\', "/");
+    s.trim_start_matches("./").to_string()
+}
+
+fn error_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::Loop { child, .. } => Some(child),
+        _ => None,
+    }
+}
+
+fn error_reason(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => error_reason(err),
+        other => other.to_string(),
+    }
+}
