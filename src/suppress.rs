@@ -39,11 +39,19 @@ pub fn apply(path: &str, text: &str, findings: Vec<Finding>) -> Outcome {
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let rest = &text[start + MARKER.len()..line_end];
         let Some(close) = rest.find(')') else {
-            out.findings.push(invalid(path, text, start, line_end - start, "`ownlint: allow(` is not closed"));
+            out.findings.push(invalid(
+                path,
+                text,
+                start,
+                line_end - start,
+                "`ownlint: allow(` is not closed",
+            ));
             continue;
         };
         let after = rest[close + 1..].trim_start();
-        let reason = after.strip_prefix("--").map(|r| r.trim().trim_end_matches("*/").trim());
+        let reason = after
+            .strip_prefix("--")
+            .map(|r| r.trim().trim_end_matches("*/").trim());
         if reason.is_none_or(str::is_empty) {
             out.findings.push(invalid(
                 path,
@@ -56,15 +64,34 @@ pub fn apply(path: &str, text: &str, findings: Vec<Finding>) -> Outcome {
         }
         let mut rules = Vec::new();
         let mut bad = Vec::new();
-        for name in rest[..close].split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        for name in rest[..close]
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
             match Rule::from_name(name) {
                 Some(r) => rules.push(r),
                 None => bad.push(name),
             }
         }
         if !bad.is_empty() || rules.is_empty() {
-            let names = if bad.is_empty() { "no rule".to_string() } else { bad.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", ") };
-            out.findings.push(invalid(path, text, start, MARKER.len() + close + 1, &format!("suppression names {names}, not a known rule (`ownlint rules` lists them)")));
+            let names = if bad.is_empty() {
+                "no rule".to_string()
+            } else {
+                bad.iter()
+                    .map(|b| format!("`{b}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            out.findings.push(invalid(
+                path,
+                text,
+                start,
+                MARKER.len() + close + 1,
+                &format!(
+                    "suppression names {names}, not a known rule (`ownlint rules` lists them)"
+                ),
+            ));
         }
         if rules.is_empty() {
             continue;
@@ -93,10 +120,19 @@ pub fn apply(path: &str, text: &str, findings: Vec<Finding>) -> Outcome {
     }
     for a in allows.iter().filter(|a| !a.used) {
         let names: Vec<&str> = a.rules.iter().map(|r| r.name()).collect();
-        let f = Finding::new(Rule::UnusedSuppression, format!("`allow({})` suppresses nothing", names.join(", ")))
-            .at(path, text, a.offset, a.len, "nothing to suppress on this line or the next")
-            .help("remove the comment: the code it excused is gone or was never a finding")
-            .subject(names.join(","));
+        let f = Finding::new(
+            Rule::UnusedSuppression,
+            format!("`allow({})` suppresses nothing", names.join(", ")),
+        )
+        .at(
+            path,
+            text,
+            a.offset,
+            a.len,
+            "nothing to suppress on this line or the next",
+        )
+        .help("remove the comment: the code it excused is gone or was never a finding")
+        .subject(names.join(","));
         out.findings.push(f);
     }
     out
@@ -120,7 +156,11 @@ mod tests {
     #[test]
     fn same_line_and_line_above() {
         let text = "// ownlint: allow(cross-service-read) -- migration in progress\nquery(\"SELECT * FROM orders\");\nx(); // ownlint: allow(cross-service-write) -- legacy\n";
-        let f1 = finding_on(text.find("orders").unwrap_or(0), text, Rule::CrossServiceRead);
+        let f1 = finding_on(
+            text.find("orders").unwrap_or(0),
+            text,
+            Rule::CrossServiceRead,
+        );
         let f2 = finding_on(text.find("x()").unwrap_or(0), text, Rule::CrossServiceWrite);
         let out = apply("a.rs", text, vec![f1, f2]);
         assert_eq!(out.suppressed, 2);
@@ -130,20 +170,37 @@ mod tests {
     #[test]
     fn reason_required_unknown_rule_and_unused() {
         let cases = [
-            ("// ownlint: allow(cross-service-read)\nq();\n", Rule::InvalidSuppression),
-            ("// ownlint: allow(cross-service-raed) -- typo\nq();\n", Rule::InvalidSuppression),
-            ("// ownlint: allow(cross-service-read) -- nothing here\nq();\n", Rule::UnusedSuppression),
+            (
+                "// ownlint: allow(cross-service-read)\nq();\n",
+                Rule::InvalidSuppression,
+            ),
+            (
+                "// ownlint: allow(cross-service-raed) -- typo\nq();\n",
+                Rule::InvalidSuppression,
+            ),
+            (
+                "// ownlint: allow(cross-service-read) -- nothing here\nq();\n",
+                Rule::UnusedSuppression,
+            ),
         ];
         for (text, want) in cases {
             let out = apply("a.rs", text, Vec::new());
-            assert_eq!(out.findings.iter().map(|f| f.rule).collect::<Vec<_>>(), vec![want], "{text}");
+            assert_eq!(
+                out.findings.iter().map(|f| f.rule).collect::<Vec<_>>(),
+                vec![want],
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn wrong_rule_does_not_suppress() {
         let text = "// ownlint: allow(cross-service-write) -- not this one\nquery(\"SELECT * FROM orders\");\n";
-        let f = finding_on(text.find("orders").unwrap_or(0), text, Rule::CrossServiceRead);
+        let f = finding_on(
+            text.find("orders").unwrap_or(0),
+            text,
+            Rule::CrossServiceRead,
+        );
         let out = apply("a.rs", text, vec![f]);
         let rules: Vec<Rule> = out.findings.iter().map(|f| f.rule).collect();
         assert_eq!(rules, vec![Rule::CrossServiceRead, Rule::UnusedSuppression]);

@@ -17,7 +17,9 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
     let opts = scan::Options {
         targets: targets(&reg, &args.paths)?,
         max_file_size: args.max_file_size,
-        threads: args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        threads: args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
     };
     let hook = std::panic::take_hook();
     // A panic in one file's analysis is caught and reported as `internal-error`; keep
@@ -42,10 +44,12 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
 
 /// The absolute paths to scan: the root, or the arguments (which must lie inside it).
 fn targets(reg: &Registry, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
-    let root = reg
-        .root
-        .canonicalize()
-        .map_err(|e| Failure::Usage(format!("cannot open the repository root {}: {e}", reg.root.display())))?;
+    let root = reg.root.canonicalize().map_err(|e| {
+        Failure::Usage(format!(
+            "cannot open the repository root {}: {e}",
+            reg.root.display()
+        ))
+    })?;
     if paths.is_empty() {
         return Ok(vec![root]);
     }
@@ -88,12 +92,21 @@ fn apply_exceptions(reg: &Registry, findings: Vec<Finding>, today: &str) -> (Vec
 }
 
 fn covers(e: &registry::Exception, f: &Finding) -> bool {
-    let (Some(service), Some(kind)) = (&f.service, f.access) else { return false };
+    let (Some(service), Some(kind)) = (&f.service, f.access) else {
+        return false;
+    };
     if *service != e.service.value {
         return false;
     }
     let subject_ok = match kind {
-        AccessKind::Import => e.import.as_ref().is_some_and(|i| f.import.as_deref().is_some_and(|m| m == i.value || m.starts_with(&format!("{}::", i.value)) || m.starts_with(&format!("{}/", i.value)) || m.starts_with(&format!("{}.", i.value)))),
+        AccessKind::Import => e.import.as_ref().is_some_and(|i| {
+            f.import.as_deref().is_some_and(|m| {
+                m == i.value
+                    || m.starts_with(&format!("{}::", i.value))
+                    || m.starts_with(&format!("{}/", i.value))
+                    || m.starts_with(&format!("{}.", i.value))
+            })
+        }),
         _ => e.table.as_ref().is_some_and(|t| {
             let want = t.value.to_lowercase();
             let want = want.rsplit('.').next().unwrap_or(&want);

@@ -62,17 +62,18 @@ struct Worker {
 /// Scans the files under `opts.targets`.
 pub fn scan(reg: &Registry, opts: &Options) -> Scan {
     let paths = PathMap::new(reg);
-    let listing = walk::walk(&reg.root, &opts.targets, opts.threads);
+    let root = reg.root.canonicalize().unwrap_or_else(|_| reg.root.clone());
+    let listing = walk::walk(&root, &opts.targets, opts.threads);
     let mut files: Vec<FileEntry> = listing
         .files
         .into_iter()
         .filter(|f| !paths.is_excluded(&f.rel) && f.rel != reg.file)
         .collect();
     // Manifests outside the targets still tell which package lives where.
-    let packages = if opts.targets.iter().all(|t| *t == reg.root) {
+    let packages = if opts.targets.iter().all(|t| *t == root) {
         PackageIndex::build(&files, &paths)
     } else {
-        let all = walk::walk(&reg.root, std::slice::from_ref(&reg.root), opts.threads);
+        let all = walk::walk(&root, std::slice::from_ref(&root), opts.threads);
         PackageIndex::build(&all.files, &paths)
     };
     files.retain(|f| Language::of(&f.rel).is_some());
@@ -138,13 +139,21 @@ struct Engine<'a> {
 
 /// A warning for a file that was not analysed.
 fn skipped(rel: &str, reason: &str) -> Finding {
-    let mut f = Finding::new(Rule::SkippedFile, format!("`{rel}` was not analysed: {reason}"))
-        .help("nothing in this file was checked; fix the cause or exclude the path in the registry")
-        .subject(rel);
+    let mut f = Finding::new(
+        Rule::SkippedFile,
+        format!("`{rel}` was not analysed: {reason}"),
+    )
+    .help("nothing in this file was checked; fix the cause or exclude the path in the registry")
+    .subject(rel);
     if !rel.is_empty() {
         f.primary = Some(crate::finding::Label {
             path: rel.to_string(),
-            loc: crate::finding::Loc { line: 1, column: 1, offset: 0, len: 0 },
+            loc: crate::finding::Loc {
+                line: 1,
+                column: 1,
+                offset: 0,
+                len: 0,
+            },
             message: String::new(),
         });
     }
@@ -153,21 +162,29 @@ fn skipped(rel: &str, reason: &str) -> Finding {
 
 impl Engine<'_> {
     fn file(&self, w: &mut Worker, f: &FileEntry) {
-        let Some(lang) = Language::of(&f.rel) else { return };
+        let Some(lang) = Language::of(&f.rel) else {
+            return;
+        };
         w.out.stats.files_scanned += 1;
         if f.size > self.max_file_size {
             w.out.stats.files_skipped += 1;
             w.out.findings.push(skipped(
                 &f.rel,
-                &format!("it is {} bytes, over the {} byte limit (--max-file-size)", f.size, self.max_file_size),
+                &format!(
+                    "it is {} bytes, over the {} byte limit (--max-file-size)",
+                    f.size, self.max_file_size
+                ),
             ));
             return;
         }
         w.buf.clear();
-        let read = std::fs::File::open(&f.abs).and_then(|file| file.take(self.max_file_size + 1).read_to_end(&mut w.buf));
+        let read = std::fs::File::open(&f.abs)
+            .and_then(|file| file.take(self.max_file_size + 1).read_to_end(&mut w.buf));
         if let Err(e) = read {
             w.out.stats.files_skipped += 1;
-            w.out.findings.push(skipped(&f.rel, &format!("it cannot be read ({e})")));
+            w.out
+                .findings
+                .push(skipped(&f.rel, &format!("it cannot be read ({e})")));
             return;
         }
         if !self.prefilter.keeps(&w.buf) {
@@ -175,7 +192,10 @@ impl Engine<'_> {
         }
         if w.buf.iter().take(8192).any(|&b| b == 0) {
             w.out.stats.files_skipped += 1;
-            w.out.findings.push(skipped(&f.rel, "it is binary (it contains NUL bytes) but names a table or marker"));
+            w.out.findings.push(skipped(
+                &f.rel,
+                "it is binary (it contains NUL bytes) but names a table or marker",
+            ));
             return;
         }
         let text = match std::str::from_utf8(&w.buf) {
@@ -186,7 +206,10 @@ impl Engine<'_> {
                 let loc = crate::finding::Loc::at(&valid, valid.len(), 0);
                 w.out.findings.push(skipped(
                     &f.rel,
-                    &format!("it is not valid UTF-8 (line {}, column {})", loc.line, loc.column),
+                    &format!(
+                        "it is not valid UTF-8 (line {}, column {})",
+                        loc.line, loc.column
+                    ),
                 ));
                 return;
             }
@@ -194,27 +217,42 @@ impl Engine<'_> {
         w.out.stats.files_parsed += 1;
         let service = self.paths.service_of(&f.rel);
         let ctx = lang::Context {
-            dialect: service.and_then(|s| self.reg.services[s].dialect).map(|d| d.as_str().to_string()),
+            dialect: service
+                .and_then(|s| self.reg.services[s].dialect)
+                .map(|d| d.as_str().to_string()),
         };
         let rel = f.rel.as_str();
         let extracted = std::panic::catch_unwind(|| lang::extract(lang, rel, text, &ctx));
         let Ok(extracted) = extracted else {
             w.out.findings.push(
-                Finding::new(Rule::InternalError, format!("ownlint failed while analysing `{rel}`; its findings are missing"))
-                    .at(rel, text, 0, 0, "")
-                    .help("please report this with the file (or a reduced copy) attached")
-                    .subject(rel),
+                Finding::new(
+                    Rule::InternalError,
+                    format!("ownlint failed while analysing `{rel}`; its findings are missing"),
+                )
+                .at(rel, text, 0, 0, "")
+                .help("please report this with the file (or a reduced copy) attached")
+                .subject(rel),
             );
             return;
         };
-        let file = FileCtx { rel, text, service, lang };
+        let file = FileCtx {
+            rel,
+            text,
+            service,
+            lang,
+        };
         let mut findings: Vec<Finding> = Vec::new();
         for p in &extracted.problems {
             findings.push(
-                Finding::new(Rule::ParseError, format!("`{rel}` could not be parsed completely: {}", p.message))
-                    .at(rel, text, p.offset, 0, "here")
-                    .help("what could be read was still checked; if the file is valid, please report it")
-                    .subject(rel),
+                Finding::new(
+                    Rule::ParseError,
+                    format!("`{rel}` could not be parsed completely: {}", p.message),
+                )
+                .at(rel, text, p.offset, 0, "here")
+                .help(
+                    "what could be read was still checked; if the file is valid, please report it",
+                )
+                .subject(rel),
             );
         }
         for a in &extracted.accesses {
@@ -232,12 +270,22 @@ impl Engine<'_> {
 
     /// Analyses a SQL file pulled in by `query_file!` and reports its accesses at the
     /// macro's path literal.
-    fn follow(&self, file: &FileCtx<'_>, follow: &lang::Follow, ctx: &lang::Context, findings: &mut Vec<Finding>) {
+    fn follow(
+        &self,
+        file: &FileCtx<'_>,
+        follow: &lang::Follow,
+        ctx: &lang::Context,
+        findings: &mut Vec<Finding>,
+    ) {
         let dir = file.rel.rsplit_once('/').map_or("", |(d, _)| d);
         // query_file! paths are relative to the crate root: try each ancestor directory.
         let mut base = Some(dir);
         while let Some(b) = base {
-            let candidate = if b.is_empty() { follow.path.clone() } else { format!("{b}/{}", follow.path) };
+            let candidate = if b.is_empty() {
+                follow.path.clone()
+            } else {
+                format!("{b}/{}", follow.path)
+            };
             let abs = self.reg.root.join(&candidate);
             if let Ok(meta) = std::fs::metadata(&abs) {
                 if meta.is_file() && meta.len() <= self.max_file_size {
@@ -254,7 +302,11 @@ impl Engine<'_> {
                 }
                 return;
             }
-            base = if b.is_empty() { None } else { Some(b.rsplit_once('/').map_or("", |(d, _)| d)) };
+            base = if b.is_empty() {
+                None
+            } else {
+                Some(b.rsplit_once('/').map_or("", |(d, _)| d))
+            };
         }
     }
 }

@@ -37,7 +37,9 @@ impl PackageIndex {
         let mut idx = PackageIndex::default();
         let mut python_dirs: HashMap<&str, usize> = HashMap::new();
         for f in files {
-            let Some(service) = paths.service_of(&f.rel) else { continue };
+            let Some(service) = paths.service_of(&f.rel) else {
+                continue;
+            };
             let (dir, name) = split(&f.rel);
             match name {
                 "Cargo.toml" => {
@@ -83,10 +85,13 @@ impl PackageIndex {
         if name.is_empty() {
             return;
         }
-        self.map.entry((eco, name.to_string())).or_default().push(Package {
-            service,
-            dir: dir.to_string(),
-        });
+        self.map
+            .entry((eco, name.to_string()))
+            .or_default()
+            .push(Package {
+                service,
+                dir: dir.to_string(),
+            });
     }
 
     /// The packages an import of `name` may mean: the longest registered prefix of
@@ -148,7 +153,11 @@ fn read_small(f: &FileEntry) -> Option<String> {
 
 fn cargo_package_name(text: &str) -> Option<String> {
     let value: toml::Table = text.parse().ok()?;
-    value.get("package")?.get("name")?.as_str().map(str::to_string)
+    value
+        .get("package")?
+        .get("name")?
+        .as_str()
+        .map(str::to_string)
 }
 
 fn npm_package_name(text: &str) -> Option<String> {
@@ -159,7 +168,9 @@ fn npm_package_name(text: &str) -> Option<String> {
 fn go_module(text: &str) -> Option<String> {
     text.lines().find_map(|l| {
         let l = l.trim();
-        l.strip_prefix("module").filter(|r| r.starts_with([' ', '\t'])).map(|r| r.trim().trim_matches('"').to_string())
+        l.strip_prefix("module")
+            .filter(|r| r.starts_with([' ', '\t']))
+            .map(|r| r.trim().trim_matches('"').to_string())
     })
 }
 
@@ -170,9 +181,14 @@ fn jvm_package(rel: &str) -> Option<String> {
         return None;
     }
     let (dir, _) = split(rel);
-    let after = ["/src/main/java/", "/src/main/kotlin/", "/src/test/java/", "/src/test/kotlin/"]
-        .iter()
-        .find_map(|marker| dir.find(marker).map(|i| &dir[i + marker.len()..]))?;
+    let after = [
+        "/src/main/java/",
+        "/src/main/kotlin/",
+        "/src/test/java/",
+        "/src/test/kotlin/",
+    ]
+    .iter()
+    .find_map(|marker| dir.find(marker).map(|i| &dir[i + marker.len()..]))?;
     (!after.is_empty()).then(|| after.replace('/', "."))
 }
 
@@ -182,10 +198,19 @@ mod tests {
 
     #[test]
     fn manifest_names() {
-        assert_eq!(cargo_package_name("[package]\nname = \"orders-db\"\n").as_deref(), Some("orders-db"));
+        assert_eq!(
+            cargo_package_name("[package]\nname = \"orders-db\"\n").as_deref(),
+            Some("orders-db")
+        );
         assert_eq!(cargo_package_name("[workspace]\n"), None);
-        assert_eq!(npm_package_name("{\"name\": \"@acme/orders\"}").as_deref(), Some("@acme/orders"));
-        assert_eq!(go_module("// x\nmodule github.com/acme/orders\n\ngo 1.22\n").as_deref(), Some("github.com/acme/orders"));
+        assert_eq!(
+            npm_package_name("{\"name\": \"@acme/orders\"}").as_deref(),
+            Some("@acme/orders")
+        );
+        assert_eq!(
+            go_module("// x\nmodule github.com/acme/orders\n\ngo 1.22\n").as_deref(),
+            Some("github.com/acme/orders")
+        );
         assert_eq!(
             jvm_package("services/orders/src/main/java/com/acme/orders/Order.java").as_deref(),
             Some("com.acme.orders")
@@ -195,13 +220,27 @@ mod tests {
     #[test]
     fn longest_prefix_lookup() {
         let mut idx = PackageIndex::default();
-        idx.add(Ecosystem::Go, "github.com/acme/orders", 1, "services/orders");
+        idx.add(
+            Ecosystem::Go,
+            "github.com/acme/orders",
+            1,
+            "services/orders",
+        );
         idx.add(Ecosystem::Cargo, "orders_db", 2, "services/orders/db");
         idx.add(Ecosystem::Jvm, "com.acme.orders.model", 3, "x");
-        assert_eq!(idx.lookup(Ecosystem::Go, "github.com/acme/orders/model")[0].service, 1);
-        assert!(idx.lookup(Ecosystem::Go, "github.com/acme/ordersx").is_empty());
+        assert_eq!(
+            idx.lookup(Ecosystem::Go, "github.com/acme/orders/model")[0].service,
+            1
+        );
+        assert!(
+            idx.lookup(Ecosystem::Go, "github.com/acme/ordersx")
+                .is_empty()
+        );
         assert_eq!(idx.lookup(Ecosystem::Cargo, "orders-db")[0].service, 2);
-        assert_eq!(idx.lookup(Ecosystem::Jvm, "com.acme.orders.model.Order")[0].service, 3);
+        assert_eq!(
+            idx.lookup(Ecosystem::Jvm, "com.acme.orders.model.Order")[0].service,
+            3
+        );
         assert!(idx.lookup(Ecosystem::Jvm, "com.acme.orders").is_empty());
     }
 }

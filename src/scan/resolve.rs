@@ -59,19 +59,32 @@ impl<'a> Resolver<'a> {
     /// The owners `table` may mean for code in `service`: empty when the accessing
     /// service owns it itself (its own `outbox` or local projection) or nobody does.
     fn owners(&self, table: &TableRef, service: Option<usize>) -> Owners<'a> {
-        let name = if table.quoted { table.name.clone() } else { table.name.to_lowercase() };
-        let Some(all) = self.tables.get(&name.to_lowercase()) else { return Owners::Nobody };
+        let name = if table.quoted {
+            table.name.clone()
+        } else {
+            table.name.to_lowercase()
+        };
+        let Some(all) = self.tables.get(&name.to_lowercase()) else {
+            return Owners::Nobody;
+        };
         let reg = self.reg;
         let candidates: Vec<(usize, &'a OwnedTable)> = all
             .iter()
             .map(|&(s, t)| (s, &reg.services[s].owns[t]))
             .filter(|(_, t)| !table.quoted || t.key.name == name || t.entry.value.ends_with(&name))
-            .filter(|(_, t)| table.schema.as_ref().is_none_or(|s| t.key.schema == s.to_lowercase()))
             .filter(|(_, t)| {
                 table
-                    .database
+                    .schema
                     .as_ref()
-                    .is_none_or(|d| t.key.database.as_ref().is_none_or(|td| *td == d.to_lowercase()))
+                    .is_none_or(|s| t.key.schema == s.to_lowercase())
+            })
+            .filter(|(_, t)| {
+                table.database.as_ref().is_none_or(|d| {
+                    t.key
+                        .database
+                        .as_ref()
+                        .is_none_or(|td| *td == d.to_lowercase())
+                })
             })
             .collect();
         if candidates.is_empty() {
@@ -83,7 +96,11 @@ impl<'a> Resolver<'a> {
             }
             // Prefer owners in the accessing service's own database namespace.
             let db = reg.services[own].database_key();
-            let same_db: Vec<_> = candidates.iter().copied().filter(|(_, t)| t.key.database == db).collect();
+            let same_db: Vec<_> = candidates
+                .iter()
+                .copied()
+                .filter(|(_, t)| t.key.database == db)
+                .collect();
             if !same_db.is_empty() {
                 return Owners::Others(same_db);
             }
@@ -104,8 +121,15 @@ impl<'a> Resolver<'a> {
                     return None;
                 }
                 let svc_name = file.service.map(|s| self.reg.services[s].name.as_str());
-                let whose = svc_name.map_or_else(|| "code outside every service".to_string(), |s| format!("`{s}`"));
-                let what = if kind == AccessKind::Ddl { "defines" } else { "maps a model onto" };
+                let whose = svc_name.map_or_else(
+                    || "code outside every service".to_string(),
+                    |s| format!("`{s}`"),
+                );
+                let what = if kind == AccessKind::Ddl {
+                    "defines"
+                } else {
+                    "maps a model onto"
+                };
                 let mut f = Finding::new(Rule::UnownedTable, format!("{whose} {what} table `{}`, which no service owns", table.name))
                     .at(file.rel, file.text, access.offset, access.len, "no owner in data-ownership.yaml")
                     .help(match svc_name {
@@ -130,13 +154,23 @@ impl<'a> Resolver<'a> {
                         let me = &self.reg.services[s].name;
                         (
                             Rule::for_access(kind),
-                            format!("`{me}` {} table `{}`, owned by `{}`", verb(kind), table.name, owner.name),
+                            format!(
+                                "`{me}` {} table `{}`, owned by `{}`",
+                                verb(kind),
+                                table.name,
+                                owner.name
+                            ),
                             help_for(kind, &owner.name),
                         )
                     }
                     None => (
                         Rule::UnassignedAccess,
-                        format!("code outside every service {} table `{}`, owned by `{}`", verb(kind), table.name, owner.name),
+                        format!(
+                            "code outside every service {} table `{}`, owned by `{}`",
+                            verb(kind),
+                            table.name,
+                            owner.name
+                        ),
                         format!(
                             "move this file into a service's `paths` (or `exclude` it in the registry), or go through `{}`'s API",
                             owner.name
@@ -158,7 +192,11 @@ impl<'a> Resolver<'a> {
                     .help(help)
                     .subject(&table_name);
                 for &(_, other) in &owners[1..] {
-                    f = f.related(&self.reg.file, other.entry.loc, "also owned here (another database)");
+                    f = f.related(
+                        &self.reg.file,
+                        other.entry.loc,
+                        "also owned here (another database)",
+                    );
                 }
                 f.table = Some(table_name);
                 f.owner = Some(owner.name.clone());
@@ -240,8 +278,12 @@ fn help_for(kind: AccessKind, owner: &str) -> String {
         AccessKind::Read => format!(
             "read through `{owner}`'s API (and list it under `reads_from_apis`), or keep a local projection fed by its events; a deliberate exception goes in the registry's `exceptions`"
         ),
-        AccessKind::Write => format!("ask `{owner}` to make the change through its API or a command event; only the owner writes its tables"),
-        AccessKind::Ddl => format!("move this migration to `{owner}`: only the owner changes its schema"),
+        AccessKind::Write => format!(
+            "ask `{owner}` to make the change through its API or a command event; only the owner writes its tables"
+        ),
+        AccessKind::Ddl => {
+            format!("move this migration to `{owner}`: only the owner changes its schema")
+        }
         AccessKind::Model => format!(
             "map a model onto your own table (a projection fed by `{owner}`'s events) or use `{owner}`'s API client"
         ),

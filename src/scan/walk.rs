@@ -28,16 +28,21 @@ pub struct Listing {
     pub problems: Vec<WalkProblem>,
 }
 
-/// Lists the files under `targets` (all absolute, inside `root`), in parallel.
+/// Lists the files under `targets` (all absolute, inside the absolute `root`), in
+/// parallel.
 /// Symbolic links are never followed, so no link can lead out of the root or into
 /// a loop.
 pub fn walk(root: &Path, targets: &[PathBuf], threads: usize) -> Listing {
-    let Some((first, rest)) = targets.split_first() else {
-        return Listing::default();
-    };
-    let mut builder = WalkBuilder::new(first);
-    for t in rest {
-        builder.add(t);
+    // Always walk from the root, pruned to the targets, so that `.gitignore`,
+    // `.ignore` and hidden-directory rules apply to explicit paths too (pre-commit
+    // passes every staged file, vendored ones included).
+    let mut builder = WalkBuilder::new(root);
+    let wanted: Vec<PathBuf> = targets.to_vec();
+    if !wanted.iter().any(|t| t == root) {
+        builder.filter_entry(move |e| {
+            let p = e.path();
+            wanted.iter().any(|t| p.starts_with(t) || t.starts_with(p))
+        });
     }
     builder
         .hidden(true)
@@ -78,7 +83,10 @@ pub fn walk(root: &Path, targets: &[PathBuf], threads: usize) -> Listing {
             WalkState::Continue
         })
     });
-    let Listing { mut files, mut problems } = sink.into_inner().unwrap_or_default();
+    let Listing {
+        mut files,
+        mut problems,
+    } = sink.into_inner().unwrap_or_default();
     files.sort();
     files.dedup_by(|a, b| a.rel == b.rel);
     problems.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -111,7 +119,9 @@ pub fn relative(root: &Path, path: &Path) -> String {
 fn error_path(err: &ignore::Error) -> Option<&Path> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
         ignore::Error::Loop { child, .. } => Some(child),
         _ => None,
     }
@@ -119,7 +129,9 @@ fn error_path(err: &ignore::Error) -> Option<&Path> {
 
 fn error_reason(err: &ignore::Error) -> String {
     match err {
-        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => error_reason(err),
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            error_reason(err)
+        }
         other => other.to_string(),
     }
 }
