@@ -89,6 +89,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Validate the registry: owners, services, events, cycles, paths, exceptions.
     Validate,
+    /// Record every current finding in `ownlint-baseline.json`, so that `check`
+    /// reports only new ones (adopt now, fix over time).
+    Baseline(BaselineArgs),
     /// Print the JSON Schema of data-ownership.yaml (for editors).
     Schema(SchemaArgs),
 }
@@ -106,6 +109,42 @@ pub struct CheckArgs {
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
 
+    #[command(flatten)]
+    pub scan: ScanArgs,
+
+    /// The baseline file (default: `ownlint-baseline.json` at the repository root,
+    /// used when it exists).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Ignore the baseline: report every finding.
+    #[arg(long)]
+    pub no_baseline: bool,
+
+    /// Check only files changed since this git revision (e.g. `origin/main`), plus the
+    /// registry. When the registry itself changed, the whole repository is checked.
+    #[arg(long, value_name = "REV", conflicts_with = "paths")]
+    pub changed_since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Where to write the baseline (default: `ownlint-baseline.json` at the
+    /// repository root).
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Replace an existing baseline.
+    #[arg(long)]
+    pub update: bool,
+
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+/// How files are scanned (shared by `check` and `baseline`).
+#[derive(Debug, Args)]
+pub struct ScanArgs {
     /// Skip files larger than this many bytes, with a warning.
     #[arg(long, value_name = "BYTES", default_value_t = crate::scan::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,

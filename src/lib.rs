@@ -3,6 +3,7 @@
 //! The registry (`data-ownership.yaml`) says which service owns which tables; ownlint
 //! validates it, checks the code against it, and plans releases from it.
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod finding;

@@ -1,7 +1,8 @@
 //! `ownlint check [PATHS...]`: validate the registry and check the code against it.
 
 use super::{Failure, apply_levels, exit_code, load_registry, print_findings};
-use crate::cli::{CheckArgs, Cli};
+use crate::baseline::{self, Baseline};
+use crate::cli::{CheckArgs, Cli, ScanArgs};
 use crate::finding::{self, Finding};
 use crate::registry::{self, ExceptionAccess, Registry, validate::today};
 use crate::report::Summary;
@@ -12,10 +13,66 @@ use std::time::Instant;
 pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
     let started = Instant::now();
     let reg = load_registry(cli)?;
+    let targets = match &args.changed_since {
+        Some(rev) => changed_since(&reg, rev)?,
+        None => args.paths.clone(),
+    };
+    let run = collect(&reg, &args.scan, &targets)?;
+    let mut findings = run.findings;
+    let mut summary = run.summary;
+    if !args.no_baseline {
+        let path = args
+            .baseline
+            .clone()
+            .unwrap_or_else(|| reg.root.join(baseline::DEFAULT_FILE));
+        let explicit = args.baseline.is_some();
+        if explicit || path.is_file() {
+            let base = Baseline::read(&path).map_err(Failure::Usage)?;
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let shown = crate::scan::walk::relative(&reg.root, &path);
+            let scope = run.scope;
+            let applied = baseline::apply(&base, &shown, &text, findings, |p| {
+                p == reg.file
+                    || scope.as_ref().is_none_or(|dirs| {
+                        dirs.iter().any(|d| crate::registry::paths::within(p, d))
+                    })
+            });
+            findings = applied.findings;
+            summary.baselined = Some(applied.baselined);
+            // Stale entries point into the baseline file: keep its text for the report.
+            apply_levels(&mut findings, &reg);
+            finding::sort(&mut findings);
+            summary.count(&findings);
+        }
+    }
+    summary.duration_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+    print_findings(cli, &reg, &findings, &summary)?;
+    Ok(exit_code(&findings, cli.deny_warnings))
+}
+
+/// The findings of one run, before any baseline.
+pub struct Run {
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+    /// Repo-relative paths the run scanned; `None` for the whole repository.
+    pub scope: Option<Vec<String>>,
+}
+
+/// Validates the registry, scans `paths` (the whole repository when empty) and
+/// applies exceptions and severities: everything `check` does but the baseline.
+pub fn collect(reg: &Registry, args: &ScanArgs, paths: &[PathBuf]) -> Result<Run, Failure> {
     let today = today();
-    let mut findings = registry::validate(&reg, &today);
+    let mut findings = registry::validate(reg, &today);
+    let targets = targets(reg, paths)?;
+    let root = reg.root.canonicalize().unwrap_or_else(|_| reg.root.clone());
+    let scope = (!targets.iter().any(|t| *t == root)).then(|| {
+        targets
+            .iter()
+            .map(|t| crate::scan::walk::relative(&root, t))
+            .collect::<Vec<_>>()
+    });
     let opts = scan::Options {
-        targets: targets(&reg, &args.paths)?,
+        targets,
         max_file_size: args.max_file_size,
         threads: args
             .threads
@@ -25,11 +82,11 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
     // A panic in one file's analysis is caught and reported as `internal-error`; keep
     // the default hook from printing a backtrace for it in the middle of the report.
     std::panic::set_hook(Box::new(|_| {}));
-    let scan = scan::scan(&reg, &opts);
+    let scan = scan::scan(reg, &opts);
     std::panic::set_hook(hook);
-    let (mut code_findings, excepted) = apply_exceptions(&reg, scan.findings, &today);
+    let (mut code_findings, excepted) = apply_exceptions(reg, scan.findings, &today);
     findings.append(&mut code_findings);
-    apply_levels(&mut findings, &reg);
+    apply_levels(&mut findings, reg);
     finding::sort(&mut findings);
     let mut summary = Summary::of(&findings);
     summary.files_scanned = Some(scan.stats.files_scanned);
@@ -37,9 +94,61 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
     summary.files_skipped = Some(scan.stats.files_skipped);
     summary.suppressed = Some(scan.stats.suppressed);
     summary.excepted = Some(excepted);
-    summary.duration_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
-    print_findings(cli, &reg, &findings, &summary)?;
-    Ok(exit_code(&findings, cli.deny_warnings))
+    Ok(Run {
+        findings,
+        summary,
+        scope,
+    })
+}
+
+/// The files changed since `rev` (committed, staged or not), from `git diff`. When
+/// the registry itself changed, the whole repository is checked.
+fn changed_since(reg: &Registry, rev: &str) -> Result<Vec<PathBuf>, Failure> {
+    let git = |args: &[&str]| -> Result<String, Failure> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&reg.root)
+            .output()
+            .map_err(|e| {
+                Failure::Usage(format!(
+                    "--changed-since needs git, which could not be run: {e}"
+                ))
+            })?;
+        if !out.status.success() {
+            let msg = String::from_utf8_lossy(&out.stderr).trim().to_string();
+            return Err(Failure::Usage(format!(
+                "--changed-since {rev}: git failed: {msg}"
+            )));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    let top = PathBuf::from(top.trim());
+    let names = git(&[
+        "diff",
+        "--name-only",
+        "-z",
+        "--diff-filter=ACMRT",
+        rev,
+        "--",
+    ])?;
+    let root = reg.root.canonicalize().unwrap_or_else(|_| reg.root.clone());
+    let registry_file = root.join(&reg.file);
+    let mut files = Vec::new();
+    for name in names.split('\0').filter(|n| !n.is_empty()) {
+        let abs = top.join(name);
+        if abs == registry_file {
+            return Ok(Vec::new());
+        }
+        if abs.starts_with(&root) && abs.is_file() {
+            files.push(abs);
+        }
+    }
+    if files.is_empty() {
+        // Nothing changed under the root: check the registry alone.
+        files.push(registry_file);
+    }
+    Ok(files)
 }
 
 /// The absolute paths to scan: the root, or the arguments (which must lie inside it).
@@ -50,7 +159,15 @@ fn targets(reg: &Registry, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
             reg.root.display()
         ))
     })?;
+    let registry_file = root.join(&reg.file);
     if paths.is_empty() {
+        return Ok(vec![root]);
+    }
+    // A change to the registry can affect any file: check the whole repository.
+    if paths
+        .iter()
+        .any(|p| p.canonicalize().is_ok_and(|a| a == registry_file))
+    {
         return Ok(vec![root]);
     }
     paths

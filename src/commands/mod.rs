@@ -1,5 +1,6 @@
 //! One module per subcommand; [`run`] dispatches and maps outcomes to exit codes.
 
+mod baseline;
 mod check;
 mod schema;
 mod validate;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> u8 {
     let result = match &cli.command {
         Command::Check(args) => check::run(&cli, args),
         Command::Validate => validate::run(&cli),
+        Command::Baseline(args) => baseline::run(&cli, args),
         Command::Schema(args) => schema::run(args),
     };
     match result {

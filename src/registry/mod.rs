@@ -3,7 +3,7 @@
 
 mod load;
 mod model;
-mod paths;
+pub mod paths;
 pub mod validate;
 
 pub use load::{LoadError, find_registry, load, load_str};
