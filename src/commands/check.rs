@@ -1,6 +1,6 @@
 //! `ownlint check [PATHS...]`: validate the registry and check the code against it.
 
-use super::{Failure, apply_levels, exit_code, load_registry, print_findings};
+use super::{Failure, apply_levels, exit_code, load_registry_near, print_findings};
 use crate::baseline::{self, Baseline};
 use crate::cli::{CheckArgs, Cli, ScanArgs};
 use crate::finding::{self, Finding};
@@ -12,7 +12,7 @@ use std::time::Instant;
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
     let started = Instant::now();
-    let reg = load_registry(cli)?;
+    let reg = load_registry_near(cli, args.paths.first().map(PathBuf::as_path))?;
     let targets = match &args.changed_since {
         Some(rev) => changed_since(&reg, rev)?,
         None => args.paths.clone(),

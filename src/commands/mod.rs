@@ -98,12 +98,23 @@ pub fn terminal_width() -> usize {
 
 /// Finds and loads the registry named by `--registry`, or the nearest one.
 pub fn load_registry(cli: &Cli) -> Result<Registry, Failure> {
+    load_registry_near(cli, None)
+}
+
+/// Like [`load_registry`], but without `--registry` the search starts at `hint` (the
+/// first path argument, so `ownlint check path/to/repo` works from anywhere) before
+/// the current directory.
+pub fn load_registry_near(cli: &Cli, hint: Option<&std::path::Path>) -> Result<Registry, Failure> {
     let path = match &cli.registry {
         Some(p) => p.clone(),
         None => {
-            let cwd = std::env::current_dir()
-                .map_err(|e| Failure::Usage(format!("cannot read the current directory: {e}")))?;
-            registry::find_registry(&cwd).ok_or_else(|| {
+            let cwd = std::env::current_dir().map_err(|e| Failure::Usage(format!("cannot read the current directory: {e}")))?;
+            let from_hint = hint.and_then(|h| {
+                let abs = cwd.join(h);
+                let dir = if abs.is_dir() { abs } else { abs.parent()?.to_path_buf() };
+                registry::find_registry(&dir)
+            });
+            from_hint.or_else(|| registry::find_registry(&cwd)).ok_or_else(|| {
                 Failure::Usage(
                     "no data-ownership.yaml found in this directory or its parents; pass --registry PATH, or run `ownlint init`".into(),
                 )
