@@ -455,18 +455,17 @@ pub(crate) fn fallback(
             other => other,
         };
         // A complete name: decide with this token whether it is a table.
-        if let Mode::After {
-            kind,
-            origin,
-            name,
-            words,
-        } = std::mem::replace(&mut mode, Mode::Idle)
+        if matches!(mode, Mode::After { .. })
+            && let Mode::After {
+                kind,
+                origin,
+                name,
+                words,
+            } = std::mem::replace(&mut mode, Mode::Idle)
         {
             mode = match origin {
                 // `FROM f(x)`: a function, not a table.
-                _ if tok == Tok::LParen && words == 0 && origin != Origin::Into && !matches!(origin, Origin::Ddl { .. } | Origin::References | Origin::Copy) => {
-                    Mode::Idle
-                }
+                Origin::From if tok == Tok::LParen && words == 0 => Mode::Idle,
                 Origin::Update => {
                     if is_kw(text, tok, "set")
                         || tok == Tok::Comma
@@ -508,11 +507,12 @@ pub(crate) fn fallback(
                 }
             };
         }
-        if let Mode::List {
-            kind,
-            origin,
-            words,
-        } = std::mem::replace(&mut mode, Mode::Idle)
+        if matches!(mode, Mode::List { .. })
+            && let Mode::List {
+                kind,
+                origin,
+                words,
+            } = std::mem::replace(&mut mode, Mode::Idle)
         {
             mode = if tok == Tok::Comma {
                 reprocess = false;
