@@ -72,6 +72,11 @@ pub const MARKERS: &[&str] = &[
 /// to parse and falls back to the keyword scan.
 pub const RECURSION_LIMIT: usize = 50;
 
+/// Statements whose AST could be deeper than this (long chains of infix operators or
+/// set operations, which sqlparser builds without recursion) are not parsed but
+/// scanned, so that visiting and dropping the AST cannot overflow the stack.
+pub const DEPTH_LIMIT: usize = 2_000;
+
 /// How deep `CREATE FUNCTION … AS $$ body $$` bodies are analysed as SQL.
 const MAX_BODY_DEPTH: u8 = 2;
 
@@ -308,7 +313,13 @@ impl<'a> Run<'a> {
             order.remove(i);
             order.insert(1, DialectId::MySql);
         }
-        let parsed = order.iter().find_map(|d| d.parse(sql));
+        // Deep left-leaning chains would make a deep AST (see `scan::depth_within`).
+        let shallow = scan::depth_within(self.text, start, end, self.opts.backslash_escapes, DEPTH_LIMIT).is_some();
+        let parsed = if shallow {
+            order.iter().find_map(|d| d.parse(sql))
+        } else {
+            None
+        };
         match parsed {
             Some(stmts) => {
                 let collected = ast::collect(&stmts);

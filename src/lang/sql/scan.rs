@@ -822,3 +822,82 @@ pub(crate) fn looks_like_sql(s: &str) -> bool {
         _ => false,
     }
 }
+
+/// Words that join operands into left-deep expression chains.
+const INFIX_WORDS: &[&str] = &[
+    "and", "or", "is", "like", "ilike", "in", "between", "collate", "xor", "div", "mod",
+    "regexp", "rlike", "similar", "overlaps", "not", "at",
+];
+
+/// Words that start a new clause (and so a new expression tree).
+const CLAUSE_WORDS: &[&str] = &[
+    "select", "from", "where", "group", "having", "order", "limit", "offset", "values",
+    "set", "on", "join", "returning", "using", "window", "qualify",
+];
+
+/// An upper bound on how deep sqlparser's AST for `text[start..end]` may get, or
+/// `None` once it exceeds `limit`.
+///
+/// sqlparser bounds recursion while parsing, but builds left-deep trees iteratively
+/// for chains of infix operators (`1 + 1 + … + 1`, `a OR b OR …`, `x::a::b…`) and set
+/// operations (`SELECT 1 UNION SELECT 2 UNION …`), and visiting or dropping such a tree
+/// recurses once per link. This counts, per parenthesis level, the operators since
+/// the last comma or clause keyword (set operations separately, as they span clauses)
+/// and sums them over the open levels.
+pub(crate) fn depth_within(
+    text: &str,
+    start: usize,
+    end: usize,
+    backslash: bool,
+    limit: usize,
+) -> Option<usize> {
+    // Per open level: (operator chain, set-operation chain).
+    let mut levels: Vec<(usize, usize)> = vec![(0, 0)];
+    let mut total = 0usize;
+    let mut max = 0usize;
+    for tok in Lexer::new(text, start, end, backslash) {
+        match tok {
+            Tok::LParen => levels.push((0, 0)),
+            Tok::RParen => {
+                if levels.len() > 1
+                    && let Some((a, b)) = levels.pop()
+                {
+                    total -= a + b;
+                }
+            }
+            Tok::Comma | Tok::Semi => {
+                if let Some(top) = levels.last_mut() {
+                    total -= top.0;
+                    top.0 = 0;
+                }
+            }
+            Tok::Other | Tok::Dot => {
+                if let Some(top) = levels.last_mut() {
+                    top.0 += 1;
+                    total += 1;
+                }
+            }
+            Tok::Word { start: ws, end: we } => {
+                let w = &text[ws..we];
+                if let Some(top) = levels.last_mut() {
+                    if in_list(w, &["union", "intersect", "except", "minus"]) {
+                        top.1 += 1;
+                        total += 1;
+                    } else if in_list(w, INFIX_WORDS) {
+                        top.0 += 1;
+                        total += 1;
+                    } else if in_list(w, CLAUSE_WORDS) {
+                        total -= top.0;
+                        top.0 = 0;
+                    }
+                }
+            }
+            _ => {}
+        }
+        max = max.max(total + levels.len());
+        if max > limit {
+            return None;
+        }
+    }
+    Some(max)
+}

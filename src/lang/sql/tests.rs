@@ -614,3 +614,24 @@ fn large_generated_file() {
     let ex = file("blob.sql", &blob, &ctx());
     assert_eq!(ex.accesses.len(), 1);
 }
+
+#[test]
+fn long_operator_chains_do_not_overflow() {
+    for (n, conf) in [(100usize, Confidence::High), (1_000_000, Confidence::Low)] {
+        for q in [
+            format!("SELECT {}1 FROM t", "1 + ".repeat(n)),
+            format!("SELECT * FROM t WHERE {}true", "a = 1 OR ".repeat(n)),
+            format!("SELECT x{} FROM t", "::text".repeat(n)),
+            format!("SELECT 1 FROM t{}", " UNION SELECT 1 FROM t".repeat(n)),
+        ] {
+            let ex = file("n.sql", &q, &ctx());
+            assert!(!ex.accesses.is_empty(), "{n}");
+            assert!(ex.accesses.iter().all(|a| a.confidence == conf), "{n}");
+        }
+    }
+    // Long flat lists are fine and still parsed.
+    let q = format!("INSERT INTO t VALUES {}(1)", "(1, 'a' || 'b'), ".repeat(20_000));
+    let ex = file("n.sql", &q, &ctx());
+    assert_eq!(ex.accesses.len(), 1);
+    assert_eq!(ex.accesses[0].confidence, Confidence::High);
+}
