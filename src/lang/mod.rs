@@ -4,7 +4,9 @@
 //! Extractors never see the registry. Adding a language is one new module and one line
 //! in [`Language::of`] and [`extract`].
 
+pub mod cargo_toml;
 pub mod embedded;
+pub mod rust;
 pub mod sql;
 
 use crate::scan::Access;
@@ -48,15 +50,21 @@ pub struct Extracted {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Language {
     Sql,
+    Rust,
+    CargoToml,
 }
 
 impl Language {
     /// The language of a file, from its name; `None` for files ownlint does not read.
     pub fn of(path: &str) -> Option<Language> {
         let name = path.rsplit('/').next().unwrap_or(path);
+        if name == "Cargo.toml" {
+            return Some(Language::CargoToml);
+        }
         let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         match ext.as_deref() {
             Some("sql") => Some(Language::Sql),
+            Some("rs") => Some(Language::Rust),
             _ => None,
         }
     }
@@ -77,5 +85,7 @@ pub fn ecosystem(lang: Language) -> Option<crate::scan::packages::Ecosystem> {
 pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extracted {
     match lang {
         Language::Sql => sql::analyze_file(path, text, ctx),
+        Language::Rust => rust::extract(path, text, ctx),
+        Language::CargoToml => cargo_toml::extract(path, text),
     }
 }

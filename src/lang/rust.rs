@@ -1,0 +1,2239 @@
+//! Rust sources: SQL in string literals, Diesel and SeaORM table mappings, and imports
+//! of other crates.
+//!
+//! # Design
+//!
+//! The file is lexed once with `proc_macro2` (comments are dropped by the lexer; doc
+//! comments become `#[doc = ".."]` attributes, which are skipped like every other
+//! attribute) and the token trees are flattened into one vector in which each opening
+//! delimiter knows the index of its closing one. Every rule below is a pattern over that
+//! flat vector, so code inside macro invocations (`info!(..)`, `lazy_static! {..}`,
+//! `diesel::table! {..}`, `tokio::select! {..}`) is read exactly like ordinary code, and
+//! nothing here recurses on the depth of the input. The token stream is also parsed as a
+//! whole file with `syn`; a syntax error becomes a [`Problem`] while the token patterns
+//! still run, so a file `syn` rejects loses nothing but the warning.
+//!
+//! What is recognised:
+//!
+//! * SQL sinks whose argument is always analysed as SQL: the `sqlx` macros `query!`,
+//!   `query_as!`, `query_scalar!` (and `_unchecked`; the SQL is the first or second
+//!   argument), calls of `query`, `query_as`, `query_scalar`, `query_with`, `sql_query`,
+//!   `QueryBuilder::new`, and the methods of `tokio-postgres`, `postgres`, `rusqlite`
+//!   and `sqlx` executors that take SQL text (`.query(..)`, `.execute(..)`,
+//!   `.prepare(..)`, `.batch_execute(..)`, `.fetch_all(..)`, ..). The argument may be a
+//!   literal, a `const`/`static` of the same file, `format!`/`concat!`, or a `+` join.
+//! * Any other string literal is analysed when [`sql::looks_like_sql`] says so.
+//! * `format!`-style macros: holes filled by a `const`/`static` string of the same file
+//!   are substituted (the access then points into that constant's literal); other holes
+//!   become [`sql::HOLE`]. `concat!` joins its literals.
+//! * `sqlx::query_file!` and friends: a [`Follow`] of the path literal.
+//! * Diesel `table!` (schema-qualified names, `#[sql_name]`, several tables per block),
+//!   `#[diesel(table_name = ..)]`, `#[table_name = ".."]` and SeaORM
+//!   `#[sea_orm(table_name = "..", schema_name = "..")]`: model accesses.
+//!   `joinable!(a -> b (fk))` reads both tables (high confidence: the macro states a
+//!   relation the code joins over); `allow_tables_to_appear_in_same_query!(a, b, ..)`
+//!   reads each table with low confidence (it is boilerplate listing every table of a
+//!   schema, and each of them also has a `table!` reported as a model).
+//! * Imports: every `use` tree and `extern crate`, and qualified paths `krate::x` whose
+//!   first segment is lowercase and not `crate`/`self`/`super`/`std`/`core`/`alloc`/a
+//!   primitive type/a local `mod`/a name brought in by `use`. One access per crate and
+//!   line.
+//!
+//! Never read: comments, doc comments and every attribute's strings (`#[doc]`, `#[cfg]`,
+//! `#[serde(..)]`) apart from the ORM attributes above.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::str::FromStr;
+
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+
+use super::embedded::Embedded;
+use super::{Context, Extracted, Follow, Problem, sql};
+use crate::scan::{Access, AccessKind, ImportRef, TableRef};
+
+/// Byte strings whose presence means a Rust file may map a table the registry does not
+/// know (Diesel and SeaORM mappings), or pull in a SQL file. SQL text in string literals
+/// is covered by [`sql::MARKERS`], which a prefilter should also apply to Rust files.
+pub const MARKERS: &[&str] = &[
+    "table!",
+    "table_name",
+    "sql_name",
+    "joinable!",
+    "query_file",
+];
+
+/// Deepest nesting of brackets analysed; deeper files are reported and skipped.
+pub const MAX_DEPTH: usize = 256;
+
+/// Stack of the worker thread that parses a file: `syn` and the `Drop` of its syntax tree
+/// recurse on long operator chains (`!!!!x`, `a + a + ..`), which bracket depth does
+/// not bound.
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+/// Placeholder for a template hole whose value is unknown.
+use sql::HOLE;
+
+/// Extracts the accesses of one Rust file.
+pub fn extract(_path: &str, text: &str, ctx: &Context) -> Extracted {
+    // A dedicated thread with a large stack bounds recursion in `syn`, and its
+    // thread-local `proc_macro2` source map (which keeps a copy of every parsed file)
+    // is freed when it ends.
+    let run = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("ownlint-rust".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || analyse(text, ctx))
+            .map(|handle| handle.join())
+    });
+    match run {
+        Ok(Ok(out)) => out,
+        Ok(Err(_)) => Extracted {
+            problems: vec![Problem {
+                offset: 0,
+                message: "internal error while analysing this Rust file; file not analysed".into(),
+            }],
+            ..Extracted::default()
+        },
+        // No thread available: analyse on the caller's stack.
+        Err(_) => analyse(text, ctx),
+    }
+}
+
+/// The analysis proper, on the current thread.
+fn analyse(text: &str, ctx: &Context) -> Extracted {
+    let (mut out, walker) = prepare(text);
+    if let Some(walker) = walker {
+        walker.finish(ctx, &mut out);
+    }
+    out
+}
+
+/// Lexes and walks the file; the walker holds the SQL candidates not yet analysed.
+fn prepare(text: &str) -> (Extracted, Option<Walker>) {
+    let mut out = Extracted::default();
+    let base = prelude_len(text);
+    let src = &text[base..];
+    let lines = LineIndex::new(text);
+    let stream = match TokenStream::from_str(src) {
+        Ok(stream) => stream,
+        Err(err) => {
+            let offset = base + err.span().byte_range().start.min(src.len());
+            out.problems.push(Problem {
+                offset,
+                message: format!(
+                    "could not tokenize this Rust file (line {}): {err}; file not analysed",
+                    lines.line(offset)
+                ),
+            });
+            return (out, None);
+        }
+    };
+    let toks = match flatten(stream.clone(), base) {
+        Ok(toks) => toks,
+        Err(offset) => {
+            out.problems.push(Problem {
+                offset,
+                message: format!("nesting deeper than {MAX_DEPTH} levels; file not analysed"),
+            });
+            return (out, None);
+        }
+    };
+    if let Err(err) = syn::parse2::<syn::File>(stream) {
+        let range = err.span().byte_range();
+        let offset = if range.end == 0 {
+            text.len()
+        } else {
+            (base + range.start).min(text.len())
+        };
+        out.problems.push(Problem {
+            offset,
+            message: format!(
+                "this Rust file did not parse (line {}): {err}; \
+                 string literals and paths were still analysed",
+                lines.line(offset)
+            ),
+        });
+    }
+    let mut walker = Walker::new(toks, lines);
+    walker.prepass();
+    walker.walk();
+    (out, Some(walker))
+}
+
+/// Length of a byte-order mark and `#!` shebang line, which the lexer does not accept.
+fn prelude_len(text: &str) -> usize {
+    let mut base = 0;
+    if text.starts_with('\u{feff}') {
+        base = '\u{feff}'.len_utf8();
+    }
+    let rest = &text[base..];
+    if let Some(after) = rest.strip_prefix("#!")
+        && !after.trim_start().starts_with('[')
+    {
+        base += rest.find('\n').unwrap_or(rest.len());
+    }
+    base
+}
+
+/// Line numbers from byte offsets.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line of a byte offset.
+    fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+}
+
+/// A token of the flattened stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Kind {
+    Ident,
+    /// A punctuation character and whether it is joined to the next one (`::`, `->`).
+    Punct(char, bool),
+    Lit,
+    /// An opening delimiter: `(`, `[` or `{`.
+    Open(char),
+    Close,
+}
+
+#[derive(Clone, Debug)]
+struct Tok {
+    kind: Kind,
+    /// Byte range in the file.
+    start: usize,
+    end: usize,
+    /// Identifier or literal as written (`r#type`, `"a\"b"`); empty otherwise.
+    text: String,
+    /// For [`Kind::Open`], the index of the matching [`Kind::Close`].
+    close: usize,
+}
+
+/// Flattens a token stream without recursion; `Err(offset)` when nesting exceeds
+/// [`MAX_DEPTH`].
+fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
+    let mut toks: Vec<Tok> = Vec::new();
+    let mut stack = vec![stream.into_iter()];
+    // For each open group: index of its Open token and the byte range of its closer.
+    let mut open: Vec<(usize, Range<usize>)> = Vec::new();
+    while let Some(iter) = stack.last_mut() {
+        let Some(tree) = iter.next() else {
+            stack.pop();
+            if let Some((idx, range)) = open.pop() {
+                let close = toks.len();
+                toks.push(Tok {
+                    kind: Kind::Close,
+                    start: base + range.start,
+                    end: base + range.end,
+                    text: String::new(),
+                    close,
+                });
+                if let Some(t) = toks.get_mut(idx) {
+                    t.close = close;
+                }
+            }
+            continue;
+        };
+        let range = tree.span().byte_range();
+        let (start, end) = (base + range.start, base + range.end);
+        match tree {
+            TokenTree::Group(group) => {
+                let delim = match group.delimiter() {
+                    Delimiter::Parenthesis => '(',
+                    Delimiter::Bracket => '[',
+                    Delimiter::Brace => '{',
+                    Delimiter::None => ' ',
+                };
+                let open_range = group.span_open().byte_range();
+                if open.len() >= MAX_DEPTH {
+                    return Err(base + open_range.start);
+                }
+                open.push((toks.len(), group.span_close().byte_range()));
+                toks.push(Tok {
+                    kind: Kind::Open(delim),
+                    start: base + open_range.start,
+                    end: base + open_range.end,
+                    text: String::new(),
+                    close: 0,
+                });
+                stack.push(group.stream().into_iter());
+            }
+            TokenTree::Ident(ident) => toks.push(Tok {
+                kind: Kind::Ident,
+                start,
+                end,
+                text: ident.to_string(),
+                close: 0,
+            }),
+            TokenTree::Punct(p) => toks.push(Tok {
+                kind: Kind::Punct(p.as_char(), p.spacing() == Spacing::Joint),
+                start,
+                end,
+                text: String::new(),
+                close: 0,
+            }),
+            TokenTree::Literal(lit) => toks.push(Tok {
+                kind: Kind::Lit,
+                start,
+                end,
+                text: lit.to_string(),
+                close: 0,
+            }),
+        }
+    }
+    Ok(toks)
+}
+
+/// A string literal's decoded contents, with a map back to the file.
+#[derive(Clone, Debug, Default)]
+struct Decoded {
+    text: String,
+    /// Runs of the decoded text: (start in `text`, start in the file, verbatim).
+    runs: Vec<(usize, usize, bool)>,
+    /// Byte range of the contents (inside the quotes) in the file.
+    content: Range<usize>,
+}
+
+impl Decoded {
+    /// Appends `self.text[range]` to `emb`, keeping exact offsets for verbatim runs.
+    fn push_range(&self, emb: &mut Embedded, range: Range<usize>) {
+        for (k, &(run_start, file_start, verbatim)) in self.runs.iter().enumerate() {
+            let run_end = self.runs.get(k + 1).map_or(self.text.len(), |r| r.0);
+            let (s, e) = (range.start.max(run_start), range.end.min(run_end));
+            if s >= e {
+                continue;
+            }
+            let Some(piece) = self.text.get(s..e) else {
+                continue;
+            };
+            if verbatim {
+                emb.push_verbatim(piece, file_start + (s - run_start));
+            } else {
+                emb.push_decoded(piece, file_start);
+            }
+        }
+    }
+
+    fn push_all(&self, emb: &mut Embedded) {
+        self.push_range(emb, 0..self.text.len());
+    }
+
+    /// File offset of byte `k` of the decoded text.
+    fn file_offset(&self, k: usize) -> usize {
+        let idx = self.runs.partition_point(|r| r.0 <= k).saturating_sub(1);
+        match self.runs.get(idx) {
+            Some(&(text_start, file_start, true)) => file_start + k.saturating_sub(text_start),
+            Some(&(_, file_start, false)) => file_start,
+            None => self.content.start,
+        }
+    }
+}
+
+/// Decodes a string literal written as `repr` at file offset `start`; `None` for other
+/// literals (numbers, chars, byte and C strings).
+fn decode(repr: &str, start: usize) -> Option<Decoded> {
+    if let Some(rest) = repr.strip_prefix('r') {
+        let hashes = rest.len() - rest.trim_start_matches('#').len();
+        let open = 1 + hashes + 1;
+        let body = repr.get(open..)?;
+        let close = body.rfind('"')?;
+        let content = &body[..close];
+        let file = start + open;
+        return Some(Decoded {
+            text: content.to_string(),
+            runs: vec![(0, file, true)],
+            content: file..file + content.len(),
+        });
+    }
+    let body = repr.strip_prefix('"')?;
+    let close = body.rfind('"')?;
+    let content = &body[..close];
+    let file = start + 1;
+    let mut d = Decoded {
+        content: file..file + content.len(),
+        ..Decoded::default()
+    };
+    let bytes = content.as_bytes();
+    let mut i = 0;
+    let mut run_open = false;
+    while i < content.len() {
+        if bytes[i] != b'\\' {
+            if !run_open {
+                d.runs.push((d.text.len(), file + i, true));
+                run_open = true;
+            }
+            let ch_len = content[i..].chars().next().map_or(1, char::len_utf8);
+            d.text.push_str(&content[i..i + ch_len]);
+            i += ch_len;
+            continue;
+        }
+        run_open = false;
+        let esc_start = i;
+        let next = bytes.get(i + 1).copied();
+        i += 2;
+        let decoded: Option<char> = match next {
+            Some(b'n') => Some('\n'),
+            Some(b'r') => Some('\r'),
+            Some(b't') => Some('\t'),
+            Some(b'0') => Some('\0'),
+            Some(b'\\') => Some('\\'),
+            Some(b'\'') => Some('\''),
+            Some(b'"') => Some('"'),
+            Some(b'x') => {
+                let hex = content.get(i..i + 2).unwrap_or("");
+                i += hex.len();
+                u8::from_str_radix(hex, 16).ok().map(char::from)
+            }
+            Some(b'u') => {
+                let rest = &content[i.min(content.len())..];
+                match rest.find('}') {
+                    Some(end) if rest.starts_with('{') => {
+                        i += end + 1;
+                        u32::from_str_radix(&rest[1..end].replace('_', ""), 16)
+                            .ok()
+                            .and_then(char::from_u32)
+                    }
+                    _ => None,
+                }
+            }
+            Some(b'\n' | b'\r') => {
+                // Line continuation: the newline and the next line's indentation vanish.
+                while let Some(c) = content[i.min(content.len())..].chars().next() {
+                    if !c.is_whitespace() {
+                        break;
+                    }
+                    i += c.len_utf8();
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Some(c) = decoded {
+            d.runs.push((d.text.len(), file + esc_start, false));
+            d.text.push(c);
+        }
+        i = i.min(content.len());
+    }
+    Some(d)
+}
+
+fn is_string_lit(repr: &str) -> bool {
+    repr.starts_with('"') || repr.starts_with("r\"") || repr.starts_with("r#")
+}
+
+/// An identifier without its `r#` prefix.
+fn bare(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// `sqlx` macros whose first or second argument is SQL.
+const SQLX_MACROS: &[&str] = &[
+    "query",
+    "query_as",
+    "query_scalar",
+    "query_unchecked",
+    "query_as_unchecked",
+    "query_scalar_unchecked",
+];
+
+/// `sqlx` macros whose first or second argument is the path of a SQL file.
+const SQLX_FILE_MACROS: &[&str] = &[
+    "query_file",
+    "query_file_as",
+    "query_file_scalar",
+    "query_file_unchecked",
+    "query_file_as_unchecked",
+    "query_file_scalar_unchecked",
+];
+
+/// Functions whose first argument is SQL (`sqlx::query(..)`, `diesel::sql_query(..)`).
+const CALL_SINKS: &[&str] = &[
+    "query",
+    "query_as",
+    "query_scalar",
+    "query_with",
+    "query_as_with",
+    "query_scalar_with",
+    "sql_query",
+];
+
+/// Methods whose first argument is SQL text: `tokio-postgres`/`postgres` clients,
+/// `rusqlite` connections, `sqlx` executors.
+const METHOD_SINKS: &[&str] = &[
+    "query",
+    "query_one",
+    "query_opt",
+    "query_raw",
+    "query_typed",
+    "query_typed_raw",
+    "execute",
+    "execute_raw",
+    "execute_batch",
+    "batch_execute",
+    "simple_query",
+    "prepare",
+    "prepare_cached",
+    "prepare_typed",
+    "prepare_typed_cached",
+    "query_row",
+    "query_map",
+    "query_and_then",
+    "fetch",
+    "fetch_all",
+    "fetch_one",
+    "fetch_optional",
+    "fetch_many",
+    "execute_many",
+];
+
+/// Macros whose first plain string literal argument is a `format!` template.
+const FORMAT_MACROS: &[&str] = &[
+    "format",
+    "format_args",
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "write",
+    "writeln",
+    "panic",
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "anyhow",
+    "bail",
+];
+
+/// First path segments that never name another crate.
+const NOT_CRATES: &[&str] = &[
+    "crate", "self", "super", "Self", "std", "core", "alloc", "bool", "char", "str", "u8", "u16",
+    "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32", "f64",
+];
+
+struct Walker {
+    toks: Vec<Tok>,
+    lines: LineIndex,
+    /// `const`/`static` name → token ranges of its value expressions.
+    consts: HashMap<String, Vec<Range<usize>>>,
+    /// Names declared by `mod x` or brought in by `use`, which are not crates.
+    locals: HashSet<String>,
+    /// `use` statements: start index → index just past the statement.
+    uses: HashMap<usize, usize>,
+    /// Token indices already part of assembled SQL (template literals, `concat!`
+    /// pieces, macros consumed by a sink).
+    consumed: HashSet<usize>,
+    /// Assembled SQL candidates and whether they come from a known sink.
+    candidates: Vec<(Embedded, bool)>,
+    accesses: Vec<Access>,
+    follows: Vec<Follow>,
+    /// (crate, line) pairs already reported.
+    imported: HashSet<(String, usize)>,
+}
+
+impl Walker {
+    fn new(toks: Vec<Tok>, lines: LineIndex) -> Self {
+        Walker {
+            toks,
+            lines,
+            consts: HashMap::new(),
+            locals: HashSet::new(),
+            uses: HashMap::new(),
+            consumed: HashSet::new(),
+            candidates: Vec::new(),
+            accesses: Vec::new(),
+            follows: Vec::new(),
+            imported: HashSet::new(),
+        }
+    }
+
+    // ----- token helpers -------------------------------------------------------------
+
+    fn ident(&self, i: usize) -> Option<&str> {
+        match self.toks.get(i) {
+            Some(t) if t.kind == Kind::Ident => Some(t.text.as_str()),
+            _ => None,
+        }
+    }
+
+    fn is_ident(&self, i: usize, name: &str) -> bool {
+        self.ident(i) == Some(name)
+    }
+
+    fn is_punct(&self, i: usize, c: char) -> bool {
+        matches!(self.toks.get(i), Some(Tok { kind: Kind::Punct(p, _), .. }) if *p == c)
+    }
+
+    fn is_joint(&self, i: usize, c: char) -> bool {
+        matches!(self.toks.get(i), Some(Tok { kind: Kind::Punct(p, true), .. }) if *p == c)
+    }
+
+    /// `::` at `i`.
+    fn is_path_sep(&self, i: usize) -> bool {
+        self.is_joint(i, ':') && self.is_punct(i + 1, ':')
+    }
+
+    fn open(&self, i: usize) -> Option<char> {
+        match self.toks.get(i) {
+            Some(Tok {
+                kind: Kind::Open(d),
+                ..
+            }) => Some(*d),
+            _ => None,
+        }
+    }
+
+    fn is_close(&self, i: usize) -> bool {
+        matches!(
+            self.toks.get(i),
+            Some(Tok {
+                kind: Kind::Close,
+                ..
+            })
+        )
+    }
+
+    /// The index after the token (or whole group) at `i`.
+    fn skip(&self, i: usize) -> usize {
+        match self.toks.get(i) {
+            Some(t) if matches!(t.kind, Kind::Open(_)) => t.close.max(i) + 1,
+            _ => i + 1,
+        }
+    }
+
+    fn string_lit(&self, i: usize) -> Option<&str> {
+        match self.toks.get(i) {
+            Some(t) if t.kind == Kind::Lit && is_string_lit(&t.text) => Some(t.text.as_str()),
+            _ => None,
+        }
+    }
+
+    fn decode_at(&self, i: usize) -> Option<Decoded> {
+        let t = self.toks.get(i)?;
+        if t.kind != Kind::Lit {
+            return None;
+        }
+        decode(&t.text, t.start)
+    }
+
+    /// The top-level comma-separated arguments of the group opened at `open`.
+    fn args(&self, open: usize) -> Vec<Range<usize>> {
+        let Some(t) = self.toks.get(open) else {
+            return Vec::new();
+        };
+        let end = t.close;
+        let mut out = Vec::new();
+        let mut start = open + 1;
+        let mut i = start;
+        while i < end {
+            if self.is_punct(i, ',') {
+                out.push(start..i);
+                start = i + 1;
+            }
+            i = self.skip(i);
+        }
+        if start < end {
+            out.push(start..end);
+        }
+        out
+    }
+
+    /// If an attribute starts at `i` (`#[..]` or `#![..]`), the index of its `[`.
+    fn attribute_open(&self, i: usize) -> Option<usize> {
+        if !self.is_punct(i, '#') {
+            return None;
+        }
+        let j = if self.is_punct(i + 1, '!') {
+            i + 2
+        } else {
+            i + 1
+        };
+        (self.open(j) == Some('[')).then_some(j)
+    }
+
+    /// End of the statement starting at `i`: index just past the `;` at the same level,
+    /// or the enclosing group's closer.
+    fn statement_end(&self, mut i: usize) -> usize {
+        while i < self.toks.len() {
+            if self.is_close(i) {
+                return i;
+            }
+            if self.is_punct(i, ';') {
+                return i + 1;
+            }
+            i = self.skip(i);
+        }
+        i
+    }
+
+    // ----- reporting -----------------------------------------------------------------
+
+    fn import(&mut self, i: usize) {
+        let Some(t) = self.toks.get(i) else { return };
+        let name = bare(&t.text).to_string();
+        let prefix = t.text.len() - name.len();
+        let (start, end) = (t.start + prefix, t.end);
+        let line = self.lines.line(start);
+        if self.imported.insert((name.clone(), line)) {
+            self.accesses.push(Access::import(
+                ImportRef::Package(name),
+                start,
+                end.saturating_sub(start).max(1),
+            ));
+        }
+    }
+
+    /// A table access on the identifier at `i`.
+    fn table_ident(&mut self, kind: AccessKind, i: usize, schema: Option<String>, low: bool) {
+        let Some(t) = self.toks.get(i) else { return };
+        let name = bare(&t.text).to_string();
+        let start = t.start + (t.text.len() - name.len());
+        let len = t.end.saturating_sub(start).max(1);
+        let mut table = TableRef::bare(name);
+        table.schema = schema;
+        let access = Access::table(kind, table, start, len);
+        self.accesses.push(if low { access.low() } else { access });
+    }
+
+    /// A table access on the contents of the string literal at `i`.
+    fn table_lit(&mut self, kind: AccessKind, i: usize, schema: Option<String>) {
+        let Some(d) = self.decode_at(i) else { return };
+        let name = d.text.trim();
+        if name.is_empty() {
+            return;
+        }
+        let (name, table_schema) = match name.split_once('.') {
+            Some((s, n)) if schema.is_none() && !s.is_empty() && !n.is_empty() => {
+                (n.to_string(), Some(s.to_string()))
+            }
+            _ => (name.to_string(), schema),
+        };
+        let mut table = TableRef::bare(name);
+        table.schema = table_schema;
+        let len = d.content.len().max(1);
+        self.accesses
+            .push(Access::table(kind, table, d.content.start, len));
+    }
+
+    // ----- first pass: names -----------------------------------------------------------
+
+    /// Collects `mod` names, `use` statements (reporting their imports), `extern crate`,
+    /// and the values of `const`/`static` items.
+    fn prepass(&mut self) {
+        for i in 0..self.toks.len() {
+            if self.is_ident(i, "mod")
+                && let Some(name) = self.ident(i + 1)
+            {
+                self.locals.insert(bare(name).to_string());
+            }
+        }
+        let mut i = 0;
+        while i < self.toks.len() {
+            match self.ident(i) {
+                Some("use") if self.use_follows(i + 1) => {
+                    let end = self.statement_end(i + 1);
+                    self.use_stmt(i + 1, end);
+                    self.uses.insert(i, end);
+                    i = end.max(i + 1);
+                    continue;
+                }
+                Some("extern") if self.is_ident(i + 1, "crate") && self.ident(i + 2).is_some() => {
+                    let name = self.ident(i + 2).map(bare).unwrap_or_default();
+                    if !NOT_CRATES.contains(&name) {
+                        self.import(i + 2);
+                    }
+                    if self.is_ident(i + 3, "as")
+                        && let Some(alias) = self.ident(i + 4)
+                    {
+                        self.locals.insert(bare(alias).to_string());
+                    }
+                }
+                Some("const" | "static") => self.const_item(i),
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+
+    fn use_follows(&self, i: usize) -> bool {
+        self.ident(i).is_some() || self.is_path_sep(i) || self.open(i) == Some('{')
+    }
+
+    /// Records a `const NAME: T = value;` (or `static [mut|ref] NAME ..`) starting at `i`.
+    fn const_item(&mut self, i: usize) {
+        let mut j = i + 1;
+        while matches!(self.ident(j), Some("mut" | "ref")) {
+            j += 1;
+        }
+        let Some(name) = self.ident(j).map(|n| bare(n).to_string()) else {
+            return;
+        };
+        if name == "_" || !self.is_punct(j + 1, ':') || self.is_punct(j + 2, ':') {
+            return;
+        }
+        // Find the `=` of the item (not `==`, `=>`, `<=`, ...) at angle depth 0.
+        let mut k = j + 2;
+        let mut angle: i32 = 0;
+        loop {
+            let Some(t) = self.toks.get(k) else { return };
+            match t.kind {
+                Kind::Close => return,
+                Kind::Punct(';' | ',', _) if angle == 0 => return,
+                Kind::Punct('<', _) => angle += 1,
+                Kind::Punct('>', _) if !self.is_joint(k.wrapping_sub(1), '-') => {
+                    angle -= 1;
+                    if angle < 0 {
+                        return;
+                    }
+                }
+                Kind::Punct('=', joint) => {
+                    let prev_op = k > 0
+                        && matches!(self.toks.get(k - 1),
+                            Some(Tok { kind: Kind::Punct(c, true), .. }) if "<>=!".contains(*c));
+                    if !joint && !prev_op && angle == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            k = self.skip(k);
+        }
+        let value_start = k + 1;
+        let value_end = self.statement_end(value_start);
+        let value_end = if self.is_punct(value_end.wrapping_sub(1), ';') {
+            value_end - 1
+        } else {
+            value_end
+        };
+        if value_start < value_end {
+            self.consts
+                .entry(name)
+                .or_default()
+                .push(value_start..value_end);
+        }
+    }
+
+    /// Reports the crates of a `use` tree spanning `start..end` (without `use`/`;`).
+    fn use_stmt(&mut self, start: usize, end: usize) {
+        let end = if self.is_punct(end.wrapping_sub(1), ';') {
+            end - 1
+        } else {
+            end
+        };
+        self.use_tree(start, end, None, None);
+    }
+
+    /// One use tree in `start..end`. `root` is the tree's first segment when it is nested
+    /// in `a::{..}` (only a root segment can be a crate) and `parent` the segment just
+    /// before that `{`. Records the names the tree brings into scope as locals.
+    fn use_tree(&mut self, start: usize, end: usize, root: Option<usize>, parent: Option<String>) {
+        let mut i = start;
+        if root.is_none() && self.is_path_sep(i) {
+            i += 2;
+        }
+        let mut first = root;
+        let mut segments = 0usize;
+        let mut leaf: Option<String> = None;
+        while i < end {
+            if self.open(i) == Some('{') {
+                let close = self.toks[i].close.min(end);
+                let parent = leaf.clone().or(parent);
+                let mut s = i + 1;
+                let mut k = s;
+                while k < close {
+                    if self.is_punct(k, ',') {
+                        self.use_tree(s, k, first, parent.clone());
+                        s = k + 1;
+                    }
+                    k = self.skip(k);
+                }
+                if s < close {
+                    self.use_tree(s, close, first, parent);
+                }
+                return;
+            }
+            if self.is_punct(i, '*') {
+                return;
+            }
+            if let Some(name) = self.ident(i) {
+                let name = bare(name).to_string();
+                if name == "as" {
+                    if let Some(alias) = self.ident(i + 1).map(bare)
+                        && alias != "_"
+                    {
+                        self.locals.insert(alias.to_string());
+                    }
+                    return;
+                }
+                if first.is_none() {
+                    first = Some(i);
+                    if !NOT_CRATES.contains(&name.as_str()) && !self.locals.contains(&name) {
+                        self.import(i);
+                    }
+                }
+                segments += 1;
+                leaf = Some(name);
+            }
+            i += 1;
+        }
+        let introduced = match leaf {
+            Some(l) if l == "self" => parent,
+            // `use orders_db;` names the crate itself.
+            Some(_) if root.is_none() && segments == 1 => None,
+            other => other,
+        };
+        if let Some(name) = introduced
+            && !NOT_CRATES.contains(&name.as_str())
+        {
+            self.locals.insert(name);
+        }
+    }
+
+    // ----- second pass: everything else ----------------------------------------------
+
+    fn walk(&mut self) {
+        let mut i = 0;
+        while i < self.toks.len() {
+            if let Some(&end) = self.uses.get(&i) {
+                i = end.max(i + 1);
+                continue;
+            }
+            if let Some(open) = self.attribute_open(i) {
+                self.attribute(open);
+                i = self.skip(open);
+                continue;
+            }
+            match self.toks[i].kind {
+                Kind::Ident => {
+                    if self.is_punct(i + 1, '!') && self.open(i + 2).is_some() {
+                        self.macro_call(i, i + 2);
+                    } else {
+                        self.call_sink(i);
+                    }
+                    self.path(i);
+                }
+                Kind::Lit => self.literal(i),
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+
+    /// A string literal outside any known construct.
+    fn literal(&mut self, i: usize) {
+        if self.consumed.contains(&i) || self.string_lit(i).is_none() {
+            return;
+        }
+        if let Some(d) = self.decode_at(i) {
+            let mut emb = Embedded::new();
+            d.push_all(&mut emb);
+            self.candidates.push((emb, false));
+        }
+    }
+
+    /// `krate::...` in code.
+    fn path(&mut self, i: usize) {
+        if !self.is_path_sep(i + 1) || self.ident(i + 3).is_none() {
+            return;
+        }
+        if let Some(prev) = i.checked_sub(1) {
+            if self.is_punct(prev, '$') || self.is_punct(prev, '.') || self.is_punct(prev, '\'') {
+                return;
+            }
+            if prev >= 1 && self.is_path_sep(prev - 1) {
+                // `x::krate::..` continues a path; a leading `::krate` starts one.
+                let before = prev.checked_sub(2);
+                let continues = before.is_some_and(|b| {
+                    self.ident(b).is_some() || self.is_punct(b, '>') || self.is_close(b)
+                });
+                if continues {
+                    return;
+                }
+            }
+        }
+        let Some(name) = self.ident(i).map(bare) else {
+            return;
+        };
+        if !name.starts_with(|c: char| c.is_ascii_lowercase())
+            || NOT_CRATES.contains(&name)
+            || self.locals.contains(name)
+        {
+            return;
+        }
+        self.import(i);
+    }
+
+    /// `name!(..)` with its group opened at `open`.
+    fn macro_call(&mut self, i: usize, open: usize) {
+        let Some(name) = self.ident(i).map(str::to_string) else {
+            return;
+        };
+        let name = name.as_str();
+        if SQLX_MACROS.contains(&name) {
+            let args = self.args(open);
+            for arg in args.iter().take(2) {
+                if self.string_lit(arg.start).is_some() || self.is_ident(arg.start, "concat") {
+                    self.sink(arg.clone());
+                    break;
+                }
+            }
+        } else if SQLX_FILE_MACROS.contains(&name) {
+            let args = self.args(open);
+            for arg in args.iter().take(2) {
+                if arg.len() == 1 && self.string_lit(arg.start).is_some() {
+                    if let Some(d) = self.decode_at(arg.start) {
+                        self.consumed.insert(arg.start);
+                        self.follows.push(Follow {
+                            path: d.text.clone(),
+                            offset: d.content.start,
+                            len: d.content.len(),
+                        });
+                    }
+                    break;
+                }
+            }
+        } else if (FORMAT_MACROS.contains(&name) || name == "concat") && !self.consumed.contains(&i)
+        {
+            let mut emb = Embedded::new();
+            if self.assemble_macro(i, &mut emb, true, 0) {
+                self.candidates.push((emb, false));
+            }
+        } else if name == "table" {
+            self.diesel_table(open);
+        } else if name == "joinable" {
+            let end = self.toks[open].close;
+            let mut k = open + 1;
+            while k < end {
+                if self.ident(k).is_some()
+                    && (self.is_joint(k + 1, '-') && self.is_punct(k + 2, '>'))
+                {
+                    self.table_ident(AccessKind::Read, k, None, false);
+                    if self.ident(k + 3).is_some() {
+                        self.table_ident(AccessKind::Read, k + 3, None, false);
+                    }
+                    break;
+                }
+                k = self.skip(k);
+            }
+        } else if name == "allow_tables_to_appear_in_same_query" {
+            for arg in self.args(open) {
+                if arg.len() == 1 && self.ident(arg.start).is_some() {
+                    self.table_ident(AccessKind::Read, arg.start, None, true);
+                }
+            }
+        }
+    }
+
+    /// Calls of SQL-taking functions and methods.
+    fn call_sink(&mut self, i: usize) {
+        let Some(name) = self.ident(i) else { return };
+        let after_dot = i > 0 && self.is_punct(i - 1, '.');
+        let mut j = i + 1;
+        let is_sink = if after_dot {
+            METHOD_SINKS.contains(&name)
+        } else if name == "QueryBuilder" {
+            j = self.skip_turbofish(j);
+            if self.is_path_sep(j) && self.is_ident(j + 2, "new") {
+                j += 3;
+                true
+            } else {
+                false
+            }
+        } else {
+            CALL_SINKS.contains(&name)
+        };
+        if !is_sink {
+            return;
+        }
+        j = self.skip_turbofish(j);
+        if self.open(j) != Some('(') {
+            return;
+        }
+        if let Some(first) = self.args(j).into_iter().next() {
+            self.sink(first);
+        }
+    }
+
+    /// After `name` at `j`: skips `::<...>` if present.
+    fn skip_turbofish(&self, j: usize) -> usize {
+        if !(self.is_path_sep(j) && self.is_punct(j + 2, '<')) {
+            return j;
+        }
+        let mut depth = 0usize;
+        let mut k = j + 2;
+        while k < self.toks.len() {
+            if self.is_close(k) {
+                return j;
+            }
+            if self.is_punct(k, '<') {
+                depth += 1;
+            } else if self.is_punct(k, '>') && !self.is_joint(k.wrapping_sub(1), '-') {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return k + 1;
+                }
+            }
+            k = self.skip(k);
+        }
+        j
+    }
+
+    /// The argument `range` of a known SQL sink: always analysed.
+    fn sink(&mut self, range: Range<usize>) {
+        let mut emb = Embedded::new();
+        if self.append_expr(range, &mut emb, true, 0) {
+            self.candidates.push((emb, true));
+        }
+    }
+
+    /// Appends the string value of the expression `range` to `emb`: literals, `+` joins,
+    /// `format!`/`concat!`, `String::from(..)`, `.to_string()` and friends, and
+    /// `const`/`static` names of this file; anything else becomes a hole. Returns true
+    /// when some real text was appended. `mark` consumes the literals used.
+    fn append_expr(
+        &mut self,
+        range: Range<usize>,
+        emb: &mut Embedded,
+        mark: bool,
+        depth: usize,
+    ) -> bool {
+        let mut any = false;
+        let mut parts = Vec::new();
+        let mut s = range.start;
+        let mut k = s;
+        while k < range.end {
+            if self.is_punct(k, '+') && !self.is_joint(k, '+') {
+                parts.push(s..k);
+                s = k + 1;
+            }
+            k = self.skip(k);
+        }
+        parts.push(s..range.end);
+        for part in parts {
+            any |= self.append_part(part, emb, mark, depth);
+        }
+        any
+    }
+
+    fn append_part(
+        &mut self,
+        part: Range<usize>,
+        emb: &mut Embedded,
+        mark: bool,
+        depth: usize,
+    ) -> bool {
+        let (mut s, mut e) = (part.start, part.end);
+        while s < e && (self.is_punct(s, '&') || self.is_punct(s, '*') || self.is_ident(s, "mut")) {
+            s += 1;
+        }
+        // Trailing `.as_str()`, `.to_string()`, ...
+        while e >= s + 4
+            && self.is_punct(e - 4, '.')
+            && matches!(
+                self.ident(e - 3),
+                Some(
+                    "as_str"
+                        | "to_string"
+                        | "to_owned"
+                        | "into"
+                        | "as_ref"
+                        | "clone"
+                        | "borrow"
+                        | "deref"
+                )
+            )
+            && self.open(e - 2) == Some('(')
+            && self.toks[e - 2].close == e - 1
+        {
+            e -= 4;
+        }
+        let hole_at = self.toks.get(s).map_or(0, |t| t.start);
+        // `( .. )`
+        if s < e && self.open(s) == Some('(') && self.toks[s].close + 1 == e && depth < 8 {
+            return self.append_expr(s + 1..e - 1, emb, mark, depth + 1);
+        }
+        if s >= e {
+            emb.push_hole(HOLE, hole_at);
+            return false;
+        }
+        // A literal.
+        if e == s + 1 && self.toks[s].kind == Kind::Lit {
+            if let Some(d) = self.decode_at(s) {
+                if mark {
+                    self.consumed.insert(s);
+                }
+                d.push_all(emb);
+                return true;
+            }
+            let t = &self.toks[s];
+            emb.push_decoded(&t.text.clone(), t.start);
+            return true;
+        }
+        // `[path::]format!(..)` / `concat!(..)`.
+        let mut m = s;
+        while self.ident(m).is_some() && self.is_path_sep(m + 1) {
+            m += 3;
+        }
+        if matches!(self.ident(m), Some("format" | "concat"))
+            && self.is_punct(m + 1, '!')
+            && self.open(m + 2).is_some()
+            && self.toks[m + 2].close + 1 == e
+            && depth < 8
+        {
+            self.consumed.insert(m);
+            return self.assemble_macro(m, emb, mark, depth + 1);
+        }
+        // `String::from(x)`, `Cow::Borrowed(x)`, `str::to_string(x)`.
+        if e >= s + 5
+            && self.ident(s).is_some()
+            && self.is_path_sep(s + 1)
+            && matches!(
+                self.ident(s + 3),
+                Some("from" | "Borrowed" | "Owned" | "to_string" | "to_owned")
+            )
+            && self.open(s + 4) == Some('(')
+            && self.toks[s + 4].close + 1 == e
+            && depth < 8
+        {
+            return self.append_expr(s + 5..e - 1, emb, mark, depth + 1);
+        }
+        // A path naming a constant of this file.
+        let mut p = s;
+        if self.is_path_sep(p) {
+            p += 2;
+        }
+        let mut last = None;
+        while p < e && self.ident(p).is_some() {
+            last = Some(p);
+            if self.is_path_sep(p + 1) {
+                p += 3;
+            } else {
+                p += 1;
+            }
+        }
+        if p == e
+            && depth < 8
+            && let Some(last) = last
+        {
+            let name = self.ident(last).map(bare).unwrap_or_default();
+            if let Some([value]) = self.consts.get(name).map(Vec::as_slice) {
+                let value = value.clone();
+                return self.append_expr(value, emb, false, depth + 1);
+            }
+        }
+        emb.push_hole(HOLE, hole_at);
+        false
+    }
+
+    /// `format!`-family or `concat!` macro named at `i`: appends its text to `emb`.
+    fn assemble_macro(&mut self, i: usize, emb: &mut Embedded, mark: bool, depth: usize) -> bool {
+        let open = i + 2;
+        if self.open(open).is_none() {
+            return false;
+        }
+        let args = self.args(open);
+        if self.is_ident(i, "concat") {
+            let mut any = false;
+            for arg in args {
+                any |= self.append_expr(arg, emb, mark, depth);
+            }
+            return any;
+        }
+        let Some(t) = args
+            .iter()
+            .position(|a| a.len() == 1 && self.string_lit(a.start).is_some())
+        else {
+            return false;
+        };
+        let template_idx = args[t].start;
+        let Some(template) = self.decode_at(template_idx) else {
+            return false;
+        };
+        if mark {
+            self.consumed.insert(template_idx);
+        }
+        let rest = &args[t + 1..];
+        let mut positional = Vec::new();
+        let mut named: HashMap<String, Range<usize>> = HashMap::new();
+        for arg in rest {
+            if arg.len() >= 3
+                && self.ident(arg.start).is_some()
+                && self.is_punct(arg.start + 1, '=')
+                && !self.is_joint(arg.start + 1, '=')
+            {
+                let name = self.ident(arg.start).map(bare).unwrap_or_default();
+                named.insert(name.to_string(), arg.start + 2..arg.end);
+            } else {
+                positional.push(arg.clone());
+            }
+        }
+        self.template(&template, &positional, &named, emb, mark, depth)
+    }
+
+    /// Fills a `format!` template: `{{`/`}}` are braces, `{..}` holes take their argument
+    /// when it is a literal or a known constant, else a [`HOLE`].
+    fn template(
+        &mut self,
+        d: &Decoded,
+        positional: &[Range<usize>],
+        named: &HashMap<String, Range<usize>>,
+        emb: &mut Embedded,
+        mark: bool,
+        depth: usize,
+    ) -> bool {
+        let text = d.text.clone();
+        let bytes = text.as_bytes();
+        let mut next_pos = 0usize;
+        let mut lit_start = 0usize;
+        let mut i = 0usize;
+        while i < bytes.len() {
+            let c = bytes[i];
+            if (c == b'{' || c == b'}') && bytes.get(i + 1) == Some(&c) {
+                d.push_range(emb, lit_start..i + 1);
+                i += 2;
+                lit_start = i;
+                continue;
+            }
+            if c != b'{' {
+                i += 1;
+                continue;
+            }
+            let Some(close) = text[i..].find('}').map(|k| i + k) else {
+                break;
+            };
+            d.push_range(emb, lit_start..i);
+            let spec = &text[i + 1..close];
+            let (arg, fmt) = spec.split_once(':').unwrap_or((spec, ""));
+            let arg = arg.trim();
+            let source: Option<Range<usize>> = if arg.is_empty() {
+                next_pos += 1;
+                positional.get(next_pos - 1).cloned()
+            } else if let Ok(n) = arg.parse::<usize>() {
+                positional.get(n).cloned()
+            } else {
+                named.get(arg).cloned()
+            };
+            let hole_at = d.file_offset(i);
+            match source {
+                Some(range) if fmt.is_empty() => {
+                    self.append_expr(range, emb, mark, depth + 1);
+                }
+                None if fmt.is_empty() && !arg.is_empty() => {
+                    self.append_const(arg, hole_at, emb, depth + 1);
+                }
+                _ => emb.push_hole(HOLE, hole_at),
+            }
+            i = close + 1;
+            lit_start = i;
+        }
+        d.push_range(emb, lit_start..bytes.len());
+        true
+    }
+
+    /// An implicit `{NAME}` capture: the constant `NAME` of this file, else a hole.
+    fn append_const(&mut self, name: &str, hole_at: usize, emb: &mut Embedded, depth: usize) {
+        if depth < 8
+            && let Some([value]) = self.consts.get(name).map(Vec::as_slice)
+        {
+            let value = value.clone();
+            self.append_expr(value, emb, false, depth + 1);
+            return;
+        }
+        emb.push_hole(HOLE, hole_at);
+    }
+
+    // ----- ORM mappings ----------------------------------------------------------------
+
+    /// An attribute whose `[` is at `open`.
+    fn attribute(&mut self, open: usize) {
+        let end = self.toks[open].close;
+        let head = open + 1;
+        match self.ident(head) {
+            Some("diesel") if self.open(head + 1) == Some('(') => {
+                for arg in self.args(head + 1) {
+                    if self.is_ident(arg.start, "table_name") && self.is_punct(arg.start + 1, '=') {
+                        let value = arg.start + 2..arg.end;
+                        if value.len() == 1 && self.string_lit(value.start).is_some() {
+                            self.table_lit(AccessKind::Model, value.start, None);
+                        } else if let Some(last) = (value.start..value.end)
+                            .rev()
+                            .find(|&k| self.ident(k).is_some())
+                        {
+                            self.table_ident(AccessKind::Model, last, None, false);
+                        }
+                    }
+                }
+            }
+            Some("table_name")
+                if self.is_punct(head + 1, '=') && self.string_lit(head + 2).is_some() =>
+            {
+                self.table_lit(AccessKind::Model, head + 2, None);
+            }
+            Some(orm @ ("sea_orm" | "ormx")) if self.open(head + 1) == Some('(') => {
+                let key = if orm == "sea_orm" {
+                    "table_name"
+                } else {
+                    "table"
+                };
+                let args = self.args(head + 1);
+                let value_of = |w: &Self, k: &str| {
+                    args.iter().find_map(|a| {
+                        (a.len() == 3
+                            && w.is_ident(a.start, k)
+                            && w.is_punct(a.start + 1, '=')
+                            && w.string_lit(a.start + 2).is_some())
+                        .then_some(a.start + 2)
+                    })
+                };
+                let table = value_of(self, key);
+                let schema = value_of(self, "schema_name")
+                    .and_then(|k| self.decode_at(k))
+                    .map(|d| d.text)
+                    .filter(|s| !s.is_empty());
+                if let Some(t) = table {
+                    self.table_lit(AccessKind::Model, t, schema);
+                }
+            }
+            _ => {}
+        }
+        // Paths in attributes (`#[derive(orders_db::Model)]`) are imports too.
+        for k in head..end {
+            if self.ident(k).is_some() {
+                self.path(k);
+            }
+        }
+    }
+
+    /// The body of a Diesel `table!` macro opened at `open`.
+    fn diesel_table(&mut self, open: usize) {
+        let end = self.toks[open].close;
+        let mut sql_name: Option<usize> = None;
+        let mut i = open + 1;
+        while i < end {
+            if let Some(attr) = self.attribute_open(i) {
+                if self.is_ident(attr + 1, "sql_name")
+                    && self.is_punct(attr + 2, '=')
+                    && self.string_lit(attr + 3).is_some()
+                {
+                    sql_name = Some(attr + 3);
+                }
+                i = self.skip(attr);
+                continue;
+            }
+            if self.is_ident(i, "use") {
+                i = self.statement_end(i + 1).max(i + 1);
+                continue;
+            }
+            if self.ident(i).is_some() {
+                // `name`, or `schema.name`, then `(pk)`, then `{ columns }`.
+                let (schema, name, mut k) =
+                    if self.is_punct(i + 1, '.') && self.ident(i + 2).is_some() {
+                        (Some(i), i + 2, i + 3)
+                    } else {
+                        (None, i, i + 1)
+                    };
+                if self.open(k) == Some('(') {
+                    k = self.skip(k);
+                }
+                if self.open(k) == Some('{') {
+                    let schema = schema
+                        .and_then(|s| self.ident(s))
+                        .map(|s| bare(s).to_string());
+                    match sql_name.take() {
+                        Some(lit) => self.table_lit(AccessKind::Model, lit, schema),
+                        None => self.table_ident(AccessKind::Model, name, schema, false),
+                    }
+                    i = self.skip(k);
+                    continue;
+                }
+            }
+            i = self.skip(i);
+        }
+    }
+
+    // ----- results ---------------------------------------------------------------------
+
+    fn finish(mut self, ctx: &Context, out: &mut Extracted) {
+        for (emb, sink) in std::mem::take(&mut self.candidates) {
+            if sink || sql::looks_like_sql(emb.text()) {
+                self.accesses.extend(sql::analyze_embedded(&emb, ctx));
+            }
+        }
+        let mut seen = HashSet::new();
+        self.accesses.retain(|a| seen.insert(a.clone()));
+        self.accesses
+            .sort_by(|a, b| a.offset.cmp(&b.offset).then(a.kind.cmp(&b.kind)));
+        out.accesses = self.accesses;
+        out.follow = self.follows;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::{Confidence, Target};
+
+    fn run(text: &str) -> Extracted {
+        extract("svc/src/lib.rs", text, &Context::default())
+    }
+
+    /// (kind, table or crate name, schema, slice of the file, low confidence)
+    type Row = (AccessKind, String, Option<String>, String, bool);
+
+    fn rows(text: &str) -> Vec<Row> {
+        let out = run(text);
+        out.accesses
+            .iter()
+            .map(|a| {
+                let (name, schema) = match &a.target {
+                    Target::Table(t) => (t.name.clone(), t.schema.clone()),
+                    Target::Import(ImportRef::Package(p)) => (p.clone(), None),
+                    Target::Import(ImportRef::Path(p)) => (p.clone(), None),
+                };
+                (
+                    a.kind,
+                    name,
+                    schema,
+                    text[a.offset..a.offset + a.len].to_string(),
+                    a.confidence == Confidence::Low,
+                )
+            })
+            .collect()
+    }
+
+    fn row(kind: AccessKind, name: &str, slice: &str) -> Row {
+        (kind, name.into(), None, slice.into(), false)
+    }
+
+    fn tables(text: &str) -> Vec<Row> {
+        rows(text)
+            .into_iter()
+            .filter(|r| r.0 != AccessKind::Import)
+            .collect()
+    }
+
+    fn imports(text: &str) -> Vec<(String, String)> {
+        rows(text)
+            .into_iter()
+            .filter(|r| r.0 == AccessKind::Import)
+            .map(|r| (r.1, r.3))
+            .collect()
+    }
+
+    /// The SQL candidates of a file: (assembled text, from a known sink, map).
+    fn candidates(text: &str) -> Vec<(String, bool, Embedded)> {
+        let (_, walker) = prepare(text);
+        walker
+            .map(|w| {
+                w.candidates
+                    .iter()
+                    .map(|(e, sink)| (e.text().to_string(), *sink, e.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The file slice that `needle` (found in the assembled text) maps back to.
+    fn mapped<'t>(text: &'t str, emb: &Embedded, needle: &str) -> &'t str {
+        let Some(at) = emb.text().find(needle) else {
+            panic!("{needle:?} not in {:?}", emb.text());
+        };
+        let a = emb.relocate(Access::table(
+            AccessKind::Read,
+            TableRef::bare(needle),
+            at,
+            needle.len(),
+        ));
+        &text[a.offset..a.offset + a.len]
+    }
+
+    fn single_candidate(text: &str) -> (String, bool, Embedded) {
+        let mut c = candidates(text);
+        assert_eq!(
+            c.len(),
+            1,
+            "{text}\n{:?}",
+            c.iter().map(|c| &c.0).collect::<Vec<_>>()
+        );
+        c.remove(0)
+    }
+
+    // ----- SQL candidates (independent of the SQL analyser) ---------------------------
+
+    #[test]
+    fn sink_shapes_are_candidates_with_exact_offsets() {
+        let cases: &[(&str, &str)] = &[
+            (
+                r#"fn f() { sqlx::query!("SELECT id FROM orders WHERE id = $1", id); }"#,
+                "SELECT id FROM orders WHERE id = $1",
+            ),
+            (
+                r#"fn f() { sqlx::query_as!(Order, "SELECT * FROM orders"); }"#,
+                "SELECT * FROM orders",
+            ),
+            (
+                r#"fn f() { query_scalar_unchecked!("SELECT count(*) FROM orders"); }"#,
+                "SELECT count(*) FROM orders",
+            ),
+            (
+                r##"fn f() { sqlx::query_as_unchecked!(Order, r#"SELECT * FROM "orders""#); }"##,
+                r#"SELECT * FROM "orders""#,
+            ),
+            (
+                r#"fn f() { sqlx::query("DELETE FROM orders").execute(&pool); }"#,
+                "DELETE FROM orders",
+            ),
+            (
+                r#"fn f() { sqlx::query_as::<_, Order>("SELECT * FROM orders").fetch_all(&pool); }"#,
+                "SELECT * FROM orders",
+            ),
+            (
+                r#"fn f() { let b = QueryBuilder::new("INSERT INTO orders (id) "); }"#,
+                "INSERT INTO orders (id) ",
+            ),
+            (
+                r#"fn f() { let b = QueryBuilder::<Postgres>::new("UPDATE orders SET "); }"#,
+                "UPDATE orders SET ",
+            ),
+            (
+                r#"fn f() { diesel::sql_query("SELECT * FROM orders").load(c); }"#,
+                "SELECT * FROM orders",
+            ),
+            (
+                r#"async fn f() { client.query("SELECT * FROM orders", &[]).await; }"#,
+                "SELECT * FROM orders",
+            ),
+            (
+                r#"async fn f() { client.batch_execute("TRUNCATE orders").await; }"#,
+                "TRUNCATE orders",
+            ),
+            (
+                r#"fn f() { let s = client.prepare("SELECT 1 FROM orders").unwrap(); }"#,
+                "SELECT 1 FROM orders",
+            ),
+            (
+                r#"fn f() { conn.execute("INSERT INTO orders (id) VALUES (?1)", params![1]); }"#,
+                "INSERT INTO orders (id) VALUES (?1)",
+            ),
+            (
+                r#"fn f() { pool.fetch_all(&*"SELECT * FROM orders".to_string()); }"#,
+                "SELECT * FROM orders",
+            ),
+        ];
+        for (src, sql) in cases {
+            let (got, sink, emb) = single_candidate(src);
+            assert_eq!(&got, sql, "{src}");
+            assert!(sink, "not a sink: {src}");
+            assert_eq!(mapped(src, &emb, "orders"), "orders", "{src}");
+        }
+    }
+
+    #[test]
+    fn other_literals_are_candidates_but_not_sinks() {
+        let cases: &[&str] = &[
+            r#"const Q: &str = "SELECT * FROM orders";"#,
+            r#"static Q: &str = "SELECT * FROM orders";"#,
+            r#"fn f() { let q = "SELECT * FROM orders"; }"#,
+            r#"fn f() { info!("failed to update orders"); }"#,
+            r#"lazy_static! { static ref Q: String = String::from("SELECT * FROM orders"); }"#,
+            r#"fn f() { my_macro!(x => "SELECT * FROM orders"); }"#,
+        ];
+        for src in cases {
+            let (_, sink, emb) = single_candidate(src);
+            assert!(!sink, "{src}");
+            assert_eq!(mapped(src, &emb, "orders"), "orders", "{src}");
+        }
+    }
+
+    #[test]
+    fn comments_doc_comments_and_attributes_are_never_candidates() {
+        let cases: &[&str] = &[
+            "/// SELECT * FROM orders\nfn f() {}",
+            "//! SELECT * FROM orders\nfn f() {}",
+            "/** SELECT * FROM orders */\nfn f() {}",
+            "/*! SELECT * FROM orders */\nfn f() {}",
+            "#[doc = \"SELECT * FROM orders\"]\nfn f() {}",
+            "#![doc = \"SELECT * FROM orders\"]\nfn f() {}",
+            "// SELECT * FROM orders\nfn f() {}",
+            "/* DELETE FROM orders */ fn f() {}",
+            "fn f() { x(); } // ownlint: allow(cross-service-read) \"SELECT * FROM orders\"",
+            "#[cfg(feature = \"orders\")]\nfn f() {}",
+            "#[cfg_attr(test, doc = \"SELECT * FROM orders\")]\nfn f() {}",
+            "#[serde(rename = \"orders\")]\nstruct S;",
+            "macro_rules! m { () => { /// SELECT * FROM orders\n fn f() {} } }",
+            "table! { /// SELECT * FROM orders\n users (id) { id -> Int4, } }",
+        ];
+        for src in cases {
+            assert!(candidates(src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn escapes_raw_strings_and_non_ascii_map_exactly() {
+        let src = "fn f() { let é = \"ünïcode\"; sqlx::query(\"SELECT \\\"id\\\", '\\u{e9}' \\\n      FROM orders\\tWHERE x = 1\"); }";
+        let c = candidates(src);
+        let (text, sink, emb) = c.iter().find(|c| c.1).cloned().unwrap_or_default();
+        assert!(sink);
+        assert_eq!(text, "SELECT \"id\", 'é' FROM orders\tWHERE x = 1");
+        assert_eq!(mapped(src, &emb, "orders"), "orders");
+        assert_eq!(mapped(src, &emb, "WHERE"), "WHERE");
+
+        let src = "// ünïcödé ✓\nfn f() { sqlx::query!(r##\"SELECT \"a#\" FROM orders\"##); }";
+        let (text, _, emb) = single_candidate(src);
+        assert_eq!(text, "SELECT \"a#\" FROM orders");
+        assert_eq!(mapped(src, &emb, "orders"), "orders");
+    }
+
+    #[test]
+    fn format_holes_take_constants_of_the_file() {
+        let src = r#"
+const TABLE: &str = "orders";
+pub static SCHEMA: &'static str = "billing";
+fn f(table: &str) {
+    let a = format!("SELECT * FROM {}.{} WHERE id = $1", SCHEMA, TABLE);
+    let b = format!("SELECT * FROM {TABLE}");
+    let c = format!("SELECT * FROM {t} WHERE x = '{{y}}'", t = TABLE);
+    let d = format!("SELECT * FROM {}", table);
+    let e = format!("SELECT * FROM {:?}", TABLE);
+    let f = format!("SELECT * FROM {0} JOIN {0}", crate::consts::TABLE);
+}
+"#;
+        let c = candidates(src);
+        let texts: Vec<&str> = c.iter().map(|c| c.0.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "orders",
+                "billing",
+                "SELECT * FROM billing.orders WHERE id = $1",
+                "SELECT * FROM orders",
+                "SELECT * FROM orders WHERE x = '{y}'",
+                "SELECT * FROM __ownlint_hole__",
+                "SELECT * FROM __ownlint_hole__",
+                "SELECT * FROM orders JOIN orders",
+            ]
+        );
+        let orders_lit = src.find("\"orders\"").unwrap_or_default() + 1;
+        for (_, _, emb) in &c[2..5] {
+            let at = emb.text().find("orders").unwrap_or_default();
+            assert_eq!(emb.file_offset(at), orders_lit);
+            assert_eq!(mapped(src, emb, "orders"), "orders");
+        }
+        assert_eq!(mapped(src, &c[2].2, "billing"), "billing");
+        assert_eq!(mapped(src, &c[2].2, "WHERE"), "WHERE");
+        assert_eq!(mapped(src, &c[4].2, "WHERE"), "WHERE");
+    }
+
+    #[test]
+    fn concat_and_plus_joins() {
+        let src = r#"fn f() { let q = concat!("SELECT id ", "FROM orders ", 42); }"#;
+        let (text, sink, emb) = single_candidate(src);
+        assert_eq!(text, "SELECT id FROM orders 42");
+        assert!(!sink);
+        assert_eq!(mapped(src, &emb, "orders"), "orders");
+
+        let src = r#"const T: &str = "orders"; fn f() { sqlx::query(&("SELECT * FROM ".to_owned() + T + " WHERE id = 1")); }"#;
+        let c = candidates(src);
+        let (text, sink, emb) = c.iter().find(|c| c.1).cloned().unwrap_or_default();
+        assert!(sink);
+        assert_eq!(text, "SELECT * FROM orders WHERE id = 1");
+        assert_eq!(emb.file_offset(text.find("orders").unwrap_or(0)), 17);
+        assert_eq!(mapped(src, &emb, "WHERE"), "WHERE");
+
+        let src = r#"fn f() { sqlx::query(&format!("SELECT * FROM {}", concat!("ord", "ers"))); }"#;
+        let (text, sink, _) = single_candidate(src);
+        assert_eq!((text.as_str(), sink), ("SELECT * FROM orders", true));
+    }
+
+    #[test]
+    fn sink_through_a_constant_analyses_the_constant() {
+        let src = r#"
+fn f() { sqlx::query(GET).fetch_one(&pool); client.query(Self::LIST, &[]); }
+const GET: &str = "SELECT * FROM orders WHERE id = $1";
+impl X { const LIST: &'static str = r"SELECT * FROM orders"; }
+"#;
+        let c = candidates(src);
+        let sinks: Vec<_> = c.iter().filter(|c| c.1).collect();
+        assert_eq!(sinks.len(), 2);
+        assert_eq!(sinks[0].0, "SELECT * FROM orders WHERE id = $1");
+        assert_eq!(sinks[1].0, "SELECT * FROM orders");
+        let first = src.find("orders").unwrap_or(0);
+        let second = src.rfind("orders").unwrap_or(0);
+        assert_eq!(sinks[0].2.file_offset(14), first);
+        assert_eq!(sinks[1].2.file_offset(14), second);
+    }
+
+    #[test]
+    fn non_sql_args_of_sink_methods_are_ignored() {
+        let src = "fn f() { q.execute(&pool); q.fetch_all(&mut *tx); c.query(stmt, &[]); }";
+        assert!(candidates(src).is_empty());
+    }
+
+    // ----- end to end, with the SQL analyser -----------------------------------------
+
+    #[test]
+    fn sql_in_strings_must_flag() {
+        use AccessKind::*;
+        let cases: &[(&str, AccessKind, &str, &str)] = &[
+            (r#"fn f() { sqlx::query!("SELECT id FROM orders WHERE id = $1", id); }"#, Read, "orders", "orders"),
+            (r#"fn f() { sqlx::query_as!(Order, "SELECT * FROM orders"); }"#, Read, "orders", "orders"),
+            (r#"fn f() { sqlx::query_scalar!("SELECT count(*) FROM orders"); }"#, Read, "orders", "orders"),
+            (r##"fn f() { sqlx::query_as_unchecked!(Order, r#"UPDATE orders SET x = 1"#); }"##, Write, "orders", "orders"),
+            (r#"fn f() { sqlx::query("DELETE FROM orders WHERE id = $1").execute(&pool); }"#, Write, "orders", "orders"),
+            (r#"fn f() { sqlx::query_as::<_, Order>("SELECT * FROM orders").fetch_all(&pool); }"#, Read, "orders", "orders"),
+            (r#"fn f() { diesel::sql_query("SELECT * FROM orders").load(c); }"#, Read, "orders", "orders"),
+            (r#"async fn f() { client.query("SELECT * FROM orders", &[]).await; }"#, Read, "orders", "orders"),
+            (r#"async fn f() { client.execute("INSERT INTO orders (id) VALUES ($1)", &[&1]).await; }"#, Write, "orders", "orders"),
+            (r#"async fn f() { client.batch_execute("CREATE TABLE orders (id int)").await; }"#, Ddl, "orders", "orders"),
+            (r#"fn f() { conn.execute("INSERT INTO orders (id) VALUES (?1)", params![1]); }"#, Write, "orders", "orders"),
+            (r#"fn f() { conn.prepare("SELECT id FROM orders").unwrap(); }"#, Read, "orders", "orders"),
+            (r#"const Q: &str = "SELECT * FROM orders";"#, Read, "orders", "orders"),
+            (r#"static Q: &str = "UPDATE orders SET paid = true WHERE id = $1";"#, Write, "orders", "orders"),
+            (r#"fn f() { let q = "SELECT id, total FROM orders WHERE id = $1"; }"#, Read, "orders", "orders"),
+            (r#"fn f() { let q = "SELECT \"id\" FROM orders\nWHERE id = 1"; }"#, Read, "orders", "orders"),
+            (r#"fn f() { let q = concat!("SELECT id ", "FROM orders"); }"#, Read, "orders", "orders"),
+            (r#"const T: &str = "orders"; fn f() { let q = format!("SELECT * FROM {} WHERE id = $1", T); }"#, Read, "orders", "orders"),
+            (r#"const T: &str = "orders"; fn f() { let q = format!("SELECT * FROM {T} WHERE id = $1"); }"#, Read, "orders", "orders"),
+            (r#"fn f() { sqlx::query(GET); } const GET: &str = "SELECT * FROM orders WHERE id = $1";"#, Read, "orders", "orders"),
+            (r#"fn f() { my_macro!(x => "SELECT * FROM orders WHERE id = 1"); }"#, Read, "orders", "orders"),
+            (r#"lazy_static! { static ref Q: String = String::from("SELECT id FROM orders"); }"#, Read, "orders", "orders"),
+            ("// ünï ✓\nfn f() { let é = \"ü\"; sqlx::query(\"SELECT \\\"id\\\" FROM orders\"); }", Read, "orders", "orders"),
+            (r#"fn f() { sqlx::query!("SELECT * FROM billing.invoices"); }"#, Read, "invoices", "invoices"),
+            (r#"fn f() { sqlx::query!("INSERT INTO orders (user_id) SELECT id FROM users"); }"#, Read, "users", "users"),
+        ];
+        for (src, kind, name, slice) in cases {
+            let got = tables(src);
+            assert!(
+                got.iter().any(|r| r.0 == *kind && r.1 == *name && r.3 == *slice),
+                "{src}\n  want {kind:?} {name} at {slice:?}\n  got {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn sql_in_strings_must_not_flag() {
+        let cases: &[&str] = &[
+            "/// SELECT * FROM orders\nfn f() {}",
+            "//! DELETE FROM orders\nfn f() {}",
+            "/** SELECT * FROM orders */\nfn f() {}",
+            "#[doc = \"SELECT * FROM orders\"]\nfn f() {}",
+            "// SELECT * FROM orders\nfn f() {}",
+            "/* DELETE FROM orders */ fn f() {}",
+            "fn f() {} // ownlint: allow(cross-service-read) SELECT * FROM orders",
+            r#"fn f() { info!("failed to update users"); }"#,
+            r#"fn f() { println!("select a user from the list"); }"#,
+            r#"fn f() { let s = "users and orders are shown here"; }"#,
+            r#"fn f() { let msg = "Delete from the list"; }"#,
+            r#"fn f() { let users = load_users(); let orders = users.len(); }"#,
+            r#"#[cfg(feature = "orders")] fn f() {}"#,
+            r#"fn f(t: &str) { let q = format!("SELECT * FROM {}", t); }"#,
+            r#"fn f() { sqlx::query(&format!("SELECT * FROM {table}")); }"#,
+        ];
+        for src in cases {
+            assert!(tables(src).is_empty(), "{src}\n  got {:?}", tables(src));
+        }
+    }
+
+    // ----- follow ----------------------------------------------------------------------
+
+    #[test]
+    fn query_file_macros_are_followed() {
+        let src = r#"fn f() {
+    sqlx::query_file!("queries/get.sql", id);
+    sqlx::query_file_as!(Order, "queries/list.sql");
+    query_file_scalar_unchecked!("queries/count.sql");
+}"#;
+        let out = run(src);
+        let got: Vec<(&str, &str)> = out
+            .follow
+            .iter()
+            .map(|f| (f.path.as_str(), &src[f.offset..f.offset + f.len]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("queries/get.sql", "queries/get.sql"),
+                ("queries/list.sql", "queries/list.sql"),
+                ("queries/count.sql", "queries/count.sql")
+            ]
+        );
+        assert!(candidates(src).is_empty());
+    }
+
+    // ----- ORM mappings ----------------------------------------------------------------
+
+    #[test]
+    fn diesel_tables() {
+        use AccessKind::*;
+        let src = r#"
+// @generated automatically by Diesel CLI.
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::types::Status;
+
+    /// The users table.
+    users (id) {
+        id -> Int4,
+        #[sql_name = "type"]
+        kind -> Text,
+    }
+
+    #[sql_name = "app_accounts"]
+    accounts (id) {
+        id -> Int4,
+    }
+
+    billing.invoices (id, year) {
+        id -> Int4,
+    }
+
+    legacy {
+        id -> Integer,
+    }
+}
+
+table! {
+    r#order (id) { id -> Int4, }
+}
+
+diesel::joinable!(posts -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(posts, users,);
+"#;
+        assert_eq!(
+            tables(src),
+            [
+                row(Model, "users", "users"),
+                row(Model, "app_accounts", "app_accounts"),
+                (
+                    Model,
+                    "invoices".into(),
+                    Some("billing".into()),
+                    "invoices".into(),
+                    false
+                ),
+                row(Model, "legacy", "legacy"),
+                row(Model, "order", "order"),
+                row(Read, "posts", "posts"),
+                row(Read, "users", "users"),
+                (Read, "posts".into(), None, "posts".into(), true),
+                (Read, "users".into(), None, "users".into(), true),
+            ]
+        );
+    }
+
+    #[test]
+    fn orm_attributes() {
+        use AccessKind::*;
+        let src = r#"
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+struct User { id: i32 }
+
+#[derive(Insertable)]
+#[diesel(primary_key(id), table_name = crate::schema::posts)]
+struct NewPost;
+
+#[derive(Insertable)]
+#[table_name = "comments"]
+struct OldStyle;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "cake")]
+pub struct Model { #[sea_orm(primary_key)] pub id: i32 }
+
+#[derive(DeriveEntityModel)]
+#[sea_orm(schema_name = "billing", table_name = "invoices")]
+pub struct Invoice;
+"#;
+        assert_eq!(
+            tables(src),
+            [
+                row(Model, "users", "users"),
+                row(Model, "posts", "posts"),
+                row(Model, "comments", "comments"),
+                row(Model, "cake", "cake"),
+                (
+                    Model,
+                    "invoices".into(),
+                    Some("billing".into()),
+                    "invoices".into(),
+                    false
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn prettytable_style_table_macro_is_not_diesel() {
+        let src = r#"fn f() { let t = table!(["users", "orders"], [1, 2]); }"#;
+        assert!(tables(src).is_empty());
+    }
+
+    // ----- imports ---------------------------------------------------------------------
+
+    fn imp(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn use_trees_and_extern_crates() {
+        let src = r#"
+use orders_db::models::{Order, OrderLine};
+use {billing_api::Client, ::users_core::User};
+pub(crate) use r#async::x;
+use std::collections::HashMap;
+use crate::a;
+use self::b;
+use super::c;
+use core::fmt;
+extern crate alloc;
+extern crate payments_sdk;
+extern crate serde as s;
+use inventory as inv;
+use local_mod::Thing;
+mod local_mod;
+"#;
+        assert_eq!(
+            imports(src),
+            imp(&[
+                ("orders_db", "orders_db"),
+                ("billing_api", "billing_api"),
+                ("users_core", "users_core"),
+                ("async", "async"),
+                ("payments_sdk", "payments_sdk"),
+                ("serde", "serde"),
+                ("inventory", "inventory"),
+            ])
+        );
+    }
+
+    #[test]
+    fn qualified_paths_in_code() {
+        let src = r#"
+mod helpers;
+use orders_db::models;
+use users_core::repo as user_repo;
+
+#[derive(payments_sdk::Model)]
+struct S { x: Vec<shipping::Parcel> }
+
+fn f() -> Result<(), std::io::Error> {
+    let o = orders_db::models::Order::find(); let p = orders_db::x();
+    let m = models::Order::all();
+    let u = user_repo::get();
+    let h = helpers::run();
+    let n = i32::MAX + u64::from(1u8) as i32;
+    let v = Vec::<u8>::new(); String::from("x"); Self::g(); self::g(); super::g(); crate::g();
+    let t = x.method::<inventory::Item>();
+    let l = ::notifications::send();
+    let q = <T as reporting::Trait>::f();
+    let users = get_users();
+    macro_call!(analytics::track());
+    $crate::inner::f();
+    let _ = a::b::c::d();
+}
+"#;
+        assert_eq!(
+            imports(src),
+            imp(&[
+                ("orders_db", "orders_db"),
+                ("users_core", "users_core"),
+                ("payments_sdk", "payments_sdk"),
+                ("shipping", "shipping"),
+                ("orders_db", "orders_db"),
+                ("inventory", "inventory"),
+                ("notifications", "notifications"),
+                ("reporting", "reporting"),
+                ("analytics", "analytics"),
+                ("a", "a"),
+            ])
+        );
+    }
+
+    #[test]
+    fn identifiers_named_like_tables_are_not_accesses() {
+        let src = r#"
+fn f(orders: &[Order]) {
+    let users = load();
+    let count = users.len() + orders.len();
+    println!("select a user from the list");
+    info!("failed to update users");
+    let s = "users and orders are listed here";
+}
+"#;
+        assert!(tables(src).is_empty());
+        assert!(imports(src).is_empty());
+    }
+
+    // ----- robustness ------------------------------------------------------------------
+
+    #[test]
+    fn unparsable_file_still_yields_literals_and_a_problem() {
+        let src = "use orders_db::X;\nfn f() {\n  sqlx::query_file!(\"q.sql\");\n  let = ;\n}\n";
+        let out = run(src);
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        assert!(
+            out.problems[0].message.contains("did not parse (line 4)"),
+            "{:?}",
+            out.problems
+        );
+        assert_eq!(&src[out.problems[0].offset..][..1], "=");
+        assert_eq!(out.follow.len(), 1);
+        assert_eq!(
+            imports(src),
+            imp(&[("orders_db", "orders_db"), ("sqlx", "sqlx")])
+        );
+    }
+
+    #[test]
+    fn unlexable_file_is_a_problem_without_accesses() {
+        for src in [
+            "use orders_db::X;\nfn f() { let s = \"unterminated; }\n",
+            "fn f() { ( }",
+            "}",
+        ] {
+            let out = run(src);
+            assert!(out.accesses.is_empty() && out.follow.is_empty());
+            assert_eq!(out.problems.len(), 1, "{src}");
+            assert!(
+                out.problems[0].message.contains("could not tokenize"),
+                "{:?}",
+                out.problems
+            );
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_overflow() {
+        let n = 50_000;
+        for (open, close) in [("(", ")"), ("{", "}"), ("[", "]")] {
+            let src = format!(
+                "fn f() {{ let x = {}1{}; }}",
+                open.repeat(n),
+                close.repeat(n)
+            );
+            let out = run(&src);
+            assert!(out.accesses.is_empty());
+            assert_eq!(out.problems.len(), 1);
+            assert!(out.problems[0].message.contains("nesting deeper than 256"));
+        }
+        // Unbalanced deep nesting is a lexing problem, also without overflow.
+        let out = run(&format!("fn f() {{ {}", "(".repeat(n)));
+        assert_eq!(out.problems.len(), 1);
+        // Just under the limit is analysed.
+        let src = format!(
+            "fn f() {{ let x = {}orders_db::x(){}; }}",
+            "(".repeat(200),
+            ")".repeat(200)
+        );
+        assert_eq!(imports(&src), imp(&[("orders_db", "orders_db")]));
+    }
+
+    #[test]
+    fn long_operator_chains_do_not_overflow() {
+        let n = 50_000;
+        for src in [
+            format!("fn f() {{ let x = {}true; }}", "!".repeat(n)),
+            format!("fn f() {{ let x = 1{}; }}", " + 1".repeat(n)),
+            format!("fn f() {{ let x = a{}; }}", ".b".repeat(n)),
+            format!("fn f() {{ let x = \"SELECT 1\"{}; }}", " + \"x\"".repeat(n)),
+        ] {
+            let out = run(&src);
+            assert!(out.problems.iter().all(|p| !p.message.contains("internal")));
+        }
+    }
+
+    #[test]
+    fn offsets_stay_exact_across_parses_on_one_thread() {
+        let ctx = Context::default();
+        for prefix in ["", "// ééé\n", "/* ✓✓ */ const A: u8 = 1;\n", ""] {
+            let src = format!("{prefix}use orders_db::X;");
+            let out = analyse(&src, &ctx);
+            let a = &out.accesses[0];
+            assert_eq!(&src[a.offset..a.offset + a.len], "orders_db");
+        }
+    }
+
+    #[test]
+    fn bom_and_shebang() {
+        let src = "\u{feff}#!/usr/bin/env rust-script\nuse orders_db::X;\nfn main() {}\n";
+        let out = run(src);
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        assert_eq!(imports(src), imp(&[("orders_db", "orders_db")]));
+        let src = "#![allow(unused)]\nuse orders_db::X;\n";
+        assert_eq!(imports(src), imp(&[("orders_db", "orders_db")]));
+    }
+
+    #[test]
+    fn imports_are_deduplicated_per_line() {
+        let src = "fn f() { orders_db::a(); orders_db::b(); }\nfn g() { orders_db::c(); }\n";
+        assert_eq!(
+            imports(src),
+            imp(&[("orders_db", "orders_db"), ("orders_db", "orders_db")])
+        );
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let inputs = [
+            "",
+            "r",
+            "\"",
+            "r#\"",
+            "'",
+            "b\"\\x\"",
+            "\"\\u{110000}\"",
+            "\"\\x\"",
+            "\"\\u{\"",
+            "format!(\"{\")",
+            "format!(\"{}\")",
+            "format!(\"{0}\", )",
+            "format!(\"}\")",
+            "query!()",
+            "query!(",
+            "table!{ . }",
+            "table!{ a. }",
+            "table!{ #[sql_name] a {} }",
+            "joinable!(a ->)",
+            "use",
+            "use ::",
+            "use {",
+            "use a::{self",
+            "use a as",
+            "extern crate",
+            "const",
+            "const X",
+            "const X:",
+            "const X: &str =",
+            "static ref",
+            "#",
+            "#!",
+            "#[",
+            "QueryBuilder::<",
+            "x.query(",
+            "sqlx::query::<",
+            "#[diesel(table_name =)]",
+            "#[sea_orm(table_name)]",
+            "concat!(\"a\" + )",
+            "c\"x\"",
+            "cr#\"x\"#",
+        ];
+        for src in inputs {
+            let _ = run(src);
+            let _ = run(&format!("fn f() {{ {src} }}"));
+        }
+    }
+}
