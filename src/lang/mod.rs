@@ -72,12 +72,15 @@ impl Language {
 
 /// The prefilter markers of every extractor: strings whose presence means a file may
 /// name a table in a shape the registry does not know.
-pub const MARKERS: &[&[&str]] = &[sql::MARKERS];
+pub const MARKERS: &[&[&str]] = &[sql::MARKERS, rust::MARKERS];
+
+use crate::scan::packages::Ecosystem;
 
 /// The package ecosystem a language's imports resolve in.
-pub fn ecosystem(lang: Language) -> Option<crate::scan::packages::Ecosystem> {
+pub fn ecosystem(lang: Language) -> Option<Ecosystem> {
     match lang {
         Language::Sql => None,
+        Language::Rust | Language::CargoToml => Some(Ecosystem::Cargo),
     }
 }
 

@@ -496,12 +496,6 @@ impl<'a> Run<'a> {
     }
 }
 
-/// Placeholder for template holes.
-pub const HOLE: &str = "__ownlint_hole__";
-
-/// Prefilter markers.
-pub const MARKERS: &[&str] = &["CREATE TABLE"];
-
 /// Analyses a `.sql` file.
 ///
 /// Offsets are byte offsets in `text`. `USE db;` and psql `\c db` set the database of
