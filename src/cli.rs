@@ -100,7 +100,11 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The rule to explain (`ownlint rules` lists them).
-    #[arg(value_name = "RULE", required_unless_present = "all", conflicts_with = "all")]
+    #[arg(
+        value_name = "RULE",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
     pub rule: Option<String>,
     /// Explain every rule (`--format markdown` renders docs/rules.md).
     #[arg(long)]

@@ -270,7 +270,10 @@ mod tests {
             Err(Failure::Usage(m)) => assert!(m.contains("did you mean `cross-service-read`")),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(lookup("duplicate-owner"), Ok(Rule::DuplicateOwner)));
+        assert!(matches!(
+            lookup("duplicate-owner"),
+            Ok(Rule::DuplicateOwner)
+        ));
     }
 
     #[test]
@@ -284,7 +287,10 @@ mod tests {
             }
             // Fences are balanced, or the terminal rendering swallows text.
             for (title, body) in sections(&r.docs()) {
-                let fences = body.lines().filter(|l| l.trim_start().starts_with("```")).count();
+                let fences = body
+                    .lines()
+                    .filter(|l| l.trim_start().starts_with("```"))
+                    .count();
                 assert_eq!(fences % 2, 0, "{r}: unbalanced fences in {title}");
             }
         }
