@@ -450,6 +450,10 @@ fn sarif_printer_handles_code_locations_related_labels_and_no_location() {
         (&Value::from(3), &Value::from(12))
     );
 
+    assert_eq!(
+        doc["runs"][0]["invocations"][0]["executionSuccessful"],
+        false
+    );
     let run_level = &results[2];
     assert!(
         run_level.get("locations").is_none(),

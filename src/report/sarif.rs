@@ -71,6 +71,11 @@ pub fn sarif_log(findings: &[Finding], ctx: &Context) -> Value {
                     "rules": rules.iter().map(|r| descriptor(*r)).collect::<Vec<_>>(),
                 }
             },
+            "invocations": [{
+                // False when ownlint failed on some file (`internal-error`): the
+                // results are incomplete.
+                "executionSuccessful": !findings.iter().any(|f| f.rule == Rule::InternalError),
+            }],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]
