@@ -94,6 +94,36 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Print the JSON Schema of data-ownership.yaml (for editors).
     Schema(SchemaArgs),
+    /// Explain a rule: what it finds, why it matters, an example, how to fix and
+    /// suppress it. `--format markdown` or `json` for other renderings.
+    Explain(ExplainArgs),
+    /// List every rule: name, category, default severity, summary (`--format json`).
+    Rules,
+    /// Print a shell completion script to stdout.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout, e.g. `ownlint man > ownlint.1`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule to explain (`ownlint rules` lists them).
+    #[arg(
+        value_name = "RULE",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub rule: Option<String>,
+    /// Explain every rule (`--format markdown` renders docs/rules.md).
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::aot::Shell,
 }
 
 #[derive(Debug, Args)]

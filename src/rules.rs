@@ -128,13 +128,20 @@ impl Rule {
 /// Base of the rule documentation (docs/rules.md in the repository).
 pub const DOCS_BASE: &str = "https://github.com/ownlint/ownlint/blob/main/docs/rules.md";
 
-/// The sections of a rule's documentation.
+/// The sections of a rule's documentation, each Markdown (paragraphs, `code`, fenced
+/// code blocks, `- ` lists), rendered by `ownlint explain` and into docs/rules.md.
 #[derive(Clone, Copy, Debug)]
 pub struct RuleDocs {
+    /// What the rule finds, precisely.
     pub what: &'static str,
+    /// Why it matters.
     pub why: &'static str,
+    /// A bad snippet and the finding it produces.
     pub example: &'static str,
+    /// How to fix it.
     pub fix: &'static str,
+    /// How to suppress it when fixing is not the right call (yet).
+    pub suppress: &'static str,
 }
 
 impl fmt::Display for Rule {
@@ -170,6 +177,7 @@ mod tests {
                 ("why", d.why),
                 ("example", d.example),
                 ("fix", d.fix),
+                ("suppress", d.suppress),
             ] {
                 assert!(!text.trim().is_empty(), "{rule}: empty {section}");
             }

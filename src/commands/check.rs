@@ -65,7 +65,7 @@ pub fn collect(reg: &Registry, args: &ScanArgs, paths: &[PathBuf]) -> Result<Run
     let mut findings = registry::validate(reg, &today);
     let targets = targets(reg, paths)?;
     let root = reg.root.canonicalize().unwrap_or_else(|_| reg.root.clone());
-    let scope = (!targets.iter().any(|t| *t == root)).then(|| {
+    let scope = (!targets.contains(&root)).then(|| {
         targets
             .iter()
             .map(|t| crate::scan::walk::relative(&root, t))

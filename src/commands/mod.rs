@@ -1,7 +1,10 @@
 //! One module per subcommand; [`run`] dispatches and maps outcomes to exit codes.
 
 mod baseline;
-mod check;
+pub mod check;
+mod completions;
+mod explain;
+mod rules;
 mod schema;
 mod validate;
 
@@ -44,6 +47,10 @@ pub fn run(cli: Cli) -> u8 {
         Command::Validate => validate::run(&cli),
         Command::Baseline(args) => baseline::run(&cli, args),
         Command::Schema(args) => schema::run(args),
+        Command::Explain(args) => explain::run(&cli, args),
+        Command::Rules => rules::run(&cli),
+        Command::Completions(args) => completions::run(args),
+        Command::Man => completions::man(),
     };
     match result {
         Ok(code) => code,
@@ -163,9 +170,11 @@ pub fn print_findings(
     let printer: Box<dyn Printer> = match format {
         Format::Human => Box::new(report::Human),
         Format::Json => Box::new(report::Json),
+        Format::Sarif => Box::new(report::Sarif),
+        Format::Github => Box::new(report::Github),
         other => {
             return Err(Failure::Usage(format!(
-                "this command has no `--format {}` output; use human or json",
+                "this command has no `--format {}` output; use human, json, sarif or github",
                 other.name()
             )));
         }

@@ -1,11 +1,15 @@
 //! Printing findings: one [`Printer`] per output format, all fed the same sorted
 //! findings and summary, so formats cannot disagree about what was found.
 
+mod github;
 mod human;
 mod json;
+mod sarif;
 
+pub use github::{Github, escape_data, escape_property, unescape as unescape_github};
 pub use human::Human;
 pub use json::{Json, finding_json};
+pub use sarif::{FINGERPRINT_KEY, Sarif, sarif_log};
 
 use crate::finding::Finding;
 use crate::rules::Severity;

@@ -1,0 +1,298 @@
+//! `ownlint explain RULE` / `ownlint explain --all`: a rule's documentation, as text
+//! for the terminal, Markdown (`--format markdown`; `--all` renders docs/rules.md) or
+//! JSON (`--format json`).
+
+use super::{EXIT_CLEAN, Failure, terminal_width};
+use crate::cli::{Cli, ExplainArgs, Format};
+use crate::registry::validate::suggest;
+use crate::rules::{Category, Rule, RuleDocs};
+use serde_json::{Value, json};
+use std::io::{self, Write};
+
+pub fn run(cli: &Cli, args: &ExplainArgs) -> Result<u8, Failure> {
+    let rules: Vec<Rule> = if args.all {
+        Rule::ALL.to_vec()
+    } else {
+        let name = args.rule.as_deref().unwrap_or_default();
+        vec![lookup(name)?]
+    };
+    let text = match cli.format.unwrap_or(Format::Text) {
+        Format::Text | Format::Human => {
+            let width = terminal_width().min(100);
+            rules
+                .iter()
+                .map(|r| text(*r, width))
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        }
+        Format::Markdown if args.all => markdown_all(),
+        Format::Markdown => markdown(rules[0], 1),
+        Format::Json => {
+            let docs: Vec<Value> = rules.iter().map(|r| rule_json(*r, true)).collect();
+            let v = if args.all {
+                Value::Array(docs)
+            } else {
+                docs.into_iter().next().unwrap_or(Value::Null)
+            };
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        other => {
+            return Err(Failure::Usage(format!(
+                "`explain` has no `--format {}` output; use text, markdown or json",
+                other.name()
+            )));
+        }
+    };
+    emit(text.as_bytes())?;
+    Ok(EXIT_CLEAN)
+}
+
+/// The rule named `name`, or a usage error with the closest name.
+pub fn lookup(name: &str) -> Result<Rule, Failure> {
+    Rule::from_name(name).ok_or_else(|| {
+        let hint = match suggest(name, Rule::ALL.iter().map(|r| r.name())) {
+            Some(s) => format!("; did you mean `{s}`?"),
+            None => String::new(),
+        };
+        Failure::Usage(format!(
+            "unknown rule `{name}`{hint} (`ownlint rules` lists every rule)"
+        ))
+    })
+}
+
+/// Writes `bytes` to stdout; a closed pipe ends output quietly.
+pub(super) fn emit(bytes: &[u8]) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Failure::Usage(format!("cannot write output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+pub(super) fn category_name(c: Category) -> &'static str {
+    match c {
+        Category::Registry => "registry",
+        Category::Code => "code",
+        Category::Run => "run",
+    }
+}
+
+/// The titled sections of a rule's docs, in print order.
+fn sections(d: &RuleDocs) -> [(&'static str, &'static str); 5] {
+    [
+        ("What it does", d.what),
+        ("Why it matters", d.why),
+        ("Example", d.example),
+        ("How to fix it", d.fix),
+        ("How to suppress it", d.suppress),
+    ]
+}
+
+/// A rule as JSON: its metadata, and with `docs` its documentation sections.
+pub(super) fn rule_json(rule: Rule, docs: bool) -> Value {
+    let mut v = json!({
+        "name": rule.name(),
+        "category": category_name(rule.category()),
+        "default_severity": rule.default_severity().as_str(),
+        "summary": rule.summary(),
+        "docs": rule.doc_url(),
+    });
+    if docs {
+        let d = rule.docs();
+        v["what"] = d.what.into();
+        v["why"] = d.why.into();
+        v["example"] = d.example.into();
+        v["fix"] = d.fix.into();
+        v["suppress"] = d.suppress.into();
+    }
+    v
+}
+
+/// A rule's docs for the terminal.
+pub fn text(rule: Rule, width: usize) -> String {
+    let mut s = format!(
+        "{}: {}\ncategory: {} · default severity: {} · docs: {}\n",
+        rule.name(),
+        rule.summary(),
+        category_name(rule.category()),
+        rule.default_severity().as_str(),
+        rule.doc_url()
+    );
+    for (title, body) in sections(&rule.docs()) {
+        s.push('\n');
+        s.push_str(&title.to_uppercase());
+        s.push('\n');
+        s.push_str(&terminal(body, 2, width));
+    }
+    s
+}
+
+/// A rule's docs as Markdown, its title a heading of `level`.
+pub fn markdown(rule: Rule, level: usize) -> String {
+    let h = "#".repeat(level);
+    let mut s = format!(
+        "{h} {}\n\n{}\n\n*Category:* {} · *Default severity:* {}\n",
+        rule.name(),
+        rule.summary(),
+        category_name(rule.category()),
+        rule.default_severity().as_str()
+    );
+    for (title, body) in sections(&rule.docs()) {
+        s.push_str(&format!("\n{h}# {title}\n\n{}\n", body.trim_end()));
+    }
+    s
+}
+
+/// Every rule's docs as one Markdown document: the contents of docs/rules.md.
+pub fn markdown_all() -> String {
+    let mut s = String::from(
+        "<!-- Generated by `ownlint explain --all --format markdown > docs/rules.md` from src/rule_docs.rs; do not edit by hand. -->\n\n\
+         # ownlint rules\n\n\
+         Every finding ownlint reports names one of these rules. `ownlint explain RULE` prints a rule's documentation in the terminal, `ownlint rules` lists them all, and every report links here.\n\n\
+         A rule's severity can be changed for a repository in `data-ownership.yaml`:\n\n\
+         ```yaml\nrules:\n  dependency-cycle: off        # error, warning or off\n  unassigned-access: error\n```\n\n\
+         Findings in code can also be suppressed one by one with a comment on the line or the line above, `ownlint: allow(RULE) -- reason` (`//` in Rust, `--` in SQL, `#` in Python and Ruby), or granted to a service with an entry under `exceptions`; each rule below says which of these apply.\n\n\
+         | Rule | Category | Default severity | Summary |\n| --- | --- | --- | --- |\n",
+    );
+    for r in Rule::ALL {
+        s.push_str(&format!(
+            "| [`{0}`](#{0}) | {1} | {2} | {3} |\n",
+            r.name(),
+            category_name(r.category()),
+            r.default_severity().as_str(),
+            r.summary().replace('|', "\\|")
+        ));
+    }
+    for (cat, title, intro) in [
+        (
+            Category::Registry,
+            "Registry rules",
+            "Problems in `data-ownership.yaml` itself, reported by `ownlint validate` and by every `ownlint check`, labelled at the registry entry.",
+        ),
+        (
+            Category::Code,
+            "Code rules",
+            "Code that breaks the ownership the registry declares, reported by `ownlint check`, labelled at the table or import in the code, with the owner's registry entry as a related location.",
+        ),
+        (
+            Category::Run,
+            "Run rules",
+            "The run itself: suppressions, files that could not be analysed, the baseline.",
+        ),
+    ] {
+        s.push_str(&format!("\n## {title}\n\n{intro}\n"));
+        for r in Rule::ALL.iter().filter(|r| r.category() == cat) {
+            s.push('\n');
+            s.push_str(&markdown(*r, 3));
+        }
+    }
+    s
+}
+
+/// Renders the Markdown of a docs section for the terminal: fences dropped and code
+/// indented, paragraphs and `- ` list items wrapped to `width`, all indented by
+/// `indent`.
+pub fn terminal(md: &str, indent: usize, width: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut out = String::new();
+    let mut in_code = false;
+    for line in md.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            if line.is_empty() {
+                out.push('\n');
+            } else {
+                out.push_str(&format!("{pad}    {line}\n"));
+            }
+        } else if line.trim().is_empty() {
+            out.push('\n');
+        } else if let Some(item) = line.strip_prefix("- ") {
+            out.push_str(&wrap(item, &format!("{pad}- "), &format!("{pad}  "), width));
+        } else {
+            out.push_str(&wrap(line, &pad, &pad, width));
+        }
+    }
+    out
+}
+
+/// Greedy word wrap: `first` before the first line, `rest` before the others.
+fn wrap(text: &str, first: &str, rest: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::from(first);
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let len = line.chars().count() + word.chars().count() + usize::from(!empty);
+        if !empty && len > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(rest);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_words_and_indents() {
+        let s = wrap("aaa bbb ccc ddd", "  - ", "    ", 11);
+        assert_eq!(s, "  - aaa bbb\n    ccc ddd\n");
+        let long = wrap("averyveryverylongword x", "", "", 5);
+        assert_eq!(long, "averyveryverylongword\nx\n");
+    }
+
+    #[test]
+    fn terminal_drops_fences_and_indents_code() {
+        let s = terminal("Intro.\n\n```yaml\nrules:\n  x: off\n```\n\n- item", 2, 80);
+        assert_eq!(s, "  Intro.\n\n      rules:\n        x: off\n\n  - item\n");
+    }
+
+    #[test]
+    fn unknown_rules_suggest_the_closest() {
+        match lookup("cross-service-reed") {
+            Err(Failure::Usage(m)) => assert!(m.contains("did you mean `cross-service-read`")),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            lookup("duplicate-owner"),
+            Ok(Rule::DuplicateOwner)
+        ));
+    }
+
+    #[test]
+    fn every_rule_renders_every_section() {
+        for r in Rule::ALL {
+            let md = markdown(*r, 1);
+            let txt = text(*r, 80);
+            for (title, _) in sections(&r.docs()) {
+                assert!(md.contains(&format!("## {title}")), "{r}: {title}");
+                assert!(txt.contains(&title.to_uppercase()), "{r}: {title}");
+            }
+            // Fences are balanced, or the terminal rendering swallows text.
+            for (title, body) in sections(&r.docs()) {
+                let fences = body
+                    .lines()
+                    .filter(|l| l.trim_start().starts_with("```"))
+                    .count();
+                assert_eq!(fences % 2, 0, "{r}: unbalanced fences in {title}");
+            }
+        }
+    }
+}
