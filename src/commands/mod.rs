@@ -115,10 +115,15 @@ pub fn load_registry_near(cli: &Cli, hint: Option<&std::path::Path>) -> Result<R
     let path = match &cli.registry {
         Some(p) => p.clone(),
         None => {
-            let cwd = std::env::current_dir().map_err(|e| Failure::Usage(format!("cannot read the current directory: {e}")))?;
+            let cwd = std::env::current_dir()
+                .map_err(|e| Failure::Usage(format!("cannot read the current directory: {e}")))?;
             let from_hint = hint.and_then(|h| {
                 let abs = cwd.join(h);
-                let dir = if abs.is_dir() { abs } else { abs.parent()?.to_path_buf() };
+                let dir = if abs.is_dir() {
+                    abs
+                } else {
+                    abs.parent()?.to_path_buf()
+                };
                 registry::find_registry(&dir)
             });
             from_hint.or_else(|| registry::find_registry(&cwd)).ok_or_else(|| {

@@ -1785,36 +1785,162 @@ impl X { const LIST: &'static str = r"SELECT * FROM orders"; }
     fn sql_in_strings_must_flag() {
         use AccessKind::*;
         let cases: &[(&str, AccessKind, &str, &str)] = &[
-            (r#"fn f() { sqlx::query!("SELECT id FROM orders WHERE id = $1", id); }"#, Read, "orders", "orders"),
-            (r#"fn f() { sqlx::query_as!(Order, "SELECT * FROM orders"); }"#, Read, "orders", "orders"),
-            (r#"fn f() { sqlx::query_scalar!("SELECT count(*) FROM orders"); }"#, Read, "orders", "orders"),
-            (r##"fn f() { sqlx::query_as_unchecked!(Order, r#"UPDATE orders SET x = 1"#); }"##, Write, "orders", "orders"),
-            (r#"fn f() { sqlx::query("DELETE FROM orders WHERE id = $1").execute(&pool); }"#, Write, "orders", "orders"),
-            (r#"fn f() { sqlx::query_as::<_, Order>("SELECT * FROM orders").fetch_all(&pool); }"#, Read, "orders", "orders"),
-            (r#"fn f() { diesel::sql_query("SELECT * FROM orders").load(c); }"#, Read, "orders", "orders"),
-            (r#"async fn f() { client.query("SELECT * FROM orders", &[]).await; }"#, Read, "orders", "orders"),
-            (r#"async fn f() { client.execute("INSERT INTO orders (id) VALUES ($1)", &[&1]).await; }"#, Write, "orders", "orders"),
-            (r#"async fn f() { client.batch_execute("CREATE TABLE orders (id int)").await; }"#, Ddl, "orders", "orders"),
-            (r#"fn f() { conn.execute("INSERT INTO orders (id) VALUES (?1)", params![1]); }"#, Write, "orders", "orders"),
-            (r#"fn f() { conn.prepare("SELECT id FROM orders").unwrap(); }"#, Read, "orders", "orders"),
-            (r#"const Q: &str = "SELECT * FROM orders";"#, Read, "orders", "orders"),
-            (r#"static Q: &str = "UPDATE orders SET paid = true WHERE id = $1";"#, Write, "orders", "orders"),
-            (r#"fn f() { let q = "SELECT id, total FROM orders WHERE id = $1"; }"#, Read, "orders", "orders"),
-            (r#"fn f() { let q = "SELECT \"id\" FROM orders\nWHERE id = 1"; }"#, Read, "orders", "orders"),
-            (r#"fn f() { let q = concat!("SELECT id ", "FROM orders"); }"#, Read, "orders", "orders"),
-            (r#"const T: &str = "orders"; fn f() { let q = format!("SELECT * FROM {} WHERE id = $1", T); }"#, Read, "orders", "orders"),
-            (r#"const T: &str = "orders"; fn f() { let q = format!("SELECT * FROM {T} WHERE id = $1"); }"#, Read, "orders", "orders"),
-            (r#"fn f() { sqlx::query(GET); } const GET: &str = "SELECT * FROM orders WHERE id = $1";"#, Read, "orders", "orders"),
-            (r#"fn f() { my_macro!(x => "SELECT * FROM orders WHERE id = 1"); }"#, Read, "orders", "orders"),
-            (r#"lazy_static! { static ref Q: String = String::from("SELECT id FROM orders"); }"#, Read, "orders", "orders"),
-            ("// ünï ✓\nfn f() { let é = \"ü\"; sqlx::query(\"SELECT \\\"id\\\" FROM orders\"); }", Read, "orders", "orders"),
-            (r#"fn f() { sqlx::query!("SELECT * FROM billing.invoices"); }"#, Read, "invoices", "invoices"),
-            (r#"fn f() { sqlx::query!("INSERT INTO orders (user_id) SELECT id FROM users"); }"#, Read, "users", "users"),
+            (
+                r#"fn f() { sqlx::query!("SELECT id FROM orders WHERE id = $1", id); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { sqlx::query_as!(Order, "SELECT * FROM orders"); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { sqlx::query_scalar!("SELECT count(*) FROM orders"); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r##"fn f() { sqlx::query_as_unchecked!(Order, r#"UPDATE orders SET x = 1"#); }"##,
+                Write,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { sqlx::query("DELETE FROM orders WHERE id = $1").execute(&pool); }"#,
+                Write,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { sqlx::query_as::<_, Order>("SELECT * FROM orders").fetch_all(&pool); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { diesel::sql_query("SELECT * FROM orders").load(c); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"async fn f() { client.query("SELECT * FROM orders", &[]).await; }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"async fn f() { client.execute("INSERT INTO orders (id) VALUES ($1)", &[&1]).await; }"#,
+                Write,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"async fn f() { client.batch_execute("CREATE TABLE orders (id int)").await; }"#,
+                Ddl,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { conn.execute("INSERT INTO orders (id) VALUES (?1)", params![1]); }"#,
+                Write,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { conn.prepare("SELECT id FROM orders").unwrap(); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"const Q: &str = "SELECT * FROM orders";"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"static Q: &str = "UPDATE orders SET paid = true WHERE id = $1";"#,
+                Write,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { let q = "SELECT id, total FROM orders WHERE id = $1"; }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { let q = "SELECT \"id\" FROM orders\nWHERE id = 1"; }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { let q = concat!("SELECT id ", "FROM orders"); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"const T: &str = "orders"; fn f() { let q = format!("SELECT * FROM {} WHERE id = $1", T); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"const T: &str = "orders"; fn f() { let q = format!("SELECT * FROM {T} WHERE id = $1"); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { sqlx::query(GET); } const GET: &str = "SELECT * FROM orders WHERE id = $1";"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { my_macro!(x => "SELECT * FROM orders WHERE id = 1"); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"lazy_static! { static ref Q: String = String::from("SELECT id FROM orders"); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                "// ünï ✓\nfn f() { let é = \"ü\"; sqlx::query(\"SELECT \\\"id\\\" FROM orders\"); }",
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { sqlx::query!("SELECT * FROM billing.invoices"); }"#,
+                Read,
+                "invoices",
+                "invoices",
+            ),
+            (
+                r#"fn f() { sqlx::query!("INSERT INTO orders (user_id) SELECT id FROM users"); }"#,
+                Read,
+                "users",
+                "users",
+            ),
         ];
         for (src, kind, name, slice) in cases {
             let got = tables(src);
             assert!(
-                got.iter().any(|r| r.0 == *kind && r.1 == *name && r.3 == *slice),
+                got.iter()
+                    .any(|r| r.0 == *kind && r.1 == *name && r.3 == *slice),
                 "{src}\n  want {kind:?} {name} at {slice:?}\n  got {got:?}"
             );
         }
