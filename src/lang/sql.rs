@@ -197,7 +197,12 @@ fn use_database(stmt: &str) -> Option<String> {
 
 /// Maps sqlparser locations (1-based line and column, columns in chars, lines split
 /// on `\n` only) in `text[start..end]` to absolute byte offsets, in one pass.
-fn locate(text: &str, start: usize, end: usize, mut locs: Vec<(u64, u64)>) -> HashMap<(u64, u64), usize> {
+fn locate(
+    text: &str,
+    start: usize,
+    end: usize,
+    mut locs: Vec<(u64, u64)>,
+) -> HashMap<(u64, u64), usize> {
     locs.sort_unstable();
     locs.dedup();
     let mut out = HashMap::with_capacity(locs.len());
@@ -314,7 +319,14 @@ impl<'a> Run<'a> {
             order.insert(1, DialectId::MySql);
         }
         // Deep left-leaning chains would make a deep AST (see `scan::depth_within`).
-        let shallow = scan::depth_within(self.text, start, end, self.opts.backslash_escapes, DEPTH_LIMIT).is_some();
+        let shallow = scan::depth_within(
+            self.text,
+            start,
+            end,
+            self.opts.backslash_escapes,
+            DEPTH_LIMIT,
+        )
+        .is_some();
         let parsed = if shallow {
             order.iter().find_map(|d| d.parse(sql))
         } else {
@@ -417,7 +429,13 @@ impl<'a> Run<'a> {
 
     /// Finds an identifier sqlparser left without a position (a quoted name a dialect
     /// read from a string token): the next occurrence of it as written.
-    fn search(&self, id: &Ident, start: usize, end: usize, cursors: &mut HashMap<String, usize>) -> (usize, usize) {
+    fn search(
+        &self,
+        id: &Ident,
+        start: usize,
+        end: usize,
+        cursors: &mut HashMap<String, usize>,
+    ) -> (usize, usize) {
         let written = match id.quote_style {
             Some(q) => {
                 let close = if q == '[' { ']' } else { q };

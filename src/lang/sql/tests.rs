@@ -15,11 +15,15 @@ fn table(a: &Access) -> &TableRef {
 
 /// `db.schema.name` with the parts present.
 fn qualified(t: &TableRef) -> String {
-    [t.database.as_deref(), t.schema.as_deref(), Some(t.name.as_str())]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(".")
+    [
+        t.database.as_deref(),
+        t.schema.as_deref(),
+        Some(t.name.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(".")
 }
 
 /// Asserts that every access points exactly at its table name in `text`.
@@ -116,8 +120,14 @@ fn must_flag() {
             "INSERT INTO t SELECT * FROM src ON CONFLICT (id) DO UPDATE SET x = excluded.x",
             &[(Write, "t"), (Read, "src")],
         ),
-        ("REPLACE INTO settings (k, v) VALUES ('a', 'b')", &[(Write, "settings")]),
-        ("UPDATE users SET name = 'x' WHERE id = 1", &[(Write, "users")]),
+        (
+            "REPLACE INTO settings (k, v) VALUES ('a', 'b')",
+            &[(Write, "settings")],
+        ),
+        (
+            "UPDATE users SET name = 'x' WHERE id = 1",
+            &[(Write, "users")],
+        ),
         (
             "UPDATE orders SET total = p.total FROM payments p WHERE p.id = orders.id",
             &[(Write, "orders"), (Read, "payments")],
@@ -143,7 +153,10 @@ fn must_flag() {
             "MERGE INTO stock s USING deliveries d ON s.id = d.id WHEN MATCHED THEN UPDATE SET qty = s.qty + d.qty",
             &[(Write, "stock"), (Read, "deliveries")],
         ),
-        ("TRUNCATE TABLE events, logs", &[(Write, "events"), (Write, "logs")]),
+        (
+            "TRUNCATE TABLE events, logs",
+            &[(Write, "events"), (Write, "logs")],
+        ),
         ("COPY users TO STDOUT", &[(Read, "users")]),
         ("COPY users FROM '/tmp/users.csv'", &[(Write, "users")]),
         (
@@ -162,8 +175,14 @@ fn must_flag() {
             "ALTER TABLE items ADD COLUMN user_id int REFERENCES accounts.users(id)",
             &[(Ddl, "items"), (Fk, "accounts.users")],
         ),
-        ("DROP TABLE IF EXISTS legacy, older", &[(Ddl, "legacy"), (Ddl, "older")]),
-        ("CREATE INDEX idx_users_email ON users (email)", &[(Ddl, "users")]),
+        (
+            "DROP TABLE IF EXISTS legacy, older",
+            &[(Ddl, "legacy"), (Ddl, "older")],
+        ),
+        (
+            "CREATE INDEX idx_users_email ON users (email)",
+            &[(Ddl, "users")],
+        ),
         (
             "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i ON billing.invoices (n)",
             &[(Ddl, "billing.invoices")],
@@ -188,20 +207,58 @@ fn must_flag() {
             "CREATE TRIGGER trg AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION f()",
             &[(Ddl, "orders")],
         ),
-        ("SELECT * FROM billing.invoices", &[(Read, "billing.invoices")]),
-        ("SELECT * FROM shop.billing.invoices", &[(Read, "shop.billing.invoices")]),
+        (
+            "SELECT * FROM billing.invoices",
+            &[(Read, "billing.invoices")],
+        ),
+        (
+            "SELECT * FROM shop.billing.invoices",
+            &[(Read, "shop.billing.invoices")],
+        ),
         ("SELECT * FROM \"Users\"", &[(Read, "Users")]),
         ("SELECT * FROM \"odd\"\"name\"", &[(Read, "odd\"name")]),
-        ("SELECT * FROM `orders` JOIN `shop`.`users` ON 1", &[(Read, "orders"), (Read, "shop.users")]),
+        (
+            "SELECT * FROM `orders` JOIN `shop`.`users` ON 1",
+            &[(Read, "orders"), (Read, "shop.users")],
+        ),
         (
             "CREATE TABLE t (id INT(4) UNSIGNED NOT NULL AUTO_INCREMENT, PRIMARY KEY (id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
             &[(Ddl, "t")],
         ),
         ("SELECT * FROM users WHERE id = $1", &[(Read, "users")]),
-        ("SELECT * FROM users WHERE id = ? AND b = ?", &[(Read, "users")]),
-        ("SELECT * FROM users WHERE id = :id AND x = :other_name", &[(Read, "users")]),
-        ("INSERT INTO users (a, b) VALUES (:a, :b)", &[(Write, "users")]),
+        (
+            "SELECT * FROM users WHERE id = ? AND b = ?",
+            &[(Read, "users")],
+        ),
+        (
+            "SELECT * FROM users WHERE id = :id AND x = :other_name",
+            &[(Read, "users")],
+        ),
+        (
+            "INSERT INTO users (a, b) VALUES (:a, :b)",
+            &[(Write, "users")],
+        ),
         ("EXPLAIN SELECT * FROM users", &[(Read, "users")]),
+        (
+            "CREATE TEMP TABLE x AS SELECT * FROM users",
+            &[(Read, "users")],
+        ),
+        (
+            "ALTER TABLE ONLY public.items ADD CONSTRAINT items_fk FOREIGN KEY (order_id) REFERENCES public.orders(id) ON DELETE CASCADE",
+            &[(Ddl, "public.items"), (Fk, "public.orders")],
+        ),
+        (
+            "CREATE TABLE IF NOT EXISTS \"public\".\"Users\" (id int)",
+            &[(Ddl, "public.Users")],
+        ),
+        (
+            "INSERT INTO counters (k, n) VALUES ('a', 1) ON DUPLICATE KEY UPDATE n = n + 1",
+            &[(Write, "counters")],
+        ),
+        (
+            "SELECT * FROM a JOIN (b JOIN c ON b.id = c.id) ON a.id = b.id",
+            &[(Read, "a"), (Read, "b"), (Read, "c")],
+        ),
         // `${schema}.users`: the hole qualifier is dropped, the table kept.
         ("SELECT * FROM __ownlint_hole__.users", &[(Read, "users")]),
     ];
@@ -288,7 +345,10 @@ fn fallback_keyword_scan() {
         ("INSERT IGNORE INTO logs VALUES ((", &[(Write, "logs")]),
         ("UPDATE users SET a = ((", &[(Write, "users")]),
         ("DELETE FROM sessions WHERE ((", &[(Write, "sessions")]),
-        ("MERGE INTO stock USING deliveries d ON ((", &[(Write, "stock"), (Read, "deliveries")]),
+        (
+            "MERGE INTO stock USING deliveries d ON ((",
+            &[(Write, "stock"), (Read, "deliveries")],
+        ),
         ("TRUNCATE TABLE a, b ((", &[(Write, "a"), (Write, "b")]),
         (
             "CREATE TABLE IF NOT EXISTS t (u int REFERENCES \"Users\"(id) ((",
@@ -297,14 +357,24 @@ fn fallback_keyword_scan() {
         ("ALTER TABLE ONLY t ((", &[(Ddl, "t")]),
         ("CREATE TEMP TABLE tmp (a int ((; SELECT * FROM tmp ((", &[]),
         ("SELECT * FROM generate_series(1, 2) ((", &[]),
-        ("SELECT * FROM __ownlint_hole__ JOIN x ON ((", &[(Read, "x")]),
-        ("SELECT 'FROM users' FROM t -- JOIN c\n WHERE ((", &[(Read, "t")]),
+        (
+            "SELECT * FROM __ownlint_hole__ JOIN x ON ((",
+            &[(Read, "x")],
+        ),
+        (
+            "SELECT 'FROM users' FROM t -- JOIN c\n WHERE ((",
+            &[(Read, "t")],
+        ),
         ("SELECT * FROM t FOR UPDATE ((", &[(Read, "t")]),
         ("update users", &[]),
     ];
     for (sql, want) in cases {
         let ex = file("f.sql", sql, &ctx());
-        let got: Vec<_> = ex.accesses.iter().map(|a| (a.kind, qualified(table(a)))).collect();
+        let got: Vec<_> = ex
+            .accesses
+            .iter()
+            .map(|a| (a.kind, qualified(table(a))))
+            .collect();
         assert_eq!(got, k(want), "for {sql:?}");
         assert!(
             ex.accesses.iter().all(|a| a.confidence == Confidence::Low),
@@ -338,11 +408,24 @@ fn use_and_connect_set_database() {
 #[test]
 fn mysql_dump_style() {
     let text = "/*!40101 SET NAMES utf8 */;\nDROP TABLE IF EXISTS `users`;\nCREATE TABLE `users` (\n  `id` int(11) unsigned NOT NULL AUTO_INCREMENT,\n  `team_id` int(11) DEFAULT NULL,\n  PRIMARY KEY (`id`),\n  CONSTRAINT `fk_team` FOREIGN KEY (`team_id`) REFERENCES `teams` (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\nLOCK TABLES `users` WRITE;\nINSERT INTO `users` VALUES (1,'it\\'s; fine',NULL);\nUNLOCK TABLES;\n";
-    let ex = file("dump.sql", text, &Context { dialect: Some("MySQL".into()) });
+    let ex = file(
+        "dump.sql",
+        text,
+        &Context {
+            dialect: Some("MySQL".into()),
+        },
+    );
     let got: Vec<_> = ex
         .accesses
         .iter()
-        .map(|a| (a.kind, table(a).name.as_str(), table(a).quoted, a.confidence))
+        .map(|a| {
+            (
+                a.kind,
+                table(a).name.as_str(),
+                table(a).quoted,
+                a.confidence,
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -373,8 +456,28 @@ fn dollar_quoted_bodies_do_not_split_statements() {
             (Write, "queue"),
         ]
     );
-    let users = ex.accesses.iter().find(|a| table(a).name == "users").unwrap();
+    let users = ex
+        .accesses
+        .iter()
+        .find(|a| table(a).name == "users")
+        .unwrap();
     assert_eq!(users.confidence, Confidence::High);
+}
+
+#[test]
+fn mysql_delimiter_and_hash_comments() {
+    let text = "# header comment with 'quote\nDELIMITER //\nCREATE PROCEDURE p()\nBEGIN\n  INSERT INTO audit VALUES (1);\n  SELECT * FROM users;\nEND //\nDELIMITER ;\nSELECT * FROM z; # it's a trailing comment\nSELECT * FROM w;\n";
+    let ex = file("p.sql", text, &ctx());
+    let got: Vec<_> = ex
+        .accesses
+        .iter()
+        .map(|a| (a.kind, table(a).name.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(Write, "audit"), (Read, "users"), (Read, "z"), (Read, "w")]
+    );
+    assert!(ex.problems.is_empty(), "{:?}", ex.problems);
 }
 
 #[test]
@@ -396,10 +499,19 @@ fn goose_sections() {
 
 #[test]
 fn down_migrations_drop_ddl() {
-    let text = "DROP TABLE a;\nCREATE TABLE b (x int REFERENCES c(id));\nDELETE FROM d;\nSELECT * FROM e;";
-    for path in ["migrations/down.sql", "m/0002_init.down.sql", "db/U3__undo.sql"] {
+    let text =
+        "DROP TABLE a;\nCREATE TABLE b (x int REFERENCES c(id));\nDELETE FROM d;\nSELECT * FROM e;";
+    for path in [
+        "migrations/down.sql",
+        "m/0002_init.down.sql",
+        "db/U3__undo.sql",
+    ] {
         let ex = file(path, text, &ctx());
-        let got: Vec<_> = ex.accesses.iter().map(|a| (a.kind, table(a).name.clone())).collect();
+        let got: Vec<_> = ex
+            .accesses
+            .iter()
+            .map(|a| (a.kind, table(a).name.clone()))
+            .collect();
         assert_eq!(got, vec![(Write, "d".into()), (Read, "e".into())], "{path}");
     }
     for path in ["m/0002_init.up.sql", "db/V1__init.sql", "Users.sql"] {
@@ -446,7 +558,14 @@ fn problems_are_rare() {
 
 #[test]
 fn dialect_hint_is_accepted() {
-    for hint in ["postgres", "PostgreSQL", "mysql", "sqlite", "generic", "unknown"] {
+    for hint in [
+        "postgres",
+        "PostgreSQL",
+        "mysql",
+        "sqlite",
+        "generic",
+        "unknown",
+    ] {
         let c = Context {
             dialect: Some(hint.into()),
         };
@@ -607,7 +726,11 @@ fn large_generated_file() {
     let ex = file("big.sql", &text, &ctx());
     assert_eq!(ex.accesses.len(), n * 3);
     assert!(ex.problems.is_empty());
-    assert!(start.elapsed().as_secs() < 120, "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed().as_secs() < 120,
+        "took {:?}",
+        start.elapsed()
+    );
 
     // One huge unterminated statement goes through the linear fallback.
     let blob = format!("SELECT * FROM a WHERE b IN ({}", "1, ".repeat(1_000_000));
@@ -630,8 +753,57 @@ fn long_operator_chains_do_not_overflow() {
         }
     }
     // Long flat lists are fine and still parsed.
-    let q = format!("INSERT INTO t VALUES {}(1)", "(1, 'a' || 'b'), ".repeat(20_000));
+    let q = format!(
+        "INSERT INTO t VALUES {}(1)",
+        "(1, 'a' || 'b'), ".repeat(20_000)
+    );
     let ex = file("n.sql", &q, &ctx());
     assert_eq!(ex.accesses.len(), 1);
     assert_eq!(ex.accesses[0].confidence, Confidence::High);
+}
+
+/// Timing on realistic files: `cargo test --release --lib lang::sql::tests::perf -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn perf() {
+    let mut pg = String::new();
+    let mut i = 0;
+    while pg.len() < 5_000_000 {
+        pg.push_str(&format!(
+            "CREATE TABLE t{i} (id bigserial PRIMARY KEY, user_id bigint NOT NULL REFERENCES users(id), note text DEFAULT 'x');\n\
+             CREATE INDEX t{i}_user ON t{i} (user_id);\n\
+             INSERT INTO t{i} (user_id, note) SELECT id, name FROM users WHERE created_at > now() - interval '1 day';\n\
+             WITH r AS (SELECT * FROM orders o JOIN items it ON it.order_id = o.id WHERE o.total > $1) UPDATE t{i} SET note = r.x FROM r WHERE r.id = t{i}.id;\n"
+        ));
+        i += 1;
+    }
+    let mut my = String::new();
+    while my.len() < 5_000_000 {
+        my.push_str("INSERT INTO `users` VALUES ");
+        for j in 0..1000 {
+            my.push_str(&format!(
+                "({j},'name {j}','it\\'s',NULL,'2020-01-01 00:00:00'),"
+            ));
+        }
+        my.push_str("(0,'',NULL,NULL,NULL);\n");
+    }
+    let bad: String = "SELECT * FROM a WHERE x = (( JOIN b ON c;\n".repeat(120_000);
+    for (name, text) in [
+        ("pg 5MB", &pg),
+        ("mysql dump 5MB", &my),
+        ("unparsable 5MB", &bad),
+    ] {
+        let t = std::time::Instant::now();
+        let ex = analyze_file("perf.sql", text, &ctx());
+        eprintln!(
+            "{name}: {} bytes, {} accesses, {:?}",
+            text.len(),
+            ex.accesses.len(),
+            t.elapsed()
+        );
+    }
+    let big = pg.repeat(10);
+    let t = std::time::Instant::now();
+    let ex = analyze_file("perf.sql", &big, &ctx());
+    eprintln!("pg 50MB: {} accesses, {:?}", ex.accesses.len(), t.elapsed());
 }
