@@ -762,6 +762,99 @@ fn long_operator_chains_do_not_overflow() {
     assert_eq!(ex.accesses[0].confidence, Confidence::High);
 }
 
+/// Random SQL-ish soup: no panics, every offset on the name, output ordered.
+#[test]
+fn random_inputs_do_not_panic() {
+    const ATOMS: &[&str] = &[
+        "SELECT ",
+        "FROM ",
+        "JOIN ",
+        "INSERT INTO ",
+        "UPDATE ",
+        " SET ",
+        "DELETE FROM ",
+        "CREATE TABLE ",
+        "CREATE TEMP TABLE ",
+        "DROP TABLE ",
+        "ALTER TABLE ",
+        "REFERENCES ",
+        "TRUNCATE ",
+        "MERGE INTO ",
+        "USING ",
+        "WITH ",
+        " AS ",
+        "COPY ",
+        "users",
+        "orders",
+        "é",
+        "表",
+        "😀",
+        "\"",
+        "'",
+        "`",
+        "$$",
+        "$t$",
+        "$1",
+        "?",
+        ":n",
+        "--",
+        "/*",
+        "*/",
+        "#",
+        "\n",
+        "\r\n",
+        "\\c db\n",
+        "USE x;",
+        ";",
+        "(",
+        ")",
+        ",",
+        ".",
+        " ",
+        "  ",
+        "\\",
+        "__ownlint_hole__",
+        "-- +goose Up\n",
+        "-- +goose Down\n",
+        "DELIMITER //\n",
+        "//",
+        "VALUES (1)",
+        "E'",
+        "[",
+        "]",
+        "::",
+        "1 + ",
+        " OR ",
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..3000 {
+        let len = (next() % 40) as usize;
+        let text: String = (0..len)
+            .map(|_| ATOMS[(next() % ATOMS.len() as u64) as usize])
+            .collect();
+        let hint = ["postgres", "mysql", "sqlite", "generic"][round % 4];
+        let c = Context {
+            dialect: Some(hint.to_string()),
+        };
+        file("r.sql", &text, &c);
+        file("r.down.sql", &text, &c);
+        let got = analyze_embedded(&Embedded::verbatim(&text, 7), &c);
+        for a in &got {
+            assert!(
+                a.offset >= 7 && a.offset + a.len <= text.len() + 7,
+                "{text:?}"
+            );
+        }
+        looks_like_sql(&text);
+    }
+}
+
 /// Timing on realistic files: `cargo test --release --lib lang::sql::tests::perf -- --ignored --nocapture`.
 #[test]
 #[ignore]
