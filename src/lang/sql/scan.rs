@@ -98,12 +98,15 @@ impl Iterator for Lexer<'_> {
                     return Some(Tok::Str);
                 }
                 b'"' | b'`' => {
-                    let end = skip_quoted(b, i, false).unwrap_or(b.len());
+                    // Unterminated: the content runs to the end.
+                    let (end, inner_end) = match skip_quoted(b, i, false) {
+                        Some(e) => (e, e - 1),
+                        None => (b.len(), b.len()),
+                    };
                     self.i = end;
-                    let inner_end = if end > i + 1 { end - 1 } else { end };
                     return Some(Tok::Quoted {
                         start: i + 1,
-                        end: inner_end.max(i + 1),
+                        end: inner_end,
                     });
                 }
                 b'[' => {
@@ -275,7 +278,7 @@ const DETERMINERS: &[&str] = &[
     "its", "every", "each", "some", "any",
 ];
 
-fn word<'t>(text: &'t str, t: Tok) -> Option<&'t str> {
+fn word(text: &str, t: Tok) -> Option<&str> {
     match t {
         Tok::Word { start, end } => Some(&text[start..end]),
         _ => None,
@@ -568,7 +571,12 @@ pub(crate) fn fallback(
                     parens.clear();
                 }
                 Tok::Word { start: ws, end: we } => {
-                    let w = text[ws..we].to_ascii_lowercase();
+                    // Keywords are short; longer words only matter as the first word.
+                    let w = if we - ws <= 16 {
+                        text[ws..we].to_ascii_lowercase()
+                    } else {
+                        String::new()
+                    };
                     if first_word.is_none() {
                         first_word = Some(w.clone());
                     }
@@ -580,9 +588,9 @@ pub(crate) fn fallback(
                             let delete = prev.is_some_and(|p| is_kw(text, p, "delete"));
                             if delete {
                                 mode = Mode::Want(AccessKind::Write, Origin::Into);
-                            } else if !distinct
-                                && !in_func
-                                && !(first == "copy" && parens.is_empty())
+                            } else if !(distinct
+                                || in_func
+                                || (first == "copy" && parens.is_empty()))
                             {
                                 mode = Mode::Want(AccessKind::Read, Origin::From);
                             }
@@ -592,10 +600,8 @@ pub(crate) fn fallback(
                             mode = Mode::Want(AccessKind::Read, Origin::From)
                         }
                         "insert" | "replace" | "upsert" | "merge" => insert_at = Some(n),
-                        "into" => {
-                            if insert_at.is_some_and(|at| n - at <= 4) {
-                                mode = Mode::Want(AccessKind::Write, Origin::Into);
-                            }
+                        "into" if insert_at.is_some_and(|at| n - at <= 4) => {
+                            mode = Mode::Want(AccessKind::Write, Origin::Into);
                         }
                         "update" => {
                             // Not `ON UPDATE CASCADE`, `FOR UPDATE`, `DO UPDATE SET`.

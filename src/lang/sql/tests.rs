@@ -239,6 +239,26 @@ fn must_flag() {
             &[(Write, "users")],
         ),
         ("EXPLAIN SELECT * FROM users", &[(Read, "users")]),
+        (
+            "CREATE TEMP TABLE x AS SELECT * FROM users",
+            &[(Read, "users")],
+        ),
+        (
+            "ALTER TABLE ONLY public.items ADD CONSTRAINT items_fk FOREIGN KEY (order_id) REFERENCES public.orders(id) ON DELETE CASCADE",
+            &[(Ddl, "public.items"), (Fk, "public.orders")],
+        ),
+        (
+            "CREATE TABLE IF NOT EXISTS \"public\".\"Users\" (id int)",
+            &[(Ddl, "public.Users")],
+        ),
+        (
+            "INSERT INTO counters (k, n) VALUES ('a', 1) ON DUPLICATE KEY UPDATE n = n + 1",
+            &[(Write, "counters")],
+        ),
+        (
+            "SELECT * FROM a JOIN (b JOIN c ON b.id = c.id) ON a.id = b.id",
+            &[(Read, "a"), (Read, "b"), (Read, "c")],
+        ),
         // `${schema}.users`: the hole qualifier is dropped, the table kept.
         ("SELECT * FROM __ownlint_hole__.users", &[(Read, "users")]),
     ];
@@ -442,6 +462,22 @@ fn dollar_quoted_bodies_do_not_split_statements() {
         .find(|a| table(a).name == "users")
         .unwrap();
     assert_eq!(users.confidence, Confidence::High);
+}
+
+#[test]
+fn mysql_delimiter_and_hash_comments() {
+    let text = "# header comment with 'quote\nDELIMITER //\nCREATE PROCEDURE p()\nBEGIN\n  INSERT INTO audit VALUES (1);\n  SELECT * FROM users;\nEND //\nDELIMITER ;\nSELECT * FROM z; # it's a trailing comment\nSELECT * FROM w;\n";
+    let ex = file("p.sql", text, &ctx());
+    let got: Vec<_> = ex
+        .accesses
+        .iter()
+        .map(|a| (a.kind, table(a).name.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(Write, "audit"), (Read, "users"), (Read, "z"), (Read, "w")]
+    );
+    assert!(ex.problems.is_empty(), "{:?}", ex.problems);
 }
 
 #[test]
@@ -724,4 +760,143 @@ fn long_operator_chains_do_not_overflow() {
     let ex = file("n.sql", &q, &ctx());
     assert_eq!(ex.accesses.len(), 1);
     assert_eq!(ex.accesses[0].confidence, Confidence::High);
+}
+
+/// Random SQL-ish soup: no panics, every offset on the name, output ordered.
+#[test]
+fn random_inputs_do_not_panic() {
+    const ATOMS: &[&str] = &[
+        "SELECT ",
+        "FROM ",
+        "JOIN ",
+        "INSERT INTO ",
+        "UPDATE ",
+        " SET ",
+        "DELETE FROM ",
+        "CREATE TABLE ",
+        "CREATE TEMP TABLE ",
+        "DROP TABLE ",
+        "ALTER TABLE ",
+        "REFERENCES ",
+        "TRUNCATE ",
+        "MERGE INTO ",
+        "USING ",
+        "WITH ",
+        " AS ",
+        "COPY ",
+        "users",
+        "orders",
+        "é",
+        "表",
+        "😀",
+        "\"",
+        "'",
+        "`",
+        "$$",
+        "$t$",
+        "$1",
+        "?",
+        ":n",
+        "--",
+        "/*",
+        "*/",
+        "#",
+        "\n",
+        "\r\n",
+        "\\c db\n",
+        "USE x;",
+        ";",
+        "(",
+        ")",
+        ",",
+        ".",
+        " ",
+        "  ",
+        "\\",
+        "__ownlint_hole__",
+        "-- +goose Up\n",
+        "-- +goose Down\n",
+        "DELIMITER //\n",
+        "//",
+        "VALUES (1)",
+        "E'",
+        "[",
+        "]",
+        "::",
+        "1 + ",
+        " OR ",
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..3000 {
+        let len = (next() % 40) as usize;
+        let text: String = (0..len)
+            .map(|_| ATOMS[(next() % ATOMS.len() as u64) as usize])
+            .collect();
+        let hint = ["postgres", "mysql", "sqlite", "generic"][round % 4];
+        let c = Context {
+            dialect: Some(hint.to_string()),
+        };
+        file("r.sql", &text, &c);
+        file("r.down.sql", &text, &c);
+        let got = analyze_embedded(&Embedded::verbatim(&text, 7), &c);
+        for a in &got {
+            assert!(
+                a.offset >= 7 && a.offset + a.len <= text.len() + 7,
+                "{text:?}"
+            );
+        }
+        looks_like_sql(&text);
+    }
+}
+
+/// Timing on realistic files: `cargo test --release --lib lang::sql::tests::perf -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn perf() {
+    let mut pg = String::new();
+    let mut i = 0;
+    while pg.len() < 5_000_000 {
+        pg.push_str(&format!(
+            "CREATE TABLE t{i} (id bigserial PRIMARY KEY, user_id bigint NOT NULL REFERENCES users(id), note text DEFAULT 'x');\n\
+             CREATE INDEX t{i}_user ON t{i} (user_id);\n\
+             INSERT INTO t{i} (user_id, note) SELECT id, name FROM users WHERE created_at > now() - interval '1 day';\n\
+             WITH r AS (SELECT * FROM orders o JOIN items it ON it.order_id = o.id WHERE o.total > $1) UPDATE t{i} SET note = r.x FROM r WHERE r.id = t{i}.id;\n"
+        ));
+        i += 1;
+    }
+    let mut my = String::new();
+    while my.len() < 5_000_000 {
+        my.push_str("INSERT INTO `users` VALUES ");
+        for j in 0..1000 {
+            my.push_str(&format!(
+                "({j},'name {j}','it\\'s',NULL,'2020-01-01 00:00:00'),"
+            ));
+        }
+        my.push_str("(0,'',NULL,NULL,NULL);\n");
+    }
+    let bad: String = "SELECT * FROM a WHERE x = (( JOIN b ON c;\n".repeat(120_000);
+    for (name, text) in [
+        ("pg 5MB", &pg),
+        ("mysql dump 5MB", &my),
+        ("unparsable 5MB", &bad),
+    ] {
+        let t = std::time::Instant::now();
+        let ex = analyze_file("perf.sql", text, &ctx());
+        eprintln!(
+            "{name}: {} bytes, {} accesses, {:?}",
+            text.len(),
+            ex.accesses.len(),
+            t.elapsed()
+        );
+    }
+    let big = pg.repeat(10);
+    let t = std::time::Instant::now();
+    let ex = analyze_file("perf.sql", &big, &ctx());
+    eprintln!("pg 50MB: {} accesses, {:?}", ex.accesses.len(), t.elapsed());
 }
