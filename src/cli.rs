@@ -86,6 +86,10 @@ pub enum Command {
     Validate,
     /// Print the JSON Schema of data-ownership.yaml (for editors).
     Schema(SchemaArgs),
+    /// Print the service dependency graph (API reads, events): text, mermaid, dot, json.
+    Graph(GraphArgs),
+    /// Plan release waves: leaf services first, each service after what it depends on.
+    Waves(WavesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -93,4 +97,29 @@ pub struct SchemaArgs {
     /// Print the schema of the JSON report instead of the registry's.
     #[arg(long)]
     pub report: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Show only SERVICE, everything it depends on and everything that depends on it
+    /// (transitively).
+    #[arg(long, value_name = "SERVICE")]
+    pub focus: Option<String>,
+
+    /// With --focus: follow at most N edges away from SERVICE.
+    #[arg(long, value_name = "N", requires = "focus")]
+    pub depth: Option<usize>,
+
+    /// With --focus: only the services that depend on SERVICE (the blast radius of
+    /// changing it).
+    #[arg(long, requires = "focus")]
+    pub reverse: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WavesArgs {
+    /// Order waves by events too (a consumer after the publisher), wherever that
+    /// closes no cycle.
+    #[arg(long)]
+    pub include_events: bool,
 }

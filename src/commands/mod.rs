@@ -1,7 +1,9 @@
 //! One module per subcommand; [`run`] dispatches and maps outcomes to exit codes.
 
+mod graph;
 mod schema;
 mod validate;
+mod waves;
 
 use crate::cli::{Cli, ColorChoice, Command, Format};
 use crate::finding::Finding;
@@ -40,6 +42,8 @@ pub fn run(cli: Cli) -> u8 {
     let result = match &cli.command {
         Command::Validate => validate::run(&cli),
         Command::Schema(args) => schema::run(args),
+        Command::Graph(args) => graph::run(&cli, args),
+        Command::Waves(args) => waves::run(&cli, args),
     };
     match result {
         Ok(code) => code,
