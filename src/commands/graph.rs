@@ -25,7 +25,14 @@ pub fn run(cli: &Cli, args: &GraphArgs) -> Result<u8, Failure> {
         Format::Mermaid => render::graph_mermaid(&graph),
         Format::Dot => render::graph_dot(&graph),
         Format::Json => json_text(&render::graph_json(&graph)),
-        _ => render::graph_text(&graph, !cli.quiet),
+        _ => {
+            let mut text = String::new();
+            if let Some(service) = &args.focus {
+                text = focus_title(service, args.depth, args.reverse);
+            }
+            text.push_str(&render::graph_text(&graph, !cli.quiet));
+            text
+        }
     };
     write_stdout(&text)?;
     Ok(EXIT_CLEAN)
@@ -65,4 +72,19 @@ pub(super) fn write_stdout(text: &str) -> Result<(), Failure> {
         }
         _ => Ok(()),
     }
+}
+
+/// The first lines of a focused text graph: what is shown.
+fn focus_title(service: &str, depth: Option<usize>, reverse: bool) -> String {
+    let what = if reverse {
+        format!("{service} and the services that depend on it")
+    } else {
+        format!("{service}, what it depends on and what depends on it")
+    };
+    let hops = match depth {
+        Some(1) => ", 1 hop".to_string(),
+        Some(n) => format!(", {n} hops"),
+        None => String::new(),
+    };
+    format!("Focus: {what}{hops} (edges to other services are not shown)\n\n")
 }

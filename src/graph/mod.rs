@@ -18,7 +18,7 @@ use petgraph::Direction;
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Services that read each other's APIs in a cycle.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,10 +36,10 @@ pub fn api_cycles(reg: &Registry) -> Vec<Cycle> {
     let nodes: Vec<_> = (0..reg.services.len()).map(|i| g.add_node(i)).collect();
     for (i, svc) in reg.services.iter().enumerate() {
         for r in &svc.reads {
-            if let Some(j) = reg.service_index(&r.target.value) {
-                if i != j {
-                    g.add_edge(nodes[i], nodes[j], r.target.loc);
-                }
+            if let Some(j) = reg.service_index(&r.target.value)
+                && i != j
+            {
+                g.add_edge(nodes[i], nodes[j], r.target.loc);
             }
         }
     }
@@ -109,6 +109,8 @@ pub struct ServiceNode {
     pub owns: Vec<String>,
     pub publishes: Vec<String>,
     pub consumes: Vec<String>,
+    /// The consumed events that no service in the registry publishes.
+    pub unpublished: Vec<String>,
     pub paths: Vec<String>,
 }
 
@@ -166,6 +168,11 @@ impl Graph {
             .filter(|&i| reg.service_index(&reg.services[i].name) == Some(i))
             .collect();
         order.sort_by(|&a, &b| reg.services[a].name.cmp(&reg.services[b].name));
+        let published: HashSet<&str> = reg
+            .services
+            .iter()
+            .flat_map(|s| s.publishes.iter().map(|e| e.value.as_str()))
+            .collect();
         let mut graph = Graph::default();
         for &i in &order {
             let s = &reg.services[i];
@@ -177,6 +184,12 @@ impl Graph {
                 owns: s.owns.iter().map(|t| t.entry.value.clone()).collect(),
                 publishes: values(&s.publishes),
                 consumes: values(&s.consumes),
+                unpublished: s
+                    .consumes
+                    .iter()
+                    .filter(|e| !published.contains(e.value.as_str()))
+                    .map(|e| e.value.clone())
+                    .collect(),
                 paths: values(&s.paths),
             });
         }

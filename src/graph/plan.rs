@@ -310,8 +310,8 @@ impl DynTopo {
         }
         // Only reachable if the edges had a cycle, which a condensation has not;
         // keep `ord` a permutation regardless.
-        for g in 0..n {
-            if !placed[g] {
+        for (g, &done) in placed.iter().enumerate() {
+            if !done {
                 self.ord[g] = next;
                 next += 1;
             }

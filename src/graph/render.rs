@@ -44,19 +44,11 @@ pub fn graph_text(g: &Graph, summary: bool) -> String {
                 .collect()
         };
         let mut consumes = of(&deps, EdgeKind::Async, true);
-        let delivered: HashSet<&str> = deps
-            .iter()
-            .filter(|e| e.kind() == EdgeKind::Async)
-            .flat_map(|e| e.dep.labels.iter().map(String::as_str))
-            .collect();
-        let mut unpublished: Vec<&str> = svc
-            .consumes
-            .iter()
-            .map(String::as_str)
-            .filter(|e| !delivered.contains(e))
-            .collect();
-        unpublished.dedup();
-        consumes.extend(unpublished.iter().map(|e| format!("{e} (no publisher)")));
+        consumes.extend(
+            svc.unpublished
+                .iter()
+                .map(|e| format!("{e} (no publisher)")),
+        );
         let sections: Vec<(&str, Vec<String>, bool)> = vec![
             ("calls", of(&deps, EdgeKind::Sync, true), true),
             ("called by", of(&users, EdgeKind::Sync, false), true),
@@ -108,7 +100,7 @@ pub fn graph_text(g: &Graph, summary: bool) -> String {
         }
     }
     if summary {
-        if g.len() > 0 {
+        if !g.is_empty() {
             out.push('\n');
         }
         let count = |k: EdgeKind| g.edges().iter().filter(|e| e.kind() == k).count();
