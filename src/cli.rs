@@ -103,6 +103,10 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff) to stdout, e.g. `ownlint man > ownlint.1`.
     Man,
+    /// Print the service dependency graph (API reads, events): text, mermaid, dot, json.
+    Graph(GraphArgs),
+    /// Plan release waves: leaf services first, each service after what it depends on.
+    Waves(WavesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -182,4 +186,29 @@ pub struct ScanArgs {
     /// Worker threads (default: the number of cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Show only SERVICE, everything it depends on and everything that depends on it
+    /// (transitively).
+    #[arg(long, value_name = "SERVICE")]
+    pub focus: Option<String>,
+
+    /// With --focus: follow at most N edges away from SERVICE.
+    #[arg(long, value_name = "N", requires = "focus")]
+    pub depth: Option<usize>,
+
+    /// With --focus: only the services that depend on SERVICE (the blast radius of
+    /// changing it).
+    #[arg(long, requires = "focus")]
+    pub reverse: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WavesArgs {
+    /// Order waves by events too (a consumer after the publisher), wherever that
+    /// closes no cycle.
+    #[arg(long)]
+    pub include_events: bool,
 }

@@ -5,8 +5,10 @@ pub mod check;
 mod completions;
 mod explain;
 mod rules;
+mod graph;
 mod schema;
 mod validate;
+mod waves;
 
 use crate::cli::{Cli, ColorChoice, Command, Format};
 use crate::finding::Finding;
@@ -51,6 +53,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Rules => rules::run(&cli),
         Command::Completions(args) => completions::run(args),
         Command::Man => completions::man(),
+        Command::Graph(args) => graph::run(&cli, args),
+        Command::Waves(args) => waves::run(&cli, args),
     };
     match result {
         Ok(code) => code,

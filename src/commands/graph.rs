@@ -1,0 +1,90 @@
+//! `ownlint graph`: the service dependency graph as a text tree, Mermaid, DOT or JSON.
+
+use super::{EXIT_CLEAN, Failure, load_registry};
+use crate::cli::{Cli, Format, GraphArgs};
+use crate::graph::{Graph, render};
+use crate::registry::validate::suggest;
+use std::io::{self, Write};
+
+pub fn run(cli: &Cli, args: &GraphArgs) -> Result<u8, Failure> {
+    let format = match cli.format.unwrap_or(Format::Text) {
+        f @ (Format::Text | Format::Mermaid | Format::Dot | Format::Json) => f,
+        other => {
+            return Err(Failure::Usage(format!(
+                "`graph` has no `--format {}` output; use text, mermaid, dot or json",
+                other.name()
+            )));
+        }
+    };
+    let reg = load_registry(cli)?;
+    let mut graph = Graph::from_registry(&reg);
+    if let Some(service) = &args.focus {
+        graph = focus(&graph, service, args.depth, args.reverse)?;
+    }
+    let text = match format {
+        Format::Mermaid => render::graph_mermaid(&graph),
+        Format::Dot => render::graph_dot(&graph),
+        Format::Json => json_text(&render::graph_json(&graph)),
+        _ => {
+            let mut text = String::new();
+            if let Some(service) = &args.focus {
+                text = focus_title(service, args.depth, args.reverse);
+            }
+            text.push_str(&render::graph_text(&graph, !cli.quiet));
+            text
+        }
+    };
+    write_stdout(&text)?;
+    Ok(EXIT_CLEAN)
+}
+
+/// The `--focus` subgraph, or a usage error with a did-you-mean.
+pub(super) fn focus(
+    graph: &Graph,
+    service: &str,
+    depth: Option<usize>,
+    reverse: bool,
+) -> Result<Graph, Failure> {
+    graph.focus(service, depth, reverse).ok_or_else(|| {
+        let hint = match suggest(service, graph.services().map(|s| s.name.as_str())) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "`ownlint graph` lists every service".to_string(),
+        };
+        Failure::Usage(format!(
+            "--focus: no service `{service}` in the registry; {hint}"
+        ))
+    })
+}
+
+/// Pretty JSON with a final newline.
+pub(super) fn json_text(v: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}
+
+/// Writes `text` to stdout; a closed pipe ends output quietly.
+pub(super) fn write_stdout(text: &str) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Failure::Usage(format!("cannot write output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The first lines of a focused text graph: what is shown.
+fn focus_title(service: &str, depth: Option<usize>, reverse: bool) -> String {
+    let what = if reverse {
+        format!("{service} and the services that depend on it")
+    } else {
+        format!("{service}, what it depends on and what depends on it")
+    };
+    let hops = match depth {
+        Some(1) => ", 1 hop".to_string(),
+        Some(n) => format!(", {n} hops"),
+        None => String::new(),
+    };
+    format!("Focus: {what}{hops} (edges to other services are not shown)\n\n")
+}
