@@ -179,12 +179,17 @@ impl Validator<'_> {
                         publishers.insert(&e.value, (&svc.name, e));
                     }
                     Some(&(other, other_item)) => {
-                        let f = self.finding(
-                            Rule::DuplicateEventPublisher,
+                        let msg = if other == svc.name {
+                            format!("event `{}` is listed twice by `{}`", e.value, svc.name)
+                        } else {
                             format!(
                                 "event `{}` is published by both `{other}` and `{}`",
                                 e.value, svc.name
-                            ),
+                            )
+                        };
+                        let f = self.finding(
+                            Rule::DuplicateEventPublisher,
+                            msg,
                             &e.loc,
                             "published again here",
                         );
@@ -243,9 +248,16 @@ impl Validator<'_> {
             for e in rest {
                 f = self.related(f, e, "and this one");
             }
+            // The service whose `reads_from_apis` entry carries the primary label.
+            let at_fault = cycle
+                .members
+                .iter()
+                .map(|&i| &self.reg.services[i])
+                .find(|s| s.reads.iter().any(|r| r.target.loc == *first))
+                .map_or(names[0], |s| s.name.as_str());
             let f = f
                 .help("release order is undefined inside a cycle: break it by replacing one read with an event, or accept it (`rules: {dependency-cycle: off}`)")
-                .service(names[0])
+                .service(at_fault)
                 .subject(names.join(","));
             self.push(f);
         }
@@ -277,7 +289,14 @@ impl Validator<'_> {
                 } else {
                     claimed.insert(norm.clone(), (&svc.name, p));
                 }
-                if !pattern_matches_something(&self.reg.root, &norm) {
+                if escapes_root(&norm) {
+                    let f = self
+                        .finding(Rule::MissingPaths, format!("`{}` points outside the repository", p.value), &p.loc, "outside the repository")
+                        .help("paths are relative to the directory holding data-ownership.yaml and stay inside it: no leading `/`, no `..`")
+                        .service(&svc.name)
+                        .subject(&norm);
+                    self.push(f);
+                } else if !pattern_matches_something(&self.reg.root, &norm) {
                     let f = self
                         .finding(Rule::MissingPaths, format!("`{}` matches nothing in the repository", p.value), &p.loc, "no such path")
                         .help("fix the path (relative to the directory holding data-ownership.yaml) or remove it")
@@ -407,7 +426,7 @@ pub fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
         .map(|(_, c)| c)
 }
 
-fn valid_service_name(s: &str) -> bool {
+pub(super) fn valid_service_name(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
@@ -427,14 +446,29 @@ fn valid_event_name(s: &str) -> bool {
     !s.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// `YYYY-MM-DD` with a plausible month and day.
+/// `YYYY-MM-DD`, a real calendar date (`2027-02-30` is not one).
 pub fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
-    matches!((num(0..4), num(5..7), num(8..10)), (Some(_), Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d))
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .filter(|x| x.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|x| x.parse::<u32>().ok())
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
 }
 
 /// Today's date as `YYYY-MM-DD` (UTC). `OWNLINT_TODAY` overrides it, so that tests
@@ -465,6 +499,13 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
+}
+
+/// True when a normalized `paths` entry is absolute or climbs out of the root.
+fn escapes_root(pattern: &str) -> bool {
+    pattern.starts_with('/')
+        || pattern.as_bytes().get(1) == Some(&b':')
+        || pattern.split('/').any(|c| c == "..")
 }
 
 /// True when a `paths` entry (normalized) names something that exists.
@@ -518,7 +559,18 @@ mod tests {
     #[test]
     fn date_syntax() {
         assert!(is_date("2027-03-31"));
-        for bad in ["2027-3-31", "2027-13-01", "tomorrow", "2027-03-31T00"] {
+        assert!(is_date("2028-02-29"));
+        for bad in [
+            "2027-3-31",
+            "2027-13-01",
+            "tomorrow",
+            "2027-03-31T00",
+            "2027-02-29",
+            "2027-04-31",
+            "2027-00-10",
+            "+027-01-01",
+            "2027-01-+1",
+        ] {
             assert!(!is_date(bad), "{bad}");
         }
     }
