@@ -302,7 +302,15 @@ fn describe(e: &serde_saphyr::Error) -> (String, Option<String>) {
             return (text.to_string(), Some(help.to_string()));
         }
     }
-    let help = nearest_name_help(&message);
+    let help = nearest_name_help(&message).or_else(|| {
+        let serde_error = ["field", "variant", "invalid type", "invalid value", "invalid length"]
+            .iter()
+            .any(|w| message.contains(w));
+        (!serde_error).then(|| {
+            "YAML syntax: the mistake may be just before this place, e.g. an unclosed `[` or `{`, a missing `:`, or a tab in the indentation"
+                .to_string()
+        })
+    });
     (message, help)
 }
 
@@ -500,5 +508,77 @@ fn convert_service(name: &S<String>, svc: &RawService, text: &str) -> Service {
         schema,
         dialect: svc.dialect.as_ref().map(|d| d.value),
         team: svc.team.as_ref().map(|t| t.value.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(yaml: &str) -> LoadError {
+        match load_str(yaml, "data-ownership.yaml", ".".into()) {
+            Ok(_) => panic!("loaded: {yaml}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn strips_only_a_trailing_location() {
+        assert_eq!(
+            strip_location("expected x at line 3, column 5"),
+            "expected x"
+        );
+        assert_eq!(
+            strip_location(
+                "expected string scalar (defined at line 3, column 14) (used at line 5, column 16)"
+            ),
+            "expected string scalar"
+        );
+        assert_eq!(
+            strip_location("a value at line breaks"),
+            "a value at line breaks"
+        );
+    }
+
+    #[test]
+    fn messages_speak_the_registry_language() {
+        let e = err("services:\n  a:\n    own: [t]\n");
+        assert_eq!(e.help.as_deref(), Some("did you mean `owns`?"));
+        let e = err("services:\n  a: {owns: t}\n");
+        assert!(e.message.ends_with("expected a list"), "{}", e.message);
+        let e = err("services:\n  a: {}\n  a: {}\n");
+        assert!(e.message.ends_with("duplicate key `a`"), "{}", e.message);
+        let e = err("  \n# nothing\n");
+        assert_eq!(e.message, "registry data-ownership.yaml is empty");
+        let e = err("services: {a: {owns: [t}\n");
+        assert!(e.help.is_some_and(|h| h.starts_with("YAML syntax")));
+    }
+
+    #[test]
+    fn long_lines_are_not_echoed() {
+        let yaml = format!("services: {{a: {{owns: {}}}}}\n", "[".repeat(5_000));
+        let e = err(&yaml);
+        assert!(e.src.is_none() && e.span.is_none());
+        assert!(
+            e.message
+                .contains("nesting deeper than 64 levels (line 1, column"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn spans_point_at_the_entry() {
+        let reg = load_str(
+            "services:\n  é-svc:\n    owns: [\"ünï\", plain]\n",
+            "data-ownership.yaml",
+            ".".into(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let t = &reg.services[0].owns[1].entry;
+        assert_eq!((t.loc.line, t.loc.column), (3, 19), "columns count characters");
+        assert_eq!(&reg.source[t.loc.offset..t.loc.offset + t.loc.len], "plain");
+        let s = &reg.services[0];
+        assert_eq!((s.loc.line, s.loc.column), (2, 3));
     }
 }

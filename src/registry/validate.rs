@@ -238,23 +238,54 @@ impl Validator<'_> {
             let Some((first, rest)) = cycle.edges.split_first() else {
                 continue;
             };
-            let path = cycle_path(&names);
+            // The service whose `reads_from_apis` entry carries the primary label.
+            let at_fault = cycle.members.iter().copied().find(|&i| {
+                self.reg.services[i]
+                    .reads
+                    .iter()
+                    .any(|r| r.target.loc == *first)
+            });
+            // A real path around the cycle, from that service (name order is not one
+            // once three or more services are involved), then any other member.
+            let mut order = cycle.members.clone();
+            if let Some(i) = at_fault {
+                order.retain(|&j| j != i);
+                order.insert(0, i);
+            }
+            let walk = cycle_walk(self.reg, &order);
+            let walk_names: Vec<&str> = walk
+                .iter()
+                .map(|&i| self.reg.services[i].name.as_str())
+                .collect();
+            let mut message = format!(
+                "services read each other's APIs in a cycle: {}",
+                cycle_path(&walk_names)
+            );
+            let others: Vec<&str> = names
+                .iter()
+                .copied()
+                .filter(|n| !walk_names.contains(n))
+                .collect();
+            if !others.is_empty() {
+                message.push_str(&format!(
+                    "; also in the cycle: {}",
+                    others
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
             let mut f = self.finding(
                 Rule::DependencyCycle,
-                format!("services read each other's APIs in a cycle: {path}"),
+                message,
                 first,
                 "this read closes the cycle",
             );
             for e in rest {
                 f = self.related(f, e, "and this one");
             }
-            // The service whose `reads_from_apis` entry carries the primary label.
-            let at_fault = cycle
-                .members
-                .iter()
-                .map(|&i| &self.reg.services[i])
-                .find(|s| s.reads.iter().any(|r| r.target.loc == *first))
-                .map_or(names[0], |s| s.name.as_str());
+            let at_fault = at_fault.map_or(names[0], |i| self.reg.services[i].name.as_str());
             let f = f
                 .help("release order is undefined inside a cycle: break it by replacing one read with an event, or accept it (`rules: {dependency-cycle: off}`)")
                 .service(at_fault)
@@ -407,6 +438,43 @@ impl Validator<'_> {
     }
 }
 
+/// The shortest cycle of API reads through the first of `members` (a strongly
+/// connected component, so one exists), as service indices in reading order.
+fn cycle_walk(reg: &Registry, members: &[usize]) -> Vec<usize> {
+    let Some(&start) = members.first() else {
+        return Vec::new();
+    };
+    let succ = |i: usize| {
+        reg.services[i]
+            .reads
+            .iter()
+            .filter_map(|r| reg.service_index(&r.target.value))
+            .filter(|j| members.contains(j))
+            .collect::<Vec<_>>()
+    };
+    let mut parent: HashMap<usize, usize> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(i) = queue.pop_front() {
+        for j in succ(i) {
+            if j == start {
+                let mut walk = vec![i];
+                let mut k = i;
+                while let Some(&p) = parent.get(&k).filter(|_| k != start) {
+                    k = p;
+                    walk.push(k);
+                }
+                walk.reverse();
+                return walk;
+            }
+            if j != i && !parent.contains_key(&j) {
+                parent.insert(j, i);
+                queue.push_back(j);
+            }
+        }
+    }
+    members.to_vec()
+}
+
 /// "a → b → a".
 fn cycle_path(names: &[&str]) -> String {
     let mut s = names.join(" → ");
@@ -548,6 +616,68 @@ fn walkdir_any(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn run(yaml: &str) -> Vec<Finding> {
+        let reg = crate::registry::load_str(yaml, "data-ownership.yaml", ".".into())
+            .unwrap_or_else(|e| panic!("{e}"));
+        validate(&reg, "2026-03-01")
+    }
+
+    #[test]
+    fn cycle_message_follows_real_reads() {
+        // a → c → b → a: name order (a, b, c) is not a path of reads.
+        let f = run(
+            "services:\n  a: {reads_from_apis: [c: []]}\n  b: {reads_from_apis: [a: []]}\n  c: {reads_from_apis: [b: []]}\n",
+        );
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.ends_with("a → c → b → a"), "{}", f[0].message);
+        // Two cycles through `a` sharing it: one finding, every member named.
+        let f = run(
+            "services:\n  a: {reads_from_apis: [b: [], c: []]}\n  b: {reads_from_apis: [a: []]}\n  c: {reads_from_apis: [a: []]}\n",
+        );
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("a → b → a; also in the cycle: `c`"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[0].related.len(), 3);
+    }
+
+    #[test]
+    fn duplicates_within_one_service() {
+        let f = run("services:\n  a: {owns: [t, T], publishes_events: [e, e]}\n");
+        let msgs: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "table `T` is listed twice by `a`",
+                "event `e` is listed twice by `a`"
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_outside_the_repository() {
+        let f = run("services:\n  a: {paths: [/etc, ../x, 'services/../../y']}\n");
+        assert_eq!(f.len(), 3);
+        assert!(f.iter().all(|f| f.rule == Rule::MissingPaths
+            && f.message.ends_with("points outside the repository")));
+    }
+
+    #[test]
+    fn expiry_is_inclusive_and_pinned() {
+        let yaml = |d: &str| {
+            format!(
+                "services:\n  a: {{owns: [t]}}\n  b: {{}}\nexceptions:\n  - {{service: b, table: t, reason: r, expires: {d}}}\n"
+            )
+        };
+        assert!(run(&yaml("2026-03-01")).is_empty());
+        assert!(run(&yaml("2026-12-31")).is_empty());
+        let f = run(&yaml("2026-02-28"));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule, Rule::ExpiredException);
+    }
 
     #[test]
     fn civil_dates() {
