@@ -82,32 +82,62 @@ pub fn find_registry(start: &Path) -> Option<PathBuf> {
 }
 
 /// Reads and loads the registry at `path`; its directory is the repository root.
+///
+/// The file is read through a size cap, so that a device or a pipe (`/dev/zero`) is
+/// refused like any other oversized file instead of being read forever.
 pub fn load(path: &Path) -> Result<Registry, LoadError> {
+    use std::io::Read;
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| LoadError::plain(format!("cannot read registry {shown}: {e}")))?;
-    if meta.len() > MAX_REGISTRY_BYTES {
+    let cannot_read = |e: std::io::Error| {
+        let help = match e.kind() {
+            std::io::ErrorKind::NotFound => Some(
+                "check the path given to --registry (or OWNLINT_REGISTRY); without it, ownlint looks for data-ownership.yaml in the current directory and its parents".to_string(),
+            ),
+            _ => None,
+        };
+        LoadError {
+            help,
+            ..LoadError::plain(format!("cannot read registry {shown}: {e}"))
+        }
+    };
+    let too_large = |len: u64| LoadError {
+        help: Some(format!(
+            "the registry may be at most {} MiB; is this the right file?",
+            MAX_REGISTRY_BYTES / (1024 * 1024)
+        )),
+        ..LoadError::plain(format!("registry {shown} is too large ({len} bytes)"))
+    };
+    let meta = std::fs::metadata(path).map_err(cannot_read)?;
+    if meta.is_dir() {
         return Err(LoadError {
             help: Some(format!(
-                "the registry may be at most {} MiB; is this the right file?",
-                MAX_REGISTRY_BYTES / (1024 * 1024)
+                "pass the registry file itself, e.g. --registry {}",
+                path.join(REGISTRY_NAMES[0]).display()
             )),
-            ..LoadError::plain(format!(
-                "registry {shown} is too large ({} bytes)",
-                meta.len()
-            ))
+            ..LoadError::plain(format!("registry {shown} is a directory, not a file"))
         });
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| LoadError::plain(format!("cannot read registry {shown}: {e}")))?;
+    if meta.len() > MAX_REGISTRY_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_REGISTRY_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > MAX_REGISTRY_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
         let loc = Loc::at(&valid, offset, 0);
-        LoadError::plain(format!(
-            "registry {shown} is not valid UTF-8 (line {}, column {})",
-            loc.line, loc.column
-        ))
+        LoadError {
+            help: Some("save the registry as UTF-8".to_string()),
+            ..LoadError::plain(format!(
+                "registry {shown} is not valid UTF-8 (line {}, column {})",
+                loc.line, loc.column
+            ))
+        }
     })?;
     let root = path
         .parent()
@@ -129,15 +159,33 @@ pub fn load(path: &Path) -> Result<Registry, LoadError> {
     Ok(registry)
 }
 
+/// Longest line shown in a diagnostic's snippet. A longer line (generated or hostile
+/// input, e.g. 10,000 `[` in a row) is described by line and column only, so that a
+/// multi-megabyte line is never echoed to the terminal.
+const MAX_SNIPPET_LINE: usize = 400;
+
 /// Loads a registry from text. `file` names it in diagnostics; `root` is the
 /// repository root. Default `paths` are not resolved (no file system access).
 pub fn load_str(text: &str, file: &str, root: PathBuf) -> Result<Registry, LoadError> {
+    if is_blank(text) {
+        return Err(LoadError {
+            help: Some(
+                "a registry declares at least `services:`, one indented entry per service; `ownlint init` writes a starter registry"
+                    .to_string(),
+            ),
+            ..LoadError::plain(format!("registry {file} is empty"))
+        });
+    }
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: MAX_DEPTH,
+            flow_nesting_limit: MAX_DEPTH,
             max_aliases: 1_000,
             max_anchors: 1_000,
-            max_nodes: 2_000_000,
+            // A 16 MiB registry of short names has a few million nodes; the caps
+            // only need to bound work, which the size limit already does.
+            max_events: 16_000_000,
+            max_nodes: 8_000_000,
             max_total_scalar_bytes: MAX_REGISTRY_BYTES as usize,
         },
     };
@@ -146,45 +194,177 @@ pub fn load_str(text: &str, file: &str, root: PathBuf) -> Result<Registry, LoadE
     Ok(convert(raw, text, file, root))
 }
 
-fn yaml_error(e: &serde_saphyr::Error, text: &str, file: &str) -> LoadError {
-    let bare = e.without_snippet();
-    let mut message = bare.to_string();
-    // The location is shown by the snippet; keep the message itself short.
-    if let Some(i) = message.find(" at line ") {
-        message.truncate(i);
+/// True when the text holds no YAML content: only blank lines, comments, a BOM or
+/// document markers.
+fn is_blank(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}').lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
+    })
+}
+
+/// The help given for any refusal by the YAML budget.
+fn budget_help() -> String {
+    format!(
+        "ownlint refuses YAML past fixed limits (nesting deeper than {MAX_DEPTH} levels, more than 1,000 aliases or anchors, more than {} MiB) so that hostile input cannot exhaust time or memory; a real registry stays far below them",
+        MAX_REGISTRY_BYTES / (1024 * 1024)
+    )
+}
+
+/// The serde-saphyr error inside alias and snippet wrappers.
+fn original_error(mut e: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = e
+    {
+        e = error;
     }
-    let help = unknown_field_help(&message).or_else(|| {
-        message
-            .contains("expected sequence")
-            .then(|| "a list is expected here: `[a, b]` or one `- item` per line".to_string())
-    });
-    let (span, label) = match e.location() {
-        Some(loc) => {
-            let offset = loc
-                .span()
-                .byte_offset()
-                .map(|o| o as usize)
-                .unwrap_or_else(|| line_col_offset(text, loc.line(), loc.column()));
-            let len = loc.span().byte_len().map_or(1, |l| (l as usize).max(1));
-            (
-                Some(SourceSpan::from((offset.min(text.len()), len))),
-                "here".to_string(),
-            )
+    e
+}
+
+/// Removes the trailing " at line N, column M" that serde-saphyr appends (the snippet
+/// shows the place), and the "(defined at ...) (used at ...)" of alias errors.
+fn strip_location(message: &str) -> &str {
+    let mut m = message.trim_end();
+    if let Some(i) = m.find(" (defined at line ") {
+        m = &m[..i];
+    }
+    if let Some(i) = m.rfind(" at line ") {
+        let tail = &m[i + " at line ".len()..];
+        if tail
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == ' ' || "column".contains(c))
+        {
+            m = &m[..i];
         }
-        None => (None, String::new()),
-    };
+    }
+    m
+}
+
+/// The message and help for a YAML error, in the registry's terms.
+fn describe(e: &serde_saphyr::Error) -> (String, Option<String>) {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let inner = original_error(e);
+    if let serde_saphyr::Error::Budget { breach, .. } = inner {
+        let what = match breach {
+            B::Depth { .. } => format!("nesting deeper than {MAX_DEPTH} levels"),
+            B::Aliases { .. }
+            | B::Anchors { .. }
+            | B::AliasAnchorRatio { .. }
+            | B::RecordedAnchorEvents { .. }
+            | B::RecordedAnchorBytes { .. } => {
+                "too many YAML aliases or anchors (an alias bomb?)".to_string()
+            }
+            B::Documents { .. } => "too many YAML documents".to_string(),
+            _ => "more YAML than a registry can hold".to_string(),
+        };
+        return (
+            format!("refusing hostile YAML: {what}"),
+            Some(budget_help()),
+        );
+    }
+    let raw = inner.to_string();
+    let message = strip_location(&raw).to_string();
+    if message.contains("recursion limit exceeded") {
+        return (
+            format!("refusing hostile YAML: nesting deeper than {MAX_DEPTH} levels"),
+            Some(budget_help()),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        return (
+            format!("duplicate key `{key}`"),
+            Some("a key may appear once in a mapping: merge the two entries".to_string()),
+        );
+    }
+    let plain = [
+        (
+            "expected sequence start",
+            "expected a list",
+            "a list is expected here: `[a, b]` or one `- item` per line",
+        ),
+        (
+            "expected mapping start",
+            "expected a mapping",
+            "a mapping is expected here: `key: value` entries indented below their parent, or `{}`",
+        ),
+        (
+            "expected string scalar",
+            "expected a string",
+            "a single name or text is expected here, not a list or a mapping",
+        ),
+    ];
+    for (needle, text, help) in plain {
+        if message.starts_with(needle) {
+            return (text.to_string(), Some(help.to_string()));
+        }
+    }
+    let help = nearest_name_help(&message).or_else(|| {
+        let serde_error = ["field", "variant", "invalid type", "invalid value", "invalid length"]
+            .iter()
+            .any(|w| message.contains(w));
+        (!serde_error).then(|| {
+            "YAML syntax: the mistake may be just before this place, e.g. an unclosed `[` or `{`, a missing `:`, or a tab in the indentation"
+                .to_string()
+        })
+    });
+    (message, help)
+}
+
+fn yaml_error(e: &serde_saphyr::Error, text: &str, file: &str) -> LoadError {
+    let (message, help) = describe(e);
+    let mut message = format!("invalid registry {file}: {message}");
+    let mut span = None;
+    if let Some(loc) = e.location() {
+        let offset = loc
+            .span()
+            .byte_offset()
+            .map(|o| o as usize)
+            .unwrap_or_else(|| line_col_offset(text, loc.line(), loc.column()))
+            .min(text.len());
+        let offset = floor_char_boundary(text, offset);
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_len = text[line_start..]
+            .find('\n')
+            .unwrap_or(text.len() - line_start);
+        if line_len > MAX_SNIPPET_LINE {
+            message.push_str(&format!(" (line {}, column {})", loc.line(), loc.column()));
+        } else {
+            let line_end = line_start + line_len;
+            let len = loc
+                .span()
+                .byte_len()
+                .map_or(1, |l| (l as usize).max(1))
+                .min(line_end.saturating_sub(offset).max(1));
+            span = Some(SourceSpan::from((offset, len.min(text.len() - offset))));
+        }
+    }
     LoadError {
-        message: format!("invalid registry {file}: {message}"),
+        message,
         help,
         src: span.map(|_| NamedSource::new(file, text.to_string())),
         span,
-        label,
+        label: "here".to_string(),
     }
 }
 
-/// For serde's "unknown field `x`, expected one of `a`, `b`", the nearest known key.
-fn unknown_field_help(message: &str) -> Option<String> {
-    let rest = message.split("unknown field `").nth(1)?;
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`" (or "unknown variant"),
+/// the nearest known name.
+fn nearest_name_help(message: &str) -> Option<String> {
+    let rest = message
+        .split("unknown field `")
+        .nth(1)
+        .or_else(|| message.split("unknown variant `").nth(1))?;
     let (unknown, expected) = rest.split_once('`')?;
     let expected = expected.split("expected one of").nth(1)?;
     let best = expected
@@ -328,5 +508,77 @@ fn convert_service(name: &S<String>, svc: &RawService, text: &str) -> Service {
         schema,
         dialect: svc.dialect.as_ref().map(|d| d.value),
         team: svc.team.as_ref().map(|t| t.value.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(yaml: &str) -> LoadError {
+        match load_str(yaml, "data-ownership.yaml", ".".into()) {
+            Ok(_) => panic!("loaded: {yaml}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn strips_only_a_trailing_location() {
+        assert_eq!(
+            strip_location("expected x at line 3, column 5"),
+            "expected x"
+        );
+        assert_eq!(
+            strip_location(
+                "expected string scalar (defined at line 3, column 14) (used at line 5, column 16)"
+            ),
+            "expected string scalar"
+        );
+        assert_eq!(
+            strip_location("a value at line breaks"),
+            "a value at line breaks"
+        );
+    }
+
+    #[test]
+    fn messages_speak_the_registry_language() {
+        let e = err("services:\n  a:\n    own: [t]\n");
+        assert_eq!(e.help.as_deref(), Some("did you mean `owns`?"));
+        let e = err("services:\n  a: {owns: t}\n");
+        assert!(e.message.ends_with("expected a list"), "{}", e.message);
+        let e = err("services:\n  a: {}\n  a: {}\n");
+        assert!(e.message.ends_with("duplicate key `a`"), "{}", e.message);
+        let e = err("  \n# nothing\n");
+        assert_eq!(e.message, "registry data-ownership.yaml is empty");
+        let e = err("services: {a: {owns: [t}\n");
+        assert!(e.help.is_some_and(|h| h.starts_with("YAML syntax")));
+    }
+
+    #[test]
+    fn long_lines_are_not_echoed() {
+        let yaml = format!("services: {{a: {{owns: {}}}}}\n", "[".repeat(5_000));
+        let e = err(&yaml);
+        assert!(e.src.is_none() && e.span.is_none());
+        assert!(
+            e.message
+                .contains("nesting deeper than 64 levels (line 1, column"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn spans_point_at_the_entry() {
+        let reg = load_str(
+            "services:\n  é-svc:\n    owns: [\"ünï\", plain]\n",
+            "data-ownership.yaml",
+            ".".into(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let t = &reg.services[0].owns[1].entry;
+        assert_eq!((t.loc.line, t.loc.column), (3, 19), "columns count characters");
+        assert_eq!(&reg.source[t.loc.offset..t.loc.offset + t.loc.len], "plain");
+        let s = &reg.services[0];
+        assert_eq!((s.loc.line, s.loc.column), (2, 3));
     }
 }

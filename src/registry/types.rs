@@ -139,11 +139,13 @@ impl Registry {
 
     /// Fills in the default `paths` of services that declare none: the first existing
     /// directory of `services/<name>`, `apps/<name>`, `<name>`. A service with none of
-    /// them simply has no code yet.
+    /// them simply has no code yet. A malformed name (reported as `invalid-name`, and
+    /// possibly holding `/` or `..`) gets no default, so it cannot reach outside the
+    /// repository.
     pub fn resolve_default_paths(&mut self) {
         let root = self.root.clone();
         for svc in &mut self.services {
-            if svc.paths_declared {
+            if svc.paths_declared || !super::validate::valid_service_name(&svc.name) {
                 continue;
             }
             let candidates = [

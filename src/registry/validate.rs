@@ -179,12 +179,17 @@ impl Validator<'_> {
                         publishers.insert(&e.value, (&svc.name, e));
                     }
                     Some(&(other, other_item)) => {
-                        let f = self.finding(
-                            Rule::DuplicateEventPublisher,
+                        let msg = if other == svc.name {
+                            format!("event `{}` is listed twice by `{}`", e.value, svc.name)
+                        } else {
                             format!(
                                 "event `{}` is published by both `{other}` and `{}`",
                                 e.value, svc.name
-                            ),
+                            )
+                        };
+                        let f = self.finding(
+                            Rule::DuplicateEventPublisher,
+                            msg,
                             &e.loc,
                             "published again here",
                         );
@@ -233,19 +238,57 @@ impl Validator<'_> {
             let Some((first, rest)) = cycle.edges.split_first() else {
                 continue;
             };
-            let path = cycle_path(&names);
+            // The service whose `reads_from_apis` entry carries the primary label.
+            let at_fault = cycle.members.iter().copied().find(|&i| {
+                self.reg.services[i]
+                    .reads
+                    .iter()
+                    .any(|r| r.target.loc == *first)
+            });
+            // A real path around the cycle, from that service (name order is not one
+            // once three or more services are involved), then any other member.
+            let mut order = cycle.members.clone();
+            if let Some(i) = at_fault {
+                order.retain(|&j| j != i);
+                order.insert(0, i);
+            }
+            let walk = cycle_walk(self.reg, &order);
+            let walk_names: Vec<&str> = walk
+                .iter()
+                .map(|&i| self.reg.services[i].name.as_str())
+                .collect();
+            let mut message = format!(
+                "services read each other's APIs in a cycle: {}",
+                cycle_path(&walk_names)
+            );
+            let others: Vec<&str> = names
+                .iter()
+                .copied()
+                .filter(|n| !walk_names.contains(n))
+                .collect();
+            if !others.is_empty() {
+                message.push_str(&format!(
+                    "; also in the cycle: {}",
+                    others
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
             let mut f = self.finding(
                 Rule::DependencyCycle,
-                format!("services read each other's APIs in a cycle: {path}"),
+                message,
                 first,
                 "this read closes the cycle",
             );
             for e in rest {
                 f = self.related(f, e, "and this one");
             }
+            let at_fault = at_fault.map_or(names[0], |i| self.reg.services[i].name.as_str());
             let f = f
                 .help("release order is undefined inside a cycle: break it by replacing one read with an event, or accept it (`rules: {dependency-cycle: off}`)")
-                .service(names[0])
+                .service(at_fault)
                 .subject(names.join(","));
             self.push(f);
         }
@@ -277,7 +320,14 @@ impl Validator<'_> {
                 } else {
                     claimed.insert(norm.clone(), (&svc.name, p));
                 }
-                if !pattern_matches_something(&self.reg.root, &norm) {
+                if escapes_root(&norm) {
+                    let f = self
+                        .finding(Rule::MissingPaths, format!("`{}` points outside the repository", p.value), &p.loc, "outside the repository")
+                        .help("paths are relative to the directory holding data-ownership.yaml and stay inside it: no leading `/`, no `..`")
+                        .service(&svc.name)
+                        .subject(&norm);
+                    self.push(f);
+                } else if !pattern_matches_something(&self.reg.root, &norm) {
                     let f = self
                         .finding(Rule::MissingPaths, format!("`{}` matches nothing in the repository", p.value), &p.loc, "no such path")
                         .help("fix the path (relative to the directory holding data-ownership.yaml) or remove it")
@@ -388,6 +438,43 @@ impl Validator<'_> {
     }
 }
 
+/// The shortest cycle of API reads through the first of `members` (a strongly
+/// connected component, so one exists), as service indices in reading order.
+fn cycle_walk(reg: &Registry, members: &[usize]) -> Vec<usize> {
+    let Some(&start) = members.first() else {
+        return Vec::new();
+    };
+    let succ = |i: usize| {
+        reg.services[i]
+            .reads
+            .iter()
+            .filter_map(|r| reg.service_index(&r.target.value))
+            .filter(|j| members.contains(j))
+            .collect::<Vec<_>>()
+    };
+    let mut parent: HashMap<usize, usize> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(i) = queue.pop_front() {
+        for j in succ(i) {
+            if j == start {
+                let mut walk = vec![i];
+                let mut k = i;
+                while let Some(&p) = parent.get(&k).filter(|_| k != start) {
+                    k = p;
+                    walk.push(k);
+                }
+                walk.reverse();
+                return walk;
+            }
+            if j != i && !parent.contains_key(&j) {
+                parent.insert(j, i);
+                queue.push_back(j);
+            }
+        }
+    }
+    members.to_vec()
+}
+
 /// "a → b → a".
 fn cycle_path(names: &[&str]) -> String {
     let mut s = names.join(" → ");
@@ -407,7 +494,7 @@ pub fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
         .map(|(_, c)| c)
 }
 
-fn valid_service_name(s: &str) -> bool {
+pub(super) fn valid_service_name(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
@@ -427,14 +514,29 @@ fn valid_event_name(s: &str) -> bool {
     !s.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// `YYYY-MM-DD` with a plausible month and day.
+/// `YYYY-MM-DD`, a real calendar date (`2027-02-30` is not one).
 pub fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
-    matches!((num(0..4), num(5..7), num(8..10)), (Some(_), Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d))
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .filter(|x| x.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|x| x.parse::<u32>().ok())
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
 }
 
 /// Today's date as `YYYY-MM-DD` (UTC). `OWNLINT_TODAY` overrides it, so that tests
@@ -465,6 +567,13 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
+}
+
+/// True when a normalized `paths` entry is absolute or climbs out of the root.
+fn escapes_root(pattern: &str) -> bool {
+    pattern.starts_with('/')
+        || pattern.as_bytes().get(1) == Some(&b':')
+        || pattern.split('/').any(|c| c == "..")
 }
 
 /// True when a `paths` entry (normalized) names something that exists.
@@ -508,6 +617,68 @@ fn walkdir_any(
 mod tests {
     use super::*;
 
+    fn run(yaml: &str) -> Vec<Finding> {
+        let reg = crate::registry::load_str(yaml, "data-ownership.yaml", ".".into())
+            .unwrap_or_else(|e| panic!("{e}"));
+        validate(&reg, "2026-03-01")
+    }
+
+    #[test]
+    fn cycle_message_follows_real_reads() {
+        // a → c → b → a: name order (a, b, c) is not a path of reads.
+        let f = run(
+            "services:\n  a: {reads_from_apis: [c: []]}\n  b: {reads_from_apis: [a: []]}\n  c: {reads_from_apis: [b: []]}\n",
+        );
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.ends_with("a → c → b → a"), "{}", f[0].message);
+        // Two cycles through `a` sharing it: one finding, every member named.
+        let f = run(
+            "services:\n  a: {reads_from_apis: [b: [], c: []]}\n  b: {reads_from_apis: [a: []]}\n  c: {reads_from_apis: [a: []]}\n",
+        );
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("a → b → a; also in the cycle: `c`"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[0].related.len(), 3);
+    }
+
+    #[test]
+    fn duplicates_within_one_service() {
+        let f = run("services:\n  a: {owns: [t, T], publishes_events: [e, e]}\n");
+        let msgs: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "table `T` is listed twice by `a`",
+                "event `e` is listed twice by `a`"
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_outside_the_repository() {
+        let f = run("services:\n  a: {paths: [/etc, ../x, 'services/../../y']}\n");
+        assert_eq!(f.len(), 3);
+        assert!(f.iter().all(|f| f.rule == Rule::MissingPaths
+            && f.message.ends_with("points outside the repository")));
+    }
+
+    #[test]
+    fn expiry_is_inclusive_and_pinned() {
+        let yaml = |d: &str| {
+            format!(
+                "services:\n  a: {{owns: [t]}}\n  b: {{}}\nexceptions:\n  - {{service: b, table: t, reason: r, expires: {d}}}\n"
+            )
+        };
+        assert!(run(&yaml("2026-03-01")).is_empty());
+        assert!(run(&yaml("2026-12-31")).is_empty());
+        let f = run(&yaml("2026-02-28"));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule, Rule::ExpiredException);
+    }
+
     #[test]
     fn civil_dates() {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
@@ -518,7 +689,18 @@ mod tests {
     #[test]
     fn date_syntax() {
         assert!(is_date("2027-03-31"));
-        for bad in ["2027-3-31", "2027-13-01", "tomorrow", "2027-03-31T00"] {
+        assert!(is_date("2028-02-29"));
+        for bad in [
+            "2027-3-31",
+            "2027-13-01",
+            "tomorrow",
+            "2027-03-31T00",
+            "2027-02-29",
+            "2027-04-31",
+            "2027-00-10",
+            "+027-01-01",
+            "2027-01-+1",
+        ] {
             assert!(!is_date(bad), "{bad}");
         }
     }
