@@ -5,7 +5,9 @@
 //! in [`Language::of`] and [`extract`].
 
 pub mod embedded;
+pub mod prisma;
 pub mod sql;
+pub mod typescript;
 
 use crate::scan::Access;
 
@@ -48,6 +50,9 @@ pub struct Extracted {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Language {
     Sql,
+    /// TypeScript and JavaScript, including JSX/TSX and the module variants.
+    TypeScript,
+    Prisma,
 }
 
 impl Language {
@@ -57,6 +62,10 @@ impl Language {
         let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         match ext.as_deref() {
             Some("sql") => Some(Language::Sql),
+            Some("ts" | "tsx" | "js" | "jsx" | "mjs" | "cjs" | "mts" | "cts") => {
+                Some(Language::TypeScript)
+            }
+            Some("prisma") => Some(Language::Prisma),
             _ => None,
         }
     }
@@ -66,5 +75,7 @@ impl Language {
 pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extracted {
     match lang {
         Language::Sql => sql::analyze_file(path, text, ctx),
+        Language::TypeScript => typescript::extract(path, text, ctx),
+        Language::Prisma => prisma::extract(path, text, ctx),
     }
 }
