@@ -237,3 +237,131 @@ fn is_owning_relation(toks: &[Tok], text: &str, from: usize, to: usize) -> bool 
     };
     (at + 3..to).any(|x| word(x) == Some("fields") && punct(x + 1, b':'))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::{Confidence, Target};
+    use AccessKind::{ForeignKey, Model};
+
+    /// (kind, schema.table, text at the access's range, confidence) for every access.
+    fn found(src: &str) -> Vec<(AccessKind, String, String, Confidence)> {
+        let mut got: Vec<_> = extract("db/schema.prisma", src, &Context::default())
+            .accesses
+            .iter()
+            .filter_map(|a| {
+                let Target::Table(t) = &a.target else {
+                    return None;
+                };
+                let name = match &t.schema {
+                    Some(s) => format!("{s}.{}", t.name),
+                    None => t.name.clone(),
+                };
+                let at = src.get(a.offset..a.offset + a.len).unwrap_or("<bad range>");
+                Some((a.kind, name, at.to_string(), a.confidence))
+            })
+            .collect();
+        got.sort();
+        got
+    }
+
+    fn high(kind: AccessKind, name: &str, at: &str) -> (AccessKind, String, String, Confidence) {
+        (kind, name.into(), at.into(), Confidence::High)
+    }
+
+    const SCHEMA: &str = r#"
+// model Ghost { id Int @id }   <- a comment, never a model
+datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+  schemas  = ["sales", "auth"]
+}
+
+/// A customer. @@map("not_this")
+model User {
+  id     Int     @id @default(autoincrement())
+  email  String  @unique @map("email_address")
+  orders Order[]
+
+  @@map("users")
+  @@schema("auth")
+}
+
+model Order {
+  id       Int   @id
+  userId   Int   @map("user_id")
+  user     User  @relation(fields: [userId], references: [id], onDelete: Cascade)
+  coupon   Coupon? @relation("OrderCoupon", fields: [couponId], references: [id])
+  couponId Int?
+  note     String @default("{ model X { } }")
+
+  @@schema("sales")
+}
+
+model Coupon {
+  id     Int     @id
+  orders Order[] @relation("OrderCoupon")
+}
+
+enum Role {
+  ADMIN
+  @@map("roles")
+}
+"#;
+
+    #[test]
+    fn models_and_relations() {
+        assert_eq!(
+            found(SCHEMA),
+            vec![
+                high(Model, "Coupon", "Coupon"),
+                high(Model, "auth.users", "users"),
+                high(Model, "sales.Order", "Order"),
+                high(ForeignKey, "Coupon", "Coupon"),
+                high(ForeignKey, "auth.users", "User"),
+            ]
+        );
+    }
+
+    #[test]
+    fn relation_to_a_model_in_another_file_is_a_guess() {
+        let src = "model Invoice {\n  id Int @id\n  orderId Int\n  order Order @relation(fields: [orderId], references: [id])\n}\n";
+        assert_eq!(
+            found(src),
+            vec![
+                high(Model, "Invoice", "Invoice"),
+                (ForeignKey, "Order".into(), "Order".into(), Confidence::Low),
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_views_and_enums_yield_nothing() {
+        let src = "// model A { @@map(\"a\") }\n/// model B {}\nview V {\n  id Int\n  @@map(\"v\")\n}\nenum E {\n  X\n}\ntype T {\n  a String\n}\n";
+        assert_eq!(found(src), vec![]);
+    }
+
+    #[test]
+    fn robust_on_broken_input() {
+        let e = extract(
+            "s.prisma",
+            "model A {\n  @@map(\"unterminated\n}",
+            &Context::default(),
+        );
+        assert_eq!(e.problems.len(), 1);
+        assert_eq!(
+            found("model A {\n  id Int\n  @@map(\"a\")\n"),
+            vec![high(Model, "a", "a")]
+        );
+        // NUL bytes separate tokens like blanks.
+        assert_eq!(found("model\0A {\0}\0"), vec![high(Model, "A", "A")]);
+        let deep = format!("model A {{\n  x Int @default({})\n}}\n", "(".repeat(50_000));
+        assert_eq!(found(&deep), vec![high(Model, "A", "A")]);
+        let braces = "{".repeat(50_000) + &"}".repeat(50_000);
+        assert_eq!(found(&braces), vec![]);
+        let tricky = "model Ü {\n  a B @relation(fields: [x], references: [y])\n  @@map(\"ü\")\n}";
+        for (at, _) in tricky.char_indices() {
+            let _ = extract("s.prisma", &tricky[..at], &Context::default());
+        }
+    }
+}
