@@ -570,6 +570,7 @@ const BUILDER_ROOTS: &[&str] = &[
     "connection",
     "conn",
     "kysely",
+    "supabase",
 ];
 
 /// Knex chain methods that make the chain's table a write target.
@@ -1094,6 +1095,14 @@ impl<'a> Extractor<'a> {
             self.decorator(i, name);
             return None;
         }
+        self.call_shapes(i, name, close);
+        None
+    }
+
+    /// Recognises the ORM, query-builder and raw-SQL shapes of the call `name(` at `i`
+    /// whose argument list closes at `close`.
+    fn call_shapes(&mut self, i: usize, name: &'a str, close: usize) -> Option<()> {
+        let open = i + 1;
         let args = self.items(open);
         let first = args.first().copied();
         let recv = self.receiver(i);
@@ -1162,12 +1171,10 @@ impl<'a> Extractor<'a> {
             }
         } else if member && matches!(name, "from" | "into" | "table") {
             if recv.is_some_and(|r| r.starts_with(|c: char| c.is_ascii_uppercase())) {
-                return None;
+                return Some(());
             }
-            let Some((s, e)) = first else { return None };
-            let Some(mut n) = self.table_value(s, e) else {
-                return None;
-            };
+            let (s, e) = first?;
+            let mut n = self.table_value(s, e)?;
             let chain = self.chain_back(i);
             if n.table.schema.is_none() {
                 n.table.schema.clone_from(&chain.with_schema);
@@ -1186,14 +1193,14 @@ impl<'a> Extractor<'a> {
             self.emit(kind, n, high && !chain.typeorm);
         } else if member && JOIN_METHODS.contains(&name) && args.len() >= 2 {
             if matches!(recv, Some("path" | "posix" | "win32" | "url")) {
-                return None;
+                return Some(());
             }
             let (s, e) = args[0];
             let chain = self.chain_back(i);
             if let Some(n) = self.table_value(s, e) {
                 if chain.typeorm && n.table.schema.is_some() {
                     // `leftJoin("user.profile", "p")` joins a relation, not a table.
-                    return None;
+                    return Some(());
                 }
                 let high = chain
                     .root
@@ -1212,7 +1219,7 @@ impl<'a> Extractor<'a> {
             } else {
                 AccessKind::Write
             };
-            let Some((s, e)) = first else { return None };
+            let (s, e) = first?;
             if self.is_punct(s, b'[') {
                 for (is, ie) in self.items(s) {
                     if let Some(n) = self.table_value(is, ie) {
@@ -1223,10 +1230,8 @@ impl<'a> Extractor<'a> {
                 self.emit(kind, n, true);
             }
         } else if member && (name == "inTable" || name == "references") {
-            let Some((s, e)) = first else { return None };
-            let Some((value, offset)) = self.string_value(s, e) else {
-                return None;
-            };
+            let (s, e) = first?;
+            let (value, offset) = self.string_value(s, e)?;
             let target = if name == "references" {
                 // `.references("users.id")`; a bare column waits for `.inTable`.
                 match value.rsplit_once('.') {
@@ -1240,7 +1245,7 @@ impl<'a> Extractor<'a> {
                 self.emit(AccessKind::ForeignKey, n, true);
             }
         }
-        None
+        Some(())
     }
 
     /// The schema a Drizzle `x.table(` call is in: `x` bound to `pgSchema("s")`, or the
@@ -2113,6 +2118,14 @@ mod tests {
                 &[(Read, "public.orders", "orders")],
             ),
             (
+                "await supabase.from('orders').select('*').eq('id', id)",
+                &[(Read, "orders", "orders")],
+            ),
+            (
+                "await supabase.from('orders').insert({ id })",
+                &[(Write, "orders", "orders")],
+            ),
+            (
                 "knex('orders as o').join('customers as c', 'c.id', 'o.customer_id')",
                 &[(Read, "orders", "orders"), (Read, "customers", "customers")],
             ),
@@ -2506,6 +2519,18 @@ mod tests {
             // Unbalanced: openers only.
             let _ = extract(PATH, &open.repeat(50_000), &Context::default());
         }
+    }
+
+    #[test]
+    fn language_of_script_files() {
+        use super::super::Language;
+        for path in [
+            "a/b.ts", "a/b.tsx", "b.js", "b.JSX", "b.mjs", "b.cjs", "b.mts", "b.cts", "b.d.ts",
+        ] {
+            assert_eq!(Language::of(path), Some(Language::TypeScript), "{path}");
+        }
+        assert_eq!(Language::of("db/schema.prisma"), Some(Language::Prisma));
+        assert_eq!(Language::of("b.json"), None);
     }
 
     #[test]
