@@ -7,7 +7,9 @@
 pub mod cargo_toml;
 pub mod embedded;
 pub mod rust;
+pub mod prisma;
 pub mod sql;
+pub mod typescript;
 
 use crate::scan::Access;
 
@@ -52,6 +54,9 @@ pub enum Language {
     Sql,
     Rust,
     CargoToml,
+    /// TypeScript and JavaScript, including JSX/TSX and the module variants.
+    TypeScript,
+    Prisma,
 }
 
 impl Language {
@@ -65,6 +70,10 @@ impl Language {
         match ext.as_deref() {
             Some("sql") => Some(Language::Sql),
             Some("rs") => Some(Language::Rust),
+            Some("ts" | "tsx" | "js" | "jsx" | "mjs" | "cjs" | "mts" | "cts") => {
+                Some(Language::TypeScript)
+            }
+            Some("prisma") => Some(Language::Prisma),
             _ => None,
         }
     }
@@ -72,7 +81,7 @@ impl Language {
 
 /// The prefilter markers of every extractor: strings whose presence means a file may
 /// name a table in a shape the registry does not know.
-pub const MARKERS: &[&[&str]] = &[sql::MARKERS, rust::MARKERS];
+pub const MARKERS: &[&[&str]] = &[sql::MARKERS, rust::MARKERS, typescript::MARKERS, prisma::MARKERS];
 
 use crate::scan::packages::Ecosystem;
 
@@ -81,6 +90,8 @@ pub fn ecosystem(lang: Language) -> Option<Ecosystem> {
     match lang {
         Language::Sql => None,
         Language::Rust | Language::CargoToml => Some(Ecosystem::Cargo),
+        Language::TypeScript => Some(Ecosystem::Npm),
+        Language::Prisma => None,
     }
 }
 
@@ -90,5 +101,7 @@ pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extract
         Language::Sql => sql::analyze_file(path, text, ctx),
         Language::Rust => rust::extract(path, text, ctx),
         Language::CargoToml => cargo_toml::extract(path, text),
+        Language::TypeScript => typescript::extract(path, text, ctx),
+        Language::Prisma => prisma::extract(path, text, ctx),
     }
 }
