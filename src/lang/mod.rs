@@ -5,6 +5,8 @@
 //! in [`Language::of`] and [`extract`].
 
 pub mod embedded;
+pub mod python;
+pub mod ruby;
 pub mod sql;
 
 use crate::scan::Access;
@@ -48,6 +50,10 @@ pub struct Extracted {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Language {
     Sql,
+    /// `.py` (not `.pyi`: stubs declare types and never run SQL).
+    Python,
+    /// `.rb`, `.rake` and `Rakefile` (rake tasks run SQL too; `Gemfile` names no tables).
+    Ruby,
 }
 
 impl Language {
@@ -57,6 +63,9 @@ impl Language {
         let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         match ext.as_deref() {
             Some("sql") => Some(Language::Sql),
+            Some("py") => Some(Language::Python),
+            Some("rb" | "rake") => Some(Language::Ruby),
+            _ if name == "Rakefile" => Some(Language::Ruby),
             _ => None,
         }
     }
@@ -66,5 +75,7 @@ impl Language {
 pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extracted {
     match lang {
         Language::Sql => sql::analyze_file(path, text, ctx),
+        Language::Python => python::extract(path, text, ctx),
+        Language::Ruby => ruby::extract(path, text, ctx),
     }
 }
