@@ -30,8 +30,7 @@ pub const MARKERS: &[&str] = &[
 ];
 
 /// Placeholder pushed for a template hole whose value is not a visible constant.
-// TODO(merge sql): replace with `sql::HOLE` once the sql branch lands.
-const HOLE: &str = "__ownlint_hole__";
+const HOLE: &str = sql::HOLE;
 
 /// Top-level modules of the standard library that never name a service package.
 const STDLIB: &[&str] = &[
@@ -594,6 +593,30 @@ enum Item {
 #[derive(Clone, Debug)]
 struct Group {
     items: Vec<Item>,
+    /// Values applied with `%` or `.format(..)`.
+    subst: Subst,
+}
+
+impl Group {
+    fn of(items: Vec<Item>) -> Self {
+        Group {
+            items,
+            subst: Subst::default(),
+        }
+    }
+}
+
+/// A value filling a `%s` or `{}` placeholder: the literal it resolves to, if visible.
+type Value = Option<usize>;
+
+/// Values for the group's `%`-style or `.format` placeholders. `%s` placeholders with
+/// no value (DB-API parameters) still become [`HOLE`] so the SQL parses.
+#[derive(Clone, Debug, Default)]
+struct Subst {
+    /// `.format(..)` applies, so `{}` fields are placeholders.
+    format: bool,
+    positional: Vec<Value>,
+    named: Vec<(String, Value)>,
 }
 
 /// A string expression that is an argument of a call or an element of a bracket.
@@ -1032,7 +1055,93 @@ impl<'a> Extractor<'a> {
                 _ => break,
             }
         }
-        (Group { items }, j.max(i + 1))
+        let mut subst = Subst::default();
+        if self.is_op(j, "%") {
+            j = self.percent_operand(j + 1, e, &mut subst);
+        } else if self.is_op(j, ".") && self.text(j + 1) == "format" && self.is_op(j + 2, "(") {
+            subst.format = true;
+            j = self.format_args(j + 3, e, &mut subst);
+        }
+        (Group { items, subst }, j.max(i + 1))
+    }
+
+    /// A simple value: a constant's name or a plain literal, ending where `next` holds.
+    fn value_at(&self, k: usize) -> Option<Value> {
+        match self.tok(k) {
+            Some(t) if t.kind == Kind::Name => Some(self.constant(self.text(k))),
+            Some(t) if t.kind == Kind::Str && !self.lx.lits[t.lit].fmt => Some(Some(t.lit)),
+            _ => None,
+        }
+    }
+
+    /// Parses the right operand of `"..." % operand`: a name, a literal, or a flat tuple
+    /// of them. Returns the token after the operand, or `k` when it is anything else
+    /// (then every placeholder stays a hole).
+    fn percent_operand(&self, k: usize, e: usize, subst: &mut Subst) -> usize {
+        let ends = |x: usize| x >= e || matches!(self.text(x), "," | ")" | "]" | "}" | ":");
+        if let Some(v) = self.value_at(k)
+            && ends(k + 1)
+        {
+            subst.positional.push(v);
+            return k + 1;
+        }
+        if !self.is_op(k, "(") {
+            return k;
+        }
+        let mut x = k + 1;
+        let mut values = Vec::new();
+        while let Some(v) = self.value_at(x) {
+            values.push(v);
+            if self.is_op(x + 1, ",") {
+                x += 2;
+            } else {
+                x += 1;
+                break;
+            }
+        }
+        if self.is_op(x, ")") {
+            subst.positional = values;
+            x + 1
+        } else {
+            k
+        }
+    }
+
+    /// Parses `.format(` arguments from token `k`; an argument that is not a constant or
+    /// literal fills its placeholder with a hole. Returns the token after the `)`.
+    fn format_args(&self, k: usize, e: usize, subst: &mut Subst) -> usize {
+        let mut x = k;
+        while x < e && !self.is_op(x, ")") {
+            let arg_end = |y: usize| self.is_op(y, ",") || self.is_op(y, ")");
+            let keyword = self.kind(x) == Some(Kind::Name) && self.is_op(x + 1, "=");
+            let at = if keyword { x + 2 } else { x };
+            let simple = self.value_at(at).filter(|_| arg_end(at + 1));
+            let value = simple.flatten();
+            if keyword {
+                subst.named.push((self.text(x).to_string(), value));
+            } else {
+                subst.positional.push(value);
+            }
+            // Skip to the comma or parenthesis closing this argument.
+            let mut depth = 0usize;
+            let mut y = at;
+            while y < e {
+                match self.text(y) {
+                    "(" | "[" | "{" if self.kind(y) == Some(Kind::Op) => depth += 1,
+                    ")" | "]" | "}" if self.kind(y) == Some(Kind::Op) => {
+                        if depth == 0 {
+                            break;
+                        }
+                        depth -= 1;
+                    }
+                    "," if depth == 0 && self.kind(y) == Some(Kind::Op) => break,
+                    _ => {}
+                }
+                y += 1;
+            }
+            x = if self.is_op(y, ",") { y + 1 } else { y };
+        }
+        (x + 1).min(e.max(x))
     }
 
     fn group_of(&self, s: usize, e: usize) -> Group {
@@ -1047,11 +1156,12 @@ impl<'a> Extractor<'a> {
     /// The group's text with a map back to the file.
     fn embed(&self, group: &Group) -> Embedded {
         let mut e = Embedded::new();
+        let mut next = 0usize;
         for item in &group.items {
             match item {
-                Item::Lit(l) => self.push_lit(&mut e, *l, true),
+                Item::Lit(l) => self.push_lit(&mut e, *l, Some((&group.subst, &mut next))),
                 Item::Name(tok, name) => match self.constant(name) {
-                    Some(l) => self.push_lit(&mut e, l, false),
+                    Some(l) => self.push_lit(&mut e, l, None),
                     None => e.push_hole(HOLE, self.tok(*tok).map_or(0, |t| t.start)),
                 },
             }
@@ -1059,10 +1169,19 @@ impl<'a> Extractor<'a> {
         e
     }
 
-    /// Appends one literal's decoded text; f-string holes become the constant they name
-    /// (mapped to that constant's literal) or [`HOLE`]. `resolve` is false when pushing a
-    /// constant's own literal, which is never an f-string.
-    fn push_lit(&self, e: &mut Embedded, lit: usize, resolve: bool) {
+    /// Pushes a placeholder's value: the constant's literal, or a hole at `at`.
+    fn push_value(&self, e: &mut Embedded, value: Value, at: usize) {
+        match value {
+            Some(l) => self.push_lit(e, l, None),
+            None => e.push_hole(HOLE, at),
+        }
+    }
+
+    /// Appends one literal's decoded text. f-string holes, `%s` and (with `.format`)
+    /// `{}` placeholders become the constant that fills them (mapped to that constant's
+    /// literal) or [`HOLE`]. `subst` (with the next positional index) is `None` when
+    /// pushing a constant's own literal, which is never an f-string.
+    fn push_lit(&self, e: &mut Embedded, lit: usize, mut subst: Option<(&Subst, &mut usize)>) {
         let l = &self.lx.lits[lit];
         let b = self.src.as_bytes();
         let (s, end) = l.body;
@@ -1099,14 +1218,51 @@ impl<'a> Extractor<'a> {
                         if run < j {
                             e.push_verbatim(&self.src[run..j], run);
                         }
-                        match self.hole_constant(hs, he).filter(|_| resolve) {
-                            Some(k) => self.push_lit(e, k, false),
-                            None => e.push_hole(HOLE, j),
-                        }
+                        let value = self.hole_constant(hs, he).filter(|_| subst.is_some());
+                        self.push_value(e, value, j);
                         j = (he + 1).min(end);
                         run = j;
                         continue;
                     }
+                }
+            }
+            if c == b'%'
+                && let Some((field_end, key)) = percent_field(b, j, end)
+            {
+                if run < j {
+                    e.push_verbatim(&self.src[run..j], run);
+                }
+                let value = subst
+                    .as_mut()
+                    .and_then(|(sub, next)| lookup(sub, next, key));
+                self.push_value(e, value, j);
+                j = field_end;
+                run = j;
+                continue;
+            }
+            if !l.fmt
+                && (c == b'{' || c == b'}')
+                && let Some((sub, next)) = subst.as_mut().filter(|(sub, _)| sub.format)
+            {
+                if b.get(j + 1) == Some(&c) && j + 1 < end {
+                    e.push_verbatim(&self.src[run..j + 1], run);
+                    j += 2;
+                    run = j;
+                    continue;
+                }
+                if c == b'{'
+                    && let Some(close) = self.src[j..end].find('}')
+                {
+                    if run < j {
+                        e.push_verbatim(&self.src[run..j], run);
+                    }
+                    let field = &self.src[j + 1..j + close];
+                    let key = field.split(['!', ':']).next().unwrap_or("");
+                    let value = lookup(sub, next, FieldKey::from_format(key));
+                    self.push_value(e, value, j);
+                    j += close + 1;
+                    run = j;
+                    continue;
                 }
             }
             j += 1;
@@ -1263,9 +1419,7 @@ impl<'a> Extractor<'a> {
                 f.args.push(Arg {
                     pos: f.kw.is_none().then_some(f.pos),
                     kw: f.kw.clone(),
-                    group: Group {
-                        items: vec![Item::Name(i, t.to_string())],
-                    },
+                    group: Group::of(vec![Item::Name(i, t.to_string())]),
                 });
             } else if kind == Some(Kind::Op) {
                 match t {
@@ -1528,6 +1682,61 @@ impl<'a> Extractor<'a> {
         }
         Some(parts.join("/"))
     }
+}
+
+/// Which value a placeholder takes.
+#[derive(Clone, Copy, Debug)]
+enum FieldKey<'s> {
+    /// `%s`, `{}`: the next positional value.
+    Next,
+    /// `{0}`.
+    Index(usize),
+    /// `%(name)s`, `{name}`.
+    Name(&'s str),
+    /// `{x.attr}`, `{x[0]}`: never resolved.
+    Other,
+}
+
+impl<'s> FieldKey<'s> {
+    fn from_format(key: &'s str) -> Self {
+        if key.is_empty() {
+            FieldKey::Next
+        } else if let Ok(i) = key.parse() {
+            FieldKey::Index(i)
+        } else if key.bytes().all(is_ident_char) {
+            FieldKey::Name(key)
+        } else {
+            FieldKey::Other
+        }
+    }
+}
+
+fn lookup(sub: &Subst, next: &mut usize, key: FieldKey<'_>) -> Value {
+    match key {
+        FieldKey::Next => {
+            *next += 1;
+            sub.positional.get(*next - 1).copied().flatten()
+        }
+        FieldKey::Index(i) => sub.positional.get(i).copied().flatten(),
+        FieldKey::Name(n) => sub.named.iter().find(|(k, _)| k == n).and_then(|(_, v)| *v),
+        FieldKey::Other => None,
+    }
+}
+
+/// A `%` conversion at `j` (`%s`, `%d`, `%(name)s`, `%-10s`): its end and key. `%%` and
+/// a lone `%` (SQL modulo, `LIKE 'a%'`) are not placeholders.
+fn percent_field(b: &[u8], j: usize, end: usize) -> Option<(usize, FieldKey<'_>)> {
+    let mut k = j + 1;
+    let mut key = FieldKey::Next;
+    if b.get(k) == Some(&b'(') {
+        let close = (k..end).find(|&x| b[x] == b')')?;
+        key = std::str::from_utf8(&b[k + 1..close]).map_or(FieldKey::Other, FieldKey::Name);
+        k = close + 1;
+    }
+    while k < end && matches!(b[k], b'-' | b'+' | b' ' | b'#' | b'0'..=b'9' | b'.') {
+        k += 1;
+    }
+    (k < end && matches!(b[k], b's' | b'd' | b'i' | b'r' | b'f' | b'u')).then_some((k + 1, key))
 }
 
 fn join(base: &str, rest: &str) -> String {
@@ -1869,6 +2078,26 @@ mod tests {
             got.iter().map(|a| a.kind).collect::<Vec<_>>(),
             [Read, Write]
         );
+    }
+
+    #[test]
+    fn percent_and_format_templates() {
+        let src = "T = 'orders'\nc.execute('SELECT * FROM %s WHERE id = %s' % (T, x))\nc.execute(\"DELETE FROM {t} WHERE a = {}\".format(1, t=T))\nc.execute('SELECT * FROM {}'.format(other))\nc.execute('SELECT * FROM %(t)s' % params)\n";
+        let got = run("orders/repo.py", src);
+        assert_eq!(
+            got,
+            [
+                (Read, "orders".to_string(), "orders".to_string()),
+                (Write, "orders".to_string(), "orders".to_string()),
+            ]
+        );
+        let at = src.find("orders").unwrap_or(0);
+        let offsets: Vec<usize> = extract("orders/repo.py", src, &Context::default())
+            .accesses
+            .iter()
+            .map(|a| a.offset)
+            .collect();
+        assert_eq!(offsets, [at, at]);
     }
 
     #[test]

@@ -192,7 +192,12 @@ fn use_database(stmt: &str) -> Option<String> {
 
 /// Maps sqlparser locations (1-based line and column, columns in chars, lines split
 /// on `\n` only) in `text[start..end]` to absolute byte offsets, in one pass.
-fn locate(text: &str, start: usize, end: usize, mut locs: Vec<(u64, u64)>) -> HashMap<(u64, u64), usize> {
+fn locate(
+    text: &str,
+    start: usize,
+    end: usize,
+    mut locs: Vec<(u64, u64)>,
+) -> HashMap<(u64, u64), usize> {
     locs.sort_unstable();
     locs.dedup();
     let mut out = HashMap::with_capacity(locs.len());
@@ -406,7 +411,13 @@ impl<'a> Run<'a> {
 
     /// Finds an identifier sqlparser left without a position (a quoted name a dialect
     /// read from a string token): the next occurrence of it as written.
-    fn search(&self, id: &Ident, start: usize, end: usize, cursors: &mut HashMap<String, usize>) -> (usize, usize) {
+    fn search(
+        &self,
+        id: &Ident,
+        start: usize,
+        end: usize,
+        cursors: &mut HashMap<String, usize>,
+    ) -> (usize, usize) {
         let written = match id.quote_style {
             Some(q) => {
                 let close = if q == '[' { ']' } else { q };

@@ -16,9 +16,15 @@ use crate::scan::AccessKind;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Tok {
     /// A bare word: keyword or identifier.
-    Word { start: usize, end: usize },
+    Word {
+        start: usize,
+        end: usize,
+    },
     /// `"x"`, `` `x` `` or `[x]`: `start..end` is the content without quotes.
-    Quoted { start: usize, end: usize },
+    Quoted {
+        start: usize,
+        end: usize,
+    },
     /// A string literal `'…'` (or a dollar-quote marker `$tag$`).
     Str,
     /// A bind parameter: `$1`, `?`, `:name`, `@name`.
@@ -265,8 +271,8 @@ const RESERVED: &[&str] = &[
 
 /// English words that follow "from", "into", "update"… in prose, never in SQL.
 const DETERMINERS: &[&str] = &[
-    "the", "an", "this", "that", "these", "those", "my", "your", "our", "their", "his",
-    "her", "its", "every", "each", "some", "any",
+    "the", "an", "this", "that", "these", "those", "my", "your", "our", "their", "his", "her",
+    "its", "every", "each", "some", "any",
 ];
 
 fn word<'t>(text: &'t str, t: Tok) -> Option<&'t str> {
@@ -342,7 +348,14 @@ enum Mode {
 }
 
 /// The FROM-syntax functions: `EXTRACT(x FROM y)`, `SUBSTRING(x FROM 2)`, …
-const FROM_FUNCS: &[&str] = &["extract", "substring", "substr", "trim", "overlay", "position"];
+const FROM_FUNCS: &[&str] = &[
+    "extract",
+    "substring",
+    "substr",
+    "trim",
+    "overlay",
+    "position",
+];
 
 /// Scans `text[start..end]` for table names by keyword. Calls `emit` for each name
 /// found, in order; `temps` collects temporary tables created by the text (their
@@ -367,27 +380,28 @@ pub(crate) fn fallback(
     // One entry per open parenthesis: true for FROM-syntax functions.
     let mut parens: Vec<bool> = Vec::new();
 
-    let mut commit = |kind: AccessKind, origin: Origin, name: RawName, temps: &mut HashSet<String>| {
-        let Some(last) = name.parts.last() else {
-            return;
+    let mut commit =
+        |kind: AccessKind, origin: Origin, name: RawName, temps: &mut HashSet<String>| {
+            let Some(last) = name.parts.last() else {
+                return;
+            };
+            if last.value.contains(HOLE) || last.value.is_empty() {
+                return;
+            }
+            let folded = if last.quoted {
+                last.value.clone()
+            } else {
+                last.value.to_lowercase()
+            };
+            if let Origin::Ddl { temp: true, .. } = origin {
+                temps.insert(folded);
+                return;
+            }
+            if name.parts.len() == 1 && temps.contains(&folded) {
+                return;
+            }
+            emit(kind, name);
         };
-        if last.value.contains(HOLE) || last.value.is_empty() {
-            return;
-        }
-        let folded = if last.quoted {
-            last.value.clone()
-        } else {
-            last.value.to_lowercase()
-        };
-        if let Origin::Ddl { temp: true, .. } = origin {
-            temps.insert(folded);
-            return;
-        }
-        if name.parts.len() == 1 && temps.contains(&folded) {
-            return;
-        }
-        emit(kind, name);
-    };
 
     for tok in Lexer::new(text, start, end, backslash) {
         n += 1;
@@ -464,21 +478,29 @@ pub(crate) fn fallback(
         {
             mode = match origin {
                 // `FROM f(x)`: a function, not a table.
-                _ if tok == Tok::LParen && words == 0 && origin != Origin::Into && !matches!(origin, Origin::Ddl { .. } | Origin::References | Origin::Copy) => {
+                _ if tok == Tok::LParen
+                    && words == 0
+                    && origin != Origin::Into
+                    && !matches!(
+                        origin,
+                        Origin::Ddl { .. } | Origin::References | Origin::Copy
+                    ) =>
+                {
                     Mode::Idle
                 }
                 Origin::Update => {
                     if is_kw(text, tok, "set")
                         || tok == Tok::Comma
                         || word(text, tok).is_some_and(|w| {
-                            in_list(w, &["join", "inner", "left", "right", "cross", "straight_join"])
+                            in_list(
+                                w,
+                                &["join", "inner", "left", "right", "cross", "straight_join"],
+                            )
                         })
                     {
                         commit(kind, origin, name, temps);
                         Mode::Idle
-                    } else if words < 2
-                        && (is_kw(text, tok, "as") || name_like(text, tok))
-                    {
+                    } else if words < 2 && (is_kw(text, tok, "as") || name_like(text, tok)) {
                         reprocess = false;
                         Mode::After {
                             kind,
@@ -565,7 +587,10 @@ pub(crate) fn fallback(
                             let delete = prev.is_some_and(|p| is_kw(text, p, "delete"));
                             if delete {
                                 mode = Mode::Want(AccessKind::Write, Origin::Into);
-                            } else if !distinct && !in_func && !(first == "copy" && parens.is_empty()) {
+                            } else if !distinct
+                                && !in_func
+                                && !(first == "copy" && parens.is_empty())
+                            {
                                 mode = Mode::Want(AccessKind::Read, Origin::From);
                             }
                         }
@@ -581,9 +606,9 @@ pub(crate) fn fallback(
                         }
                         "update" => {
                             // Not `ON UPDATE CASCADE`, `FOR UPDATE`, `DO UPDATE SET`.
-                            let after = prev.and_then(|p| word(text, p)).is_some_and(|p| {
-                                in_list(p, &["on", "for", "do", "key", "no"])
-                            });
+                            let after = prev
+                                .and_then(|p| word(text, p))
+                                .is_some_and(|p| in_list(p, &["on", "for", "do", "key", "no"]));
                             if !after {
                                 mode = Mode::Want(AccessKind::Write, Origin::Update);
                             }
@@ -679,8 +704,8 @@ const LOOK_TOKENS: usize = 4096;
 
 /// The statement keywords a SQL string literal starts with.
 const STARTS: &[&str] = &[
-    "select", "insert", "update", "delete", "with", "create", "alter", "drop", "truncate",
-    "merge", "copy", "replace", "upsert",
+    "select", "insert", "update", "delete", "with", "create", "alter", "drop", "truncate", "merge",
+    "copy", "replace", "upsert",
 ];
 
 /// See [`super::looks_like_sql`].
@@ -689,9 +714,7 @@ pub(crate) fn looks_like_sql(s: &str) -> bool {
     if trimmed.ends_with('.') || trimmed.ends_with('!') {
         return false;
     }
-    let toks: Vec<Tok> = Lexer::new(s, 0, s.len(), true)
-        .take(LOOK_TOKENS)
-        .collect();
+    let toks: Vec<Tok> = Lexer::new(s, 0, s.len(), true).take(LOOK_TOKENS).collect();
     if toks.contains(&Tok::ProseColon) {
         return false;
     }
@@ -726,11 +749,11 @@ pub(crate) fn looks_like_sql(s: &str) -> bool {
         i
     };
     match kw.as_str() {
-        "select" => (1..t.len()).any(|i| {
-            kw_at(i, "from") && (name_at(i + 1) || t.get(i + 1) == Some(&Tok::LParen))
-        }),
+        "select" => (1..t.len())
+            .any(|i| kw_at(i, "from") && (name_at(i + 1) || t.get(i + 1) == Some(&Tok::LParen))),
         "with" => {
-            let as_paren = (1..t.len()).any(|i| kw_at(i, "as") && t.get(i + 1) == Some(&Tok::LParen));
+            let as_paren =
+                (1..t.len()).any(|i| kw_at(i, "as") && t.get(i + 1) == Some(&Tok::LParen));
             let body = (1..t.len()).any(|i| {
                 ["select", "insert", "update", "delete"]
                     .iter()
@@ -749,9 +772,11 @@ pub(crate) fn looks_like_sql(s: &str) -> bool {
             t.get(rest..).is_some_and(|r| {
                 r.iter().any(|&x| {
                     x == Tok::LParen
-                        || ["values", "value", "select", "set", "default", "with", "table"]
-                            .iter()
-                            .any(|k| is_kw(s, x, k))
+                        || [
+                            "values", "value", "select", "set", "default", "with", "table",
+                        ]
+                        .iter()
+                        .any(|k| is_kw(s, x, k))
                 })
             })
         }
@@ -776,8 +801,7 @@ pub(crate) fn looks_like_sql(s: &str) -> bool {
                 "policy",
                 "domain",
             ];
-            let Some(obj) = (1..t.len().min(8))
-                .find(|&i| OBJECTS.iter().any(|k| kw_at(i, k)))
+            let Some(obj) = (1..t.len().min(8)).find(|&i| OBJECTS.iter().any(|k| kw_at(i, k)))
             else {
                 return false;
             };
@@ -814,7 +838,9 @@ pub(crate) fn looks_like_sql(s: &str) -> bool {
                 (kw_at(i, "from") || kw_at(i, "to"))
                     && t.get(i + 1).is_some_and(|&x| {
                         x == Tok::Str
-                            || ["stdin", "stdout", "program"].iter().any(|k| is_kw(s, x, k))
+                            || ["stdin", "stdout", "program"]
+                                .iter()
+                                .any(|k| is_kw(s, x, k))
                             || word(s, x).is_some_and(|w| w.contains(HOLE))
                     })
             })
