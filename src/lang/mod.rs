@@ -8,6 +8,8 @@ pub mod cargo_toml;
 pub mod embedded;
 pub mod rust;
 pub mod prisma;
+pub mod python;
+pub mod ruby;
 pub mod sql;
 pub mod typescript;
 
@@ -57,6 +59,10 @@ pub enum Language {
     /// TypeScript and JavaScript, including JSX/TSX and the module variants.
     TypeScript,
     Prisma,
+    /// `.py` (not `.pyi`: stubs declare types and never run SQL).
+    Python,
+    /// `.rb`, `.rake` and `Rakefile` (rake tasks run SQL too; `Gemfile` names no tables).
+    Ruby,
 }
 
 impl Language {
@@ -74,6 +80,9 @@ impl Language {
                 Some(Language::TypeScript)
             }
             Some("prisma") => Some(Language::Prisma),
+            Some("py") => Some(Language::Python),
+            Some("rb" | "rake") => Some(Language::Ruby),
+            _ if name == "Rakefile" => Some(Language::Ruby),
             _ => None,
         }
     }
@@ -81,7 +90,14 @@ impl Language {
 
 /// The prefilter markers of every extractor: strings whose presence means a file may
 /// name a table in a shape the registry does not know.
-pub const MARKERS: &[&[&str]] = &[sql::MARKERS, rust::MARKERS, typescript::MARKERS, prisma::MARKERS];
+pub const MARKERS: &[&[&str]] = &[
+    sql::MARKERS,
+    rust::MARKERS,
+    typescript::MARKERS,
+    prisma::MARKERS,
+    python::MARKERS,
+    ruby::MARKERS,
+];
 
 use crate::scan::packages::Ecosystem;
 
@@ -91,7 +107,8 @@ pub fn ecosystem(lang: Language) -> Option<Ecosystem> {
         Language::Sql => None,
         Language::Rust | Language::CargoToml => Some(Ecosystem::Cargo),
         Language::TypeScript => Some(Ecosystem::Npm),
-        Language::Prisma => None,
+        Language::Python => Some(Ecosystem::Python),
+        Language::Prisma | Language::Ruby => None,
     }
 }
 
@@ -103,5 +120,7 @@ pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extract
         Language::CargoToml => cargo_toml::extract(path, text),
         Language::TypeScript => typescript::extract(path, text, ctx),
         Language::Prisma => prisma::extract(path, text, ctx),
+        Language::Python => python::extract(path, text, ctx),
+        Language::Ruby => ruby::extract(path, text, ctx),
     }
 }
