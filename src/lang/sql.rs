@@ -1,20 +1,537 @@
 //! SQL analysis: `.sql` files and SQL found in string literals.
+//!
+//! # Pipeline
+//!
+//! 1. [`split`] cuts the text into statements without parsing it (quotes, comments,
+//!    dollar quoting, psql meta-commands, `DELIMITER`, migration annotations).
+//! 2. Each statement is parsed on its own with `sqlparser`, trying the dialect hint
+//!    first, then PostgreSQL, MySQL, SQLite and Generic, so one statement no dialect
+//!    understands does not hide the rest of the file.
+//! 3. A parsed statement's table names are classified by [`ast`]; a statement no
+//!    dialect parses goes through the keyword scan in [`scan`], whose findings are
+//!    [`Confidence::Low`](crate::scan::Confidence::Low).
+//!
+//! Offsets always point at the table identifier itself (inside the quotes for a quoted
+//! name), never at its schema qualifier.
+//!
+//! # Problems
+//!
+//! Problems are kept for what the user can act on:
+//! - the file contains NUL bytes (it is not SQL text; nothing is analysed);
+//! - a quote, dollar quote or block comment is never closed, so the rest of the file
+//!   is read as one statement (or comment) and findings after it may be missing.
+//!
+//! A statement that no dialect parses is *not* a problem: it goes to the keyword scan,
+//! and if that finds nothing the statement is silently ignored.
+//!
+//! # Robustness
+//!
+//! Splitting and scanning are single passes without recursion. The parser runs with a
+//! recursion limit ([`RECURSION_LIMIT`]), which also bounds the depth of the ASTs
+//! the recursive visitor walks; input nested deeper fails to parse and is scanned.
+
+mod ast;
+mod scan;
+mod split;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{HashMap, HashSet};
+
+use sqlparser::ast::{Ident, Statement};
+use sqlparser::dialect::{Dialect, GenericDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::parser::Parser;
 
 use super::embedded::Embedded;
-use super::{Context, Extracted};
-use crate::scan::Access;
+use super::{Context, Extracted, Problem};
+use crate::scan::{Access, AccessKind, TableRef};
+
+/// The identifier other extractors substitute for a template hole (`${x}`, `{}`,
+/// `%s`). A table whose name contains it is never reported; a qualifier containing it
+/// is dropped (`${schema}.users` reports `users`).
+pub const HOLE: &str = "__ownlint_hole__";
+
+/// Upper-case byte strings whose presence in a file means it may name a table the
+/// registry does not know (it defines or references tables by itself). Matched
+/// case-insensitively by the caller.
+pub const MARKERS: &[&str] = &[
+    "CREATE TABLE",
+    "CREATE UNLOGGED TABLE",
+    "ALTER TABLE",
+    "DROP TABLE",
+    "RENAME TABLE",
+    "CREATE INDEX",
+    "CREATE UNIQUE INDEX",
+    "CREATE VIEW",
+    "CREATE OR REPLACE VIEW",
+    "CREATE MATERIALIZED VIEW",
+    "REFERENCES",
+];
+
+/// The parser's recursion limit (sqlparser's default): nesting deeper than this fails
+/// to parse and falls back to the keyword scan.
+pub const RECURSION_LIMIT: usize = 50;
+
+/// How deep `CREATE FUNCTION … AS $$ body $$` bodies are analysed as SQL.
+const MAX_BODY_DEPTH: u8 = 2;
+
+/// One part of a (possibly qualified) table name, located in the analysed text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct NamePart {
+    /// The identifier without quotes.
+    pub value: String,
+    pub quoted: bool,
+    /// Byte range of the identifier as written (inside the quotes when quoted).
+    pub offset: usize,
+    pub len: usize,
+}
+
+/// A table name as written: one to four parts, the table last.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RawName {
+    pub parts: Vec<NamePart>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DialectId {
+    Postgres,
+    MySql,
+    Sqlite,
+    Generic,
+}
+
+impl DialectId {
+    fn from_hint(hint: &str) -> Option<Self> {
+        match hint.trim().to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" | "pg" => Some(DialectId::Postgres),
+            "mysql" | "mariadb" => Some(DialectId::MySql),
+            "sqlite" | "sqlite3" => Some(DialectId::Sqlite),
+            "generic" => Some(DialectId::Generic),
+            _ => None,
+        }
+    }
+
+    fn parse(self, sql: &str) -> Option<Vec<Statement>> {
+        fn go(d: &dyn Dialect, sql: &str) -> Option<Vec<Statement>> {
+            Parser::new(d)
+                .with_recursion_limit(RECURSION_LIMIT)
+                .try_with_sql(sql)
+                .ok()?
+                .parse_statements()
+                .ok()
+        }
+        match self {
+            DialectId::Postgres => go(&PostgreSqlDialect {}, sql),
+            DialectId::MySql => go(&MySqlDialect {}, sql),
+            DialectId::Sqlite => go(&SQLiteDialect {}, sql),
+            DialectId::Generic => go(&GenericDialect {}, sql),
+        }
+    }
+}
+
+/// The dialects to try, in order: the hint, then PostgreSQL, MySQL, SQLite, Generic.
+fn dialect_order(ctx: &Context) -> Vec<DialectId> {
+    let mut order = Vec::with_capacity(4);
+    if let Some(d) = ctx.dialect.as_deref().and_then(DialectId::from_hint) {
+        order.push(d);
+    }
+    for d in [
+        DialectId::Postgres,
+        DialectId::MySql,
+        DialectId::Sqlite,
+        DialectId::Generic,
+    ] {
+        if !order.contains(&d) {
+            order.push(d);
+        }
+    }
+    order
+}
+
+/// True for down-migration files, whose DDL undoes the up migration: `down.sql`,
+/// `*.down.sql` (golang-migrate), Flyway undo migrations `U<version>__*.sql`.
+fn is_down_migration(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    if lower == "down.sql" || lower.ends_with(".down.sql") {
+        return true;
+    }
+    // Flyway undo: U1__x.sql, U1.2__x.sql, U1_2__x.sql.
+    let Some(rest) = name.strip_prefix('U') else {
+        return false;
+    };
+    let Some((version, _)) = rest.split_once("__") else {
+        return false;
+    };
+    !version.is_empty()
+        && version.starts_with(|c: char| c.is_ascii_digit())
+        && version
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '_')
+        && lower.ends_with(".sql")
+}
+
+/// `USE db` (any quoting): the database later statements run in.
+fn use_database(stmt: &str) -> Option<String> {
+    let mut words = stmt.split_whitespace();
+    let first = words.next()?;
+    if !first.eq_ignore_ascii_case("use") {
+        return None;
+    }
+    let db = words.next()?;
+    if words.next().is_some() {
+        return None;
+    }
+    let db = db.trim_end_matches(';');
+    let unquoted = [('`', '`'), ('"', '"'), ('[', ']')]
+        .iter()
+        .find_map(|&(o, c)| db.strip_prefix(o).and_then(|d| d.strip_suffix(c)))
+        .unwrap_or(db);
+    (!unquoted.is_empty()).then(|| unquoted.to_string())
+}
+
+/// Maps sqlparser locations (1-based line and column, columns in chars, lines split
+/// on `\n` only) in `text[start..end]` to absolute byte offsets, in one pass.
+fn locate(text: &str, start: usize, end: usize, mut locs: Vec<(u64, u64)>) -> HashMap<(u64, u64), usize> {
+    locs.sort_unstable();
+    locs.dedup();
+    let mut out = HashMap::with_capacity(locs.len());
+    let mut want = locs.into_iter().peekable();
+    let (mut line, mut col) = (1u64, 1u64);
+    for (i, ch) in text[start..end].char_indices() {
+        while let Some(&l) = want.peek() {
+            if l <= (line, col) {
+                if l == (line, col) {
+                    out.insert(l, start + i);
+                }
+                want.next();
+            } else {
+                break;
+            }
+        }
+        if want.peek().is_none() {
+            break;
+        }
+        if ch == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+    }
+    for l in want {
+        if l == (line, col) {
+            out.insert(l, end);
+        }
+    }
+    out
+}
+
+/// The state of one analysis: a file, or one embedded string.
+struct Run<'a> {
+    text: &'a str,
+    dialects: Vec<DialectId>,
+    opts: split::Options,
+    database: Option<String>,
+    /// Temporary tables created so far (folded names).
+    temps: HashSet<String>,
+    out: Vec<Access>,
+    /// SQL from string literals: statements must pass [`looks_like_sql`].
+    embedded: bool,
+    /// Down migration: drop DDL and foreign keys.
+    drop_ddl: bool,
+}
+
+impl<'a> Run<'a> {
+    fn new(text: &'a str, ctx: &Context, embedded: bool) -> Self {
+        let dialects = dialect_order(ctx);
+        let pg = dialects.first() == Some(&DialectId::Postgres) && ctx.dialect.is_some();
+        Run {
+            text,
+            dialects,
+            opts: split::Options {
+                backslash_escapes: !pg,
+                nested_comments: pg,
+            },
+            database: None,
+            temps: HashSet::new(),
+            out: Vec::new(),
+            embedded,
+            drop_ddl: false,
+        }
+    }
+
+    /// Analyses `text[start..end]` as a sequence of statements; returns problems
+    /// (absolute offsets).
+    fn range(&mut self, start: usize, end: usize, depth: u8) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let items = split::split(&self.text[start..end], self.opts);
+        let has_up = items.contains(&split::Item::Up);
+        let mut active = !has_up;
+        for item in items {
+            match item {
+                split::Item::Up => active = true,
+                split::Item::Down => active = false,
+                split::Item::Connect { db } => self.database = Some(db),
+                split::Item::Stmt { start: s, end: e } => {
+                    if active {
+                        self.statement(start + s, start + e, depth);
+                    }
+                }
+                split::Item::Unterminated { offset, what } => problems.push(Problem {
+                    offset: start + offset,
+                    message: format!(
+                        "unterminated {what}: the rest of the file is read as one statement, \
+                         so table accesses after this point may be missed"
+                    ),
+                }),
+            }
+        }
+        problems
+    }
+
+    fn statement(&mut self, start: usize, end: usize, depth: u8) {
+        let sql = &self.text[start..end];
+        if let Some(db) = use_database(sql) {
+            self.database = Some(db);
+            return;
+        }
+        if self.embedded && !looks_like_sql(sql) {
+            return;
+        }
+        let mut order = self.dialects.clone();
+        if sql.contains('`')
+            && let Some(i) = order.iter().position(|&d| d == DialectId::MySql)
+            && i > 1
+        {
+            // Backticks: MySQL (or SQLite) syntax; try MySQL right after the hint.
+            order.remove(i);
+            order.insert(1, DialectId::MySql);
+        }
+        let parsed = order.iter().find_map(|d| d.parse(sql));
+        match parsed {
+            Some(stmts) => {
+                let collected = ast::collect(&stmts);
+                self.emit_parsed(start, end, collected.found);
+                self.temps.extend(collected.temps);
+                let has_body = stmts.iter().any(|s| {
+                    matches!(
+                        s,
+                        Statement::CreateFunction(_) | Statement::CreateProcedure { .. }
+                    )
+                });
+                if has_body && depth < MAX_BODY_DEPTH {
+                    for (bs, be) in split::dollar_bodies(self.text.as_bytes(), start, end) {
+                        self.range(bs, be, depth + 1);
+                    }
+                }
+            }
+            None => {
+                let mut found = Vec::new();
+                scan::fallback(
+                    self.text,
+                    start,
+                    end,
+                    self.opts.backslash_escapes,
+                    &mut self.temps,
+                    &mut |kind, name| found.push((kind, name)),
+                );
+                for (kind, name) in found {
+                    self.push(kind, &name, true);
+                }
+            }
+        }
+    }
+
+    /// Converts parsed names to accesses.
+    fn emit_parsed(&mut self, start: usize, end: usize, found: Vec<ast::Found>) {
+        let mut locs = Vec::new();
+        for f in &found {
+            if let Some(last) = f.name.last() {
+                locs.push((last.span.start.line, last.span.start.column));
+                locs.push((last.span.end.line, last.span.end.column));
+            }
+            for id in f.name.iter().rev().skip(1).take(2) {
+                locs.push((id.span.start.line, id.span.start.column));
+                locs.push((id.span.end.line, id.span.end.column));
+            }
+        }
+        let at = locate(self.text, start, end, locs);
+        let mut cursors: HashMap<String, usize> = HashMap::new();
+        for f in found {
+            let ast::Class::Kind(kind) = f.class else {
+                continue;
+            };
+            let n = f.name.len();
+            let parts: Vec<NamePart> = f.name[n.saturating_sub(3)..]
+                .iter()
+                .map(|id| self.part(id, start, end, &at, &mut cursors))
+                .collect();
+            self.push(kind, &RawName { parts }, false);
+        }
+    }
+
+    /// Locates one identifier of a parsed name.
+    fn part(
+        &self,
+        id: &Ident,
+        start: usize,
+        end: usize,
+        at: &HashMap<(u64, u64), usize>,
+        cursors: &mut HashMap<String, usize>,
+    ) -> NamePart {
+        let quoted = id.quote_style.is_some();
+        let s = at.get(&(id.span.start.line, id.span.start.column));
+        let e = at.get(&(id.span.end.line, id.span.end.column));
+        let range = match (s, e) {
+            (Some(&s), Some(&e)) if e > s && id.span.start.line > 0 => {
+                if quoted && e - s >= 2 {
+                    Some((s + 1, e - 1))
+                } else {
+                    Some((s, e))
+                }
+            }
+            _ => None,
+        };
+        let (offset, len) = range
+            .map(|(s, e)| (s, e - s))
+            .unwrap_or_else(|| self.search(id, start, end, cursors));
+        NamePart {
+            value: id.value.clone(),
+            quoted,
+            offset,
+            len,
+        }
+    }
+
+    /// Finds an identifier sqlparser left without a position (a quoted name a dialect
+    /// read from a string token): the next occurrence of it as written.
+    fn search(&self, id: &Ident, start: usize, end: usize, cursors: &mut HashMap<String, usize>) -> (usize, usize) {
+        let written = match id.quote_style {
+            Some(q) => {
+                let close = if q == '[' { ']' } else { q };
+                let inner = id.value.replace(close, &format!("{close}{close}"));
+                format!("{q}{inner}{close}")
+            }
+            None => id.value.clone(),
+        };
+        let from = cursors.get(&written).copied().unwrap_or(start);
+        let hay = &self.text[from.min(end)..end];
+        match hay.find(&written) {
+            Some(p) => {
+                let s = from + p;
+                cursors.insert(written.clone(), s + written.len());
+                if id.quote_style.is_some() && written.len() >= 2 {
+                    (s + 1, written.len() - 2)
+                } else {
+                    (s, written.len())
+                }
+            }
+            None => (start, (end - start).clamp(1, written.len().max(1))),
+        }
+    }
+
+    /// Records an access to `name` unless it is a hole, a temporary table, a
+    /// pseudo-table or DDL in a down migration.
+    fn push(&mut self, kind: AccessKind, name: &RawName, low: bool) {
+        let Some(table) = name.parts.last() else {
+            return;
+        };
+        if table.value.is_empty() || table.value.contains(HOLE) {
+            return;
+        }
+        if self.drop_ddl && matches!(kind, AccessKind::Ddl | AccessKind::ForeignKey) {
+            return;
+        }
+        if name.parts.len() == 1 {
+            let folded = if table.quoted {
+                table.value.clone()
+            } else {
+                table.value.to_lowercase()
+            };
+            if self.temps.contains(&folded) || (!table.quoted && folded == "dual") {
+                return;
+            }
+        }
+        let n = name.parts.len();
+        let qualifier = |i: usize| {
+            name.parts
+                .get(i)
+                .filter(|p| !p.value.contains(HOLE) && !p.value.is_empty())
+                .map(|p| p.value.clone())
+        };
+        let (database, schema) = match n {
+            1 => (None, None),
+            2 => (None, qualifier(0)),
+            _ => (qualifier(n - 3), qualifier(n - 2)),
+        };
+        let table_ref = TableRef {
+            database: database.or_else(|| self.database.clone()),
+            schema,
+            name: table.value.clone(),
+            quoted: table.quoted,
+        };
+        let access = Access::table(kind, table_ref, table.offset, table.len.max(1));
+        self.out.push(if low { access.low() } else { access });
+    }
+
+    /// The accesses, ordered by offset, without duplicates.
+    fn finish(mut self) -> Vec<Access> {
+        self.out.sort_by(|a, b| {
+            (a.offset, a.len, a.kind, a.confidence).cmp(&(b.offset, b.len, b.kind, b.confidence))
+        });
+        self.out.dedup();
+        self.out
+    }
+}
 
 /// Analyses a `.sql` file.
-pub fn analyze_file(_path: &str, _text: &str, _ctx: &Context) -> Extracted {
-    Extracted::default()
+///
+/// Offsets are byte offsets in `text`. `USE db;` and psql `\c db` set the database of
+/// later statements. In down migrations (`down.sql`, `*.down.sql`, Flyway `U*__*.sql`)
+/// DDL and foreign keys are dropped; with goose / sql-migrate / dbmate annotations only
+/// the Up section counts.
+pub fn analyze_file(path: &str, text: &str, ctx: &Context) -> Extracted {
+    let mut extracted = Extracted::default();
+    if let Some(nul) = text.find('\0') {
+        extracted.problems.push(Problem {
+            offset: nul,
+            message: "file contains NUL bytes; it is not SQL text and was not analysed".to_string(),
+        });
+        return extracted;
+    }
+    let mut run = Run::new(text, ctx, false);
+    run.drop_ddl = is_down_migration(path);
+    extracted.problems = run.range(0, text.len(), 0);
+    extracted.accesses = run.finish();
+    extracted
 }
 
 /// Analyses SQL assembled from string literals; offsets in the result are file offsets.
-pub fn analyze_embedded(_sql: &Embedded, _ctx: &Context) -> Vec<Access> {
-    Vec::new()
+///
+/// Each statement in the text must pass [`looks_like_sql`] to be analysed at all (so a
+/// log message that happens to parse is ignored); statements no dialect parses go
+/// through the low-confidence keyword scan.
+pub fn analyze_embedded(sql: &Embedded, ctx: &Context) -> Vec<Access> {
+    let text = sql.text();
+    if text.contains('\0') {
+        return Vec::new();
+    }
+    let mut run = Run::new(text, ctx, true);
+    run.range(0, text.len(), 0);
+    run.finish().into_iter().map(|a| sql.relocate(a)).collect()
 }
 
 /// True when a string literal's contents look like a SQL statement worth analysing.
-pub fn looks_like_sql(_s: &str) -> bool {
-    false
+///
+/// The text must start (after whitespace, comments and `(`) with a statement keyword
+/// (SELECT, INSERT, UPDATE, DELETE, WITH, CREATE, ALTER, DROP, TRUNCATE, MERGE, COPY,
+/// REPLACE, UPSERT) and have the matching structure: `SELECT … FROM name`,
+/// `INSERT … INTO name (…|VALUES|SELECT…)`, `UPDATE name … SET`, `DELETE … FROM name`,
+/// `CREATE|ALTER|DROP … TABLE|INDEX|VIEW|… name`, `TRUNCATE [TABLE] name[, …]`,
+/// `MERGE INTO name … USING`, `COPY name … FROM|TO stdin|'file'`, `WITH … AS (… SELECT`.
+/// Names that are English determiners ("the", "this", "your"…), a trailing `.` or `!`,
+/// or a `: ` outside quotes mark prose: "select a user from the list" is not SQL.
+pub fn looks_like_sql(s: &str) -> bool {
+    scan::looks_like_sql(s)
 }
