@@ -4,7 +4,11 @@
 //! Extractors never see the registry. Adding a language is one new module and one line
 //! in [`Language::of`] and [`extract`].
 
+pub mod clike;
+pub mod csharp;
 pub mod embedded;
+pub mod go;
+pub mod java;
 pub mod sql;
 
 use crate::scan::Access;
@@ -48,6 +52,10 @@ pub struct Extracted {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Language {
     Sql,
+    Go,
+    Java,
+    Kotlin,
+    CSharp,
 }
 
 impl Language {
@@ -57,6 +65,10 @@ impl Language {
         let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         match ext.as_deref() {
             Some("sql") => Some(Language::Sql),
+            Some("go") => Some(Language::Go),
+            Some("java") => Some(Language::Java),
+            Some("kt" | "kts") => Some(Language::Kotlin),
+            Some("cs") => Some(Language::CSharp),
             _ => None,
         }
     }
@@ -66,5 +78,9 @@ impl Language {
 pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extracted {
     match lang {
         Language::Sql => sql::analyze_file(path, text, ctx),
+        Language::Go => go::analyze_file(path, text, ctx),
+        Language::Java => java::analyze_file(path, text, ctx),
+        Language::Kotlin => java::analyze_kotlin_file(path, text, ctx),
+        Language::CSharp => csharp::analyze_file(path, text, ctx),
     }
 }
