@@ -5,11 +5,15 @@
 //! in [`Language::of`] and [`extract`].
 
 pub mod cargo_toml;
+pub mod clike;
+pub mod csharp;
 pub mod embedded;
-pub mod rust;
+pub mod go;
+pub mod java;
 pub mod prisma;
 pub mod python;
 pub mod ruby;
+pub mod rust;
 pub mod sql;
 pub mod typescript;
 
@@ -63,6 +67,10 @@ pub enum Language {
     Python,
     /// `.rb`, `.rake` and `Rakefile` (rake tasks run SQL too; `Gemfile` names no tables).
     Ruby,
+    Go,
+    Java,
+    Kotlin,
+    CSharp,
 }
 
 impl Language {
@@ -83,6 +91,10 @@ impl Language {
             Some("py") => Some(Language::Python),
             Some("rb" | "rake") => Some(Language::Ruby),
             _ if name == "Rakefile" => Some(Language::Ruby),
+            Some("go") => Some(Language::Go),
+            Some("java") => Some(Language::Java),
+            Some("kt" | "kts") => Some(Language::Kotlin),
+            Some("cs") => Some(Language::CSharp),
             _ => None,
         }
     }
@@ -97,6 +109,9 @@ pub const MARKERS: &[&[&str]] = &[
     prisma::MARKERS,
     python::MARKERS,
     ruby::MARKERS,
+    go::MARKERS,
+    java::MARKERS,
+    csharp::MARKERS,
 ];
 
 use crate::scan::packages::Ecosystem;
@@ -108,7 +123,9 @@ pub fn ecosystem(lang: Language) -> Option<Ecosystem> {
         Language::Rust | Language::CargoToml => Some(Ecosystem::Cargo),
         Language::TypeScript => Some(Ecosystem::Npm),
         Language::Python => Some(Ecosystem::Python),
-        Language::Prisma | Language::Ruby => None,
+        Language::Go => Some(Ecosystem::Go),
+        Language::Java | Language::Kotlin => Some(Ecosystem::Jvm),
+        Language::Prisma | Language::Ruby | Language::CSharp => None,
     }
 }
 
@@ -122,5 +139,9 @@ pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extract
         Language::Prisma => prisma::extract(path, text, ctx),
         Language::Python => python::extract(path, text, ctx),
         Language::Ruby => ruby::extract(path, text, ctx),
+        Language::Go => go::analyze_file(path, text, ctx),
+        Language::Java => java::analyze_file(path, text, ctx),
+        Language::Kotlin => java::analyze_kotlin_file(path, text, ctx),
+        Language::CSharp => csharp::analyze_file(path, text, ctx),
     }
 }
