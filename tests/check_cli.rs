@@ -15,8 +15,11 @@ fn ownlint() -> Command {
     cmd
 }
 
-/// (rule, path, line, subject) of every finding of a JSON report.
-fn findings(out: &[u8]) -> Vec<(String, String, u64, String)> {
+/// (rule, path, line, subject) of a finding.
+type Row = (String, String, u64, String);
+
+/// The rows of every finding of a JSON report.
+fn findings(out: &[u8]) -> Vec<Row> {
     let v: Value = serde_json::from_slice(out).unwrap_or_else(|e| panic!("invalid JSON: {e}"));
     v["findings"]
         .as_array()
@@ -38,7 +41,7 @@ fn findings(out: &[u8]) -> Vec<(String, String, u64, String)> {
         .collect()
 }
 
-fn check_json(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String, u64, String)>, Value) {
+fn check_json(dir: &Path, args: &[&str]) -> (i32, Vec<Row>, Value) {
     let out = ownlint()
         .current_dir(dir)
         .args(["check", "--format", "json"])
@@ -79,7 +82,7 @@ fn shop_copy() -> (tempfile::TempDir, PathBuf) {
     (tmp, root)
 }
 
-fn expected_shop() -> Vec<(String, String, u64, String)> {
+fn expected_shop() -> Vec<Row> {
     [
         (
             "unassigned-access",

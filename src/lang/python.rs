@@ -170,7 +170,10 @@ const PRINTERS: &[&str] = &[
 
 /// Alembic operations that name tables: the positional index and keyword of each table
 /// argument, its kind, and the keyword carrying its schema.
-const ALEMBIC: &[(&str, &[(usize, &str, AccessKind, &str)])] = &[
+/// One table argument of an Alembic operation: (position, keyword, kind, schema keyword).
+type AlembicArg = (usize, &'static str, AccessKind, &'static str);
+
+const ALEMBIC: &[(&str, &[AlembicArg])] = &[
     (
         "create_table",
         &[(0, "table_name", AccessKind::Ddl, "schema")],
@@ -986,7 +989,7 @@ impl<'a> Extractor<'a> {
     fn plain(&self, lit: usize) -> Option<&'a str> {
         let l = &self.lx.lits[lit];
         let body = &self.src[l.body.0..l.body.1];
-        (!body.contains('\\') && !(l.fmt && body.contains(['{', '}']))).then_some(body)
+        (!(body.contains('\\') || l.fmt && body.contains(['{', '}']))).then_some(body)
     }
 
     /// `db_table = "t"`, or the schema trick `'"billing"."invoices"'`.
@@ -1810,7 +1813,10 @@ mod tests {
 
     /// Asserts each expected (kind, name) is found with the access's text being the
     /// table's last name component (or the import as written).
-    fn check(path: &str, cases: &[(&str, &[(AccessKind, &str, &str)])]) {
+    /// (kind, name, text at the offset) of an expected access.
+    type Want<'a> = (AccessKind, &'a str, &'a str);
+
+    fn check(path: &str, cases: &[(&str, &[Want<'_>])]) {
         for (src, want) in cases {
             let got = run(path, src);
             let want: Vec<(AccessKind, String, String)> = want

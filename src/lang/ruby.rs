@@ -991,12 +991,10 @@ impl<'a> Extractor<'a> {
                     _ => false,
                 };
             match self.text(i) {
-                "def" => {
-                    if !self.endless_def(i, e) {
-                        let down = self.def_name(i) == "down";
-                        self.blocks
-                            .push(if down { Block::Down } else { Block::Other });
-                    }
+                "def" if !self.endless_def(i, e) => {
+                    let down = self.def_name(i) == "down";
+                    self.blocks
+                        .push(if down { Block::Down } else { Block::Other });
                 }
                 "class" | "module" | "begin" | "case" => self.blocks.push(Block::Other),
                 "if" | "unless" | "while" | "until" if opens_expr => self.blocks.push(Block::Other),
@@ -1597,7 +1595,10 @@ mod tests {
             .collect()
     }
 
-    fn check(path: &str, cases: &[(&str, &[(AccessKind, &str, &str)])]) {
+    /// (kind, name, text at the offset) of an expected access.
+    type Want<'a> = (AccessKind, &'a str, &'a str);
+
+    fn check(path: &str, cases: &[(&str, &[Want<'_>])]) {
         for (src, want) in cases {
             let want: Vec<(AccessKind, String, String)> = want
                 .iter()

@@ -85,6 +85,9 @@ pub fn find_registry(start: &Path) -> Option<PathBuf> {
 ///
 /// The file is read through a size cap, so that a device or a pipe (`/dev/zero`) is
 /// refused like any other oversized file instead of being read forever.
+// A load error ends the run and carries the source snippet for its report; its size
+// does not matter on that path.
+#[allow(clippy::result_large_err)]
 pub fn load(path: &Path) -> Result<Registry, LoadError> {
     use std::io::Read;
     let shown = path.display().to_string();
@@ -166,6 +169,7 @@ const MAX_SNIPPET_LINE: usize = 400;
 
 /// Loads a registry from text. `file` names it in diagnostics; `root` is the
 /// repository root. Default `paths` are not resolved (no file system access).
+#[allow(clippy::result_large_err)]
 pub fn load_str(text: &str, file: &str, root: PathBuf) -> Result<Registry, LoadError> {
     if is_blank(text) {
         return Err(LoadError {
@@ -576,7 +580,11 @@ mod tests {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let t = &reg.services[0].owns[1].entry;
-        assert_eq!((t.loc.line, t.loc.column), (3, 19), "columns count characters");
+        assert_eq!(
+            (t.loc.line, t.loc.column),
+            (3, 19),
+            "columns count characters"
+        );
         assert_eq!(&reg.source[t.loc.offset..t.loc.offset + t.loc.len], "plain");
         let s = &reg.services[0];
         assert_eq!((s.loc.line, s.loc.column), (2, 3));

@@ -79,11 +79,20 @@ pub fn scan(reg: &Registry, opts: &Options) -> Scan {
     files.retain(|f| Language::of(&f.rel).is_some());
     let resolver = Resolver::new(reg, &paths, &packages);
     let crate_names = packages.crate_spellings();
+    // Relative imports name another service's directory (`../../orders/src/db`).
+    let service_dirs: Vec<&str> = reg
+        .services
+        .iter()
+        .flat_map(|s| s.paths.iter())
+        .filter_map(|p| p.value.trim_end_matches('/').rsplit('/').next())
+        .filter(|d| !walk_glob(d))
+        .collect();
     let prefilter = Prefilter::new(
         resolver
             .table_names()
             .chain(packages.names())
             .chain(crate_names.iter().map(String::as_str))
+            .chain(service_dirs.iter().copied())
             .chain(lang::MARKERS.iter().flat_map(|m| m.iter().copied()))
             .chain(["ownlint:"]),
     );
@@ -126,6 +135,10 @@ pub fn scan(reg: &Registry, opts: &Options) -> Scan {
         total.stats.suppressed += r.stats.suppressed;
     }
     total
+}
+
+fn walk_glob(component: &str) -> bool {
+    crate::registry::paths::is_glob(component)
 }
 
 /// The shared, read-only state of a scan.
@@ -288,15 +301,16 @@ impl Engine<'_> {
             };
             let abs = self.reg.root.join(&candidate);
             if let Ok(meta) = std::fs::metadata(&abs) {
-                if meta.is_file() && meta.len() <= self.max_file_size {
-                    if let Ok(sql) = std::fs::read_to_string(&abs) {
-                        let found = lang::sql::analyze_file(&candidate, &sql, ctx);
-                        for mut a in found.accesses {
-                            a.offset = follow.offset;
-                            a.len = follow.len;
-                            if let Some(f) = self.resolver.resolve(file, &a) {
-                                findings.push(f);
-                            }
+                if meta.is_file()
+                    && meta.len() <= self.max_file_size
+                    && let Ok(sql) = std::fs::read_to_string(&abs)
+                {
+                    let found = lang::sql::analyze_file(&candidate, &sql, ctx);
+                    for mut a in found.accesses {
+                        a.offset = follow.offset;
+                        a.len = follow.len;
+                        if let Some(f) = self.resolver.resolve(file, &a) {
+                            findings.push(f);
                         }
                     }
                 }
