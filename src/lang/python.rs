@@ -168,9 +168,12 @@ const PRINTERS: &[&str] = &[
     "sys.stderr.write",
 ];
 
-/// Alembic operations that name tables: the positional index and keyword of each table
-/// argument, its kind, and the keyword carrying its schema.
-const ALEMBIC: &[(&str, &[(usize, &str, AccessKind, &str)])] = &[
+/// A table argument of an Alembic operation: positional index, keyword, kind, and the
+/// keyword carrying its schema.
+type TableArg = (usize, &'static str, AccessKind, &'static str);
+
+/// Alembic operations that name tables, with their table arguments.
+const ALEMBIC: &[(&str, &[TableArg])] = &[
     (
         "create_table",
         &[(0, "table_name", AccessKind::Ddl, "schema")],
@@ -986,7 +989,7 @@ impl<'a> Extractor<'a> {
     fn plain(&self, lit: usize) -> Option<&'a str> {
         let l = &self.lx.lits[lit];
         let body = &self.src[l.body.0..l.body.1];
-        (!body.contains('\\') && !(l.fmt && body.contains(['{', '}']))).then_some(body)
+        (!(body.contains('\\') || l.fmt && body.contains(['{', '}']))).then_some(body)
     }
 
     /// `db_table = "t"`, or the schema trick `'"billing"."invoices"'`.
@@ -1810,7 +1813,10 @@ mod tests {
 
     /// Asserts each expected (kind, name) is found with the access's text being the
     /// table's last name component (or the import as written).
-    fn check(path: &str, cases: &[(&str, &[(AccessKind, &str, &str)])]) {
+    /// (kind, table or import, text at the offset).
+    type Expect<'a> = (AccessKind, &'a str, &'a str);
+
+    fn check(path: &str, cases: &[(&str, &[Expect<'_>])]) {
         for (src, want) in cases {
             let got = run(path, src);
             let want: Vec<(AccessKind, String, String)> = want
@@ -2167,6 +2173,14 @@ mod tests {
             "x = 'oops\nclass A:\n    __tablename__ = 'orders'\n",
         );
         assert_eq!(got, [(Model, "orders".to_string(), "orders".to_string())]);
+    }
+
+    #[test]
+    fn language_of_python_files() {
+        use crate::lang::Language;
+        assert_eq!(Language::of("svc/app/models.py"), Some(Language::Python));
+        assert_eq!(Language::of("svc/app/MODELS.PY"), Some(Language::Python));
+        assert_eq!(Language::of("svc/app/models.pyi"), None);
     }
 
     #[test]

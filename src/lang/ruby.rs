@@ -991,12 +991,10 @@ impl<'a> Extractor<'a> {
                     _ => false,
                 };
             match self.text(i) {
-                "def" => {
-                    if !self.endless_def(i, e) {
-                        let down = self.def_name(i) == "down";
-                        self.blocks
-                            .push(if down { Block::Down } else { Block::Other });
-                    }
+                "def" if !self.endless_def(i, e) => {
+                    let down = self.def_name(i) == "down";
+                    self.blocks
+                        .push(if down { Block::Down } else { Block::Other });
                 }
                 "class" | "module" | "begin" | "case" => self.blocks.push(Block::Other),
                 "if" | "unless" | "while" | "until" if opens_expr => self.blocks.push(Block::Other),
@@ -1597,7 +1595,10 @@ mod tests {
             .collect()
     }
 
-    fn check(path: &str, cases: &[(&str, &[(AccessKind, &str, &str)])]) {
+    /// (kind, table or import, text at the offset).
+    type Expect<'a> = (AccessKind, &'a str, &'a str);
+
+    fn check(path: &str, cases: &[(&str, &[Expect<'_>])]) {
         for (src, want) in cases {
             let want: Vec<(AccessKind, String, String)> = want
                 .iter()
@@ -1871,6 +1872,20 @@ mod tests {
         }
         // Text after __END__ is data.
         assert!(run(MIGRATION, "x = 1\n__END__\ncreate_table :orders\n").is_empty());
+    }
+
+    #[test]
+    fn language_of_ruby_files() {
+        use crate::lang::Language;
+        for path in [
+            "app/models/order.rb",
+            "lib/tasks/db.rake",
+            "Rakefile",
+            "svc/Rakefile",
+        ] {
+            assert_eq!(Language::of(path), Some(Language::Ruby), "{path}");
+        }
+        assert_eq!(Language::of("Gemfile"), None);
     }
 
     #[test]
