@@ -98,12 +98,15 @@ impl Iterator for Lexer<'_> {
                     return Some(Tok::Str);
                 }
                 b'"' | b'`' => {
-                    let end = skip_quoted(b, i, false).unwrap_or(b.len());
+                    // Unterminated: the content runs to the end.
+                    let (end, inner_end) = match skip_quoted(b, i, false) {
+                        Some(e) => (e, e - 1),
+                        None => (b.len(), b.len()),
+                    };
                     self.i = end;
-                    let inner_end = if end > i + 1 { end - 1 } else { end };
                     return Some(Tok::Quoted {
                         start: i + 1,
-                        end: inner_end.max(i + 1),
+                        end: inner_end,
                     });
                 }
                 b'[' => {
@@ -275,7 +278,7 @@ const DETERMINERS: &[&str] = &[
     "its", "every", "each", "some", "any",
 ];
 
-fn word<'t>(text: &'t str, t: Tok) -> Option<&'t str> {
+fn word(text: &str, t: Tok) -> Option<&str> {
     match t {
         Tok::Word { start, end } => Some(&text[start..end]),
         _ => None,
@@ -469,25 +472,17 @@ pub(crate) fn fallback(
             other => other,
         };
         // A complete name: decide with this token whether it is a table.
-        if let Mode::After {
-            kind,
-            origin,
-            name,
-            words,
-        } = std::mem::replace(&mut mode, Mode::Idle)
+        if matches!(mode, Mode::After { .. })
+            && let Mode::After {
+                kind,
+                origin,
+                name,
+                words,
+            } = std::mem::replace(&mut mode, Mode::Idle)
         {
             mode = match origin {
                 // `FROM f(x)`: a function, not a table.
-                _ if tok == Tok::LParen
-                    && words == 0
-                    && origin != Origin::Into
-                    && !matches!(
-                        origin,
-                        Origin::Ddl { .. } | Origin::References | Origin::Copy
-                    ) =>
-                {
-                    Mode::Idle
-                }
+                Origin::From if tok == Tok::LParen && words == 0 => Mode::Idle,
                 Origin::Update => {
                     if is_kw(text, tok, "set")
                         || tok == Tok::Comma
@@ -530,11 +525,12 @@ pub(crate) fn fallback(
                 }
             };
         }
-        if let Mode::List {
-            kind,
-            origin,
-            words,
-        } = std::mem::replace(&mut mode, Mode::Idle)
+        if matches!(mode, Mode::List { .. })
+            && let Mode::List {
+                kind,
+                origin,
+                words,
+            } = std::mem::replace(&mut mode, Mode::Idle)
         {
             mode = if tok == Tok::Comma {
                 reprocess = false;
@@ -575,7 +571,12 @@ pub(crate) fn fallback(
                     parens.clear();
                 }
                 Tok::Word { start: ws, end: we } => {
-                    let w = text[ws..we].to_ascii_lowercase();
+                    // Keywords are short; longer words only matter as the first word.
+                    let w = if we - ws <= 16 {
+                        text[ws..we].to_ascii_lowercase()
+                    } else {
+                        String::new()
+                    };
                     if first_word.is_none() {
                         first_word = Some(w.clone());
                     }
@@ -587,9 +588,9 @@ pub(crate) fn fallback(
                             let delete = prev.is_some_and(|p| is_kw(text, p, "delete"));
                             if delete {
                                 mode = Mode::Want(AccessKind::Write, Origin::Into);
-                            } else if !distinct
-                                && !in_func
-                                && !(first == "copy" && parens.is_empty())
+                            } else if !(distinct
+                                || in_func
+                                || (first == "copy" && parens.is_empty()))
                             {
                                 mode = Mode::Want(AccessKind::Read, Origin::From);
                             }
@@ -599,10 +600,8 @@ pub(crate) fn fallback(
                             mode = Mode::Want(AccessKind::Read, Origin::From)
                         }
                         "insert" | "replace" | "upsert" | "merge" => insert_at = Some(n),
-                        "into" => {
-                            if insert_at.is_some_and(|at| n - at <= 4) {
-                                mode = Mode::Want(AccessKind::Write, Origin::Into);
-                            }
+                        "into" if insert_at.is_some_and(|at| n - at <= 4) => {
+                            mode = Mode::Want(AccessKind::Write, Origin::Into);
                         }
                         "update" => {
                             // Not `ON UPDATE CASCADE`, `FOR UPDATE`, `DO UPDATE SET`.
@@ -847,4 +846,97 @@ pub(crate) fn looks_like_sql(s: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// Words that join operands into left-deep expression chains.
+const INFIX_WORDS: &[&str] = &[
+    "and", "or", "is", "like", "ilike", "in", "between", "collate", "xor", "div", "mod", "regexp",
+    "rlike", "similar", "overlaps", "not", "at",
+];
+
+/// Words that start a new clause (and so a new expression tree).
+const CLAUSE_WORDS: &[&str] = &[
+    "select",
+    "from",
+    "where",
+    "group",
+    "having",
+    "order",
+    "limit",
+    "offset",
+    "values",
+    "set",
+    "on",
+    "join",
+    "returning",
+    "using",
+    "window",
+    "qualify",
+];
+
+/// An upper bound on how deep sqlparser's AST for `text[start..end]` may get, or
+/// `None` once it exceeds `limit`.
+///
+/// sqlparser bounds recursion while parsing, but builds left-deep trees iteratively
+/// for chains of infix operators (`1 + 1 + … + 1`, `a OR b OR …`, `x::a::b…`) and set
+/// operations (`SELECT 1 UNION SELECT 2 UNION …`), and visiting or dropping such a tree
+/// recurses once per link. This counts, per parenthesis level, the operators since
+/// the last comma or clause keyword (set operations separately, as they span clauses)
+/// and sums them over the open levels.
+pub(crate) fn depth_within(
+    text: &str,
+    start: usize,
+    end: usize,
+    backslash: bool,
+    limit: usize,
+) -> Option<usize> {
+    // Per open level: (operator chain, set-operation chain).
+    let mut levels: Vec<(usize, usize)> = vec![(0, 0)];
+    let mut total = 0usize;
+    let mut max = 0usize;
+    for tok in Lexer::new(text, start, end, backslash) {
+        match tok {
+            Tok::LParen => levels.push((0, 0)),
+            Tok::RParen => {
+                if levels.len() > 1
+                    && let Some((a, b)) = levels.pop()
+                {
+                    total -= a + b;
+                }
+            }
+            Tok::Comma | Tok::Semi => {
+                if let Some(top) = levels.last_mut() {
+                    total -= top.0;
+                    top.0 = 0;
+                }
+            }
+            Tok::Other | Tok::Dot => {
+                if let Some(top) = levels.last_mut() {
+                    top.0 += 1;
+                    total += 1;
+                }
+            }
+            Tok::Word { start: ws, end: we } => {
+                let w = &text[ws..we];
+                if let Some(top) = levels.last_mut() {
+                    if in_list(w, &["union", "intersect", "except", "minus"]) {
+                        top.1 += 1;
+                        total += 1;
+                    } else if in_list(w, INFIX_WORDS) {
+                        top.0 += 1;
+                        total += 1;
+                    } else if in_list(w, CLAUSE_WORDS) {
+                        total -= top.0;
+                        top.0 = 0;
+                    }
+                }
+            }
+            _ => {}
+        }
+        max = max.max(total + levels.len());
+        if max > limit {
+            return None;
+        }
+    }
+    Some(max)
 }

@@ -352,7 +352,8 @@ pub(crate) fn split(text: &str, opts: Options) -> Vec<Item> {
                 }
                 i = end;
             }
-            b'#' if was_blank => i = line_end(b, i),
+            // MySQL `#` comment: at line start, or between statements.
+            b'#' if was_blank || s.start.is_none() => i = line_end(b, i),
             b'/' if b.get(i + 1) == Some(&b'*') => {
                 match skip_block_comment(b, i, opts.nested_comments) {
                     Some(end) => i = end,
