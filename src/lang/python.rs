@@ -168,12 +168,12 @@ const PRINTERS: &[&str] = &[
     "sys.stderr.write",
 ];
 
-/// Alembic operations that name tables: the positional index and keyword of each table
-/// argument, its kind, and the keyword carrying its schema.
-/// One table argument of an Alembic operation: (position, keyword, kind, schema keyword).
-type AlembicArg = (usize, &'static str, AccessKind, &'static str);
+/// A table argument of an Alembic operation: positional index, keyword, kind, and the
+/// keyword carrying its schema.
+type TableArg = (usize, &'static str, AccessKind, &'static str);
 
-const ALEMBIC: &[(&str, &[AlembicArg])] = &[
+/// Alembic operations that name tables, with their table arguments.
+const ALEMBIC: &[(&str, &[TableArg])] = &[
     (
         "create_table",
         &[(0, "table_name", AccessKind::Ddl, "schema")],
@@ -1813,10 +1813,10 @@ mod tests {
 
     /// Asserts each expected (kind, name) is found with the access's text being the
     /// table's last name component (or the import as written).
-    /// (kind, name, text at the offset) of an expected access.
-    type Want<'a> = (AccessKind, &'a str, &'a str);
+    /// (kind, table or import, text at the offset).
+    type Expect<'a> = (AccessKind, &'a str, &'a str);
 
-    fn check(path: &str, cases: &[(&str, &[Want<'_>])]) {
+    fn check(path: &str, cases: &[(&str, &[Expect<'_>])]) {
         for (src, want) in cases {
             let got = run(path, src);
             let want: Vec<(AccessKind, String, String)> = want
@@ -2173,6 +2173,14 @@ mod tests {
             "x = 'oops\nclass A:\n    __tablename__ = 'orders'\n",
         );
         assert_eq!(got, [(Model, "orders".to_string(), "orders".to_string())]);
+    }
+
+    #[test]
+    fn language_of_python_files() {
+        use crate::lang::Language;
+        assert_eq!(Language::of("svc/app/models.py"), Some(Language::Python));
+        assert_eq!(Language::of("svc/app/MODELS.PY"), Some(Language::Python));
+        assert_eq!(Language::of("svc/app/models.pyi"), None);
     }
 
     #[test]

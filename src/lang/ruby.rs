@@ -1595,10 +1595,10 @@ mod tests {
             .collect()
     }
 
-    /// (kind, name, text at the offset) of an expected access.
-    type Want<'a> = (AccessKind, &'a str, &'a str);
+    /// (kind, table or import, text at the offset).
+    type Expect<'a> = (AccessKind, &'a str, &'a str);
 
-    fn check(path: &str, cases: &[(&str, &[Want<'_>])]) {
+    fn check(path: &str, cases: &[(&str, &[Expect<'_>])]) {
         for (src, want) in cases {
             let want: Vec<(AccessKind, String, String)> = want
                 .iter()
@@ -1872,6 +1872,20 @@ mod tests {
         }
         // Text after __END__ is data.
         assert!(run(MIGRATION, "x = 1\n__END__\ncreate_table :orders\n").is_empty());
+    }
+
+    #[test]
+    fn language_of_ruby_files() {
+        use crate::lang::Language;
+        for path in [
+            "app/models/order.rb",
+            "lib/tasks/db.rake",
+            "Rakefile",
+            "svc/Rakefile",
+        ] {
+            assert_eq!(Language::of(path), Some(Language::Ruby), "{path}");
+        }
+        assert_eq!(Language::of("Gemfile"), None);
     }
 
     #[test]
