@@ -399,6 +399,7 @@ mod tests {
             "class C { void M() { conn.Query(\"SELECT orders FROM customer_stats\"); } }",
             "class C { void M(string t) { conn.Query($\"SELECT * FROM {t}\"); } }",
             "class C { string s = $\"{{SELECT * FROM orders}}\"; }",
+            "class C { void M() { throw new InvalidOperationException(\"Select a row from the orders grid.\"); } }",
         ];
         for src in cases {
             assert!(

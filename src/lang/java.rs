@@ -730,6 +730,20 @@ mod tests {
                 "orders",
             ),
             (
+                "const val T = \"restaurants\"\nfun f() = jdbc.query(\"SELECT * FROM %s\".format(T), m)",
+                true,
+                Read,
+                "restaurants",
+                "restaurants",
+            ),
+            (
+                "class R { static final String T = \"restaurants\";\n void f() { jdbc.update(\"DELETE FROM %s\".formatted(T)); } }",
+                false,
+                Write,
+                "restaurants",
+                "restaurants",
+            ),
+            (
                 "class M { @Select(\"SELECT * FROM orders WHERE id = #{id}\") Order get(long id); }",
                 false,
                 Read,
@@ -782,6 +796,15 @@ mod tests {
             (
                 "class R { void f() { jdbc.query(\"SELECT orders FROM customer_stats\", m); } }",
                 false,
+            ),
+            // Prose that starts like SQL.
+            (
+                "class R { void f() { throw new IllegalStateException(\"Select a user from the orders page.\"); } }",
+                false,
+            ),
+            (
+                "fun f() = require(ok) { \"delete from orders is not allowed: $id\" }",
+                true,
             ),
             // Format hole without a visible constant.
             (
