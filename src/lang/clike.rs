@@ -1661,12 +1661,13 @@ pub fn candidates(rules: &impl Rules, src: &Source) -> Vec<Candidate> {
                         Sink::Skip => {
                             excluded_until = excluded_until.max(call.close.saturating_add(1));
                         }
-                        Sink::Sql | Sink::SqlTemplate(_) => {
-                            let style = match rules.sink(src, &call) {
-                                Sink::SqlTemplate(s) => Some(s),
-                                _ => None,
-                            };
-                            if let Some(b) = sql_arg(src, &call, style) {
+                        Sink::Sql => {
+                            if let Some(b) = sql_arg(src, &call, None) {
+                                take(b, true, &mut consumed);
+                            }
+                        }
+                        Sink::SqlTemplate(style) => {
+                            if let Some(b) = sql_arg(src, &call, Some(style)) {
                                 take(b, true, &mut consumed);
                             }
                         }

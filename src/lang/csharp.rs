@@ -112,11 +112,10 @@ impl Rules for CSharp {
         for i in 0..src.toks.len() {
             let Some(call) = src.call_at(i) else { continue };
             let Some(name) = src.ident(i) else { continue };
-            let args = src.args(&call);
             let attribute = src.enclosing(i).is_some_and(|o| src.punct(o) == "[");
             if matches!(name, "Table" | "TableAttribute") && attribute && !call.new {
                 out.extend(src.table_arg(
-                    &args,
+                    &src.args(&call),
                     &["name", "Name"],
                     Some(0),
                     (&["Schema"], None),
@@ -124,14 +123,14 @@ impl Rules for CSharp {
                 ));
             } else if name == "ToTable" && call.recv.is_some() {
                 out.extend(src.table_arg(
-                    &args,
+                    &src.args(&call),
                     &["name"],
                     Some(0),
                     (&["schema"], Some(1)),
                     AccessKind::Model,
                 ));
             } else if is_migration(src, &call) {
-                migration(src, name, &args, out);
+                migration(src, name, &src.args(&call), out);
             }
         }
     }
@@ -400,6 +399,7 @@ mod tests {
             "class C { void M() { conn.Query(\"SELECT orders FROM customer_stats\"); } }",
             "class C { void M(string t) { conn.Query($\"SELECT * FROM {t}\"); } }",
             "class C { string s = $\"{{SELECT * FROM orders}}\"; }",
+            "class C { void M() { throw new InvalidOperationException(\"Select a row from the orders grid.\"); } }",
         ];
         for src in cases {
             assert!(

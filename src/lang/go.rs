@@ -389,6 +389,8 @@ mod tests {
             "package m\n/* SELECT * FROM orders */\n",
             // A column named like a table.
             "package m\nfunc f() { db.Query(\"SELECT orders FROM customer_stats\") }",
+            // Prose that starts like SQL.
+            "package m\nvar hint = \"select the orders you want from the list.\"",
             // Template hole without a visible constant: not guessed.
             "package m\nfunc f(t string) { db.Query(fmt.Sprintf(\"SELECT * FROM %s\", t)) }",
         ];

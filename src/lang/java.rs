@@ -199,8 +199,8 @@ fn native_query(src: &Source, call: &Call) -> bool {
 /// Table-naming calls: JPA annotations, jOOQ `table("t")`, Exposed `: Table("t")`.
 fn call_shape(src: &Source, call: &Call) -> Option<Access> {
     let name = src.ident(call.name)?;
-    let args = src.args(call);
     if call.annotation && TABLE_ANNOTATIONS.contains(&name) {
+        let args = src.args(call);
         // JPA uses `name`; Spring Data JDBC's `@Table("t")` uses `value`.
         let mut a = src.table_arg(
             &args,
@@ -222,7 +222,7 @@ fn call_shape(src: &Source, call: &Call) -> Option<Access> {
     }
     if name == "table" && call.recv.is_none_or(|r| src.is_word(r, "DSL")) {
         // jOOQ: a plain-SQL `table("select ..")` is analysed as SQL elsewhere.
-        let a = src.arg_named(&args, &[], Some(0))?;
+        let a = src.arg_named(&src.args(call), &[], Some(0))?;
         let b = src.build_arg(&a);
         if sql::looks_like_sql(b.emb.text()) {
             return None;
@@ -233,6 +233,7 @@ fn call_shape(src: &Source, call: &Call) -> Option<Access> {
         && call.name > 0
         && matches!(src.punct(call.name - 1), ":" | ",")
     {
+        let args = src.args(call);
         return src.table_arg(&args, &["name"], Some(0), (&[], None), AccessKind::Model);
     }
     None
@@ -729,6 +730,20 @@ mod tests {
                 "orders",
             ),
             (
+                "const val T = \"restaurants\"\nfun f() = jdbc.query(\"SELECT * FROM %s\".format(T), m)",
+                true,
+                Read,
+                "restaurants",
+                "restaurants",
+            ),
+            (
+                "class R { static final String T = \"restaurants\";\n void f() { jdbc.update(\"DELETE FROM %s\".formatted(T)); } }",
+                false,
+                Write,
+                "restaurants",
+                "restaurants",
+            ),
+            (
                 "class M { @Select(\"SELECT * FROM orders WHERE id = #{id}\") Order get(long id); }",
                 false,
                 Read,
@@ -781,6 +796,15 @@ mod tests {
             (
                 "class R { void f() { jdbc.query(\"SELECT orders FROM customer_stats\", m); } }",
                 false,
+            ),
+            // Prose that starts like SQL.
+            (
+                "class R { void f() { throw new IllegalStateException(\"Select a user from the orders page.\"); } }",
+                false,
+            ),
+            (
+                "fun f() = require(ok) { \"delete from orders is not allowed: $id\" }",
+                true,
             ),
             // Format hole without a visible constant.
             (
