@@ -542,10 +542,10 @@ pub fn is_date(s: &str) -> bool {
 /// Today's date as `YYYY-MM-DD` (UTC). `OWNLINT_TODAY` overrides it, so that tests
 /// and reproducible CI runs can pin the date.
 pub fn today() -> String {
-    if let Ok(d) = std::env::var("OWNLINT_TODAY") {
-        if is_date(&d) {
-            return d;
-        }
+    if let Ok(d) = std::env::var("OWNLINT_TODAY")
+        && is_date(&d)
+    {
+        return d;
     }
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
