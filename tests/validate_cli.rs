@@ -789,3 +789,48 @@ fn fixtures_that_load_match_the_registry_schema() {
     let bad: Value = serde_json::json!({"services": {"a": {"owns": "t"}}});
     assert!(!validator.is_valid(&bad));
 }
+
+// ---------------------------------------------------------------------------------
+// docs/registry.md stays true
+
+fn registry_doc() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/registry.md"))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The first ```yaml block after `marker` in docs/registry.md.
+fn doc_yaml_after(marker: &str) -> String {
+    let doc = registry_doc();
+    let start = doc
+        .find(marker)
+        .unwrap_or_else(|| panic!("docs/registry.md lacks {marker:?}"));
+    let rest = &doc[start..];
+    let open = rest
+        .find("```yaml\n")
+        .unwrap_or_else(|| panic!("no yaml block"));
+    let body = &rest[open + "```yaml\n".len()..];
+    let close = body
+        .find("```")
+        .unwrap_or_else(|| panic!("unclosed yaml block"));
+    body[..close].to_string()
+}
+
+#[test]
+fn docs_show_the_canonical_example_verbatim() {
+    let canonical = std::fs::read_to_string(fixture("canonical/data-ownership.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        doc_yaml_after("## The canonical example").trim_end(),
+        canonical.trim_end()
+    );
+}
+
+#[test]
+fn docs_complete_example_is_clean() {
+    let dir = registry_dir(doc_yaml_after("A complete file using every key:"));
+    std::fs::create_dir_all(dir.path().join("services/order-service/order-api"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let run = validate(dir.path(), &["--format", "json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(places(&json_of(&run)), []);
+}

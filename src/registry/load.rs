@@ -16,6 +16,9 @@ pub const REGISTRY_NAMES: [&str; 2] = ["data-ownership.yaml", "data-ownership.ym
 /// 2 MiB; anything past this is refused before parsing.
 pub const MAX_REGISTRY_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The registry format version this ownlint reads (`version:` in the file).
+pub const FORMAT_VERSION: u32 = 1;
+
 /// Deepest YAML nesting accepted (the format itself needs 5 levels).
 const MAX_DEPTH: usize = 64;
 
@@ -25,8 +28,9 @@ const MAX_DEPTH: usize = 64;
 pub struct LoadError {
     pub message: String,
     pub help: Option<String>,
-    /// The file and the place in it, when the error has one.
-    pub src: Option<NamedSource<String>>,
+    /// The file and the place in it, when the error has one (boxed: it holds the
+    /// whole text, and keeps `Result<_, LoadError>` small).
+    pub src: Option<Box<NamedSource<String>>>,
     pub span: Option<SourceSpan>,
     pub label: String,
 }
@@ -61,7 +65,7 @@ impl Diagnostic for LoadError {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.src.as_ref().map(|s| s as &dyn miette::SourceCode)
+        self.src.as_deref().map(|s| s as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let span = self.span?;
@@ -195,6 +199,21 @@ pub fn load_str(text: &str, file: &str, root: PathBuf) -> Result<Registry, LoadE
     };
     let raw: RawRegistry = serde_saphyr::from_str_with_options(text, options)
         .map_err(|e| yaml_error(&e, text, file))?;
+    if let Some(v) = raw.version.as_ref().filter(|v| v.value != FORMAT_VERSION) {
+        let loc = loc_of(v, text);
+        return Err(LoadError {
+            help: Some(format!(
+                "this ownlint reads format version {FORMAT_VERSION}; upgrade ownlint, or remove `version`"
+            )),
+            src: Some(Box::new(NamedSource::new(file, text.to_string()))),
+            span: Some(SourceSpan::from((loc.offset, loc.len.max(1)))),
+            label: "unsupported".to_string(),
+            ..LoadError::plain(format!(
+                "invalid registry {file}: unsupported format version {}",
+                v.value
+            ))
+        });
+    }
     Ok(convert(raw, text, file, root))
 }
 
@@ -349,7 +368,7 @@ fn yaml_error(e: &serde_saphyr::Error, text: &str, file: &str) -> LoadError {
     LoadError {
         message,
         help,
-        src: span.map(|_| NamedSource::new(file, text.to_string())),
+        src: span.map(|_| Box::new(NamedSource::new(file, text.to_string()))),
         span,
         label: "here".to_string(),
     }
@@ -554,6 +573,14 @@ mod tests {
         assert!(e.message.ends_with("duplicate key `a`"), "{}", e.message);
         let e = err("  \n# nothing\n");
         assert_eq!(e.message, "registry data-ownership.yaml is empty");
+        let e = err("version: 2\nservices: {}\n");
+        assert!(
+            e.message.ends_with("unsupported format version 2"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.span, Some(SourceSpan::from((9, 1))));
+        assert!(load_str("version: 1\nservices: {}\n", "x", ".".into()).is_ok());
         let e = err("services: {a: {owns: [t}\n");
         assert!(e.help.is_some_and(|h| h.starts_with("YAML syntax")));
     }
