@@ -1142,9 +1142,13 @@ impl<'a> Extractor<'a> {
                 }
                 y += 1;
             }
-            x = if self.is_op(y, ",") { y + 1 } else { y };
+            if !self.is_op(y, ",") {
+                // At the closing `)`, a stray closer, or the statement's end.
+                return if self.is_op(y, ")") { y + 1 } else { y.max(k) };
+            }
+            x = y + 1;
         }
-        (x + 1).min(e.max(x))
+        if self.is_op(x, ")") { x + 1 } else { x }
     }
 
     fn group_of(&self, s: usize, e: usize) -> Group {
@@ -1811,11 +1815,11 @@ mod tests {
             .collect()
     }
 
-    /// Asserts each expected (kind, name) is found with the access's text being the
-    /// table's last name component (or the import as written).
     /// (kind, table or import, text at the offset).
     type Expect<'a> = (AccessKind, &'a str, &'a str);
 
+    /// Asserts a file yields exactly the expected accesses, in offset order, each
+    /// labelled on the table's last name component (or the import as written).
     fn check(path: &str, cases: &[(&str, &[Expect<'_>])]) {
         for (src, want) in cases {
             let got = run(path, src);
@@ -2181,6 +2185,68 @@ mod tests {
         assert_eq!(Language::of("svc/app/models.py"), Some(Language::Python));
         assert_eq!(Language::of("svc/app/MODELS.PY"), Some(Language::Python));
         assert_eq!(Language::of("svc/app/models.pyi"), None);
+    }
+
+    #[test]
+    fn random_fragments_never_panic() {
+        const PATH: &str = "db/versions/x.py";
+        const FRAGMENTS: &[&str] = &[
+            "'",
+            "\"",
+            "'''",
+            "f\"",
+            "rb'",
+            "{",
+            "}",
+            "{{",
+            "(",
+            ")",
+            "[",
+            "]",
+            "\\",
+            "\n",
+            "    ",
+            "#",
+            "%s",
+            "%(",
+            ".format(",
+            "+",
+            "=",
+            ":",
+            ",",
+            ".",
+            "def ",
+            "class ",
+            "downgrade",
+            "import ",
+            "from ",
+            "op.create_table",
+            "Table",
+            "ForeignKey",
+            "__tablename__",
+            "execute",
+            "logger.info",
+            "SELECT * FROM orders",
+            "é",
+            "\0",
+            "T",
+            "x",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let ctx = Context::default();
+        for _ in 0..2_000 {
+            let mut src = String::new();
+            for _ in 0..40 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                src.push_str(FRAGMENTS[(seed % FRAGMENTS.len() as u64) as usize]);
+            }
+            for a in extract(PATH, &src, &ctx).accesses {
+                assert!(a.len >= 1 && a.offset + a.len <= src.len(), "{src:?}");
+                assert!(src.is_char_boundary(a.offset) && src.is_char_boundary(a.offset + a.len));
+            }
+        }
     }
 
     #[test]

@@ -1889,6 +1889,76 @@ mod tests {
     }
 
     #[test]
+    fn random_fragments_never_panic() {
+        const PATH: &str = "db/migrate/1_x.rb";
+        const FRAGMENTS: &[&str] = &[
+            "'",
+            "\"",
+            "`",
+            "%q(",
+            "%Q{",
+            "%w[",
+            "%",
+            "/",
+            "?",
+            "<<~SQL",
+            "<<-X",
+            "<<Y",
+            "\nSQL\n",
+            "#{",
+            "}",
+            "{",
+            "(",
+            ")",
+            "[",
+            "]",
+            "\\",
+            "\n",
+            "  ",
+            "#",
+            "=begin",
+            "=end",
+            ":",
+            "::",
+            "a:",
+            ",",
+            ".",
+            "def ",
+            "down",
+            "do",
+            "end",
+            "if ",
+            "create_table",
+            "add_reference",
+            "foreign_key: true",
+            "execute",
+            "puts",
+            "SELECT * FROM orders",
+            "é",
+            "\0",
+            "T",
+            "x",
+            "@",
+            "$",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let ctx = Context::default();
+        for _ in 0..2_000 {
+            let mut src = String::new();
+            for _ in 0..40 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                src.push_str(FRAGMENTS[(seed % FRAGMENTS.len() as u64) as usize]);
+            }
+            for a in extract(PATH, &src, &ctx).accesses {
+                assert!(a.len >= 1 && a.offset + a.len <= src.len(), "{src:?}");
+                assert!(src.is_char_boundary(a.offset) && src.is_char_boundary(a.offset + a.len));
+            }
+        }
+    }
+
+    #[test]
     fn markers_are_specific() {
         assert!(MARKERS.iter().all(|m| m.len() >= 10));
     }
