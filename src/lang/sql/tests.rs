@@ -880,11 +880,12 @@ fn perf() {
         }
         my.push_str("(0,'',NULL,NULL,NULL);\n");
     }
+    let inserts = my.matches("INSERT INTO").count();
     let bad: String = "SELECT * FROM a WHERE x = (( JOIN b ON c;\n".repeat(120_000);
-    for (name, text) in [
-        ("pg 5MB", &pg),
-        ("mysql dump 5MB", &my),
-        ("unparsable 5MB", &bad),
+    for (name, text, want) in [
+        ("pg 5MB", &pg, 8 * i),
+        ("mysql dump 5MB", &my, inserts),
+        ("unparsable 5MB", &bad, 240_000),
     ] {
         let t = std::time::Instant::now();
         let ex = analyze_file("perf.sql", text, &ctx());
@@ -894,9 +895,12 @@ fn perf() {
             ex.accesses.len(),
             t.elapsed()
         );
+        assert_eq!(ex.accesses.len(), want, "{name}");
+        assert!(t.elapsed().as_secs() < 60, "{name}");
     }
     let big = pg.repeat(10);
     let t = std::time::Instant::now();
     let ex = analyze_file("perf.sql", &big, &ctx());
     eprintln!("pg 50MB: {} accesses, {:?}", ex.accesses.len(), t.elapsed());
+    assert_eq!(ex.accesses.len(), 80 * i);
 }
