@@ -94,7 +94,8 @@ impl Rules for Go {
                     Some("Table") => {
                         let args = src.args(&call);
                         if let Some(a) = src.arg_named(&args, &[], Some(0)) {
-                            out.extend(src.table_in(a.start, a.end, AccessKind::Read));
+                            let kind = gorm_chain_kind(src, &call);
+                            out.extend(src.table_in(a.start, a.end, kind));
                         }
                     }
                     Some("CopyFrom") => out.extend(copy_from(src, &call)),
@@ -103,6 +104,43 @@ impl Rules for Go {
             }
         }
     }
+}
+
+/// GORM chain methods that write the rows of the chain's table.
+const GORM_WRITES: &[&str] = &[
+    "Create",
+    "CreateInBatches",
+    "Save",
+    "Update",
+    "Updates",
+    "UpdateColumn",
+    "UpdateColumns",
+    "Delete",
+];
+
+/// Longest method chain after `.Table(..)` that is read for a write method.
+const CHAIN_STEPS: usize = 32;
+
+/// Whether the GORM chain that `db.Table("t")` starts writes the table
+/// (`.Where(..).Update(..)`) or only reads it (`.Find(..)`, `.Count(..)`): the rule a
+/// finding breaks depends on it.
+fn gorm_chain_kind(src: &Source, table: &Call) -> AccessKind {
+    let mut at = table.close;
+    for _ in 0..CHAIN_STEPS {
+        let (dot, name, open) = (at + 1, at + 2, at + 3);
+        if src.punct(dot) != "." || src.punct(open) != "(" {
+            break;
+        }
+        let Some(method) = src.ident(name) else { break };
+        if GORM_WRITES.contains(&method) {
+            return AccessKind::Write;
+        }
+        let Some(close) = src.partner(open) else {
+            break;
+        };
+        at = close;
+    }
+    AccessKind::Read
 }
 
 /// Analyses a Go file.
@@ -240,6 +278,21 @@ mod tests {
             ),
             (
                 "package m\nfunc f() { db.Table(\"orders o\").Find(&x) }",
+                Read,
+                "orders",
+            ),
+            (
+                "package m\nfunc f() { db.Table(\"orders\").Where(\"id = ?\", id).Update(\"paid\", true) }",
+                Write,
+                "orders",
+            ),
+            (
+                "package m\nfunc f() { db.Table(\"orders\").Create(&o) }",
+                Write,
+                "orders",
+            ),
+            (
+                "package m\nfunc f() { db.Table(\"orders\").Where(\"id = ?\", id).Count(&n) }",
                 Read,
                 "orders",
             ),
