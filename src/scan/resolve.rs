@@ -212,10 +212,16 @@ impl<'a> Resolver<'a> {
 
     fn import(&self, file: &FileCtx<'_>, access: &Access, import: &ImportRef) -> Option<Finding> {
         let me = file.service?;
+        // The import as written in the file (`../../users/sdk`), for the message.
+        let written = file
+            .text
+            .get(access.offset..access.offset + access.len)
+            .map(|w| w.trim_matches(['"', '\'', '`']))
+            .filter(|w| !w.is_empty());
         let (target, dir, shown) = match import {
             ImportRef::Path(p) => {
                 let target = self.paths.service_of(p)?;
-                (target, p.clone(), p.clone())
+                (target, p.clone(), written.map_or_else(|| p.clone(), str::to_string))
             }
             ImportRef::Package(name) => {
                 let eco = ecosystem(file.lang)?;
@@ -233,10 +239,11 @@ impl<'a> Resolver<'a> {
         }
         let owner = &self.reg.services[target];
         let mine = &self.reg.services[me].name;
-        let mut f = Finding::new(
-            Rule::CrossServiceImport,
-            format!("`{mine}` imports `{shown}`, which lives inside `{}` (`{dir}`)", owner.name),
-        )
+        let message = match import {
+            ImportRef::Path(_) => format!("`{mine}` imports `{shown}`, which resolves to `{dir}` inside `{}`", owner.name),
+            ImportRef::Package(_) => format!("`{mine}` imports `{shown}`, which lives inside `{}` (`{dir}`)", owner.name),
+        };
+        let mut f = Finding::new(Rule::CrossServiceImport, message)
         .at(file.rel, file.text, access.offset, access.len, "imported here")
         .related(&self.reg.file, owner.loc, format!("`{}` declared here", owner.name))
         .help(format!(
