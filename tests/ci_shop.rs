@@ -3,6 +3,9 @@
 //! run, GitHub workflow commands parsed back and matched likewise, and the exit-code
 //! and summary options CI scripts rely on. Assertions compare formats with each other
 //! (plus a few planted findings), so they hold as the example grows.
+//!
+//! Also the example GitHub Actions workflow users copy: valid YAML, never triggered in
+//! this repository, doing what docs/ci.md (which quotes it whole) says.
 
 use serde_json::Value;
 use std::path::Path;
@@ -284,4 +287,127 @@ fn quiet_prints_findings_and_no_summary_line() {
     let clean = check("fixtures/shop/services/catalog", "human", &["-q"]);
     assert_eq!(clean.status.code(), Some(0));
     assert_eq!(stdout(&clean), "");
+}
+
+// ---- The example workflow (.github/workflows/ownlint-example.yml). ----
+
+const WORKFLOW: &str = ".github/workflows/ownlint-example.yml";
+
+fn workflow_text() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(WORKFLOW))
+        .expect("example workflow")
+}
+
+fn workflow() -> Value {
+    serde_saphyr::from_str(&workflow_text()).expect("the workflow is valid YAML")
+}
+
+fn steps(wf: &Value) -> Vec<Value> {
+    wf["jobs"]["ownlint"]["steps"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The step whose `run` script contains `needle`, or whose `uses` starts with it.
+fn step<'a>(steps: &'a [Value], needle: &str) -> &'a Value {
+    steps
+        .iter()
+        .find(|s| {
+            s["run"].as_str().is_some_and(|r| r.contains(needle))
+                || s["uses"].as_str().is_some_and(|u| u.starts_with(needle))
+        })
+        .unwrap_or_else(|| panic!("no step with `{needle}`"))
+}
+
+#[test]
+fn example_workflow_is_never_triggered_in_this_repository() {
+    let wf = workflow();
+    // `on` is a string key (YAML 1.2), holding only the manual trigger.
+    let on = wf["on"].as_object().expect("`on:` map");
+    assert_eq!(on.keys().collect::<Vec<_>>(), ["workflow_dispatch"]);
+    // The comment tells users what to put there instead.
+    assert!(workflow_text().contains("#   on:\n#     pull_request:\n"));
+    // Every workflow of this repository is valid YAML too.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows");
+    for entry in std::fs::read_dir(dir).expect("workflows") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let v: Value =
+            serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(v["jobs"].is_object(), "{}", path.display());
+    }
+}
+
+#[test]
+fn example_workflow_installs_checks_uploads_annotates_and_then_fails() {
+    let wf = workflow();
+    assert_eq!(wf["permissions"]["security-events"], "write");
+    let steps = steps(&wf);
+    let checkout = step(&steps, "actions/checkout@");
+    assert_eq!(
+        checkout["with"]["fetch-depth"], 0,
+        "history for --changed-since"
+    );
+    let install = step(&steps, "cargo install");
+    assert!(
+        install["run"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(" ownlint")
+    );
+
+    let sarif = step(&steps, "ownlint check --format sarif > ownlint.sarif");
+    let script = sarif["run"].as_str().unwrap_or_default();
+    assert!(
+        script.contains("set +e"),
+        "findings must not stop the job before upload"
+    );
+    let id = sarif["id"].as_str().expect("the SARIF step has an id");
+
+    let upload = step(&steps, "github/codeql-action/upload-sarif@");
+    assert_eq!(upload["with"]["sarif_file"], "ownlint.sarif");
+    assert_eq!(
+        upload["if"],
+        format!("steps.{id}.outputs.exit_code != '2'").as_str()
+    );
+
+    let annotate = step(&steps, "--format github --changed-since");
+    assert_eq!(annotate["if"], "github.event_name == 'pull_request'");
+    assert_eq!(annotate["env"]["BASE_REF"], "${{ github.base_ref }}");
+    assert!(
+        annotate["run"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("\"origin/$BASE_REF\"")
+    );
+
+    // The job fails last, with ownlint's own exit code.
+    let last = steps.last().expect("steps");
+    assert_eq!(
+        last["if"],
+        format!("steps.{id}.outputs.exit_code != '0'").as_str()
+    );
+    assert!(
+        last["run"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("exit \"$EXIT_CODE\"")
+    );
+    let order: Vec<usize> = [sarif, upload, annotate, last]
+        .iter()
+        .map(|s| steps.iter().position(|x| x == *s).expect("step"))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+}
+
+#[test]
+fn ci_docs_quote_the_example_workflow_whole() {
+    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci.md"))
+        .expect("docs/ci.md");
+    let block = format!("```yaml\n{}```\n", workflow_text());
+    assert!(
+        docs.contains(&block),
+        "docs/ci.md must quote {WORKFLOW} unchanged in a ```yaml block"
+    );
 }

@@ -323,3 +323,48 @@ fn no_services_and_bad_arguments_exit_2() {
     let conflict = ownlint(tmp.path(), &["init", "--stdout", "--force"]);
     assert_eq!(conflict.status.code(), Some(2));
 }
+
+#[test]
+fn migration_dsls_of_every_language_create_and_change_tables() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(
+        root,
+        "services/a/db/migrate/001_create.rb",
+        "class CreateCarts < ActiveRecord::Migration[7.0]\n  def change\n    create_table :carts do |t|\n      t.string :name\n    end\n    add_column :wishlists, :note, :string\n  end\nend\n",
+    );
+    write(
+        root,
+        "services/b/alembic/versions/001.py",
+        "from alembic import op\nimport sqlalchemy as sa\n\ndef upgrade():\n    op.create_table(\n        \"payments\",\n        sa.Column(\"id\", sa.Integer),\n    )\n    op.add_column(\"wishlists\", sa.Column(\"x\", sa.Integer))\n",
+    );
+    write(
+        root,
+        "services/c/migrations/001.js",
+        "exports.up = function (knex) {\n  return knex.schema.createTable('wishlists', (t) => { t.increments('id'); });\n};\n",
+    );
+    write(
+        root,
+        "services/d/Migrations/001.cs",
+        "public partial class Init : Migration {\n    protected override void Up(MigrationBuilder migrationBuilder) {\n        migrationBuilder.CreateTable(\n            name: \"shipments\",\n            columns: table => new { Id = table.Column<int>() });\n    }\n}\n",
+    );
+    write(
+        root,
+        "services/e/src/models.py",
+        "class Invoice(Base):\n    __tablename__ = \"invoices\"\n",
+    );
+    let out = ownlint(root, &["init", "--stdout"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let yaml = text(&out.stdout);
+    let reg: Value = serde_saphyr::from_str(&yaml).expect("YAML");
+    assert_eq!(owns(&reg, "a"), ["carts"]);
+    assert_eq!(owns(&reg, "b"), ["payments"]);
+    // Created by knex in c; only altered by the Rails and Alembic migrations.
+    assert_eq!(owns(&reg, "c"), ["wishlists"]);
+    assert!(
+        yaml.contains("- wishlists  # also changed by `a` (services/a/db/migrate/001_create.rb:6); changed by `b` (services/b/alembic/versions/001.py:9): check that `c` owns it"),
+        "{yaml}"
+    );
+    assert_eq!(owns(&reg, "d"), ["shipments"]);
+    assert_eq!(owns(&reg, "e"), ["invoices"]);
+}
