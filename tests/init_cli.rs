@@ -115,9 +115,13 @@ fn init_on_the_shop_finds_services_and_owners_and_the_result_validates() {
     // The vendored dump (`.ignore`d) creating `users` is not evidence.
     assert!(!owns(&reg, "orders").contains(&"users".to_string()));
     let yaml = std::fs::read_to_string(root.join("data-ownership.yaml")).expect("read");
+    let products = yaml
+        .lines()
+        .find(|l| l.trim_start().starts_with("- products  # also "))
+        .unwrap_or_else(|| panic!("{yaml}"));
     assert!(
-        yaml.contains("- products  # also mapped by `orders` (services/orders/src/schema.rs:10)"),
-        "{yaml}"
+        products.contains("mapped by `orders` (services/orders/src/schema.rs:10)"),
+        "{products}"
     );
 
     let validate = ownlint(&root, &["validate", "--deny-warnings"]);
@@ -144,11 +148,13 @@ fn check_on_the_proposal_reports_the_planted_cross_service_model() {
     assert_eq!(model["path"], "services/orders/src/schema.rs");
     assert_eq!(model["service"], "orders");
     assert_eq!(model["owner"], "catalog");
-    // Every table the shop's services define has an owner.
-    assert!(
-        !findings.iter().any(|f| f["rule"] == "unowned-table"),
-        "{report}"
-    );
+    // Every table a service defines has an owner, or is listed for a person to
+    // decide (the only way `unowned-table` can remain).
+    let yaml = std::fs::read_to_string(root.join("data-ownership.yaml")).expect("read");
+    for f in findings.iter().filter(|f| f["rule"] == "unowned-table") {
+        let table = f["table"].as_str().unwrap_or_else(|| panic!("{f}"));
+        assert!(yaml.contains(&format!("\n#   {table}: ")), "{f}\n{yaml}");
+    }
 }
 
 #[test]
@@ -300,6 +306,20 @@ fn tables_several_services_create_are_left_for_a_person_and_the_result_validates
         "{}",
         text(&validate.stdout)
     );
+    // Until a person decides, `check` reports the contested table in both services.
+    let check = ownlint(root, &["check", "--format", "json"]);
+    let report: Value = serde_json::from_str(&text(&check.stdout)).expect("json report");
+    let mut unowned: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|f| f["rule"] == "unowned-table")
+                .filter_map(|f| Some((f["table"].as_str()?, f["service"].as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    unowned.sort_unstable();
+    assert_eq!(unowned, [("audit_log", "billing"), ("audit_log", "ledger")]);
 }
 
 #[test]

@@ -18,6 +18,10 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tables::{Decision, Site};
 
+/// The registry's JSON Schema, as the README's example registry names it.
+const SCHEMA_URL: &str =
+    "https://raw.githubusercontent.com/ownlint/ownlint/main/schemas/data-ownership.schema.json";
+
 /// What `init` found in a repository.
 #[derive(Debug, Default)]
 pub struct Proposal {
@@ -237,6 +241,10 @@ impl Proposal {
         }
 
         let mut y = String::new();
+        // Editors with the YAML language server complete and check the file.
+        y.push_str("# yaml-language-server: $schema=");
+        y.push_str(SCHEMA_URL);
+        y.push('\n');
         y.push_str(
             "# data-ownership.yaml, proposed by `ownlint init`: which service owns which tables.\n",
         );
@@ -409,6 +417,10 @@ mod tests {
     fn render_proposes_owners_and_comments_what_a_person_decides() {
         let p = sample();
         let y = p.render();
+        assert!(
+            y.starts_with("# yaml-language-server: $schema=https://"),
+            "{y}"
+        );
         assert_eq!(
             p.counts(),
             Counts {
