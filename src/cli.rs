@@ -107,6 +107,41 @@ pub enum Command {
     Graph(GraphArgs),
     /// Plan release waves: leaf services first, each service after what it depends on.
     Waves(WavesArgs),
+    /// Propose a data-ownership.yaml for an existing repository: services from project
+    /// directories, table owners from the migrations and models in each service.
+    ///
+    /// A service is a directory directly below `services/`, `apps/` or
+    /// `microservices/` that holds code, or elsewhere the outermost directory holding
+    /// a Cargo.toml, package.json, pyproject.toml, setup.py, go.mod, pom.xml,
+    /// build.gradle(.kts), Gemfile or *.csproj (nested projects and workspace members
+    /// belong to it; the root, `libs/`, `packages/`, `tools/`, `vendor/` and the like
+    /// hold none). A table goes to the service whose migrations create it, else to the
+    /// one whose models map it; tables several services claim are left as comments to
+    /// decide. Never overwrites a registry without --force.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository to look at (default: the current directory).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Where to write the registry (default: data-ownership.yaml in DIR, or the
+    /// data-ownership.yml already there).
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Replace an existing registry.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print the registry to stdout and write nothing (the summary goes to stderr).
+    #[arg(long, visible_alias = "dry-run", conflicts_with_all = ["output", "force"])]
+    pub stdout: bool,
+
+    #[command(flatten)]
+    pub scan: ScanArgs,
 }
 
 #[derive(Debug, Args)]
@@ -176,7 +211,7 @@ pub struct BaselineArgs {
     pub scan: ScanArgs,
 }
 
-/// How files are scanned (shared by `check` and `baseline`).
+/// How files are scanned (shared by `check`, `baseline` and `init`).
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Skip files larger than this many bytes, with a warning.

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod finding;
 pub mod graph;
+pub mod init;
 pub mod lang;
 pub mod registry;
 pub mod report;

@@ -5,6 +5,7 @@ pub mod check;
 mod completions;
 mod explain;
 mod graph;
+mod init;
 mod rules;
 mod schema;
 mod validate;
@@ -55,6 +56,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Man => completions::man(),
         Command::Graph(args) => graph::run(&cli, args),
         Command::Waves(args) => waves::run(&cli, args),
+        Command::Init(args) => init::run(&cli, args),
     };
     match result {
         Ok(code) => code,

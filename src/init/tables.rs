@@ -1,0 +1,374 @@
+//! Which service owns which table: the second half of `ownlint init`.
+//!
+//! The evidence is what `check` calls *defining* a table (the accesses that make
+//! `unowned-table` fire): high-confidence DDL and ORM model mappings. A table's
+//! owner is proposed in this order (documented in docs/ci.md):
+//!
+//! 1. the one service whose migrations *create* the table;
+//! 2. failing that, the one service that maps or changes it at all.
+//!
+//! Any other service that also defines the table is named in a comment next to the
+//! owner's entry. When two services create it (or, with no creator, two map it), no
+//! owner is proposed: the table is written as a commented-out entry under each
+//! candidate, for a person to decide, so that the output still validates.
+
+use crate::scan::{Access, AccessKind, Confidence, Target};
+use std::collections::BTreeMap;
+
+/// How a file defines a table; the order is the strength of the evidence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Evidence {
+    /// `CREATE TABLE`, `create_table`, `CreateTable(…)`: the table is born here.
+    Creates,
+    /// An ORM model or schema mapping.
+    Maps,
+    /// Other DDL: `ALTER TABLE`, `CREATE INDEX … ON`, a migration DSL's `add_column`.
+    Changes,
+}
+
+impl Evidence {
+    pub fn verb(self) -> &'static str {
+        match self {
+            Evidence::Creates => "created",
+            Evidence::Maps => "mapped",
+            Evidence::Changes => "changed",
+        }
+    }
+}
+
+/// Where a table is defined first in one service (or outside every service).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Site {
+    pub evidence: Evidence,
+    pub path: String,
+    pub line: u32,
+}
+
+/// One table definition found in a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Definition {
+    /// The registry spelling: lower case, `schema.name` unless the schema is `public`.
+    pub table: String,
+    pub evidence: Evidence,
+    pub line: u32,
+}
+
+/// The table definitions among one file's accesses. Names that are not plain
+/// identifiers (which the registry could not list) are returned in the second vector.
+pub fn definitions(text: &str, accesses: &[Access]) -> (Vec<Definition>, Vec<String>) {
+    let mut defs = Vec::new();
+    let mut odd = Vec::new();
+    for a in accesses {
+        let Target::Table(t) = &a.target else {
+            continue;
+        };
+        if a.confidence == Confidence::Low {
+            continue;
+        }
+        let evidence = match a.kind {
+            AccessKind::Model => Evidence::Maps,
+            AccessKind::Ddl if is_creation(text, a.offset) => Evidence::Creates,
+            AccessKind::Ddl => Evidence::Changes,
+            _ => continue,
+        };
+        let name = t.name.to_lowercase();
+        let table = match t.schema.as_deref().map(str::to_lowercase) {
+            Some(s) if s != crate::registry::DEFAULT_SCHEMA => format!("{s}.{name}"),
+            _ => name,
+        };
+        if !plain_table_name(&table) {
+            odd.push(table);
+            continue;
+        }
+        let line = crate::finding::Loc::at(text, a.offset, a.len).line;
+        defs.push(Definition {
+            table,
+            evidence,
+            line,
+        });
+    }
+    (defs, odd)
+}
+
+/// `name` or `schema.name` of letters, digits, `_` and `$`: what the registry's
+/// `owns` accepts.
+fn plain_table_name(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    parts.len() <= 2
+        && parts.iter().all(|p| {
+            let mut chars = p.chars();
+            chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        })
+}
+
+/// Words that, between `create` and the name, show that something other than the
+/// table is created (`CREATE INDEX i ON t`) or that the name is not the new table.
+const NOT_CREATION: &[&str] = &[
+    "index",
+    "view",
+    "trigger",
+    "on",
+    "references",
+    "from",
+    "join",
+    "into",
+    "alter",
+    "drop",
+    "rename",
+    "add",
+    "column",
+    "policy",
+    "sequence",
+];
+
+/// How many words may stand between `create` and the table name (`CREATE UNLOGGED
+/// TABLE IF NOT EXISTS public.` has six).
+const MAX_WORDS_BETWEEN: usize = 8;
+
+/// True when the DDL access at `offset` creates its table: the words just before
+/// it (in the same statement) are `create … table` in any spelling: `CREATE TABLE`,
+/// `create_table :orders`, `createTable('orders'`, `CreateTable(name: "orders"`.
+/// The DDL extractors report creations, changes and drops alike; init needs to tell
+/// the service that creates a table from those that alter it.
+pub fn is_creation(text: &str, offset: usize) -> bool {
+    let mut start = offset.min(text.len()).saturating_sub(200);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let end = offset.min(text.len());
+    let Some(before) = text.get(start..end) else {
+        return false;
+    };
+    let stmt = before.rsplit(';').next().unwrap_or(before);
+    let words = words(stmt);
+    let Some(c) = words.iter().rposition(|w| w == "create") else {
+        return false;
+    };
+    let between = &words[c + 1..];
+    between.len() <= MAX_WORDS_BETWEEN
+        && between.iter().any(|w| w == "table")
+        && !between.iter().any(|w| NOT_CREATION.contains(&w.as_str()))
+}
+
+/// Lower-case words, split at non-alphanumerics and camel-case humps.
+fn words(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if prev_lower && c.is_uppercase() && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = c.is_lowercase() || c.is_numeric();
+            cur.extend(c.to_lowercase());
+        } else {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// The proposal for one table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// `owner` owns it; `others` also define it (named in a comment).
+    Owned { owner: usize, others: Vec<usize> },
+    /// Several services have equally strong claims: a person decides.
+    Undecided { candidates: Vec<usize> },
+    /// Defined only outside every service.
+    Outside,
+}
+
+/// Decides a table's owner from the strongest evidence of each service (`None`: code
+/// outside every service).
+pub fn decide(sites: &BTreeMap<Option<usize>, Site>) -> Decision {
+    let by_service: Vec<(usize, Evidence)> = sites
+        .iter()
+        .filter_map(|(s, site)| s.map(|s| (s, site.evidence)))
+        .collect();
+    let Some(best) = by_service.iter().map(|&(_, e)| e).min() else {
+        return Decision::Outside;
+    };
+    // Creation outranks everything; a mapping and a change rank together, so that
+    // one service mapping a table another alters is for a person to decide.
+    let rank = |e: Evidence| e == Evidence::Creates;
+    let top: Vec<usize> = by_service
+        .iter()
+        .filter(|&&(_, e)| rank(e) == rank(best))
+        .map(|&(s, _)| s)
+        .collect();
+    match top.as_slice() {
+        [owner] => Decision::Owned {
+            owner: *owner,
+            others: by_service
+                .iter()
+                .map(|&(s, _)| s)
+                .filter(|s| s != owner)
+                .collect(),
+        },
+        _ => Decision::Undecided { candidates: top },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::TableRef;
+
+    fn creation(text: &str, name: &str) -> bool {
+        let at = text.rfind(name).expect("name in text");
+        is_creation(text, at)
+    }
+
+    #[test]
+    fn creations_in_every_spelling() {
+        assert!(creation("CREATE TABLE orders (id int);", "orders"));
+        assert!(creation(
+            "create unlogged table if not exists public.orders (",
+            "orders"
+        ));
+        assert!(creation("CREATE TABLE \"Orders\" (", "Orders"));
+        assert!(creation("  create_table :orders do |t|", "orders"));
+        assert!(creation(
+            "knex.schema.createTable('orders', (t) => {",
+            "orders"
+        ));
+        assert!(creation(
+            "migrationBuilder.CreateTable(\n    name: \"orders\",",
+            "orders"
+        ));
+        assert!(creation("op.create_table(\n    'orders',", "orders"));
+    }
+
+    #[test]
+    fn changes_are_not_creations() {
+        assert!(!creation(
+            "ALTER TABLE products ADD COLUMN q int;",
+            "products"
+        ));
+        assert!(!creation(
+            "CREATE INDEX idx ON products (name);",
+            "products"
+        ));
+        assert!(!creation("DROP TABLE products;", "products"));
+        assert!(!creation(
+            "CREATE TABLE a (id int);\nALTER TABLE products ADD x int;",
+            "products"
+        ));
+        assert!(!creation(
+            "create_table :a do |t|\n  t.string :x\n  t.string :y\n  t.string :z\nend\nadd_column :products, :q",
+            "products"
+        ));
+        assert!(!creation(
+            "CREATE TABLE b AS SELECT * FROM products",
+            "products"
+        ));
+        assert!(!is_creation("", 0));
+        assert!(!is_creation("ünï create table", 1), "inside a character");
+    }
+
+    #[test]
+    fn definitions_keep_high_confidence_ddl_and_models_in_registry_spelling() {
+        let text = "CREATE TABLE Billing.Invoices (id int);\nALTER TABLE public.orders ADD x int;\nSELECT * FROM users;";
+        let t = |schema: Option<&str>, name: &str| TableRef {
+            database: None,
+            schema: schema.map(str::to_string),
+            name: name.to_string(),
+            quoted: false,
+        };
+        let at = |s: &str| text.find(s).expect("in text");
+        let accesses = vec![
+            Access::table(
+                AccessKind::Ddl,
+                t(Some("Billing"), "Invoices"),
+                at("Invoices"),
+                8,
+            ),
+            Access::table(
+                AccessKind::Ddl,
+                t(Some("public"), "orders"),
+                at("orders"),
+                6,
+            ),
+            Access::table(AccessKind::Read, t(None, "users"), at("users"), 5),
+            Access::table(AccessKind::Model, t(None, "weird name"), 0, 1),
+            Access::table(AccessKind::Model, t(None, "guessed"), 0, 1).low(),
+        ];
+        let (defs, odd) = definitions(text, &accesses);
+        assert_eq!(
+            defs,
+            vec![
+                Definition {
+                    table: "billing.invoices".into(),
+                    evidence: Evidence::Creates,
+                    line: 1
+                },
+                Definition {
+                    table: "orders".into(),
+                    evidence: Evidence::Changes,
+                    line: 2
+                },
+            ]
+        );
+        assert_eq!(odd, vec!["weird name".to_string()]);
+    }
+
+    fn sites(list: &[(Option<usize>, Evidence)]) -> BTreeMap<Option<usize>, Site> {
+        list.iter()
+            .map(|&(s, evidence)| {
+                (
+                    s,
+                    Site {
+                        evidence,
+                        path: String::new(),
+                        line: 1,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_one_creator_owns_and_others_are_named() {
+        use Evidence::*;
+        assert_eq!(
+            decide(&sites(&[
+                (Some(0), Creates),
+                (Some(1), Maps),
+                (None, Changes)
+            ])),
+            Decision::Owned {
+                owner: 0,
+                others: vec![1]
+            }
+        );
+        assert_eq!(
+            decide(&sites(&[(Some(2), Maps)])),
+            Decision::Owned {
+                owner: 2,
+                others: vec![]
+            }
+        );
+        assert_eq!(
+            decide(&sites(&[(Some(0), Creates), (Some(1), Creates)])),
+            Decision::Undecided {
+                candidates: vec![0, 1]
+            }
+        );
+        assert_eq!(
+            decide(&sites(&[(Some(0), Maps), (Some(1), Changes)])),
+            Decision::Undecided {
+                candidates: vec![0, 1]
+            }
+        );
+        assert_eq!(decide(&sites(&[(None, Creates)])), Decision::Outside);
+    }
+}

@@ -1,0 +1,390 @@
+//! `ownlint init` end to end: on a copy of the bundled example without its registry
+//! (services and owners found, the output validates and drives `check`), never
+//! overwriting a registry, and the options that choose where the proposal goes.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn ownlint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ownlint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("OWNLINT_REGISTRY")
+        .env("OWNLINT_TODAY", "2026-01-15")
+        .output()
+        .expect("run ownlint")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("utf-8")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A temporary copy of fixtures/shop without its registry.
+fn shop() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("shop");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/shop"),
+        &root,
+    );
+    std::fs::remove_file(root.join("data-ownership.yaml")).expect("remove registry");
+    (tmp, root)
+}
+
+/// The registry as JSON (serde-saphyr reads YAML into any serde type).
+fn registry(path: &Path) -> Value {
+    let yaml = std::fs::read_to_string(path).expect("registry written");
+    serde_saphyr::from_str(&yaml).expect("registry is YAML")
+}
+
+fn owns(reg: &Value, service: &str) -> Vec<String> {
+    reg["services"][service]["owns"]
+        .as_array()
+        .unwrap_or_else(|| panic!("service `{service}` with owns: {reg}"))
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+fn write(root: &Path, rel: &str, content: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(p, content).expect("write");
+}
+
+#[test]
+fn init_on_the_shop_finds_services_and_owners_and_the_result_validates() {
+    let (_tmp, root) = shop();
+    let out = ownlint(&root, &["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("ownlint init: "), "{stderr}");
+    // One line per service: name, path, number of tables.
+    assert!(
+        stderr.lines().any(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            w.len() == 4 && w[..2] == ["orders", "services/orders"] && w[3] == "tables"
+        }),
+        "{stderr}"
+    );
+    assert!(stderr.contains("wrote ./data-ownership.yaml"), "{stderr}");
+    assert!(out.stdout.is_empty());
+
+    let reg = registry(&root.join("data-ownership.yaml"));
+    for (service, path) in [
+        ("orders", "services/orders"),
+        ("users", "services/users"),
+        ("catalog", "services/catalog"),
+        // No manifest of its own: a code directory below services/ is a service.
+        ("inventory", "services/inventory"),
+    ] {
+        assert_eq!(
+            reg["services"][service]["paths"],
+            serde_json::json!([path]),
+            "{reg}"
+        );
+    }
+    // Nested crates belong to their service, not services of their own.
+    assert!(reg["services"].get("users-db").is_none(), "{reg}");
+    assert!(reg["services"].get("catalog-api").is_none(), "{reg}");
+
+    let orders = owns(&reg, "orders");
+    for t in ["orders", "order_items", "outbox", "shipments"] {
+        assert!(orders.contains(&t.to_string()), "{orders:?}");
+    }
+    // Mapped by a diesel model in users-db.
+    assert!(owns(&reg, "users").contains(&"users".to_string()));
+    // Created by catalog's migration; orders only maps and alters it.
+    let catalog = owns(&reg, "catalog");
+    assert!(catalog.contains(&"products".to_string()), "{catalog:?}");
+    assert!(!orders.contains(&"products".to_string()));
+    // The vendored dump (`.ignore`d) creating `users` is not evidence.
+    assert!(!owns(&reg, "orders").contains(&"users".to_string()));
+    let yaml = std::fs::read_to_string(root.join("data-ownership.yaml")).expect("read");
+    let products = yaml
+        .lines()
+        .find(|l| l.trim_start().starts_with("- products  # also "))
+        .unwrap_or_else(|| panic!("{yaml}"));
+    assert!(
+        products.contains("mapped by `orders` (services/orders/src/schema.rs:10)"),
+        "{products}"
+    );
+
+    let validate = ownlint(&root, &["validate", "--deny-warnings"]);
+    assert_eq!(
+        validate.status.code(),
+        Some(0),
+        "{}{}",
+        text(&validate.stdout),
+        text(&validate.stderr)
+    );
+}
+
+#[test]
+fn check_on_the_proposal_reports_the_planted_cross_service_model() {
+    let (_tmp, root) = shop();
+    assert_eq!(ownlint(&root, &["init", "-q"]).status.code(), Some(0));
+    let out = ownlint(&root, &["check", "--format", "json"]);
+    let report: Value = serde_json::from_str(&text(&out.stdout)).expect("json report");
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    let model = findings
+        .iter()
+        .find(|f| f["rule"] == "cross-service-model")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(model["path"], "services/orders/src/schema.rs");
+    assert_eq!(model["service"], "orders");
+    assert_eq!(model["owner"], "catalog");
+    // Every table a service defines has an owner, or is listed for a person to
+    // decide (the only way `unowned-table` can remain).
+    let yaml = std::fs::read_to_string(root.join("data-ownership.yaml")).expect("read");
+    for f in findings.iter().filter(|f| f["rule"] == "unowned-table") {
+        let table = f["table"].as_str().unwrap_or_else(|| panic!("{f}"));
+        assert!(yaml.contains(&format!("\n#   {table}: ")), "{f}\n{yaml}");
+    }
+}
+
+#[test]
+fn init_never_overwrites_a_registry_without_force() {
+    let (_tmp, root) = shop();
+    let file = root.join("data-ownership.yaml");
+    assert_eq!(ownlint(&root, &["init"]).status.code(), Some(0));
+    let proposal = std::fs::read_to_string(&file).expect("written");
+    std::fs::write(&file, "services:\n  mine: {}\n").expect("edit");
+
+    let again = ownlint(&root, &["init"]);
+    assert_eq!(again.status.code(), Some(2));
+    let err = text(&again.stderr);
+    assert!(err.contains("data-ownership.yaml already exists"), "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        "services:\n  mine: {}\n"
+    );
+
+    let forced = ownlint(&root, &["init", "--force"]);
+    assert_eq!(forced.status.code(), Some(0), "{}", text(&forced.stderr));
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), proposal);
+    // Nothing is left behind by the atomic write.
+    let names: Vec<String> = std::fs::read_dir(&root)
+        .expect("read_dir")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| !n.starts_with('.') || n == ".gitignore" || n == ".ignore")
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with(".tmp")), "{names:?}");
+}
+
+#[test]
+fn an_existing_yml_registry_is_refused_and_replaced_in_place_with_force() {
+    let (_tmp, root) = shop();
+    let yml = root.join("data-ownership.yml");
+    std::fs::write(&yml, "services:\n  mine: {}\n").expect("write");
+    let out = ownlint(&root, &["init"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("data-ownership.yml already exists"));
+    assert_eq!(ownlint(&root, &["init", "--force"]).status.code(), Some(0));
+    assert!(!root.join("data-ownership.yaml").exists());
+    assert!(owns(&registry(&yml), "orders").contains(&"orders".to_string()));
+}
+
+#[test]
+fn stdout_prints_the_proposal_and_writes_nothing() {
+    let (_tmp, root) = shop();
+    for flag in ["--stdout", "--dry-run"] {
+        let out = ownlint(&root, &["init", flag]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(!root.join("data-ownership.yaml").exists());
+        let yaml = text(&out.stdout);
+        assert!(
+            yaml.contains("\n  orders:\n    paths: [services/orders]\n"),
+            "{yaml}"
+        );
+        assert!(text(&out.stderr).contains("nothing was written"));
+    }
+    // The printed proposal is exactly what would be written, and an existing registry
+    // does not stop a dry run.
+    let printed = text(&ownlint(&root, &["init", "--stdout"]).stdout);
+    assert_eq!(ownlint(&root, &["init"]).status.code(), Some(0));
+    let written = std::fs::read_to_string(root.join("data-ownership.yaml")).expect("read");
+    assert_eq!(printed, written);
+    let again = ownlint(&root, &["init", "--stdout", "-q"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(text(&again.stdout), written);
+    assert!(again.stderr.is_empty(), "--quiet prints no summary");
+}
+
+#[test]
+fn dir_and_output_choose_what_is_read_and_where_it_goes() {
+    let (tmp, root) = shop();
+    let target = tmp.path().join("proposal.yaml");
+    let out = ownlint(
+        tmp.path(),
+        &[
+            "init",
+            "shop",
+            "--output",
+            target.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(!root.join("data-ownership.yaml").exists());
+    assert!(owns(&registry(&target), "users").contains(&"users".to_string()));
+    let again = ownlint(
+        tmp.path(),
+        &["init", "shop", "-o", target.to_str().expect("utf-8 path")],
+    );
+    assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn tables_several_services_create_are_left_for_a_person_and_the_result_validates() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(root, "services/billing/go.mod", "module billing\n");
+    write(
+        root,
+        "services/billing/migrations/001.sql",
+        "CREATE TABLE invoices (id int);\nCREATE TABLE audit_log (id int);\n",
+    );
+    write(
+        root,
+        "services/ledger/migrations/001.sql",
+        "CREATE TABLE audit_log (id int);\nCREATE TABLE ledger.entries (id int);\n",
+    );
+    // Ignored, hidden and library directories hold no services.
+    write(root, ".gitignore", "generated/\n");
+    write(
+        root,
+        "generated/svc/Cargo.toml",
+        "[package]\nname = \"gen\"\n",
+    );
+    write(root, ".cache/svc/go.mod", "module cache\n");
+    write(root, "libs/db/Cargo.toml", "[package]\nname = \"db\"\n");
+    write(root, "infra/tables.sql", "CREATE TABLE flags (id int);\n");
+    let out = ownlint(root, &["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("to decide: `audit_log` is claimed by billing, ledger"),
+        "{stderr}"
+    );
+    let path = root.join("data-ownership.yaml");
+    let reg = registry(&path);
+    let services: Vec<&String> = reg["services"]
+        .as_object()
+        .map(|m| m.keys().collect())
+        .unwrap_or_default();
+    assert_eq!(services, ["billing", "ledger"]);
+    assert_eq!(owns(&reg, "billing"), ["invoices"]);
+    assert_eq!(owns(&reg, "ledger"), ["ledger.entries"]);
+    let yaml = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        yaml.contains("      # - audit_log  # undecided: also claimed by ledger;"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("#   flags: created in infra/tables.sql:1\n"),
+        "{yaml}"
+    );
+    let validate = ownlint(root, &["validate"]);
+    assert_eq!(
+        validate.status.code(),
+        Some(0),
+        "{}",
+        text(&validate.stdout)
+    );
+    // Until a person decides, `check` reports the contested table in both services.
+    let check = ownlint(root, &["check", "--format", "json"]);
+    let report: Value = serde_json::from_str(&text(&check.stdout)).expect("json report");
+    let mut unowned: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|f| f["rule"] == "unowned-table")
+                .filter_map(|f| Some((f["table"].as_str()?, f["service"].as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    unowned.sort_unstable();
+    assert_eq!(unowned, [("audit_log", "billing"), ("audit_log", "ledger")]);
+}
+
+#[test]
+fn no_services_and_bad_arguments_exit_2() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write(tmp.path(), "Cargo.toml", "[package]\nname = \"solo\"\n");
+    write(tmp.path(), "src/main.rs", "fn main() {}\n");
+    let out = ownlint(tmp.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("found no services"));
+    assert!(!tmp.path().join("data-ownership.yaml").exists());
+
+    let missing = ownlint(tmp.path(), &["init", "no/such/dir"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("is not a directory"));
+
+    let format = ownlint(tmp.path(), &["--format", "json", "init"]);
+    assert_eq!(format.status.code(), Some(2));
+    assert!(text(&format.stderr).contains("`init` has no `--format json` output"));
+
+    let conflict = ownlint(tmp.path(), &["init", "--stdout", "--force"]);
+    assert_eq!(conflict.status.code(), Some(2));
+}
+
+#[test]
+fn migration_dsls_of_every_language_create_and_change_tables() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(
+        root,
+        "services/a/db/migrate/001_create.rb",
+        "class CreateCarts < ActiveRecord::Migration[7.0]\n  def change\n    create_table :carts do |t|\n      t.string :name\n    end\n    add_column :wishlists, :note, :string\n  end\nend\n",
+    );
+    write(
+        root,
+        "services/b/alembic/versions/001.py",
+        "from alembic import op\nimport sqlalchemy as sa\n\ndef upgrade():\n    op.create_table(\n        \"payments\",\n        sa.Column(\"id\", sa.Integer),\n    )\n    op.add_column(\"wishlists\", sa.Column(\"x\", sa.Integer))\n",
+    );
+    write(
+        root,
+        "services/c/migrations/001.js",
+        "exports.up = function (knex) {\n  return knex.schema.createTable('wishlists', (t) => { t.increments('id'); });\n};\n",
+    );
+    write(
+        root,
+        "services/d/Migrations/001.cs",
+        "public partial class Init : Migration {\n    protected override void Up(MigrationBuilder migrationBuilder) {\n        migrationBuilder.CreateTable(\n            name: \"shipments\",\n            columns: table => new { Id = table.Column<int>() });\n    }\n}\n",
+    );
+    write(
+        root,
+        "services/e/src/models.py",
+        "class Invoice(Base):\n    __tablename__ = \"invoices\"\n",
+    );
+    let out = ownlint(root, &["init", "--stdout"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let yaml = text(&out.stdout);
+    let reg: Value = serde_saphyr::from_str(&yaml).expect("YAML");
+    assert_eq!(owns(&reg, "a"), ["carts"]);
+    assert_eq!(owns(&reg, "b"), ["payments"]);
+    // Created by knex in c; only altered by the Rails and Alembic migrations.
+    assert_eq!(owns(&reg, "c"), ["wishlists"]);
+    assert!(
+        yaml.contains("- wishlists  # also changed by `a` (services/a/db/migrate/001_create.rb:6); changed by `b` (services/b/alembic/versions/001.py:9): check that `c` owns it"),
+        "{yaml}"
+    );
+    assert_eq!(owns(&reg, "d"), ["shipments"]);
+    assert_eq!(owns(&reg, "e"), ["invoices"]);
+}
