@@ -154,7 +154,7 @@ fn expected_shop() -> Vec<Row> {
             "cross-service-import",
             "services/notifications/src/index.ts",
             4,
-            "services/users/users-sdk/src/format",
+            "../../users/users-sdk/src/format",
         ),
         (
             "cross-service-model",

@@ -188,7 +188,7 @@ fn typescript_imports() {
                 "cross-service-import",
                 4,
                 30,
-                "services/users/users-sdk/src/format",
+                "../../users/users-sdk/src/format",
                 "../../users/users-sdk/src/format",
             ),
         ],

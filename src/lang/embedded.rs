@@ -105,7 +105,12 @@ mod tests {
         e.push_verbatim("SELECT * ", 10);
         e.push_verbatim("FROM orders", 40);
         let at = e.text().find("orders").unwrap_or(0);
-        let a = e.relocate(Access::table(AccessKind::Read, TableRef::bare("orders"), at, 6));
+        let a = e.relocate(Access::table(
+            AccessKind::Read,
+            TableRef::bare("orders"),
+            at,
+            6,
+        ));
         assert_eq!((a.offset, a.len), (45, 6));
     }
 

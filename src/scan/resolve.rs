@@ -221,7 +221,11 @@ impl<'a> Resolver<'a> {
         let (target, dir, shown) = match import {
             ImportRef::Path(p) => {
                 let target = self.paths.service_of(p)?;
-                (target, p.clone(), written.map_or_else(|| p.clone(), str::to_string))
+                (
+                    target,
+                    p.clone(),
+                    written.map_or_else(|| p.clone(), str::to_string),
+                )
             }
             ImportRef::Package(name) => {
                 let eco = ecosystem(file.lang)?;
@@ -240,8 +244,14 @@ impl<'a> Resolver<'a> {
         let owner = &self.reg.services[target];
         let mine = &self.reg.services[me].name;
         let message = match import {
-            ImportRef::Path(_) => format!("`{mine}` imports `{shown}`, which resolves to `{dir}` inside `{}`", owner.name),
-            ImportRef::Package(_) => format!("`{mine}` imports `{shown}`, which lives inside `{}` (`{dir}`)", owner.name),
+            ImportRef::Path(_) => format!(
+                "`{mine}` imports `{shown}`, which resolves to `{dir}` inside `{}`",
+                owner.name
+            ),
+            ImportRef::Package(_) => format!(
+                "`{mine}` imports `{shown}`, which lives inside `{}` (`{dir}`)",
+                owner.name
+            ),
         };
         let mut f = Finding::new(Rule::CrossServiceImport, message)
         .at(file.rel, file.text, access.offset, access.len, "imported here")
