@@ -518,12 +518,11 @@ pub fn waves_json(g: &Graph, p: &Plan, include_events: bool, findings: &[Finding
         services.push(json!({
             "name": name(g, i),
             "wave": p.wave_of[i] + 1,
-            "waits_on": waits.iter().map(|w| {
-                let mut via = Vec::new();
-                if w.sync { via.push("sync"); }
-                if w.events { via.push("async"); }
-                json!({"service": name(g, w.service), "via": via})
-            }).collect::<Vec<_>>(),
+            "waits_on_events": waits
+                .iter()
+                .filter(|w| w.events)
+                .map(|w| name(g, w.service))
+                .collect::<Vec<_>>(),
             "cycle": p.cycle_of[i].map(|c| names(&p.cycles[c])),
         }));
     }
