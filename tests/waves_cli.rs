@@ -414,7 +414,7 @@ fn bench_phases() {
     println!(
         "| registry | load YAML | build graph | plan | plan --include-events | cycles | plan total | waves text | waves json |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for path in paths.split(':') {
         let path = std::path::Path::new(path);
         let (load, reg) = best(runs, || {
@@ -432,15 +432,14 @@ fn bench_phases() {
         });
         let (cycles, _) = best(runs, || api_cycles(&reg));
         let (text, _) = best(runs, || render::waves_text(&graph, &p, false));
-        let (json, _) = best(runs, || {
-            serde_json::to_string_pretty(&render::waves_json(&graph, &p, false, &[]))
-        });
+        let (json, _) = best(runs, || render::waves_json_text(&graph, &p, false, &[]));
+        let (graph_json, _) = best(runs, || render::graph_json_text(&graph));
         let name = path
             .parent()
             .and_then(|d| d.file_name())
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         println!(
-            "| {name} ({} services, {} edges, {} waves) | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {name} ({} services, {} edges, {} waves) | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             graph.len(),
             graph.edges().len(),
             p.waves.len(),
@@ -452,6 +451,7 @@ fn bench_phases() {
             ms(build + planned + cycles),
             ms(text),
             ms(json),
+            ms(graph_json),
         );
     }
 }
