@@ -412,7 +412,7 @@ fn bench_phases() {
     }
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
     println!(
-        "| registry | load YAML | build graph | plan | plan --include-events | cycles | plan total | waves text | waves json |"
+        "| registry | load YAML | build graph | plan | plan --include-events | cycles | plan total | waves text | waves json | graph json |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for path in paths.split(':') {

@@ -16,7 +16,7 @@ use crate::finding::Loc;
 use crate::registry::Registry;
 use petgraph::Direction;
 use petgraph::algo::kosaraju_scc;
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -154,7 +154,6 @@ impl Edge<'_> {
 pub struct Graph {
     g: DiGraph<ServiceNode, Dependency>,
     by_name: HashMap<String, NodeIndex>,
-    by_key: HashMap<(NodeIndex, NodeIndex, EdgeKind), EdgeIndex>,
 }
 
 impl Graph {
@@ -254,22 +253,23 @@ impl Graph {
         if a == b {
             return false;
         }
-        let ix = match self.by_key.get(&(a, b, kind)) {
-            Some(&ix) => ix,
-            None => {
-                let ix = self.g.add_edge(
-                    a,
-                    b,
-                    Dependency {
-                        kind,
-                        labels: Vec::new(),
-                        locs: Vec::new(),
-                    },
-                );
-                self.by_key.insert((a, b, kind), ix);
-                ix
-            }
-        };
+        // Out-degrees are small: a scan beats hashing every edge.
+        let existing = self
+            .g
+            .edges_connecting(a, b)
+            .find(|e| e.weight().kind == kind)
+            .map(|e| e.id());
+        let ix = existing.unwrap_or_else(|| {
+            self.g.add_edge(
+                a,
+                b,
+                Dependency {
+                    kind,
+                    labels: Vec::new(),
+                    locs: Vec::new(),
+                },
+            )
+        });
         let dep = &mut self.g[ix];
         for l in labels {
             if !l.is_empty() && !dep.labels.iter().any(|x| x == l) {
@@ -417,8 +417,7 @@ impl Graph {
             ) else {
                 continue;
             };
-            let ix = out.g.add_edge(a, b, e.dep.clone());
-            out.by_key.insert((a, b, e.dep.kind), ix);
+            out.g.add_edge(a, b, e.dep.clone());
         }
         out
     }
