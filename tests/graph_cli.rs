@@ -196,7 +196,7 @@ fn parse_mermaid(text: &str) -> (MermaidNodes, MermaidLinks) {
 
 #[test]
 fn mermaid_has_one_node_per_service_and_styled_edges() {
-    for fixture in ["shop", "events", "canonical", "cycle"] {
+    for fixture in ["shop", "events", "canonical", "cycle", "odd-names"] {
         let doc = graph_json(fixture, &[]);
         let text = ok(fixture, &["--format", "mermaid", "graph"]);
         let (nodes, links) = parse_mermaid(&text);
@@ -223,6 +223,19 @@ fn mermaid_has_one_node_per_service_and_styled_edges() {
     }
     let text = ok("events", &["--format", "mermaid", "graph"]);
     assert!(text.contains("    svc_search_indexer[\"search.indexer\"]"));
+    // `o-x` and `o.x` sanitize alike: the second gets a suffix. Labels use entity
+    // codes for quotes, `#`, `<`, `>`.
+    let odd = ok("odd-names", &["--format", "mermaid", "graph"]);
+    assert!(
+        odd.contains("    svc_o_x[\"o-x\"]\n    svc_o_x_2[\"o.x\"]\n"),
+        "{odd}"
+    );
+    assert!(
+        odd.contains(
+            r#"-->|"GET /a|b #quot;quoted#quot; #35;frag #lt;tag#gt; #96;tick#96;"| svc_o_x_2"#
+        ),
+        "{odd}"
+    );
     assert!(text.contains("linkStyle"));
 }
 
@@ -347,7 +360,7 @@ fn parse_dot(text: &str) -> (Vec<String>, Vec<(String, String, Attrs)>) {
 
 #[test]
 fn dot_parses_back_to_the_same_graph() {
-    for fixture in ["shop", "events", "canonical", "cycle"] {
+    for fixture in ["shop", "events", "canonical", "cycle", "odd-names"] {
         let doc = graph_json(fixture, &[]);
         let text = ok(fixture, &["--format", "dot", "graph"]);
         let (nodes, dot_edges) = parse_dot(&text);

@@ -273,14 +273,15 @@ fn include_events_orders_by_them_without_closing_cycles() {
         json!(["catalog-service", "order-service", "shipping-service"])
     );
     assert_eq!(
+        doc["waits_on"]["order-service"],
+        json!(["catalog-service", "payment-service"])
+    );
+    assert_eq!(
         doc["services"][1],
         json!({
             "name": "order-service",
             "wave": 2,
-            "waits_on": [
-                {"service": "catalog-service", "via": ["sync"]},
-                {"service": "payment-service", "via": ["async"]}
-            ],
+            "waits_on_events": ["payment-service"],
             "cycle": null
         })
     );
@@ -376,4 +377,81 @@ fn an_empty_registry_plans_nothing() {
     assert_schema_valid(&doc);
     assert_eq!(doc["waves"], json!([]));
     assert_eq!(doc["critical_path"], json!([]));
+}
+
+// ---------------------------------------------------------------- benchmark
+
+/// Not a test: the phase timings of `bench/graph.sh`, which generates the registries
+/// and runs `cargo test --release --test waves_cli -- --ignored --nocapture` with
+/// `OWNLINT_BENCH_REGISTRIES` (paths separated by `:`). Asserts nothing about time.
+#[test]
+#[ignore = "benchmark: run by bench/graph.sh"]
+fn bench_phases() {
+    use ownlint::graph::plan::{PlanOptions, plan};
+    use ownlint::graph::{Graph, api_cycles, render};
+    use std::time::{Duration, Instant};
+
+    let Ok(paths) = std::env::var("OWNLINT_BENCH_REGISTRIES") else {
+        eprintln!("OWNLINT_BENCH_REGISTRIES is not set: nothing to measure");
+        return;
+    };
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(10);
+    fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+        let mut best = Duration::MAX;
+        let mut out = None;
+        for _ in 0..runs.max(1) {
+            let t = Instant::now();
+            let v = f();
+            best = best.min(t.elapsed());
+            out = Some(v);
+        }
+        (best, out.expect("ran at least once"))
+    }
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    println!(
+        "| registry | load YAML | build graph | plan | plan --include-events | cycles | plan total | waves text | waves json | graph json |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for path in paths.split(':') {
+        let path = std::path::Path::new(path);
+        let (load, reg) = best(runs, || {
+            ownlint::registry::load(path).expect("registry loads")
+        });
+        let (build, graph) = best(runs, || Graph::from_registry(&reg));
+        let (planned, p) = best(runs, || plan(&graph, PlanOptions::default()));
+        let (with_events, _) = best(runs, || {
+            plan(
+                &graph,
+                PlanOptions {
+                    include_events: true,
+                },
+            )
+        });
+        let (cycles, _) = best(runs, || api_cycles(&reg));
+        let (text, _) = best(runs, || render::waves_text(&graph, &p, false));
+        let (json, _) = best(runs, || render::waves_json_text(&graph, &p, false, &[]));
+        let (graph_json, _) = best(runs, || render::graph_json_text(&graph));
+        let name = path
+            .parent()
+            .and_then(|d| d.file_name())
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        println!(
+            "| {name} ({} services, {} edges, {} waves) | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            graph.len(),
+            graph.edges().len(),
+            p.waves.len(),
+            ms(load),
+            ms(build),
+            ms(planned),
+            ms(with_events),
+            ms(cycles),
+            ms(build + planned + cycles),
+            ms(text),
+            ms(json),
+            ms(graph_json),
+        );
+    }
 }

@@ -24,7 +24,7 @@ pub fn run(cli: &Cli, args: &GraphArgs) -> Result<u8, Failure> {
     let text = match format {
         Format::Mermaid => render::graph_mermaid(&graph),
         Format::Dot => render::graph_dot(&graph),
-        Format::Json => json_text(&render::graph_json(&graph)),
+        Format::Json => render::graph_json_text(&graph),
         _ => {
             let mut text = String::new();
             if let Some(service) = &args.focus {
@@ -54,13 +54,6 @@ pub(super) fn focus(
             "--focus: no service `{service}` in the registry; {hint}"
         ))
     })
-}
-
-/// Pretty JSON with a final newline.
-pub(super) fn json_text(v: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".to_string());
-    s.push('\n');
-    s
 }
 
 /// Writes `text` to stdout; a closed pipe ends output quietly.

@@ -1,6 +1,6 @@
 //! `ownlint waves`: release waves, the critical path, and cycles as warnings.
 
-use super::graph::{json_text, write_stdout};
+use super::graph::write_stdout;
 use super::{Failure, apply_levels, exit_code, load_registry, terminal_width, use_color};
 use crate::cli::{Cli, Format, WavesArgs};
 use crate::finding::{self, Finding};
@@ -29,12 +29,7 @@ pub fn run(cli: &Cli, args: &WavesArgs) -> Result<u8, Failure> {
     apply_levels(&mut findings, &reg);
     finding::sort(&mut findings);
     let text = match format {
-        Format::Json => json_text(&render::waves_json(
-            &graph,
-            &plan,
-            include_events,
-            &findings,
-        )),
+        Format::Json => render::waves_json_text(&graph, &plan, include_events, &findings),
         Format::Markdown => render::waves_markdown(&graph, &plan, include_events),
         Format::Mermaid => render::waves_mermaid(&graph, &plan),
         _ => render::waves_text(&graph, &plan, include_events),

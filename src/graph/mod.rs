@@ -16,7 +16,7 @@ use crate::finding::Loc;
 use crate::registry::Registry;
 use petgraph::Direction;
 use petgraph::algo::kosaraju_scc;
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -154,7 +154,6 @@ impl Edge<'_> {
 pub struct Graph {
     g: DiGraph<ServiceNode, Dependency>,
     by_name: HashMap<String, NodeIndex>,
-    by_key: HashMap<(NodeIndex, NodeIndex, EdgeKind), EdgeIndex>,
 }
 
 impl Graph {
@@ -193,34 +192,38 @@ impl Graph {
                 paths: values(&s.paths),
             });
         }
+        // Registry index → node, so edges are made without looking names up twice.
+        let mut node_of: Vec<Option<NodeIndex>> = vec![None; reg.services.len()];
+        for &i in &order {
+            node_of[i] = graph.by_name.get(&reg.services[i].name).copied();
+        }
+        let node = |name: &str| reg.service_index(name).and_then(|j| node_of[j]);
         for &i in &order {
             let s = &reg.services[i];
+            let Some(a) = node_of[i] else { continue };
             for r in &s.reads {
-                let endpoints: Vec<&str> = r.endpoints.iter().map(|e| e.value.as_str()).collect();
-                graph.link(
-                    &s.name,
-                    &r.target.value,
-                    EdgeKind::Sync,
-                    &endpoints,
-                    Some(r.target.loc),
-                );
+                if let Some(b) = node(&r.target.value) {
+                    let endpoints = r.endpoints.iter().map(|e| e.value.as_str());
+                    graph.link_nodes(a, b, EdgeKind::Sync, endpoints, Some(r.target.loc));
+                }
             }
         }
-        let mut publishers: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut publishers: HashMap<&str, Vec<NodeIndex>> = HashMap::new();
         for &i in &order {
-            let s = &reg.services[i];
-            for e in &s.publishes {
+            let Some(p) = node_of[i] else { continue };
+            for e in &reg.services[i].publishes {
                 let list = publishers.entry(e.value.as_str()).or_default();
-                if !list.contains(&s.name.as_str()) {
-                    list.push(&s.name);
+                if !list.contains(&p) {
+                    list.push(p);
                 }
             }
         }
         for &i in &order {
-            let s = &reg.services[i];
-            for e in &s.consumes {
+            let Some(a) = node_of[i] else { continue };
+            for e in &reg.services[i].consumes {
                 for &p in publishers.get(e.value.as_str()).into_iter().flatten() {
-                    graph.link(&s.name, p, EdgeKind::Async, &[&e.value], Some(e.loc));
+                    let label = std::iter::once(e.value.as_str());
+                    graph.link_nodes(a, p, EdgeKind::Async, label, Some(e.loc));
                 }
             }
         }
@@ -238,42 +241,39 @@ impl Graph {
         self.by_name.insert(name, ix);
     }
 
-    /// Adds (or extends) the edge `from → to` of `kind`. False when either service is
-    /// unknown or both are the same.
-    fn link(
+    /// Adds (or extends) the edge `a → b` of `kind`. False when `a == b`.
+    fn link_nodes<'l>(
         &mut self,
-        from: &str,
-        to: &str,
+        a: NodeIndex,
+        b: NodeIndex,
         kind: EdgeKind,
-        labels: &[&str],
+        labels: impl Iterator<Item = &'l str>,
         loc: Option<Loc>,
     ) -> bool {
-        let (Some(&a), Some(&b)) = (self.by_name.get(from), self.by_name.get(to)) else {
-            return false;
-        };
         if a == b {
             return false;
         }
-        let ix = match self.by_key.get(&(a, b, kind)) {
-            Some(&ix) => ix,
-            None => {
-                let ix = self.g.add_edge(
-                    a,
-                    b,
-                    Dependency {
-                        kind,
-                        labels: Vec::new(),
-                        locs: Vec::new(),
-                    },
-                );
-                self.by_key.insert((a, b, kind), ix);
-                ix
-            }
-        };
+        // Out-degrees are small: a scan beats hashing every edge.
+        let existing = self
+            .g
+            .edges_connecting(a, b)
+            .find(|e| e.weight().kind == kind)
+            .map(|e| e.id());
+        let ix = existing.unwrap_or_else(|| {
+            self.g.add_edge(
+                a,
+                b,
+                Dependency {
+                    kind,
+                    labels: Vec::new(),
+                    locs: Vec::new(),
+                },
+            )
+        });
         let dep = &mut self.g[ix];
         for l in labels {
             if !l.is_empty() && !dep.labels.iter().any(|x| x == l) {
-                dep.labels.push((*l).to_string());
+                dep.labels.push(l.to_string());
             }
         }
         if let Some(loc) = loc {
@@ -288,7 +288,10 @@ impl Graph {
     /// between the same services become one edge with several labels. Returns false,
     /// adding nothing, when a service is unknown or `from == to`.
     pub fn add_observed(&mut self, from: &str, to: &str, label: &str) -> bool {
-        self.link(from, to, EdgeKind::Observed, &[label], None)
+        let (Some(&a), Some(&b)) = (self.by_name.get(from), self.by_name.get(to)) else {
+            return false;
+        };
+        self.link_nodes(a, b, EdgeKind::Observed, std::iter::once(label), None)
     }
 
     /// Number of services.
@@ -414,8 +417,7 @@ impl Graph {
             ) else {
                 continue;
             };
-            let ix = out.g.add_edge(a, b, e.dep.clone());
-            out.by_key.insert((a, b, e.dep.kind), ix);
+            out.g.add_edge(a, b, e.dep.clone());
         }
         out
     }

@@ -5,8 +5,9 @@
 use super::plan::{EventUse, Plan, Wait};
 use super::{Edge, EdgeKind, Graph};
 use crate::finding::Finding;
-use serde_json::{Map, Value, json};
-use std::collections::HashSet;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
 /// The version of the JSON outputs of `graph` and `waves`.
@@ -282,38 +283,72 @@ pub fn graph_dot(g: &Graph) -> String {
     out
 }
 
-/// `graph --format json`, described by `schemas/graph.schema.json`.
+#[derive(Serialize)]
+struct GraphDoc<'a> {
+    version: u32,
+    services: Vec<ServiceDoc<'a>>,
+    edges: Vec<EdgeDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct ServiceDoc<'a> {
+    name: &'a str,
+    owns: &'a [String],
+    publishes: &'a [String],
+    consumes: &'a [String],
+    paths: &'a [String],
+}
+
+#[derive(Serialize)]
+struct EdgeDoc<'a> {
+    from: &'a str,
+    to: &'a str,
+    kind: &'static str,
+    label: String,
+    labels: &'a [String],
+}
+
+fn graph_doc(g: &Graph) -> GraphDoc<'_> {
+    GraphDoc {
+        version: JSON_VERSION,
+        services: g
+            .services()
+            .map(|s| ServiceDoc {
+                name: &s.name,
+                owns: &s.owns,
+                publishes: &s.publishes,
+                consumes: &s.consumes,
+                paths: &s.paths,
+            })
+            .collect(),
+        edges: g
+            .edges()
+            .into_iter()
+            .map(|e| EdgeDoc {
+                from: name(g, e.from),
+                to: name(g, e.to),
+                kind: e.kind().as_str(),
+                label: e.dep.label(),
+                labels: &e.dep.labels,
+            })
+            .collect(),
+    }
+}
+
+/// `graph --format json` as a value, described by `schemas/graph.schema.json`.
 pub fn graph_json(g: &Graph) -> Value {
-    let services: Vec<Value> = g
-        .services()
-        .map(|s| {
-            json!({
-                "name": s.name,
-                "owns": s.owns,
-                "publishes": s.publishes,
-                "consumes": s.consumes,
-                "paths": s.paths,
-            })
-        })
-        .collect();
-    let edges: Vec<Value> = g
-        .edges()
-        .iter()
-        .map(|e| {
-            json!({
-                "from": g.service(e.from).name,
-                "to": g.service(e.to).name,
-                "kind": e.kind().as_str(),
-                "label": e.dep.label(),
-                "labels": e.dep.labels,
-            })
-        })
-        .collect();
-    json!({
-        "version": JSON_VERSION,
-        "services": services,
-        "edges": edges,
-    })
+    serde_json::to_value(graph_doc(g)).unwrap_or(Value::Null)
+}
+
+/// `graph --format json`: pretty-printed, with a final newline.
+pub fn graph_json_text(g: &Graph) -> String {
+    pretty(&graph_doc(g))
+}
+
+fn pretty(doc: &impl Serialize) -> String {
+    let mut s = serde_json::to_string_pretty(doc).unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
 }
 
 // ---------------------------------------------------------------------------
@@ -407,16 +442,18 @@ pub fn waves_text(g: &Graph, p: &Plan, include_events: bool) -> String {
         .map(|s| s.name.chars().count())
         .max()
         .unwrap_or(0);
+    let mut events_of: Vec<Vec<&super::plan::EventDep>> = vec![Vec::new(); g.len()];
+    for e in &p.events {
+        events_of[e.consumer].push(e);
+    }
     for (w, wave) in p.waves.iter().enumerate() {
         let _ = writeln!(out, "\nWave {}", w + 1);
         for &s in wave {
             let waits = waits_text(g, p, s);
-            let notes = (!waits.is_empty()).then_some(waits).into_iter().chain(
-                p.events
-                    .iter()
-                    .filter(|e| e.consumer == s)
-                    .map(|e| event_note(g, e)),
-            );
+            let notes = (!waits.is_empty())
+                .then_some(waits)
+                .into_iter()
+                .chain(events_of[s].iter().map(|e| event_note(g, e)));
             let mut first = true;
             for note in notes {
                 let shown = if first { name(g, s) } else { "" };
@@ -497,53 +534,92 @@ pub fn waves_markdown(g: &Graph, p: &Plan, include_events: bool) -> String {
     out
 }
 
-/// `waves --format json`, described by `schemas/waves.schema.json`. `findings` are
-/// the `dependency-cycle` warnings, in the format of the JSON report.
-pub fn waves_json(g: &Graph, p: &Plan, include_events: bool, findings: &[Finding]) -> Value {
-    let names =
-        |v: &[usize]| -> Vec<String> { v.iter().map(|&i| name(g, i).to_string()).collect() };
-    let mut waits_on = Map::new();
-    let mut services = Vec::new();
-    for i in 0..g.len() {
-        let waits = &p.waits_on[i];
-        waits_on.insert(
-            name(g, i).to_string(),
-            Value::from(
-                waits
+#[derive(Serialize)]
+struct WavesDoc<'a> {
+    version: u32,
+    include_events: bool,
+    waves: Vec<Vec<&'a str>>,
+    critical_path: Vec<&'a str>,
+    critical_path_groups: Vec<Vec<&'a str>>,
+    cycles: Vec<Vec<&'a str>>,
+    waits_on: BTreeMap<&'a str, Vec<&'a str>>,
+    services: Vec<WaveServiceDoc<'a>>,
+    events: Vec<EventDoc<'a>>,
+    findings: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct WaveServiceDoc<'a> {
+    name: &'a str,
+    wave: usize,
+    waits_on_events: Vec<&'a str>,
+    cycle: Option<Vec<&'a str>>,
+}
+
+#[derive(Serialize)]
+struct EventDoc<'a> {
+    consumer: &'a str,
+    publisher: &'a str,
+    events: &'a [String],
+    #[serde(rename = "use")]
+    usage: &'static str,
+}
+
+fn waves_doc<'a>(
+    g: &'a Graph,
+    p: &'a Plan,
+    include_events: bool,
+    findings: &[Finding],
+) -> WavesDoc<'a> {
+    let names = |v: &[usize]| -> Vec<&'a str> { v.iter().map(|&i| name(g, i)).collect() };
+    WavesDoc {
+        version: JSON_VERSION,
+        include_events,
+        waves: p.waves.iter().map(|w| names(w)).collect(),
+        critical_path: names(&p.critical_services()),
+        critical_path_groups: p.critical_path.iter().map(|s| names(s)).collect(),
+        cycles: p.cycles.iter().map(|c| names(c)).collect(),
+        waits_on: (0..g.len())
+            .map(|i| {
+                let waits = p.waits_on[i].iter().map(|w| name(g, w.service)).collect();
+                (name(g, i), waits)
+            })
+            .collect(),
+        services: (0..g.len())
+            .map(|i| WaveServiceDoc {
+                name: name(g, i),
+                wave: p.wave_of[i] + 1,
+                waits_on_events: p.waits_on[i]
                     .iter()
-                    .map(|w| name(g, w.service).to_string())
-                    .collect::<Vec<_>>(),
-            ),
-        );
-        services.push(json!({
-            "name": name(g, i),
-            "wave": p.wave_of[i] + 1,
-            "waits_on": waits.iter().map(|w| {
-                let mut via = Vec::new();
-                if w.sync { via.push("sync"); }
-                if w.events { via.push("async"); }
-                json!({"service": name(g, w.service), "via": via})
-            }).collect::<Vec<_>>(),
-            "cycle": p.cycle_of[i].map(|c| names(&p.cycles[c])),
-        }));
+                    .filter(|w| w.events)
+                    .map(|w| name(g, w.service))
+                    .collect(),
+                cycle: p.cycle_of[i].map(|c| names(&p.cycles[c])),
+            })
+            .collect(),
+        events: p
+            .events
+            .iter()
+            .map(|e| EventDoc {
+                consumer: name(g, e.consumer),
+                publisher: name(g, e.publisher),
+                events: &e.events,
+                usage: e.usage.as_str(),
+            })
+            .collect(),
+        findings: findings.iter().map(crate::report::finding_json).collect(),
     }
-    json!({
-        "version": JSON_VERSION,
-        "include_events": include_events,
-        "waves": p.waves.iter().map(|w| names(w)).collect::<Vec<_>>(),
-        "critical_path": names(&p.critical_services()),
-        "critical_path_groups": p.critical_path.iter().map(|s| names(s)).collect::<Vec<_>>(),
-        "cycles": p.cycles.iter().map(|c| names(c)).collect::<Vec<_>>(),
-        "waits_on": waits_on,
-        "services": services,
-        "events": p.events.iter().map(|e| json!({
-            "consumer": name(g, e.consumer),
-            "publisher": name(g, e.publisher),
-            "events": e.events,
-            "use": e.usage.as_str(),
-        })).collect::<Vec<_>>(),
-        "findings": findings.iter().map(crate::report::finding_json).collect::<Vec<_>>(),
-    })
+}
+
+/// `waves --format json` as a value, described by `schemas/waves.schema.json`.
+/// `findings` are the `dependency-cycle` warnings, in the format of the JSON report.
+pub fn waves_json(g: &Graph, p: &Plan, include_events: bool, findings: &[Finding]) -> Value {
+    serde_json::to_value(waves_doc(g, p, include_events, findings)).unwrap_or(Value::Null)
+}
+
+/// `waves --format json`: pretty-printed, with a final newline.
+pub fn waves_json_text(g: &Graph, p: &Plan, include_events: bool, findings: &[Finding]) -> String {
+    pretty(&waves_doc(g, p, include_events, findings))
 }
 
 /// `waves --format mermaid`: one subgraph per wave, arrows in release order (from a
