@@ -238,6 +238,14 @@ pub struct GraphArgs {
     /// changing it).
     #[arg(long, requires = "focus")]
     pub reverse: bool,
+
+    /// Also draw observed edges: where `check` finds code of one service touching
+    /// another's tables or code, coupling them behind the registry's back.
+    #[arg(long)]
+    pub observed: bool,
+
+    #[command(flatten)]
+    pub scan: ScanArgs,
 }
 
 #[derive(Debug, Args)]

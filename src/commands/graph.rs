@@ -18,6 +18,9 @@ pub fn run(cli: &Cli, args: &GraphArgs) -> Result<u8, Failure> {
     };
     let reg = load_registry(cli)?;
     let mut graph = Graph::from_registry(&reg);
+    if args.observed {
+        add_observed(&mut graph, &reg, &args.scan)?;
+    }
     if let Some(service) = &args.focus {
         graph = focus(&graph, service, args.depth, args.reverse)?;
     }
@@ -80,4 +83,22 @@ fn focus_title(service: &str, depth: Option<usize>, reverse: bool) -> String {
         None => String::new(),
     };
     format!("Focus: {what}{hops} (edges to other services are not shown)\n\n")
+}
+
+/// Adds an observed edge for every cross-service finding of a whole-repository
+/// `check`: the accessing service depends on the owner, whatever the registry says.
+fn add_observed(
+    graph: &mut Graph,
+    reg: &crate::registry::Registry,
+    scan: &crate::cli::ScanArgs,
+) -> Result<(), Failure> {
+    let run = super::check::collect(reg, scan, &[])?;
+    for f in &run.findings {
+        let (Some(from), Some(to), Some(access)) = (&f.service, &f.owner, f.access) else {
+            continue;
+        };
+        let subject = f.table.as_deref().or(f.import.as_deref()).unwrap_or("");
+        graph.add_observed(from, to, &format!("{} {subject}", access.as_str()));
+    }
+    Ok(())
 }
