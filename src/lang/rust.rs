@@ -46,7 +46,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::str::FromStr;
 
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Spacing, Span, TokenStream, TokenTree};
 
 use super::embedded::Embedded;
 use super::{Context, Extracted, Follow, Problem, sql};
@@ -155,7 +155,7 @@ fn prepare(text: &str) -> (Extracted, Option<Walker>) {
             ),
         });
     }
-    let mut walker = Walker::new(toks, lines);
+    let mut walker = Walker::new(toks, base, text.len(), lines);
     walker.prepass();
     walker.walk();
     (out, Some(walker))
@@ -209,9 +209,9 @@ enum Kind {
 #[derive(Clone, Debug)]
 struct Tok {
     kind: Kind,
-    /// Byte range in the file.
-    start: usize,
-    end: usize,
+    /// Where the token is; resolved to bytes only when needed (see [`Walker::range`]),
+    /// which keeps flattening cheap.
+    span: Span,
     /// Identifier or literal as written (`r#type`, `"a\"b"`); empty otherwise.
     text: String,
     /// For [`Kind::Open`], the index of the matching [`Kind::Close`].
@@ -223,17 +223,16 @@ struct Tok {
 fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
     let mut toks: Vec<Tok> = Vec::new();
     let mut stack = vec![stream.into_iter()];
-    // For each open group: index of its Open token and the byte range of its closer.
-    let mut open: Vec<(usize, Range<usize>)> = Vec::new();
+    // For each open group: index of its Open token and the span of its closer.
+    let mut open: Vec<(usize, Span)> = Vec::new();
     while let Some(iter) = stack.last_mut() {
         let Some(tree) = iter.next() else {
             stack.pop();
-            if let Some((idx, range)) = open.pop() {
+            if let Some((idx, span)) = open.pop() {
                 let close = toks.len();
                 toks.push(Tok {
                     kind: Kind::Close,
-                    start: base + range.start,
-                    end: base + range.end,
+                    span,
                     text: String::new(),
                     close,
                 });
@@ -243,8 +242,7 @@ fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
             }
             continue;
         };
-        let range = tree.span().byte_range();
-        let (start, end) = (base + range.start, base + range.end);
+        let span = tree.span();
         match tree {
             TokenTree::Group(group) => {
                 let delim = match group.delimiter() {
@@ -253,15 +251,13 @@ fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
                     Delimiter::Brace => '{',
                     Delimiter::None => ' ',
                 };
-                let open_range = group.span_open().byte_range();
                 if open.len() >= MAX_DEPTH {
-                    return Err(base + open_range.start);
+                    return Err(base + group.span_open().byte_range().start);
                 }
-                open.push((toks.len(), group.span_close().byte_range()));
+                open.push((toks.len(), group.span_close()));
                 toks.push(Tok {
                     kind: Kind::Open(delim),
-                    start: base + open_range.start,
-                    end: base + open_range.end,
+                    span: group.span_open(),
                     text: String::new(),
                     close: 0,
                 });
@@ -269,22 +265,19 @@ fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
             }
             TokenTree::Ident(ident) => toks.push(Tok {
                 kind: Kind::Ident,
-                start,
-                end,
+                span,
                 text: ident.to_string(),
                 close: 0,
             }),
             TokenTree::Punct(p) => toks.push(Tok {
                 kind: Kind::Punct(p.as_char(), p.spacing() == Spacing::Joint),
-                start,
-                end,
+                span,
                 text: String::new(),
                 close: 0,
             }),
             TokenTree::Literal(lit) => toks.push(Tok {
                 kind: Kind::Lit,
-                start,
-                end,
+                span,
                 text: lit.to_string(),
                 close: 0,
             }),
@@ -523,6 +516,10 @@ const NOT_CRATES: &[&str] = &[
 
 struct Walker {
     toks: Vec<Tok>,
+    /// Offset of the lexed text in the file (after a BOM or shebang).
+    base: usize,
+    /// Length of the file.
+    len: usize,
     lines: LineIndex,
     /// `const`/`static` name → token ranges of its value expressions.
     consts: HashMap<String, Vec<Range<usize>>>,
@@ -542,9 +539,11 @@ struct Walker {
 }
 
 impl Walker {
-    fn new(toks: Vec<Tok>, lines: LineIndex) -> Self {
+    fn new(toks: Vec<Tok>, base: usize, len: usize, lines: LineIndex) -> Self {
         Walker {
             toks,
+            base,
+            len,
             lines,
             consts: HashMap::new(),
             locals: HashSet::new(),
@@ -558,6 +557,17 @@ impl Walker {
     }
 
     // ----- token helpers -------------------------------------------------------------
+
+    /// Byte range of token `i` in the file (empty at the end for a bad index).
+    fn range(&self, i: usize) -> Range<usize> {
+        match self.toks.get(i) {
+            Some(t) => {
+                let r = t.span.byte_range();
+                self.base + r.start..self.base + r.end
+            }
+            None => self.len..self.len,
+        }
+    }
 
     fn ident(&self, i: usize) -> Option<&str> {
         match self.toks.get(i) {
@@ -623,7 +633,7 @@ impl Walker {
         if t.kind != Kind::Lit {
             return None;
         }
-        decode(&t.text, t.start)
+        decode(&t.text, self.range(i).start)
     }
 
     /// The top-level comma-separated arguments of the group opened at `open`.
@@ -682,7 +692,8 @@ impl Walker {
         let Some(t) = self.toks.get(i) else { return };
         let name = bare(&t.text).to_string();
         let prefix = t.text.len() - name.len();
-        let (start, end) = (t.start + prefix, t.end);
+        let range = self.range(i);
+        let (start, end) = (range.start + prefix, range.end);
         let line = self.lines.line(start);
         if self.imported.insert((name.clone(), line)) {
             self.accesses.push(Access::import(
@@ -697,8 +708,9 @@ impl Walker {
     fn table_ident(&mut self, kind: AccessKind, i: usize, schema: Option<String>, low: bool) {
         let Some(t) = self.toks.get(i) else { return };
         let name = bare(&t.text).to_string();
-        let start = t.start + (t.text.len() - name.len());
-        let len = t.end.saturating_sub(start).max(1);
+        let range = self.range(i);
+        let start = range.start + (t.text.len() - name.len());
+        let len = range.end.saturating_sub(start).max(1);
         let mut table = TableRef::bare(name);
         table.schema = schema;
         let access = Access::table(kind, table, start, len);
@@ -1157,7 +1169,7 @@ impl Walker {
         {
             e -= 4;
         }
-        let hole_at = self.toks.get(s).map_or(0, |t| t.start);
+        let hole_at = self.range(s).start;
         // `( .. )`
         if s < e && self.open(s) == Some('(') && self.toks[s].close + 1 == e && depth < 8 {
             return self.append_expr(s + 1..e - 1, emb, mark, depth + 1);
@@ -1175,8 +1187,8 @@ impl Walker {
                 d.push_all(emb);
                 return true;
             }
-            let t = &self.toks[s];
-            emb.push_decoded(&t.text.clone(), t.start);
+            let repr = self.toks[s].text.clone();
+            emb.push_decoded(&repr, self.range(s).start);
             return true;
         }
         // `[path::]format!(..)` / `concat!(..)`.
@@ -2235,5 +2247,68 @@ fn f(orders: &[Order]) {
             let _ = run(src);
             let _ = run(&format!("fn f() {{ {src} }}"));
         }
+    }
+
+    /// A 5,000-line file of typical service code. Run with
+    /// `cargo test --release --lib lang::rust::tests::timing -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn timing_5000_lines() {
+        let block = r#"
+use orders_db::models::{Order, OrderLine};
+use crate::error::Error;
+
+/// Loads an order and its lines.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Row { pub id: i64, pub total: i64, pub note: String }
+
+const TABLE: &str = "orders";
+
+pub async fn load(pool: &PgPool, id: i64) -> Result<Vec<Row>, Error> {
+    // Fetch the rows for the order.
+    let rows = sqlx::query_as!(Row, "SELECT id, total, note FROM orders WHERE id = $1", id)
+        .fetch_all(pool)
+        .await?;
+    let q = format!("SELECT count(*) FROM {} WHERE id = $1", TABLE);
+    tracing::info!(id, "loaded {} rows", rows.len());
+    if rows.is_empty() {
+        return Err(Error::NotFound(format!("order {id} not found")));
+    }
+    let total: i64 = rows.iter().map(|r| r.total).sum();
+    client.execute("UPDATE orders SET total = $1 WHERE id = $2", &[&total, &id]).await?;
+    Ok(rows)
+}
+"#;
+        let n = block.lines().count();
+        let text = block.repeat(5000 / n + 1);
+        let lines = text.lines().count();
+        let ctx = Context::default();
+        let t = std::time::Instant::now();
+        let out = extract("x.rs", &text, &ctx);
+        let elapsed = t.elapsed();
+        eprintln!(
+            "{lines} lines, {} bytes: {elapsed:?}, {} accesses, {} problems",
+            text.len(),
+            out.accesses.len(),
+            out.problems.len()
+        );
+        let t = std::time::Instant::now();
+        let (_, w) = prepare(&text);
+        eprintln!("  lex + syn + walk without SQL analysis: {:?}", t.elapsed());
+        drop(w);
+        let t = std::time::Instant::now();
+        let stream = TokenStream::from_str(&text).unwrap_or_default();
+        eprintln!("  lex: {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let toks = flatten(stream.clone(), 0).unwrap_or_default();
+        eprintln!("  flatten ({} tokens): {:?}", toks.len(), t.elapsed());
+        let t = std::time::Instant::now();
+        let ok = syn::parse2::<syn::File>(stream).is_ok();
+        eprintln!("  syn ({ok}): {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let mut w = Walker::new(toks, 0, text.len(), LineIndex::new(&text));
+        w.prepass();
+        w.walk();
+        eprintln!("  walk: {:?}", t.elapsed());
     }
 }
