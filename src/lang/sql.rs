@@ -72,6 +72,11 @@ pub const MARKERS: &[&str] = &[
 /// to parse and falls back to the keyword scan.
 pub const RECURSION_LIMIT: usize = 50;
 
+/// Statements whose AST could be deeper than this (long chains of infix operators or
+/// set operations, which sqlparser builds without recursion) are not parsed but
+/// scanned, so that visiting and dropping the AST cannot overflow the stack.
+pub const DEPTH_LIMIT: usize = 2_000;
+
 /// How deep `CREATE FUNCTION … AS $$ body $$` bodies are analysed as SQL.
 const MAX_BODY_DEPTH: u8 = 2;
 
@@ -192,7 +197,12 @@ fn use_database(stmt: &str) -> Option<String> {
 
 /// Maps sqlparser locations (1-based line and column, columns in chars, lines split
 /// on `\n` only) in `text[start..end]` to absolute byte offsets, in one pass.
-fn locate(text: &str, start: usize, end: usize, mut locs: Vec<(u64, u64)>) -> HashMap<(u64, u64), usize> {
+fn locate(
+    text: &str,
+    start: usize,
+    end: usize,
+    mut locs: Vec<(u64, u64)>,
+) -> HashMap<(u64, u64), usize> {
     locs.sort_unstable();
     locs.dedup();
     let mut out = HashMap::with_capacity(locs.len());
@@ -308,7 +318,20 @@ impl<'a> Run<'a> {
             order.remove(i);
             order.insert(1, DialectId::MySql);
         }
-        let parsed = order.iter().find_map(|d| d.parse(sql));
+        // Deep left-leaning chains would make a deep AST (see `scan::depth_within`).
+        let shallow = scan::depth_within(
+            self.text,
+            start,
+            end,
+            self.opts.backslash_escapes,
+            DEPTH_LIMIT,
+        )
+        .is_some();
+        let parsed = if shallow {
+            order.iter().find_map(|d| d.parse(sql))
+        } else {
+            None
+        };
         match parsed {
             Some(stmts) => {
                 let collected = ast::collect(&stmts);
@@ -383,19 +406,21 @@ impl<'a> Run<'a> {
         let quoted = id.quote_style.is_some();
         let s = at.get(&(id.span.start.line, id.span.start.column));
         let e = at.get(&(id.span.end.line, id.span.end.column));
+        let bytes = self.text.as_bytes();
         let range = match (s, e) {
-            (Some(&s), Some(&e)) if e > s && id.span.start.line > 0 => {
-                if quoted && e - s >= 2 {
-                    Some((s + 1, e - 1))
-                } else {
-                    Some((s, e))
-                }
-            }
+            (Some(&s), Some(&e)) if e > s && id.span.start.line > 0 => match id.quote_style {
+                // The span covers the quotes.
+                Some(q) if e - s >= 2 && bytes[s] == q as u8 => Some((s + 1, e - 1)),
+                None if self.text[s..e] == id.value => Some((s, e)),
+                _ => None,
+            },
             _ => None,
         };
+        // A name that cannot be located gets length 0 and is dropped by `push`.
         let (offset, len) = range
             .map(|(s, e)| (s, e - s))
-            .unwrap_or_else(|| self.search(id, start, end, cursors));
+            .or_else(|| self.search(id, start, end, cursors))
+            .unwrap_or((start, 0));
         NamePart {
             value: id.value.clone(),
             quoted,
@@ -406,7 +431,13 @@ impl<'a> Run<'a> {
 
     /// Finds an identifier sqlparser left without a position (a quoted name a dialect
     /// read from a string token): the next occurrence of it as written.
-    fn search(&self, id: &Ident, start: usize, end: usize, cursors: &mut HashMap<String, usize>) -> (usize, usize) {
+    fn search(
+        &self,
+        id: &Ident,
+        start: usize,
+        end: usize,
+        cursors: &mut HashMap<String, usize>,
+    ) -> Option<(usize, usize)> {
         let written = match id.quote_style {
             Some(q) => {
                 let close = if q == '[' { ']' } else { q };
@@ -422,12 +453,12 @@ impl<'a> Run<'a> {
                 let s = from + p;
                 cursors.insert(written.clone(), s + written.len());
                 if id.quote_style.is_some() && written.len() >= 2 {
-                    (s + 1, written.len() - 2)
+                    Some((s + 1, written.len() - 2))
                 } else {
-                    (s, written.len())
+                    Some((s, written.len()))
                 }
             }
-            None => (start, (end - start).clamp(1, written.len().max(1))),
+            None => None,
         }
     }
 
@@ -437,7 +468,7 @@ impl<'a> Run<'a> {
         let Some(table) = name.parts.last() else {
             return;
         };
-        if table.value.is_empty() || table.value.contains(HOLE) {
+        if table.value.is_empty() || table.len == 0 || table.value.contains(HOLE) {
             return;
         }
         if self.drop_ddl && matches!(kind, AccessKind::Ddl | AccessKind::ForeignKey) {
@@ -471,7 +502,7 @@ impl<'a> Run<'a> {
             name: table.value.clone(),
             quoted: table.quoted,
         };
-        let access = Access::table(kind, table_ref, table.offset, table.len.max(1));
+        let access = Access::table(kind, table_ref, table.offset, table.len);
         self.out.push(if low { access.low() } else { access });
     }
 

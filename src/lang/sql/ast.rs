@@ -59,11 +59,9 @@ fn idents(name: &ObjectName) -> Option<Vec<Ident>> {
 
 fn key(name: &ObjectName) -> Option<Key> {
     match name.0.last()? {
-        ObjectNamePart::Identifier(i) => Some((
-            i.span.start.line,
-            i.span.start.column,
-            i.value.clone(),
-        )),
+        ObjectNamePart::Identifier(i) => {
+            Some((i.span.start.line, i.span.start.column, i.value.clone()))
+        }
         ObjectNamePart::Function(_) => None,
     }
 }
@@ -161,7 +159,9 @@ impl Collector {
                             std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation));
                         for f in factors {
                             if let TableFactor::Table { name, alias, .. } = f {
-                                let hit = alias.as_ref().is_some_and(|a| targets.contains(&fold(&a.name)))
+                                let hit = alias
+                                    .as_ref()
+                                    .is_some_and(|a| targets.contains(&fold(&a.name)))
                                     || last_folded(name).is_some_and(|n| targets.contains(&n));
                                 if hit {
                                     self.mark(name, k(Write));
@@ -345,8 +345,7 @@ impl Visitor for Collector {
         }
         if name.0.len() == 1
             && let Some(n) = last_folded(name)
-            && (self.cte_active.contains_key(&n)
-                || self.cte_active.contains_key(&n.to_lowercase()))
+            && (self.cte_active.contains_key(&n) || self.cte_active.contains_key(&n.to_lowercase()))
         {
             return ControlFlow::Continue(());
         }

@@ -16,9 +16,15 @@ use crate::scan::AccessKind;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Tok {
     /// A bare word: keyword or identifier.
-    Word { start: usize, end: usize },
+    Word {
+        start: usize,
+        end: usize,
+    },
     /// `"x"`, `` `x` `` or `[x]`: `start..end` is the content without quotes.
-    Quoted { start: usize, end: usize },
+    Quoted {
+        start: usize,
+        end: usize,
+    },
     /// A string literal `'…'` (or a dollar-quote marker `$tag$`).
     Str,
     /// A bind parameter: `$1`, `?`, `:name`, `@name`.
@@ -92,12 +98,15 @@ impl Iterator for Lexer<'_> {
                     return Some(Tok::Str);
                 }
                 b'"' | b'`' => {
-                    let end = skip_quoted(b, i, false).unwrap_or(b.len());
+                    // Unterminated: the content runs to the end.
+                    let (end, inner_end) = match skip_quoted(b, i, false) {
+                        Some(e) => (e, e - 1),
+                        None => (b.len(), b.len()),
+                    };
                     self.i = end;
-                    let inner_end = if end > i + 1 { end - 1 } else { end };
                     return Some(Tok::Quoted {
                         start: i + 1,
-                        end: inner_end.max(i + 1),
+                        end: inner_end,
                     });
                 }
                 b'[' => {
@@ -265,11 +274,11 @@ const RESERVED: &[&str] = &[
 
 /// English words that follow "from", "into", "update"… in prose, never in SQL.
 const DETERMINERS: &[&str] = &[
-    "the", "an", "this", "that", "these", "those", "my", "your", "our", "their", "his",
-    "her", "its", "every", "each", "some", "any",
+    "the", "an", "this", "that", "these", "those", "my", "your", "our", "their", "his", "her",
+    "its", "every", "each", "some", "any",
 ];
 
-fn word<'t>(text: &'t str, t: Tok) -> Option<&'t str> {
+fn word(text: &str, t: Tok) -> Option<&str> {
     match t {
         Tok::Word { start, end } => Some(&text[start..end]),
         _ => None,
@@ -342,7 +351,14 @@ enum Mode {
 }
 
 /// The FROM-syntax functions: `EXTRACT(x FROM y)`, `SUBSTRING(x FROM 2)`, …
-const FROM_FUNCS: &[&str] = &["extract", "substring", "substr", "trim", "overlay", "position"];
+const FROM_FUNCS: &[&str] = &[
+    "extract",
+    "substring",
+    "substr",
+    "trim",
+    "overlay",
+    "position",
+];
 
 /// Scans `text[start..end]` for table names by keyword. Calls `emit` for each name
 /// found, in order; `temps` collects temporary tables created by the text (their
@@ -367,27 +383,28 @@ pub(crate) fn fallback(
     // One entry per open parenthesis: true for FROM-syntax functions.
     let mut parens: Vec<bool> = Vec::new();
 
-    let mut commit = |kind: AccessKind, origin: Origin, name: RawName, temps: &mut HashSet<String>| {
-        let Some(last) = name.parts.last() else {
-            return;
+    let mut commit =
+        |kind: AccessKind, origin: Origin, name: RawName, temps: &mut HashSet<String>| {
+            let Some(last) = name.parts.last() else {
+                return;
+            };
+            if last.value.contains(HOLE) || last.value.is_empty() {
+                return;
+            }
+            let folded = if last.quoted {
+                last.value.clone()
+            } else {
+                last.value.to_lowercase()
+            };
+            if let Origin::Ddl { temp: true, .. } = origin {
+                temps.insert(folded);
+                return;
+            }
+            if name.parts.len() == 1 && temps.contains(&folded) {
+                return;
+            }
+            emit(kind, name);
         };
-        if last.value.contains(HOLE) || last.value.is_empty() {
-            return;
-        }
-        let folded = if last.quoted {
-            last.value.clone()
-        } else {
-            last.value.to_lowercase()
-        };
-        if let Origin::Ddl { temp: true, .. } = origin {
-            temps.insert(folded);
-            return;
-        }
-        if name.parts.len() == 1 && temps.contains(&folded) {
-            return;
-        }
-        emit(kind, name);
-    };
 
     for tok in Lexer::new(text, start, end, backslash) {
         n += 1;
@@ -455,30 +472,30 @@ pub(crate) fn fallback(
             other => other,
         };
         // A complete name: decide with this token whether it is a table.
-        if let Mode::After {
-            kind,
-            origin,
-            name,
-            words,
-        } = std::mem::replace(&mut mode, Mode::Idle)
+        if matches!(mode, Mode::After { .. })
+            && let Mode::After {
+                kind,
+                origin,
+                name,
+                words,
+            } = std::mem::replace(&mut mode, Mode::Idle)
         {
             mode = match origin {
                 // `FROM f(x)`: a function, not a table.
-                _ if tok == Tok::LParen && words == 0 && origin != Origin::Into && !matches!(origin, Origin::Ddl { .. } | Origin::References | Origin::Copy) => {
-                    Mode::Idle
-                }
+                Origin::From if tok == Tok::LParen && words == 0 => Mode::Idle,
                 Origin::Update => {
                     if is_kw(text, tok, "set")
                         || tok == Tok::Comma
                         || word(text, tok).is_some_and(|w| {
-                            in_list(w, &["join", "inner", "left", "right", "cross", "straight_join"])
+                            in_list(
+                                w,
+                                &["join", "inner", "left", "right", "cross", "straight_join"],
+                            )
                         })
                     {
                         commit(kind, origin, name, temps);
                         Mode::Idle
-                    } else if words < 2
-                        && (is_kw(text, tok, "as") || name_like(text, tok))
-                    {
+                    } else if words < 2 && (is_kw(text, tok, "as") || name_like(text, tok)) {
                         reprocess = false;
                         Mode::After {
                             kind,
@@ -508,11 +525,12 @@ pub(crate) fn fallback(
                 }
             };
         }
-        if let Mode::List {
-            kind,
-            origin,
-            words,
-        } = std::mem::replace(&mut mode, Mode::Idle)
+        if matches!(mode, Mode::List { .. })
+            && let Mode::List {
+                kind,
+                origin,
+                words,
+            } = std::mem::replace(&mut mode, Mode::Idle)
         {
             mode = if tok == Tok::Comma {
                 reprocess = false;
@@ -553,7 +571,12 @@ pub(crate) fn fallback(
                     parens.clear();
                 }
                 Tok::Word { start: ws, end: we } => {
-                    let w = text[ws..we].to_ascii_lowercase();
+                    // Keywords are short; longer words only matter as the first word.
+                    let w = if we - ws <= 16 {
+                        text[ws..we].to_ascii_lowercase()
+                    } else {
+                        String::new()
+                    };
                     if first_word.is_none() {
                         first_word = Some(w.clone());
                     }
@@ -565,7 +588,10 @@ pub(crate) fn fallback(
                             let delete = prev.is_some_and(|p| is_kw(text, p, "delete"));
                             if delete {
                                 mode = Mode::Want(AccessKind::Write, Origin::Into);
-                            } else if !distinct && !in_func && !(first == "copy" && parens.is_empty()) {
+                            } else if !(distinct
+                                || in_func
+                                || (first == "copy" && parens.is_empty()))
+                            {
                                 mode = Mode::Want(AccessKind::Read, Origin::From);
                             }
                         }
@@ -574,16 +600,14 @@ pub(crate) fn fallback(
                             mode = Mode::Want(AccessKind::Read, Origin::From)
                         }
                         "insert" | "replace" | "upsert" | "merge" => insert_at = Some(n),
-                        "into" => {
-                            if insert_at.is_some_and(|at| n - at <= 4) {
-                                mode = Mode::Want(AccessKind::Write, Origin::Into);
-                            }
+                        "into" if insert_at.is_some_and(|at| n - at <= 4) => {
+                            mode = Mode::Want(AccessKind::Write, Origin::Into);
                         }
                         "update" => {
                             // Not `ON UPDATE CASCADE`, `FOR UPDATE`, `DO UPDATE SET`.
-                            let after = prev.and_then(|p| word(text, p)).is_some_and(|p| {
-                                in_list(p, &["on", "for", "do", "key", "no"])
-                            });
+                            let after = prev
+                                .and_then(|p| word(text, p))
+                                .is_some_and(|p| in_list(p, &["on", "for", "do", "key", "no"]));
                             if !after {
                                 mode = Mode::Want(AccessKind::Write, Origin::Update);
                             }
@@ -679,8 +703,8 @@ const LOOK_TOKENS: usize = 4096;
 
 /// The statement keywords a SQL string literal starts with.
 const STARTS: &[&str] = &[
-    "select", "insert", "update", "delete", "with", "create", "alter", "drop", "truncate",
-    "merge", "copy", "replace", "upsert",
+    "select", "insert", "update", "delete", "with", "create", "alter", "drop", "truncate", "merge",
+    "copy", "replace", "upsert",
 ];
 
 /// See [`super::looks_like_sql`].
@@ -689,9 +713,7 @@ pub(crate) fn looks_like_sql(s: &str) -> bool {
     if trimmed.ends_with('.') || trimmed.ends_with('!') {
         return false;
     }
-    let toks: Vec<Tok> = Lexer::new(s, 0, s.len(), true)
-        .take(LOOK_TOKENS)
-        .collect();
+    let toks: Vec<Tok> = Lexer::new(s, 0, s.len(), true).take(LOOK_TOKENS).collect();
     if toks.contains(&Tok::ProseColon) {
         return false;
     }
@@ -726,11 +748,11 @@ pub(crate) fn looks_like_sql(s: &str) -> bool {
         i
     };
     match kw.as_str() {
-        "select" => (1..t.len()).any(|i| {
-            kw_at(i, "from") && (name_at(i + 1) || t.get(i + 1) == Some(&Tok::LParen))
-        }),
+        "select" => (1..t.len())
+            .any(|i| kw_at(i, "from") && (name_at(i + 1) || t.get(i + 1) == Some(&Tok::LParen))),
         "with" => {
-            let as_paren = (1..t.len()).any(|i| kw_at(i, "as") && t.get(i + 1) == Some(&Tok::LParen));
+            let as_paren =
+                (1..t.len()).any(|i| kw_at(i, "as") && t.get(i + 1) == Some(&Tok::LParen));
             let body = (1..t.len()).any(|i| {
                 ["select", "insert", "update", "delete"]
                     .iter()
@@ -749,9 +771,11 @@ pub(crate) fn looks_like_sql(s: &str) -> bool {
             t.get(rest..).is_some_and(|r| {
                 r.iter().any(|&x| {
                     x == Tok::LParen
-                        || ["values", "value", "select", "set", "default", "with", "table"]
-                            .iter()
-                            .any(|k| is_kw(s, x, k))
+                        || [
+                            "values", "value", "select", "set", "default", "with", "table",
+                        ]
+                        .iter()
+                        .any(|k| is_kw(s, x, k))
                 })
             })
         }
@@ -776,8 +800,7 @@ pub(crate) fn looks_like_sql(s: &str) -> bool {
                 "policy",
                 "domain",
             ];
-            let Some(obj) = (1..t.len().min(8))
-                .find(|&i| OBJECTS.iter().any(|k| kw_at(i, k)))
+            let Some(obj) = (1..t.len().min(8)).find(|&i| OBJECTS.iter().any(|k| kw_at(i, k)))
             else {
                 return false;
             };
@@ -814,11 +837,106 @@ pub(crate) fn looks_like_sql(s: &str) -> bool {
                 (kw_at(i, "from") || kw_at(i, "to"))
                     && t.get(i + 1).is_some_and(|&x| {
                         x == Tok::Str
-                            || ["stdin", "stdout", "program"].iter().any(|k| is_kw(s, x, k))
+                            || ["stdin", "stdout", "program"]
+                                .iter()
+                                .any(|k| is_kw(s, x, k))
                             || word(s, x).is_some_and(|w| w.contains(HOLE))
                     })
             })
         }
         _ => false,
     }
+}
+
+/// Words that join operands into left-deep expression chains.
+const INFIX_WORDS: &[&str] = &[
+    "and", "or", "is", "like", "ilike", "in", "between", "collate", "xor", "div", "mod", "regexp",
+    "rlike", "similar", "overlaps", "not", "at",
+];
+
+/// Words that start a new clause (and so a new expression tree).
+const CLAUSE_WORDS: &[&str] = &[
+    "select",
+    "from",
+    "where",
+    "group",
+    "having",
+    "order",
+    "limit",
+    "offset",
+    "values",
+    "set",
+    "on",
+    "join",
+    "returning",
+    "using",
+    "window",
+    "qualify",
+];
+
+/// An upper bound on how deep sqlparser's AST for `text[start..end]` may get, or
+/// `None` once it exceeds `limit`.
+///
+/// sqlparser bounds recursion while parsing, but builds left-deep trees iteratively
+/// for chains of infix operators (`1 + 1 + … + 1`, `a OR b OR …`, `x::a::b…`) and set
+/// operations (`SELECT 1 UNION SELECT 2 UNION …`), and visiting or dropping such a tree
+/// recurses once per link. This counts, per parenthesis level, the operators since
+/// the last comma or clause keyword (set operations separately, as they span clauses)
+/// and sums them over the open levels.
+pub(crate) fn depth_within(
+    text: &str,
+    start: usize,
+    end: usize,
+    backslash: bool,
+    limit: usize,
+) -> Option<usize> {
+    // Per open level: (operator chain, set-operation chain).
+    let mut levels: Vec<(usize, usize)> = vec![(0, 0)];
+    let mut total = 0usize;
+    let mut max = 0usize;
+    for tok in Lexer::new(text, start, end, backslash) {
+        match tok {
+            Tok::LParen => levels.push((0, 0)),
+            Tok::RParen => {
+                if levels.len() > 1
+                    && let Some((a, b)) = levels.pop()
+                {
+                    total -= a + b;
+                }
+            }
+            Tok::Comma | Tok::Semi => {
+                if let Some(top) = levels.last_mut() {
+                    total -= top.0;
+                    top.0 = 0;
+                }
+            }
+            Tok::Other | Tok::Dot => {
+                if let Some(top) = levels.last_mut() {
+                    top.0 += 1;
+                    total += 1;
+                }
+            }
+            Tok::Word { start: ws, end: we } => {
+                let w = &text[ws..we];
+                if let Some(top) = levels.last_mut() {
+                    if in_list(w, &["union", "intersect", "except", "minus"]) {
+                        top.1 += 1;
+                        total += 1;
+                    } else if in_list(w, INFIX_WORDS) {
+                        top.0 += 1;
+                        total += 1;
+                    } else if in_list(w, CLAUSE_WORDS) {
+                        total -= top.0;
+                        top.0 = 0;
+                    }
+                }
+            }
+            _ => {}
+        }
+        max = max.max(total + levels.len());
+        if max > limit {
+            return None;
+        }
+    }
+    Some(max)
 }

@@ -352,17 +352,20 @@ pub(crate) fn split(text: &str, opts: Options) -> Vec<Item> {
                 }
                 i = end;
             }
-            b'#' if was_blank => i = line_end(b, i),
-            b'/' if b.get(i + 1) == Some(&b'*') => match skip_block_comment(b, i, opts.nested_comments) {
-                Some(end) => i = end,
-                None => {
-                    s.out.push(Item::Unterminated {
-                        offset: i,
-                        what: "block comment",
-                    });
-                    i = b.len();
+            // MySQL `#` comment: at line start, or between statements.
+            b'#' if was_blank || s.start.is_none() => i = line_end(b, i),
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                match skip_block_comment(b, i, opts.nested_comments) {
+                    Some(end) => i = end,
+                    None => {
+                        s.out.push(Item::Unterminated {
+                            offset: i,
+                            what: "block comment",
+                        });
+                        i = b.len();
+                    }
                 }
-            },
+            }
             b'\'' | b'"' | b'`' => {
                 let backslash = c != b'`' && backslash_at(b, i, opts);
                 match skip_quoted(b, i, backslash) {
@@ -409,7 +412,8 @@ pub(crate) fn split(text: &str, opts: Options) -> Vec<Item> {
                 while j < b.len()
                     && !matches!(
                         b[j],
-                        b'\n' | b' '
+                        b'\n'
+                            | b' '
                             | b'\t'
                             | b'\r'
                             | b'-'

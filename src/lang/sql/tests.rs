@@ -1,1 +1,906 @@
 use super::*;
+use crate::scan::{Confidence, Target};
+use AccessKind::{Ddl, ForeignKey as Fk, Read, Write};
+
+fn ctx() -> Context {
+    Context::default()
+}
+
+fn table(a: &Access) -> &TableRef {
+    match &a.target {
+        Target::Table(t) => t,
+        Target::Import(_) => panic!("import access from SQL"),
+    }
+}
+
+/// `db.schema.name` with the parts present.
+fn qualified(t: &TableRef) -> String {
+    [
+        t.database.as_deref(),
+        t.schema.as_deref(),
+        Some(t.name.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(".")
+}
+
+/// Asserts that every access points exactly at its table name in `text`.
+fn assert_offsets(text: &str, accesses: &[Access]) {
+    for a in accesses {
+        let t = table(a);
+        let slice = text.get(a.offset..a.offset + a.len).unwrap_or_else(|| {
+            panic!("access {a:?} out of range / not on a char boundary in {text:?}")
+        });
+        let unescaped = slice.replace("\"\"", "\"").replace("``", "`");
+        assert!(
+            slice == t.name || (t.quoted && unescaped == t.name),
+            "access {a:?} points at {slice:?}, not {:?}, in {text:?}",
+            t.name
+        );
+    }
+}
+
+fn file(path: &str, text: &str, ctx: &Context) -> Extracted {
+    let ex = analyze_file(path, text, ctx);
+    assert_offsets(text, &ex.accesses);
+    let mut sorted = ex.accesses.clone();
+    sorted.sort_by_key(|a| a.offset);
+    assert_eq!(sorted, ex.accesses, "output not ordered by offset");
+    ex
+}
+
+/// (kind, qualified name) of each access in a `.sql` file.
+fn kinds(text: &str) -> Vec<(AccessKind, String)> {
+    file("db/query.sql", text, &ctx())
+        .accesses
+        .iter()
+        .map(|a| (a.kind, qualified(table(a))))
+        .collect()
+}
+
+fn k(list: &[(AccessKind, &str)]) -> Vec<(AccessKind, String)> {
+    list.iter().map(|(k, n)| (*k, n.to_string())).collect()
+}
+
+#[test]
+fn must_flag() {
+    let cases: &[(&str, &[(AccessKind, &str)])] = &[
+        ("SELECT id FROM users", &[(Read, "users")]),
+        ("SELECT users FROM accounts", &[(Read, "accounts")]),
+        (
+            "SELECT * FROM orders o JOIN users u ON u.id = o.user_id",
+            &[(Read, "orders"), (Read, "users")],
+        ),
+        (
+            "SELECT order_items.qty FROM order_items JOIN orders ON orders.id = order_items.order_id",
+            &[(Read, "order_items"), (Read, "orders")],
+        ),
+        (
+            "SELECT * FROM a WHERE id IN (SELECT a_id FROM b)",
+            &[(Read, "a"), (Read, "b")],
+        ),
+        (
+            "SELECT (SELECT count(*) FROM orders WHERE uid = u.id) FROM users u",
+            &[(Read, "orders"), (Read, "users")],
+        ),
+        (
+            "SELECT * FROM users UNION ALL SELECT * FROM admins",
+            &[(Read, "users"), (Read, "admins")],
+        ),
+        (
+            "SELECT * FROM users CROSS JOIN LATERAL (SELECT * FROM orders WHERE orders.uid = users.id) x",
+            &[(Read, "users"), (Read, "orders")],
+        ),
+        (
+            "WITH recent AS (SELECT * FROM orders WHERE ts > now()) SELECT * FROM recent JOIN users ON true",
+            &[(Read, "orders"), (Read, "users")],
+        ),
+        // A CTE named like the table it reads: the body's `users` is the table.
+        (
+            "WITH users AS (SELECT * FROM users WHERE active) SELECT * FROM users",
+            &[(Read, "users")],
+        ),
+        // Later CTEs see earlier ones; a recursive CTE sees itself.
+        (
+            "WITH a AS (SELECT * FROM t1), b AS (SELECT * FROM a JOIN t2 ON true) SELECT * FROM b",
+            &[(Read, "t1"), (Read, "t2")],
+        ),
+        (
+            "WITH RECURSIVE tree AS (SELECT * FROM nodes UNION ALL SELECT n.* FROM nodes n JOIN tree ON n.parent = tree.id) SELECT * FROM tree",
+            &[(Read, "nodes"), (Read, "nodes")],
+        ),
+        ("INSERT INTO audit (a) VALUES (1)", &[(Write, "audit")]),
+        (
+            "INSERT INTO archive SELECT * FROM orders",
+            &[(Write, "archive"), (Read, "orders")],
+        ),
+        (
+            "INSERT INTO t SELECT * FROM src ON CONFLICT (id) DO UPDATE SET x = excluded.x",
+            &[(Write, "t"), (Read, "src")],
+        ),
+        (
+            "REPLACE INTO settings (k, v) VALUES ('a', 'b')",
+            &[(Write, "settings")],
+        ),
+        (
+            "UPDATE users SET name = 'x' WHERE id = 1",
+            &[(Write, "users")],
+        ),
+        (
+            "UPDATE orders SET total = p.total FROM payments p WHERE p.id = orders.id",
+            &[(Write, "orders"), (Read, "payments")],
+        ),
+        (
+            "UPDATE users u JOIN orders o ON o.user_id = u.id SET u.total = o.total",
+            &[(Write, "users"), (Read, "orders")],
+        ),
+        ("DELETE FROM sessions WHERE expired", &[(Write, "sessions")]),
+        (
+            "DELETE FROM sessions USING users WHERE users.id = sessions.user_id",
+            &[(Write, "sessions"), (Read, "users")],
+        ),
+        (
+            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users)",
+            &[(Write, "sessions"), (Read, "users")],
+        ),
+        (
+            "DELETE s FROM sessions s JOIN users u ON u.id = s.user_id",
+            &[(Write, "sessions"), (Read, "users")],
+        ),
+        (
+            "MERGE INTO stock s USING deliveries d ON s.id = d.id WHEN MATCHED THEN UPDATE SET qty = s.qty + d.qty",
+            &[(Write, "stock"), (Read, "deliveries")],
+        ),
+        (
+            "TRUNCATE TABLE events, logs",
+            &[(Write, "events"), (Write, "logs")],
+        ),
+        ("COPY users TO STDOUT", &[(Read, "users")]),
+        ("COPY users FROM '/tmp/users.csv'", &[(Write, "users")]),
+        (
+            "CREATE TABLE invoices (id INT PRIMARY KEY, user_id INT REFERENCES users(id))",
+            &[(Ddl, "invoices"), (Fk, "users")],
+        ),
+        (
+            "CREATE TABLE items (id int, order_id int, CONSTRAINT fk FOREIGN KEY (order_id) REFERENCES orders (id))",
+            &[(Ddl, "items"), (Fk, "orders")],
+        ),
+        (
+            "ALTER TABLE items ADD CONSTRAINT fk FOREIGN KEY (order_id) REFERENCES orders(id)",
+            &[(Ddl, "items"), (Fk, "orders")],
+        ),
+        (
+            "ALTER TABLE items ADD COLUMN user_id int REFERENCES accounts.users(id)",
+            &[(Ddl, "items"), (Fk, "accounts.users")],
+        ),
+        (
+            "DROP TABLE IF EXISTS legacy, older",
+            &[(Ddl, "legacy"), (Ddl, "older")],
+        ),
+        (
+            "CREATE INDEX idx_users_email ON users (email)",
+            &[(Ddl, "users")],
+        ),
+        (
+            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i ON billing.invoices (n)",
+            &[(Ddl, "billing.invoices")],
+        ),
+        (
+            "ALTER TABLE users RENAME TO customers",
+            &[(Ddl, "users"), (Ddl, "customers")],
+        ),
+        (
+            "RENAME TABLE old_users TO users",
+            &[(Ddl, "old_users"), (Ddl, "users")],
+        ),
+        (
+            "CREATE VIEW active_users AS SELECT * FROM users WHERE active",
+            &[(Ddl, "active_users"), (Read, "users")],
+        ),
+        (
+            "CREATE TABLE snapshot AS SELECT * FROM users",
+            &[(Ddl, "snapshot"), (Read, "users")],
+        ),
+        (
+            "CREATE TRIGGER trg AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION f()",
+            &[(Ddl, "orders")],
+        ),
+        (
+            "SELECT * FROM billing.invoices",
+            &[(Read, "billing.invoices")],
+        ),
+        (
+            "SELECT * FROM shop.billing.invoices",
+            &[(Read, "shop.billing.invoices")],
+        ),
+        ("SELECT * FROM \"Users\"", &[(Read, "Users")]),
+        ("SELECT * FROM \"odd\"\"name\"", &[(Read, "odd\"name")]),
+        (
+            "SELECT * FROM `orders` JOIN `shop`.`users` ON 1",
+            &[(Read, "orders"), (Read, "shop.users")],
+        ),
+        (
+            "CREATE TABLE t (id INT(4) UNSIGNED NOT NULL AUTO_INCREMENT, PRIMARY KEY (id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+            &[(Ddl, "t")],
+        ),
+        ("SELECT * FROM users WHERE id = $1", &[(Read, "users")]),
+        (
+            "SELECT * FROM users WHERE id = ? AND b = ?",
+            &[(Read, "users")],
+        ),
+        (
+            "SELECT * FROM users WHERE id = :id AND x = :other_name",
+            &[(Read, "users")],
+        ),
+        (
+            "INSERT INTO users (a, b) VALUES (:a, :b)",
+            &[(Write, "users")],
+        ),
+        ("EXPLAIN SELECT * FROM users", &[(Read, "users")]),
+        (
+            "CREATE TEMP TABLE x AS SELECT * FROM users",
+            &[(Read, "users")],
+        ),
+        (
+            "ALTER TABLE ONLY public.items ADD CONSTRAINT items_fk FOREIGN KEY (order_id) REFERENCES public.orders(id) ON DELETE CASCADE",
+            &[(Ddl, "public.items"), (Fk, "public.orders")],
+        ),
+        (
+            "CREATE TABLE IF NOT EXISTS \"public\".\"Users\" (id int)",
+            &[(Ddl, "public.Users")],
+        ),
+        (
+            "INSERT INTO counters (k, n) VALUES ('a', 1) ON DUPLICATE KEY UPDATE n = n + 1",
+            &[(Write, "counters")],
+        ),
+        (
+            "SELECT * FROM a JOIN (b JOIN c ON b.id = c.id) ON a.id = b.id",
+            &[(Read, "a"), (Read, "b"), (Read, "c")],
+        ),
+        // `${schema}.users`: the hole qualifier is dropped, the table kept.
+        ("SELECT * FROM __ownlint_hole__.users", &[(Read, "users")]),
+    ];
+    for (sql, want) in cases {
+        assert_eq!(kinds(sql), k(want), "for {sql:?}");
+        let ex = file("q.sql", sql, &ctx());
+        assert!(
+            ex.accesses.iter().all(|a| a.confidence == Confidence::High),
+            "parsed statement gave low confidence: {sql:?} {:?}",
+            ex.accesses
+        );
+        assert!(ex.problems.is_empty(), "{sql:?}: {:?}", ex.problems);
+    }
+}
+
+#[test]
+fn must_not_flag() {
+    let cases: &[&str] = &[
+        // CTE named like a table.
+        "WITH orders AS (SELECT 1 AS id) SELECT * FROM orders",
+        // Alias and column named like tables.
+        "SELECT users.id, orders FROM (SELECT 1 AS id, 2 AS orders) users",
+        // Table functions.
+        "SELECT * FROM generate_series(1, 10)",
+        "SELECT * FROM unnest(ARRAY[1, 2]) AS users",
+        // Temporary tables, including later statements using them.
+        "CREATE TEMP TABLE scratch (id int); INSERT INTO scratch VALUES (1); SELECT * FROM scratch; DROP TABLE scratch;",
+        "CREATE TEMPORARY TABLE tmp_x (id int); UPDATE tmp_x SET id = 2;",
+        // Commented-out SQL.
+        "-- CREATE TABLE users (id int);\n/* DROP TABLE orders; SELECT * FROM x; */\n# DELETE FROM mysql_comment;\n",
+        "/* nested /* still comment */ SELECT * FROM users */",
+        // The hole.
+        "SELECT * FROM __ownlint_hole__",
+        "INSERT INTO orders___ownlint_hole__ VALUES (1)",
+        // No tables.
+        "SELECT 1",
+        "SELECT 1 FROM dual",
+        "SET search_path TO billing",
+        "BEGIN; COMMIT;",
+        // Strings mentioning tables.
+        "SELECT 'DELETE FROM users' AS s",
+        "",
+        "   \n\n  ",
+    ];
+    for sql in cases {
+        // Nested comments are a PostgreSQL feature.
+        let pg = Context {
+            dialect: Some("postgres".into()),
+        };
+        let ex = file("x.sql", sql, &pg);
+        assert_eq!(ex.accesses, vec![], "for {sql:?}");
+        assert!(ex.problems.is_empty(), "{sql:?}: {:?}", ex.problems);
+    }
+}
+
+#[test]
+fn unparsable_statement_falls_back_and_next_still_parses() {
+    let text = "DROP TABLE x IF EXISTS;\nSELECT * FROM y WHERE a = ((;\nSELECT * FROM z;";
+    let ex = file("m.sql", text, &ctx());
+    let got: Vec<_> = ex
+        .accesses
+        .iter()
+        .map(|a| (a.kind, table(a).name.as_str(), a.confidence))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Ddl, "x", Confidence::Low),
+            (Read, "y", Confidence::Low),
+            (Read, "z", Confidence::High),
+        ]
+    );
+    assert!(ex.problems.is_empty());
+}
+
+#[test]
+fn fallback_keyword_scan() {
+    // Each is made unparsable by a trailing `((`.
+    let cases: &[(&str, &[(AccessKind, &str)])] = &[
+        (
+            "SELECT EXTRACT(YEAR FROM created_at), x IS DISTINCT FROM y FROM orders o, users u JOIN s.items i ON 1 ((",
+            &[(Read, "orders"), (Read, "users"), (Read, "s.items")],
+        ),
+        ("INSERT IGNORE INTO logs VALUES ((", &[(Write, "logs")]),
+        ("UPDATE users SET a = ((", &[(Write, "users")]),
+        ("DELETE FROM sessions WHERE ((", &[(Write, "sessions")]),
+        (
+            "MERGE INTO stock USING deliveries d ON ((",
+            &[(Write, "stock"), (Read, "deliveries")],
+        ),
+        ("TRUNCATE TABLE a, b ((", &[(Write, "a"), (Write, "b")]),
+        (
+            "CREATE TABLE IF NOT EXISTS t (u int REFERENCES \"Users\"(id) ((",
+            &[(Ddl, "t"), (Fk, "Users")],
+        ),
+        ("ALTER TABLE ONLY t ((", &[(Ddl, "t")]),
+        ("CREATE TEMP TABLE tmp (a int ((; SELECT * FROM tmp ((", &[]),
+        ("SELECT * FROM generate_series(1, 2) ((", &[]),
+        (
+            "SELECT * FROM __ownlint_hole__ JOIN x ON ((",
+            &[(Read, "x")],
+        ),
+        (
+            "SELECT 'FROM users' FROM t -- JOIN c\n WHERE ((",
+            &[(Read, "t")],
+        ),
+        ("SELECT * FROM t FOR UPDATE ((", &[(Read, "t")]),
+        ("update users", &[]),
+    ];
+    for (sql, want) in cases {
+        let ex = file("f.sql", sql, &ctx());
+        let got: Vec<_> = ex
+            .accesses
+            .iter()
+            .map(|a| (a.kind, qualified(table(a))))
+            .collect();
+        assert_eq!(got, k(want), "for {sql:?}");
+        assert!(
+            ex.accesses.iter().all(|a| a.confidence == Confidence::Low),
+            "{sql:?}"
+        );
+    }
+}
+
+#[test]
+fn use_and_connect_set_database() {
+    let text = "SELECT * FROM a;\nUSE shop;\nSELECT * FROM orders;\n\\c billing\nSELECT * FROM invoices;\nSELECT * FROM other.public.x;\n";
+    let ex = file("x.sql", text, &ctx());
+    let got: Vec<_> = ex
+        .accesses
+        .iter()
+        .map(|a| (table(a).database.clone(), table(a).name.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (None, "a".to_string()),
+            (Some("shop".to_string()), "orders".to_string()),
+            (Some("billing".to_string()), "invoices".to_string()),
+            (Some("other".to_string()), "x".to_string()),
+        ]
+    );
+    let ex = file("y.sql", "USE `Shop`;\nINSERT INTO t VALUES (1);", &ctx());
+    assert_eq!(table(&ex.accesses[0]).database.as_deref(), Some("Shop"));
+}
+
+#[test]
+fn mysql_dump_style() {
+    let text = "/*!40101 SET NAMES utf8 */;\nDROP TABLE IF EXISTS `users`;\nCREATE TABLE `users` (\n  `id` int(11) unsigned NOT NULL AUTO_INCREMENT,\n  `team_id` int(11) DEFAULT NULL,\n  PRIMARY KEY (`id`),\n  CONSTRAINT `fk_team` FOREIGN KEY (`team_id`) REFERENCES `teams` (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\nLOCK TABLES `users` WRITE;\nINSERT INTO `users` VALUES (1,'it\\'s; fine',NULL);\nUNLOCK TABLES;\n";
+    let ex = file(
+        "dump.sql",
+        text,
+        &Context {
+            dialect: Some("MySQL".into()),
+        },
+    );
+    let got: Vec<_> = ex
+        .accesses
+        .iter()
+        .map(|a| {
+            (
+                a.kind,
+                table(a).name.as_str(),
+                table(a).quoted,
+                a.confidence,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Ddl, "users", true, Confidence::High),
+            (Ddl, "users", true, Confidence::High),
+            (Fk, "teams", true, Confidence::High),
+            (Write, "users", true, Confidence::High),
+        ]
+    );
+}
+
+#[test]
+fn dollar_quoted_bodies_do_not_split_statements() {
+    let text = "CREATE FUNCTION f() RETURNS trigger AS $body$\nBEGIN\n  INSERT INTO audit VALUES (1); -- ; ;\n  UPDATE counters SET n = n + 1;\n  RETURN NEW;\nEND;\n$body$ LANGUAGE plpgsql;\nSELECT * FROM users;\nDO $$ BEGIN DELETE FROM queue; END $$;\n";
+    let ex = file("f.sql", text, &ctx());
+    let got: Vec<_> = ex
+        .accesses
+        .iter()
+        .map(|a| (a.kind, table(a).name.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Write, "audit"),
+            (Write, "counters"),
+            (Read, "users"),
+            (Write, "queue"),
+        ]
+    );
+    let users = ex
+        .accesses
+        .iter()
+        .find(|a| table(a).name == "users")
+        .unwrap();
+    assert_eq!(users.confidence, Confidence::High);
+}
+
+#[test]
+fn mysql_delimiter_and_hash_comments() {
+    let text = "# header comment with 'quote\nDELIMITER //\nCREATE PROCEDURE p()\nBEGIN\n  INSERT INTO audit VALUES (1);\n  SELECT * FROM users;\nEND //\nDELIMITER ;\nSELECT * FROM z; # it's a trailing comment\nSELECT * FROM w;\n";
+    let ex = file("p.sql", text, &ctx());
+    let got: Vec<_> = ex
+        .accesses
+        .iter()
+        .map(|a| (a.kind, table(a).name.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(Write, "audit"), (Read, "users"), (Read, "z"), (Read, "w")]
+    );
+    assert!(ex.problems.is_empty(), "{:?}", ex.problems);
+}
+
+#[test]
+fn goose_sections() {
+    let text = "-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION g() RETURNS int AS 'SELECT 1; SELECT 2' LANGUAGE sql;\nCREATE TABLE a (id int);\n-- +goose StatementEnd\nINSERT INTO b VALUES (1);\n\n-- +goose Down\nDROP TABLE a;\nDELETE FROM b;\n";
+    let got: Vec<_> = kinds(text);
+    assert_eq!(got, k(&[(Ddl, "a"), (Write, "b")]));
+    // Without annotations, everything counts.
+    assert_eq!(
+        kinds("CREATE TABLE a (id int);\nDROP TABLE a;"),
+        k(&[(Ddl, "a"), (Ddl, "a")])
+    );
+    // dbmate.
+    assert_eq!(
+        kinds("-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\nDROP TABLE c;"),
+        k(&[(Ddl, "a")])
+    );
+}
+
+#[test]
+fn down_migrations_drop_ddl() {
+    let text =
+        "DROP TABLE a;\nCREATE TABLE b (x int REFERENCES c(id));\nDELETE FROM d;\nSELECT * FROM e;";
+    for path in [
+        "migrations/down.sql",
+        "m/0002_init.down.sql",
+        "db/U3__undo.sql",
+    ] {
+        let ex = file(path, text, &ctx());
+        let got: Vec<_> = ex
+            .accesses
+            .iter()
+            .map(|a| (a.kind, table(a).name.clone()))
+            .collect();
+        assert_eq!(got, vec![(Write, "d".into()), (Read, "e".into())], "{path}");
+    }
+    for path in ["m/0002_init.up.sql", "db/V1__init.sql", "Users.sql"] {
+        assert_eq!(file(path, text, &ctx()).accesses.len(), 5, "{path}");
+    }
+}
+
+#[test]
+fn liquibase_and_flyway_are_plain_sql() {
+    let text = "--liquibase formatted sql\n--changeset alice:1\nCREATE TABLE a (id int);\n--rollback DROP TABLE a;\n";
+    assert_eq!(kinds(text), k(&[(Ddl, "a")]));
+}
+
+#[test]
+fn copy_from_stdin_data_is_skipped() {
+    let text = "COPY public.users (id, name) FROM stdin;\n1\tO'Brien; DROP TABLE x\n2\tit's\n\\.\nSELECT * FROM orders;\n";
+    assert_eq!(kinds(text), k(&[(Write, "public.users"), (Read, "orders")]));
+}
+
+#[test]
+fn offsets_with_unicode_and_crlf() {
+    let text = "-- é comment\r\nSELECT 'héllo', \"ñ\" FROM \"Ünïcode\" u\r\n  JOIN straße s ON s.id = u.id;\r\nINSERT INTO 表 VALUES ('😀');\r\n";
+    let ex = file("u.sql", text, &ctx());
+    let names: Vec<_> = ex.accesses.iter().map(|a| table(a).name.as_str()).collect();
+    assert_eq!(names, vec!["Ünïcode", "straße", "表"]);
+}
+
+#[test]
+fn problems_are_rare() {
+    let ex = analyze_file("bin.sql", "SELECT\0garbage", &ctx());
+    assert_eq!(ex.problems.len(), 1);
+    assert_eq!(ex.problems[0].offset, 6);
+    assert!(ex.accesses.is_empty());
+
+    let ex = file("q.sql", "SELECT * FROM a;\nSELECT 'oops FROM b;\n", &ctx());
+    assert_eq!(ex.problems.len(), 1);
+    assert_eq!(ex.problems[0].offset, 24);
+    assert_eq!(ex.accesses.len(), 1);
+
+    // Garbage that no dialect parses and that names nothing: silence.
+    let ex = file("q.sql", "this is not ) sql at all (;\nfoo bar;", &ctx());
+    assert!(ex.problems.is_empty() && ex.accesses.is_empty());
+}
+
+#[test]
+fn dialect_hint_is_accepted() {
+    for hint in [
+        "postgres",
+        "PostgreSQL",
+        "mysql",
+        "sqlite",
+        "generic",
+        "unknown",
+    ] {
+        let c = Context {
+            dialect: Some(hint.into()),
+        };
+        let ex = file("h.sql", "SELECT * FROM t JOIN u ON t.id = u.id", &c);
+        assert_eq!(ex.accesses.len(), 2, "{hint}");
+    }
+}
+
+#[test]
+fn embedded_maps_offsets_back() {
+    // `"SELECT * FROM users " + "JOIN orders ON true"` with pieces at 10 and 60.
+    let mut e = Embedded::new();
+    e.push_verbatim("SELECT * FROM users ", 10);
+    e.push_verbatim("JOIN orders ON true", 60);
+    let got = analyze_embedded(&e, &ctx());
+    let spans: Vec<_> = got
+        .iter()
+        .map(|a| (table(a).name.as_str(), a.offset, a.len, a.kind))
+        .collect();
+    assert_eq!(spans, vec![("users", 24, 5, Read), ("orders", 65, 6, Read)]);
+
+    // A hole for the table is never reported; the rest still is.
+    let mut e = Embedded::new();
+    e.push_verbatim("INSERT INTO ", 0);
+    e.push_hole(HOLE, 12);
+    e.push_verbatim(" SELECT * FROM src", 16);
+    let got = analyze_embedded(&e, &ctx());
+    assert_eq!(got.len(), 1);
+    assert_eq!((table(&got[0]).name.as_str(), got[0].offset), ("src", 31));
+
+    // Unparsable embedded SQL falls back only when it looks like SQL.
+    let e = Embedded::verbatim("UPDATE users SET a = ((", 100);
+    let got = analyze_embedded(&e, &ctx());
+    assert_eq!(got.len(), 1);
+    assert_eq!((got[0].offset, got[0].confidence), (107, Confidence::Low));
+}
+
+#[test]
+fn embedded_prose_is_ignored() {
+    for s in [
+        "failed to update users",
+        "select a user from the list",
+        "Select the user from the list.",
+        "delete from the cache",
+        "Update your settings",
+        "insert into cache failed: %s",
+        "truncate long strings",
+        "copy files to disk",
+        "create table for users",
+    ] {
+        let e = Embedded::verbatim(s, 0);
+        assert_eq!(analyze_embedded(&e, &ctx()), vec![], "{s:?}");
+    }
+}
+
+#[test]
+fn looks_like_sql_cases() {
+    let yes = [
+        "SELECT id FROM users WHERE id = $1",
+        "  (SELECT 1 FROM t)",
+        "-- name: GetUser :one\nSELECT * FROM users",
+        "select name from users",
+        "INSERT INTO users (a) VALUES (?)",
+        "insert into __ownlint_hole__ values (%s)",
+        "UPDATE users SET a = 1",
+        "update only users u set a = 1",
+        "DELETE FROM sessions",
+        "WITH x AS (SELECT 1) SELECT * FROM x",
+        "CREATE TABLE a (id int)",
+        "CREATE UNIQUE INDEX i ON t (c)",
+        "ALTER TABLE a ADD COLUMN b int",
+        "DROP TABLE IF EXISTS a",
+        "TRUNCATE TABLE a, b CASCADE",
+        "truncate a",
+        "MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE",
+        "COPY users FROM STDIN",
+        "COPY (SELECT 1 FROM t) TO STDOUT",
+        "REPLACE INTO t (a) VALUES (1)",
+        "SELECT * FROM t WHERE a = :a",
+    ];
+    for s in yes {
+        assert!(looks_like_sql(s), "should look like SQL: {s:?}");
+    }
+    let no = [
+        "",
+        "users",
+        "failed to update users",
+        "select a user from the list",
+        "Select a user from the list.",
+        "Delete this item?",
+        "Deleted 3 rows from users",
+        "update failed: connection reset",
+        "Insert coin to continue",
+        "Drop it like it's hot",
+        "Error: SELECT failed",
+        "SELECT 1",
+        "with a friend",
+        "Create a new account",
+        "Truncate the log",
+        "Copy link",
+        "update the user set",
+        "ERROR in select from users",
+    ];
+    for s in no {
+        assert!(!looks_like_sql(s), "should not look like SQL: {s:?}");
+    }
+}
+
+#[test]
+fn deeply_nested_parens_return_quickly() {
+    let depth = 50_000;
+    let text = format!(
+        "SELECT * FROM t WHERE x = {}1{};\nSELECT * FROM u;",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let start = std::time::Instant::now();
+    let ex = file("deep.sql", &text, &ctx());
+    let names: Vec<_> = ex
+        .accesses
+        .iter()
+        .map(|a| (table(a).name.as_str(), a.confidence))
+        .collect();
+    assert_eq!(names, vec![("t", Confidence::Low), ("u", Confidence::High)]);
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+
+    // Nested subqueries and unary operators, within and beyond the limit.
+    for n in [10, 40, 1000] {
+        let q = format!(
+            "SELECT * FROM a WHERE x IN {}SELECT y FROM b{}",
+            "(SELECT * FROM c WHERE z IN ".repeat(n) + "(",
+            ")".repeat(n + 1)
+        );
+        let ex = file("n.sql", &q, &ctx());
+        assert!(ex.accesses.len() >= 3, "{n}: {}", ex.accesses.len());
+        let neg = format!("SELECT {}1 FROM t", "- ".repeat(n * 10));
+        assert_eq!(file("n.sql", &neg, &ctx()).accesses.len(), 1);
+        let nots = format!("SELECT * FROM t WHERE {} true", "NOT ".repeat(n * 10));
+        assert_eq!(file("n.sql", &nots, &ctx()).accesses.len(), 1);
+    }
+    // Embedded too.
+    let e = Embedded::verbatim(&text, 0);
+    assert_eq!(analyze_embedded(&e, &ctx()).len(), 2);
+}
+
+#[test]
+fn large_generated_file() {
+    let mut text = String::new();
+    let mut n = 0;
+    while text.len() < 4_000_000 {
+        text.push_str(&format!(
+            "-- statement {n}\nINSERT INTO events_{m} (id, payload) VALUES ({n}, 'it''s; {n}');\nSELECT e.id FROM events_{m} e JOIN users u ON u.id = e.user_id WHERE e.id = $1;\n",
+            m = n % 7
+        ));
+        n += 1;
+    }
+    let start = std::time::Instant::now();
+    let ex = file("big.sql", &text, &ctx());
+    assert_eq!(ex.accesses.len(), n * 3);
+    assert!(ex.problems.is_empty());
+    assert!(
+        start.elapsed().as_secs() < 120,
+        "took {:?}",
+        start.elapsed()
+    );
+
+    // One huge unterminated statement goes through the linear fallback.
+    let blob = format!("SELECT * FROM a WHERE b IN ({}", "1, ".repeat(1_000_000));
+    let ex = file("blob.sql", &blob, &ctx());
+    assert_eq!(ex.accesses.len(), 1);
+}
+
+#[test]
+fn long_operator_chains_do_not_overflow() {
+    for (n, conf) in [(100usize, Confidence::High), (1_000_000, Confidence::Low)] {
+        for q in [
+            format!("SELECT {}1 FROM t", "1 + ".repeat(n)),
+            format!("SELECT * FROM t WHERE {}true", "a = 1 OR ".repeat(n)),
+            format!("SELECT x{} FROM t", "::text".repeat(n)),
+            format!("SELECT 1 FROM t{}", " UNION SELECT 1 FROM t".repeat(n)),
+        ] {
+            let ex = file("n.sql", &q, &ctx());
+            assert!(!ex.accesses.is_empty(), "{n}");
+            assert!(ex.accesses.iter().all(|a| a.confidence == conf), "{n}");
+        }
+    }
+    // Long flat lists are fine and still parsed.
+    let q = format!(
+        "INSERT INTO t VALUES {}(1)",
+        "(1, 'a' || 'b'), ".repeat(20_000)
+    );
+    let ex = file("n.sql", &q, &ctx());
+    assert_eq!(ex.accesses.len(), 1);
+    assert_eq!(ex.accesses[0].confidence, Confidence::High);
+}
+
+/// Random SQL-ish soup: no panics, every offset on the name, output ordered.
+#[test]
+fn random_inputs_do_not_panic() {
+    const ATOMS: &[&str] = &[
+        "SELECT ",
+        "FROM ",
+        "JOIN ",
+        "INSERT INTO ",
+        "UPDATE ",
+        " SET ",
+        "DELETE FROM ",
+        "CREATE TABLE ",
+        "CREATE TEMP TABLE ",
+        "DROP TABLE ",
+        "ALTER TABLE ",
+        "REFERENCES ",
+        "TRUNCATE ",
+        "MERGE INTO ",
+        "USING ",
+        "WITH ",
+        " AS ",
+        "COPY ",
+        "users",
+        "orders",
+        "é",
+        "表",
+        "😀",
+        "\"",
+        "'",
+        "`",
+        "$$",
+        "$t$",
+        "$1",
+        "?",
+        ":n",
+        "--",
+        "/*",
+        "*/",
+        "#",
+        "\n",
+        "\r\n",
+        "\\c db\n",
+        "USE x;",
+        ";",
+        "(",
+        ")",
+        ",",
+        ".",
+        " ",
+        "  ",
+        "\\",
+        "__ownlint_hole__",
+        "-- +goose Up\n",
+        "-- +goose Down\n",
+        "DELIMITER //\n",
+        "//",
+        "VALUES (1)",
+        "E'",
+        "[",
+        "]",
+        "::",
+        "1 + ",
+        " OR ",
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..3000 {
+        let len = (next() % 40) as usize;
+        let text: String = (0..len)
+            .map(|_| ATOMS[(next() % ATOMS.len() as u64) as usize])
+            .collect();
+        let hint = ["postgres", "mysql", "sqlite", "generic"][round % 4];
+        let c = Context {
+            dialect: Some(hint.to_string()),
+        };
+        file("r.sql", &text, &c);
+        file("r.down.sql", &text, &c);
+        let got = analyze_embedded(&Embedded::verbatim(&text, 7), &c);
+        for a in &got {
+            assert!(
+                a.offset >= 7 && a.offset + a.len <= text.len() + 7,
+                "{text:?}"
+            );
+        }
+        looks_like_sql(&text);
+    }
+}
+
+/// Timing on realistic files: `cargo test --release --lib lang::sql::tests::perf -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn perf() {
+    let mut pg = String::new();
+    let mut i = 0;
+    while pg.len() < 5_000_000 {
+        pg.push_str(&format!(
+            "CREATE TABLE t{i} (id bigserial PRIMARY KEY, user_id bigint NOT NULL REFERENCES users(id), note text DEFAULT 'x');\n\
+             CREATE INDEX t{i}_user ON t{i} (user_id);\n\
+             INSERT INTO t{i} (user_id, note) SELECT id, name FROM users WHERE created_at > now() - interval '1 day';\n\
+             WITH r AS (SELECT * FROM orders o JOIN items it ON it.order_id = o.id WHERE o.total > $1) UPDATE t{i} SET note = r.x FROM r WHERE r.id = t{i}.id;\n"
+        ));
+        i += 1;
+    }
+    let mut my = String::new();
+    while my.len() < 5_000_000 {
+        my.push_str("INSERT INTO `users` VALUES ");
+        for j in 0..1000 {
+            my.push_str(&format!(
+                "({j},'name {j}','it\\'s',NULL,'2020-01-01 00:00:00'),"
+            ));
+        }
+        my.push_str("(0,'',NULL,NULL,NULL);\n");
+    }
+    let inserts = my.matches("INSERT INTO").count();
+    let bad: String = "SELECT * FROM a WHERE x = (( JOIN b ON c;\n".repeat(120_000);
+    for (name, text, want) in [
+        ("pg 5MB", &pg, 8 * i),
+        ("mysql dump 5MB", &my, inserts),
+        ("unparsable 5MB", &bad, 240_000),
+    ] {
+        let t = std::time::Instant::now();
+        let ex = analyze_file("perf.sql", text, &ctx());
+        eprintln!(
+            "{name}: {} bytes, {} accesses, {:?}",
+            text.len(),
+            ex.accesses.len(),
+            t.elapsed()
+        );
+        assert_eq!(ex.accesses.len(), want, "{name}");
+        assert!(t.elapsed().as_secs() < 60, "{name}");
+    }
+    let big = pg.repeat(10);
+    let t = std::time::Instant::now();
+    let ex = analyze_file("perf.sql", &big, &ctx());
+    eprintln!("pg 50MB: {} accesses, {:?}", ex.accesses.len(), t.elapsed());
+    assert_eq!(ex.accesses.len(), 80 * i);
+}
