@@ -66,10 +66,16 @@ pub const MARKERS: &[&str] = &[
 /// Deepest nesting of brackets analysed; deeper files are reported and skipped.
 pub const MAX_DEPTH: usize = 256;
 
-/// Stack of the worker thread that parses a file: `syn` and the `Drop` of its syntax tree
-/// recurse on long operator chains (`!!!!x`, `a + a + ..`), which bracket depth does
-/// not bound.
-const STACK_SIZE: usize = 256 * 1024 * 1024;
+/// Longest operator chain (see [`longest_chain`]) that is handed to `syn`. `syn` and the
+/// `Drop` of its syntax tree recurse once per operator of a chain (`!!!!x`,
+/// `a + a + ..`, `a.b.c..`, `Vec<Vec<..>>`), which bracket depth does not bound; a
+/// longer chain skips the syntax check (the token analysis does not recurse and still
+/// runs).
+const MAX_CHAIN: usize = 2048;
+
+/// Stack of the worker thread that parses a file: enough for [`MAX_DEPTH`] brackets and
+/// [`MAX_CHAIN`] operators in a debug build, with a wide margin.
+const STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// Placeholder for a template hole whose value is unknown.
 use sql::HOLE;
@@ -95,8 +101,13 @@ pub fn extract(_path: &str, text: &str, ctx: &Context) -> Extracted {
             }],
             ..Extracted::default()
         },
-        // No thread available: analyse on the caller's stack.
-        Err(_) => analyse(text, ctx),
+        // No thread available: analyse on the caller's stack, then drop the copy of the
+        // file that `proc_macro2` keeps for this thread (nothing else here holds spans).
+        Err(_) => {
+            let out = analyse(text, ctx);
+            proc_macro2::extra::invalidate_current_thread_spans();
+            out
+        }
     }
 }
 
@@ -139,7 +150,11 @@ fn prepare(text: &str) -> (Extracted, Option<Walker>) {
             return (out, None);
         }
     };
-    if let Err(err) = syn::parse2::<syn::File>(stream) {
+    let checked = longest_chain(&toks) <= MAX_CHAIN;
+    if let Some(err) = checked
+        .then(|| syn::parse2::<syn::File>(stream).err())
+        .flatten()
+    {
         let range = err.span().byte_range();
         let offset = if range.end == 0 {
             text.len()
@@ -284,6 +299,79 @@ fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
         }
     }
     Ok(toks)
+}
+
+/// An upper bound, roughly, on how deep `syn` recurses on a file: at each token, the
+/// operators (punctuation, bracket groups, prefix keywords) in the current run of every
+/// enclosing nesting level, summed. `;`, `,` and the end of a `{..}` block followed by
+/// a new statement or item end a run.
+fn longest_chain(toks: &[Tok]) -> usize {
+    // Per open level: operators in its current run, and whether it is a `{..}` block.
+    let mut stack: Vec<(usize, bool)> = vec![(0, false)];
+    let mut sum = 0usize;
+    let mut longest = 0usize;
+    for (i, t) in toks.iter().enumerate() {
+        let operator = match &t.kind {
+            Kind::Punct(';' | ',', _) => {
+                if let Some(top) = stack.last_mut() {
+                    sum -= top.0;
+                    top.0 = 0;
+                }
+                false
+            }
+            Kind::Punct(..) => true,
+            Kind::Ident => matches!(
+                t.text.as_str(),
+                "return"
+                    | "break"
+                    | "yield"
+                    | "move"
+                    | "async"
+                    | "box"
+                    | "static"
+                    | "dyn"
+                    | "impl"
+                    | "become"
+                    | "do"
+                    | "try"
+                    | "mut"
+                    | "ref"
+                    | "const"
+                    | "unsafe"
+            ),
+            Kind::Lit => false,
+            Kind::Open(d) => {
+                if let Some(top) = stack.last_mut() {
+                    top.0 += 1;
+                    sum += 1;
+                }
+                longest = longest.max(sum);
+                stack.push((0, *d == '{'));
+                false
+            }
+            Kind::Close => {
+                let (count, brace) = stack.pop().unwrap_or_default();
+                sum -= count;
+                // A block followed by a new statement or item ends the enclosing run.
+                let ends_run = brace
+                    && !matches!(
+                        toks.get(i + 1).map(|n| &n.kind),
+                        Some(Kind::Punct(c, _)) if *c != '#'
+                    );
+                if ends_run && let Some(top) = stack.last_mut() {
+                    sum -= top.0;
+                    top.0 = 0;
+                }
+                false
+            }
+        };
+        if operator && let Some(top) = stack.last_mut() {
+            top.0 += 1;
+            sum += 1;
+            longest = longest.max(sum);
+        }
+    }
+    longest
 }
 
 /// A string literal's decoded contents, with a map back to the file.
@@ -927,6 +1015,9 @@ impl Walker {
             }
             match self.toks[i].kind {
                 Kind::Ident => {
+                    if self.is_ident(i, "fn") && self.is_ident(i + 1, "table_name") {
+                        self.table_name_fn(i + 2);
+                    }
                     if self.is_punct(i + 1, '!') && self.open(i + 2).is_some() {
                         self.macro_call(i, i + 2);
                     } else {
@@ -1426,6 +1517,21 @@ impl Walker {
         }
     }
 
+    /// `fn table_name(&self) -> &str { "cake" }` (SeaORM's `EntityName` written by hand):
+    /// `i` is just after the name.
+    fn table_name_fn(&mut self, mut i: usize) {
+        while i < self.toks.len() && !self.is_close(i) && !self.is_punct(i, ';') {
+            if self.open(i) == Some('{') {
+                let close = self.toks[i].close;
+                if close == i + 2 && self.string_lit(i + 1).is_some() {
+                    self.table_lit(AccessKind::Model, i + 1, None);
+                }
+                return;
+            }
+            i = self.skip(i);
+        }
+    }
+
     /// The body of a Diesel `table!` macro opened at `open`.
     fn diesel_table(&mut self, open: usize) {
         let end = self.toks[open].close;
@@ -1797,36 +1903,162 @@ impl X { const LIST: &'static str = r"SELECT * FROM orders"; }
     fn sql_in_strings_must_flag() {
         use AccessKind::*;
         let cases: &[(&str, AccessKind, &str, &str)] = &[
-            (r#"fn f() { sqlx::query!("SELECT id FROM orders WHERE id = $1", id); }"#, Read, "orders", "orders"),
-            (r#"fn f() { sqlx::query_as!(Order, "SELECT * FROM orders"); }"#, Read, "orders", "orders"),
-            (r#"fn f() { sqlx::query_scalar!("SELECT count(*) FROM orders"); }"#, Read, "orders", "orders"),
-            (r##"fn f() { sqlx::query_as_unchecked!(Order, r#"UPDATE orders SET x = 1"#); }"##, Write, "orders", "orders"),
-            (r#"fn f() { sqlx::query("DELETE FROM orders WHERE id = $1").execute(&pool); }"#, Write, "orders", "orders"),
-            (r#"fn f() { sqlx::query_as::<_, Order>("SELECT * FROM orders").fetch_all(&pool); }"#, Read, "orders", "orders"),
-            (r#"fn f() { diesel::sql_query("SELECT * FROM orders").load(c); }"#, Read, "orders", "orders"),
-            (r#"async fn f() { client.query("SELECT * FROM orders", &[]).await; }"#, Read, "orders", "orders"),
-            (r#"async fn f() { client.execute("INSERT INTO orders (id) VALUES ($1)", &[&1]).await; }"#, Write, "orders", "orders"),
-            (r#"async fn f() { client.batch_execute("CREATE TABLE orders (id int)").await; }"#, Ddl, "orders", "orders"),
-            (r#"fn f() { conn.execute("INSERT INTO orders (id) VALUES (?1)", params![1]); }"#, Write, "orders", "orders"),
-            (r#"fn f() { conn.prepare("SELECT id FROM orders").unwrap(); }"#, Read, "orders", "orders"),
-            (r#"const Q: &str = "SELECT * FROM orders";"#, Read, "orders", "orders"),
-            (r#"static Q: &str = "UPDATE orders SET paid = true WHERE id = $1";"#, Write, "orders", "orders"),
-            (r#"fn f() { let q = "SELECT id, total FROM orders WHERE id = $1"; }"#, Read, "orders", "orders"),
-            (r#"fn f() { let q = "SELECT \"id\" FROM orders\nWHERE id = 1"; }"#, Read, "orders", "orders"),
-            (r#"fn f() { let q = concat!("SELECT id ", "FROM orders"); }"#, Read, "orders", "orders"),
-            (r#"const T: &str = "orders"; fn f() { let q = format!("SELECT * FROM {} WHERE id = $1", T); }"#, Read, "orders", "orders"),
-            (r#"const T: &str = "orders"; fn f() { let q = format!("SELECT * FROM {T} WHERE id = $1"); }"#, Read, "orders", "orders"),
-            (r#"fn f() { sqlx::query(GET); } const GET: &str = "SELECT * FROM orders WHERE id = $1";"#, Read, "orders", "orders"),
-            (r#"fn f() { my_macro!(x => "SELECT * FROM orders WHERE id = 1"); }"#, Read, "orders", "orders"),
-            (r#"lazy_static! { static ref Q: String = String::from("SELECT id FROM orders"); }"#, Read, "orders", "orders"),
-            ("// ünï ✓\nfn f() { let é = \"ü\"; sqlx::query(\"SELECT \\\"id\\\" FROM orders\"); }", Read, "orders", "orders"),
-            (r#"fn f() { sqlx::query!("SELECT * FROM billing.invoices"); }"#, Read, "invoices", "invoices"),
-            (r#"fn f() { sqlx::query!("INSERT INTO orders (user_id) SELECT id FROM users"); }"#, Read, "users", "users"),
+            (
+                r#"fn f() { sqlx::query!("SELECT id FROM orders WHERE id = $1", id); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { sqlx::query_as!(Order, "SELECT * FROM orders"); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { sqlx::query_scalar!("SELECT count(*) FROM orders"); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r##"fn f() { sqlx::query_as_unchecked!(Order, r#"UPDATE orders SET x = 1"#); }"##,
+                Write,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { sqlx::query("DELETE FROM orders WHERE id = $1").execute(&pool); }"#,
+                Write,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { sqlx::query_as::<_, Order>("SELECT * FROM orders").fetch_all(&pool); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { diesel::sql_query("SELECT * FROM orders").load(c); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"async fn f() { client.query("SELECT * FROM orders", &[]).await; }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"async fn f() { client.execute("INSERT INTO orders (id) VALUES ($1)", &[&1]).await; }"#,
+                Write,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"async fn f() { client.batch_execute("CREATE TABLE orders (id int)").await; }"#,
+                Ddl,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { conn.execute("INSERT INTO orders (id) VALUES (?1)", params![1]); }"#,
+                Write,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { conn.prepare("SELECT id FROM orders").unwrap(); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"const Q: &str = "SELECT * FROM orders";"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"static Q: &str = "UPDATE orders SET paid = true WHERE id = $1";"#,
+                Write,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { let q = "SELECT id, total FROM orders WHERE id = $1"; }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { let q = "SELECT \"id\" FROM orders\nWHERE id = 1"; }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { let q = concat!("SELECT id ", "FROM orders"); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"const T: &str = "orders"; fn f() { let q = format!("SELECT * FROM {} WHERE id = $1", T); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"const T: &str = "orders"; fn f() { let q = format!("SELECT * FROM {T} WHERE id = $1"); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { sqlx::query(GET); } const GET: &str = "SELECT * FROM orders WHERE id = $1";"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { my_macro!(x => "SELECT * FROM orders WHERE id = 1"); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"lazy_static! { static ref Q: String = String::from("SELECT id FROM orders"); }"#,
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                "// ünï ✓\nfn f() { let é = \"ü\"; sqlx::query(\"SELECT \\\"id\\\" FROM orders\"); }",
+                Read,
+                "orders",
+                "orders",
+            ),
+            (
+                r#"fn f() { sqlx::query!("SELECT * FROM billing.invoices"); }"#,
+                Read,
+                "invoices",
+                "invoices",
+            ),
+            (
+                r#"fn f() { sqlx::query!("INSERT INTO orders (user_id) SELECT id FROM users"); }"#,
+                Read,
+                "users",
+                "users",
+            ),
         ];
         for (src, kind, name, slice) in cases {
             let got = tables(src);
             assert!(
-                got.iter().any(|r| r.0 == *kind && r.1 == *name && r.3 == *slice),
+                got.iter()
+                    .any(|r| r.0 == *kind && r.1 == *name && r.3 == *slice),
                 "{src}\n  want {kind:?} {name} at {slice:?}\n  got {got:?}"
             );
         }
@@ -1967,6 +2199,11 @@ pub struct Model { #[sea_orm(primary_key)] pub id: i32 }
 #[derive(DeriveEntityModel)]
 #[sea_orm(schema_name = "billing", table_name = "invoices")]
 pub struct Invoice;
+
+impl EntityName for Entity {
+    fn table_name(&self) -> &str { "fruit" }
+}
+trait T { fn table_name(&self) -> &str; fn other() -> &str { "x" } }
 "#;
         assert_eq!(
             tables(src),
@@ -1982,6 +2219,7 @@ pub struct Invoice;
                     "invoices".into(),
                     false
                 ),
+                row(Model, "fruit", "fruit"),
             ]
         );
     }
@@ -2156,8 +2394,39 @@ fn f(orders: &[Order]) {
 
     #[test]
     fn long_operator_chains_do_not_overflow() {
+        // Just under the limit, where syn still checks the file.
+        let n = MAX_CHAIN - 8;
+        for src in [
+            format!("fn f() {{ let x = {}true; }}", "!".repeat(n)),
+            format!("fn f() {{ let x = {}true; }}", "- ".repeat(n)),
+            format!("fn f() {{ let x = 1{}; }}", " + 1".repeat(n / 2)),
+            format!("fn f() {{ let x = a{}; }}", ".b".repeat(n / 2)),
+            format!("fn f() {{ let x = a{}; }}", "()".repeat(n)),
+            format!("fn f() {{ let x = a{}; }}", " = a".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "|| ".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "return ".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "&mut ".repeat(n / 2)),
+            format!("type T = {}u8{};", "Vec<".repeat(n / 2), ">".repeat(n / 2)),
+            format!("fn f() {{ let x = {}a; }}", "{a} + ".repeat(n / 3)),
+        ] {
+            let out = run(&src);
+            assert!(out.problems.iter().all(|p| !p.message.contains("internal")));
+        }
         let n = 50_000;
         for src in [
+            format!("fn f() {{ let x = {}true; }}", "- ".repeat(n)),
+            format!("fn f() {{ let x = a{}; }}", "()".repeat(n)),
+            format!("fn f() {{ let x = a{}; }}", " = a".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "|| ".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "return ".repeat(n)),
+            format!("type T = {}u8{};", "Vec<".repeat(n), ">".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "{a} + ".repeat(n)),
+            // Chains inside each of many nested levels add up.
+            format!(
+                "fn f() {{ {}1{} }}",
+                "(!!!!!!!!!!".repeat(250),
+                ")".repeat(250)
+            ),
             format!("fn f() {{ let x = {}true; }}", "!".repeat(n)),
             format!("fn f() {{ let x = 1{}; }}", " + 1".repeat(n)),
             format!("fn f() {{ let x = a{}; }}", ".b".repeat(n)),
@@ -2166,6 +2435,25 @@ fn f(orders: &[Order]) {
             let out = run(&src);
             assert!(out.problems.iter().all(|p| !p.message.contains("internal")));
         }
+    }
+
+    #[test]
+    fn ordinary_code_is_far_below_the_chain_limit() {
+        let src = r#"
+mod a { impl X { pub async fn f(&mut self) -> Result<Vec<Row>, Error> {
+    let rows = sqlx::query_as!(Row, "SELECT 1").fetch_all(&self.pool).await?;
+    if rows.is_empty() && !self.flag || self.n > 3 { return Err(Error::X(format!("{}", 1))); }
+    let t: i64 = rows.iter().map(|r| r.total * 2 + 1).filter(|x| *x > 0).sum();
+    Ok(rows)
+} } }
+fn g() {} fn h() -> Option<&'static str> { None } struct S { a: u8, b: Vec<u8> }
+"#;
+        let toks = TokenStream::from_str(src)
+            .ok()
+            .and_then(|s| flatten(s, 0).ok())
+            .unwrap_or_default();
+        let n = longest_chain(&toks);
+        assert!(n > 0 && n < 64, "{n}");
     }
 
     #[test]
