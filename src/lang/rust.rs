@@ -13,6 +13,16 @@
 //! whole file with `syn`; a syntax error becomes a [`Problem`] while the token patterns
 //! still run, so a file `syn` rejects loses nothing but the warning.
 //!
+//! Robustness: a file the lexer rejects (unterminated string, unbalanced brackets) is a
+//! [`Problem`] and nothing else. Brackets nested deeper than [`MAX_DEPTH`] are a
+//! [`Problem`] and the file is not analysed. `syn` recurses once per operator of a chain
+//! (`!!!x`, `a + a + ..`, `Vec<Vec<..>>`), which bracket depth does not bound: files
+//! whose estimated recursion exceeds [`MAX_CHAIN`] skip the syntax check (only), and the
+//! analysis runs on a worker thread with a large stack, which also frees the copy of the
+//! file `proc_macro2` keeps in a thread-local source map. Byte offsets come from
+//! `Span::byte_range()`, which is relative to the file being lexed (checked across
+//! successive parses on one thread).
+//!
 //! What is recognised:
 //!
 //! * SQL sinks whose argument is always analysed as SQL: the `sqlx` macros `query!`,
@@ -28,8 +38,11 @@
 //!   become [`sql::HOLE`]. `concat!` joins its literals.
 //! * `sqlx::query_file!` and friends: a [`Follow`] of the path literal.
 //! * Diesel `table!` (schema-qualified names, `#[sql_name]`, several tables per block),
-//!   `#[diesel(table_name = ..)]`, `#[table_name = ".."]` and SeaORM
-//!   `#[sea_orm(table_name = "..", schema_name = "..")]`: model accesses.
+//!   `#[diesel(table_name = ..)]` (last path segment), `#[table_name = ".."]`, SeaORM
+//!   `#[sea_orm(table_name = "..", schema_name = "..")]` and a hand-written
+//!   `fn table_name(&self) -> &str { ".." }`, ormx `#[ormx(table = "..")]`, also inside
+//!   `#[cfg_attr(.., ..)]`: model accesses. Names are reported unquoted (`quoted:
+//!   false`) even though Diesel and SeaORM quote them in the SQL they generate.
 //!   `joinable!(a -> b (fk))` reads both tables (high confidence: the macro states a
 //!   relation the code joins over); `allow_tables_to_appear_in_same_query!(a, b, ..)`
 //!   reads each table with low confidence (it is boilerplate listing every table of a
@@ -1460,8 +1473,24 @@ impl Walker {
     /// An attribute whose `[` is at `open`.
     fn attribute(&mut self, open: usize) {
         let end = self.toks[open].close;
-        let head = open + 1;
+        self.attribute_body(open + 1, 0);
+        // Paths in attributes (`#[derive(orders_db::Model)]`) are imports too.
+        for k in open + 1..end {
+            if self.ident(k).is_some() {
+                self.path(k);
+            }
+        }
+    }
+
+    /// The meta item starting at `head`: `diesel(..)`, `table_name = ".."`,
+    /// `sea_orm(..)`, or `cfg_attr(pred, meta, ..)` around any of them.
+    fn attribute_body(&mut self, head: usize, depth: usize) {
         match self.ident(head) {
+            Some("cfg_attr") if self.open(head + 1) == Some('(') && depth < 8 => {
+                for arg in self.args(head + 1).into_iter().skip(1) {
+                    self.attribute_body(arg.start, depth + 1);
+                }
+            }
             Some("diesel") if self.open(head + 1) == Some('(') => {
                 for arg in self.args(head + 1) {
                     if self.is_ident(arg.start, "table_name") && self.is_punct(arg.start + 1, '=') {
@@ -1508,12 +1537,6 @@ impl Walker {
                 }
             }
             _ => {}
-        }
-        // Paths in attributes (`#[derive(orders_db::Model)]`) are imports too.
-        for k in head..end {
-            if self.ident(k).is_some() {
-                self.path(k);
-            }
         }
     }
 
@@ -2192,6 +2215,10 @@ struct NewPost;
 #[table_name = "comments"]
 struct OldStyle;
 
+#[cfg_attr(feature = "db", derive(Queryable), diesel(table_name = tags))]
+#[cfg_attr(test, doc = "users")]
+struct Tag;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "cake")]
 pub struct Model { #[sea_orm(primary_key)] pub id: i32 }
@@ -2211,6 +2238,7 @@ trait T { fn table_name(&self) -> &str; fn other() -> &str { "x" } }
                 row(Model, "users", "users"),
                 row(Model, "posts", "posts"),
                 row(Model, "comments", "comments"),
+                row(Model, "tags", "tags"),
                 row(Model, "cake", "cake"),
                 (
                     Model,
