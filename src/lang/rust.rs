@@ -36,7 +36,8 @@
 //! * `format!`-style macros: holes filled by a `const`/`static` string of the same file
 //!   are substituted (the access then points into that constant's literal); other holes
 //!   become [`sql::HOLE`]. `concat!` joins its literals.
-//! * `sqlx::query_file!` and friends: a [`Follow`] of the path literal.
+//! * `sqlx::query_file!` and friends, and `include_str!("...sql")`: a [`Follow`] of the
+//!   path literal.
 //! * Diesel `table!` (schema-qualified names, `#[sql_name]`, several tables per block),
 //!   `#[diesel(table_name = ..)]` (last path segment), `#[table_name = ".."]`, SeaORM
 //!   `#[sea_orm(table_name = "..", schema_name = "..")]` and a hand-written
@@ -74,6 +75,7 @@ pub const MARKERS: &[&str] = &[
     "sql_name",
     "joinable!",
     "query_file",
+    ".sql\"",
 ];
 
 /// Deepest nesting of brackets analysed; deeper files are reported and skipped.
@@ -1103,11 +1105,16 @@ impl Walker {
                     break;
                 }
             }
-        } else if SQLX_FILE_MACROS.contains(&name) {
+        } else if SQLX_FILE_MACROS.contains(&name) || name == "include_str" {
             let args = self.args(open);
-            for arg in args.iter().take(2) {
+            let take = if name == "include_str" { 1 } else { 2 };
+            for arg in args.iter().take(take) {
                 if arg.len() == 1 && self.string_lit(arg.start).is_some() {
                     if let Some(d) = self.decode_at(arg.start) {
+                        let sql_file = d.text.to_ascii_lowercase().ends_with(".sql");
+                        if name == "include_str" && !sql_file {
+                            break;
+                        }
                         self.consumed.insert(arg.start);
                         self.follows.push(Follow {
                             path: d.text.clone(),
@@ -2119,6 +2126,8 @@ impl X { const LIST: &'static str = r"SELECT * FROM orders"; }
     sqlx::query_file!("queries/get.sql", id);
     sqlx::query_file_as!(Order, "queries/list.sql");
     query_file_scalar_unchecked!("queries/count.sql");
+    sqlx::query(include_str!("../sql/list.SQL"));
+    let page = include_str!("page.html");
 }"#;
         let out = run(src);
         let got: Vec<(&str, &str)> = out
@@ -2131,10 +2140,11 @@ impl X { const LIST: &'static str = r"SELECT * FROM orders"; }
             [
                 ("queries/get.sql", "queries/get.sql"),
                 ("queries/list.sql", "queries/list.sql"),
-                ("queries/count.sql", "queries/count.sql")
+                ("queries/count.sql", "queries/count.sql"),
+                ("../sql/list.SQL", "../sql/list.SQL"),
             ]
         );
-        assert!(candidates(src).is_empty());
+        assert_eq!(candidates(src).len(), 1); // page.html, a plain literal
     }
 
     // ----- ORM mappings ----------------------------------------------------------------
