@@ -13,6 +13,16 @@
 //! whole file with `syn`; a syntax error becomes a [`Problem`] while the token patterns
 //! still run, so a file `syn` rejects loses nothing but the warning.
 //!
+//! Robustness: a file the lexer rejects (unterminated string, unbalanced brackets) is a
+//! [`Problem`] and nothing else. Brackets nested deeper than [`MAX_DEPTH`] are a
+//! [`Problem`] and the file is not analysed. `syn` recurses once per operator of a chain
+//! (`!!!x`, `a + a + ..`, `Vec<Vec<..>>`), which bracket depth does not bound: files
+//! whose estimated recursion exceeds [`MAX_CHAIN`] skip the syntax check (only), and the
+//! analysis runs on a worker thread with a large stack, which also frees the copy of the
+//! file `proc_macro2` keeps in a thread-local source map. Byte offsets come from
+//! `Span::byte_range()`, which is relative to the file being lexed (checked across
+//! successive parses on one thread).
+//!
 //! What is recognised:
 //!
 //! * SQL sinks whose argument is always analysed as SQL: the `sqlx` macros `query!`,
@@ -26,10 +36,14 @@
 //! * `format!`-style macros: holes filled by a `const`/`static` string of the same file
 //!   are substituted (the access then points into that constant's literal); other holes
 //!   become [`sql::HOLE`]. `concat!` joins its literals.
-//! * `sqlx::query_file!` and friends: a [`Follow`] of the path literal.
+//! * `sqlx::query_file!` and friends, and `include_str!("...sql")`: a [`Follow`] of the
+//!   path literal.
 //! * Diesel `table!` (schema-qualified names, `#[sql_name]`, several tables per block),
-//!   `#[diesel(table_name = ..)]`, `#[table_name = ".."]` and SeaORM
-//!   `#[sea_orm(table_name = "..", schema_name = "..")]`: model accesses.
+//!   `#[diesel(table_name = ..)]` (last path segment), `#[table_name = ".."]`, SeaORM
+//!   `#[sea_orm(table_name = "..", schema_name = "..")]` and a hand-written
+//!   `fn table_name(&self) -> &str { ".." }`, ormx `#[ormx(table = "..")]`, also inside
+//!   `#[cfg_attr(.., ..)]`: model accesses. Names are reported unquoted (`quoted:
+//!   false`) even though Diesel and SeaORM quote them in the SQL they generate.
 //!   `joinable!(a -> b (fk))` reads both tables (high confidence: the macro states a
 //!   relation the code joins over); `allow_tables_to_appear_in_same_query!(a, b, ..)`
 //!   reads each table with low confidence (it is boilerplate listing every table of a
@@ -46,7 +60,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::str::FromStr;
 
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Spacing, Span, TokenStream, TokenTree};
 
 use super::embedded::Embedded;
 use super::{Context, Extracted, Follow, Problem, sql};
@@ -61,15 +75,22 @@ pub const MARKERS: &[&str] = &[
     "sql_name",
     "joinable!",
     "query_file",
+    ".sql\"",
 ];
 
 /// Deepest nesting of brackets analysed; deeper files are reported and skipped.
 pub const MAX_DEPTH: usize = 256;
 
-/// Stack of the worker thread that parses a file: `syn` and the `Drop` of its syntax tree
-/// recurse on long operator chains (`!!!!x`, `a + a + ..`), which bracket depth does
-/// not bound.
-const STACK_SIZE: usize = 256 * 1024 * 1024;
+/// Longest operator chain (see [`longest_chain`]) that is handed to `syn`. `syn` and the
+/// `Drop` of its syntax tree recurse once per operator of a chain (`!!!!x`,
+/// `a + a + ..`, `a.b.c..`, `Vec<Vec<..>>`), which bracket depth does not bound; a
+/// longer chain skips the syntax check (the token analysis does not recurse and still
+/// runs).
+const MAX_CHAIN: usize = 2048;
+
+/// Stack of the worker thread that parses a file: enough for [`MAX_DEPTH`] brackets and
+/// [`MAX_CHAIN`] operators in a debug build, with a wide margin.
+const STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// Placeholder for a template hole whose value is unknown.
 use sql::HOLE;
@@ -95,8 +116,13 @@ pub fn extract(_path: &str, text: &str, ctx: &Context) -> Extracted {
             }],
             ..Extracted::default()
         },
-        // No thread available: analyse on the caller's stack.
-        Err(_) => analyse(text, ctx),
+        // No thread available: analyse on the caller's stack, then drop the copy of the
+        // file that `proc_macro2` keeps for this thread (nothing else here holds spans).
+        Err(_) => {
+            let out = analyse(text, ctx);
+            proc_macro2::extra::invalidate_current_thread_spans();
+            out
+        }
     }
 }
 
@@ -139,7 +165,11 @@ fn prepare(text: &str) -> (Extracted, Option<Walker>) {
             return (out, None);
         }
     };
-    if let Err(err) = syn::parse2::<syn::File>(stream) {
+    let checked = longest_chain(&toks) <= MAX_CHAIN;
+    if let Some(err) = checked
+        .then(|| syn::parse2::<syn::File>(stream).err())
+        .flatten()
+    {
         let range = err.span().byte_range();
         let offset = if range.end == 0 {
             text.len()
@@ -155,7 +185,7 @@ fn prepare(text: &str) -> (Extracted, Option<Walker>) {
             ),
         });
     }
-    let mut walker = Walker::new(toks, lines);
+    let mut walker = Walker::new(toks, base, text.len(), lines);
     walker.prepass();
     walker.walk();
     (out, Some(walker))
@@ -209,9 +239,9 @@ enum Kind {
 #[derive(Clone, Debug)]
 struct Tok {
     kind: Kind,
-    /// Byte range in the file.
-    start: usize,
-    end: usize,
+    /// Where the token is; resolved to bytes only when needed (see [`Walker::range`]),
+    /// which keeps flattening cheap.
+    span: Span,
     /// Identifier or literal as written (`r#type`, `"a\"b"`); empty otherwise.
     text: String,
     /// For [`Kind::Open`], the index of the matching [`Kind::Close`].
@@ -223,17 +253,16 @@ struct Tok {
 fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
     let mut toks: Vec<Tok> = Vec::new();
     let mut stack = vec![stream.into_iter()];
-    // For each open group: index of its Open token and the byte range of its closer.
-    let mut open: Vec<(usize, Range<usize>)> = Vec::new();
+    // For each open group: index of its Open token and the span of its closer.
+    let mut open: Vec<(usize, Span)> = Vec::new();
     while let Some(iter) = stack.last_mut() {
         let Some(tree) = iter.next() else {
             stack.pop();
-            if let Some((idx, range)) = open.pop() {
+            if let Some((idx, span)) = open.pop() {
                 let close = toks.len();
                 toks.push(Tok {
                     kind: Kind::Close,
-                    start: base + range.start,
-                    end: base + range.end,
+                    span,
                     text: String::new(),
                     close,
                 });
@@ -243,8 +272,7 @@ fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
             }
             continue;
         };
-        let range = tree.span().byte_range();
-        let (start, end) = (base + range.start, base + range.end);
+        let span = tree.span();
         match tree {
             TokenTree::Group(group) => {
                 let delim = match group.delimiter() {
@@ -253,15 +281,13 @@ fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
                     Delimiter::Brace => '{',
                     Delimiter::None => ' ',
                 };
-                let open_range = group.span_open().byte_range();
                 if open.len() >= MAX_DEPTH {
-                    return Err(base + open_range.start);
+                    return Err(base + group.span_open().byte_range().start);
                 }
-                open.push((toks.len(), group.span_close().byte_range()));
+                open.push((toks.len(), group.span_close()));
                 toks.push(Tok {
                     kind: Kind::Open(delim),
-                    start: base + open_range.start,
-                    end: base + open_range.end,
+                    span: group.span_open(),
                     text: String::new(),
                     close: 0,
                 });
@@ -269,28 +295,98 @@ fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
             }
             TokenTree::Ident(ident) => toks.push(Tok {
                 kind: Kind::Ident,
-                start,
-                end,
+                span,
                 text: ident.to_string(),
                 close: 0,
             }),
             TokenTree::Punct(p) => toks.push(Tok {
                 kind: Kind::Punct(p.as_char(), p.spacing() == Spacing::Joint),
-                start,
-                end,
+                span,
                 text: String::new(),
                 close: 0,
             }),
             TokenTree::Literal(lit) => toks.push(Tok {
                 kind: Kind::Lit,
-                start,
-                end,
+                span,
                 text: lit.to_string(),
                 close: 0,
             }),
         }
     }
     Ok(toks)
+}
+
+/// An upper bound, roughly, on how deep `syn` recurses on a file: at each token, the
+/// operators (punctuation, bracket groups, prefix keywords) in the current run of every
+/// enclosing nesting level, summed. `;`, `,` and the end of a `{..}` block followed by
+/// a new statement or item end a run.
+fn longest_chain(toks: &[Tok]) -> usize {
+    // Per open level: operators in its current run, and whether it is a `{..}` block.
+    let mut stack: Vec<(usize, bool)> = vec![(0, false)];
+    let mut sum = 0usize;
+    let mut longest = 0usize;
+    for (i, t) in toks.iter().enumerate() {
+        let operator = match &t.kind {
+            Kind::Punct(';' | ',', _) => {
+                if let Some(top) = stack.last_mut() {
+                    sum -= top.0;
+                    top.0 = 0;
+                }
+                false
+            }
+            Kind::Punct(..) => true,
+            Kind::Ident => matches!(
+                t.text.as_str(),
+                "return"
+                    | "break"
+                    | "yield"
+                    | "move"
+                    | "async"
+                    | "box"
+                    | "static"
+                    | "dyn"
+                    | "impl"
+                    | "become"
+                    | "do"
+                    | "try"
+                    | "mut"
+                    | "ref"
+                    | "const"
+                    | "unsafe"
+            ),
+            Kind::Lit => false,
+            Kind::Open(d) => {
+                if let Some(top) = stack.last_mut() {
+                    top.0 += 1;
+                    sum += 1;
+                }
+                longest = longest.max(sum);
+                stack.push((0, *d == '{'));
+                false
+            }
+            Kind::Close => {
+                let (count, brace) = stack.pop().unwrap_or_default();
+                sum -= count;
+                // A block followed by a new statement or item ends the enclosing run.
+                let ends_run = brace
+                    && !matches!(
+                        toks.get(i + 1).map(|n| &n.kind),
+                        Some(Kind::Punct(c, _)) if *c != '#'
+                    );
+                if ends_run && let Some(top) = stack.last_mut() {
+                    sum -= top.0;
+                    top.0 = 0;
+                }
+                false
+            }
+        };
+        if operator && let Some(top) = stack.last_mut() {
+            top.0 += 1;
+            sum += 1;
+            longest = longest.max(sum);
+        }
+    }
+    longest
 }
 
 /// A string literal's decoded contents, with a map back to the file.
@@ -523,6 +619,10 @@ const NOT_CRATES: &[&str] = &[
 
 struct Walker {
     toks: Vec<Tok>,
+    /// Offset of the lexed text in the file (after a BOM or shebang).
+    base: usize,
+    /// Length of the file.
+    len: usize,
     lines: LineIndex,
     /// `const`/`static` name → token ranges of its value expressions.
     consts: HashMap<String, Vec<Range<usize>>>,
@@ -542,9 +642,11 @@ struct Walker {
 }
 
 impl Walker {
-    fn new(toks: Vec<Tok>, lines: LineIndex) -> Self {
+    fn new(toks: Vec<Tok>, base: usize, len: usize, lines: LineIndex) -> Self {
         Walker {
             toks,
+            base,
+            len,
             lines,
             consts: HashMap::new(),
             locals: HashSet::new(),
@@ -558,6 +660,17 @@ impl Walker {
     }
 
     // ----- token helpers -------------------------------------------------------------
+
+    /// Byte range of token `i` in the file (empty at the end for a bad index).
+    fn range(&self, i: usize) -> Range<usize> {
+        match self.toks.get(i) {
+            Some(t) => {
+                let r = t.span.byte_range();
+                self.base + r.start..self.base + r.end
+            }
+            None => self.len..self.len,
+        }
+    }
 
     fn ident(&self, i: usize) -> Option<&str> {
         match self.toks.get(i) {
@@ -623,7 +736,7 @@ impl Walker {
         if t.kind != Kind::Lit {
             return None;
         }
-        decode(&t.text, t.start)
+        decode(&t.text, self.range(i).start)
     }
 
     /// The top-level comma-separated arguments of the group opened at `open`.
@@ -682,7 +795,8 @@ impl Walker {
         let Some(t) = self.toks.get(i) else { return };
         let name = bare(&t.text).to_string();
         let prefix = t.text.len() - name.len();
-        let (start, end) = (t.start + prefix, t.end);
+        let range = self.range(i);
+        let (start, end) = (range.start + prefix, range.end);
         let line = self.lines.line(start);
         if self.imported.insert((name.clone(), line)) {
             self.accesses.push(Access::import(
@@ -697,8 +811,9 @@ impl Walker {
     fn table_ident(&mut self, kind: AccessKind, i: usize, schema: Option<String>, low: bool) {
         let Some(t) = self.toks.get(i) else { return };
         let name = bare(&t.text).to_string();
-        let start = t.start + (t.text.len() - name.len());
-        let len = t.end.saturating_sub(start).max(1);
+        let range = self.range(i);
+        let start = range.start + (t.text.len() - name.len());
+        let len = range.end.saturating_sub(start).max(1);
         let mut table = TableRef::bare(name);
         table.schema = schema;
         let access = Access::table(kind, table, start, len);
@@ -915,6 +1030,9 @@ impl Walker {
             }
             match self.toks[i].kind {
                 Kind::Ident => {
+                    if self.is_ident(i, "fn") && self.is_ident(i + 1, "table_name") {
+                        self.table_name_fn(i + 2);
+                    }
                     if self.is_punct(i + 1, '!') && self.open(i + 2).is_some() {
                         self.macro_call(i, i + 2);
                     } else {
@@ -987,11 +1105,16 @@ impl Walker {
                     break;
                 }
             }
-        } else if SQLX_FILE_MACROS.contains(&name) {
+        } else if SQLX_FILE_MACROS.contains(&name) || name == "include_str" {
             let args = self.args(open);
-            for arg in args.iter().take(2) {
+            let take = if name == "include_str" { 1 } else { 2 };
+            for arg in args.iter().take(take) {
                 if arg.len() == 1 && self.string_lit(arg.start).is_some() {
                     if let Some(d) = self.decode_at(arg.start) {
+                        let sql_file = d.text.to_ascii_lowercase().ends_with(".sql");
+                        if name == "include_str" && !sql_file {
+                            break;
+                        }
                         self.consumed.insert(arg.start);
                         self.follows.push(Follow {
                             path: d.text.clone(),
@@ -1157,7 +1280,7 @@ impl Walker {
         {
             e -= 4;
         }
-        let hole_at = self.toks.get(s).map_or(0, |t| t.start);
+        let hole_at = self.range(s).start;
         // `( .. )`
         if s < e && self.open(s) == Some('(') && self.toks[s].close + 1 == e && depth < 8 {
             return self.append_expr(s + 1..e - 1, emb, mark, depth + 1);
@@ -1175,8 +1298,8 @@ impl Walker {
                 d.push_all(emb);
                 return true;
             }
-            let t = &self.toks[s];
-            emb.push_decoded(&t.text.clone(), t.start);
+            let repr = self.toks[s].text.clone();
+            emb.push_decoded(&repr, self.range(s).start);
             return true;
         }
         // `[path::]format!(..)` / `concat!(..)`.
@@ -1357,8 +1480,24 @@ impl Walker {
     /// An attribute whose `[` is at `open`.
     fn attribute(&mut self, open: usize) {
         let end = self.toks[open].close;
-        let head = open + 1;
+        self.attribute_body(open + 1, 0);
+        // Paths in attributes (`#[derive(orders_db::Model)]`) are imports too.
+        for k in open + 1..end {
+            if self.ident(k).is_some() {
+                self.path(k);
+            }
+        }
+    }
+
+    /// The meta item starting at `head`: `diesel(..)`, `table_name = ".."`,
+    /// `sea_orm(..)`, or `cfg_attr(pred, meta, ..)` around any of them.
+    fn attribute_body(&mut self, head: usize, depth: usize) {
         match self.ident(head) {
+            Some("cfg_attr") if self.open(head + 1) == Some('(') && depth < 8 => {
+                for arg in self.args(head + 1).into_iter().skip(1) {
+                    self.attribute_body(arg.start, depth + 1);
+                }
+            }
             Some("diesel") if self.open(head + 1) == Some('(') => {
                 for arg in self.args(head + 1) {
                     if self.is_ident(arg.start, "table_name") && self.is_punct(arg.start + 1, '=') {
@@ -1406,11 +1545,20 @@ impl Walker {
             }
             _ => {}
         }
-        // Paths in attributes (`#[derive(orders_db::Model)]`) are imports too.
-        for k in head..end {
-            if self.ident(k).is_some() {
-                self.path(k);
+    }
+
+    /// `fn table_name(&self) -> &str { "cake" }` (SeaORM's `EntityName` written by hand):
+    /// `i` is just after the name.
+    fn table_name_fn(&mut self, mut i: usize) {
+        while i < self.toks.len() && !self.is_close(i) && !self.is_punct(i, ';') {
+            if self.open(i) == Some('{') {
+                let close = self.toks[i].close;
+                if close == i + 2 && self.string_lit(i + 1).is_some() {
+                    self.table_lit(AccessKind::Model, i + 1, None);
+                }
+                return;
             }
+            i = self.skip(i);
         }
     }
 
@@ -1978,6 +2126,8 @@ impl X { const LIST: &'static str = r"SELECT * FROM orders"; }
     sqlx::query_file!("queries/get.sql", id);
     sqlx::query_file_as!(Order, "queries/list.sql");
     query_file_scalar_unchecked!("queries/count.sql");
+    sqlx::query(include_str!("../sql/list.SQL"));
+    let page = include_str!("page.html");
 }"#;
         let out = run(src);
         let got: Vec<(&str, &str)> = out
@@ -1990,10 +2140,11 @@ impl X { const LIST: &'static str = r"SELECT * FROM orders"; }
             [
                 ("queries/get.sql", "queries/get.sql"),
                 ("queries/list.sql", "queries/list.sql"),
-                ("queries/count.sql", "queries/count.sql")
+                ("queries/count.sql", "queries/count.sql"),
+                ("../sql/list.SQL", "../sql/list.SQL"),
             ]
         );
-        assert!(candidates(src).is_empty());
+        assert_eq!(candidates(src).len(), 1); // page.html, a plain literal
     }
 
     // ----- ORM mappings ----------------------------------------------------------------
@@ -2074,6 +2225,10 @@ struct NewPost;
 #[table_name = "comments"]
 struct OldStyle;
 
+#[cfg_attr(feature = "db", derive(Queryable), diesel(table_name = tags))]
+#[cfg_attr(test, doc = "users")]
+struct Tag;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "cake")]
 pub struct Model { #[sea_orm(primary_key)] pub id: i32 }
@@ -2081,6 +2236,11 @@ pub struct Model { #[sea_orm(primary_key)] pub id: i32 }
 #[derive(DeriveEntityModel)]
 #[sea_orm(schema_name = "billing", table_name = "invoices")]
 pub struct Invoice;
+
+impl EntityName for Entity {
+    fn table_name(&self) -> &str { "fruit" }
+}
+trait T { fn table_name(&self) -> &str; fn other() -> &str { "x" } }
 "#;
         assert_eq!(
             tables(src),
@@ -2088,6 +2248,7 @@ pub struct Invoice;
                 row(Model, "users", "users"),
                 row(Model, "posts", "posts"),
                 row(Model, "comments", "comments"),
+                row(Model, "tags", "tags"),
                 row(Model, "cake", "cake"),
                 (
                     Model,
@@ -2096,6 +2257,7 @@ pub struct Invoice;
                     "invoices".into(),
                     false
                 ),
+                row(Model, "fruit", "fruit"),
             ]
         );
     }
@@ -2270,8 +2432,39 @@ fn f(orders: &[Order]) {
 
     #[test]
     fn long_operator_chains_do_not_overflow() {
+        // Just under the limit, where syn still checks the file.
+        let n = MAX_CHAIN - 8;
+        for src in [
+            format!("fn f() {{ let x = {}true; }}", "!".repeat(n)),
+            format!("fn f() {{ let x = {}true; }}", "- ".repeat(n)),
+            format!("fn f() {{ let x = 1{}; }}", " + 1".repeat(n / 2)),
+            format!("fn f() {{ let x = a{}; }}", ".b".repeat(n / 2)),
+            format!("fn f() {{ let x = a{}; }}", "()".repeat(n)),
+            format!("fn f() {{ let x = a{}; }}", " = a".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "|| ".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "return ".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "&mut ".repeat(n / 2)),
+            format!("type T = {}u8{};", "Vec<".repeat(n / 2), ">".repeat(n / 2)),
+            format!("fn f() {{ let x = {}a; }}", "{a} + ".repeat(n / 3)),
+        ] {
+            let out = run(&src);
+            assert!(out.problems.iter().all(|p| !p.message.contains("internal")));
+        }
         let n = 50_000;
         for src in [
+            format!("fn f() {{ let x = {}true; }}", "- ".repeat(n)),
+            format!("fn f() {{ let x = a{}; }}", "()".repeat(n)),
+            format!("fn f() {{ let x = a{}; }}", " = a".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "|| ".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "return ".repeat(n)),
+            format!("type T = {}u8{};", "Vec<".repeat(n), ">".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "{a} + ".repeat(n)),
+            // Chains inside each of many nested levels add up.
+            format!(
+                "fn f() {{ {}1{} }}",
+                "(!!!!!!!!!!".repeat(250),
+                ")".repeat(250)
+            ),
             format!("fn f() {{ let x = {}true; }}", "!".repeat(n)),
             format!("fn f() {{ let x = 1{}; }}", " + 1".repeat(n)),
             format!("fn f() {{ let x = a{}; }}", ".b".repeat(n)),
@@ -2280,6 +2473,25 @@ fn f(orders: &[Order]) {
             let out = run(&src);
             assert!(out.problems.iter().all(|p| !p.message.contains("internal")));
         }
+    }
+
+    #[test]
+    fn ordinary_code_is_far_below_the_chain_limit() {
+        let src = r#"
+mod a { impl X { pub async fn f(&mut self) -> Result<Vec<Row>, Error> {
+    let rows = sqlx::query_as!(Row, "SELECT 1").fetch_all(&self.pool).await?;
+    if rows.is_empty() && !self.flag || self.n > 3 { return Err(Error::X(format!("{}", 1))); }
+    let t: i64 = rows.iter().map(|r| r.total * 2 + 1).filter(|x| *x > 0).sum();
+    Ok(rows)
+} } }
+fn g() {} fn h() -> Option<&'static str> { None } struct S { a: u8, b: Vec<u8> }
+"#;
+        let toks = TokenStream::from_str(src)
+            .ok()
+            .and_then(|s| flatten(s, 0).ok())
+            .unwrap_or_default();
+        let n = longest_chain(&toks);
+        assert!(n > 0 && n < 64, "{n}");
     }
 
     #[test]
@@ -2361,5 +2573,133 @@ fn f(orders: &[Order]) {
             let _ = run(src);
             let _ = run(&format!("fn f() {{ {src} }}"));
         }
+    }
+
+    /// A 5,000-line file of typical service code. Run with
+    /// `cargo test --release --lib lang::rust::tests::timing -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn timing_5000_lines() {
+        let block = r#"
+use orders_db::models::{Order, OrderLine};
+use crate::error::Error;
+
+/// Loads an order and its lines.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Row { pub id: i64, pub total: i64, pub note: String }
+
+const TABLE: &str = "orders";
+
+pub async fn load(pool: &PgPool, id: i64) -> Result<Vec<Row>, Error> {
+    // Fetch the rows for the order.
+    let rows = sqlx::query_as!(Row, "SELECT id, total, note FROM orders WHERE id = $1", id)
+        .fetch_all(pool)
+        .await?;
+    let q = format!("SELECT count(*) FROM {} WHERE id = $1", TABLE);
+    tracing::info!(id, "loaded {} rows", rows.len());
+    if rows.is_empty() {
+        return Err(Error::NotFound(format!("order {id} not found")));
+    }
+    let total: i64 = rows.iter().map(|r| r.total).sum();
+    client.execute("UPDATE orders SET total = $1 WHERE id = $2", &[&total, &id]).await?;
+    Ok(rows)
+}
+"#;
+        let n = block.lines().count();
+        let text = match std::env::var("OWNLINT_TIMING_FILE") {
+            Ok(path) => std::fs::read_to_string(path).unwrap_or_default(),
+            Err(_) => block.repeat(5000 / n + 1),
+        };
+        let lines = text.lines().count();
+        let ctx = Context::default();
+        let mut runs = Vec::new();
+        let mut out = Extracted::default();
+        for _ in 0..5 {
+            let t = std::time::Instant::now();
+            out = extract("x.rs", &text, &ctx);
+            runs.push(t.elapsed());
+        }
+        runs.sort();
+        let elapsed = runs[runs.len() / 2];
+        eprintln!(
+            "{lines} lines, {} bytes: median of 5 extracts {elapsed:?}, {} accesses, {} problems",
+            text.len(),
+            out.accesses.len(),
+            out.problems.len()
+        );
+        for _ in 0..3 {
+            let t = std::time::Instant::now();
+            let (_, w) = prepare(&text);
+            eprintln!("  lex + syn + walk without SQL analysis: {:?}", t.elapsed());
+            drop(w);
+        }
+        let t = std::time::Instant::now();
+        let stream = TokenStream::from_str(&text).unwrap_or_default();
+        eprintln!("  lex: {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let toks = flatten(stream.clone(), 0).unwrap_or_default();
+        eprintln!("  flatten ({} tokens): {:?}", toks.len(), t.elapsed());
+        let t = std::time::Instant::now();
+        let ok = syn::parse2::<syn::File>(stream).is_ok();
+        eprintln!("  syn ({ok}): {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let mut w = Walker::new(toks, 0, text.len(), LineIndex::new(&text));
+        w.prepass();
+        w.walk();
+        eprintln!("  walk: {:?}", t.elapsed());
+    }
+
+    /// Extracts every `.rs` file under `$OWNLINT_SCAN_DIR` (robustness and speed on real
+    /// code): `OWNLINT_SCAN_DIR=~/.cargo/registry/src cargo test --release --lib
+    /// lang::rust::tests::scan_dir -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn scan_dir() {
+        let Ok(root) = std::env::var("OWNLINT_SCAN_DIR") else {
+            return;
+        };
+        let mut stack = vec![std::path::PathBuf::from(root)];
+        let (mut files, mut bytes, mut problems, mut accesses) = (0, 0, 0, 0);
+        let mut slowest = (std::time::Duration::ZERO, String::new());
+        let ctx = Context::default();
+        let start = std::time::Instant::now();
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let Ok(text) = std::fs::read_to_string(&path) else {
+                        continue;
+                    };
+                    let t = std::time::Instant::now();
+                    let out = extract(&path.to_string_lossy(), &text, &ctx);
+                    let el = t.elapsed();
+                    if el > slowest.0 {
+                        slowest = (el, path.to_string_lossy().into_owned());
+                    }
+                    for a in &out.accesses {
+                        assert!(text.get(a.offset..a.offset + a.len).is_some());
+                    }
+                    for p in &out.problems {
+                        eprintln!("{}: {}", path.display(), p.message);
+                    }
+                    files += 1;
+                    bytes += text.len();
+                    problems += out.problems.len();
+                    accesses += out.accesses.len();
+                }
+            }
+        }
+        eprintln!(
+            "{files} files, {bytes} bytes in {:?}: {accesses} accesses, {problems} problems; \
+             slowest {:?} {}",
+            start.elapsed(),
+            slowest.0,
+            slowest.1
+        );
     }
 }
