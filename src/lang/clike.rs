@@ -1784,6 +1784,34 @@ pub fn run(rules: &impl Rules, text: &str, ctx: &Context) -> Extracted {
     }
 }
 
+/// Test helper shared by the C-family extractors' tests: each access as (kind,
+/// qualified name, text at its offset, confidence).
+#[cfg(test)]
+pub(crate) fn described(
+    r: &Extracted,
+    text: &str,
+) -> Vec<(AccessKind, String, String, crate::scan::Confidence)> {
+    use crate::scan::{ImportRef, Target};
+    r.accesses
+        .iter()
+        .map(|a| {
+            let name = match &a.target {
+                Target::Table(t) => match &t.schema {
+                    Some(s) => format!("{s}.{}", t.name),
+                    None => t.name.clone(),
+                },
+                Target::Import(ImportRef::Package(p) | ImportRef::Path(p)) => p.clone(),
+            };
+            (
+                a.kind,
+                name,
+                text[a.offset..a.offset + a.len].to_string(),
+                a.confidence,
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

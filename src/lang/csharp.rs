@@ -177,7 +177,6 @@ fn migration(src: &Source, name: &str, args: &[Arg], out: &mut Vec<Access>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::{ImportRef, Target};
 
     fn run(text: &str) -> Extracted {
         analyze_file("svc/Data/Repo.cs", text, &Context::default())
@@ -185,19 +184,9 @@ mod tests {
 
     /// (kind, qualified name, text at the access's offset).
     fn found(text: &str) -> Vec<(AccessKind, String, String)> {
-        run(text)
-            .accesses
-            .iter()
-            .map(|a| {
-                let name = match &a.target {
-                    Target::Table(t) => match &t.schema {
-                        Some(s) => format!("{s}.{}", t.name),
-                        None => t.name.clone(),
-                    },
-                    Target::Import(ImportRef::Package(p) | ImportRef::Path(p)) => p.clone(),
-                };
-                (a.kind, name, text[a.offset..a.offset + a.len].to_string())
-            })
+        crate::lang::clike::described(&run(text), text)
+            .into_iter()
+            .map(|(k, n, t, _)| (k, n, t))
             .collect()
     }
 

@@ -222,27 +222,17 @@ fn copy_from(src: &Source, call: &Call) -> Option<Access> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::{Confidence, Target};
+    use crate::scan::Confidence;
 
     fn run(text: &str) -> Extracted {
         analyze_file("svc/repo.go", text, &Context::default())
     }
 
-    /// (kind, name as the access names it, text at the access's offset).
+    /// (kind, qualified name, text at the access's offset).
     fn found(text: &str) -> Vec<(AccessKind, String, String)> {
-        run(text)
-            .accesses
-            .iter()
-            .map(|a| {
-                let name = match &a.target {
-                    Target::Table(t) => match &t.schema {
-                        Some(s) => format!("{s}.{}", t.name),
-                        None => t.name.clone(),
-                    },
-                    Target::Import(ImportRef::Package(p) | ImportRef::Path(p)) => p.clone(),
-                };
-                (a.kind, name, text[a.offset..a.offset + a.len].to_string())
-            })
+        crate::lang::clike::described(&run(text), text)
+            .into_iter()
+            .map(|(k, n, t, _)| (k, n, t))
             .collect()
     }
 

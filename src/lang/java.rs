@@ -366,7 +366,7 @@ fn import(src: &Source, i: usize) -> Option<Access> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::{Confidence, Target};
+    use crate::scan::Confidence;
 
     fn run_java(text: &str) -> Extracted {
         analyze_file("svc/src/main/java/A.java", text, &Context::default())
@@ -378,24 +378,7 @@ mod tests {
 
     /// (kind, qualified name, text at the access's offset, confidence).
     fn found(r: &Extracted, text: &str) -> Vec<(AccessKind, String, String, Confidence)> {
-        r.accesses
-            .iter()
-            .map(|a| {
-                let name = match &a.target {
-                    Target::Table(t) => match &t.schema {
-                        Some(s) => format!("{s}.{}", t.name),
-                        None => t.name.clone(),
-                    },
-                    Target::Import(ImportRef::Package(p) | ImportRef::Path(p)) => p.clone(),
-                };
-                (
-                    a.kind,
-                    name,
-                    text[a.offset..a.offset + a.len].to_string(),
-                    a.confidence,
-                )
-            })
-            .collect()
+        crate::lang::clike::described(r, text)
     }
 
     /// Java and Kotlin cases: (source, kotlin?, kind, name, text at offset).
