@@ -133,8 +133,8 @@ pub fn docs(rule: Rule) -> RuleDocs {
             suppress: registry_suppress!("invalid-exception"),
         },
         Rule::UnknownRule => RuleDocs {
-            what: "Reports a rule name that matches no rule: a key of the registry's `rules` section (labelled at the key), or a name inside an `ownlint: allow(...)` comment. The help suggests the closest existing name; `ownlint rules` lists them all.",
-            why: "A misspelled rule name does nothing: the severity override you meant to apply, or the finding you meant to suppress, is silently left as it was. Names from a newer ownlint are caught the same way.",
+            what: "Reports a key of the registry's `rules` section that matches no rule (labelled at the key); an unknown name inside an `ownlint: allow(...)` comment is reported as `invalid-suppression`. The help suggests the closest existing name; `ownlint rules` lists them all.",
+            why: "A misspelled rule name does nothing: the severity override you meant to apply is silently left as it was. Names from a newer ownlint are caught the same way.",
             example: "```yaml\nrules:\n  dependency-cycles: off\n```\n\n```text\nerror[unknown-rule]: unknown rule `dependency-cycles`\n  --> data-ownership.yaml:2:3  no such rule\n  help: did you mean `dependency-cycle`? (`ownlint rules` lists them all)\n```",
             fix: "Use the exact rule name (`ownlint rules` lists every one), or remove the entry.",
             suppress: "Fix the name: an unknown name has no effect anyway. To silence this check for the whole repository (for example while several ownlint versions with different rule sets run on the same repository), set `rules: {unknown-rule: off}` in `data-ownership.yaml`.",

@@ -77,7 +77,7 @@ rules! {
     InvalidName => "invalid-name", Registry, Error, "A service, table or event name is empty or malformed.";
     ExpiredException => "expired-exception", Registry, Error, "An exception's `expires` date has passed.";
     InvalidException => "invalid-exception", Registry, Error, "An exception is incomplete: no table or import, an empty reason, or a malformed date.";
-    UnknownRule => "unknown-rule", Registry, Error, "The `rules` section or a suppression names a rule that does not exist.";
+    UnknownRule => "unknown-rule", Registry, Error, "The registry's `rules` section names a rule that does not exist.";
     CrossServiceRead => "cross-service-read", Code, Error, "A service reads a table owned by another service.";
     CrossServiceWrite => "cross-service-write", Code, Error, "A service writes a table owned by another service.";
     CrossServiceDdl => "cross-service-ddl", Code, Error, "A service creates, alters or drops a table owned by another service.";
