@@ -396,6 +396,37 @@ fn file_names_that_are_not_utf8_are_checked_and_reported_validly() {
     }
 }
 
+#[test]
+fn file_names_cannot_inject_github_workflow_commands() {
+    let repo = Repo::new();
+    repo.write(
+        "services/orders/evil\n::error file=x.sql,line=1::injected\n.sql",
+        CROSS_READ,
+    );
+    repo.write("services/orders/pct%0A,::.sql", CROSS_READ);
+    let run = repo.run(&["check", "--format", "github"], QUICK);
+    run.sane();
+    let out = String::from_utf8_lossy(&run.stdout);
+    let commands: Vec<&str> = out.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(commands.len(), 2, "{out}");
+    for line in commands {
+        assert!(line.starts_with("::error file=services/orders/"), "{line}");
+    }
+}
+
+#[test]
+#[ignore = "bug: human output prints control characters of file names raw (terminal escape injection)"]
+fn human_output_escapes_control_characters_in_file_names() {
+    let repo = Repo::new();
+    repo.write("services/orders/a\x1b]0;owned\x07\x1b[2J.sql", CROSS_READ);
+    let run = repo.run(&["check", "--color", "never"], QUICK);
+    run.sane();
+    assert!(
+        !run.stdout.contains(&0x1b),
+        "an escape sequence from a file name reaches the terminal"
+    );
+}
+
 // ---------------------------------------------------------------------------------
 // Size
 
@@ -867,25 +898,9 @@ fn big_repo(n: usize) -> Repo {
 }
 
 #[test]
-fn a_registry_of_500_services_is_checked() {
-    let repo = big_repo(500);
-    let run = repo.check(&[], QUICK);
-    assert_eq!(
-        run.findings()
-            .iter()
-            .filter(|f| f["rule"] == "cross-service-read")
-            .count(),
-        500
-    );
-}
-
-#[test]
-#[ignore = "bug: registry loading is O(entries x file size) (Loc::at per entry): 5,000 services take minutes"]
 fn a_registry_of_5000_services_is_checked_in_bounded_time() {
-    // Measured before the fix (debug): 500 services 2.3 s, 1,000 services 7.9 s,
-    // 5,000 services over 120 s for `validate` alone.
     let repo = big_repo(5_000);
-    let run = repo.run(&["check", "--format", "json"], Duration::from_secs(60));
+    let run = repo.run(&["check", "--format", "json"], QUICK);
     run.sane();
     assert_eq!(
         run.findings()
@@ -894,6 +909,31 @@ fn a_registry_of_5000_services_is_checked_in_bounded_time() {
             .count(),
         5_000
     );
+    assert_eq!(run.summary("files_scanned"), 5_000);
+    repo.run(&["check", "--format", "github"], QUICK).sane();
+}
+
+#[test]
+#[ignore = "bug: human and SARIF output are O(findings x registry size) (miette read_span, Loc::at per related label)"]
+fn a_registry_of_5000_services_is_reported_in_every_format_in_bounded_time() {
+    // 5,000 findings whose related label points into a 1 MB registry. Measured
+    // before the fix (release): json 0.7 s, github 0.5 s, sarif 2.8 s, human 22 s;
+    // debug builds take minutes.
+    let repo = big_repo(5_000);
+    let run = repo.check(&[], QUICK);
+    assert_eq!(run.summary("files_scanned"), 5_000);
+}
+
+#[test]
+#[ignore = "bug: each finding recomputes its line from the file's start (Loc::at), O(findings x size)"]
+fn a_registry_of_5000_services_with_a_problem_each_is_validated_in_bounded_time() {
+    // Every service lacks its directory: 5,000 `missing-paths` findings in a 1 MB
+    // registry. Measured before the fix: 1,000 services 7.9 s and 5,000 over 120 s
+    // (debug); 5,000 services 2.5 s (release).
+    let repo = Repo::with_registry(&big_registry(5_000));
+    let run = repo.run(&["validate", "--format", "json"], QUICK);
+    run.sane();
+    assert_eq!(run.on("missing-paths", "data-ownership.yaml").len(), 5_000);
 }
 
 // ---------------------------------------------------------------------------------
