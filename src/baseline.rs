@@ -67,6 +67,12 @@ impl Baseline {
 
     /// Reads a baseline file.
     pub fn read(path: &Path) -> Result<Baseline, String> {
+        // A named pipe or device would block: only regular files.
+        let meta = std::fs::metadata(path)
+            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+        if !meta.is_file() {
+            return Err(format!("baseline {} is not a regular file", path.display()));
+        }
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
         serde_json::from_str(&text).map_err(|e| format!("invalid baseline {}: {e}", path.display()))
@@ -92,6 +98,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    // Keep the mode of the file being replaced (tempfile creates 0600); a new file
+    // gets the usual 0644.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     tmp.persist(path)
         .map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
     Ok(())

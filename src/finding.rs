@@ -18,13 +18,31 @@ pub struct Loc {
     pub len: usize,
 }
 
-impl Loc {
-    /// The location of the byte range `offset..offset + len` in `text`.
-    pub fn at(text: &str, offset: usize, len: usize) -> Loc {
+/// The start of every line of a text, so that many locations in one file cost a
+/// binary search each instead of a scan from the file's start.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// The location of the byte range `offset..offset + len` in `text` (the text this
+    /// index was built from).
+    pub fn loc(&self, text: &str, offset: usize, len: usize) -> Loc {
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let before = &text[..offset];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let line_start = self.starts.get(line - 1).copied().unwrap_or(0).min(offset);
         let column = text[line_start..offset].chars().count() + 1;
         Loc {
             line: u32::try_from(line).unwrap_or(u32::MAX),
@@ -32,6 +50,14 @@ impl Loc {
             offset,
             len: len.min(text.len() - offset),
         }
+    }
+}
+
+impl Loc {
+    /// The location of the byte range `offset..offset + len` in `text`. For many
+    /// locations in one text, build a [`LineIndex`] once instead.
+    pub fn at(text: &str, offset: usize, len: usize) -> Loc {
+        LineIndex::new(text).loc(text, offset, len)
     }
 
     /// The text of the line this location is on, whitespace-normalized: the part of a
@@ -114,14 +140,27 @@ impl Finding {
 
     /// Sets the primary label at `offset..offset + len` of `text` (the file at `path`).
     pub fn at(
-        mut self,
+        self,
         path: &str,
         text: &str,
         offset: usize,
         len: usize,
         label: impl Into<String>,
     ) -> Self {
-        let loc = Loc::at(text, offset, len);
+        self.at_indexed(path, text, &LineIndex::new(text), offset, len, label)
+    }
+
+    /// Like [`Finding::at`], with the line index of `text` built once by the caller.
+    pub fn at_indexed(
+        mut self,
+        path: &str,
+        text: &str,
+        index: &LineIndex,
+        offset: usize,
+        len: usize,
+        label: impl Into<String>,
+    ) -> Self {
+        let loc = index.loc(text, offset, len);
         self.snippet = loc.snippet(text);
         self.primary = Some(Label {
             path: path.to_string(),

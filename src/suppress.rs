@@ -2,8 +2,9 @@
 //! the finding's line or the line above. A reason is required; an allow that
 //! suppresses nothing is itself reported (`unused-suppression`), as in ruff.
 
-use crate::finding::Finding;
+use crate::finding::{Finding, LineIndex};
 use crate::rules::Rule;
+use std::collections::HashMap;
 
 const MARKER: &str = "ownlint: allow(";
 
@@ -35,6 +36,7 @@ pub fn apply(path: &str, text: &str, findings: Vec<Finding>) -> Outcome {
         out.findings = findings;
         return out;
     }
+    let index = LineIndex::new(text);
     for (start, _) in text.match_indices(MARKER) {
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let rest = &text[start + MARKER.len()..line_end];
@@ -42,6 +44,7 @@ pub fn apply(path: &str, text: &str, findings: Vec<Finding>) -> Outcome {
             out.findings.push(invalid(
                 path,
                 text,
+                &index,
                 start,
                 line_end - start,
                 "`ownlint: allow(` is not closed",
@@ -56,6 +59,7 @@ pub fn apply(path: &str, text: &str, findings: Vec<Finding>) -> Outcome {
             out.findings.push(invalid(
                 path,
                 text,
+                &index,
                 start,
                 MARKER.len() + close + 1,
                 "suppression without a reason: write `ownlint: allow(<rule>) -- <why this is acceptable>`",
@@ -86,6 +90,7 @@ pub fn apply(path: &str, text: &str, findings: Vec<Finding>) -> Outcome {
             out.findings.push(invalid(
                 path,
                 text,
+                &index,
                 start,
                 MARKER.len() + close + 1,
                 &format!(
@@ -96,7 +101,7 @@ pub fn apply(path: &str, text: &str, findings: Vec<Finding>) -> Outcome {
         if rules.is_empty() {
             continue;
         }
-        let loc = crate::finding::Loc::at(text, start, 0);
+        let loc = index.loc(text, start, 0);
         allows.push(Allow {
             line: loc.line,
             offset: start,
@@ -105,11 +110,20 @@ pub fn apply(path: &str, text: &str, findings: Vec<Finding>) -> Outcome {
             used: false,
         });
     }
+    // Allows by line, so each finding looks at two lines, not every allow.
+    let mut by_line: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, a) in allows.iter().enumerate() {
+        by_line.entry(a.line).or_default().push(i);
+    }
     for f in findings {
         let line = f.primary.as_ref().map_or(0, |l| l.loc.line);
-        let hit = allows
-            .iter_mut()
-            .find(|a| (a.line == line || a.line + 1 == line) && a.rules.contains(&f.rule));
+        let hit = [line, line.saturating_sub(1)]
+            .iter()
+            .filter_map(|l| by_line.get(l))
+            .flatten()
+            .copied()
+            .find(|&i| allows[i].rules.contains(&f.rule))
+            .map(|i| &mut allows[i]);
         match hit {
             Some(a) => {
                 a.used = true;
@@ -124,9 +138,10 @@ pub fn apply(path: &str, text: &str, findings: Vec<Finding>) -> Outcome {
             Rule::UnusedSuppression,
             format!("`allow({})` suppresses nothing", names.join(", ")),
         )
-        .at(
+        .at_indexed(
             path,
             text,
+            &index,
             a.offset,
             a.len,
             "nothing to suppress on this line or the next",
@@ -138,9 +153,16 @@ pub fn apply(path: &str, text: &str, findings: Vec<Finding>) -> Outcome {
     out
 }
 
-fn invalid(path: &str, text: &str, offset: usize, len: usize, message: &str) -> Finding {
+fn invalid(
+    path: &str,
+    text: &str,
+    index: &LineIndex,
+    offset: usize,
+    len: usize,
+    message: &str,
+) -> Finding {
     Finding::new(Rule::InvalidSuppression, message)
-        .at(path, text, offset, len, "this suppression")
+        .at_indexed(path, text, index, offset, len, "this suppression")
         .help("the form is `ownlint: allow(<rule>[, <rule>]) -- <reason>`, on the line or the line above")
         .subject(message)
 }

@@ -387,6 +387,7 @@ fn fixture(quiet: bool) -> Fixture {
             color: false,
             quiet,
             width: 100,
+            cache: Default::default(),
         },
         findings: vec![read, multi, run_level],
     }

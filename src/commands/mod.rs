@@ -198,6 +198,7 @@ pub fn print_findings(
         color: use_color(cli),
         quiet: cli.quiet,
         width: terminal_width(),
+        cache: Default::default(),
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
     let result = printer

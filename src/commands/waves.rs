@@ -97,6 +97,7 @@ fn print_warnings(cli: &Cli, reg: &Registry, findings: &[Finding]) {
         color: use_color(cli),
         quiet: true,
         width: terminal_width(),
+        cache: Default::default(),
     };
     let mut err = io::stderr().lock();
     // Writing to stderr only fails when it is closed; the exit code still tells.

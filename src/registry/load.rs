@@ -124,6 +124,12 @@ pub fn load(path: &Path) -> Result<Registry, LoadError> {
             ..LoadError::plain(format!("registry {shown} is a directory, not a file"))
         });
     }
+    // A named pipe or device would block or stream forever: only regular files.
+    if !meta.is_file() {
+        return Err(LoadError::plain(format!(
+            "registry {shown} is not a regular file"
+        )));
+    }
     if meta.len() > MAX_REGISTRY_BYTES {
         return Err(too_large(meta.len()));
     }

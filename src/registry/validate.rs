@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 pub fn validate(reg: &Registry, today: &str) -> Vec<Finding> {
     let mut v = Validator {
         reg,
+        index: crate::finding::LineIndex::new(&reg.source),
         out: Vec::new(),
     };
     v.names();
@@ -28,12 +29,21 @@ pub fn validate(reg: &Registry, today: &str) -> Vec<Finding> {
 
 struct Validator<'a> {
     reg: &'a Registry,
+    /// Line starts of the registry: thousands of findings must not each rescan it.
+    index: crate::finding::LineIndex,
     out: Vec<Finding>,
 }
 
 impl Validator<'_> {
     fn finding(&self, rule: Rule, message: String, at: &Loc, label: &str) -> Finding {
-        Finding::new(rule, message).at(&self.reg.file, &self.reg.source, at.offset, at.len, label)
+        Finding::new(rule, message).at_indexed(
+            &self.reg.file,
+            &self.reg.source,
+            &self.index,
+            at.offset,
+            at.len,
+            label,
+        )
     }
 
     fn related(&self, f: Finding, at: &Loc, label: &str) -> Finding {

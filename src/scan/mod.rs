@@ -248,9 +248,11 @@ impl Engine<'_> {
             );
             return;
         };
+        let index = crate::finding::LineIndex::new(text);
         let file = FileCtx {
             rel,
             text,
+            index: &index,
             service,
             lang,
         };
@@ -261,7 +263,7 @@ impl Engine<'_> {
                     Rule::ParseError,
                     format!("`{rel}` could not be parsed completely: {}", p.message),
                 )
-                .at(rel, text, p.offset, 0, "here")
+                .at_indexed(rel, text, &index, p.offset, 0, "here")
                 .help(
                     "what could be read was still checked; if the file is valid, please report it",
                 )

@@ -23,6 +23,8 @@ pub struct Resolver<'a> {
 pub struct FileCtx<'t> {
     pub rel: &'t str,
     pub text: &'t str,
+    /// Line starts of `text`, built once per file.
+    pub index: &'t crate::finding::LineIndex,
     pub service: Option<usize>,
     pub lang: Language,
 }
@@ -131,7 +133,7 @@ impl<'a> Resolver<'a> {
                     "maps a model onto"
                 };
                 let mut f = Finding::new(Rule::UnownedTable, format!("{whose} {what} table `{}`, which no service owns", table.name))
-                    .at(file.rel, file.text, access.offset, access.len, "no owner in data-ownership.yaml")
+                    .at_indexed(file.rel, file.text, file.index, access.offset, access.len, "no owner in data-ownership.yaml")
                     .help(match svc_name {
                         Some(s) => format!("add `{}` to the `owns` list of `{s}` (or of the service that really owns it)", table.name.to_lowercase()),
                         None => format!("add `{}` to the `owns` list of the service that owns it", table.name.to_lowercase()),
@@ -187,7 +189,14 @@ impl<'a> Resolver<'a> {
                     owned_by.push_str(&format!(" (team {team})"));
                 }
                 let mut f = Finding::new(rule, message)
-                    .at(file.rel, file.text, access.offset, access.len, label)
+                    .at_indexed(
+                        file.rel,
+                        file.text,
+                        file.index,
+                        access.offset,
+                        access.len,
+                        label,
+                    )
                     .related(&self.reg.file, owned.entry.loc, owned_by)
                     .help(help)
                     .subject(&table_name);
@@ -254,7 +263,7 @@ impl<'a> Resolver<'a> {
             ),
         };
         let mut f = Finding::new(Rule::CrossServiceImport, message)
-        .at(file.rel, file.text, access.offset, access.len, "imported here")
+        .at_indexed(file.rel, file.text, file.index, access.offset, access.len, "imported here")
         .related(&self.reg.file, owner.loc, format!("`{}` declared here", owner.name))
         .help(format!(
             "depend on `{}`'s published API or event types instead; if this code is meant to be shared, list its path under `{}`'s `public`",
