@@ -17,7 +17,7 @@ use crate::lang::{self, Language};
 use crate::registry::{PathMap, Registry};
 use crate::rules::Rule;
 use packages::PackageIndex;
-use prefilter::Prefilter;
+use prefilter::{Prefilter, Scope};
 use resolve::{FileCtx, Resolver};
 use std::io::Read;
 use std::path::PathBuf;
@@ -69,32 +69,19 @@ pub fn scan(reg: &Registry, opts: &Options) -> Scan {
         .into_iter()
         .filter(|f| !paths.is_excluded(&f.rel) && f.rel != reg.file)
         .collect();
-    // Manifests outside the targets still tell which package lives where.
+    // Manifests outside the targets still tell which package lives where; a run over
+    // a few paths finds them without walking the whole repository again.
     let packages = if opts.targets.iter().all(|t| *t == root) {
         PackageIndex::build(&files, &paths)
     } else {
-        let all = walk::walk(&root, std::slice::from_ref(&root), opts.threads);
-        PackageIndex::build(&all.files, &paths)
+        PackageIndex::discover(reg, &root, &paths, opts.threads)
     };
     files.retain(|f| Language::of(&f.rel).is_some());
     let resolver = Resolver::new(reg, &paths, &packages);
-    let crate_names = packages.crate_spellings();
-    // Relative imports name another service's directory (`../../orders/src/db`).
-    let service_dirs: Vec<&str> = reg
-        .services
-        .iter()
-        .flat_map(|s| s.paths.iter())
-        .filter_map(|p| p.value.trim_end_matches('/').rsplit('/').next())
-        .filter(|d| !walk_glob(d))
-        .collect();
     let prefilter = Prefilter::new(
-        resolver
-            .table_names()
-            .chain(packages.names())
-            .chain(crate_names.iter().map(String::as_str))
-            .chain(service_dirs.iter().copied())
-            .chain(lang::MARKERS.iter().flat_map(|m| m.iter().copied()))
-            .chain(["ownlint:"]),
+        prefilter_patterns(reg, &packages)
+            .iter()
+            .map(|(p, s)| (p.as_str(), *s)),
     );
 
     let cursor = AtomicUsize::new(0);
@@ -137,8 +124,36 @@ pub fn scan(reg: &Registry, opts: &Options) -> Scan {
     total
 }
 
-fn walk_glob(component: &str) -> bool {
-    crate::registry::paths::is_glob(component)
+/// What the prefilter looks for, with the service each hit can only lead back to:
+/// table names (their owner), package names (the service holding them), the last
+/// component of each service's directory (relative imports name it: `../../orders/db`),
+/// and the markers of shapes that may name a table the registry does not know.
+fn prefilter_patterns(reg: &Registry, packages: &PackageIndex) -> Vec<(String, Scope)> {
+    let mut out: Vec<(String, Scope)> = Vec::new();
+    for (si, svc) in reg.services.iter().enumerate() {
+        for t in &svc.owns {
+            out.push((t.key.name.clone(), Scope::OutsideOf(si)));
+        }
+        for p in &svc.paths {
+            let dir = p.value.trim_end_matches('/');
+            let last = dir.rsplit('/').next().unwrap_or(dir);
+            if !crate::registry::paths::is_glob(last) {
+                out.push((last.to_string(), Scope::OutsideOf(si)));
+            }
+        }
+    }
+    out.extend(
+        packages
+            .homes()
+            .map(|(name, si)| (name, Scope::OutsideOf(si))),
+    );
+    let markers = lang::MARKERS.iter().flat_map(|m| m.iter().copied());
+    out.extend(
+        markers
+            .chain(["ownlint:"])
+            .map(|m| (m.to_string(), Scope::Always)),
+    );
+    out
 }
 
 /// The shared, read-only state of a scan.
@@ -200,7 +215,8 @@ impl Engine<'_> {
                 .push(skipped(&f.rel, &format!("it cannot be read ({e})")));
             return;
         }
-        if !self.prefilter.keeps(&w.buf) {
+        let service = self.paths.service_of(&f.rel);
+        if !self.prefilter.keeps(&w.buf, service) {
             return;
         }
         if w.buf.iter().take(8192).any(|&b| b == 0) {
@@ -228,7 +244,6 @@ impl Engine<'_> {
             }
         };
         w.out.stats.files_parsed += 1;
-        let service = self.paths.service_of(&f.rel);
         let ctx = lang::Context {
             dialect: service
                 .and_then(|s| self.reg.services[s].dialect)
