@@ -4,6 +4,10 @@
 //! never decoded or parsed, which is what keeps a whole-repo run near the speed of
 //! reading.
 //!
+//! Names (tables, packages, directories) only count as whole words: `orders` inside
+//! `orders_archive` or `preorders` is not a mention of the table `orders` (the
+//! extractors read whole identifiers too). Markers count anywhere.
+//!
 //! A hit is irrelevant when it can only lead to the file's own service: a table only
 //! that service owns resolves to its own table (never a finding; a table it does not
 //! know can only be reported through a marker such as `CREATE TABLE`, which is always
@@ -18,8 +22,11 @@ use std::collections::HashMap;
 /// For whom a pattern's hit is worth parsing the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
-    /// For every file.
+    /// For every file, wherever the pattern stands (markers: `CREATE TABLE`,
+    /// `table!`, `ownlint:`).
     Always,
+    /// For every file, as a whole word (a name several services share).
+    Word,
     /// For every file but those of this service (an index into the registry's
     /// services), for which the hit can only mean the service's own data or code.
     OutsideOf(usize),
@@ -28,8 +35,30 @@ pub enum Scope {
 impl Scope {
     /// The scope of a pattern that plays both roles: relevant wherever either is.
     fn merge(self, other: Scope) -> Scope {
-        if self == other { self } else { Scope::Always }
+        match (self, other) {
+            (a, b) if a == b => a,
+            (Scope::Always, _) | (_, Scope::Always) => Scope::Always,
+            _ => Scope::Word,
+        }
     }
+
+    /// True when a hit of this scope at `start..end` of `bytes` is worth parsing a
+    /// file of `service` for.
+    fn counts(self, bytes: &[u8], start: usize, end: usize, service: Option<usize>) -> bool {
+        match self {
+            Scope::Always => true,
+            Scope::Word => whole_word(bytes, start, end),
+            Scope::OutsideOf(home) => service != Some(home) && whole_word(bytes, start, end),
+        }
+    }
+}
+
+/// True when `start..end` is not glued to identifier characters on either side.
+/// Bytes outside ASCII count as separators, so that a name next to one is kept.
+fn whole_word(bytes: &[u8], start: usize, end: usize) -> bool {
+    let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let before = start.checked_sub(1).and_then(|i| bytes.get(i));
+    !before.is_some_and(ident) && !bytes.get(end).is_some_and(ident)
 }
 
 /// Up to this many bytes of patterns, the automaton is a full DFA (the fastest
@@ -84,13 +113,10 @@ impl Prefilter {
         let Some(ac) = &self.ac else {
             return true;
         };
-        let Some(me) = service else {
-            return ac.is_match(bytes);
-        };
         ac.find_overlapping_iter(bytes).any(|m| {
             self.scopes
                 .get(m.pattern().as_usize())
-                .is_none_or(|s| *s != Scope::OutsideOf(me))
+                .is_none_or(|s| s.counts(bytes, m.start(), m.end(), service))
         })
     }
 }
@@ -139,10 +165,23 @@ mod tests {
             ("orders_archive", Scope::OutsideOf(1)),
         ]);
         assert!(p.keeps(b"SELECT * FROM orders_archive", Some(0)));
-        // For service 1 the name also contains service 0's `orders`: parse (the
-        // extractor, not the prefilter, tells the two apart).
-        assert!(p.keeps(b"SELECT * FROM orders_archive", Some(1)));
+        // For service 1 the name contains service 0's `orders`, but not as a word.
+        assert!(!p.keeps(b"SELECT * FROM orders_archive", Some(1)));
         assert!(!p.keeps(b"SELECT * FROM orders", Some(0)));
+    }
+
+    #[test]
+    fn names_count_as_whole_words_and_markers_anywhere() {
+        let p = Prefilter::new([("orders", Scope::OutsideOf(0)), ("table!", Scope::Always)]);
+        for service in [None, Some(1)] {
+            assert!(!p.keeps(b"let preorders = orders_count;", service));
+            assert!(!p.keeps(b"SELECT * FROM orders_archive", service));
+            assert!(p.keeps(b"SELECT * FROM public.orders;", service));
+            assert!(p.keeps(b"\"orders\"", service));
+            assert!(p.keeps(b"orders", service));
+            assert!(p.keeps(b"diesel::table!", service));
+            assert!(p.keeps(b"mytable!", service));
+        }
     }
 
     #[test]
@@ -151,8 +190,13 @@ mod tests {
         let p = Prefilter::new([
             ("outbox", Scope::OutsideOf(0)),
             ("OUTBOX", Scope::OutsideOf(1)),
+            ("REFERENCES", Scope::Always),
+            ("references", Scope::OutsideOf(2)),
         ]);
         assert!(p.keeps(b"insert into outbox", Some(0)));
         assert!(p.keeps(b"insert into outbox", Some(1)));
+        assert!(!p.keeps(b"insert into outboxes", Some(1)));
+        // A marker that is also a name stays a marker.
+        assert!(p.keeps(b"x_references_y", Some(2)));
     }
 }
