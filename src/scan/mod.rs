@@ -339,3 +339,64 @@ impl Engine<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_touching_only_their_own_service_are_not_parsed() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let files = [
+            (
+                "data-ownership.yaml",
+                "services:\n  orders: {paths: [services/orders], owns: [orders]}\n  \
+                 users: {paths: [services/users], owns: [users]}\n",
+            ),
+            (
+                "services/orders/Cargo.toml",
+                "[package]\nname = \"orders\"\n",
+            ),
+            ("services/users/Cargo.toml", "[package]\nname = \"users\"\n"),
+            // Own table and own crate only: nothing to find, not parsed.
+            (
+                "services/orders/src/own.rs",
+                "use orders::db;\nfn f() { sqlx::query(\"SELECT * FROM orders\"); }\n",
+            ),
+            // A name that merely contains another service's table: not parsed.
+            (
+                "services/orders/src/word.rs",
+                "fn f() { let users_seen = 1; sqlx::query(\"SELECT * FROM orders\"); }\n",
+            ),
+            // Another service's table: parsed and reported.
+            (
+                "services/orders/src/cross.rs",
+                "fn f() { sqlx::query(\"SELECT * FROM users\"); }\n",
+            ),
+        ];
+        for (path, text) in files {
+            let abs = tmp.path().join(path);
+            if let Some(dir) = abs.parent() {
+                std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+            }
+            std::fs::write(abs, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let root = tmp.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        let reg = crate::registry::load(&root.join("data-ownership.yaml"))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let opts = Options {
+            targets: vec![root.clone()],
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            threads: 1,
+        };
+        let out = scan(&reg, &opts);
+        assert_eq!(out.stats.files_scanned, 5);
+        assert_eq!(out.stats.files_parsed, 1, "{:?}", out.findings);
+        let paths: Vec<_> = out
+            .findings
+            .iter()
+            .filter_map(|f| f.primary.as_ref().map(|l| l.path.as_str()))
+            .collect();
+        assert_eq!(paths, ["services/orders/src/cross.rs"]);
+    }
+}

@@ -439,4 +439,116 @@ mod tests {
         );
         assert!(idx.lookup(Ecosystem::Jvm, "com.acme.orders").is_empty());
     }
+
+    /// Writes `files` (path, contents) under a fresh directory.
+    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        for (path, text) in files {
+            let abs = tmp.path().join(path);
+            if let Some(dir) = abs.parent() {
+                std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+            }
+            std::fs::write(abs, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        tmp
+    }
+
+    #[test]
+    fn discovery_finds_what_the_whole_walk_finds() {
+        let tmp = tree(&[
+            (".gitignore", "node_modules/\n"),
+            (
+                "data-ownership.yaml",
+                "services:\n  a: {paths: [services/a]}\n  b: {paths: [services/b]}\n  \
+                 c: {paths: [services/c]}\n  d: {paths: [services/d]}\nexclude: [services/a/vendor]\n",
+            ),
+            ("services/a/Cargo.toml", "[package]\nname = \"a-core\"\n"),
+            ("services/a/src/lib.rs", "pub fn f() {}\n"),
+            (
+                "services/a/node_modules/left-pad/package.json",
+                "{\"name\": \"left-pad\"}",
+            ),
+            (
+                "services/a/.cache/Cargo.toml",
+                "[package]\nname = \"hidden\"\n",
+            ),
+            (
+                "services/a/vendor/Cargo.toml",
+                "[package]\nname = \"vendored\"\n",
+            ),
+            ("services/b/package.json", "{\"name\": \"@acme/b\"}"),
+            (
+                "services/b/crates/b-db/Cargo.toml",
+                "[package]\nname = \"b-db\"\n",
+            ),
+            ("services/b/.ignore", "scratch\n"),
+            (
+                "services/b/scratch/Cargo.toml",
+                "[package]\nname = \"scratch\"\n",
+            ),
+            (
+                "services/c/src/main/java/com/acme/c/model/X.java",
+                "package com.acme.c.model;\n",
+            ),
+            ("services/d/go.mod", "module github.com/acme/d\n"),
+            ("services/d/py/dpkg/__init__.py", ""),
+            ("services/d/py/dpkg/sub/__init__.py", ""),
+        ]);
+        let root = tmp.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        let reg = crate::registry::load(&root.join("data-ownership.yaml"))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let paths = PathMap::new(&reg);
+        let found = PackageIndex::discover(&reg, &root, &paths, 1);
+        let all: Vec<FileEntry> = walk::walk(&root, std::slice::from_ref(&root), 1)
+            .files
+            .into_iter()
+            .filter(|f| !paths.is_excluded(&f.rel))
+            .collect();
+        let whole = PackageIndex::build(&all, &paths);
+        let mut a: Vec<_> = found.homes().collect();
+        let mut b: Vec<_> = whole.homes().collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+        let names: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
+        for want in [
+            "a_core",
+            "a-core",
+            "@acme/b",
+            "b_db",
+            "com.acme.c.model",
+            "github.com/acme/d",
+            "dpkg",
+        ] {
+            assert!(names.contains(&want), "{want} missing from {names:?}");
+        }
+        for unwanted in ["left-pad", "hidden", "vendored", "scratch", "sub"] {
+            assert!(!names.contains(&unwanted), "{unwanted} in {names:?}");
+        }
+    }
+
+    #[test]
+    fn discovery_stops_below_its_depth() {
+        let tmp = tree(&[
+            (
+                "data-ownership.yaml",
+                "services:\n  a: {paths: [services/a]}\n",
+            ),
+            (
+                "services/a/x/y/Cargo.toml",
+                "[package]\nname = \"at-two\"\n",
+            ),
+            (
+                "services/a/x/y/z/Cargo.toml",
+                "[package]\nname = \"at-three\"\n",
+            ),
+        ]);
+        let root = tmp.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        let reg = crate::registry::load(&root.join("data-ownership.yaml"))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let paths = PathMap::new(&reg);
+        let found = PackageIndex::discover(&reg, &root, &paths, 1);
+        assert_eq!(found.lookup(Ecosystem::Cargo, "at_two").len(), 1);
+        assert!(found.lookup(Ecosystem::Cargo, "at_three").is_empty());
+    }
 }
