@@ -194,27 +194,38 @@ impl Engine<'_> {
             return;
         };
         w.out.stats.files_scanned += 1;
-        if f.size > self.max_file_size {
+        w.buf.clear();
+        // One open and one read per file; the size limit is applied by the read
+        // itself (no `stat` per file), and the size is asked only of files over it.
+        let read = std::fs::File::open(&f.abs).and_then(|file| {
+            (&file)
+                .take(self.max_file_size + 1)
+                .read_to_end(&mut w.buf)?;
+            Ok(file)
+        });
+        let file = match read {
+            Ok(file) => file,
+            Err(e) => {
+                w.out.stats.files_skipped += 1;
+                w.out
+                    .findings
+                    .push(skipped(&f.rel, &format!("it cannot be read ({e})")));
+                return;
+            }
+        };
+        if w.buf.len() as u64 > self.max_file_size {
+            let size = file.metadata().map_or(w.buf.len() as u64, |m| m.len());
             w.out.stats.files_skipped += 1;
             w.out.findings.push(skipped(
                 &f.rel,
                 &format!(
-                    "it is {} bytes, over the {} byte limit (--max-file-size)",
-                    f.size, self.max_file_size
+                    "it is {size} bytes, over the {} byte limit (--max-file-size)",
+                    self.max_file_size
                 ),
             ));
             return;
         }
-        w.buf.clear();
-        let read = std::fs::File::open(&f.abs)
-            .and_then(|file| file.take(self.max_file_size + 1).read_to_end(&mut w.buf));
-        if let Err(e) = read {
-            w.out.stats.files_skipped += 1;
-            w.out
-                .findings
-                .push(skipped(&f.rel, &format!("it cannot be read ({e})")));
-            return;
-        }
+        drop(file);
         let service = self.paths.service_of(&f.rel);
         if !self.prefilter.keeps(&w.buf, service) {
             return;
@@ -398,5 +409,36 @@ mod tests {
             .filter_map(|f| f.primary.as_ref().map(|l| l.path.as_str()))
             .collect();
         assert_eq!(paths, ["services/orders/src/cross.rs"]);
+    }
+
+    #[test]
+    fn files_over_the_size_limit_are_skipped_with_their_size() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = tmp.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            root.join("data-ownership.yaml"),
+            "services:\n  a: {paths: [a], owns: [orders]}\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(root.join("a")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(root.join("a/big.sql"), "-- x\n".repeat(100))
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(root.join("a/small.sql"), "-- x\n").unwrap_or_else(|e| panic!("{e}"));
+        let reg = crate::registry::load(&root.join("data-ownership.yaml"))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let opts = Options {
+            targets: vec![root.clone()],
+            max_file_size: 100,
+            threads: 1,
+        };
+        let out = scan(&reg, &opts);
+        assert_eq!(out.stats.files_skipped, 1);
+        let messages: Vec<&str> = out.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`a/big.sql` was not analysed: it is 500 bytes, over the 100 byte limit (--max-file-size)"
+            ]
+        );
     }
 }

@@ -272,11 +272,7 @@ impl Probe<'_> {
             return;
         };
         if meta.is_file() && !self.ignored(stack, &path, false) && !self.paths.is_excluded(&path) {
-            self.files.push(FileEntry {
-                rel: path,
-                abs,
-                size: meta.len(),
-            });
+            self.files.push(FileEntry { rel: path, abs });
         }
     }
 
@@ -341,10 +337,12 @@ fn split(path: &str) -> (&str, &str) {
 const MAX_MANIFEST: u64 = 1024 * 1024;
 
 fn read_small(f: &FileEntry) -> Option<String> {
-    if f.size > MAX_MANIFEST {
-        return None;
-    }
-    std::fs::read_to_string(&f.abs).ok()
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(&f.abs)
+        .and_then(|file| file.take(MAX_MANIFEST + 1).read_to_string(&mut text))
+        .ok()?;
+    (text.len() as u64 <= MAX_MANIFEST).then_some(text)
 }
 
 fn cargo_package_name(text: &str) -> Option<String> {

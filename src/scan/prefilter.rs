@@ -113,6 +113,12 @@ impl Prefilter {
         let Some(ac) = &self.ac else {
             return true;
         };
+        // Most files have no hit at all: the plain search (which may use the
+        // automaton's own prefilter and stops at the first hit) answers that; only
+        // files with a hit pay for the overlapping search that weighs each hit.
+        if !ac.is_match(bytes) {
+            return false;
+        }
         ac.find_overlapping_iter(bytes).any(|m| {
             self.scopes
                 .get(m.pattern().as_usize())
