@@ -48,14 +48,14 @@ gen() {
   fi
 }
 
-# mean_cpu JSON: "wall_s cpu_s" of the first command of a hyperfine export.
+# means JSON: "wall_s cpu_s" of the first command of a hyperfine export.
 means() {
-  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print(f"{r[\"mean\"]:.4f} {r[\"user\"]+r[\"system\"]:.4f}")' "$1"
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.4f %.4f" % (r["mean"], r["user"] + r["system"]))' "$1"
 }
 
 # peak_rss CMD...: the peak resident set of one run, in MiB.
 peak_rss() {
-  /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident set size/ {printf "%.1f", $NF/1024}'
+  { /usr/bin/time -v "$@" 2>&1 >/dev/null || true; } | awk '/Maximum resident set size/ {printf "%.1f", $NF/1024}'
 }
 
 # time_cmd DIR CMD: "wall cpu" over BENCH_RUNS runs (exit codes ignored: ownlint
@@ -74,7 +74,8 @@ row() {
   local files bytes parsed own rg rss
   files=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["files"])' "$dir/$name/stats.json")
   bytes=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes"])' "$dir/$name/stats.json")
-  parsed=$(cd "$repo" && "$bin" check --format json $extra 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["files_parsed"])')
+  # `|| true`: ownlint exits 1 when it finds violations, which the trees contain.
+  parsed=$(cd "$repo" && { "$bin" check --format json $extra 2>/dev/null || true; } | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["files_parsed"])')
   own=$(time_cmd "$repo" "$bin check --format json $extra")
   rg=$(time_cmd "$repo" "rg -c -F -f ../tables.txt .")
   rss=$(cd "$repo" && peak_rss "$bin" check --format json $extra)
@@ -106,7 +107,7 @@ fi
 
 echo
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
-echo "ownlint $("$bin" --version | awk '{print $2}'), $(rg --version | head -1)"
+echo "ownlint $("$bin" --version 2>/dev/null | awk '{print $2}'), $(rg --version 2>/dev/null | sed -n 1p)"
 echo
 echo "| tree | files | bytes | parsed | ownlint wall (CPU) | ripgrep wall (CPU) | ratio wall (CPU) | ownlint peak RSS |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

@@ -221,15 +221,12 @@ impl Probe<'_> {
     /// manifest names are looked up in them.
     fn dir(&mut self, rel: &str, depth: usize, stack: &mut Vec<Gitignore>) {
         let abs = self.root.join(rel);
-        for sub in JVM_ROOTS {
-            let candidate = abs.join(sub);
-            if candidate.is_dir() && !self.ignored(stack, &join(rel, sub), true) {
-                self.jvm_roots.push(candidate);
-            }
-        }
         if depth == DISCOVER_DEPTH {
             for name in MANIFESTS {
                 self.file(rel, name, stack);
+            }
+            if abs.join("src").is_dir() {
+                self.jvm(rel, stack);
             }
             return;
         }
@@ -251,6 +248,9 @@ impl Probe<'_> {
             }
         }
         subdirs.sort();
+        if subdirs.iter().any(|d| d == "src") {
+            self.jvm(rel, stack);
+        }
         for name in subdirs {
             let sub = join(rel, &name);
             if self.ignored(stack, &sub, true) || self.paths.is_excluded(&sub) {
@@ -261,6 +261,16 @@ impl Probe<'_> {
             stack.extend(added);
             self.dir(&sub, depth + 1, stack);
             stack.truncate(stack.len() - n);
+        }
+    }
+
+    /// Records the Java/Kotlin source roots of the module in `rel`.
+    fn jvm(&mut self, rel: &str, stack: &[Gitignore]) {
+        for sub in JVM_ROOTS {
+            let candidate = self.root.join(rel).join(sub);
+            if candidate.is_dir() && !self.ignored(stack, &join(rel, sub), true) {
+                self.jvm_roots.push(candidate);
+            }
         }
     }
 

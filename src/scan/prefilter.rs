@@ -66,6 +66,10 @@ fn whole_word(bytes: &[u8], start: usize, end: usize) -> bool {
 /// keeps a 50,000-table registry within memory.
 const DFA_MAX_PATTERN_BYTES: usize = 32 * 1024;
 
+/// Below this many files the DFA's construction (~4 ms for a 500-table registry)
+/// costs more than its faster search saves: a pre-commit run uses the NFA.
+const DFA_MIN_FILES: usize = 256;
+
 /// A compiled prefilter.
 pub struct Prefilter {
     ac: Option<AhoCorasick>,
@@ -75,8 +79,12 @@ pub struct Prefilter {
 
 impl Prefilter {
     /// Builds the automaton over `patterns` (ASCII case-insensitive; empty ones
-    /// dropped; a pattern given twice is relevant wherever either occurrence is).
-    pub fn new<'a>(patterns: impl IntoIterator<Item = (&'a str, Scope)>) -> Prefilter {
+    /// dropped; a pattern given twice is relevant wherever either occurrence is), for
+    /// a run over `files` files.
+    pub fn new<'a>(
+        patterns: impl IntoIterator<Item = (&'a str, Scope)>,
+        files: usize,
+    ) -> Prefilter {
         let mut merged: HashMap<String, Scope> = HashMap::new();
         for (p, scope) in patterns {
             if p.is_empty() {
@@ -90,7 +98,8 @@ impl Prefilter {
         let mut pats: Vec<(String, Scope)> = merged.into_iter().collect();
         pats.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let bytes: usize = pats.iter().map(|(p, _)| p.len()).sum();
-        let kind = (bytes <= DFA_MAX_PATTERN_BYTES).then_some(AhoCorasickKind::DFA);
+        let kind = (bytes <= DFA_MAX_PATTERN_BYTES && files >= DFA_MIN_FILES)
+            .then_some(AhoCorasickKind::DFA);
         let build = |kind| {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
@@ -133,25 +142,34 @@ mod tests {
 
     #[test]
     fn keeps_files_with_a_hit_only() {
-        let p = Prefilter::new([
-            ("orders", Scope::Always),
-            ("CREATE TABLE", Scope::Always),
-            ("", Scope::Always),
-        ]);
-        for service in [None, Some(0)] {
-            assert!(p.keeps(b"select * from ORDERS", service));
-            assert!(p.keeps(b"create table x (id int)", service));
-            assert!(!p.keeps(b"fn main() { println!(\"hello\"); }", service));
+        // 1 file: the NFA; 1000 files: the DFA. Both answer the same.
+        for files in [1, 1000] {
+            let p = Prefilter::new(
+                [
+                    ("orders", Scope::Always),
+                    ("CREATE TABLE", Scope::Always),
+                    ("", Scope::Always),
+                ],
+                files,
+            );
+            for service in [None, Some(0)] {
+                assert!(p.keeps(b"select * from ORDERS", service));
+                assert!(p.keeps(b"create table x (id int)", service));
+                assert!(!p.keeps(b"fn main() { println!(\"hello\"); }", service));
+            }
         }
     }
 
     #[test]
     fn hits_on_the_files_own_service_only_are_skipped() {
-        let p = Prefilter::new([
-            ("orders", Scope::OutsideOf(0)),
-            ("users", Scope::OutsideOf(1)),
-            ("CREATE TABLE", Scope::Always),
-        ]);
+        let p = Prefilter::new(
+            [
+                ("orders", Scope::OutsideOf(0)),
+                ("users", Scope::OutsideOf(1)),
+                ("CREATE TABLE", Scope::Always),
+            ],
+            1000,
+        );
         // Service 0 reading its own table: nothing to find.
         assert!(!p.keeps(b"SELECT * FROM orders", Some(0)));
         // Another service, or code outside every service, reading it: parse.
@@ -166,10 +184,13 @@ mod tests {
     fn overlapping_hits_are_all_seen() {
         // `orders` is service 0's own; `orders_archive` belongs to service 1 and
         // starts at the same byte.
-        let p = Prefilter::new([
-            ("orders", Scope::OutsideOf(0)),
-            ("orders_archive", Scope::OutsideOf(1)),
-        ]);
+        let p = Prefilter::new(
+            [
+                ("orders", Scope::OutsideOf(0)),
+                ("orders_archive", Scope::OutsideOf(1)),
+            ],
+            1000,
+        );
         assert!(p.keeps(b"SELECT * FROM orders_archive", Some(0)));
         // For service 1 the name contains service 0's `orders`, but not as a word.
         assert!(!p.keeps(b"SELECT * FROM orders_archive", Some(1)));
@@ -178,7 +199,10 @@ mod tests {
 
     #[test]
     fn names_count_as_whole_words_and_markers_anywhere() {
-        let p = Prefilter::new([("orders", Scope::OutsideOf(0)), ("table!", Scope::Always)]);
+        let p = Prefilter::new(
+            [("orders", Scope::OutsideOf(0)), ("table!", Scope::Always)],
+            1000,
+        );
         for service in [None, Some(1)] {
             assert!(!p.keeps(b"let preorders = orders_count;", service));
             assert!(!p.keeps(b"SELECT * FROM orders_archive", service));
@@ -193,12 +217,15 @@ mod tests {
     #[test]
     fn a_pattern_with_two_homes_is_relevant_everywhere() {
         // `outbox` owned by services 0 and 1; the same spelling case-folded.
-        let p = Prefilter::new([
-            ("outbox", Scope::OutsideOf(0)),
-            ("OUTBOX", Scope::OutsideOf(1)),
-            ("REFERENCES", Scope::Always),
-            ("references", Scope::OutsideOf(2)),
-        ]);
+        let p = Prefilter::new(
+            [
+                ("outbox", Scope::OutsideOf(0)),
+                ("OUTBOX", Scope::OutsideOf(1)),
+                ("REFERENCES", Scope::Always),
+                ("references", Scope::OutsideOf(2)),
+            ],
+            1000,
+        );
         assert!(p.keeps(b"insert into outbox", Some(0)));
         assert!(p.keeps(b"insert into outbox", Some(1)));
         assert!(!p.keeps(b"insert into outboxes", Some(1)));
