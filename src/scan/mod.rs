@@ -17,7 +17,7 @@ use crate::lang::{self, Language};
 use crate::registry::{PathMap, Registry};
 use crate::rules::Rule;
 use packages::PackageIndex;
-use prefilter::Prefilter;
+use prefilter::{Prefilter, Scope};
 use resolve::{FileCtx, Resolver};
 use std::io::Read;
 use std::path::PathBuf;
@@ -69,32 +69,20 @@ pub fn scan(reg: &Registry, opts: &Options) -> Scan {
         .into_iter()
         .filter(|f| !paths.is_excluded(&f.rel) && f.rel != reg.file)
         .collect();
-    // Manifests outside the targets still tell which package lives where.
+    // Manifests outside the targets still tell which package lives where; a run over
+    // a few paths finds them without walking the whole repository again.
     let packages = if opts.targets.iter().all(|t| *t == root) {
         PackageIndex::build(&files, &paths)
     } else {
-        let all = walk::walk(&root, std::slice::from_ref(&root), opts.threads);
-        PackageIndex::build(&all.files, &paths)
+        PackageIndex::discover(reg, &root, &paths, opts.threads)
     };
     files.retain(|f| Language::of(&f.rel).is_some());
     let resolver = Resolver::new(reg, &paths, &packages);
-    let crate_names = packages.crate_spellings();
-    // Relative imports name another service's directory (`../../orders/src/db`).
-    let service_dirs: Vec<&str> = reg
-        .services
-        .iter()
-        .flat_map(|s| s.paths.iter())
-        .filter_map(|p| p.value.trim_end_matches('/').rsplit('/').next())
-        .filter(|d| !walk_glob(d))
-        .collect();
     let prefilter = Prefilter::new(
-        resolver
-            .table_names()
-            .chain(packages.names())
-            .chain(crate_names.iter().map(String::as_str))
-            .chain(service_dirs.iter().copied())
-            .chain(lang::MARKERS.iter().flat_map(|m| m.iter().copied()))
-            .chain(["ownlint:"]),
+        prefilter_patterns(reg, &packages)
+            .iter()
+            .map(|(p, s)| (p.as_str(), *s)),
+        files.len(),
     );
 
     let cursor = AtomicUsize::new(0);
@@ -137,8 +125,36 @@ pub fn scan(reg: &Registry, opts: &Options) -> Scan {
     total
 }
 
-fn walk_glob(component: &str) -> bool {
-    crate::registry::paths::is_glob(component)
+/// What the prefilter looks for, with the service each hit can only lead back to:
+/// table names (their owner), package names (the service holding them), the last
+/// component of each service's directory (relative imports name it: `../../orders/db`),
+/// and the markers of shapes that may name a table the registry does not know.
+fn prefilter_patterns(reg: &Registry, packages: &PackageIndex) -> Vec<(String, Scope)> {
+    let mut out: Vec<(String, Scope)> = Vec::new();
+    for (si, svc) in reg.services.iter().enumerate() {
+        for t in &svc.owns {
+            out.push((t.key.name.clone(), Scope::OutsideOf(si)));
+        }
+        for p in &svc.paths {
+            let dir = p.value.trim_end_matches('/');
+            let last = dir.rsplit('/').next().unwrap_or(dir);
+            if !crate::registry::paths::is_glob(last) {
+                out.push((last.to_string(), Scope::OutsideOf(si)));
+            }
+        }
+    }
+    out.extend(
+        packages
+            .homes()
+            .map(|(name, si)| (name, Scope::OutsideOf(si))),
+    );
+    let markers = lang::MARKERS.iter().flat_map(|m| m.iter().copied());
+    out.extend(
+        markers
+            .chain(["ownlint:"])
+            .map(|m| (m.to_string(), Scope::Always)),
+    );
+    out
 }
 
 /// The shared, read-only state of a scan.
@@ -179,28 +195,40 @@ impl Engine<'_> {
             return;
         };
         w.out.stats.files_scanned += 1;
-        if f.size > self.max_file_size {
+        w.buf.clear();
+        // One open and one read per file; the size limit is applied by the read
+        // itself (no `stat` per file), and the size is asked only of files over it.
+        let read = std::fs::File::open(&f.abs).and_then(|file| {
+            (&file)
+                .take(self.max_file_size + 1)
+                .read_to_end(&mut w.buf)?;
+            Ok(file)
+        });
+        let file = match read {
+            Ok(file) => file,
+            Err(e) => {
+                w.out.stats.files_skipped += 1;
+                w.out
+                    .findings
+                    .push(skipped(&f.rel, &format!("it cannot be read ({e})")));
+                return;
+            }
+        };
+        if w.buf.len() as u64 > self.max_file_size {
+            let size = file.metadata().map_or(w.buf.len() as u64, |m| m.len());
             w.out.stats.files_skipped += 1;
             w.out.findings.push(skipped(
                 &f.rel,
                 &format!(
-                    "it is {} bytes, over the {} byte limit (--max-file-size)",
-                    f.size, self.max_file_size
+                    "it is {size} bytes, over the {} byte limit (--max-file-size)",
+                    self.max_file_size
                 ),
             ));
             return;
         }
-        w.buf.clear();
-        let read = std::fs::File::open(&f.abs)
-            .and_then(|file| file.take(self.max_file_size + 1).read_to_end(&mut w.buf));
-        if let Err(e) = read {
-            w.out.stats.files_skipped += 1;
-            w.out
-                .findings
-                .push(skipped(&f.rel, &format!("it cannot be read ({e})")));
-            return;
-        }
-        if !self.prefilter.keeps(&w.buf) {
+        drop(file);
+        let service = self.paths.service_of(&f.rel);
+        if !self.prefilter.keeps(&w.buf, service) {
             return;
         }
         if w.buf.iter().take(8192).any(|&b| b == 0) {
@@ -228,7 +256,6 @@ impl Engine<'_> {
             }
         };
         w.out.stats.files_parsed += 1;
-        let service = self.paths.service_of(&f.rel);
         let ctx = lang::Context {
             dialect: service
                 .and_then(|s| self.reg.services[s].dialect)
@@ -324,5 +351,97 @@ impl Engine<'_> {
                 Some(b.rsplit_once('/').map_or("", |(d, _)| d))
             };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_touching_only_their_own_service_are_not_parsed() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let files = [
+            (
+                "data-ownership.yaml",
+                "services:\n  orders: {paths: [services/orders], owns: [orders]}\n  \
+                 users: {paths: [services/users], owns: [users]}\n",
+            ),
+            (
+                "services/orders/Cargo.toml",
+                "[package]\nname = \"orders\"\n",
+            ),
+            ("services/users/Cargo.toml", "[package]\nname = \"users\"\n"),
+            // Own table and own crate only: nothing to find, not parsed.
+            (
+                "services/orders/src/own.rs",
+                "use orders::db;\nfn f() { sqlx::query(\"SELECT * FROM orders\"); }\n",
+            ),
+            // A name that merely contains another service's table: not parsed.
+            (
+                "services/orders/src/word.rs",
+                "fn f() { let users_seen = 1; sqlx::query(\"SELECT * FROM orders\"); }\n",
+            ),
+            // Another service's table: parsed and reported.
+            (
+                "services/orders/src/cross.rs",
+                "fn f() { sqlx::query(\"SELECT * FROM users\"); }\n",
+            ),
+        ];
+        for (path, text) in files {
+            let abs = tmp.path().join(path);
+            if let Some(dir) = abs.parent() {
+                std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+            }
+            std::fs::write(abs, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let root = tmp.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        let reg = crate::registry::load(&root.join("data-ownership.yaml"))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let opts = Options {
+            targets: vec![root.clone()],
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            threads: 1,
+        };
+        let out = scan(&reg, &opts);
+        assert_eq!(out.stats.files_scanned, 5);
+        assert_eq!(out.stats.files_parsed, 1, "{:?}", out.findings);
+        let paths: Vec<_> = out
+            .findings
+            .iter()
+            .filter_map(|f| f.primary.as_ref().map(|l| l.path.as_str()))
+            .collect();
+        assert_eq!(paths, ["services/orders/src/cross.rs"]);
+    }
+
+    #[test]
+    fn files_over_the_size_limit_are_skipped_with_their_size() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = tmp.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            root.join("data-ownership.yaml"),
+            "services:\n  a: {paths: [a], owns: [orders]}\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(root.join("a")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(root.join("a/big.sql"), "-- x\n".repeat(100))
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(root.join("a/small.sql"), "-- x\n").unwrap_or_else(|e| panic!("{e}"));
+        let reg = crate::registry::load(&root.join("data-ownership.yaml"))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let opts = Options {
+            targets: vec![root.clone()],
+            max_file_size: 100,
+            threads: 1,
+        };
+        let out = scan(&reg, &opts);
+        assert_eq!(out.stats.files_skipped, 1);
+        let messages: Vec<&str> = out.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`a/big.sql` was not analysed: it is 500 bytes, over the 100 byte limit (--max-file-size)"
+            ]
+        );
     }
 }

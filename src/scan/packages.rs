@@ -2,9 +2,11 @@
 //! layouts found in the walk: Cargo crates, npm packages, Go modules, Python packages
 //! and Java/Kotlin packages. Imports resolve against this index by longest prefix.
 
-use super::walk::FileEntry;
-use crate::registry::PathMap;
+use super::walk::{self, FileEntry};
+use crate::registry::{PathMap, Registry, paths};
+use ignore::gitignore::Gitignore;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 /// The package ecosystems imports are resolved in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -81,6 +83,68 @@ impl PackageIndex {
         idx
     }
 
+    /// Builds the index without walking the whole repository, for runs over a few
+    /// paths (pre-commit), whose time must not grow with the repository: manifests
+    /// (`Cargo.toml`, `package.json`, `go.mod`, `__init__.py`) are looked for in each
+    /// service's directory and up to [`DISCOVER_DEPTH`] levels below it, and only the
+    /// Java/Kotlin source roots found there are walked in full. Ignore files, hidden
+    /// directories and `exclude` apply as in the walk. A registry with glob `paths`
+    /// falls back to the whole walk.
+    pub fn discover(reg: &Registry, root: &Path, paths: &PathMap, threads: usize) -> PackageIndex {
+        let mut dirs: Vec<String> = Vec::new();
+        for svc in &reg.services {
+            for p in &svc.paths {
+                let p = paths::normalize(&p.value);
+                if paths::is_glob(&p) {
+                    let all = walk::walk(root, &[root.to_path_buf()], threads);
+                    let files: Vec<FileEntry> = all
+                        .files
+                        .into_iter()
+                        .filter(|f| !paths.is_excluded(&f.rel))
+                        .collect();
+                    return PackageIndex::build(&files, paths);
+                }
+                dirs.push(p);
+            }
+        }
+        dirs.sort();
+        dirs.dedup();
+        let mut probe = Probe {
+            root,
+            paths,
+            files: Vec::new(),
+            jvm_roots: Vec::new(),
+        };
+        let base = ignores_of(root, true);
+        for d in &dirs {
+            // The ignore files of the directories between the root and the service.
+            let mut stack = base.clone();
+            let mut at = root.to_path_buf();
+            for part in d.split('/').filter(|p| !p.is_empty()) {
+                at.push(part);
+                stack.extend(ignores_of(&at, false));
+            }
+            if !probe.ignored(&stack, d, true) {
+                probe.dir(d, 0, &mut stack);
+            }
+        }
+        let Probe {
+            mut files,
+            jvm_roots,
+            ..
+        } = probe;
+        if !jvm_roots.is_empty() {
+            let sources = walk::walk(root, &jvm_roots, threads);
+            files.extend(
+                sources
+                    .files
+                    .into_iter()
+                    .filter(|f| !paths.is_excluded(&f.rel) && jvm_package(&f.rel).is_some()),
+            );
+        }
+        PackageIndex::build(&files, paths)
+    }
+
     fn add(&mut self, eco: Ecosystem, name: &str, service: usize, dir: &str) {
         if name.is_empty() {
             return;
@@ -114,19 +178,157 @@ impl PackageIndex {
         }
     }
 
-    /// Every package name of every ecosystem (for the prefilter).
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.map.keys().map(|(_, n)| n.as_str())
+    /// Every package name of every ecosystem with the service that holds it (for the
+    /// prefilter); Cargo crates in both spellings (`orders-db` and `orders_db`).
+    pub fn homes(&self) -> impl Iterator<Item = (String, usize)> + '_ {
+        self.map.iter().flat_map(|((eco, name), pkgs)| {
+            let dashed = (*eco == Ecosystem::Cargo).then(|| name.replace('_', "-"));
+            pkgs.iter().flat_map(move |p| {
+                std::iter::once((name.clone(), p.service))
+                    .chain(dashed.clone().map(|d| (d, p.service)))
+            })
+        })
+    }
+}
+
+/// How many directory levels below a service's directory [`PackageIndex::discover`]
+/// looks for manifests (`services/orders/crates/orders-db/Cargo.toml` is found at 2).
+pub const DISCOVER_DEPTH: usize = 2;
+
+/// The file names `discover` looks for.
+const MANIFESTS: &[&str] = &["Cargo.toml", "package.json", "go.mod", "__init__.py"];
+
+/// Where the Maven/Gradle layout keeps Java/Kotlin sources, below a module.
+const JVM_ROOTS: &[&str] = &[
+    "src/main/java",
+    "src/main/kotlin",
+    "src/test/java",
+    "src/test/kotlin",
+];
+
+/// The state of a bounded manifest search.
+struct Probe<'a> {
+    root: &'a Path,
+    paths: &'a PathMap,
+    files: Vec<FileEntry>,
+    jvm_roots: Vec<PathBuf>,
+}
+
+impl Probe<'_> {
+    /// Looks for manifests in `rel` (a directory `depth` levels below a service's),
+    /// and below it while `depth` allows. Directories at the last level are not
+    /// listed (that would list most source files of a shallow repository): only the
+    /// manifest names are looked up in them.
+    fn dir(&mut self, rel: &str, depth: usize, stack: &mut Vec<Gitignore>) {
+        let abs = self.root.join(rel);
+        if depth == DISCOVER_DEPTH {
+            for name in MANIFESTS {
+                self.file(rel, name, stack);
+            }
+            if abs.join("src").is_dir() {
+                self.jvm(rel, stack);
+            }
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(&abs) else {
+            return;
+        };
+        let mut subdirs = Vec::new();
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if name.starts_with('.') {
+                continue;
+            }
+            let Ok(kind) = e.file_type() else { continue };
+            if kind.is_dir() {
+                subdirs.push(name.to_string());
+            } else if kind.is_file() && MANIFESTS.contains(&name) {
+                self.file(rel, name, stack);
+            }
+        }
+        subdirs.sort();
+        if subdirs.iter().any(|d| d == "src") {
+            self.jvm(rel, stack);
+        }
+        for name in subdirs {
+            let sub = join(rel, &name);
+            if self.ignored(stack, &sub, true) || self.paths.is_excluded(&sub) {
+                continue;
+            }
+            let added = ignores_of(&self.root.join(&sub), false);
+            let n = added.len();
+            stack.extend(added);
+            self.dir(&sub, depth + 1, stack);
+            stack.truncate(stack.len() - n);
+        }
     }
 
-    /// The Cargo crate names, in both spellings (`orders-db` and `orders_db`).
-    pub fn crate_spellings(&self) -> Vec<String> {
-        self.map
-            .keys()
-            .filter(|(e, _)| *e == Ecosystem::Cargo)
-            .flat_map(|(_, n)| [n.clone(), n.replace('_', "-")])
-            .collect()
+    /// Records the Java/Kotlin source roots of the module in `rel`.
+    fn jvm(&mut self, rel: &str, stack: &[Gitignore]) {
+        for sub in JVM_ROOTS {
+            let candidate = self.root.join(rel).join(sub);
+            if candidate.is_dir() && !self.ignored(stack, &join(rel, sub), true) {
+                self.jvm_roots.push(candidate);
+            }
+        }
     }
+
+    /// Records `rel/name` when it is a file that no ignore file or `exclude` hides.
+    fn file(&mut self, rel: &str, name: &str, stack: &[Gitignore]) {
+        let path = join(rel, name);
+        let abs = self.root.join(&path);
+        let Ok(meta) = std::fs::symlink_metadata(&abs) else {
+            return;
+        };
+        if meta.is_file() && !self.ignored(stack, &path, false) && !self.paths.is_excluded(&path) {
+            self.files.push(FileEntry { rel: path, abs });
+        }
+    }
+
+    /// True when the deepest ignore file with an opinion on `rel` ignores it.
+    fn ignored(&self, stack: &[Gitignore], rel: &str, is_dir: bool) -> bool {
+        let abs = self.root.join(rel);
+        for g in stack.iter().rev() {
+            let m = g.matched(&abs, is_dir);
+            if m.is_ignore() {
+                return true;
+            }
+            if m.is_whitelist() {
+                return false;
+            }
+        }
+        false
+    }
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// The ignore files of directory `dir` that the walk honours (`.gitignore`,
+/// `.ignore`, and at the root git's `info/exclude`), lowest precedence first.
+fn ignores_of(dir: &Path, is_root: bool) -> Vec<Gitignore> {
+    let mut names = vec![];
+    if is_root {
+        names.push(dir.join(".git/info/exclude"));
+    }
+    names.push(dir.join(".gitignore"));
+    names.push(dir.join(".ignore"));
+    names
+        .into_iter()
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let mut b = ignore::gitignore::GitignoreBuilder::new(dir);
+            // A bad line is skipped, as the walk does.
+            let _ = b.add(&p);
+            b.build().unwrap_or_else(|_| Gitignore::empty())
+        })
+        .collect()
 }
 
 /// Crate names treat `-` and `_` as the same.
@@ -145,10 +347,12 @@ fn split(path: &str) -> (&str, &str) {
 const MAX_MANIFEST: u64 = 1024 * 1024;
 
 fn read_small(f: &FileEntry) -> Option<String> {
-    if f.size > MAX_MANIFEST {
-        return None;
-    }
-    std::fs::read_to_string(&f.abs).ok()
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(&f.abs)
+        .and_then(|file| file.take(MAX_MANIFEST + 1).read_to_string(&mut text))
+        .ok()?;
+    (text.len() as u64 <= MAX_MANIFEST).then_some(text)
 }
 
 fn cargo_package_name(text: &str) -> Option<String> {
@@ -242,5 +446,117 @@ mod tests {
             3
         );
         assert!(idx.lookup(Ecosystem::Jvm, "com.acme.orders").is_empty());
+    }
+
+    /// Writes `files` (path, contents) under a fresh directory.
+    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        for (path, text) in files {
+            let abs = tmp.path().join(path);
+            if let Some(dir) = abs.parent() {
+                std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+            }
+            std::fs::write(abs, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        tmp
+    }
+
+    #[test]
+    fn discovery_finds_what_the_whole_walk_finds() {
+        let tmp = tree(&[
+            (".gitignore", "node_modules/\n"),
+            (
+                "data-ownership.yaml",
+                "services:\n  a: {paths: [services/a]}\n  b: {paths: [services/b]}\n  \
+                 c: {paths: [services/c]}\n  d: {paths: [services/d]}\nexclude: [services/a/vendor]\n",
+            ),
+            ("services/a/Cargo.toml", "[package]\nname = \"a-core\"\n"),
+            ("services/a/src/lib.rs", "pub fn f() {}\n"),
+            (
+                "services/a/node_modules/left-pad/package.json",
+                "{\"name\": \"left-pad\"}",
+            ),
+            (
+                "services/a/.cache/Cargo.toml",
+                "[package]\nname = \"hidden\"\n",
+            ),
+            (
+                "services/a/vendor/Cargo.toml",
+                "[package]\nname = \"vendored\"\n",
+            ),
+            ("services/b/package.json", "{\"name\": \"@acme/b\"}"),
+            (
+                "services/b/crates/b-db/Cargo.toml",
+                "[package]\nname = \"b-db\"\n",
+            ),
+            ("services/b/.ignore", "scratch\n"),
+            (
+                "services/b/scratch/Cargo.toml",
+                "[package]\nname = \"scratch\"\n",
+            ),
+            (
+                "services/c/src/main/java/com/acme/c/model/X.java",
+                "package com.acme.c.model;\n",
+            ),
+            ("services/d/go.mod", "module github.com/acme/d\n"),
+            ("services/d/py/dpkg/__init__.py", ""),
+            ("services/d/py/dpkg/sub/__init__.py", ""),
+        ]);
+        let root = tmp.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        let reg = crate::registry::load(&root.join("data-ownership.yaml"))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let paths = PathMap::new(&reg);
+        let found = PackageIndex::discover(&reg, &root, &paths, 1);
+        let all: Vec<FileEntry> = walk::walk(&root, std::slice::from_ref(&root), 1)
+            .files
+            .into_iter()
+            .filter(|f| !paths.is_excluded(&f.rel))
+            .collect();
+        let whole = PackageIndex::build(&all, &paths);
+        let mut a: Vec<_> = found.homes().collect();
+        let mut b: Vec<_> = whole.homes().collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+        let names: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
+        for want in [
+            "a_core",
+            "a-core",
+            "@acme/b",
+            "b_db",
+            "com.acme.c.model",
+            "github.com/acme/d",
+            "dpkg",
+        ] {
+            assert!(names.contains(&want), "{want} missing from {names:?}");
+        }
+        for unwanted in ["left-pad", "hidden", "vendored", "scratch", "sub"] {
+            assert!(!names.contains(&unwanted), "{unwanted} in {names:?}");
+        }
+    }
+
+    #[test]
+    fn discovery_stops_below_its_depth() {
+        let tmp = tree(&[
+            (
+                "data-ownership.yaml",
+                "services:\n  a: {paths: [services/a]}\n",
+            ),
+            (
+                "services/a/x/y/Cargo.toml",
+                "[package]\nname = \"at-two\"\n",
+            ),
+            (
+                "services/a/x/y/z/Cargo.toml",
+                "[package]\nname = \"at-three\"\n",
+            ),
+        ]);
+        let root = tmp.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        let reg = crate::registry::load(&root.join("data-ownership.yaml"))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let paths = PathMap::new(&reg);
+        let found = PackageIndex::discover(&reg, &root, &paths, 1);
+        assert_eq!(found.lookup(Ecosystem::Cargo, "at_two").len(), 1);
+        assert!(found.lookup(Ecosystem::Cargo, "at_three").is_empty());
     }
 }

@@ -45,11 +45,6 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Every owned table name (for the prefilter).
-    pub fn table_names(&self) -> impl Iterator<Item = &str> {
-        self.tables.keys().map(String::as_str)
-    }
-
     /// The finding an access amounts to, if any.
     pub fn resolve(&self, file: &FileCtx<'_>, access: &Access) -> Option<Finding> {
         match &access.target {

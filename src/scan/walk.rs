@@ -11,7 +11,6 @@ pub struct FileEntry {
     /// Path relative to the repository root, `/`-separated.
     pub rel: String,
     pub abs: PathBuf,
-    pub size: u64,
 }
 
 /// A path the walk could not list, with the reason.
@@ -63,12 +62,12 @@ pub fn walk(root: &Path, targets: &[PathBuf], threads: usize) -> Listing {
         Box::new(move |entry| {
             match entry {
                 Ok(e) => {
+                    // No `stat` per file: the type comes with the directory entry,
+                    // and the size limit is applied while reading.
                     if e.file_type().is_some_and(|t| t.is_file()) {
-                        let size = e.metadata().map_or(0, |m| m.len());
                         local.listing.files.push(FileEntry {
                             rel: relative(root, e.path()),
                             abs: e.path().to_path_buf(),
-                            size,
                         });
                     }
                 }
