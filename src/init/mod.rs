@@ -115,19 +115,20 @@ fn analyse(f: &FileEntry, max_file_size: u64, buf: &mut Vec<u8>, out: &mut FileR
     let Some(lang) = Language::of(&f.rel) else {
         return;
     };
-    if f.size > max_file_size {
-        out.skipped.push((
-            f.rel.clone(),
-            format!("larger than {max_file_size} bytes (--max-file-size)"),
-        ));
-        return;
-    }
     buf.clear();
     let read =
         std::fs::File::open(&f.abs).and_then(|file| file.take(max_file_size + 1).read_to_end(buf));
     if let Err(e) = read {
         out.skipped
             .push((f.rel.clone(), format!("cannot be read ({e})")));
+        return;
+    }
+    // The walk no longer stats every file: the size limit is enforced on the read.
+    if buf.len() as u64 > max_file_size {
+        out.skipped.push((
+            f.rel.clone(),
+            format!("larger than {max_file_size} bytes (--max-file-size)"),
+        ));
         return;
     }
     if buf.iter().take(8192).any(|&b| b == 0) {
