@@ -684,3 +684,28 @@ fn closed_pipe_ends_quietly() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn query_file_is_followed_inside_the_repository_only() {
+    let (tmp, root) = shop_copy();
+    fs::write(tmp.path().join("outside.sql"), "SELECT * FROM users;\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    fs::create_dir_all(root.join("services/orders/queries")).unwrap_or_else(|e| panic!("{e}"));
+    fs::write(
+        root.join("services/orders/queries/users.sql"),
+        "SELECT email FROM users WHERE id = $1;\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let src = "pub async fn f(pool: &sqlx::PgPool) {\n    \
+               sqlx::query_file!(\"queries/users.sql\", 1).fetch_one(pool).await.ok();\n    \
+               sqlx::query_file!(\"../../../outside.sql\").fetch_one(pool).await.ok();\n    \
+               sqlx::query_file!(\"/etc/hostname\").fetch_one(pool).await.ok();\n}\n";
+    fs::write(root.join("services/orders/src/files.rs"), src).unwrap_or_else(|e| panic!("{e}"));
+    let (_, found, _) = check_json(&root, &["services/orders/src/files.rs"]);
+    let rows: Vec<(&str, u64, &str)> = found
+        .iter()
+        .map(|f| (f.0.as_str(), f.2, f.3.as_str()))
+        .collect();
+    // Only the query file inside the repository is followed, reported at the macro.
+    assert_eq!(rows, [("cross-service-read", 2, "users")]);
+}

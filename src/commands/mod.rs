@@ -145,6 +145,8 @@ pub fn load_registry_near(cli: &Cli, hint: Option<&std::path::Path>) -> Result<R
 /// Applies the registry's severity overrides: drops rules set to `off`.
 pub fn apply_levels(findings: &mut Vec<Finding>, reg: &Registry) {
     findings.retain_mut(|f| match reg.severity(f.rule) {
+        // An incomplete run must never look clean: `internal-error` cannot be lowered.
+        _ if f.rule == crate::rules::Rule::InternalError => true,
         Some(sev) => {
             f.severity = sev;
             true
@@ -215,4 +217,27 @@ pub fn print_findings(
 /// The repository root of a loaded registry, as a path to show.
 pub fn root_of(reg: &Registry) -> PathBuf {
     reg.root.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rule;
+
+    #[test]
+    fn internal_error_cannot_be_switched_off() {
+        let yaml = "services:\n  a: {}\nrules:\n  internal-error: off\n  parse-error: off\n";
+        let reg = registry::load_str(yaml, "data-ownership.yaml", ".".into())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut findings = vec![
+            Finding::new(Rule::InternalError, "x"),
+            Finding::new(Rule::ParseError, "y"),
+        ];
+        apply_levels(&mut findings, &reg);
+        assert_eq!(
+            findings.iter().map(|f| f.rule).collect::<Vec<_>>(),
+            [Rule::InternalError]
+        );
+        assert_eq!(exit_code(&findings, false), EXIT_INCOMPLETE);
+    }
 }

@@ -108,7 +108,17 @@ pub fn scan(reg: &Registry, opts: &Options) -> Scan {
                 })
             })
             .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        // Panics are caught per file, so a worker only dies of something outside any
+        // file's analysis; its findings are then lost, and the run says so.
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| Scan {
+                    findings: vec![internal_error("")],
+                    ..Scan::default()
+                })
+            })
+            .collect()
     });
     let mut total = Scan::default();
     for p in listing.problems {
@@ -155,6 +165,29 @@ fn prefilter_patterns(reg: &Registry, packages: &PackageIndex) -> Vec<(String, S
             .map(|m| (m.to_string(), Scope::Always)),
     );
     out
+}
+
+/// The finding for a file whose analysis failed: the run is incomplete (exit code 3).
+fn internal_error(rel: &str) -> Finding {
+    let mut f = Finding::new(
+        Rule::InternalError,
+        format!("ownlint failed while analysing `{rel}`; its findings are missing"),
+    )
+    .help("please report this with the file (or a reduced copy) attached")
+    .subject(rel);
+    if !rel.is_empty() {
+        f.primary = Some(crate::finding::Label {
+            path: rel.to_string(),
+            loc: crate::finding::Loc {
+                line: 1,
+                column: 1,
+                offset: 0,
+                len: 0,
+            },
+            message: String::new(),
+        });
+    }
+    f
 }
 
 /// The shared, read-only state of a scan.
@@ -262,19 +295,29 @@ impl Engine<'_> {
                 .map(|d| d.as_str().to_string()),
         };
         let rel = f.rel.as_str();
-        let extracted = std::panic::catch_unwind(|| lang::extract(lang, rel, text, &ctx));
-        let Ok(extracted) = extracted else {
-            w.out.findings.push(
-                Finding::new(
-                    Rule::InternalError,
-                    format!("ownlint failed while analysing `{rel}`; its findings are missing"),
-                )
-                .at(rel, text, 0, 0, "")
-                .help("please report this with the file (or a reduced copy) attached")
-                .subject(rel),
-            );
-            return;
-        };
+        // Everything after the read runs under `catch_unwind`: a panic in any step of
+        // one file's analysis becomes an `internal-error` for that file, never a lost
+        // worker with all its findings.
+        let analysed = std::panic::catch_unwind(|| self.analyse(lang, rel, text, service, &ctx));
+        match analysed {
+            Ok(out) => {
+                w.out.stats.suppressed += out.suppressed;
+                w.out.findings.extend(out.findings);
+            }
+            Err(_) => w.out.findings.push(internal_error(rel)),
+        }
+    }
+
+    /// Extracts, resolves, follows and suppresses: the analysis of one decoded file.
+    fn analyse(
+        &self,
+        lang: Language,
+        rel: &str,
+        text: &str,
+        service: Option<usize>,
+        ctx: &lang::Context,
+    ) -> crate::suppress::Outcome {
+        let extracted = lang::extract(lang, rel, text, ctx);
         let index = crate::finding::LineIndex::new(text);
         let file = FileCtx {
             rel,
@@ -303,11 +346,9 @@ impl Engine<'_> {
             }
         }
         for follow in &extracted.follow {
-            self.follow(&file, follow, &ctx, &mut findings);
+            self.follow(&file, follow, ctx, &mut findings);
         }
-        let out = crate::suppress::apply(rel, text, findings);
-        w.out.stats.suppressed += out.suppressed;
-        w.out.findings.extend(out.findings);
+        crate::suppress::apply(rel, text, findings)
     }
 
     /// Analyses a SQL file pulled in by `query_file!` and reports its accesses at the
@@ -319,6 +360,16 @@ impl Engine<'_> {
         ctx: &lang::Context,
         findings: &mut Vec<Finding>,
     ) {
+        // Only files inside the repository are followed: an absolute path names
+        // nothing of this repository's, and a `..` path must not climb out of it.
+        if follow.path.starts_with('/') {
+            return;
+        }
+        let root = self
+            .reg
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.reg.root.clone());
         let dir = file.rel.rsplit_once('/').map_or("", |(d, _)| d);
         // query_file! paths are relative to the crate root: try each ancestor directory.
         let mut base = Some(dir);
@@ -329,6 +380,9 @@ impl Engine<'_> {
                 format!("{b}/{}", follow.path)
             };
             let abs = self.reg.root.join(&candidate);
+            if abs.canonicalize().is_ok_and(|c| !c.starts_with(&root)) {
+                return;
+            }
             if let Ok(meta) = std::fs::metadata(&abs) {
                 if meta.is_file()
                     && meta.len() <= self.max_file_size
