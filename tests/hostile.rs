@@ -415,7 +415,6 @@ fn file_names_cannot_inject_github_workflow_commands() {
 }
 
 #[test]
-#[ignore = "bug: human output prints control characters of file names raw (terminal escape injection)"]
 fn human_output_escapes_control_characters_in_file_names() {
     let repo = Repo::new();
     repo.write("services/orders/a\x1b]0;owned\x07\x1b[2J.sql", CROSS_READ);

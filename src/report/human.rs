@@ -68,11 +68,28 @@ impl Diagnostic for Report {
     }
 }
 
+/// `s` with control characters (other than newlines) shown as escapes, so that a
+/// file or table name cannot send escape sequences to the terminal.
+fn printable(s: &str) -> String {
+    if !s.chars().any(|c| c.is_control() && c != '\n') {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn span(l: &Label, text: &str) -> LabeledSpan {
     let offset = l.loc.offset.min(text.len());
     let len = l.loc.len.min(text.len() - offset);
     LabeledSpan::new(
-        Some(l.message.clone()).filter(|m| !m.is_empty()),
+        Some(printable(&l.message)).filter(|m| !m.is_empty()),
         offset,
         len,
     )
@@ -85,11 +102,11 @@ fn report(f: &Finding, ctx: &Context) -> Report {
     };
     let docs = format!("`ownlint explain {}`", f.rule.name());
     let help = Some(match &f.help {
-        Some(h) => format!("{h}\n(docs: {docs})"),
+        Some(h) => format!("{}\n(docs: {docs})", printable(h)),
         None => format!("docs: {docs}"),
     });
     let mut r = Report {
-        message: f.message.clone(),
+        message: printable(&f.message),
         code: f.rule.name().to_string(),
         severity,
         help,
@@ -102,7 +119,10 @@ fn report(f: &Finding, ctx: &Context) -> Report {
     let Some(text) = text else {
         r.message = format!(
             "{} ({}:{}:{})",
-            r.message, primary.path, primary.loc.line, primary.loc.column
+            r.message,
+            printable(&primary.path),
+            primary.loc.line,
+            primary.loc.column
         );
         return r;
     };
@@ -114,17 +134,17 @@ fn report(f: &Finding, ctx: &Context) -> Report {
             }
         } else if let Some(other) = ctx.source(&rel.path).filter(|t| renderable(t, rel)) {
             r.related.push(Report {
-                message: rel.message.clone(),
+                message: printable(&rel.message),
                 code: String::new(),
                 severity: miette::Severity::Advice,
                 help: None,
                 labels: vec![span(rel, &other)],
-                src: Some(NamedSource::new(&rel.path, other)),
+                src: Some(NamedSource::new(printable(&rel.path), other)),
                 related: Vec::new(),
             });
         }
     }
-    r.src = Some(NamedSource::new(&primary.path, text));
+    r.src = Some(NamedSource::new(printable(&primary.path), text));
     r
 }
 
