@@ -167,14 +167,9 @@ fn prefilter_patterns(reg: &Registry, packages: &PackageIndex) -> Vec<(String, S
     out
 }
 
-/// The finding for a file whose analysis failed: the run is incomplete (exit code 3).
-fn internal_error(rel: &str) -> Finding {
-    let mut f = Finding::new(
-        Rule::InternalError,
-        format!("ownlint failed while analysing `{rel}`; its findings are missing"),
-    )
-    .help("please report this with the file (or a reduced copy) attached")
-    .subject(rel);
+/// A finding about a whole file, labelled at its start (no label for run-level ones).
+fn whole_file(rule: Rule, rel: &str, message: String, help: &str) -> Finding {
+    let mut f = Finding::new(rule, message).help(help).subject(rel);
     if !rel.is_empty() {
         f.primary = Some(crate::finding::Label {
             path: rel.to_string(),
@@ -188,6 +183,16 @@ fn internal_error(rel: &str) -> Finding {
         });
     }
     f
+}
+
+/// The finding for a file whose analysis failed: the run is incomplete (exit code 3).
+fn internal_error(rel: &str) -> Finding {
+    whole_file(
+        Rule::InternalError,
+        rel,
+        format!("ownlint failed while analysing `{rel}`; its findings are missing"),
+        "please report this with the file (or a reduced copy) attached",
+    )
 }
 
 /// The shared, read-only state of a scan.
@@ -201,25 +206,12 @@ struct Engine<'a> {
 
 /// A warning for a file that was not analysed.
 fn skipped(rel: &str, reason: &str) -> Finding {
-    let mut f = Finding::new(
+    whole_file(
         Rule::SkippedFile,
+        rel,
         format!("`{rel}` was not analysed: {reason}"),
+        "nothing in this file was checked; fix the cause or exclude the path in the registry",
     )
-    .help("nothing in this file was checked; fix the cause or exclude the path in the registry")
-    .subject(rel);
-    if !rel.is_empty() {
-        f.primary = Some(crate::finding::Label {
-            path: rel.to_string(),
-            loc: crate::finding::Loc {
-                line: 1,
-                column: 1,
-                offset: 0,
-                len: 0,
-            },
-            message: String::new(),
-        });
-    }
-    f
 }
 
 impl Engine<'_> {
