@@ -94,8 +94,10 @@ impl Context {
         }
         let text: Option<Arc<str>> = match self.sources.get(path) {
             Some(s) => Some(Arc::from(s.as_str())),
-            None => std::fs::read(self.root.join(path))
-                .ok()
+            // Only regular files: a named pipe would block the printer.
+            None => Some(self.root.join(path))
+                .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file()))
+                .and_then(|p| std::fs::read(p).ok())
                 .map(|bytes| Arc::from(String::from_utf8_lossy(&bytes).as_ref())),
         };
         self.cache

@@ -121,7 +121,11 @@ pub fn scan(reg: &Registry, opts: &Options) -> Scan {
             .collect()
     });
     let mut total = Scan::default();
-    for p in listing.problems {
+    for p in listing
+        .problems
+        .into_iter()
+        .filter(|p| !paths.is_excluded(&p.rel))
+    {
         total.stats.files_skipped += 1;
         total.findings.push(skipped(&p.rel, &p.reason));
     }

@@ -64,11 +64,29 @@ pub fn walk(root: &Path, targets: &[PathBuf], threads: usize) -> Listing {
                 Ok(e) => {
                     // No `stat` per file: the type comes with the directory entry,
                     // and the size limit is applied while reading.
-                    if e.file_type().is_some_and(|t| t.is_file()) {
-                        local.listing.files.push(FileEntry {
+                    match e.file_type() {
+                        Some(t) if t.is_file() => local.listing.files.push(FileEntry {
                             rel: relative(root, e.path()),
                             abs: e.path().to_path_buf(),
-                        });
+                        }),
+                        Some(t) if t.is_dir() => {}
+                        // A link or a special file (pipe, socket, device) with a source
+                        // name is not read; say so instead of dropping it silently.
+                        Some(t) => {
+                            let rel = relative(root, e.path());
+                            if crate::lang::Language::of(&rel).is_some() {
+                                let reason = if t.is_symlink() {
+                                    "it is a symbolic link, and links are never followed"
+                                } else {
+                                    "it is not a regular file (a pipe, socket or device)"
+                                };
+                                local.listing.problems.push(WalkProblem {
+                                    rel,
+                                    reason: reason.to_string(),
+                                });
+                            }
+                        }
+                        None => {}
                     }
                 }
                 Err(err) => {
