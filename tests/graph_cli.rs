@@ -1,39 +1,13 @@
 //! `ownlint graph`: every format over fixture registries, focus, errors, and the
 //! rendering of observed edges (added through the library, as `check` will).
 
-use assert_cmd::cargo::cargo_bin_cmd;
 use ownlint::graph::{Graph, render};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-fn registry(name: &str) -> String {
-    format!("fixtures/registry/{name}/data-ownership.yaml")
-}
-
-/// Runs `ownlint --registry <fixture> <args>` and returns (exit code, stdout, stderr).
-fn run(fixture: &str, args: &[&str]) -> (i32, String, String) {
-    let out = cargo_bin_cmd!("ownlint")
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .env_remove("OWNLINT_REGISTRY")
-        .arg("--registry")
-        .arg(registry(fixture))
-        .args(args)
-        .output()
-        .expect("ownlint runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn ok(fixture: &str, args: &[&str]) -> String {
-    let (code, out, err) = run(fixture, args);
-    assert_eq!(code, 0, "ownlint {args:?} failed: {err}");
-    out
-}
+mod common;
+use common::{ok, registry, run};
 
 fn assert_schema_valid(schema_file: &str, doc: &Value) {
     let text = std::fs::read_to_string(schema_file).expect("schema readable");

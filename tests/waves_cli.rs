@@ -3,33 +3,8 @@
 use assert_cmd::cargo::cargo_bin_cmd;
 use serde_json::{Value, json};
 
-fn registry(name: &str) -> String {
-    format!("fixtures/registry/{name}/data-ownership.yaml")
-}
-
-/// Runs `ownlint --registry <fixture> <args>` and returns (exit code, stdout, stderr).
-fn run(fixture: &str, args: &[&str]) -> (i32, String, String) {
-    let out = cargo_bin_cmd!("ownlint")
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .env_remove("OWNLINT_REGISTRY")
-        .arg("--registry")
-        .arg(registry(fixture))
-        .args(args)
-        .output()
-        .expect("ownlint runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn ok(fixture: &str, args: &[&str]) -> String {
-    let (code, out, err) = run(fixture, args);
-    assert_eq!(code, 0, "ownlint {args:?} failed: {err}");
-    out
-}
+mod common;
+use common::{ok, run};
 
 fn assert_schema_valid(doc: &Value) {
     let text = std::fs::read_to_string("schemas/waves.schema.json").expect("schema readable");
