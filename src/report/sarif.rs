@@ -218,18 +218,15 @@ pub fn uri_of(path: &str) -> String {
     s
 }
 
-/// The texts of labelled files, read once each, to compute where labels end.
+/// The labelled files' texts (read once each by [`Context::source`]), to compute
+/// where labels end.
 pub(super) struct Sources<'a> {
     ctx: &'a Context,
-    cache: HashMap<String, Option<std::sync::Arc<str>>>,
 }
 
 impl<'a> Sources<'a> {
     pub(super) fn new(ctx: &'a Context) -> Self {
-        Sources {
-            ctx,
-            cache: HashMap::new(),
-        }
+        Sources { ctx }
     }
 
     /// Where the label's text ends (SARIF's exclusive end: the line and column just
@@ -239,13 +236,8 @@ impl<'a> Sources<'a> {
         if l.loc.len == 0 {
             return None;
         }
-        let ctx = self.ctx;
-        let text = self
-            .cache
-            .entry(l.path.clone())
-            .or_insert_with(|| ctx.source(&l.path))
-            .as_deref()?;
-        end_loc(text, &l.loc)
+        let text = self.ctx.source(&l.path)?;
+        end_loc(&text, &l.loc)
     }
 }
 
