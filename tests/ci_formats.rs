@@ -9,9 +9,12 @@ use ownlint::finding::{Finding, Loc};
 use ownlint::report::{self, Context, Printer, Summary};
 use ownlint::rules::{Rule, Severity};
 use serde_json::Value;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+#[path = "common/formats.rs"]
+mod formats;
+use formats::{assert_valid_sarif, parse_command, sarif_schema};
 
 const FINDINGS: &str = "fixtures/registry/ci-findings/data-ownership.yaml";
 const CLEAN: &str = "fixtures/registry/ci-clean/data-ownership.yaml";
@@ -41,25 +44,6 @@ fn json_findings(registry: &str) -> Vec<Value> {
     let out = validate(registry, "json", &[]);
     let v: Value = serde_json::from_str(&stdout(&out)).expect("json report");
     v["findings"].as_array().cloned().unwrap_or_default()
-}
-
-fn sarif_schema() -> jsonschema::Validator {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-2.1.0.schema.json");
-    let text = std::fs::read_to_string(path).expect("vendored schema");
-    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
-    jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("schema compiles")
-}
-
-fn assert_valid_sarif(doc: &Value) {
-    let validator = sarif_schema();
-    let errors: Vec<String> = validator
-        .iter_errors(doc)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "invalid SARIF:\n{}", errors.join("\n"));
 }
 
 fn message_with_help(f: &Value) -> String {
@@ -244,31 +228,6 @@ fn sarif_with_no_findings_is_valid_and_exit_code_is_kept() {
     assert_eq!(validate(FINDINGS, "github", &[]).status.code(), Some(1));
 }
 
-/// One parsed workflow command.
-#[derive(Debug)]
-struct Annotation {
-    command: String,
-    props: HashMap<String, String>,
-    message: String,
-}
-
-fn parse_command(line: &str) -> Option<Annotation> {
-    let rest = line.strip_prefix("::")?;
-    let (head, data) = rest.split_once("::")?;
-    let (command, props) = head.split_once(' ').unwrap_or((head, ""));
-    let props = props
-        .split(',')
-        .filter(|p| !p.is_empty())
-        .filter_map(|p| p.split_once('='))
-        .map(|(k, v)| (k.to_string(), report::unescape_github(v)))
-        .collect();
-    Some(Annotation {
-        command: command.to_string(),
-        props,
-        message: report::unescape_github(data),
-    })
-}
-
 #[test]
 fn github_lines_parse_back_to_the_json_report() {
     for registry in [FINDINGS, CANONICAL] {
@@ -290,10 +249,10 @@ fn github_lines_parse_back_to_the_json_report() {
         for (line, f) in lines.iter().zip(&json) {
             let a = parse_command(line).unwrap_or_else(|| panic!("not a command: {line}"));
             assert_eq!(a.command, f["severity"].as_str().unwrap_or_default());
-            assert_eq!(a.props["file"], f["path"].as_str().unwrap_or_default());
-            assert_eq!(a.props["line"], f["line"].to_string());
-            assert_eq!(a.props["col"], f["column"].to_string());
-            assert_eq!(a.props["title"], f["rule"].as_str().unwrap_or_default());
+            assert_eq!(a.prop("file"), f["path"].as_str());
+            assert_eq!(a.prop("line"), Some(f["line"].to_string().as_str()));
+            assert_eq!(a.prop("col"), Some(f["column"].to_string().as_str()));
+            assert_eq!(a.prop("title"), f["rule"].as_str());
             assert_eq!(a.message, message_with_help(f));
             // Nothing unescaped that would end the data or add a command.
             assert!(!line.contains('\n') && !line.contains('\r'));
@@ -488,7 +447,7 @@ fn github_printer_escapes_paths_and_messages_and_handles_no_location() {
         "::error file=services/user%2Csvc%3Aa/src/dash 1.sql,line=2,col=16,endLine=2,endColumn=21,title=cross-service-read::`user-service` reads table `orders`, owned by `order-service`%0Ahelp: call order-service's API: 50%25, not 100%25"
     );
     let a = parse_command(lines[0]).expect("command");
-    assert_eq!(a.props["file"], CODE_PATH);
+    assert_eq!(a.prop("file"), Some(CODE_PATH));
     assert_eq!(
         a.message,
         "`user-service` reads table `orders`, owned by `order-service`\nhelp: call order-service's API: 50%, not 100%"

@@ -11,6 +11,10 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[path = "common/formats.rs"]
+mod formats;
+use formats::{assert_valid_sarif, parse_command};
+
 const SHOP: &str = "fixtures/shop";
 
 fn ownlint(args: &[&str]) -> Output {
@@ -40,21 +44,6 @@ fn json_findings(target: &str) -> Vec<Value> {
     let out = check(target, "json", &[]);
     let v: Value = serde_json::from_str(&stdout(&out)).expect("json report");
     v["findings"].as_array().cloned().unwrap_or_default()
-}
-
-fn assert_valid_sarif(doc: &Value) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-2.1.0.schema.json");
-    let text = std::fs::read_to_string(path).expect("vendored schema");
-    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(doc)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "invalid SARIF:\n{}", errors.join("\n"));
 }
 
 /// Undoes the percent-encoding of a SARIF `uri` (the shop's paths are plain, but a
@@ -167,39 +156,6 @@ fn sarif_of_a_clean_service_is_valid_and_empty() {
     let doc: Value = serde_json::from_str(&stdout(&out)).expect("SARIF is JSON");
     assert_valid_sarif(&doc);
     assert_eq!(doc["runs"][0]["results"], Value::Array(vec![]));
-}
-
-/// One parsed workflow command: `::COMMAND key=value,...::message`.
-struct Annotation {
-    command: String,
-    props: Vec<(String, String)>,
-    message: String,
-}
-
-impl Annotation {
-    fn prop(&self, key: &str) -> Option<&str> {
-        self.props
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-fn parse_command(line: &str) -> Option<Annotation> {
-    let rest = line.strip_prefix("::")?;
-    let (head, data) = rest.split_once("::")?;
-    let (command, props) = head.split_once(' ').unwrap_or((head, ""));
-    let props = props
-        .split(',')
-        .filter(|p| !p.is_empty())
-        .filter_map(|p| p.split_once('='))
-        .map(|(k, v)| (k.to_string(), ownlint::report::unescape_github(v)))
-        .collect();
-    Some(Annotation {
-        command: command.to_string(),
-        props,
-        message: ownlint::report::unescape_github(data),
-    })
 }
 
 #[test]
