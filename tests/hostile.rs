@@ -327,8 +327,9 @@ fn nul_bytes_after_the_first_block_are_reported() {
     assert!(warned, "a NUL byte late in a SQL file goes unreported");
 }
 
+/// A file an extractor refuses as a whole was not analysed: it is a `skipped-file`
+/// warning at the place the extractor gave up, and counted as skipped, not parsed.
 #[test]
-#[ignore = "bug: a file an extractor refuses whole (NUL bytes, nesting) counts as parsed, not skipped"]
 fn files_refused_by_an_extractor_count_as_skipped() {
     let repo = Repo::new();
     let mut text = CROSS_READ.repeat(400).into_bytes();
@@ -338,19 +339,33 @@ fn files_refused_by_an_extractor_count_as_skipped() {
     repo.write(
         "services/orders/deep.rs",
         format!(
-            "fn f() {{ sqlx::query(\"{}\"); let x = {}1{}; }}\n",
+            "// ownlint: allow(cross-service-read) -- reviewed\n\
+             fn f() {{ sqlx::query(\"{}\"); let x = {}1{}; }}\n",
             CROSS_READ.trim(),
             "(".repeat(n),
             ")".repeat(n)
         ),
     );
     let run = repo.check(&[], QUICK);
+    run.skipped("services/orders/late.sql", "NUL bytes");
+    run.skipped("services/orders/deep.rs", "nesting deeper than");
     assert_eq!(
         run.summary("files_skipped"),
         2,
         "both files were not analysed, yet the summary does not count them"
     );
     assert_eq!(run.summary("files_parsed"), 0);
+    let late = run.on("skipped-file", "services/orders/late.sql");
+    assert_eq!(
+        late[0]["line"], 401,
+        "labelled where the extractor gave up: {late:?}"
+    );
+    assert!(
+        run.on("unused-suppression", "services/orders/deep.rs")
+            .is_empty(),
+        "the suppression of a file that was not read is not unused"
+    );
+    assert!(run.on("parse-error", "services/orders/late.sql").is_empty());
 }
 
 #[test]

@@ -217,7 +217,7 @@ pub fn extract(_path: &str, text: &str, _ctx: &Context) -> Extracted {
     Extracted {
         accesses,
         problems,
-        follow: Vec::new(),
+        ..Extracted::default()
     }
 }
 

@@ -145,7 +145,7 @@ fn prepare(text: &str) -> (Extracted, Option<Walker>) {
         Ok(stream) => stream,
         Err(err) => {
             let offset = base + err.span().byte_range().start.min(src.len());
-            out.problems.push(Problem {
+            out.refuse(Problem {
                 offset,
                 message: format!(
                     "could not tokenize this Rust file (line {}): {err}; file not analysed",
@@ -158,7 +158,7 @@ fn prepare(text: &str) -> (Extracted, Option<Walker>) {
     let toks = match flatten(stream.clone(), base) {
         Ok(toks) => toks,
         Err(offset) => {
-            out.problems.push(Problem {
+            out.refuse(Problem {
                 offset,
                 message: format!("nesting deeper than {MAX_DEPTH} levels; file not analysed"),
             });

@@ -31,8 +31,8 @@ pub struct Summary {
     /// Files the prefilter kept and an extractor parsed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files_parsed: Option<usize>,
-    /// Files not analysed (too large, unreadable, binary with a match); each also has a
-    /// `skipped-file` finding.
+    /// Files not analysed (too large, unreadable, binary with a match, refused as a whole
+    /// by their parser); each also has a `skipped-file` finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files_skipped: Option<usize>,
     /// Findings silenced by inline `ownlint: allow` comments.

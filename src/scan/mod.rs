@@ -218,6 +218,32 @@ fn skipped(rel: &str, reason: &str) -> Finding {
     )
 }
 
+/// A `skipped-file` warning for a file its extractor refused as a whole, at the place
+/// the extractor gave up. It is `skipped-file`, not `parse-error`, because nothing in
+/// the file was checked and the summary counts it in `files_skipped`: every skipped
+/// file has a `skipped-file` finding, and `parse-error` keeps meaning "read with gaps".
+fn refused(
+    rel: &str,
+    text: &str,
+    index: &crate::finding::LineIndex,
+    problem: &lang::Problem,
+) -> Finding {
+    Finding::new(
+        Rule::SkippedFile,
+        format!("`{rel}` was not analysed: {}", problem.message),
+    )
+    .at_indexed(rel, text, index, problem.offset, 0, "here")
+    .help("nothing in this file was checked; if the file is valid, please report it, or exclude the path in the registry")
+    .subject(rel)
+}
+
+/// The analysis of one decoded file, as the worker counts it.
+struct Analysis {
+    outcome: crate::suppress::Outcome,
+    /// The extractor refused the whole file: counted as skipped, not parsed.
+    refused: bool,
+}
+
 impl Engine<'_> {
     fn file(&self, w: &mut Worker, f: &FileEntry) {
         let Some(lang) = Language::of(&f.rel) else {
@@ -284,7 +310,6 @@ impl Engine<'_> {
                 return;
             }
         };
-        w.out.stats.files_parsed += 1;
         let ctx = lang::Context {
             dialect: service
                 .and_then(|s| self.reg.services[s].dialect)
@@ -297,10 +322,18 @@ impl Engine<'_> {
         let analysed = std::panic::catch_unwind(|| self.analyse(lang, rel, text, service, &ctx));
         match analysed {
             Ok(out) => {
-                w.out.stats.suppressed += out.suppressed;
-                w.out.findings.extend(out.findings);
+                if out.refused {
+                    w.out.stats.files_skipped += 1;
+                } else {
+                    w.out.stats.files_parsed += 1;
+                }
+                w.out.stats.suppressed += out.outcome.suppressed;
+                w.out.findings.extend(out.outcome.findings);
             }
-            Err(_) => w.out.findings.push(internal_error(rel)),
+            Err(_) => {
+                w.out.stats.files_parsed += 1;
+                w.out.findings.push(internal_error(rel));
+            }
         }
     }
 
@@ -312,9 +345,25 @@ impl Engine<'_> {
         text: &str,
         service: Option<usize>,
         ctx: &lang::Context,
-    ) -> crate::suppress::Outcome {
+    ) -> Analysis {
         let extracted = lang::extract(lang, rel, text, ctx);
         let index = crate::finding::LineIndex::new(text);
+        if extracted.refused {
+            // Nothing was read, so the file's suppressions cannot be judged either
+            // (they would all look unused): only the reasons are reported.
+            let findings = extracted
+                .problems
+                .iter()
+                .map(|p| refused(rel, text, &index, p))
+                .collect();
+            return Analysis {
+                outcome: crate::suppress::Outcome {
+                    findings,
+                    suppressed: 0,
+                },
+                refused: true,
+            };
+        }
         let file = FileCtx {
             rel,
             text,
@@ -344,7 +393,10 @@ impl Engine<'_> {
         for follow in &extracted.follow {
             self.follow(&file, follow, ctx, &mut findings);
         }
-        crate::suppress::apply(rel, text, findings)
+        Analysis {
+            outcome: crate::suppress::apply(rel, text, findings),
+            refused: false,
+        }
     }
 
     /// Analyses a SQL file pulled in by `query_file!` and reports its accesses at the
