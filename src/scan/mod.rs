@@ -76,7 +76,9 @@ pub fn scan(reg: &Registry, opts: &Options) -> Scan {
     } else {
         PackageIndex::discover(reg, &root, &paths, opts.threads)
     };
-    files.retain(|f| Language::of(&f.rel).is_some());
+    // A manifest the index could not use is reported once, by the index, which says
+    // what that leaves unchecked; its extractor would only refuse it a second time.
+    files.retain(|f| Language::of(&f.rel).is_some() && !packages.refused(&f.rel));
     let resolver = Resolver::new(reg, &paths, &packages);
     let prefilter = Prefilter::new(
         prefilter_patterns(reg, &packages)
@@ -121,11 +123,11 @@ pub fn scan(reg: &Registry, opts: &Options) -> Scan {
             .collect()
     });
     let mut total = Scan::default();
-    for p in listing
+    let walked = listing
         .problems
         .into_iter()
-        .filter(|p| !paths.is_excluded(&p.rel))
-    {
+        .filter(|p| !paths.is_excluded(&p.rel));
+    for p in walked.chain(packages.problems.iter().cloned()) {
         total.stats.files_skipped += 1;
         total.findings.push(skipped(&p.rel, &p.reason));
     }

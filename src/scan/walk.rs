@@ -13,7 +13,8 @@ pub struct FileEntry {
     pub abs: PathBuf,
 }
 
-/// A path the walk could not list, with the reason.
+/// A path the scan could not list or use (the walk, or a manifest the package index
+/// could not read), with the reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WalkProblem {
     pub rel: String,
