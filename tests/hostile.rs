@@ -859,6 +859,139 @@ fn unreadable_files_and_directories_are_skipped_with_a_warning() {
 }
 
 // ---------------------------------------------------------------------------------
+// Files that change during the scan
+
+/// One change to the repository, chosen by `step`: files written, deleted, rewritten
+/// with binary or non-UTF-8 content, replaced by a named pipe or by a link (out of the
+/// repository too), and whole directories deleted and made again.
+fn churn(root: &Path, step: u64) {
+    use std::os::unix::fs::symlink;
+    let dir = root.join(format!("services/orders/churn{}", step % 3));
+    let path = dir.join(format!("q{}.sql", step % 7));
+    // Errors are expected: the other steps race with this one.
+    let _ = fs::create_dir_all(&dir);
+    match step % 8 {
+        0 | 1 => {
+            let _ = fs::write(&path, CROSS_READ.repeat(20));
+        }
+        2 => {
+            let _ = fs::remove_file(&path);
+        }
+        3 => {
+            let _ = fs::write(&path, b"SELECT * FROM users\0\xff\xfe".repeat(10));
+        }
+        4 => {
+            let _ = fs::remove_file(&path);
+            let _ = std::process::Command::new("mkfifo").arg(&path).status();
+        }
+        5 => {
+            let _ = fs::remove_file(&path);
+            let _ = symlink("/etc/hostname", &path);
+        }
+        6 => {
+            let _ = fs::remove_dir_all(&dir);
+        }
+        _ => {
+            let _ = fs::write(
+                dir.join("Cargo.toml"),
+                if step % 16 < 8 {
+                    "[package\n"
+                } else {
+                    "[package]\nname = \"c\"\n"
+                },
+            );
+            let _ = fs::write(dir.join("package.json"), "{\"name\": ");
+        }
+    }
+}
+
+/// A thread applying [`churn`] until dropped (also when an assertion fails, so it
+/// never outlives the repository it changes).
+struct Changer {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<u64>>,
+}
+
+impl Changer {
+    fn start(root: &Path) -> Changer {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (root, flag) = (root.to_path_buf(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            let mut step = 0;
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                churn(&root, step);
+                step += 1;
+            }
+            step
+        });
+        Changer {
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops the changes and returns how many were made.
+    fn finish(mut self) -> u64 {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread
+            .take()
+            .map_or(0, |t| t.join().expect("the changing thread ends"))
+    }
+}
+
+impl Drop for Changer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Every run over a repository that changes under it ends sanely, in every format,
+/// and counts each skipped file with its warning. The races it exercises are each
+/// pinned deterministically by unit tests (`src/scan/mod.rs`, `src/scan/walk.rs`);
+/// this test is the end-to-end check that nothing else breaks.
+#[test]
+fn files_changing_during_the_scan_never_break_a_run() {
+    let repo = noisy_repo();
+    for step in 0..64 {
+        churn(&repo.root, step);
+    }
+    let changer = Changer::start(&repo.root);
+    let mut codes = Vec::new();
+    for round in 0..6 {
+        for format in ["json", "sarif", "human", "github"] {
+            let threads = if round % 2 == 0 { "1" } else { "2" };
+            let run = repo.run(&["check", "--format", format, "-j", threads], QUICK);
+            run.sane();
+            codes.push(run.code);
+            if format == "json" {
+                let skipped = run
+                    .findings()
+                    .iter()
+                    .filter(|f| f["rule"] == "skipped-file")
+                    .count();
+                assert_eq!(
+                    run.summary("files_skipped"),
+                    skipped as u64,
+                    "every skipped file has its warning"
+                );
+            }
+        }
+    }
+    let steps = changer.finish();
+    assert!(
+        steps > 200,
+        "the repository hardly changed: {steps} changes"
+    );
+    assert!(
+        codes.iter().all(|c| matches!(c, Some(0 | 1))),
+        "files that change are warnings at most, never an incomplete run: {codes:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------
 // Hostile registries
 
 /// Loads `registry` with `validate --format json` and expects a quick, clean refusal

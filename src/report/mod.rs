@@ -16,7 +16,7 @@ use crate::rules::Severity;
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -94,10 +94,16 @@ impl Context {
         }
         let text: Option<Arc<str>> = match self.sources.get(path) {
             Some(s) => Some(Arc::from(s.as_str())),
-            // Only regular files: a named pipe would block the printer.
+            // Only regular files: a named pipe would block the printer, also one put
+            // in the file's place since the scan (`walk::open` does not block on it).
             None => Some(self.root.join(path))
                 .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file()))
-                .and_then(|p| std::fs::read(p).ok())
+                .and_then(|p| {
+                    let mut bytes = Vec::new();
+                    let file = crate::scan::walk::open(&p).ok()?;
+                    (&file).read_to_end(&mut bytes).ok()?;
+                    Some(bytes)
+                })
                 .map(|bytes| Arc::from(String::from_utf8_lossy(&bytes).as_ref())),
         };
         self.cache

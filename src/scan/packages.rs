@@ -379,9 +379,9 @@ const MAX_MANIFEST: u64 = 1024 * 1024;
 fn read_manifest(f: &FileEntry) -> Result<String, String> {
     use std::io::Read;
     let mut bytes = Vec::new();
-    std::fs::File::open(&f.abs)
+    walk::open(&f.abs)
         .and_then(|file| file.take(MAX_MANIFEST + 1).read_to_end(&mut bytes))
-        .map_err(|e| format!("it cannot be read ({e})"))?;
+        .map_err(|e| walk::unreadable(&e))?;
     if bytes.len() as u64 > MAX_MANIFEST {
         return Err(format!(
             "it is over the {MAX_MANIFEST} byte limit for manifests"
