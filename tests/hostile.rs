@@ -1221,6 +1221,51 @@ fn baseline_never_overwrites_without_update_and_replaces_atomically() {
     assert!(!repo.root.join("no").exists());
 }
 
+/// `baseline --update` killed (SIGKILL, no chance to clean up) at times spread over
+/// a whole run: the baseline is always either the old file, byte for byte, or the
+/// complete new one, never a torn mix.
+#[test]
+fn a_killed_baseline_update_leaves_the_old_or_the_new_file() {
+    let repo = noisy_repo();
+    let base = repo.root.join("ownlint-baseline.json");
+    let old = b"{\n  \"version\": 1,\n  \"entries\": []\n}\n".to_vec();
+    let spawn = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("ownlint"))
+            .current_dir(&repo.root)
+            .args(["baseline", "--update", "-j", "1"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn")
+    };
+    fs::write(&base, &old).expect("write");
+    let started = Instant::now();
+    assert!(spawn().wait().expect("wait").success());
+    let whole = started.elapsed();
+    let new = fs::read(&base).expect("read");
+    assert_ne!(new, old);
+    let (mut kept, mut replaced) = (0, 0);
+    for i in 0..24u32 {
+        fs::write(&base, &old).expect("write");
+        let mut child = spawn();
+        std::thread::sleep(whole * i / 20);
+        // Killing a process that already ended is fine: that round sees the new file.
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = fs::read(&base).expect("the baseline is still there");
+        if now == old {
+            kept += 1;
+        } else {
+            assert_eq!(now, new, "round {i}: a torn or different baseline");
+            replaced += 1;
+        }
+    }
+    assert!(
+        kept > 0,
+        "no kill landed before the rename: {replaced} replaced"
+    );
+}
+
 #[test]
 fn baseline_update_keeps_the_file_mode() {
     use std::os::unix::fs::PermissionsExt;
