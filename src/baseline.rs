@@ -79,9 +79,10 @@ impl Baseline {
     }
 
     /// Writes the baseline atomically (a temporary file renamed over the target), so
-    /// an interrupted write leaves the old file intact.
-    pub fn write(&self, path: &Path) -> Result<(), String> {
-        write_atomic(path, |out| {
+    /// an interrupted write leaves the old file intact; an existing file is replaced
+    /// only when `replace` (`--update`) says so.
+    pub fn write(&self, path: &Path, replace: bool) -> Result<(), String> {
+        write_atomic(path, replace, |out| {
             serde_json::to_writer_pretty(&mut *out, self)?;
             out.write_all(b"\n")
         })
@@ -94,8 +95,13 @@ impl Baseline {
 /// byte for byte as it was; a failure or panic also removes the temporary file (a
 /// killed process cannot, and may leave a `.tmp*` file beside the target). Every
 /// command that writes a file the user keeps (`baseline`, `init`) goes through here.
+///
+/// Without `replace` the rename itself refuses an existing target: the commands'
+/// own "already exists" check runs before the scan, and a file created meanwhile
+/// must not be overwritten either.
 pub fn write_atomic(
     path: &Path,
+    replace: bool,
     content: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), String> {
     let dir = path
@@ -122,8 +128,18 @@ pub fn write_atomic(
             .set_permissions(std::fs::Permissions::from_mode(mode))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    tmp.persist(path)
-        .map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
+    let persisted = if replace {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    persisted.map_err(|e| match e.error.kind() {
+        std::io::ErrorKind::AlreadyExists => format!(
+            "{} was created while ownlint was running; it was left as it is and nothing was written",
+            path.display()
+        ),
+        _ => format!("cannot write {}: {}", path.display(), e.error),
+    })?;
     Ok(())
 }
 
@@ -221,7 +237,7 @@ mod tests {
     #[test]
     fn a_write_that_fails_midway_leaves_the_old_file_and_no_temporary_file() {
         let (dir, path, old) = existing();
-        let result = write_atomic(&path, |out| {
+        let result = write_atomic(&path, true, |out| {
             // More than the buffer holds, so part of it reached the temporary file.
             out.write_all(&[b'x'; 100_000])?;
             Err(std::io::Error::other("disk full"))
@@ -241,7 +257,7 @@ mod tests {
     fn a_write_that_panics_midway_leaves_the_old_file_and_no_temporary_file() {
         let (dir, path, old) = existing();
         let panicked = std::panic::catch_unwind(|| {
-            write_atomic(&path, |out| {
+            write_atomic(&path, true, |out| {
                 out.write_all(&[b'x'; 100_000])?;
                 panic!("interrupted")
             })
@@ -256,8 +272,30 @@ mod tests {
         let (dir, path, _) = existing();
         let finding = Finding::new(Rule::CrossServiceRead, "reads `users`").subject("users");
         let base = Baseline::of(&[finding]);
-        base.write(&path).unwrap_or_else(|e| panic!("{e}"));
+        base.write(&path, true).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(Baseline::read(&path), Ok(base));
         assert_eq!(names(dir.path()), [DEFAULT_FILE]);
+    }
+
+    /// The commands check for an existing file before their scan; one created during
+    /// the scan is still not overwritten unless replacing was asked for.
+    #[test]
+    fn without_replace_an_existing_file_is_never_overwritten() {
+        let (dir, path, old) = existing();
+        let err = Baseline::default()
+            .write(&path, false)
+            .err()
+            .unwrap_or_else(|| panic!("the existing file was overwritten"));
+        assert!(
+            err.contains("was created while ownlint was running"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap_or_default(), old);
+        assert_eq!(names(dir.path()), [DEFAULT_FILE]);
+        let new = dir.path().join("new.json");
+        Baseline::default()
+            .write(&new, false)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(Baseline::read(&new), Ok(Baseline::default()));
     }
 }

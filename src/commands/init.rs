@@ -70,7 +70,8 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<u8, Failure> {
     let text = proposal.render();
     match &output {
         Some(path) => {
-            write_atomic(path, |out| out.write_all(text.as_bytes())).map_err(Failure::Usage)?;
+            write_atomic(path, args.force, |out| out.write_all(text.as_bytes()))
+                .map_err(Failure::Usage)?;
         }
         None => {
             let mut out = std::io::stdout().lock();
