@@ -970,6 +970,9 @@ impl Changer {
             while !flag.load(std::sync::atomic::Ordering::Relaxed) {
                 churn(&root, step);
                 step += 1;
+                // Hundreds of changes per run, without taking a core from the tests
+                // that run beside this one.
+                std::thread::sleep(Duration::from_millis(1));
             }
             step
         });
