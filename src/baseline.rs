@@ -79,24 +79,44 @@ impl Baseline {
     }
 
     /// Writes the baseline atomically (a temporary file renamed over the target), so
-    /// an interrupted write leaves the old file intact.
-    pub fn write(&self, path: &Path) -> Result<(), String> {
-        let mut text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
-        text.push('\n');
-        write_atomic(path, text.as_bytes())
+    /// an interrupted write leaves the old file intact; an existing file is replaced
+    /// only when `replace` (`--update`) says so.
+    pub fn write(&self, path: &Path, replace: bool) -> Result<(), String> {
+        write_atomic(path, replace, |out| {
+            serde_json::to_writer_pretty(&mut *out, self)?;
+            out.write_all(b"\n")
+        })
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+/// Writes `path` with what `content` writes, through a temporary file in the same
+/// directory that is synced and then renamed over `path`. Until the rename the old
+/// file is untouched, so a write that fails, panics or is killed midway leaves it
+/// byte for byte as it was; a failure or panic also removes the temporary file (a
+/// killed process cannot, and may leave a `.tmp*` file beside the target). Every
+/// command that writes a file the user keeps (`baseline`, `init`) goes through here.
+///
+/// Without `replace` the rename itself refuses an existing target: the commands'
+/// own "already exists" check runs before the scan, and a file created meanwhile
+/// must not be overwritten either.
+pub fn write_atomic(
+    path: &Path,
+    replace: bool,
+    content: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
+    let mut out = std::io::BufWriter::new(tmp.as_file_mut());
+    content(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    drop(out);
+    tmp.as_file()
+        .sync_all()
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     // Keep the mode of the file being replaced (tempfile creates 0600); a new file
     // gets the usual 0644.
@@ -108,8 +128,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
             .set_permissions(std::fs::Permissions::from_mode(mode))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    tmp.persist(path)
-        .map_err(|e| format!("cannot write {}: {}", path.display(), e.error))?;
+    let persisted = if replace {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    persisted.map_err(|e| match e.error.kind() {
+        std::io::ErrorKind::AlreadyExists => format!(
+            "{} was created while ownlint was running; it was left as it is and nothing was written",
+            path.display()
+        ),
+        _ => format!("cannot write {}: {}", path.display(), e.error),
+    })?;
     Ok(())
 }
 
@@ -178,4 +208,94 @@ pub fn apply(
         out.findings.push(f);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A directory holding `ownlint-baseline.json` with bytes that are not even text,
+    /// so "intact" means byte for byte.
+    fn existing() -> (tempfile::TempDir, std::path::PathBuf, Vec<u8>) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join(DEFAULT_FILE);
+        let old = b"{\"version\": 1, \"entries\": []}\n\0\xff old".to_vec();
+        std::fs::write(&path, &old).unwrap_or_else(|e| panic!("{e}"));
+        (dir, path, old)
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .map(|e| e.map_or_else(|e| panic!("{e}"), |e| e.file_name()))
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_write_that_fails_midway_leaves_the_old_file_and_no_temporary_file() {
+        let (dir, path, old) = existing();
+        let result = write_atomic(&path, true, |out| {
+            // More than the buffer holds, so part of it reached the temporary file.
+            out.write_all(&[b'x'; 100_000])?;
+            Err(std::io::Error::other("disk full"))
+        });
+        let err = result
+            .err()
+            .unwrap_or_else(|| panic!("the failure is reported"));
+        assert!(
+            err.contains("disk full") && err.contains(DEFAULT_FILE),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap_or_default(), old);
+        assert_eq!(names(dir.path()), [DEFAULT_FILE]);
+    }
+
+    #[test]
+    fn a_write_that_panics_midway_leaves_the_old_file_and_no_temporary_file() {
+        let (dir, path, old) = existing();
+        let panicked = std::panic::catch_unwind(|| {
+            write_atomic(&path, true, |out| {
+                out.write_all(&[b'x'; 100_000])?;
+                panic!("interrupted")
+            })
+        });
+        assert!(panicked.is_err());
+        assert_eq!(std::fs::read(&path).unwrap_or_default(), old);
+        assert_eq!(names(dir.path()), [DEFAULT_FILE]);
+    }
+
+    #[test]
+    fn a_complete_write_replaces_the_file_and_reads_back() {
+        let (dir, path, _) = existing();
+        let finding = Finding::new(Rule::CrossServiceRead, "reads `users`").subject("users");
+        let base = Baseline::of(&[finding]);
+        base.write(&path, true).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(Baseline::read(&path), Ok(base));
+        assert_eq!(names(dir.path()), [DEFAULT_FILE]);
+    }
+
+    /// The commands check for an existing file before their scan; one created during
+    /// the scan is still not overwritten unless replacing was asked for.
+    #[test]
+    fn without_replace_an_existing_file_is_never_overwritten() {
+        let (dir, path, old) = existing();
+        let err = Baseline::default()
+            .write(&path, false)
+            .err()
+            .unwrap_or_else(|| panic!("the existing file was overwritten"));
+        assert!(
+            err.contains("was created while ownlint was running"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap_or_default(), old);
+        assert_eq!(names(dir.path()), [DEFAULT_FILE]);
+        let new = dir.path().join("new.json");
+        Baseline::default()
+            .write(&new, false)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(Baseline::read(&new), Ok(Baseline::default()));
+    }
 }

@@ -88,7 +88,7 @@ rules! {
     UnassignedAccess => "unassigned-access", Code, Warning, "Code outside every service touches a service-owned table.";
     UnusedSuppression => "unused-suppression", Run, Warning, "An `ownlint: allow(...)` comment suppresses nothing.";
     InvalidSuppression => "invalid-suppression", Run, Warning, "An `ownlint: allow(...)` comment has no reason or names no known rule.";
-    SkippedFile => "skipped-file", Run, Warning, "A file was not analysed: too large, unreadable, or not text.";
+    SkippedFile => "skipped-file", Run, Warning, "A file was not analysed: too large, unreadable, not text, or refused by its parser.";
     ParseError => "parse-error", Run, Warning, "A file could not be parsed completely; what could be read was still checked.";
     InternalError => "internal-error", Run, Error, "ownlint failed while analysing a file; the run is incomplete.";
     StaleBaseline => "stale-baseline", Run, Error, "A baseline entry no longer matches any finding.";

@@ -21,7 +21,7 @@ pub fn run(cli: &Cli, args: &BaselineArgs) -> Result<u8, Failure> {
     }
     let run = collect(&reg, &args.scan, &[])?;
     let base = Baseline::of(&run.findings);
-    base.write(&path).map_err(Failure::Usage)?;
+    base.write(&path, args.update).map_err(Failure::Usage)?;
     if !cli.quiet {
         // A closed pipe only loses this message; the file is written.
         let _ = writeln!(

@@ -69,7 +69,10 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<u8, Failure> {
     }
     let text = proposal.render();
     match &output {
-        Some(path) => write_atomic(path, text.as_bytes()).map_err(Failure::Usage)?,
+        Some(path) => {
+            write_atomic(path, args.force, |out| out.write_all(text.as_bytes()))
+                .map_err(Failure::Usage)?;
+        }
         None => {
             let mut out = std::io::stdout().lock();
             if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())

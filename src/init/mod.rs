@@ -116,11 +116,9 @@ fn analyse(f: &FileEntry, max_file_size: u64, buf: &mut Vec<u8>, out: &mut FileR
         return;
     };
     buf.clear();
-    let read =
-        std::fs::File::open(&f.abs).and_then(|file| file.take(max_file_size + 1).read_to_end(buf));
+    let read = walk::open(&f.abs).and_then(|file| file.take(max_file_size + 1).read_to_end(buf));
     if let Err(e) = read {
-        out.skipped
-            .push((f.rel.clone(), format!("cannot be read ({e})")));
+        out.skipped.push((f.rel.clone(), walk::unreadable(&e)));
         return;
     }
     // The walk no longer stats every file: the size limit is enforced on the read.
@@ -149,6 +147,13 @@ fn analyse(f: &FileEntry, max_file_size: u64, buf: &mut Vec<u8>, out: &mut FileR
         ));
         return;
     };
+    if extracted.refused {
+        // Nothing in it was read: its tables are missing from the proposal.
+        let why = extracted.problems.iter().map(|p| p.message.as_str());
+        out.skipped
+            .push((f.rel.clone(), why.collect::<Vec<_>>().join("; ")));
+        return;
+    }
     let (defs, odd) = tables::definitions(text, &extracted.accesses);
     out.defs
         .extend(defs.into_iter().map(|d| (f.rel.clone(), d)));
@@ -486,5 +491,47 @@ mod tests {
         assert_eq!(scalar("123"), "\"123\"");
         assert_eq!(scalar("a: b"), "\"a: b\"");
         assert_eq!(scalar("services/日本"), "\"services/日本\"");
+    }
+
+    /// A file the walk listed but init could not use is listed as not analysed,
+    /// with the reason, like `check` reports it.
+    #[test]
+    fn files_that_cannot_be_analysed_are_listed_as_skipped() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = tmp.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        let dir = root.join("services/orders/migrations");
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let ddl = "CREATE TABLE orders (id int);\n";
+        std::fs::write(dir.join("001.sql"), ddl).unwrap_or_else(|e| panic!("{e}"));
+        let mut late_nul = ddl.repeat(400);
+        late_nul.push('\0');
+        std::fs::write(dir.join("002.sql"), late_nul).unwrap_or_else(|e| panic!("{e}"));
+        let deep = format!(
+            "fn f() {{ let x = {}1{}; }}\n",
+            "(".repeat(300),
+            ")".repeat(300)
+        );
+        std::fs::write(root.join("services/orders/deep.rs"), deep)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let p = propose(&root, 1, crate::scan::DEFAULT_MAX_FILE_SIZE);
+        let skipped: Vec<(&str, &str)> = p
+            .skipped
+            .iter()
+            .map(|(f, why)| (f.as_str(), why.split(';').next().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                ("services/orders/deep.rs", "nesting deeper than 256 levels"),
+                (
+                    "services/orders/migrations/002.sql",
+                    "file contains NUL bytes"
+                ),
+            ]
+        );
+        assert!(
+            p.tables.contains_key("orders"),
+            "the readable migration still counts"
+        );
     }
 }

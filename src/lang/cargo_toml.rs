@@ -32,7 +32,7 @@ pub fn extract(_path: &str, text: &str) -> Extracted {
                 .span()
                 .map(|s| s.start.min(text.len()))
                 .unwrap_or_default();
-            out.problems.push(Problem {
+            out.refuse(Problem {
                 offset,
                 message: format!(
                     "Cargo.toml did not parse (line {}): {}",
@@ -254,6 +254,7 @@ serde = { version = "1" }
         let text = "[package]\nname = \"x\"\n[dependencies\nfoo = { path = \"../foo\" }\n";
         let out = extract("Cargo.toml", text);
         assert!(out.accesses.is_empty());
+        assert!(out.refused, "nothing in the manifest was read");
         assert_eq!(out.problems.len(), 1);
         assert!(out.problems[0].message.contains("did not parse"));
         assert!(

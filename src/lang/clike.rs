@@ -1780,7 +1780,7 @@ pub fn run(rules: &impl Rules, text: &str, ctx: &Context) -> Extracted {
     Extracted {
         accesses,
         problems: src.problem.into_iter().collect(),
-        follow: Vec::new(),
+        ..Extracted::default()
     }
 }
 

@@ -52,6 +52,20 @@ pub struct Extracted {
     pub accesses: Vec<Access>,
     pub problems: Vec<Problem>,
     pub follow: Vec<Follow>,
+    /// The extractor refused the whole file (NUL bytes, nesting too deep to parse
+    /// safely, a manifest that does not parse): nothing in it was checked, so the
+    /// scan counts it as skipped rather than parsed. Set through [`Extracted::refuse`].
+    pub refused: bool,
+}
+
+impl Extracted {
+    /// Records why the whole file is not analysed. A problem alone means "read with
+    /// gaps"; a refusal means nothing was read, and the summary must not count the
+    /// file as parsed.
+    pub fn refuse(&mut self, problem: Problem) {
+        self.refused = true;
+        self.problems.push(problem);
+    }
 }
 
 /// The languages ownlint reads.
@@ -143,5 +157,62 @@ pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extract
         Language::Java => java::analyze_file(path, text, ctx),
         Language::Kotlin => java::analyze_kotlin_file(path, text, ctx),
         Language::CSharp => csharp::analyze_file(path, text, ctx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every path on which an extractor gives up on the whole file says so, and a
+    /// file read with gaps does not: the scan counts the first kind as skipped.
+    #[test]
+    fn whole_file_refusals_are_marked_as_refused() {
+        let deep = format!(
+            "fn f() {{ let x = {}1{}; }}\n",
+            "(".repeat(300),
+            ")".repeat(300)
+        );
+        let refused = [
+            (Language::Sql, "q.sql", "SELECT 1;\n\0\0".to_string()),
+            (Language::Rust, "a.rs", deep),
+            (
+                Language::Rust,
+                "b.rs",
+                "fn f() { \"unterminated }\n".to_string(),
+            ),
+            (Language::CargoToml, "Cargo.toml", "[package\n".to_string()),
+        ];
+        for (lang, path, text) in &refused {
+            let got = extract(*lang, path, text, &Context::default());
+            assert!(got.refused, "{path}: {got:?}");
+            assert!(
+                !got.problems.is_empty(),
+                "{path}: a refusal without a reason"
+            );
+        }
+        let with_gaps = [
+            (
+                Language::Sql,
+                "q.sql",
+                "SELECT * FROM t;\nSELECT 'never closed\n",
+            ),
+            (Language::Rust, "a.rs", "fn f() { let = 1; }\n"),
+            (Language::TypeScript, "a.ts", "const q = `never closed"),
+            (
+                Language::Prisma,
+                "s.prisma",
+                "model A { x String @default(\"open\n}\n",
+            ),
+            (Language::Go, "a.go", "package m\nconst x = `never closed"),
+        ];
+        for (lang, path, text) in with_gaps {
+            let got = extract(lang, path, text, &Context::default());
+            assert!(
+                !got.problems.is_empty(),
+                "{path}: no problem for broken input"
+            );
+            assert!(!got.refused, "{path}: read with gaps, yet refused: {got:?}");
+        }
     }
 }

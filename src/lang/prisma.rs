@@ -121,7 +121,7 @@ struct Model {
 
 /// Extracts the models and relations of a Prisma schema.
 pub fn extract(_path: &str, text: &str, _ctx: &Context) -> Extracted {
-    let (toks, problems) = lex(text);
+    let (toks, mut problems) = lex(text);
     let ident = |i: usize| -> Option<&str> {
         let t = toks.get(i)?;
         (t.kind == Kind::Ident).then(|| &text[t.start..t.end])
@@ -162,11 +162,29 @@ pub fn extract(_path: &str, text: &str, _ctx: &Context) -> Extracted {
         let mut table = TableRef::bare(name);
         let (mut offset, mut len) = (name_tok.start, name.len());
         for k in body_start..body_end {
-            if let Some((mapped, at)) = block_attr(k, "map") {
-                table.name = mapped.to_string();
-                (offset, len) = (at, mapped.len());
-            } else if let Some((schema, _)) = block_attr(k, "schema") {
-                table.schema = Some(schema.to_string());
+            let attr = ["map", "schema"]
+                .into_iter()
+                .find_map(|attr| block_attr(k, attr).map(|(value, at)| (attr, value, at)));
+            match attr {
+                // An empty name is no table or schema (Prisma rejects it): the model's
+                // name stays the table and the warning says why, instead of an access
+                // with an empty name and range.
+                Some(("map", "", at)) => problems.push(Problem {
+                    offset: at,
+                    message: format!(
+                        "`@@map(\"\")` names no table; the model name `{name}` is used"
+                    ),
+                }),
+                Some((_, "", at)) => problems.push(Problem {
+                    offset: at,
+                    message: "`@@schema(\"\")` names no schema; it is ignored".to_string(),
+                }),
+                Some(("map", mapped, at)) => {
+                    table.name = mapped.to_string();
+                    (offset, len) = (at, mapped.len());
+                }
+                Some((_, schema, _)) => table.schema = Some(schema.to_string()),
+                None => {}
             }
         }
         by_name.insert(name, models.len());
@@ -217,7 +235,7 @@ pub fn extract(_path: &str, text: &str, _ctx: &Context) -> Extracted {
     Extracted {
         accesses,
         problems,
-        follow: Vec::new(),
+        ..Extracted::default()
     }
 }
 
@@ -339,6 +357,22 @@ enum Role {
     fn comments_views_and_enums_yield_nothing() {
         let src = "// model A { @@map(\"a\") }\n/// model B {}\nview V {\n  id Int\n  @@map(\"v\")\n}\nenum E {\n  X\n}\ntype T {\n  a String\n}\n";
         assert_eq!(found(src), vec![]);
+    }
+
+    #[test]
+    fn empty_map_and_schema_names_are_warned_about_and_ignored() {
+        let src = "model A {\n  id Int @id\n  @@map(\"\")\n  @@schema(\"\")\n}\n";
+        assert_eq!(found(src), vec![high(Model, "A", "A")]);
+        let e = extract("s.prisma", src, &Context::default());
+        let messages: Vec<&str> = e.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`@@map(\"\")` names no table; the model name `A` is used",
+                "`@@schema(\"\")` names no schema; it is ignored",
+            ]
+        );
+        assert_eq!(&src[e.problems[0].offset - 1..][..2], "\"\"");
     }
 
     #[test]

@@ -109,13 +109,8 @@ pub fn extract(_path: &str, text: &str, ctx: &Context) -> Extracted {
     });
     match run {
         Ok(Ok(out)) => out,
-        Ok(Err(_)) => Extracted {
-            problems: vec![Problem {
-                offset: 0,
-                message: "internal error while analysing this Rust file; file not analysed".into(),
-            }],
-            ..Extracted::default()
-        },
+        // A bug: the caller's `catch_unwind` makes it an `internal-error` (exit code 3).
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
         // No thread available: analyse on the caller's stack, then drop the copy of the
         // file that `proc_macro2` keeps for this thread (nothing else here holds spans).
         Err(_) => {
@@ -145,7 +140,7 @@ fn prepare(text: &str) -> (Extracted, Option<Walker>) {
         Ok(stream) => stream,
         Err(err) => {
             let offset = base + err.span().byte_range().start.min(src.len());
-            out.problems.push(Problem {
+            out.refuse(Problem {
                 offset,
                 message: format!(
                     "could not tokenize this Rust file (line {}): {err}; file not analysed",
@@ -158,7 +153,7 @@ fn prepare(text: &str) -> (Extracted, Option<Walker>) {
     let toks = match flatten(stream.clone(), base) {
         Ok(toks) => toks,
         Err(offset) => {
-            out.problems.push(Problem {
+            out.refuse(Problem {
                 offset,
                 message: format!("nesting deeper than {MAX_DEPTH} levels; file not analysed"),
             });

@@ -525,7 +525,7 @@ impl<'a> Run<'a> {
 pub fn analyze_file(path: &str, text: &str, ctx: &Context) -> Extracted {
     let mut extracted = Extracted::default();
     if let Some(nul) = text.find('\0') {
-        extracted.problems.push(Problem {
+        extracted.refuse(Problem {
             offset: nul,
             message: "file contains NUL bytes; it is not SQL text and was not analysed".to_string(),
         });

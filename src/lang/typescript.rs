@@ -690,7 +690,7 @@ pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
     Extracted {
         accesses,
         problems: lexed.problems,
-        follow: Vec::new(),
+        ..Extracted::default()
     }
 }
 

@@ -16,7 +16,7 @@ use crate::rules::Severity;
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -31,8 +31,8 @@ pub struct Summary {
     /// Files the prefilter kept and an extractor parsed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files_parsed: Option<usize>,
-    /// Files not analysed (too large, unreadable, binary with a match); each also has a
-    /// `skipped-file` finding.
+    /// Files not analysed (too large, unreadable, binary with a match, refused as a whole
+    /// by their parser); each also has a `skipped-file` finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files_skipped: Option<usize>,
     /// Findings silenced by inline `ownlint: allow` comments.
@@ -94,10 +94,16 @@ impl Context {
         }
         let text: Option<Arc<str>> = match self.sources.get(path) {
             Some(s) => Some(Arc::from(s.as_str())),
-            // Only regular files: a named pipe would block the printer.
+            // Only regular files: a named pipe would block the printer, also one put
+            // in the file's place since the scan (`walk::open` does not block on it).
             None => Some(self.root.join(path))
                 .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file()))
-                .and_then(|p| std::fs::read(p).ok())
+                .and_then(|p| {
+                    let mut bytes = Vec::new();
+                    let file = crate::scan::walk::open(&p).ok()?;
+                    (&file).read_to_end(&mut bytes).ok()?;
+                    Some(bytes)
+                })
                 .map(|bytes| Arc::from(String::from_utf8_lossy(&bytes).as_ref())),
         };
         self.cache

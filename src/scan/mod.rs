@@ -76,7 +76,9 @@ pub fn scan(reg: &Registry, opts: &Options) -> Scan {
     } else {
         PackageIndex::discover(reg, &root, &paths, opts.threads)
     };
-    files.retain(|f| Language::of(&f.rel).is_some());
+    // A manifest the index could not use is reported once, by the index, which says
+    // what that leaves unchecked; its extractor would only refuse it a second time.
+    files.retain(|f| Language::of(&f.rel).is_some() && !packages.refused(&f.rel));
     let resolver = Resolver::new(reg, &paths, &packages);
     let prefilter = Prefilter::new(
         prefilter_patterns(reg, &packages)
@@ -121,11 +123,11 @@ pub fn scan(reg: &Registry, opts: &Options) -> Scan {
             .collect()
     });
     let mut total = Scan::default();
-    for p in listing
+    let walked = listing
         .problems
         .into_iter()
-        .filter(|p| !paths.is_excluded(&p.rel))
-    {
+        .filter(|p| !paths.is_excluded(&p.rel));
+    for p in walked.chain(packages.problems.iter().cloned()) {
         total.stats.files_skipped += 1;
         total.findings.push(skipped(&p.rel, &p.reason));
     }
@@ -218,6 +220,58 @@ fn skipped(rel: &str, reason: &str) -> Finding {
     )
 }
 
+/// A `skipped-file` warning for a file its extractor refused as a whole, at the place
+/// the extractor gave up. It is `skipped-file`, not `parse-error`, because nothing in
+/// the file was checked and the summary counts it in `files_skipped`: every skipped
+/// file has a `skipped-file` finding, and `parse-error` keeps meaning "read with gaps".
+fn refused(
+    rel: &str,
+    text: &str,
+    index: &crate::finding::LineIndex,
+    problem: &lang::Problem,
+) -> Finding {
+    Finding::new(
+        Rule::SkippedFile,
+        format!("`{rel}` was not analysed: {}", problem.message),
+    )
+    .at_indexed(rel, text, index, problem.offset, 0, "here")
+    .help("nothing in this file was checked; if the file is valid, please report it, or exclude the path in the registry")
+    .subject(rel)
+}
+
+/// Runs one file's `analysis` and adds its findings and counts to `out`. A panic in
+/// it becomes an `internal-error` for that file (exit code 3), and `out` keeps the
+/// findings of every other file: one bad file never costs a worker its results.
+/// The engine runs every file's analysis through here, and tests inject the panic.
+fn contained(
+    out: &mut Scan,
+    rel: &str,
+    analysis: impl FnOnce() -> Analysis + std::panic::UnwindSafe,
+) {
+    match std::panic::catch_unwind(analysis) {
+        Ok(a) => {
+            if a.refused {
+                out.stats.files_skipped += 1;
+            } else {
+                out.stats.files_parsed += 1;
+            }
+            out.stats.suppressed += a.outcome.suppressed;
+            out.findings.extend(a.outcome.findings);
+        }
+        Err(_) => {
+            out.stats.files_parsed += 1;
+            out.findings.push(internal_error(rel));
+        }
+    }
+}
+
+/// The analysis of one decoded file, as the worker counts it.
+struct Analysis {
+    outcome: crate::suppress::Outcome,
+    /// The extractor refused the whole file: counted as skipped, not parsed.
+    refused: bool,
+}
+
 impl Engine<'_> {
     fn file(&self, w: &mut Worker, f: &FileEntry) {
         let Some(lang) = Language::of(&f.rel) else {
@@ -227,7 +281,7 @@ impl Engine<'_> {
         w.buf.clear();
         // One open and one read per file; the size limit is applied by the read
         // itself (no `stat` per file), and the size is asked only of files over it.
-        let read = std::fs::File::open(&f.abs).and_then(|file| {
+        let read = walk::open(&f.abs).and_then(|file| {
             (&file)
                 .take(self.max_file_size + 1)
                 .read_to_end(&mut w.buf)?;
@@ -237,9 +291,7 @@ impl Engine<'_> {
             Ok(file) => file,
             Err(e) => {
                 w.out.stats.files_skipped += 1;
-                w.out
-                    .findings
-                    .push(skipped(&f.rel, &format!("it cannot be read ({e})")));
+                w.out.findings.push(skipped(&f.rel, &walk::unreadable(&e)));
                 return;
             }
         };
@@ -284,7 +336,6 @@ impl Engine<'_> {
                 return;
             }
         };
-        w.out.stats.files_parsed += 1;
         let ctx = lang::Context {
             dialect: service
                 .and_then(|s| self.reg.services[s].dialect)
@@ -294,14 +345,9 @@ impl Engine<'_> {
         // Everything after the read runs under `catch_unwind`: a panic in any step of
         // one file's analysis becomes an `internal-error` for that file, never a lost
         // worker with all its findings.
-        let analysed = std::panic::catch_unwind(|| self.analyse(lang, rel, text, service, &ctx));
-        match analysed {
-            Ok(out) => {
-                w.out.stats.suppressed += out.suppressed;
-                w.out.findings.extend(out.findings);
-            }
-            Err(_) => w.out.findings.push(internal_error(rel)),
-        }
+        contained(&mut w.out, rel, || {
+            self.analyse(lang, rel, text, service, &ctx)
+        });
     }
 
     /// Extracts, resolves, follows and suppresses: the analysis of one decoded file.
@@ -312,9 +358,25 @@ impl Engine<'_> {
         text: &str,
         service: Option<usize>,
         ctx: &lang::Context,
-    ) -> crate::suppress::Outcome {
+    ) -> Analysis {
         let extracted = lang::extract(lang, rel, text, ctx);
         let index = crate::finding::LineIndex::new(text);
+        if extracted.refused {
+            // Nothing was read, so the file's suppressions cannot be judged either
+            // (they would all look unused): only the reasons are reported.
+            let findings = extracted
+                .problems
+                .iter()
+                .map(|p| refused(rel, text, &index, p))
+                .collect();
+            return Analysis {
+                outcome: crate::suppress::Outcome {
+                    findings,
+                    suppressed: 0,
+                },
+                refused: true,
+            };
+        }
         let file = FileCtx {
             rel,
             text,
@@ -344,7 +406,10 @@ impl Engine<'_> {
         for follow in &extracted.follow {
             self.follow(&file, follow, ctx, &mut findings);
         }
-        crate::suppress::apply(rel, text, findings)
+        Analysis {
+            outcome: crate::suppress::apply(rel, text, findings),
+            refused: false,
+        }
     }
 
     /// Analyses a SQL file pulled in by `query_file!` and reports its accesses at the
@@ -407,6 +472,7 @@ impl Engine<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn files_touching_only_their_own_service_are_not_parsed() {
@@ -492,6 +558,164 @@ mod tests {
             [
                 "`a/big.sql` was not analysed: it is 500 bytes, over the 100 byte limit (--max-file-size)"
             ]
+        );
+    }
+
+    /// Runs `Engine::file` over `rel` as a worker does, in a repository holding
+    /// `files` where service `a` owns `orders` and `b` owns `users`, after `prepare`
+    /// has changed the repository as if between the walk and the read.
+    fn engine_file(files: &[(&str, &str)], rel: &str, prepare: impl FnOnce(&Path)) -> Scan {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = tmp.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            root.join("data-ownership.yaml"),
+            "services:\n  a: {paths: [a], owns: [orders]}\n  b: {paths: [b], owns: [users]}\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(root.join("a")).unwrap_or_else(|e| panic!("{e}"));
+        for (path, text) in files {
+            std::fs::write(root.join(path), text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let reg = crate::registry::load(&root.join("data-ownership.yaml"))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let paths = PathMap::new(&reg);
+        let packages = PackageIndex::default();
+        let resolver = Resolver::new(&reg, &paths, &packages);
+        let patterns = prefilter_patterns(&reg, &packages);
+        let prefilter = Prefilter::new(patterns.iter().map(|(p, s)| (p.as_str(), *s)), 1);
+        let engine = Engine {
+            reg: &reg,
+            paths: &paths,
+            resolver: &resolver,
+            prefilter: &prefilter,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        };
+        // The walk listed the file; then it changes.
+        let entry = FileEntry {
+            rel: rel.to_string(),
+            abs: root.join(rel),
+        };
+        prepare(&root);
+        let mut w = Worker::default();
+        engine.file(&mut w, &entry);
+        w.out
+    }
+
+    fn messages(out: &Scan) -> Vec<(Rule, &str)> {
+        out.findings
+            .iter()
+            .map(|f| (f.rule, f.message.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_file_that_vanishes_after_the_walk_is_skipped_with_that_reason() {
+        let cross = "SELECT * FROM users;\n";
+        let out = engine_file(&[("a/q.sql", cross)], "a/q.sql", |root| {
+            std::fs::remove_file(root.join("a/q.sql")).unwrap_or_else(|e| panic!("{e}"));
+        });
+        assert_eq!(
+            messages(&out),
+            [(
+                Rule::SkippedFile,
+                "`a/q.sql` was not analysed: it vanished during the scan (it was listed, then gone when read)"
+            )]
+        );
+        assert_eq!((out.stats.files_scanned, out.stats.files_skipped), (1, 1));
+        assert_eq!(out.stats.files_parsed, 0);
+        // The same file, still there: the cross-service read is found.
+        let out = engine_file(&[("a/q.sql", cross)], "a/q.sql", |_| {});
+        assert_eq!(messages(&out).len(), 1);
+        assert_eq!(out.findings[0].rule, Rule::CrossServiceRead);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_replaced_by_a_link_after_the_walk_is_not_followed() {
+        let out = engine_file(
+            &[
+                ("a/q.sql", "SELECT 1;\n"),
+                ("b.sql", "SELECT * FROM users;\n"),
+            ],
+            "a/q.sql",
+            |root| {
+                std::fs::remove_file(root.join("a/q.sql")).unwrap_or_else(|e| panic!("{e}"));
+                std::os::unix::fs::symlink(root.join("b.sql"), root.join("a/q.sql"))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            },
+        );
+        assert_eq!(
+            messages(&out),
+            [(
+                Rule::SkippedFile,
+                "`a/q.sql` was not analysed: it was replaced by a symbolic link during the scan, and links are never followed"
+            )]
+        );
+        assert_eq!(out.stats.files_skipped, 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_replaced_by_a_named_pipe_after_the_walk_does_not_block() {
+        let (done, wait) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let out = engine_file(&[("a/q.sql", "SELECT 1;\n")], "a/q.sql", |root| {
+                std::fs::remove_file(root.join("a/q.sql")).unwrap_or_else(|e| panic!("{e}"));
+                let made = std::process::Command::new("mkfifo")
+                    .arg(root.join("a/q.sql"))
+                    .status()
+                    .unwrap_or_else(|e| panic!("{e}"));
+                assert!(made.success());
+            });
+            let _ = done.send(out);
+        });
+        let out = wait
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .unwrap_or_else(|e| panic!("the read of a named pipe blocked: {e}"));
+        // It reads as empty: nothing to report, nothing parsed.
+        assert_eq!(messages(&out), []);
+        assert_eq!(out.stats.files_parsed, 0);
+    }
+
+    /// The panic is injected into the same function the engine runs every file's
+    /// analysis through.
+    #[test]
+    fn a_panic_in_one_files_analysis_is_an_internal_error_for_that_file() {
+        let analysis = |message: &str, refused| Analysis {
+            outcome: crate::suppress::Outcome {
+                findings: vec![Finding::new(Rule::CrossServiceRead, message.to_string())],
+                suppressed: 1,
+            },
+            refused,
+        };
+        let mut out = Scan::default();
+        contained(&mut out, "a/before.sql", || analysis("before", false));
+        contained(&mut out, "a/bad.rs", || -> Analysis { panic!("injected") });
+        contained(&mut out, "a/after.sql", || analysis("after", true));
+        assert_eq!(
+            messages(&out),
+            [
+                (Rule::CrossServiceRead, "before"),
+                (
+                    Rule::InternalError,
+                    "ownlint failed while analysing `a/bad.rs`; its findings are missing"
+                ),
+                (Rule::CrossServiceRead, "after"),
+            ]
+        );
+        assert_eq!(out.findings[1].path(), Some("a/bad.rs"));
+        assert_eq!(
+            (
+                out.stats.files_parsed,
+                out.stats.files_skipped,
+                out.stats.suppressed
+            ),
+            (2, 1, 2)
+        );
+        assert_eq!(
+            crate::commands::exit_code(&out.findings, false),
+            crate::commands::EXIT_INCOMPLETE,
+            "an incomplete run says so"
         );
     }
 }

@@ -1,8 +1,10 @@
 //! Which service each importable package lives in, from the manifests and source
 //! layouts found in the walk: Cargo crates, npm packages, Go modules, Python packages
 //! and Java/Kotlin packages. Imports resolve against this index by longest prefix.
+//! A manifest that cannot be read or parsed is kept as a problem for the scan to
+//! report: without it, imports of that package would go unchecked without a word.
 
-use super::walk::{self, FileEntry};
+use super::walk::{self, FileEntry, WalkProblem};
 use crate::registry::{PathMap, Registry, paths};
 use ignore::gitignore::Gitignore;
 use std::collections::HashMap;
@@ -30,6 +32,9 @@ pub struct Package {
 #[derive(Debug, Default)]
 pub struct PackageIndex {
     map: HashMap<(Ecosystem, String), Vec<Package>>,
+    /// Manifests inside services that could not be used, one per path, sorted: imports
+    /// of their packages cannot be resolved, so the scan must say so (`skipped-file`).
+    pub problems: Vec<WalkProblem>,
 }
 
 impl PackageIndex {
@@ -44,21 +49,26 @@ impl PackageIndex {
             };
             let (dir, name) = split(&f.rel);
             match name {
-                "Cargo.toml" => {
-                    if let Some(pkg) = read_small(f).and_then(|t| cargo_package_name(&t)) {
-                        idx.add(Ecosystem::Cargo, &normalize_crate(&pkg), service, dir);
+                "Cargo.toml" => match read_manifest(f).and_then(|t| cargo_package_name(&t)) {
+                    Ok(pkg) => {
+                        let pkg = pkg.map(|p| normalize_crate(&p)).unwrap_or_default();
+                        idx.add(Ecosystem::Cargo, &pkg, service, dir);
                     }
-                }
-                "package.json" => {
-                    if let Some(pkg) = read_small(f).and_then(|t| npm_package_name(&t)) {
-                        idx.add(Ecosystem::Npm, &pkg, service, dir);
-                    }
-                }
-                "go.mod" => {
-                    if let Some(module) = read_small(f).and_then(|t| go_module(&t)) {
-                        idx.add(Ecosystem::Go, &module, service, dir);
-                    }
-                }
+                    // The engine would refuse it too; `scan` leaves it to this report.
+                    Err(why) => idx.refuse(
+                        f,
+                        why,
+                        "imports of this crate and its own dependencies are not checked",
+                    ),
+                },
+                "package.json" => match read_manifest(f).and_then(|t| npm_package_name(&t)) {
+                    Ok(pkg) => idx.add(Ecosystem::Npm, &pkg.unwrap_or_default(), service, dir),
+                    Err(why) => idx.refuse(f, why, "imports of this npm package are not checked"),
+                },
+                "go.mod" => match read_manifest(f).and_then(|t| go_module(&t)) {
+                    Ok(module) => idx.add(Ecosystem::Go, &module, service, dir),
+                    Err(why) => idx.refuse(f, why, "imports of this Go module are not checked"),
+                },
                 "__init__.py" => {
                     python_dirs.insert(dir, service);
                 }
@@ -80,7 +90,25 @@ impl PackageIndex {
             v.sort_by(|a, b| (a.service, &a.dir).cmp(&(b.service, &b.dir)));
             v.dedup();
         }
+        // Nested service directories are probed twice by `discover`.
+        idx.problems.sort_by(|a, b| a.rel.cmp(&b.rel));
+        idx.problems.dedup_by(|a, b| a.rel == b.rel);
         idx
+    }
+
+    /// Records a manifest that cannot be used: why, and what goes unchecked.
+    fn refuse(&mut self, f: &FileEntry, why: String, unchecked: &str) {
+        self.problems.push(WalkProblem {
+            rel: f.rel.clone(),
+            reason: format!("{why}; {unchecked}"),
+        });
+    }
+
+    /// True when `rel` is a manifest in [`PackageIndex::problems`].
+    pub fn refused(&self, rel: &str) -> bool {
+        self.problems
+            .binary_search_by(|p| p.rel.as_str().cmp(rel))
+            .is_ok()
     }
 
     /// Builds the index without walking the whole repository, for runs over a few
@@ -343,39 +371,59 @@ fn split(path: &str) -> (&str, &str) {
     }
 }
 
-/// Manifests larger than this are not read for package names.
+/// Manifests larger than this are not read for package names (real ones are a few
+/// KiB; the limit keeps a generated or hostile one from costing the run).
 const MAX_MANIFEST: u64 = 1024 * 1024;
 
-fn read_small(f: &FileEntry) -> Option<String> {
+/// The text of a manifest, or why it cannot be read.
+fn read_manifest(f: &FileEntry) -> Result<String, String> {
     use std::io::Read;
-    let mut text = String::new();
-    std::fs::File::open(&f.abs)
-        .and_then(|file| file.take(MAX_MANIFEST + 1).read_to_string(&mut text))
-        .ok()?;
-    (text.len() as u64 <= MAX_MANIFEST).then_some(text)
+    let mut bytes = Vec::new();
+    walk::open(&f.abs)
+        .and_then(|file| file.take(MAX_MANIFEST + 1).read_to_end(&mut bytes))
+        .map_err(|e| walk::unreadable(&e))?;
+    if bytes.len() as u64 > MAX_MANIFEST {
+        return Err(format!(
+            "it is over the {MAX_MANIFEST} byte limit for manifests"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| "it is not valid UTF-8".to_string())
 }
 
-fn cargo_package_name(text: &str) -> Option<String> {
-    let value: toml::Table = text.parse().ok()?;
-    value
-        .get("package")?
-        .get("name")?
-        .as_str()
-        .map(str::to_string)
+/// The `[package]` name of a `Cargo.toml`; `None` for a workspace root.
+fn cargo_package_name(text: &str) -> Result<Option<String>, String> {
+    let value: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let offset = e.span().map_or(0, |s| s.start.min(text.len()));
+        let line = text[..offset].matches('\n').count() + 1;
+        format!("it is not valid TOML (line {line}: {})", e.message().trim())
+    })?;
+    Ok(value
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str())
+        .map(str::to_string))
 }
 
-fn npm_package_name(text: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(text).ok()?;
-    value.get("name")?.as_str().map(str::to_string)
+/// The name of a `package.json`; `None` for an unnamed (private root) package.
+fn npm_package_name(text: &str) -> Result<Option<String>, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("it is not valid JSON ({e})"))?;
+    Ok(value
+        .get("name")
+        .and_then(|n| n.as_str())
+        .map(str::to_string))
 }
 
-fn go_module(text: &str) -> Option<String> {
-    text.lines().find_map(|l| {
-        let l = l.trim();
-        l.strip_prefix("module")
-            .filter(|r| r.starts_with([' ', '\t']))
-            .map(|r| r.trim().trim_matches('"').to_string())
-    })
+/// The module path of a `go.mod`, which Go requires.
+fn go_module(text: &str) -> Result<String, String> {
+    text.lines()
+        .find_map(|l| {
+            let l = l.trim();
+            l.strip_prefix("module")
+                .filter(|r| r.starts_with([' ', '\t']))
+                .map(|r| r.trim().trim_matches('"').to_string())
+        })
+        .ok_or_else(|| "it has no `module` directive".to_string())
 }
 
 /// The Java/Kotlin package of a source file from the Maven/Gradle layout
@@ -403,17 +451,18 @@ mod tests {
     #[test]
     fn manifest_names() {
         assert_eq!(
-            cargo_package_name("[package]\nname = \"orders-db\"\n").as_deref(),
-            Some("orders-db")
+            cargo_package_name("[package]\nname = \"orders-db\"\n"),
+            Ok(Some("orders-db".to_string()))
         );
-        assert_eq!(cargo_package_name("[workspace]\n"), None);
+        assert_eq!(cargo_package_name("[workspace]\n"), Ok(None));
         assert_eq!(
-            npm_package_name("{\"name\": \"@acme/orders\"}").as_deref(),
-            Some("@acme/orders")
+            npm_package_name("{\"name\": \"@acme/orders\"}"),
+            Ok(Some("@acme/orders".to_string()))
         );
+        assert_eq!(npm_package_name("{\"private\": true}"), Ok(None));
         assert_eq!(
             go_module("// x\nmodule github.com/acme/orders\n\ngo 1.22\n").as_deref(),
-            Some("github.com/acme/orders")
+            Ok("github.com/acme/orders")
         );
         assert_eq!(
             jvm_package("services/orders/src/main/java/com/acme/orders/Order.java").as_deref(),
@@ -558,5 +607,47 @@ mod tests {
         let found = PackageIndex::discover(&reg, &root, &paths, 1);
         assert_eq!(found.lookup(Ecosystem::Cargo, "at_two").len(), 1);
         assert!(found.lookup(Ecosystem::Cargo, "at_three").is_empty());
+    }
+
+    #[test]
+    fn unusable_manifests_are_problems_once_in_both_searches() {
+        let tmp = tree(&[
+            (
+                "data-ownership.yaml",
+                "services:\n  a: {paths: [services/a]}\n  inner: {paths: [services/a/inner]}\n  \
+                 b: {paths: [services/b]}\nexclude: [services/b/vendor]\n",
+            ),
+            ("services/a/package.json", "{\"name\": "),
+            ("services/a/inner/Cargo.toml", "[package\n"),
+            ("services/a/inner/go.mod", "go 1.22\n"),
+            ("services/b/package.json", "{\"private\": true}"),
+            ("services/b/Cargo.toml", "[workspace]\n"),
+            ("services/b/vendor/package.json", "{"),
+            ("outside/package.json", "{"),
+        ]);
+        let root = tmp.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        let reg = crate::registry::load(&root.join("data-ownership.yaml"))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let paths = PathMap::new(&reg);
+        let found = PackageIndex::discover(&reg, &root, &paths, 1);
+        let all: Vec<FileEntry> = walk::walk(&root, std::slice::from_ref(&root), 1)
+            .files
+            .into_iter()
+            .filter(|f| !paths.is_excluded(&f.rel))
+            .collect();
+        let whole = PackageIndex::build(&all, &paths);
+        assert_eq!(found.problems, whole.problems);
+        let reported: Vec<&str> = whole.problems.iter().map(|p| p.rel.as_str()).collect();
+        assert_eq!(
+            reported,
+            [
+                "services/a/inner/Cargo.toml",
+                "services/a/inner/go.mod",
+                "services/a/package.json",
+            ],
+            "unnamed manifests are fine; excluded ones and those outside services are not read"
+        );
+        assert!(whole.refused("services/a/inner/Cargo.toml"));
+        assert!(!whole.refused("services/b/Cargo.toml"));
     }
 }

@@ -13,7 +13,8 @@ pub struct FileEntry {
     pub abs: PathBuf,
 }
 
-/// A path the walk could not list, with the reason.
+/// A path the scan could not list or use (the walk, or a manifest the package index
+/// could not read), with the reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WalkProblem {
     pub rel: String,
@@ -126,6 +127,36 @@ impl Drop for Collector<'_> {
     }
 }
 
+/// Opens a file the walk listed, for reading. It may have changed since: a link put
+/// in its place is not followed (it could lead out of the repository) and a named
+/// pipe does not block (it reads as empty), so a file replaced during the scan can
+/// neither hang the run nor pull outside content in. [`unreadable`] words the errors.
+pub fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+/// Why a listed file could not be opened or read, for a person: a file deleted or
+/// replaced by a link since the walk says so, instead of a raw "No such file or
+/// directory" that reads like a broken path.
+pub fn unreadable(e: &std::io::Error) -> String {
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        return "it was replaced by a symbolic link during the scan, and links are never followed"
+            .to_string();
+    }
+    if e.kind() == std::io::ErrorKind::NotFound {
+        return "it vanished during the scan (it was listed, then gone when read)".to_string();
+    }
+    format!("it cannot be read ({e})")
+}
+
 /// `path` relative to `root`, `/`-separated (lossy for names that are not UTF-8).
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -149,6 +180,34 @@ fn error_reason(err: &ignore::Error) -> String {
         ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
             error_reason(err)
         }
+        // A directory deleted while the walk was in it.
+        ignore::Error::Io(e) if e.kind() == std::io::ErrorKind::NotFound => unreadable(e),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_directory_that_vanishes_during_the_walk_says_so() {
+        let gone = ignore::Error::WithDepth {
+            depth: 2,
+            err: Box::new(ignore::Error::WithPath {
+                path: PathBuf::from("/r/services/orders/tmp"),
+                err: Box::new(ignore::Error::Io(std::io::ErrorKind::NotFound.into())),
+            }),
+        };
+        assert_eq!(
+            error_reason(&gone),
+            "it vanished during the scan (it was listed, then gone when read)"
+        );
+        assert_eq!(
+            error_path(&gone).map(|p| relative(Path::new("/r"), p)),
+            Some("services/orders/tmp".to_string())
+        );
+        let denied = ignore::Error::Io(std::io::ErrorKind::PermissionDenied.into());
+        assert_eq!(error_reason(&denied), "permission denied");
     }
 }
