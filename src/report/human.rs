@@ -4,7 +4,11 @@
 use super::{Context, Printer, Summary};
 use crate::finding::{Finding, Label};
 use crate::rules::Severity;
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -18,7 +22,7 @@ struct Report {
     code: String,
     severity: miette::Severity,
     help: Option<String>,
-    src: Option<NamedSource<Arc<str>>>,
+    src: Option<Named>,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
@@ -95,7 +99,82 @@ fn span(l: &Label, text: &str) -> LabeledSpan {
     )
 }
 
-fn report(f: &Finding, ctx: &Context) -> Report {
+/// A file's text with the start of every line, as miette counts lines (`\n`, `\r\n`
+/// and a lone `\r` each end one). miette's own `SourceCode` for strings scans from
+/// the start of the text on every `read_span`, so a report of many findings in one
+/// large file (5,000 into a 1 MB registry) was quadratic; with the starts, a snippet
+/// costs the lines it shows.
+struct Snippets {
+    text: Arc<str>,
+    starts: Vec<usize>,
+}
+
+impl Snippets {
+    fn new(text: Arc<str>) -> Snippets {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        Snippets { text, starts }
+    }
+}
+
+/// [`Snippets`] under a file name: the source a report hands to miette.
+struct Named {
+    name: String,
+    src: Arc<Snippets>,
+}
+
+impl SourceCode for Named {
+    /// miette's own answer for the whole text, computed over a window: the text from
+    /// the start of the line one before the first context line. The window starts at
+    /// a line start and holds every context line, so miette's scan sees what it would
+    /// see in the whole text; only its offsets and line numbers are shifted back.
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let starts = &self.src.starts;
+        let line = starts
+            .partition_point(|&s| s <= span.offset())
+            .saturating_sub(1);
+        let first = line.saturating_sub(context_lines_before.saturating_add(1));
+        let base = starts.get(first).copied().unwrap_or(0);
+        let window: &'a [u8] = self.src.text.as_bytes().get(base..).unwrap_or_default();
+        let shifted = SourceSpan::new((span.offset() - base).into(), span.len());
+        let c = window.read_span(&shifted, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            c.data(),
+            SourceSpan::new((c.span().offset() + base).into(), c.span().len()),
+            c.line() + first,
+            c.column(),
+            c.line_count() + first,
+        )))
+    }
+}
+
+/// Each file's [`Snippets`], built once per run however many findings point into it.
+#[derive(Default)]
+struct Sources(HashMap<String, Option<Arc<Snippets>>>);
+
+impl Sources {
+    fn get(&mut self, ctx: &Context, path: &str) -> Option<Arc<Snippets>> {
+        if let Some(s) = self.0.get(path) {
+            return s.clone();
+        }
+        let s = ctx.source(path).map(|t| Arc::new(Snippets::new(t)));
+        self.0.insert(path.to_string(), s.clone());
+        s
+    }
+}
+
+fn report(f: &Finding, ctx: &Context, sources: &mut Sources) -> Report {
     let severity = match f.severity {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,
@@ -115,8 +194,10 @@ fn report(f: &Finding, ctx: &Context) -> Report {
         related: Vec::new(),
     };
     let Some(primary) = &f.primary else { return r };
-    let text = ctx.source(&primary.path).filter(|t| renderable(t, primary));
-    let Some(text) = text else {
+    let src = sources
+        .get(ctx, &primary.path)
+        .filter(|s| renderable(&s.text, primary));
+    let Some(src) = src else {
         r.message = format!(
             "{} ({}:{}:{})",
             r.message,
@@ -126,25 +207,34 @@ fn report(f: &Finding, ctx: &Context) -> Report {
         );
         return r;
     };
-    r.labels.push(span(primary, &text));
+    r.labels.push(span(primary, &src.text));
     for rel in &f.related {
         if rel.path == primary.path {
-            if renderable(&text, rel) {
-                r.labels.push(span(rel, &text));
+            if renderable(&src.text, rel) {
+                r.labels.push(span(rel, &src.text));
             }
-        } else if let Some(other) = ctx.source(&rel.path).filter(|t| renderable(t, rel)) {
+        } else if let Some(other) = sources
+            .get(ctx, &rel.path)
+            .filter(|s| renderable(&s.text, rel))
+        {
             r.related.push(Report {
                 message: printable(&rel.message),
                 code: String::new(),
                 severity: miette::Severity::Advice,
                 help: None,
-                labels: vec![span(rel, &other)],
-                src: Some(NamedSource::new(printable(&rel.path), other)),
+                labels: vec![span(rel, &other.text)],
+                src: Some(Named {
+                    name: printable(&rel.path),
+                    src: other,
+                }),
                 related: Vec::new(),
             });
         }
     }
-    r.src = Some(NamedSource::new(printable(&primary.path), text));
+    r.src = Some(Named {
+        name: printable(&primary.path),
+        src,
+    });
     r
 }
 
@@ -153,17 +243,23 @@ fn report(f: &Finding, ctx: &Context) -> Report {
 /// cannot lay out labels past column 65,535.
 const MAX_SNIPPET_LINE: usize = 2_000;
 
-/// True when the label's line is short enough to show.
+/// True when the label's line is short enough to show. Looks no further than
+/// [`MAX_SNIPPET_LINE`] bytes either side, so a long line costs no more than a short
+/// one, however many labels it has.
 fn renderable(text: &str, l: &Label) -> bool {
-    let at = l.loc.offset.min(text.len());
-    let start = text.as_bytes()[..at]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let end = text.as_bytes()[at..]
+    let bytes = text.as_bytes();
+    let at = l.loc.offset.min(bytes.len());
+    let from = at.saturating_sub(MAX_SNIPPET_LINE + 1);
+    let start = match bytes[from..at].iter().rposition(|&b| b == b'\n') {
+        Some(i) => from + i + 1,
+        None if from == 0 => 0,
+        None => return false,
+    };
+    let to = (start + MAX_SNIPPET_LINE + 1).min(bytes.len());
+    let end = bytes[at..to]
         .iter()
         .position(|&b| b == b'\n')
-        .map_or(text.len(), |i| at + i);
+        .map_or(to, |i| at + i);
     end - start <= MAX_SNIPPET_LINE
 }
 
@@ -183,9 +279,13 @@ impl Printer for Human {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(ctx.width)
             .with_links(false);
+        let mut sources = Sources::default();
         for f in findings {
             let mut s = String::new();
-            if handler.render_report(&mut s, &report(f, ctx)).is_err() {
+            if handler
+                .render_report(&mut s, &report(f, ctx, &mut sources))
+                .is_err()
+            {
                 s = format!(
                     "{}: {} [{}]\n",
                     f.severity.as_str(),
@@ -237,4 +337,110 @@ pub fn summary_line(s: &Summary) -> String {
         line.push_str(&extra.join(", "));
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Everything miette reads from a span's contents.
+    type Read = Option<(Vec<u8>, usize, usize, usize, usize, usize, Option<String>)>;
+
+    fn read(src: &dyn SourceCode, offset: usize, len: usize, context: usize) -> Read {
+        let c = src
+            .read_span(&SourceSpan::new(offset.into(), len), context, context)
+            .ok()?;
+        Some((
+            c.data().to_vec(),
+            c.span().offset(),
+            c.span().len(),
+            c.line(),
+            c.column(),
+            c.line_count(),
+            c.name().map(str::to_string),
+        ))
+    }
+
+    /// `read_span` of [`Named`] answers exactly what miette's own `String` source
+    /// (wrapped in `NamedSource`, as before) answers, so rendered output is unchanged.
+    #[test]
+    fn snippets_read_spans_as_miettes_string_source_does() {
+        let texts = [
+            "",
+            "one line, no newline",
+            "a\nbb\nccc\n",
+            "first\nsecond\nthird\nfourth\nfifth\nsixth\nseventh",
+            "crlf\r\nlines\r\nhere\r\n\r\nend",
+            "lone\rcarriage\rreturns\n\r\nmixed\n",
+            "\n\n\nblank lines\n\n",
+            "multi-byte é ü 日本\nsecond ✓ line\n",
+        ];
+        for text in texts {
+            let theirs = miette::NamedSource::new("f.sql", text.to_string());
+            let ours = Named {
+                name: "f.sql".to_string(),
+                src: Arc::new(Snippets::new(Arc::from(text))),
+            };
+            // Every offset (start, middle, end, line ends, inside CRLF), empty, short
+            // and multi-line spans, context 0 to 2; clamped to the text, as `span`
+            // clamps labels (miette's own source panics on some spans past the end).
+            for offset in 0..=text.len() {
+                for len in [0, 1, 2, 5, 9, text.len()] {
+                    let len = len.min(text.len() - offset);
+                    for context in 0..=2 {
+                        assert_eq!(
+                            read(&ours, offset, len, context),
+                            read(&theirs, offset, len, context),
+                            "{text:?} at {offset}+{len}, context {context}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The spans a report of one finding in a long file asks for: far into the text,
+    /// with context either side.
+    #[test]
+    fn spans_deep_in_a_long_text_match_miettes() {
+        let text: String = (0..2_000).map(|i| format!("line {i}\r\n")).collect();
+        let theirs = miette::NamedSource::new("r.yaml", text.clone());
+        let ours = Named {
+            name: "r.yaml".to_string(),
+            src: Arc::new(Snippets::new(Arc::from(text.as_str()))),
+        };
+        for (offset, len) in [(0, 4), (9_000, 0), (9_003, 30), (text.len() - 3, 3)] {
+            for context in 0..=2 {
+                let ours = read(&ours, offset, len, context);
+                assert!(ours.is_some());
+                assert_eq!(ours, read(&theirs, offset, len, context));
+            }
+        }
+    }
+
+    #[test]
+    fn only_lines_up_to_the_limit_are_renderable() {
+        let label = |offset| Label {
+            path: "f".to_string(),
+            loc: crate::finding::Loc {
+                line: 1,
+                column: 1,
+                offset,
+                len: 0,
+            },
+            message: String::new(),
+        };
+        let fits = format!("x\n{}\ny", "a".repeat(MAX_SNIPPET_LINE));
+        let long = format!("x\n{}\ny", "a".repeat(MAX_SNIPPET_LINE + 1));
+        for at in [2, 3, MAX_SNIPPET_LINE / 2, MAX_SNIPPET_LINE + 2] {
+            assert!(renderable(&fits, &label(at)), "{at}");
+            assert!(!renderable(&long, &label(at)), "{at}");
+        }
+        assert!(renderable(&long, &label(0)));
+        assert!(renderable(&long, &label(long.len())));
+        assert!(!renderable(
+            &"b".repeat(3 * MAX_SNIPPET_LINE),
+            &label(2 * MAX_SNIPPET_LINE)
+        ));
+    }
 }
