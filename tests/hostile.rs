@@ -781,29 +781,32 @@ fn a_source_file_linking_out_of_the_repository_is_reported() {
 }
 
 #[test]
-#[ignore = "bug: a package.json or go.mod that is a symbolic link is neither followed nor reported, so imports of its package go unchecked silently"]
 fn a_manifest_that_is_a_link_is_reported() {
     use std::os::unix::fs::symlink;
-    let repo = Repo::new();
-    let outside = tempfile::tempdir().expect("temp dir");
-    fs::write(
-        outside.path().join("package.json"),
-        "{\"name\": \"@acme/users\"}",
-    )
-    .expect("write");
-    symlink(
-        outside.path().join("package.json"),
-        repo.root.join("services/users/package.json"),
-    )
-    .expect("link");
-    repo.write(
-        "services/orders/app.ts",
-        "import { x } from \"@acme/users\";\n",
-    );
-    for args in [&[][..], &["services/orders"][..]] {
-        let run = repo.check(args, QUICK);
-        run.skipped("services/users/package.json", "link");
-        assert_eq!(run.summary("files_skipped"), 1, "{args:?}");
+    for (manifest, text) in [
+        ("package.json", "{\"name\": \"@acme/users\"}"),
+        ("go.mod", "module example.com/users\n"),
+        ("Cargo.toml", "[package]\nname = \"users\"\n"),
+    ] {
+        let repo = Repo::new();
+        let outside = tempfile::tempdir().expect("temp dir");
+        fs::write(outside.path().join(manifest), text).expect("write");
+        symlink(
+            outside.path().join(manifest),
+            repo.root.join("services/users").join(manifest),
+        )
+        .expect("link");
+        repo.write(
+            "services/orders/app.ts",
+            "import { x } from \"@acme/users\";\n",
+        );
+        // Whole repository; a partial run without the link (found by the package
+        // search); one with it (found by the walk and the search, reported once).
+        for args in [&[][..], &["services/orders"][..], &["services/users"][..]] {
+            let run = repo.check(args, QUICK);
+            run.skipped(&format!("services/users/{manifest}"), "link");
+            assert_eq!(run.summary("files_skipped"), 1, "{manifest} {args:?}");
+        }
     }
 }
 

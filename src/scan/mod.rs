@@ -123,11 +123,17 @@ pub fn scan(reg: &Registry, opts: &Options) -> Scan {
             .collect()
     });
     let mut total = Scan::default();
-    let walked = listing
+    let mut problems: Vec<walk::WalkProblem> = listing
         .problems
         .into_iter()
-        .filter(|p| !paths.is_excluded(&p.rel));
-    for p in walked.chain(packages.problems.iter().cloned()) {
+        .filter(|p| !paths.is_excluded(&p.rel))
+        .chain(packages.problems.iter().cloned())
+        .collect();
+    // A manifest that is a link is found by the walk and by the package search when
+    // a partial run's paths hold it: one warning, counted once.
+    problems.sort_by(|a, b| (&a.rel, &a.reason).cmp(&(&b.rel, &b.reason)));
+    problems.dedup();
+    for p in problems {
         total.stats.files_skipped += 1;
         total.findings.push(skipped(&p.rel, &p.reason));
     }

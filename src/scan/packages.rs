@@ -142,6 +142,7 @@ impl PackageIndex {
             paths,
             files: Vec::new(),
             jvm_roots: Vec::new(),
+            problems: Vec::new(),
         };
         let base = ignores_of(root, true);
         for d in &dirs {
@@ -159,6 +160,7 @@ impl PackageIndex {
         let Probe {
             mut files,
             jvm_roots,
+            problems,
             ..
         } = probe;
         if !jvm_roots.is_empty() {
@@ -170,7 +172,11 @@ impl PackageIndex {
                     .filter(|f| !paths.is_excluded(&f.rel) && jvm_package(&f.rel).is_some()),
             );
         }
-        PackageIndex::build(&files, paths)
+        let mut idx = PackageIndex::build(&files, paths);
+        idx.problems.extend(problems);
+        idx.problems.sort_by(|a, b| a.rel.cmp(&b.rel));
+        idx.problems.dedup_by(|a, b| a.rel == b.rel);
+        idx
     }
 
     fn add(&mut self, eco: Ecosystem, name: &str, service: usize, dir: &str) {
@@ -226,6 +232,12 @@ pub const DISCOVER_DEPTH: usize = 2;
 /// The file names `discover` looks for.
 const MANIFESTS: &[&str] = &["Cargo.toml", "package.json", "go.mod", "__init__.py"];
 
+/// True when `rel` names a package manifest: one that is a link or a special file is
+/// reported, since imports of its package cannot be resolved without it.
+pub fn is_manifest(rel: &str) -> bool {
+    MANIFESTS.contains(&split(rel).1)
+}
+
 /// Where the Maven/Gradle layout keeps Java/Kotlin sources, below a module.
 const JVM_ROOTS: &[&str] = &[
     "src/main/java",
@@ -240,6 +252,8 @@ struct Probe<'a> {
     paths: &'a PathMap,
     files: Vec<FileEntry>,
     jvm_roots: Vec<PathBuf>,
+    /// Manifests that are links or special files: not read, reported.
+    problems: Vec<WalkProblem>,
 }
 
 impl Probe<'_> {
@@ -271,7 +285,7 @@ impl Probe<'_> {
             let Ok(kind) = e.file_type() else { continue };
             if kind.is_dir() {
                 subdirs.push(name.to_string());
-            } else if kind.is_file() && MANIFESTS.contains(&name) {
+            } else if MANIFESTS.contains(&name) {
                 self.file(rel, name, stack);
             }
         }
@@ -302,15 +316,24 @@ impl Probe<'_> {
         }
     }
 
-    /// Records `rel/name` when it is a file that no ignore file or `exclude` hides.
+    /// Records `rel/name` when it is a file that no ignore file or `exclude` hides; a
+    /// link or special file of that name as a problem, as the walk would.
     fn file(&mut self, rel: &str, name: &str, stack: &[Gitignore]) {
         let path = join(rel, name);
         let abs = self.root.join(&path);
         let Ok(meta) = std::fs::symlink_metadata(&abs) else {
             return;
         };
-        if meta.is_file() && !self.ignored(stack, &path, false) && !self.paths.is_excluded(&path) {
+        if meta.is_dir() || self.ignored(stack, &path, false) || self.paths.is_excluded(&path) {
+            return;
+        }
+        if meta.is_file() {
             self.files.push(FileEntry { rel: path, abs });
+        } else {
+            self.problems.push(WalkProblem {
+                rel: path,
+                reason: walk::not_regular(meta.file_type().is_symlink()).to_string(),
+            });
         }
     }
 

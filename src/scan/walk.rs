@@ -71,19 +71,17 @@ pub fn walk(root: &Path, targets: &[PathBuf], threads: usize) -> Listing {
                             abs: e.path().to_path_buf(),
                         }),
                         Some(t) if t.is_dir() => {}
-                        // A link or a special file (pipe, socket, device) with a source
-                        // name is not read; say so instead of dropping it silently.
+                        // A link or a special file (pipe, socket, device) with the name
+                        // of a source file or a package manifest is not read; say so
+                        // instead of dropping it silently.
                         Some(t) => {
                             let rel = relative(root, e.path());
-                            if crate::lang::Language::of(&rel).is_some() {
-                                let reason = if t.is_symlink() {
-                                    "it is a symbolic link, and links are never followed"
-                                } else {
-                                    "it is not a regular file (a pipe, socket or device)"
-                                };
+                            if crate::lang::Language::of(&rel).is_some()
+                                || super::packages::is_manifest(&rel)
+                            {
                                 local.listing.problems.push(WalkProblem {
                                     rel,
-                                    reason: reason.to_string(),
+                                    reason: not_regular(t.is_symlink()).to_string(),
                                 });
                             }
                         }
@@ -124,6 +122,15 @@ impl Drop for Collector<'_> {
             all.files.append(&mut self.listing.files);
             all.problems.append(&mut self.listing.problems);
         }
+    }
+}
+
+/// Why a path that is not a regular file is not read.
+pub fn not_regular(is_symlink: bool) -> &'static str {
+    if is_symlink {
+        "it is a symbolic link, and links are never followed"
+    } else {
+        "it is not a regular file (a pipe, socket or device)"
     }
 }
 
