@@ -451,18 +451,23 @@ impl Engine<'_> {
                 return;
             }
             if let Ok(meta) = std::fs::metadata(&abs) {
-                if meta.is_file()
-                    && meta.len() <= self.max_file_size
-                    && let Ok(sql) = std::fs::read_to_string(&abs)
-                {
-                    let found = lang::sql::analyze_file(&candidate, &sql, ctx);
-                    for mut a in found.accesses {
-                        a.offset = follow.offset;
-                        a.len = follow.len;
-                        if let Some(f) = self.resolver.resolve(file, &a) {
-                            findings.push(f);
+                let found = read_followed(&abs, &meta, self.max_file_size)
+                    .map(|sql| lang::sql::analyze_file(&candidate, &sql, ctx));
+                match found {
+                    Ok(found) if !found.refused => {
+                        for mut a in found.accesses {
+                            a.offset = follow.offset;
+                            a.len = follow.len;
+                            if let Some(f) = self.resolver.resolve(file, &a) {
+                                findings.push(f);
+                            }
                         }
                     }
+                    Ok(found) => {
+                        let why = found.problems.first().map_or("", |p| p.message.as_str());
+                        findings.push(unfollowed(file, follow, &candidate, why));
+                    }
+                    Err(why) => findings.push(unfollowed(file, follow, &candidate, &why)),
                 }
                 return;
             }
@@ -473,6 +478,51 @@ impl Engine<'_> {
             };
         }
     }
+}
+
+/// The text of a file `query_file!` names, or why it cannot be checked, in the words
+/// the scan uses for a file it skips.
+fn read_followed(
+    abs: &std::path::Path,
+    meta: &std::fs::Metadata,
+    max_file_size: u64,
+) -> Result<String, String> {
+    if !meta.is_file() {
+        return Err("it is not a regular file".to_string());
+    }
+    if meta.len() > max_file_size {
+        return Err(format!(
+            "it is {} bytes, over the {max_file_size} byte limit (--max-file-size)",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(abs).map_err(|e| walk::unreadable(&e))?;
+    String::from_utf8(bytes).map_err(|_| "it is not valid UTF-8".to_string())
+}
+
+/// A `parse-error` at a `query_file!` whose file cannot be checked. It belongs to the
+/// including file, which was read with a gap, in every run: a run over that file
+/// alone would otherwise say nothing. It is not a `skipped-file` and not counted in
+/// `files_skipped`: when the named file is among the checked paths, the scan reports
+/// and counts it on its own, so it is never counted twice.
+fn unfollowed(file: &FileCtx<'_>, follow: &lang::Follow, target: &str, why: &str) -> Finding {
+    Finding::new(
+        Rule::ParseError,
+        format!(
+            "`{target}`, named by `query_file!` in `{}`, is not checked: {why}",
+            file.rel
+        ),
+    )
+    .at_indexed(
+        file.rel,
+        file.text,
+        file.index,
+        follow.offset,
+        follow.len,
+        "not checked",
+    )
+    .help("the rest of the file was still checked; the queries in the named file were not")
+    .subject(target)
 }
 
 #[cfg(test)]
