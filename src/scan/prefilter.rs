@@ -335,10 +335,12 @@ impl Prefilter {
     /// Builds the prefilter over `patterns` (ASCII case-insensitive; empty ones
     /// dropped; a pattern given twice is relevant wherever either occurrence is).
     pub fn new<'a>(patterns: impl IntoIterator<Item = (&'a str, Scope)>) -> Prefilter {
+        let patterns = patterns.into_iter();
         let mut markers = Vec::new();
         let mut symbols = Vec::new();
         let mut affixed = Vec::new();
-        let mut names = Names::default();
+        // Sized once: growing a map of 50,000 names rehashes it a dozen times.
+        let mut names = Names::with_capacity_and_hasher(patterns.size_hint().0, Default::default());
         // A pattern both a marker and a name is kept in both places: wherever the name
         // is found, the marker is too, so the file is kept as a marker's would be.
         for (p, scope) in patterns {
