@@ -3,8 +3,10 @@
 # times `ownlint check` (release build, --format json, warm cache) against
 # `rg -c -F -f tables.txt` on the same tree and prints a Markdown table.
 #
-# Usage: bench/run.sh [--quick]
+# Usage: bench/run.sh [--quick | --registry]
 #   --quick          only the realistic tree and the pre-commit case
+#   --registry       only the realistic tree with its 500 tables and with 50,000, and
+#                    the ratio of the two (issue 7: at most 1.2x)
 # Environment:
 #   BENCH_DIR        where the trees go (default /tmp/ownlint-bench; ~1.5 GB in all)
 #   BENCH_RUNS       timed runs per command (default 5)
@@ -26,8 +28,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 2
 fi
 
-quick=0
-[ "${1:-}" = "--quick" ] && quick=1
+mode=all
+case "${1:-}" in
+  "") ;;
+  --quick) mode=quick ;;
+  --registry) mode=registry ;;
+  *)
+    echo "usage: bench/run.sh [--quick | --registry]" >&2
+    exit 2
+    ;;
+esac
 dir=${BENCH_DIR:-/tmp/ownlint-bench}
 runs=${BENCH_RUNS:-5}
 target=${CARGO_TARGET_DIR:-target}
@@ -79,6 +89,7 @@ row() {
   own=$(time_cmd "$repo" "$bin check --format json $extra")
   rg=$(time_cmd "$repo" "rg -c -F -f ../tables.txt .")
   rss=$(cd "$repo" && peak_rss "$bin" check --format json $extra)
+  last_own=$own
   python3 - "$label" "$files" "$bytes" "$parsed" "$own" "$rg" "$rss" <<'EOF'
 import sys
 label, files, size, parsed, own, rg, rss = sys.argv[1:]
@@ -89,11 +100,13 @@ EOF
 }
 
 gen realistic --services 100 --files-per-service 200
-if [ $quick -eq 0 ]; then
+if [ $mode = all ]; then
   gen dense --services 100 --files-per-service 50 --sql-ratio 1.0 --foreign-ratio 0.5
   gen n10k --services 100 --files-per-service 100
   gen n50k --services 100 --files-per-service 500
   gen n100k --services 100 --files-per-service 1000
+fi
+if [ $mode != quick ]; then
   # The same tree as `realistic` (hard links) with a 50,000-table registry.
   if [ "$(cat "$dir/realistic-50k.stamp" 2>/dev/null)" != "$(cat "$dir/realistic.stamp")" ]; then
     rm -rf "$dir/realistic-50k"
@@ -112,8 +125,21 @@ echo
 echo "| tree | files | bytes | parsed | ownlint wall (CPU) | ripgrep wall (CPU) | ratio wall (CPU) | ownlint peak RSS |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 row "realistic (100 x 200, 500 tables)" realistic
-if [ $quick -eq 0 ]; then
+small=$last_own
+if [ $mode != quick ]; then
   row "realistic, 50,000-table registry" realistic-50k
+fi
+if [ $mode = registry ]; then
+  echo
+  python3 - "$small" "$last_own" <<'EOF'
+import sys
+sw, sc = map(float, sys.argv[1].split())
+bw, bc = map(float, sys.argv[2].split())
+print(f"50,000 tables against 500: {bc/sc:.2f}x CPU, {bw/sw:.2f}x wall (goal: at most 1.2x)")
+EOF
+  exit 0
+fi
+if [ $mode = all ]; then
   row "dense (every file SQL)" dense
   row "10k files" n10k
   row "50k files" n50k
@@ -124,7 +150,7 @@ fi
 
 # The pre-commit case: 10 files of the largest tree generated.
 big=n100k
-[ $quick -eq 1 ] && big=realistic
+[ $mode = quick ] && big=realistic
 repo="$dir/$big/repo"
 mapfile -t ten < <(awk 'NR % 997 == 5' "$dir/$big/files.txt" | head -10)
 pre=$(time_cmd "$repo" "$bin check --format json ${ten[*]}")

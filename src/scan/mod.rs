@@ -84,7 +84,6 @@ pub fn scan(reg: &Registry, opts: &Options) -> Scan {
         prefilter_patterns(reg, &packages)
             .iter()
             .map(|(p, s)| (p.as_str(), *s)),
-        files.len(),
     );
 
     let cursor = AtomicUsize::new(0);
