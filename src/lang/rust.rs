@@ -17,11 +17,13 @@
 //! [`Problem`] and nothing else. Brackets nested deeper than [`MAX_DEPTH`] are a
 //! [`Problem`] and the file is not analysed. `syn` recurses once per operator of a chain
 //! (`!!!x`, `a + a + ..`, `Vec<Vec<..>>`), which bracket depth does not bound: files
-//! whose estimated recursion exceeds [`MAX_CHAIN`] skip the syntax check (only), and the
-//! analysis runs on a worker thread with a large stack, which also frees the copy of the
-//! file `proc_macro2` keeps in a thread-local source map. Byte offsets come from
-//! `Span::byte_range()`, which is relative to the file being lexed (checked across
-//! successive parses on one thread).
+//! whose estimated recursion exceeds [`MAX_CHAIN`] skip the syntax check (only). The
+//! analysis needs a large stack ([`STACK_SIZE`]): the scan's worker threads are spawned
+//! with it ([`spawn_worker`]) and analyse each file in place; any other thread gets a
+//! thread per file, and where none can be spawned the syntax check is limited to short
+//! chains. After each file the copy of it that `proc_macro2` keeps in a thread-local
+//! source map is dropped. Byte offsets come from `Span::byte_range()`, which is
+//! relative to the file being lexed (checked across successive parses on one thread).
 //!
 //! What is recognised:
 //!
@@ -88,23 +90,53 @@ pub const MAX_DEPTH: usize = 256;
 /// runs).
 const MAX_CHAIN: usize = 2048;
 
-/// Stack of the worker thread that parses a file: enough for [`MAX_DEPTH`] brackets and
-/// [`MAX_CHAIN`] operators in a debug build, with a wide margin.
-const STACK_SIZE: usize = 64 * 1024 * 1024;
+/// Stack of a thread that analyses Rust files: enough for [`MAX_DEPTH`] brackets and
+/// [`MAX_CHAIN`] operators in a debug build, with a wide margin. The scan's worker
+/// threads get it through [`spawn_worker`]; it is address space, touched only as deep
+/// as a file makes `syn` recurse.
+pub const STACK_SIZE: usize = 64 * 1024 * 1024;
+
+/// Longest operator chain handed to `syn` on a thread without [`STACK_SIZE`] of stack
+/// (no thread could be spawned): safe on the 2 MiB of a default spawned thread in a
+/// debug build (`analysis_without_a_big_stack_does_not_overflow` checks it).
+const SMALL_STACK_CHAIN: usize = 128;
+
+thread_local! {
+    /// Whether this thread was started by [`spawn_worker`], with [`STACK_SIZE`] of stack.
+    static BIG_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Spawns a scoped thread with [`STACK_SIZE`] of stack, on which [`extract`] analyses
+/// each file directly instead of on a new thread per file (a `clone3`, a 64 MiB mapping
+/// and a cold allocator cache each time).
+pub fn spawn_worker<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    name: &str,
+    work: impl FnOnce() -> T + Send + 'scope,
+) -> std::io::Result<std::thread::ScopedJoinHandle<'scope, T>> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .stack_size(STACK_SIZE)
+        .spawn_scoped(scope, move || {
+            BIG_STACK.set(true);
+            work()
+        })
+}
 
 /// Placeholder for a template hole whose value is unknown.
 use sql::HOLE;
 
 /// Extracts the accesses of one Rust file.
 pub fn extract(_path: &str, text: &str, ctx: &Context) -> Extracted {
-    // A dedicated thread with a large stack bounds recursion in `syn`, and its
-    // thread-local `proc_macro2` source map (which keeps a copy of every parsed file)
-    // is freed when it ends.
+    if BIG_STACK.get() {
+        return analyse(text, ctx, MAX_CHAIN);
+    }
+    // Elsewhere (`ownlint init`'s workers, tests), a thread with the large stack per file.
     let run = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("ownlint-rust".into())
             .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || analyse(text, ctx))
+            .spawn_scoped(scope, || analyse(text, ctx, MAX_CHAIN))
             .map(|handle| handle.join())
     });
     match run {
@@ -116,19 +148,25 @@ pub fn extract(_path: &str, text: &str, ctx: &Context) -> Extracted {
             }],
             ..Extracted::default()
         },
-        // No thread available: analyse on the caller's stack, then drop the copy of the
-        // file that `proc_macro2` keeps for this thread (nothing else here holds spans).
-        Err(_) => {
-            let out = analyse(text, ctx);
-            proc_macro2::extra::invalidate_current_thread_spans();
-            out
-        }
+        // No thread available: analyse on the caller's stack, whatever its size, with the
+        // syntax check limited to short chains.
+        Err(_) => analyse(text, ctx, SMALL_STACK_CHAIN),
     }
 }
 
-/// The analysis proper, on the current thread.
-fn analyse(text: &str, ctx: &Context) -> Extracted {
-    let (mut out, walker) = prepare(text);
+/// The analysis proper, on the current thread; files whose operator chains exceed
+/// `chain_limit` skip the syntax check. Afterwards (also when unwinding from a panic)
+/// the copy of the file that `proc_macro2` keeps in this thread's source map is
+/// dropped, so a long-lived thread does not accumulate every file it analysed.
+fn analyse(text: &str, ctx: &Context, chain_limit: usize) -> Extracted {
+    struct ForgetSpans;
+    impl Drop for ForgetSpans {
+        fn drop(&mut self) {
+            proc_macro2::extra::invalidate_current_thread_spans();
+        }
+    }
+    let _forget = ForgetSpans;
+    let (mut out, walker) = prepare(text, chain_limit);
     if let Some(walker) = walker {
         walker.finish(ctx, &mut out);
     }
@@ -136,7 +174,7 @@ fn analyse(text: &str, ctx: &Context) -> Extracted {
 }
 
 /// Lexes and walks the file; the walker holds the SQL candidates not yet analysed.
-fn prepare(text: &str) -> (Extracted, Option<Walker>) {
+fn prepare(text: &str, chain_limit: usize) -> (Extracted, Option<Walker>) {
     let mut out = Extracted::default();
     let base = prelude_len(text);
     let src = &text[base..];
@@ -165,7 +203,7 @@ fn prepare(text: &str) -> (Extracted, Option<Walker>) {
             return (out, None);
         }
     };
-    let checked = longest_chain(&toks) <= MAX_CHAIN;
+    let checked = longest_chain(&toks) <= chain_limit;
     if let Some(err) = checked
         .then(|| syn::parse2::<syn::File>(stream).err())
         .flatten()
@@ -1680,7 +1718,7 @@ mod tests {
 
     /// The SQL candidates of a file: (assembled text, from a known sink, map).
     fn candidates(text: &str) -> Vec<(String, bool, Embedded)> {
-        let (_, walker) = prepare(text);
+        let (_, walker) = prepare(text, MAX_CHAIN);
         walker
             .map(|w| {
                 w.candidates
@@ -2430,49 +2468,89 @@ fn f(orders: &[Order]) {
         assert_eq!(imports(&src), imp(&[("orders_db", "orders_db")]));
     }
 
-    #[test]
-    fn long_operator_chains_do_not_overflow() {
-        // Just under the limit, where syn still checks the file.
-        let n = MAX_CHAIN - 8;
-        for src in [
+    /// Files whose operator chains (see [`longest_chain`]) are about `n` long, one per
+    /// shape of recursion in `syn`.
+    fn chains(n: usize) -> Vec<String> {
+        vec![
             format!("fn f() {{ let x = {}true; }}", "!".repeat(n)),
             format!("fn f() {{ let x = {}true; }}", "- ".repeat(n)),
-            format!("fn f() {{ let x = 1{}; }}", " + 1".repeat(n / 2)),
-            format!("fn f() {{ let x = a{}; }}", ".b".repeat(n / 2)),
+            format!("fn f() {{ let x = 1{}; }}", " + 1".repeat(n)),
+            format!("fn f() {{ let x = a{}; }}", ".b".repeat(n)),
             format!("fn f() {{ let x = a{}; }}", "()".repeat(n)),
             format!("fn f() {{ let x = a{}; }}", " = a".repeat(n)),
-            format!("fn f() {{ let x = {}a; }}", "|| ".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "|| ".repeat(n / 2)),
             format!("fn f() {{ let x = {}a; }}", "return ".repeat(n)),
             format!("fn f() {{ let x = {}a; }}", "&mut ".repeat(n / 2)),
             format!("type T = {}u8{};", "Vec<".repeat(n / 2), ">".repeat(n / 2)),
-            format!("fn f() {{ let x = {}a; }}", "{a} + ".repeat(n / 3)),
-        ] {
-            let out = run(&src);
-            assert!(out.problems.iter().all(|p| !p.message.contains("internal")));
-        }
-        let n = 50_000;
-        for src in [
-            format!("fn f() {{ let x = {}true; }}", "- ".repeat(n)),
-            format!("fn f() {{ let x = a{}; }}", "()".repeat(n)),
-            format!("fn f() {{ let x = a{}; }}", " = a".repeat(n)),
-            format!("fn f() {{ let x = {}a; }}", "|| ".repeat(n)),
-            format!("fn f() {{ let x = {}a; }}", "return ".repeat(n)),
-            format!("type T = {}u8{};", "Vec<".repeat(n), ">".repeat(n)),
-            format!("fn f() {{ let x = {}a; }}", "{a} + ".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "{a} + ".repeat(n / 2)),
             // Chains inside each of many nested levels add up.
             format!(
                 "fn f() {{ {}1{} }}",
-                "(!!!!!!!!!!".repeat(250),
-                ")".repeat(250)
+                "(!!!!!!!!!!".repeat(n / 11),
+                ")".repeat(n / 11)
             ),
-            format!("fn f() {{ let x = {}true; }}", "!".repeat(n)),
-            format!("fn f() {{ let x = 1{}; }}", " + 1".repeat(n)),
-            format!("fn f() {{ let x = a{}; }}", ".b".repeat(n)),
             format!("fn f() {{ let x = \"SELECT 1\"{}; }}", " + \"x\"".repeat(n)),
-        ] {
-            let out = run(&src);
-            assert!(out.problems.iter().all(|p| !p.message.contains("internal")));
+        ]
+    }
+
+    /// [`extract`] on a scan worker: each file analysed in place, on the worker's stack.
+    fn on_worker(src: &str) -> Extracted {
+        std::thread::scope(|s| {
+            spawn_worker(s, "test-worker", || run(src))
+                .expect("a worker thread")
+                .join()
+                .expect("no panic")
+        })
+    }
+
+    #[test]
+    fn long_operator_chains_do_not_overflow() {
+        // Just under the limit, where syn still checks the file, and far beyond it; on a
+        // thread of its own per file and on a worker (both with the large stack).
+        for n in [MAX_CHAIN - 8, 50_000] {
+            for src in chains(n) {
+                let toks = TokenStream::from_str(&src)
+                    .ok()
+                    .and_then(|s| flatten(s, 0).ok())
+                    .unwrap_or_default();
+                assert!(n > MAX_CHAIN || longest_chain(&toks) <= MAX_CHAIN);
+                for out in [run(&src), on_worker(&src)] {
+                    assert!(out.problems.iter().all(|p| !p.message.contains("internal")));
+                }
+            }
         }
+    }
+
+    #[test]
+    fn analysis_without_a_big_stack_does_not_overflow() {
+        // When no thread can be spawned, a file is analysed on the caller's stack: at
+        // least the 2 MiB of a default spawned thread.
+        let small = std::thread::Builder::new().stack_size(2 * 1024 * 1024);
+        let checked = small
+            .spawn(|| {
+                let ctx = Context::default();
+                for n in [SMALL_STACK_CHAIN - 8, MAX_CHAIN - 8, 50_000] {
+                    for src in chains(n) {
+                        let out = analyse(&src, &ctx, SMALL_STACK_CHAIN);
+                        assert!(out.problems.iter().all(|p| !p.message.contains("internal")));
+                    }
+                }
+                // Under the limit the syntax is still checked; over it, it is not.
+                let broken = |n: usize| format!("fn f() {{ let x = {}true }} fn", "!".repeat(n));
+                let short = analyse(&broken(SMALL_STACK_CHAIN - 8), &ctx, SMALL_STACK_CHAIN);
+                let long = analyse(&broken(SMALL_STACK_CHAIN + 8), &ctx, SMALL_STACK_CHAIN);
+                (short.problems, long.problems)
+            })
+            .expect("a thread")
+            .join();
+        let Ok((short, long)) = checked else {
+            panic!("the analysis panicked");
+        };
+        assert!(
+            short.len() == 1 && short[0].message.contains("did not parse"),
+            "{short:?}"
+        );
+        assert!(long.is_empty(), "{long:?}");
     }
 
     #[test]
@@ -2499,7 +2577,7 @@ fn g() {} fn h() -> Option<&'static str> { None } struct S { a: u8, b: Vec<u8> }
         let ctx = Context::default();
         for prefix in ["", "// ééé\n", "/* ✓✓ */ const A: u8 = 1;\n", ""] {
             let src = format!("{prefix}use orders_db::X;");
-            let out = analyse(&src, &ctx);
+            let out = analyse(&src, &ctx, MAX_CHAIN);
             let a = &out.accesses[0];
             assert_eq!(&src[a.offset..a.offset + a.len], "orders_db");
         }
@@ -2629,7 +2707,7 @@ pub async fn load(pool: &PgPool, id: i64) -> Result<Vec<Row>, Error> {
         );
         for _ in 0..3 {
             let t = std::time::Instant::now();
-            let (_, w) = prepare(&text);
+            let (_, w) = prepare(&text, MAX_CHAIN);
             eprintln!("  lex + syn + walk without SQL analysis: {:?}", t.elapsed());
             drop(w);
         }
