@@ -280,16 +280,34 @@ struct Tok {
     /// Where the token is; resolved to bytes only when needed (see [`Walker::range`]),
     /// which keeps flattening cheap.
     span: Span,
-    /// Identifier or literal as written (`r#type`, `"a\"b"`); empty otherwise.
-    text: String,
+    /// Where the identifier or literal as written (`r#type`, `"a\"b"`) stands in
+    /// [`Flat::texts`]; empty otherwise.
+    text: Range<usize>,
     /// For [`Kind::Open`], the index of the matching [`Kind::Close`].
     close: usize,
 }
 
+/// A flattened token stream.
+#[derive(Debug, Default)]
+struct Flat {
+    toks: Vec<Tok>,
+    /// The text of every identifier and literal, one after the other: one buffer per file
+    /// instead of a `String` per token.
+    texts: String,
+}
+
+impl Flat {
+    fn text(&self, t: &Tok) -> &str {
+        self.texts.get(t.text.clone()).unwrap_or_default()
+    }
+}
+
 /// Flattens a token stream without recursion; `Err(offset)` when nesting exceeds
 /// [`MAX_DEPTH`].
-fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
+fn flatten(stream: TokenStream, base: usize) -> Result<Flat, usize> {
+    use std::fmt::Write;
     let mut toks: Vec<Tok> = Vec::new();
+    let mut texts = String::new();
     let mut stack = vec![stream.into_iter()];
     // For each open group: index of its Open token and the span of its closer.
     let mut open: Vec<(usize, Span)> = Vec::new();
@@ -301,7 +319,7 @@ fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
                 toks.push(Tok {
                     kind: Kind::Close,
                     span,
-                    text: String::new(),
+                    text: 0..0,
                     close,
                 });
                 if let Some(t) = toks.get_mut(idx) {
@@ -326,39 +344,49 @@ fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
                 toks.push(Tok {
                     kind: Kind::Open(delim),
                     span: group.span_open(),
-                    text: String::new(),
+                    text: 0..0,
                     close: 0,
                 });
                 stack.push(group.stream().into_iter());
             }
-            TokenTree::Ident(ident) => toks.push(Tok {
-                kind: Kind::Ident,
-                span,
-                text: ident.to_string(),
-                close: 0,
-            }),
+            TokenTree::Ident(ident) => {
+                let start = texts.len();
+                // Writing to a `String` cannot fail.
+                let _ = write!(texts, "{ident}");
+                toks.push(Tok {
+                    kind: Kind::Ident,
+                    span,
+                    text: start..texts.len(),
+                    close: 0,
+                });
+            }
             TokenTree::Punct(p) => toks.push(Tok {
                 kind: Kind::Punct(p.as_char(), p.spacing() == Spacing::Joint),
                 span,
-                text: String::new(),
+                text: 0..0,
                 close: 0,
             }),
-            TokenTree::Literal(lit) => toks.push(Tok {
-                kind: Kind::Lit,
-                span,
-                text: lit.to_string(),
-                close: 0,
-            }),
+            TokenTree::Literal(lit) => {
+                let start = texts.len();
+                let _ = write!(texts, "{lit}");
+                toks.push(Tok {
+                    kind: Kind::Lit,
+                    span,
+                    text: start..texts.len(),
+                    close: 0,
+                });
+            }
         }
     }
-    Ok(toks)
+    Ok(Flat { toks, texts })
 }
 
 /// An upper bound, roughly, on how deep `syn` recurses on a file: at each token, the
 /// operators (punctuation, bracket groups, prefix keywords) in the current run of every
 /// enclosing nesting level, summed. `;`, `,` and the end of a `{..}` block followed by
 /// a new statement or item end a run.
-fn longest_chain(toks: &[Tok]) -> usize {
+fn longest_chain(flat: &Flat) -> usize {
+    let toks = &flat.toks;
     // Per open level: operators in its current run, and whether it is a `{..}` block.
     let mut stack: Vec<(usize, bool)> = vec![(0, false)];
     let mut sum = 0usize;
@@ -374,7 +402,7 @@ fn longest_chain(toks: &[Tok]) -> usize {
             }
             Kind::Punct(..) => true,
             Kind::Ident => matches!(
-                t.text.as_str(),
+                flat.text(t),
                 "return"
                     | "break"
                     | "yield"
@@ -657,6 +685,8 @@ const NOT_CRATES: &[&str] = &[
 
 struct Walker {
     toks: Vec<Tok>,
+    /// See [`Flat::texts`].
+    texts: String,
     /// Offset of the lexed text in the file (after a BOM or shebang).
     base: usize,
     /// Length of the file.
@@ -666,11 +696,11 @@ struct Walker {
     consts: HashMap<String, Vec<Range<usize>>>,
     /// Names declared by `mod x` or brought in by `use`, which are not crates.
     locals: HashSet<String>,
-    /// `use` statements: start index → index just past the statement.
-    uses: HashMap<usize, usize>,
-    /// Token indices already part of assembled SQL (template literals, `concat!`
-    /// pieces, macros consumed by a sink).
-    consumed: HashSet<usize>,
+    /// `use` statements, in order: start index and the index just past the statement.
+    uses: Vec<(usize, usize)>,
+    /// Per token, whether it is already part of assembled SQL (template literals,
+    /// `concat!` pieces, macros consumed by a sink).
+    consumed: Vec<bool>,
     /// Assembled SQL candidates and whether they come from a known sink.
     candidates: Vec<(Embedded, bool)>,
     accesses: Vec<Access>,
@@ -680,16 +710,18 @@ struct Walker {
 }
 
 impl Walker {
-    fn new(toks: Vec<Tok>, base: usize, len: usize, lines: LineIndex) -> Self {
+    fn new(flat: Flat, base: usize, len: usize, lines: LineIndex) -> Self {
+        let Flat { toks, texts } = flat;
         Walker {
+            consumed: vec![false; toks.len()],
             toks,
+            texts,
             base,
             len,
             lines,
             consts: HashMap::new(),
             locals: HashSet::new(),
-            uses: HashMap::new(),
-            consumed: HashSet::new(),
+            uses: Vec::new(),
             candidates: Vec::new(),
             accesses: Vec::new(),
             follows: Vec::new(),
@@ -698,6 +730,21 @@ impl Walker {
     }
 
     // ----- token helpers -------------------------------------------------------------
+
+    /// The identifier or literal `t` as written; empty for other tokens.
+    fn text(&self, t: &Tok) -> &str {
+        self.texts.get(t.text.clone()).unwrap_or_default()
+    }
+
+    fn is_consumed(&self, i: usize) -> bool {
+        self.consumed.get(i).copied().unwrap_or(false)
+    }
+
+    fn consume(&mut self, i: usize) {
+        if let Some(c) = self.consumed.get_mut(i) {
+            *c = true;
+        }
+    }
 
     /// Byte range of token `i` in the file (empty at the end for a bad index).
     fn range(&self, i: usize) -> Range<usize> {
@@ -712,7 +759,7 @@ impl Walker {
 
     fn ident(&self, i: usize) -> Option<&str> {
         match self.toks.get(i) {
-            Some(t) if t.kind == Kind::Ident => Some(t.text.as_str()),
+            Some(t) if t.kind == Kind::Ident => Some(self.text(t)),
             _ => None,
         }
     }
@@ -764,7 +811,7 @@ impl Walker {
 
     fn string_lit(&self, i: usize) -> Option<&str> {
         match self.toks.get(i) {
-            Some(t) if t.kind == Kind::Lit && is_string_lit(&t.text) => Some(t.text.as_str()),
+            Some(t) if t.kind == Kind::Lit && is_string_lit(self.text(t)) => Some(self.text(t)),
             _ => None,
         }
     }
@@ -774,7 +821,7 @@ impl Walker {
         if t.kind != Kind::Lit {
             return None;
         }
-        decode(&t.text, self.range(i).start)
+        decode(self.text(t), self.range(i).start)
     }
 
     /// The top-level comma-separated arguments of the group opened at `open`.
@@ -831,8 +878,9 @@ impl Walker {
 
     fn import(&mut self, i: usize) {
         let Some(t) = self.toks.get(i) else { return };
-        let name = bare(&t.text).to_string();
-        let prefix = t.text.len() - name.len();
+        let text = self.text(t);
+        let name = bare(text).to_string();
+        let prefix = text.len() - name.len();
         let range = self.range(i);
         let (start, end) = (range.start + prefix, range.end);
         let line = self.lines.line(start);
@@ -848,9 +896,10 @@ impl Walker {
     /// A table access on the identifier at `i`.
     fn table_ident(&mut self, kind: AccessKind, i: usize, schema: Option<String>, low: bool) {
         let Some(t) = self.toks.get(i) else { return };
-        let name = bare(&t.text).to_string();
+        let text = self.text(t);
+        let name = bare(text).to_string();
         let range = self.range(i);
-        let start = range.start + (t.text.len() - name.len());
+        let start = range.start + (text.len() - name.len());
         let len = range.end.saturating_sub(start).max(1);
         let mut table = TableRef::bare(name);
         table.schema = schema;
@@ -896,7 +945,7 @@ impl Walker {
                 Some("use") if self.use_follows(i + 1) => {
                     let end = self.statement_end(i + 1);
                     self.use_stmt(i + 1, end);
-                    self.uses.insert(i, end);
+                    self.uses.push((i, end));
                     i = end.max(i + 1);
                     continue;
                 }
@@ -1056,8 +1105,15 @@ impl Walker {
 
     fn walk(&mut self) {
         let mut i = 0;
+        // The next `use` statement at or after `i` (`uses` is in token order).
+        let mut next_use = 0;
         while i < self.toks.len() {
-            if let Some(&end) = self.uses.get(&i) {
+            while self.uses.get(next_use).is_some_and(|&(start, _)| start < i) {
+                next_use += 1;
+            }
+            if let Some(&(start, end)) = self.uses.get(next_use)
+                && start == i
+            {
                 i = end.max(i + 1);
                 continue;
             }
@@ -1087,7 +1143,7 @@ impl Walker {
 
     /// A string literal outside any known construct.
     fn literal(&mut self, i: usize) {
-        if self.consumed.contains(&i) || self.string_lit(i).is_none() {
+        if self.is_consumed(i) || self.string_lit(i).is_none() {
             return;
         }
         if let Some(d) = self.decode_at(i) {
@@ -1153,7 +1209,7 @@ impl Walker {
                         if name == "include_str" && !sql_file {
                             break;
                         }
-                        self.consumed.insert(arg.start);
+                        self.consume(arg.start);
                         self.follows.push(Follow {
                             path: d.text.clone(),
                             offset: d.content.start,
@@ -1163,8 +1219,7 @@ impl Walker {
                     break;
                 }
             }
-        } else if (FORMAT_MACROS.contains(&name) || name == "concat") && !self.consumed.contains(&i)
-        {
+        } else if (FORMAT_MACROS.contains(&name) || name == "concat") && !self.is_consumed(i) {
             let mut emb = Embedded::new();
             if self.assemble_macro(i, &mut emb, true, 0) {
                 self.candidates.push((emb, false));
@@ -1331,12 +1386,12 @@ impl Walker {
         if e == s + 1 && self.toks[s].kind == Kind::Lit {
             if let Some(d) = self.decode_at(s) {
                 if mark {
-                    self.consumed.insert(s);
+                    self.consume(s);
                 }
                 d.push_all(emb);
                 return true;
             }
-            let repr = self.toks[s].text.clone();
+            let repr = self.text(&self.toks[s]).to_string();
             emb.push_decoded(&repr, self.range(s).start);
             return true;
         }
@@ -1351,7 +1406,7 @@ impl Walker {
             && self.toks[m + 2].close + 1 == e
             && depth < 8
         {
-            self.consumed.insert(m);
+            self.consume(m);
             return self.assemble_macro(m, emb, mark, depth + 1);
         }
         // `String::from(x)`, `Cow::Borrowed(x)`, `str::to_string(x)`.
@@ -1421,7 +1476,7 @@ impl Walker {
             return false;
         };
         if mark {
-            self.consumed.insert(template_idx);
+            self.consume(template_idx);
         }
         let rest = &args[t + 1..];
         let mut positional = Vec::new();
@@ -2716,7 +2771,7 @@ pub async fn load(pool: &PgPool, id: i64) -> Result<Vec<Row>, Error> {
         eprintln!("  lex: {:?}", t.elapsed());
         let t = std::time::Instant::now();
         let toks = flatten(stream.clone(), 0).unwrap_or_default();
-        eprintln!("  flatten ({} tokens): {:?}", toks.len(), t.elapsed());
+        eprintln!("  flatten ({} tokens): {:?}", toks.toks.len(), t.elapsed());
         let t = std::time::Instant::now();
         let ok = syn::parse2::<syn::File>(stream).is_ok();
         eprintln!("  syn ({ok}): {:?}", t.elapsed());
