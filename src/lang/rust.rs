@@ -193,7 +193,7 @@ fn prepare(text: &str, chain_limit: usize) -> (Extracted, Option<Walker>) {
             return (out, None);
         }
     };
-    let toks = match flatten(stream.clone(), base) {
+    let toks = match flatten(stream.clone(), base, src.len()) {
         Ok(toks) => toks,
         Err(offset) => {
             out.problems.push(Problem {
@@ -314,12 +314,14 @@ impl Flat {
     }
 }
 
-/// Flattens a token stream without recursion; `Err(offset)` when nesting exceeds
-/// [`MAX_DEPTH`].
-fn flatten(stream: TokenStream, base: usize) -> Result<Flat, usize> {
+/// Flattens a token stream of `bytes` bytes of text without recursion; `Err(offset)`
+/// when nesting exceeds [`MAX_DEPTH`].
+fn flatten(stream: TokenStream, base: usize, bytes: usize) -> Result<Flat, usize> {
     use std::fmt::Write;
-    let mut toks: Vec<Tok> = Vec::new();
-    let mut texts = String::new();
+    // Sized once from the text (code has a token every 5 to 7 bytes, and identifiers
+    // and literals are about half of it), not grown by doubling token by token.
+    let mut toks: Vec<Tok> = Vec::with_capacity(bytes / 6);
+    let mut texts = String::with_capacity(bytes / 2);
     let mut stack = vec![stream.into_iter()];
     // For each open group: index of its Open token and the span of its closer.
     let mut open: Vec<(usize, Span)> = Vec::new();
@@ -2578,7 +2580,7 @@ fn f(orders: &[Order]) {
             for src in chains(n) {
                 let toks = TokenStream::from_str(&src)
                     .ok()
-                    .and_then(|s| flatten(s, 0).ok())
+                    .and_then(|s| flatten(s, 0, src.len()).ok())
                     .unwrap_or_default();
                 assert!(n > MAX_CHAIN || longest_chain(&toks) <= MAX_CHAIN);
                 for out in [run(&src), on_worker(&src)] {
@@ -2633,7 +2635,7 @@ fn g() {} fn h() -> Option<&'static str> { None } struct S { a: u8, b: Vec<u8> }
 "#;
         let toks = TokenStream::from_str(src)
             .ok()
-            .and_then(|s| flatten(s, 0).ok())
+            .and_then(|s| flatten(s, 0, src.len()).ok())
             .unwrap_or_default();
         let n = longest_chain(&toks);
         assert!(n > 0 && n < 64, "{n}");
@@ -2782,7 +2784,7 @@ pub async fn load(pool: &PgPool, id: i64) -> Result<Vec<Row>, Error> {
         let stream = TokenStream::from_str(&text).unwrap_or_default();
         eprintln!("  lex: {:?}", t.elapsed());
         let t = std::time::Instant::now();
-        let toks = flatten(stream.clone(), 0).unwrap_or_default();
+        let toks = flatten(stream.clone(), 0, text.len()).unwrap_or_default();
         eprintln!("  flatten ({} tokens): {:?}", toks.toks.len(), t.elapsed());
         let t = std::time::Instant::now();
         let ok = check_syntax(stream).is_ok();
