@@ -148,8 +148,8 @@ pub fn extract(_path: &str, text: &str, ctx: &Context) -> Extracted {
             }],
             ..Extracted::default()
         },
-        // No thread available: analyse on the caller's stack, whatever its size, with the
-        // syntax check limited to short chains.
+        // No thread available: analyse on the caller's stack (at least the 2 MiB of a
+        // default thread), with the syntax check limited to short chains.
         Err(_) => analyse(text, ctx, SMALL_STACK_CHAIN),
     }
 }
