@@ -582,6 +582,31 @@ fn rust_nested_50000_deep() {
     );
 }
 
+/// Operator chains make `syn` recurse without any bracket: just under the extractor's
+/// limit (2,048) the file is still parsed, on the scan worker's stack of this debug build.
+#[test]
+fn rust_operator_chains() {
+    for n in [2_000, DEEP] {
+        for chain in [
+            format!("let x = {}true;", "!".repeat(n)),
+            format!("let x = {}a;", "|| ".repeat(n / 2)),
+            format!(
+                "let x: {}u8{} = 1;",
+                "Vec<".repeat(n / 2),
+                ">".repeat(n / 2)
+            ),
+        ] {
+            deep(
+                "services/orders/src/chain.rs",
+                format!(
+                    "fn f() {{ sqlx::query(\"{}\"); {chain} }}\n",
+                    CROSS_READ.trim()
+                ),
+            );
+        }
+    }
+}
+
 #[test]
 fn sql_nested_50000_deep() {
     let (o, c) = ("(".repeat(DEEP), ")".repeat(DEEP));

@@ -17,11 +17,13 @@
 //! [`Problem`] and nothing else. Brackets nested deeper than [`MAX_DEPTH`] are a
 //! [`Problem`] and the file is not analysed. `syn` recurses once per operator of a chain
 //! (`!!!x`, `a + a + ..`, `Vec<Vec<..>>`), which bracket depth does not bound: files
-//! whose estimated recursion exceeds [`MAX_CHAIN`] skip the syntax check (only), and the
-//! analysis runs on a worker thread with a large stack, which also frees the copy of the
-//! file `proc_macro2` keeps in a thread-local source map. Byte offsets come from
-//! `Span::byte_range()`, which is relative to the file being lexed (checked across
-//! successive parses on one thread).
+//! whose estimated recursion exceeds [`MAX_CHAIN`] skip the syntax check (only). The
+//! analysis needs a large stack ([`STACK_SIZE`]): the scan's worker threads are spawned
+//! with it ([`spawn_worker`]) and analyse each file in place; any other thread gets a
+//! thread per file, and where none can be spawned the syntax check is limited to short
+//! chains. After each file the copy of it that `proc_macro2` keeps in a thread-local
+//! source map is dropped. Byte offsets come from `Span::byte_range()`, which is
+//! relative to the file being lexed (checked across successive parses on one thread).
 //!
 //! What is recognised:
 //!
@@ -88,42 +90,78 @@ pub const MAX_DEPTH: usize = 256;
 /// runs).
 const MAX_CHAIN: usize = 2048;
 
-/// Stack of the worker thread that parses a file: enough for [`MAX_DEPTH`] brackets and
-/// [`MAX_CHAIN`] operators in a debug build, with a wide margin.
-const STACK_SIZE: usize = 64 * 1024 * 1024;
+/// Stack of a thread that analyses Rust files: enough for [`MAX_DEPTH`] brackets and
+/// [`MAX_CHAIN`] operators in a debug build, with a wide margin. The scan's worker
+/// threads get it through [`spawn_worker`]; it is address space, touched only as deep
+/// as a file makes `syn` recurse.
+pub const STACK_SIZE: usize = 64 * 1024 * 1024;
+
+/// Longest operator chain handed to `syn` on a thread without [`STACK_SIZE`] of stack
+/// (no thread could be spawned): safe on the 2 MiB of a default spawned thread in a
+/// debug build (`analysis_without_a_big_stack_does_not_overflow` checks it).
+const SMALL_STACK_CHAIN: usize = 128;
+
+thread_local! {
+    /// Whether this thread was started by [`spawn_worker`], with [`STACK_SIZE`] of stack.
+    static BIG_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Spawns a scoped thread with [`STACK_SIZE`] of stack, on which [`extract`] analyses
+/// each file directly instead of on a new thread per file (a `clone3`, a 64 MiB mapping
+/// and a cold allocator cache each time).
+pub fn spawn_worker<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    name: &str,
+    work: impl FnOnce() -> T + Send + 'scope,
+) -> std::io::Result<std::thread::ScopedJoinHandle<'scope, T>> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .stack_size(STACK_SIZE)
+        .spawn_scoped(scope, move || {
+            BIG_STACK.set(true);
+            work()
+        })
+}
 
 /// Placeholder for a template hole whose value is unknown.
 use sql::HOLE;
 
 /// Extracts the accesses of one Rust file.
 pub fn extract(_path: &str, text: &str, ctx: &Context) -> Extracted {
-    // A dedicated thread with a large stack bounds recursion in `syn`, and its
-    // thread-local `proc_macro2` source map (which keeps a copy of every parsed file)
-    // is freed when it ends.
+    if BIG_STACK.get() {
+        return analyse(text, ctx, MAX_CHAIN);
+    }
+    // Elsewhere (`ownlint init`'s workers, tests), a thread with the large stack per file.
     let run = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("ownlint-rust".into())
             .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || analyse(text, ctx))
+            .spawn_scoped(scope, || analyse(text, ctx, MAX_CHAIN))
             .map(|handle| handle.join())
     });
     match run {
         Ok(Ok(out)) => out,
         // A bug: the caller's `catch_unwind` makes it an `internal-error` (exit code 3).
         Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        // No thread available: analyse on the caller's stack, then drop the copy of the
-        // file that `proc_macro2` keeps for this thread (nothing else here holds spans).
-        Err(_) => {
-            let out = analyse(text, ctx);
-            proc_macro2::extra::invalidate_current_thread_spans();
-            out
-        }
+        // No thread available: analyse on the caller's stack (at least the 2 MiB of a
+        // default thread), with the syntax check limited to short chains.
+        Err(_) => analyse(text, ctx, SMALL_STACK_CHAIN),
     }
 }
 
-/// The analysis proper, on the current thread.
-fn analyse(text: &str, ctx: &Context) -> Extracted {
-    let (mut out, walker) = prepare(text);
+/// The analysis proper, on the current thread; files whose operator chains exceed
+/// `chain_limit` skip the syntax check. Afterwards (also when unwinding from a panic)
+/// the copy of the file that `proc_macro2` keeps in this thread's source map is
+/// dropped, so a long-lived thread does not accumulate every file it analysed.
+fn analyse(text: &str, ctx: &Context, chain_limit: usize) -> Extracted {
+    struct ForgetSpans;
+    impl Drop for ForgetSpans {
+        fn drop(&mut self) {
+            proc_macro2::extra::invalidate_current_thread_spans();
+        }
+    }
+    let _forget = ForgetSpans;
+    let (mut out, walker) = prepare(text, chain_limit);
     if let Some(walker) = walker {
         walker.finish(ctx, &mut out);
     }
@@ -131,7 +169,7 @@ fn analyse(text: &str, ctx: &Context) -> Extracted {
 }
 
 /// Lexes and walks the file; the walker holds the SQL candidates not yet analysed.
-fn prepare(text: &str) -> (Extracted, Option<Walker>) {
+fn prepare(text: &str, chain_limit: usize) -> (Extracted, Option<Walker>) {
     let mut out = Extracted::default();
     let base = prelude_len(text);
     let src = &text[base..];
@@ -150,7 +188,7 @@ fn prepare(text: &str) -> (Extracted, Option<Walker>) {
             return (out, None);
         }
     };
-    let toks = match flatten(stream.clone(), base) {
+    let toks = match flatten(stream.clone(), base, src.len()) {
         Ok(toks) => toks,
         Err(offset) => {
             out.refuse(Problem {
@@ -160,11 +198,8 @@ fn prepare(text: &str) -> (Extracted, Option<Walker>) {
             return (out, None);
         }
     };
-    let checked = longest_chain(&toks) <= MAX_CHAIN;
-    if let Some(err) = checked
-        .then(|| syn::parse2::<syn::File>(stream).err())
-        .flatten()
-    {
+    let checked = longest_chain(&toks) <= chain_limit;
+    if let Some(err) = checked.then(|| check_syntax(stream).err()).flatten() {
         let range = err.span().byte_range();
         let offset = if range.end == 0 {
             text.len()
@@ -184,6 +219,21 @@ fn prepare(text: &str) -> (Extracted, Option<Walker>) {
     walker.prepass();
     walker.walk();
     (out, Some(walker))
+}
+
+/// Whether the tokens parse as a Rust file. The grammar of `syn::File` (inner
+/// attributes, then items), with each item dropped as soon as it is parsed: only the
+/// error is wanted, and freeing each item's tree at once lets the allocator reuse the
+/// same memory for the next one instead of freeing the whole file's tree at the end.
+fn check_syntax(stream: TokenStream) -> syn::Result<()> {
+    let items = |input: syn::parse::ParseStream| {
+        input.call(syn::Attribute::parse_inner)?;
+        while !input.is_empty() {
+            input.parse::<syn::Item>()?;
+        }
+        Ok(())
+    };
+    syn::parse::Parser::parse2(items, stream)
 }
 
 /// Length of a byte-order mark and `#!` shebang line, which the lexer does not accept.
@@ -237,16 +287,36 @@ struct Tok {
     /// Where the token is; resolved to bytes only when needed (see [`Walker::range`]),
     /// which keeps flattening cheap.
     span: Span,
-    /// Identifier or literal as written (`r#type`, `"a\"b"`); empty otherwise.
-    text: String,
+    /// Where the identifier or literal as written (`r#type`, `"a\"b"`) stands in
+    /// [`Flat::texts`]; empty otherwise.
+    text: Range<usize>,
     /// For [`Kind::Open`], the index of the matching [`Kind::Close`].
     close: usize,
 }
 
-/// Flattens a token stream without recursion; `Err(offset)` when nesting exceeds
-/// [`MAX_DEPTH`].
-fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
-    let mut toks: Vec<Tok> = Vec::new();
+/// A flattened token stream.
+#[derive(Debug, Default)]
+struct Flat {
+    toks: Vec<Tok>,
+    /// The text of every identifier and literal, one after the other: one buffer per file
+    /// instead of a `String` per token.
+    texts: String,
+}
+
+impl Flat {
+    fn text(&self, t: &Tok) -> &str {
+        self.texts.get(t.text.clone()).unwrap_or_default()
+    }
+}
+
+/// Flattens a token stream of `bytes` bytes of text without recursion; `Err(offset)`
+/// when nesting exceeds [`MAX_DEPTH`].
+fn flatten(stream: TokenStream, base: usize, bytes: usize) -> Result<Flat, usize> {
+    use std::fmt::Write;
+    // Sized once from the text (code has a token every 5 to 7 bytes, and identifiers
+    // and literals are about half of it), not grown by doubling token by token.
+    let mut toks: Vec<Tok> = Vec::with_capacity(bytes / 6);
+    let mut texts = String::with_capacity(bytes / 2);
     let mut stack = vec![stream.into_iter()];
     // For each open group: index of its Open token and the span of its closer.
     let mut open: Vec<(usize, Span)> = Vec::new();
@@ -258,7 +328,7 @@ fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
                 toks.push(Tok {
                     kind: Kind::Close,
                     span,
-                    text: String::new(),
+                    text: 0..0,
                     close,
                 });
                 if let Some(t) = toks.get_mut(idx) {
@@ -283,39 +353,49 @@ fn flatten(stream: TokenStream, base: usize) -> Result<Vec<Tok>, usize> {
                 toks.push(Tok {
                     kind: Kind::Open(delim),
                     span: group.span_open(),
-                    text: String::new(),
+                    text: 0..0,
                     close: 0,
                 });
                 stack.push(group.stream().into_iter());
             }
-            TokenTree::Ident(ident) => toks.push(Tok {
-                kind: Kind::Ident,
-                span,
-                text: ident.to_string(),
-                close: 0,
-            }),
+            TokenTree::Ident(ident) => {
+                let start = texts.len();
+                // Writing to a `String` cannot fail.
+                let _ = write!(texts, "{ident}");
+                toks.push(Tok {
+                    kind: Kind::Ident,
+                    span,
+                    text: start..texts.len(),
+                    close: 0,
+                });
+            }
             TokenTree::Punct(p) => toks.push(Tok {
                 kind: Kind::Punct(p.as_char(), p.spacing() == Spacing::Joint),
                 span,
-                text: String::new(),
+                text: 0..0,
                 close: 0,
             }),
-            TokenTree::Literal(lit) => toks.push(Tok {
-                kind: Kind::Lit,
-                span,
-                text: lit.to_string(),
-                close: 0,
-            }),
+            TokenTree::Literal(lit) => {
+                let start = texts.len();
+                let _ = write!(texts, "{lit}");
+                toks.push(Tok {
+                    kind: Kind::Lit,
+                    span,
+                    text: start..texts.len(),
+                    close: 0,
+                });
+            }
         }
     }
-    Ok(toks)
+    Ok(Flat { toks, texts })
 }
 
 /// An upper bound, roughly, on how deep `syn` recurses on a file: at each token, the
 /// operators (punctuation, bracket groups, prefix keywords) in the current run of every
 /// enclosing nesting level, summed. `;`, `,` and the end of a `{..}` block followed by
 /// a new statement or item end a run.
-fn longest_chain(toks: &[Tok]) -> usize {
+fn longest_chain(flat: &Flat) -> usize {
+    let toks = &flat.toks;
     // Per open level: operators in its current run, and whether it is a `{..}` block.
     let mut stack: Vec<(usize, bool)> = vec![(0, false)];
     let mut sum = 0usize;
@@ -331,7 +411,7 @@ fn longest_chain(toks: &[Tok]) -> usize {
             }
             Kind::Punct(..) => true,
             Kind::Ident => matches!(
-                t.text.as_str(),
+                flat.text(t),
                 "return"
                     | "break"
                     | "yield"
@@ -614,6 +694,8 @@ const NOT_CRATES: &[&str] = &[
 
 struct Walker {
     toks: Vec<Tok>,
+    /// See [`Flat::texts`].
+    texts: String,
     /// Offset of the lexed text in the file (after a BOM or shebang).
     base: usize,
     /// Length of the file.
@@ -623,11 +705,11 @@ struct Walker {
     consts: HashMap<String, Vec<Range<usize>>>,
     /// Names declared by `mod x` or brought in by `use`, which are not crates.
     locals: HashSet<String>,
-    /// `use` statements: start index → index just past the statement.
-    uses: HashMap<usize, usize>,
-    /// Token indices already part of assembled SQL (template literals, `concat!`
-    /// pieces, macros consumed by a sink).
-    consumed: HashSet<usize>,
+    /// `use` statements, in order: start index and the index just past the statement.
+    uses: Vec<(usize, usize)>,
+    /// Per token, whether it is already part of assembled SQL (template literals,
+    /// `concat!` pieces, macros consumed by a sink).
+    consumed: Vec<bool>,
     /// Assembled SQL candidates and whether they come from a known sink.
     candidates: Vec<(Embedded, bool)>,
     accesses: Vec<Access>,
@@ -637,16 +719,18 @@ struct Walker {
 }
 
 impl Walker {
-    fn new(toks: Vec<Tok>, base: usize, len: usize, lines: LineIndex) -> Self {
+    fn new(flat: Flat, base: usize, len: usize, lines: LineIndex) -> Self {
+        let Flat { toks, texts } = flat;
         Walker {
+            consumed: vec![false; toks.len()],
             toks,
+            texts,
             base,
             len,
             lines,
             consts: HashMap::new(),
             locals: HashSet::new(),
-            uses: HashMap::new(),
-            consumed: HashSet::new(),
+            uses: Vec::new(),
             candidates: Vec::new(),
             accesses: Vec::new(),
             follows: Vec::new(),
@@ -655,6 +739,21 @@ impl Walker {
     }
 
     // ----- token helpers -------------------------------------------------------------
+
+    /// The identifier or literal `t` as written; empty for other tokens.
+    fn text(&self, t: &Tok) -> &str {
+        self.texts.get(t.text.clone()).unwrap_or_default()
+    }
+
+    fn is_consumed(&self, i: usize) -> bool {
+        self.consumed.get(i).copied().unwrap_or(false)
+    }
+
+    fn consume(&mut self, i: usize) {
+        if let Some(c) = self.consumed.get_mut(i) {
+            *c = true;
+        }
+    }
 
     /// Byte range of token `i` in the file (empty at the end for a bad index).
     fn range(&self, i: usize) -> Range<usize> {
@@ -669,7 +768,7 @@ impl Walker {
 
     fn ident(&self, i: usize) -> Option<&str> {
         match self.toks.get(i) {
-            Some(t) if t.kind == Kind::Ident => Some(t.text.as_str()),
+            Some(t) if t.kind == Kind::Ident => Some(self.text(t)),
             _ => None,
         }
     }
@@ -721,7 +820,7 @@ impl Walker {
 
     fn string_lit(&self, i: usize) -> Option<&str> {
         match self.toks.get(i) {
-            Some(t) if t.kind == Kind::Lit && is_string_lit(&t.text) => Some(t.text.as_str()),
+            Some(t) if t.kind == Kind::Lit && is_string_lit(self.text(t)) => Some(self.text(t)),
             _ => None,
         }
     }
@@ -731,7 +830,7 @@ impl Walker {
         if t.kind != Kind::Lit {
             return None;
         }
-        decode(&t.text, self.range(i).start)
+        decode(self.text(t), self.range(i).start)
     }
 
     /// The top-level comma-separated arguments of the group opened at `open`.
@@ -788,8 +887,9 @@ impl Walker {
 
     fn import(&mut self, i: usize) {
         let Some(t) = self.toks.get(i) else { return };
-        let name = bare(&t.text).to_string();
-        let prefix = t.text.len() - name.len();
+        let text = self.text(t);
+        let name = bare(text).to_string();
+        let prefix = text.len() - name.len();
         let range = self.range(i);
         let (start, end) = (range.start + prefix, range.end);
         let line = self.lines.line(start);
@@ -805,9 +905,10 @@ impl Walker {
     /// A table access on the identifier at `i`.
     fn table_ident(&mut self, kind: AccessKind, i: usize, schema: Option<String>, low: bool) {
         let Some(t) = self.toks.get(i) else { return };
-        let name = bare(&t.text).to_string();
+        let text = self.text(t);
+        let name = bare(text).to_string();
         let range = self.range(i);
-        let start = range.start + (t.text.len() - name.len());
+        let start = range.start + (text.len() - name.len());
         let len = range.end.saturating_sub(start).max(1);
         let mut table = TableRef::bare(name);
         table.schema = schema;
@@ -853,7 +954,7 @@ impl Walker {
                 Some("use") if self.use_follows(i + 1) => {
                     let end = self.statement_end(i + 1);
                     self.use_stmt(i + 1, end);
-                    self.uses.insert(i, end);
+                    self.uses.push((i, end));
                     i = end.max(i + 1);
                     continue;
                 }
@@ -1013,8 +1114,15 @@ impl Walker {
 
     fn walk(&mut self) {
         let mut i = 0;
+        // The next `use` statement at or after `i` (`uses` is in token order).
+        let mut next_use = 0;
         while i < self.toks.len() {
-            if let Some(&end) = self.uses.get(&i) {
+            while self.uses.get(next_use).is_some_and(|&(start, _)| start < i) {
+                next_use += 1;
+            }
+            if let Some(&(start, end)) = self.uses.get(next_use)
+                && start == i
+            {
                 i = end.max(i + 1);
                 continue;
             }
@@ -1044,7 +1152,7 @@ impl Walker {
 
     /// A string literal outside any known construct.
     fn literal(&mut self, i: usize) {
-        if self.consumed.contains(&i) || self.string_lit(i).is_none() {
+        if self.is_consumed(i) || self.string_lit(i).is_none() {
             return;
         }
         if let Some(d) = self.decode_at(i) {
@@ -1110,7 +1218,7 @@ impl Walker {
                         if name == "include_str" && !sql_file {
                             break;
                         }
-                        self.consumed.insert(arg.start);
+                        self.consume(arg.start);
                         self.follows.push(Follow {
                             path: d.text.clone(),
                             offset: d.content.start,
@@ -1120,8 +1228,7 @@ impl Walker {
                     break;
                 }
             }
-        } else if (FORMAT_MACROS.contains(&name) || name == "concat") && !self.consumed.contains(&i)
-        {
+        } else if (FORMAT_MACROS.contains(&name) || name == "concat") && !self.is_consumed(i) {
             let mut emb = Embedded::new();
             if self.assemble_macro(i, &mut emb, true, 0) {
                 self.candidates.push((emb, false));
@@ -1288,12 +1395,12 @@ impl Walker {
         if e == s + 1 && self.toks[s].kind == Kind::Lit {
             if let Some(d) = self.decode_at(s) {
                 if mark {
-                    self.consumed.insert(s);
+                    self.consume(s);
                 }
                 d.push_all(emb);
                 return true;
             }
-            let repr = self.toks[s].text.clone();
+            let repr = self.text(&self.toks[s]).to_string();
             emb.push_decoded(&repr, self.range(s).start);
             return true;
         }
@@ -1308,7 +1415,7 @@ impl Walker {
             && self.toks[m + 2].close + 1 == e
             && depth < 8
         {
-            self.consumed.insert(m);
+            self.consume(m);
             return self.assemble_macro(m, emb, mark, depth + 1);
         }
         // `String::from(x)`, `Cow::Borrowed(x)`, `str::to_string(x)`.
@@ -1378,7 +1485,7 @@ impl Walker {
             return false;
         };
         if mark {
-            self.consumed.insert(template_idx);
+            self.consume(template_idx);
         }
         let rest = &args[t + 1..];
         let mut positional = Vec::new();
@@ -1675,7 +1782,7 @@ mod tests {
 
     /// The SQL candidates of a file: (assembled text, from a known sink, map).
     fn candidates(text: &str) -> Vec<(String, bool, Embedded)> {
-        let (_, walker) = prepare(text);
+        let (_, walker) = prepare(text, MAX_CHAIN);
         walker
             .map(|w| {
                 w.candidates
@@ -2425,49 +2532,89 @@ fn f(orders: &[Order]) {
         assert_eq!(imports(&src), imp(&[("orders_db", "orders_db")]));
     }
 
-    #[test]
-    fn long_operator_chains_do_not_overflow() {
-        // Just under the limit, where syn still checks the file.
-        let n = MAX_CHAIN - 8;
-        for src in [
+    /// Files whose operator chains (see [`longest_chain`]) are about `n` long, one per
+    /// shape of recursion in `syn`.
+    fn chains(n: usize) -> Vec<String> {
+        vec![
             format!("fn f() {{ let x = {}true; }}", "!".repeat(n)),
             format!("fn f() {{ let x = {}true; }}", "- ".repeat(n)),
-            format!("fn f() {{ let x = 1{}; }}", " + 1".repeat(n / 2)),
-            format!("fn f() {{ let x = a{}; }}", ".b".repeat(n / 2)),
+            format!("fn f() {{ let x = 1{}; }}", " + 1".repeat(n)),
+            format!("fn f() {{ let x = a{}; }}", ".b".repeat(n)),
             format!("fn f() {{ let x = a{}; }}", "()".repeat(n)),
             format!("fn f() {{ let x = a{}; }}", " = a".repeat(n)),
-            format!("fn f() {{ let x = {}a; }}", "|| ".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "|| ".repeat(n / 2)),
             format!("fn f() {{ let x = {}a; }}", "return ".repeat(n)),
             format!("fn f() {{ let x = {}a; }}", "&mut ".repeat(n / 2)),
             format!("type T = {}u8{};", "Vec<".repeat(n / 2), ">".repeat(n / 2)),
-            format!("fn f() {{ let x = {}a; }}", "{a} + ".repeat(n / 3)),
-        ] {
-            let out = run(&src);
-            assert!(out.problems.iter().all(|p| !p.message.contains("internal")));
-        }
-        let n = 50_000;
-        for src in [
-            format!("fn f() {{ let x = {}true; }}", "- ".repeat(n)),
-            format!("fn f() {{ let x = a{}; }}", "()".repeat(n)),
-            format!("fn f() {{ let x = a{}; }}", " = a".repeat(n)),
-            format!("fn f() {{ let x = {}a; }}", "|| ".repeat(n)),
-            format!("fn f() {{ let x = {}a; }}", "return ".repeat(n)),
-            format!("type T = {}u8{};", "Vec<".repeat(n), ">".repeat(n)),
-            format!("fn f() {{ let x = {}a; }}", "{a} + ".repeat(n)),
+            format!("fn f() {{ let x = {}a; }}", "{a} + ".repeat(n / 2)),
             // Chains inside each of many nested levels add up.
             format!(
                 "fn f() {{ {}1{} }}",
-                "(!!!!!!!!!!".repeat(250),
-                ")".repeat(250)
+                "(!!!!!!!!!!".repeat(n / 11),
+                ")".repeat(n / 11)
             ),
-            format!("fn f() {{ let x = {}true; }}", "!".repeat(n)),
-            format!("fn f() {{ let x = 1{}; }}", " + 1".repeat(n)),
-            format!("fn f() {{ let x = a{}; }}", ".b".repeat(n)),
             format!("fn f() {{ let x = \"SELECT 1\"{}; }}", " + \"x\"".repeat(n)),
-        ] {
-            let out = run(&src);
-            assert!(out.problems.iter().all(|p| !p.message.contains("internal")));
+        ]
+    }
+
+    /// [`extract`] on a scan worker: each file analysed in place, on the worker's stack.
+    fn on_worker(src: &str) -> Extracted {
+        std::thread::scope(|s| {
+            spawn_worker(s, "test-worker", || run(src))
+                .expect("a worker thread")
+                .join()
+                .expect("no panic")
+        })
+    }
+
+    #[test]
+    fn long_operator_chains_do_not_overflow() {
+        // Just under the limit, where syn still checks the file, and far beyond it; on a
+        // thread of its own per file and on a worker (both with the large stack).
+        for n in [MAX_CHAIN - 8, 50_000] {
+            for src in chains(n) {
+                let toks = TokenStream::from_str(&src)
+                    .ok()
+                    .and_then(|s| flatten(s, 0, src.len()).ok())
+                    .unwrap_or_default();
+                assert!(n > MAX_CHAIN || longest_chain(&toks) <= MAX_CHAIN);
+                for out in [run(&src), on_worker(&src)] {
+                    assert!(out.problems.iter().all(|p| !p.message.contains("internal")));
+                }
+            }
         }
+    }
+
+    #[test]
+    fn analysis_without_a_big_stack_does_not_overflow() {
+        // When no thread can be spawned, a file is analysed on the caller's stack: at
+        // least the 2 MiB of a default spawned thread.
+        let small = std::thread::Builder::new().stack_size(2 * 1024 * 1024);
+        let checked = small
+            .spawn(|| {
+                let ctx = Context::default();
+                for n in [SMALL_STACK_CHAIN - 8, MAX_CHAIN - 8, 50_000] {
+                    for src in chains(n) {
+                        let out = analyse(&src, &ctx, SMALL_STACK_CHAIN);
+                        assert!(out.problems.iter().all(|p| !p.message.contains("internal")));
+                    }
+                }
+                // Under the limit the syntax is still checked; over it, it is not.
+                let broken = |n: usize| format!("fn f() {{ let x = {}true }} fn", "!".repeat(n));
+                let short = analyse(&broken(SMALL_STACK_CHAIN - 8), &ctx, SMALL_STACK_CHAIN);
+                let long = analyse(&broken(SMALL_STACK_CHAIN + 8), &ctx, SMALL_STACK_CHAIN);
+                (short.problems, long.problems)
+            })
+            .expect("a thread")
+            .join();
+        let Ok((short, long)) = checked else {
+            panic!("the analysis panicked");
+        };
+        assert!(
+            short.len() == 1 && short[0].message.contains("did not parse"),
+            "{short:?}"
+        );
+        assert!(long.is_empty(), "{long:?}");
     }
 
     #[test]
@@ -2483,7 +2630,7 @@ fn g() {} fn h() -> Option<&'static str> { None } struct S { a: u8, b: Vec<u8> }
 "#;
         let toks = TokenStream::from_str(src)
             .ok()
-            .and_then(|s| flatten(s, 0).ok())
+            .and_then(|s| flatten(s, 0, src.len()).ok())
             .unwrap_or_default();
         let n = longest_chain(&toks);
         assert!(n > 0 && n < 64, "{n}");
@@ -2494,7 +2641,7 @@ fn g() {} fn h() -> Option<&'static str> { None } struct S { a: u8, b: Vec<u8> }
         let ctx = Context::default();
         for prefix in ["", "// ééé\n", "/* ✓✓ */ const A: u8 = 1;\n", ""] {
             let src = format!("{prefix}use orders_db::X;");
-            let out = analyse(&src, &ctx);
+            let out = analyse(&src, &ctx, MAX_CHAIN);
             let a = &out.accesses[0];
             assert_eq!(&src[a.offset..a.offset + a.len], "orders_db");
         }
@@ -2624,7 +2771,7 @@ pub async fn load(pool: &PgPool, id: i64) -> Result<Vec<Row>, Error> {
         );
         for _ in 0..3 {
             let t = std::time::Instant::now();
-            let (_, w) = prepare(&text);
+            let (_, w) = prepare(&text, MAX_CHAIN);
             eprintln!("  lex + syn + walk without SQL analysis: {:?}", t.elapsed());
             drop(w);
         }
@@ -2632,10 +2779,10 @@ pub async fn load(pool: &PgPool, id: i64) -> Result<Vec<Row>, Error> {
         let stream = TokenStream::from_str(&text).unwrap_or_default();
         eprintln!("  lex: {:?}", t.elapsed());
         let t = std::time::Instant::now();
-        let toks = flatten(stream.clone(), 0).unwrap_or_default();
-        eprintln!("  flatten ({} tokens): {:?}", toks.len(), t.elapsed());
+        let toks = flatten(stream.clone(), 0, text.len()).unwrap_or_default();
+        eprintln!("  flatten ({} tokens): {:?}", toks.toks.len(), t.elapsed());
         let t = std::time::Instant::now();
-        let ok = syn::parse2::<syn::File>(stream).is_ok();
+        let ok = check_syntax(stream).is_ok();
         eprintln!("  syn ({ok}): {:?}", t.elapsed());
         let t = std::time::Instant::now();
         let mut w = Walker::new(toks, 0, text.len(), LineIndex::new(&text));

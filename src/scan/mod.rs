@@ -95,20 +95,25 @@ pub fn scan(reg: &Registry, opts: &Options) -> Scan {
         prefilter: &prefilter,
         max_file_size: opts.max_file_size,
     };
+    let work = || {
+        let mut w = Worker::default();
+        loop {
+            let i = cursor.fetch_add(1, Ordering::Relaxed);
+            let Some(f) = files.get(i) else { break };
+            engine.file(&mut w, f);
+        }
+        w.out
+    };
     let mut results: Vec<Scan> = std::thread::scope(|s| {
+        // Workers get the stack the Rust extractor needs, so it analyses each file in
+        // place. A worker the system refuses is one fewer; with none, this thread does
+        // the work (the extractor then falls back to a thread per file).
         let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut w = Worker::default();
-                    loop {
-                        let i = cursor.fetch_add(1, Ordering::Relaxed);
-                        let Some(f) = files.get(i) else { break };
-                        engine.file(&mut w, f);
-                    }
-                    w.out
-                })
-            })
+            .filter_map(|_| lang::rust::spawn_worker(s, "ownlint-scan", work).ok())
             .collect();
+        if handles.is_empty() {
+            return vec![work()];
+        }
         // Panics are caught per file, so a worker only dies of something outside any
         // file's analysis; its findings are then lost, and the run says so.
         handles
