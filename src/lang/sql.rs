@@ -135,20 +135,19 @@ impl DialectId {
 }
 
 /// The dialects to try, in order: the hint, then PostgreSQL, MySQL, SQLite, Generic.
-fn dialect_order(ctx: &Context) -> Vec<DialectId> {
-    let mut order = Vec::with_capacity(4);
-    if let Some(d) = ctx.dialect.as_deref().and_then(DialectId::from_hint) {
-        order.push(d);
-    }
-    for d in [
+/// Every dialect is in the list exactly once; an array, so that reordering it per
+/// statement costs no allocation.
+fn dialect_order(ctx: &Context) -> [DialectId; 4] {
+    let mut order = [
         DialectId::Postgres,
         DialectId::MySql,
         DialectId::Sqlite,
         DialectId::Generic,
-    ] {
-        if !order.contains(&d) {
-            order.push(d);
-        }
+    ];
+    if let Some(d) = ctx.dialect.as_deref().and_then(DialectId::from_hint)
+        && let Some(i) = order.iter().position(|&o| o == d)
+    {
+        order[..=i].rotate_right(1);
     }
     order
 }
@@ -240,7 +239,7 @@ fn locate(
 /// The state of one analysis: a file, or one embedded string.
 struct Run<'a> {
     text: &'a str,
-    dialects: Vec<DialectId>,
+    dialects: [DialectId; 4],
     opts: split::Options,
     database: Option<String>,
     /// Temporary tables created so far (folded names).
@@ -309,24 +308,27 @@ impl<'a> Run<'a> {
         if self.embedded && !looks_like_sql(sql) {
             return;
         }
-        let mut order = self.dialects.clone();
+        let mut order = self.dialects;
         if sql.contains('`')
             && let Some(i) = order.iter().position(|&d| d == DialectId::MySql)
             && i > 1
         {
             // Backticks: MySQL (or SQLite) syntax; try MySQL right after the hint.
-            order.remove(i);
-            order.insert(1, DialectId::MySql);
+            order[1..=i].rotate_right(1);
         }
         // Deep left-leaning chains would make a deep AST (see `scan::depth_within`).
-        let shallow = scan::depth_within(
-            self.text,
-            start,
-            end,
-            self.opts.backslash_escapes,
-            DEPTH_LIMIT,
-        )
-        .is_some();
+        // The depth it counts grows by at most one per token and every token is at
+        // least a byte, so a statement shorter than the limit is within it: the
+        // lexing pass is only needed for long statements (most are short).
+        let shallow = end - start < DEPTH_LIMIT
+            || scan::depth_within(
+                self.text,
+                start,
+                end,
+                self.opts.backslash_escapes,
+                DEPTH_LIMIT,
+            )
+            .is_some();
         let parsed = if shallow {
             order.iter().find_map(|d| d.parse(sql))
         } else {

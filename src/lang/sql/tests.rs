@@ -738,6 +738,16 @@ fn large_generated_file() {
     assert_eq!(ex.accesses.len(), 1);
 }
 
+/// `Run::statement` skips the depth count for statements shorter than
+/// [`DEPTH_LIMIT`] bytes: one level per byte is the most the count can reach.
+#[test]
+fn depth_count_is_bounded_by_length() {
+    let within = "(".repeat(DEPTH_LIMIT - 1);
+    assert!(scan::depth_within(&within, 0, within.len(), true, DEPTH_LIMIT).is_some());
+    let beyond = "(".repeat(DEPTH_LIMIT);
+    assert!(scan::depth_within(&beyond, 0, beyond.len(), true, DEPTH_LIMIT).is_none());
+}
+
 #[test]
 fn long_operator_chains_do_not_overflow() {
     for (n, conf) in [(100usize, Confidence::High), (1_000_000, Confidence::Low)] {
