@@ -6,7 +6,9 @@
 //!    dollar quoting, psql meta-commands, `DELIMITER`, migration annotations).
 //! 2. Each statement is parsed on its own with `sqlparser`, trying the dialect hint
 //!    first, then PostgreSQL, MySQL, SQLite and Generic, so one statement no dialect
-//!    understands does not hide the rest of the file.
+//!    understands does not hide the rest of the file. In a large `.sql` file, a
+//!    statement shaped like an earlier one (other literal values) reuses its
+//!    outcome ([`memo`]).
 //! 3. A parsed statement's table names are classified by [`ast`]; a statement no
 //!    dialect parses goes through the keyword scan in [`scan`], whose findings are
 //!    [`Confidence::Low`](crate::scan::Confidence::Low).
@@ -31,6 +33,7 @@
 //! the recursive visitor walks; input nested deeper fails to parse and is scanned.
 
 mod ast;
+mod memo;
 mod scan;
 mod split;
 #[cfg(test)]
@@ -41,6 +44,7 @@ use std::collections::{HashMap, HashSet};
 use sqlparser::ast::{Ident, Statement};
 use sqlparser::dialect::{Dialect, GenericDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{TokenWithSpan, Tokenizer};
 
 use super::embedded::Embedded;
 use super::{Context, Extracted, Problem};
@@ -77,6 +81,10 @@ pub const RECURSION_LIMIT: usize = 50;
 /// scanned, so that visiting and dropping the AST cannot overflow the stack.
 pub const DEPTH_LIMIT: usize = 2_000;
 
+/// The size from which a `.sql` file's statements go through [`memo`] (about a
+/// hundred statements): below it, parsing is cheap and repeats are few.
+const MEMO_MIN_BYTES: usize = 8 * 1024;
+
 /// How deep `CREATE FUNCTION … AS $$ body $$` bodies are analysed as SQL.
 const MAX_BODY_DEPTH: u8 = 2;
 
@@ -97,7 +105,7 @@ pub(crate) struct RawName {
     pub parts: Vec<NamePart>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum DialectId {
     Postgres,
     MySql,
@@ -116,39 +124,52 @@ impl DialectId {
         }
     }
 
-    fn parse(self, sql: &str) -> Option<Vec<Statement>> {
-        fn go(d: &dyn Dialect, sql: &str) -> Option<Vec<Statement>> {
+    fn with<R>(self, f: impl FnOnce(&dyn Dialect) -> R) -> R {
+        match self {
+            DialectId::Postgres => f(&PostgreSqlDialect {}),
+            DialectId::MySql => f(&MySqlDialect {}),
+            DialectId::Sqlite => f(&SQLiteDialect {}),
+            DialectId::Generic => f(&GenericDialect {}),
+        }
+    }
+
+    /// The tokens `Parser::try_with_sql` would parse (with its default unescaping),
+    /// or `None` when this dialect's tokenizer rejects the text. Tokenizing apart
+    /// from parsing lets [`memo`] look the tokens up before the parse.
+    fn tokenize(self, sql: &str) -> Option<Vec<TokenWithSpan>> {
+        self.with(|d| {
+            Tokenizer::new(d, sql)
+                .with_unescape(true)
+                .tokenize_with_location()
+                .ok()
+        })
+    }
+
+    fn parse(self, tokens: Vec<TokenWithSpan>) -> Option<Vec<Statement>> {
+        self.with(|d| {
             Parser::new(d)
                 .with_recursion_limit(RECURSION_LIMIT)
-                .try_with_sql(sql)
-                .ok()?
+                .with_tokens_with_locations(tokens)
                 .parse_statements()
                 .ok()
-        }
-        match self {
-            DialectId::Postgres => go(&PostgreSqlDialect {}, sql),
-            DialectId::MySql => go(&MySqlDialect {}, sql),
-            DialectId::Sqlite => go(&SQLiteDialect {}, sql),
-            DialectId::Generic => go(&GenericDialect {}, sql),
-        }
+        })
     }
 }
 
 /// The dialects to try, in order: the hint, then PostgreSQL, MySQL, SQLite, Generic.
-fn dialect_order(ctx: &Context) -> Vec<DialectId> {
-    let mut order = Vec::with_capacity(4);
-    if let Some(d) = ctx.dialect.as_deref().and_then(DialectId::from_hint) {
-        order.push(d);
-    }
-    for d in [
+/// Every dialect is in the list exactly once; an array, so that reordering it per
+/// statement costs no allocation.
+fn dialect_order(ctx: &Context) -> [DialectId; 4] {
+    let mut order = [
         DialectId::Postgres,
         DialectId::MySql,
         DialectId::Sqlite,
         DialectId::Generic,
-    ] {
-        if !order.contains(&d) {
-            order.push(d);
-        }
+    ];
+    if let Some(d) = ctx.dialect.as_deref().and_then(DialectId::from_hint)
+        && let Some(i) = order.iter().position(|&o| o == d)
+    {
+        order[..=i].rotate_right(1);
     }
     order
 }
@@ -240,7 +261,7 @@ fn locate(
 /// The state of one analysis: a file, or one embedded string.
 struct Run<'a> {
     text: &'a str,
-    dialects: Vec<DialectId>,
+    dialects: [DialectId; 4],
     opts: split::Options,
     database: Option<String>,
     /// Temporary tables created so far (folded names).
@@ -250,6 +271,10 @@ struct Run<'a> {
     embedded: bool,
     /// Down migration: drop DDL and foreign keys.
     drop_ddl: bool,
+    /// Parse outcomes by statement shape: `.sql` files of [`MEMO_MIN_BYTES`] or more
+    /// only (a string literal or a small migration holds a few statements, which
+    /// would only pay for copying their tokens).
+    memo: Option<memo::Memo>,
 }
 
 impl<'a> Run<'a> {
@@ -268,6 +293,7 @@ impl<'a> Run<'a> {
             out: Vec::new(),
             embedded,
             drop_ddl: false,
+            memo: (!embedded && text.len() >= MEMO_MIN_BYTES).then(memo::Memo::default),
         }
     }
 
@@ -309,41 +335,37 @@ impl<'a> Run<'a> {
         if self.embedded && !looks_like_sql(sql) {
             return;
         }
-        let mut order = self.dialects.clone();
+        let mut order = self.dialects;
         if sql.contains('`')
             && let Some(i) = order.iter().position(|&d| d == DialectId::MySql)
             && i > 1
         {
             // Backticks: MySQL (or SQLite) syntax; try MySQL right after the hint.
-            order.remove(i);
-            order.insert(1, DialectId::MySql);
+            order[1..=i].rotate_right(1);
         }
         // Deep left-leaning chains would make a deep AST (see `scan::depth_within`).
-        let shallow = scan::depth_within(
-            self.text,
-            start,
-            end,
-            self.opts.backslash_escapes,
-            DEPTH_LIMIT,
-        )
-        .is_some();
+        // The depth it counts grows by at most one per token and every token is at
+        // least a byte, so a statement shorter than the limit is within it: the
+        // lexing pass is only needed for long statements (most are short).
+        let shallow = end - start < DEPTH_LIMIT
+            || scan::depth_within(
+                self.text,
+                start,
+                end,
+                self.opts.backslash_escapes,
+                DEPTH_LIMIT,
+            )
+            .is_some();
         let parsed = if shallow {
-            order.iter().find_map(|d| d.parse(sql))
+            self.parse(sql, &order)
         } else {
             None
         };
         match parsed {
-            Some(stmts) => {
-                let collected = ast::collect(&stmts);
-                self.emit_parsed(start, end, collected.found);
-                self.temps.extend(collected.temps);
-                let has_body = stmts.iter().any(|s| {
-                    matches!(
-                        s,
-                        Statement::CreateFunction(_) | Statement::CreateProcedure { .. }
-                    )
-                });
-                if has_body && depth < MAX_BODY_DEPTH {
+            Some(parsed) => {
+                self.emit_parsed(start, end, parsed.found);
+                self.temps.extend(parsed.temps);
+                if parsed.has_body && depth < MAX_BODY_DEPTH {
                     for (bs, be) in split::dollar_bodies(self.text.as_bytes(), start, end) {
                         self.range(bs, be, depth + 1);
                     }
@@ -364,6 +386,35 @@ impl<'a> Run<'a> {
                 }
             }
         }
+    }
+
+    /// Parses `sql` with the first dialect of `order` that accepts it.
+    fn parse(&mut self, sql: &str, order: &[DialectId]) -> Option<memo::Parsed> {
+        for &d in order {
+            let Some(tokens) = d.tokenize(sql) else {
+                continue;
+            };
+            let Some(memo) = self.memo.as_mut().filter(|m| m.wants(&tokens)) else {
+                match d.parse(tokens) {
+                    Some(stmts) => return Some(memo::Parsed::of(&stmts)),
+                    None => continue,
+                }
+            };
+            let key = match memo.lookup(d, &tokens) {
+                memo::Known::Rejected => continue,
+                memo::Known::Parsed(parsed) => return Some(parsed),
+                memo::Known::New(key) => key,
+            };
+            match d.parse(tokens) {
+                Some(stmts) => {
+                    let parsed = memo::Parsed::of(&stmts);
+                    memo.record(key, Some((&stmts, &parsed)));
+                    return Some(parsed);
+                }
+                None => memo.record(key, None),
+            }
+        }
+        None
     }
 
     /// Converts parsed names to accesses.

@@ -16,8 +16,9 @@ use std::ops::ControlFlow;
 use sqlparser::ast::{
     AlterTableOperation, ColumnDef, ColumnOption, CopySource, CreateTableLikeKind, FromTable,
     Ident, ObjectName, ObjectNamePart, ObjectType, Query, RenameTableNameKind, Statement,
-    TableConstraint, TableFactor, TableObject, Visit, Visitor,
+    TableConstraint, TableFactor, TableObject, ValueWithSpan, Visit, Visitor,
 };
+use sqlparser::tokenizer::Span;
 
 use crate::scan::AccessKind;
 
@@ -371,4 +372,23 @@ pub(crate) fn collect(stmts: &[Statement]) -> Collected {
         found: c.out,
         temps: c.temps,
     }
+}
+
+/// The spans of the literal values in parsed statements (for [`super::memo`]: a
+/// literal token whose value ends up anywhere else, such as in an identifier, has no
+/// literal node of its span).
+pub(crate) fn literal_spans(stmts: &[Statement]) -> Vec<Span> {
+    struct Spans(Vec<Span>);
+    impl Visitor for Spans {
+        type Break = ();
+        fn pre_visit_value(&mut self, v: &ValueWithSpan) -> ControlFlow<()> {
+            self.0.push(v.span);
+            ControlFlow::Continue(())
+        }
+    }
+    let mut spans = Spans(Vec::new());
+    for s in stmts {
+        let _ = s.visit(&mut spans);
+    }
+    spans.0
 }

@@ -713,6 +713,17 @@ pub(crate) fn looks_like_sql(s: &str) -> bool {
     if trimmed.ends_with('.') || trimmed.ends_with('!') {
         return false;
     }
+    // Most string literals are not SQL: decide on the first word before lexing the
+    // rest (the answer is false without a statement keyword, whatever follows).
+    let lead = Lexer::new(s, 0, s.len(), true)
+        .take(LOOK_TOKENS)
+        .find(|t| *t != Tok::LParen);
+    if !lead
+        .and_then(|t| word(s, t))
+        .is_some_and(|w| in_list(w, STARTS))
+    {
+        return false;
+    }
     let toks: Vec<Tok> = Lexer::new(s, 0, s.len(), true).take(LOOK_TOKENS).collect();
     if toks.contains(&Tok::ProseColon) {
         return false;

@@ -51,6 +51,33 @@ fn file(path: &str, text: &str, ctx: &Context) -> Extracted {
     ex
 }
 
+/// Asserts that [`analyze_file`] gives the same with the memo (whatever the file's
+/// size) and without it (every statement parsed afresh). Returns the result and how
+/// many lookups the memo answered.
+fn with_and_without_memo(path: &str, text: &str, ctx: &Context) -> (Extracted, usize) {
+    let analyse = |memo: bool| {
+        let mut run = Run::new(text, ctx, false);
+        run.drop_ddl = is_down_migration(path);
+        run.memo = memo.then(memo::Memo::default);
+        let problems = run.range(0, text.len(), 0);
+        let hits = run.memo.as_ref().map_or(0, memo::Memo::hits);
+        let accesses = run.finish();
+        (
+            Extracted {
+                accesses,
+                problems,
+                ..Extracted::default()
+            },
+            hits,
+        )
+    };
+    let (with, hits) = analyse(true);
+    let (without, _) = analyse(false);
+    assert_eq!(with, without, "the memo changed the result of {text:?}");
+    assert_eq!(with, file(path, text, ctx));
+    (with, hits)
+}
+
 /// (kind, qualified name) of each access in a `.sql` file.
 fn kinds(text: &str) -> Vec<(AccessKind, String)> {
     file("db/query.sql", text, &ctx())
@@ -738,6 +765,16 @@ fn large_generated_file() {
     assert_eq!(ex.accesses.len(), 1);
 }
 
+/// `Run::statement` skips the depth count for statements shorter than
+/// [`DEPTH_LIMIT`] bytes: one level per byte is the most the count can reach.
+#[test]
+fn depth_count_is_bounded_by_length() {
+    let within = "(".repeat(DEPTH_LIMIT - 1);
+    assert!(scan::depth_within(&within, 0, within.len(), true, DEPTH_LIMIT).is_some());
+    let beyond = "(".repeat(DEPTH_LIMIT);
+    assert!(scan::depth_within(&beyond, 0, beyond.len(), true, DEPTH_LIMIT).is_none());
+}
+
 #[test]
 fn long_operator_chains_do_not_overflow() {
     for (n, conf) in [(100usize, Confidence::High), (1_000_000, Confidence::Low)] {
@@ -760,6 +797,105 @@ fn long_operator_chains_do_not_overflow() {
     let ex = file("n.sql", &q, &ctx());
     assert_eq!(ex.accesses.len(), 1);
     assert_eq!(ex.accesses[0].confidence, Confidence::High);
+}
+
+/// Statements of one shape with other literal values reuse the first one's parse, and
+/// the result is what parsing each gives: names moved to the new positions (strings
+/// with line breaks shift them), rejections remembered per dialect, and literals that
+/// sqlparser turns into identifiers (aliases, which decide a multi-table DELETE's
+/// target) never blanked.
+#[test]
+fn memo_gives_what_parsing_gives() {
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let strs = [
+        "",
+        "a",
+        "it''s; done",
+        "two\nlines",
+        "x\n\ny",
+        "é表",
+        "-- no",
+        "$$",
+    ];
+    let nums = [
+        "0",
+        "7",
+        "007",
+        "123456789",
+        "1234567890",
+        "99999999999999999999",
+        "1.5",
+        "12.375",
+        "5.",
+        ".5",
+        "1e5",
+    ];
+    let mut text = String::new();
+    for _ in 0..400 {
+        let st = strs[next(strs.len() as u64) as usize];
+        let n = nums[next(nums.len() as u64) as usize];
+        let alias = ["x", "y"][next(2) as usize];
+        let stmt = match next(11) {
+            0 => format!("INSERT INTO orders (id, note, total) VALUES ({n}, '{st}', {n});"),
+            1 => format!(
+                "SELECT * FROM \"Orders\" o JOIN users u ON u.id = o.user_id\n  WHERE o.note = '{st}' AND o.total > {n};"
+            ),
+            2 => format!("DELETE x FROM orders AS '{alias}' JOIN users ON users.id = {n};"),
+            3 => format!("CREATE TABLE logs (c VARCHAR({n}), d TEXT DEFAULT '{st}');"),
+            4 => format!("UPDATE `orders` SET note = '{st}' WHERE id = {n} LIMIT 1;"),
+            5 => format!("CREATE TEMP TABLE tmp AS SELECT * FROM orders WHERE id = {n};"),
+            6 => format!("SELECT * FROM tmp JOIN sessions s ON s.k = '{st}' LIMIT {n};"),
+            7 => format!("SELECT '{st}' 'b' FROM orders o, '{alias}'.users;"),
+            8 => format!(
+                "SELECT * FROM orders WHERE note = E'{st}' OR id = ${};",
+                next(3) + 1
+            ),
+            9 => {
+                format!("WITH c AS (SELECT {n} AS v) SELECT * FROM c JOIN payments p ON p.v = c.v;")
+            }
+            _ => format!("SELECT * FROM orders x WHERE x.id IN ({n}, {n}) -- {st}\n;"),
+        };
+        text.push_str(&stmt);
+        text.push('\n');
+    }
+    for hint in [
+        None,
+        Some("postgres"),
+        Some("mysql"),
+        Some("sqlite"),
+        Some("generic"),
+    ] {
+        let c = Context {
+            dialect: hint.map(str::to_string),
+        };
+        let (ex, hits) = with_and_without_memo("m.sql", &text, &c);
+        assert!(hits > 200, "{hint:?}: {hits} hits");
+        assert!(ex.accesses.len() > 400, "{hint:?}");
+    }
+
+    // The DELETE target depends on the alias string: orders is written only through
+    // the alias named in the target list.
+    let delete = |alias: &str| {
+        kinds(&format!(
+            "DELETE x FROM orders AS '{alias}' JOIN users ON users.id = 1;"
+        ))
+    };
+    assert_eq!(delete("x"), k(&[(Write, "orders"), (Read, "users")]));
+    assert_eq!(delete("y"), k(&[(Read, "orders"), (Read, "users")]));
+
+    // Statements that never repeat turn the memo off; the result stays the same.
+    let distinct: String = (0..600)
+        .map(|i| format!("CREATE TABLE t{i} (u BIGINT REFERENCES users(id));\n"))
+        .chain((0..100).map(|i| format!("INSERT INTO orders VALUES ({i});\n")))
+        .collect();
+    let (_, hits) = with_and_without_memo("d.sql", &distinct, &ctx());
+    assert_eq!(hits, 0);
 }
 
 /// Random SQL-ish soup: no panics, every offset on the name, output ordered.
@@ -842,8 +978,8 @@ fn random_inputs_do_not_panic() {
         let c = Context {
             dialect: Some(hint.to_string()),
         };
-        file("r.sql", &text, &c);
-        file("r.down.sql", &text, &c);
+        with_and_without_memo("r.sql", &text, &c);
+        with_and_without_memo("r.down.sql", &text, &c);
         let got = analyze_embedded(&Embedded::verbatim(&text, 7), &c);
         for a in &got {
             assert!(
