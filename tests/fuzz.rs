@@ -19,10 +19,14 @@
 //! abort inside an extractor fails the case with its input instead of killing the
 //! test binary, and a case that runs longer than its timeout is a failure (a hang).
 
-use ownlint::lang::{self, Context, Extracted, Language};
-use ownlint::scan::{AccessKind, Confidence, Target};
+use ownlint::lang::{self, Context, Language};
+use ownlint::scan::Target;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
+
+#[path = "common/invariants.rs"]
+mod invariants;
+use invariants::{check_extract, check_registry, path_of};
 
 /// Cases per target: `OWNLINT_FUZZ_CASES`, else a count that keeps the debug-build
 /// run to a few seconds per target.
@@ -659,107 +663,6 @@ fn lossy_bytes() -> impl Strategy<Value = String> {
         .prop_map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
-/// A path of the right kind for `lang`.
-fn path_of(lang: Language) -> &'static str {
-    match lang {
-        Language::Sql => "services/orders/migrations/001_init.sql",
-        Language::Rust => "services/orders/src/db.rs",
-        Language::CargoToml => "services/orders/Cargo.toml",
-        Language::TypeScript => "services/orders/src/db.ts",
-        Language::Prisma => "services/orders/prisma/schema.prisma",
-        Language::Python => "services/orders/app/models.py",
-        Language::Ruby => "services/orders/db/migrate/001_create.rb",
-        Language::Go => "services/orders/internal/db/db.go",
-        Language::Java => "services/orders/src/main/java/com/acme/orders/Repo.java",
-        Language::Kotlin => "services/orders/src/main/kotlin/com/acme/orders/Repo.kt",
-        Language::CSharp => "services/orders/Data/OrdersContext.cs",
-    }
-}
-
-/// Runs the extractor and checks what it returns; `Err` describes the violation.
-pub fn check_extract(lang: Language, text: &str) -> Result<Extracted, String> {
-    let path = path_of(lang);
-    let mut out = None;
-    for dialect in [None, Some("mysql")] {
-        let ctx = Context {
-            dialect: dialect.map(str::to_string),
-        };
-        let got = lang::extract(lang, path, text, &ctx);
-        if dialect.is_none() {
-            // Extractors are pure: the same input gives the same output.
-            let again = lang::extract(lang, path, text, &ctx);
-            if again != got {
-                return Err("two runs over the same text differ".into());
-            }
-            out = Some(got.clone());
-        }
-        well_formed(lang, text, &got)?;
-    }
-    out.ok_or_else(|| "no result".into())
-}
-
-/// Byte ranges in bounds and on character boundaries; every table access's range
-/// holds the table's name (as written, ignoring case), except where the extractors
-/// document otherwise: low-confidence accesses are inferred; a Prisma relation's
-/// foreign key stands on the related model's name, whose table is that model's
-/// `@@map`; and a name decoded from a string literal with escapes is labelled on its
-/// source spelling (`embedded.rs`), so a range holding a `\` is not compared.
-fn well_formed(lang: Language, text: &str, got: &Extracted) -> Result<(), String> {
-    let range = |what: &str, offset: usize, len: usize| -> Result<&str, String> {
-        let end = offset
-            .checked_add(len)
-            .ok_or_else(|| format!("{what}: {offset}+{len} overflows"))?;
-        text.get(offset..end).ok_or_else(|| {
-            format!(
-                "{what}: {offset}..{end} is out of bounds or not on char boundaries (len {})",
-                text.len()
-            )
-        })
-    };
-    for a in &got.accesses {
-        let slice = range(&format!("{a:?}"), a.offset, a.len)?;
-        let name = match &a.target {
-            Target::Table(t) => Some(t.name.as_str()),
-            Target::Import(_) => None,
-        };
-        if !text.is_empty() && a.len == 0 {
-            return Err(format!("{a:?}: empty range in a non-empty file"));
-        }
-        if let Target::Table(t) = &a.target
-            && [
-                Some(t.name.as_str()),
-                t.schema.as_deref(),
-                t.database.as_deref(),
-            ]
-            .contains(&Some(""))
-        {
-            return Err(format!("{a:?}: a table, schema or database without a name"));
-        }
-        if let Some(name) = name {
-            let documented = a.confidence == Confidence::Low
-                || (lang == Language::Prisma && a.kind == AccessKind::ForeignKey)
-                || slice.contains('\\');
-            if !documented && !holds(slice, name) {
-                return Err(format!(
-                    "{a:?}: the range {slice:?} does not hold the table name {name:?}"
-                ));
-            }
-        }
-    }
-    for p in &got.problems {
-        range(&format!("{p:?}"), p.offset, 0)?;
-    }
-    for f in &got.follow {
-        range(&format!("{f:?}"), f.offset, f.len)?;
-    }
-    Ok(())
-}
-
-/// `name` stands in `slice`, ignoring case.
-fn holds(slice: &str, name: &str) -> bool {
-    slice.to_lowercase().contains(&name.to_lowercase())
-}
-
 fn fuzz(lang: Language, text: &str) -> Result<(), TestCaseError> {
     check_extract(lang, text)
         .map(|_| ())
@@ -886,21 +789,7 @@ proptest! {
     #[test]
     fn fuzz_registry_loader(text in registry_text()) {
         let tmp = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
-        if let Ok(mut reg) = ownlint::registry::load_str(&text, "data-ownership.yaml", tmp.path().to_path_buf()) {
-            reg.resolve_default_paths();
-            let findings = ownlint::registry::validate(&reg, "2026-01-01");
-            for f in &findings {
-                if let Some(l) = &f.primary {
-                    prop_assert!(l.loc.offset <= text.len(), "{f:?}");
-                }
-            }
-            let paths = ownlint::registry::PathMap::new(&reg);
-            let _ = paths.service_of("services/orders/x.sql");
-            let graph = ownlint::graph::Graph::from_registry(&reg);
-            for include_events in [false, true] {
-                let _ = ownlint::graph::plan::plan(&graph, ownlint::graph::plan::PlanOptions { include_events });
-            }
-        }
+        check_registry(&text, tmp.path()).map_err(TestCaseError::fail)?;
     }
 }
 
