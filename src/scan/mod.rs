@@ -642,7 +642,7 @@ mod tests {
         let packages = PackageIndex::default();
         let resolver = Resolver::new(&reg, &paths, &packages);
         let patterns = prefilter_patterns(&reg, &packages);
-        let prefilter = Prefilter::new(patterns.iter().map(|(p, s)| (p.as_str(), *s)), 1);
+        let prefilter = Prefilter::new(patterns.iter().map(|(p, s)| (p.as_str(), *s)));
         let engine = Engine {
             reg: &reg,
             paths: &paths,
