@@ -471,6 +471,22 @@ fn jvm_package(rel: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The package index of the repository at `dir` as a partial run finds it
+    /// (`discover`) and as a whole-repository run builds it from the walk.
+    fn both_searches(dir: &std::path::Path) -> (PackageIndex, PackageIndex) {
+        let root = dir.canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        let reg = crate::registry::load(&root.join("data-ownership.yaml"))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let paths = PathMap::new(&reg);
+        let found = PackageIndex::discover(&reg, &root, &paths, 1);
+        let all: Vec<FileEntry> = walk::walk(&root, std::slice::from_ref(&root), 1)
+            .files
+            .into_iter()
+            .filter(|f| !paths.is_excluded(&f.rel))
+            .collect();
+        (found, PackageIndex::build(&all, &paths))
+    }
+
     #[test]
     fn manifest_names() {
         assert_eq!(
@@ -574,17 +590,7 @@ mod tests {
             ("services/d/py/dpkg/__init__.py", ""),
             ("services/d/py/dpkg/sub/__init__.py", ""),
         ]);
-        let root = tmp.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
-        let reg = crate::registry::load(&root.join("data-ownership.yaml"))
-            .unwrap_or_else(|e| panic!("{e:?}"));
-        let paths = PathMap::new(&reg);
-        let found = PackageIndex::discover(&reg, &root, &paths, 1);
-        let all: Vec<FileEntry> = walk::walk(&root, std::slice::from_ref(&root), 1)
-            .files
-            .into_iter()
-            .filter(|f| !paths.is_excluded(&f.rel))
-            .collect();
-        let whole = PackageIndex::build(&all, &paths);
+        let (found, whole) = both_searches(tmp.path());
         let mut a: Vec<_> = found.homes().collect();
         let mut b: Vec<_> = whole.homes().collect();
         a.sort();
@@ -648,17 +654,7 @@ mod tests {
             ("services/b/vendor/package.json", "{"),
             ("outside/package.json", "{"),
         ]);
-        let root = tmp.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
-        let reg = crate::registry::load(&root.join("data-ownership.yaml"))
-            .unwrap_or_else(|e| panic!("{e:?}"));
-        let paths = PathMap::new(&reg);
-        let found = PackageIndex::discover(&reg, &root, &paths, 1);
-        let all: Vec<FileEntry> = walk::walk(&root, std::slice::from_ref(&root), 1)
-            .files
-            .into_iter()
-            .filter(|f| !paths.is_excluded(&f.rel))
-            .collect();
-        let whole = PackageIndex::build(&all, &paths);
+        let (found, whole) = both_searches(tmp.path());
         assert_eq!(found.problems, whole.problems);
         let reported: Vec<&str> = whole.problems.iter().map(|p| p.rel.as_str()).collect();
         assert_eq!(
