@@ -8,6 +8,7 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Registry file names, in the order they are looked for.
 pub const REGISTRY_NAMES: [&str; 2] = ["data-ownership.yaml", "data-ownership.yml"];
@@ -436,35 +437,47 @@ pub(super) fn loc_of<T>(s: &S<T>, text: &str) -> Loc {
     }
 }
 
-fn item(s: &S<String>, text: &str) -> Item {
+/// The entry and where it is; the value is moved, not copied: a 50,000-table registry
+/// should not allocate every name twice.
+fn item(s: S<String>, text: &str) -> Item {
+    let loc = loc_of(&s, text);
     Item {
-        value: s.value.clone(),
-        loc: loc_of(s, text),
+        value: s.value,
+        loc,
     }
 }
 
-fn items(v: &[S<String>], text: &str) -> Vec<Item> {
-    v.iter().map(|s| item(s, text)).collect()
+fn items(v: Vec<S<String>>, text: &str) -> Vec<Item> {
+    v.into_iter().map(|s| item(s, text)).collect()
+}
+
+/// Lower case, without `str::to_lowercase`'s Unicode tables for the usual ASCII name.
+fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
 }
 
 fn convert(raw: RawRegistry, text: &str, file: &str, root: PathBuf) -> Registry {
     let mut services = Vec::with_capacity(raw.services.len());
     let mut by_name = HashMap::with_capacity(raw.services.len());
-    for (name, svc) in &raw.services {
+    for (name, svc) in raw.services {
         by_name.entry(name.value.clone()).or_insert(services.len());
         services.push(convert_service(name, svc, text));
     }
     let exceptions = raw
         .exceptions
-        .iter()
+        .into_iter()
         .map(|e| Exception {
             loc: loc_of(&e.service, text),
-            service: item(&e.service, text),
-            table: e.table.as_ref().map(|t| item(t, text)),
-            import: e.import.as_ref().map(|t| item(t, text)),
+            service: item(e.service, text),
+            table: e.table.map(|t| item(t, text)),
+            import: e.import.map(|t| item(t, text)),
             access: e.access.iter().map(|a| a.value).collect(),
-            reason: item(&e.reason, text),
-            expires: e.expires.as_ref().map(|t| item(t, text)),
+            reason: item(e.reason, text),
+            expires: e.expires.map(|t| item(t, text)),
         })
         .collect();
     Registry {
@@ -472,34 +485,35 @@ fn convert(raw: RawRegistry, text: &str, file: &str, root: PathBuf) -> Registry 
         file: file.to_string(),
         source: text.to_string(),
         services,
-        exclude: items(&raw.exclude, text),
+        exclude: items(raw.exclude, text),
         exceptions,
         rule_levels: raw
             .rules
-            .iter()
+            .into_iter()
             .map(|(k, v)| (item(k, text), v.value))
             .collect(),
         by_name,
     }
 }
 
-fn convert_service(name: &S<String>, svc: &RawService, text: &str) -> Service {
-    let database = svc.database.as_ref().map(|d| item(d, text));
-    let schema = svc.schema.as_ref().map(|s| item(s, text));
-    let db_key = database.as_ref().map(|d| d.value.to_lowercase());
-    let schema_key = schema.as_ref().map_or_else(
-        || super::types::DEFAULT_SCHEMA.to_string(),
-        |s| s.value.to_lowercase(),
+fn convert_service(name: S<String>, svc: RawService, text: &str) -> Service {
+    let database = svc.database.map(|d| item(d, text));
+    let schema = svc.schema.map(|s| item(s, text));
+    // One shared string per service, not one per table.
+    let db_key: Option<Arc<str>> = database.as_ref().map(|d| fold(&d.value).into());
+    let schema_key: Arc<str> = schema.as_ref().map_or_else(
+        || super::types::DEFAULT_SCHEMA.into(),
+        |s| fold(&s.value).into(),
     );
     let owns = svc
         .owns
-        .iter()
+        .into_iter()
         .map(|t| {
             let entry = item(t, text);
-            let lower = entry.value.trim().to_lowercase();
+            let lower = fold(entry.value.trim());
             let (schema, name) = match lower.rsplit_once('.') {
-                Some((s, n)) => (s.to_string(), n.to_string()),
-                None => (schema_key.clone(), lower.clone()),
+                Some((s, n)) => (s.into(), n.to_string()),
+                None => (schema_key.clone(), lower),
             };
             OwnedTable {
                 key: TableKey {
@@ -512,31 +526,27 @@ fn convert_service(name: &S<String>, svc: &RawService, text: &str) -> Service {
         })
         .collect();
     Service {
-        name: name.value.clone(),
-        loc: loc_of(name, text),
+        loc: loc_of(&name, text),
+        name: name.value,
         owns,
-        publishes: items(&svc.publishes_events, text),
-        consumes: items(&svc.consumes_events, text),
+        publishes: items(svc.publishes_events, text),
+        consumes: items(svc.consumes_events, text),
         reads: svc
             .reads_from_apis
-            .iter()
-            .flat_map(|m| m.iter())
+            .into_iter()
+            .flatten()
             .map(|(target, endpoints)| ApiRead {
                 target: item(target, text),
                 endpoints: items(endpoints, text),
             })
             .collect(),
         paths_declared: svc.paths.is_some(),
-        paths: svc
-            .paths
-            .as_deref()
-            .map(|p| items(p, text))
-            .unwrap_or_default(),
-        public: items(&svc.public, text),
+        paths: svc.paths.map(|p| items(p, text)).unwrap_or_default(),
+        public: items(svc.public, text),
         database,
         schema,
-        dialect: svc.dialect.as_ref().map(|d| d.value),
-        team: svc.team.as_ref().map(|t| t.value.clone()),
+        dialect: svc.dialect.map(|d| d.value),
+        team: svc.team.map(|t| t.value),
     }
 }
 

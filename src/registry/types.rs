@@ -17,8 +17,10 @@ pub struct Item {
 /// declare no database share the `None` namespace.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TableKey {
-    pub database: Option<String>,
-    pub schema: String,
+    /// Shared by all the tables of a service (`Arc`: the registry is read by every scan
+    /// thread).
+    pub database: Option<std::sync::Arc<str>>,
+    pub schema: std::sync::Arc<str>,
     pub name: String,
 }
 

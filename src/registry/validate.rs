@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 pub fn validate(reg: &Registry, today: &str) -> Vec<Finding> {
     let mut v = Validator {
         reg,
-        index: crate::finding::LineIndex::new(&reg.source),
+        index: std::cell::OnceCell::new(),
         out: Vec::new(),
     };
     v.names();
@@ -29,8 +29,9 @@ pub fn validate(reg: &Registry, today: &str) -> Vec<Finding> {
 
 struct Validator<'a> {
     reg: &'a Registry,
-    /// Line starts of the registry: thousands of findings must not each rescan it.
-    index: crate::finding::LineIndex,
+    /// Line starts of the registry: thousands of findings must not each rescan it. Built
+    /// at the first finding: a clean 50,000-table registry should not pay for it.
+    index: std::cell::OnceCell<crate::finding::LineIndex>,
     out: Vec<Finding>,
 }
 
@@ -39,7 +40,8 @@ impl Validator<'_> {
         Finding::new(rule, message).at_indexed(
             &self.reg.file,
             &self.reg.source,
-            &self.index,
+            self.index
+                .get_or_init(|| crate::finding::LineIndex::new(&self.reg.source)),
             at.offset,
             at.len,
             label,
@@ -95,17 +97,22 @@ impl Validator<'_> {
     }
 
     fn owners(&mut self) {
-        let mut first: HashMap<&TableKey, (&str, &Item)> = HashMap::new();
+        // foldhash, sized once: with SipHash and growth, this map was most of the
+        // validation of a 50,000-table registry.
+        let tables = self.reg.services.iter().map(|s| s.owns.len()).sum();
+        let mut first: foldhash::HashMap<&TableKey, (&str, &Item)> =
+            foldhash::HashMap::with_capacity_and_hasher(tables, Default::default());
         for svc in &self.reg.services {
             for t in &svc.owns {
                 if t.key.name.is_empty() {
                     continue;
                 }
-                match first.get(&t.key) {
-                    None => {
-                        first.insert(&t.key, (&svc.name, &t.entry));
+                match first.entry(&t.key) {
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert((&svc.name, &t.entry));
                     }
-                    Some(&(other, other_entry)) => {
+                    std::collections::hash_map::Entry::Occupied(seen) => {
+                        let &(other, other_entry) = seen.get();
                         let msg = if other == svc.name {
                             format!(
                                 "table `{}` is listed twice by `{}`",
@@ -511,13 +518,14 @@ pub(super) fn valid_service_name(s: &str) -> bool {
 }
 
 fn valid_table_name(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('.').collect();
-    parts.len() <= 2
-        && parts.iter().all(|p| {
-            let mut chars = p.chars();
-            chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-                && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
-        })
+    let mut parts = 0;
+    s.split('.').all(|p| {
+        parts += 1;
+        let mut chars = p.chars();
+        parts <= 2
+            && chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+            && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    })
 }
 
 fn valid_event_name(s: &str) -> bool {

@@ -8,15 +8,15 @@ use crate::lang::Language;
 use crate::registry::{OwnedTable, PathMap, Registry};
 use crate::rules::Rule;
 use crate::scan::TableRef;
-use std::collections::HashMap;
 
 /// Everything resolution needs, built once and shared read-only by all threads.
 pub struct Resolver<'a> {
     pub reg: &'a Registry,
     pub paths: &'a PathMap,
     pub packages: &'a PackageIndex,
-    /// Lower-cased table name → (service, index into its `owns`).
-    tables: HashMap<String, Vec<(usize, usize)>>,
+    /// Lower-cased table name → (service, index into its `owns`). Borrowed keys and
+    /// foldhash: building it is paid by every run, once per registry table.
+    tables: foldhash::HashMap<&'a str, Vec<(usize, usize)>>,
 }
 
 /// The file being resolved.
@@ -31,10 +31,12 @@ pub struct FileCtx<'t> {
 
 impl<'a> Resolver<'a> {
     pub fn new(reg: &'a Registry, paths: &'a PathMap, packages: &'a PackageIndex) -> Self {
-        let mut tables: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let count = reg.services.iter().map(|s| s.owns.len()).sum();
+        let mut tables: foldhash::HashMap<&'a str, Vec<(usize, usize)>> =
+            foldhash::HashMap::with_capacity_and_hasher(count, Default::default());
         for (si, svc) in reg.services.iter().enumerate() {
             for (ti, t) in svc.owns.iter().enumerate() {
-                tables.entry(t.key.name.clone()).or_default().push((si, ti));
+                tables.entry(&t.key.name).or_default().push((si, ti));
             }
         }
         Resolver {
@@ -61,7 +63,7 @@ impl<'a> Resolver<'a> {
         } else {
             table.name.to_lowercase()
         };
-        let Some(all) = self.tables.get(&name.to_lowercase()) else {
+        let Some(all) = self.tables.get(name.to_lowercase().as_str()) else {
             return Owners::Nobody;
         };
         let reg = self.reg;
@@ -73,14 +75,14 @@ impl<'a> Resolver<'a> {
                 table
                     .schema
                     .as_ref()
-                    .is_none_or(|s| t.key.schema == s.to_lowercase())
+                    .is_none_or(|s| *t.key.schema == *s.to_lowercase())
             })
             .filter(|(_, t)| {
                 table.database.as_ref().is_none_or(|d| {
                     t.key
                         .database
                         .as_ref()
-                        .is_none_or(|td| *td == d.to_lowercase())
+                        .is_none_or(|td| **td == *d.to_lowercase())
                 })
             })
             .collect();
@@ -96,7 +98,7 @@ impl<'a> Resolver<'a> {
             let same_db: Vec<_> = candidates
                 .iter()
                 .copied()
-                .filter(|(_, t)| t.key.database == db)
+                .filter(|(_, t)| t.key.database.as_deref() == db.as_deref())
                 .collect();
             if !same_db.is_empty() {
                 return Owners::Others(same_db);
