@@ -101,7 +101,7 @@ fn model_of(reg: &Registry) -> Model {
             .iter()
             .map(|s| Svc {
                 name: s.name.clone(),
-                owns: s.owns.iter().map(|t| t.entry.value.clone()).collect(),
+                owns: s.owns.iter().map(|t| t.written.clone()).collect(),
                 publishes: values(&s.publishes),
                 consumes: values(&s.consumes),
                 reads: s
@@ -407,9 +407,23 @@ fn load(text: &str) -> Result<Registry, String> {
 /// Every entry's location is where the entry stands: its line and column agree with
 /// its byte offset, and the text there is the entry (possibly behind a quote).
 fn locations_point_at_entries(reg: &Registry, text: &str) -> Result<(), String> {
-    let mut items: Vec<&registry::Item> = Vec::new();
+    // `owns` entries are located on demand (`Registry::owns_loc`).
+    let owned: Vec<registry::Item> = reg
+        .services
+        .iter()
+        .enumerate()
+        .flat_map(|(si, s)| {
+            s.owns
+                .iter()
+                .enumerate()
+                .map(move |(ti, t)| registry::Item {
+                    value: t.written.clone(),
+                    loc: reg.owns_loc(si, ti),
+                })
+        })
+        .collect();
+    let mut items: Vec<&registry::Item> = owned.iter().collect();
     for s in &reg.services {
-        items.extend(s.owns.iter().map(|t| &t.entry));
         items.extend(&s.publishes);
         items.extend(&s.consumes);
         items.extend(&s.paths);

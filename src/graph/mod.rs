@@ -180,7 +180,7 @@ impl Graph {
             };
             graph.add_service(ServiceNode {
                 name: s.name.clone(),
-                owns: s.owns.iter().map(|t| t.entry.value.clone()).collect(),
+                owns: s.owns.iter().map(|t| t.written.clone()).collect(),
                 publishes: values(&s.publishes),
                 consumes: values(&s.consumes),
                 unpublished: s

@@ -471,7 +471,7 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}\n{y}");
         let owns = |name: &str| -> Vec<String> {
             reg.service(name)
-                .map(|s| s.owns.iter().map(|t| t.entry.value.clone()).collect())
+                .map(|s| s.owns.iter().map(|t| t.written.clone()).collect())
                 .unwrap_or_default()
         };
         assert_eq!(owns("catalog"), ["products"]);

@@ -191,20 +191,7 @@ pub fn load_str(text: &str, file: &str, root: PathBuf) -> Result<Registry, LoadE
             ..LoadError::plain(format!("registry {file} is empty"))
         });
     }
-    let options = serde_saphyr::options! {
-        budget: serde_saphyr::budget! {
-            max_depth: MAX_DEPTH,
-            flow_nesting_limit: MAX_DEPTH,
-            max_aliases: 1_000,
-            max_anchors: 1_000,
-            // A 16 MiB registry of short names has a few million nodes; the caps
-            // only need to bound work, which the size limit already does.
-            max_events: 16_000_000,
-            max_nodes: 8_000_000,
-            max_total_scalar_bytes: MAX_REGISTRY_BYTES as usize,
-        },
-    };
-    let raw: RawRegistry = serde_saphyr::from_str_with_options(text, options)
+    let raw: RawRegistry = serde_saphyr::from_str_with_options(text, options())
         .map_err(|e| yaml_error(&e, text, file))?;
     if let Some(v) = raw.version.as_ref().filter(|v| v.value != FORMAT_VERSION) {
         let loc = loc_of(v, text);
@@ -222,6 +209,23 @@ pub fn load_str(text: &str, file: &str, root: PathBuf) -> Result<Registry, LoadE
         });
     }
     Ok(convert(raw, text, file, root))
+}
+
+/// The parser's settings: budgets against hostile input (see the module's docs).
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            flow_nesting_limit: MAX_DEPTH,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            // A 16 MiB registry of short names has a few million nodes; the caps
+            // only need to bound work, which the size limit already does.
+            max_events: 16_000_000,
+            max_nodes: 8_000_000,
+            max_total_scalar_bytes: MAX_REGISTRY_BYTES as usize,
+        },
+    }
 }
 
 /// True when the text holds no YAML content: only blank lines, comments, a BOM or
@@ -487,6 +491,7 @@ fn convert(raw: RawRegistry, text: &str, file: &str, root: PathBuf) -> Registry 
         services,
         exclude: items(raw.exclude, text),
         exceptions,
+        lines: std::sync::OnceLock::new(),
         rule_levels: raw
             .rules
             .into_iter()
@@ -505,12 +510,13 @@ fn convert_service(name: S<String>, svc: RawService, text: &str) -> Service {
         || super::types::DEFAULT_SCHEMA.into(),
         |s| fold(&s.value).into(),
     );
+    let owns_at = loc_of(&svc.owns, text);
     let owns = svc
         .owns
+        .value
         .into_iter()
-        .map(|t| {
-            let entry = item(t, text);
-            let lower = fold(entry.value.trim());
+        .map(|written| {
+            let lower = fold(written.trim());
             let (schema, name) = match lower.rsplit_once('.') {
                 Some((s, n)) => (s.into(), n.to_string()),
                 None => (schema_key.clone(), lower),
@@ -521,7 +527,7 @@ fn convert_service(name: S<String>, svc: RawService, text: &str) -> Service {
                     schema,
                     name,
                 },
-                entry,
+                written,
             }
         })
         .collect();
@@ -529,6 +535,8 @@ fn convert_service(name: S<String>, svc: RawService, text: &str) -> Service {
         loc: loc_of(&name, text),
         name: name.value,
         owns,
+        owns_at,
+        owns_located: std::sync::OnceLock::new(),
         publishes: items(svc.publishes_events, text),
         consumes: items(svc.consumes_events, text),
         reads: svc
@@ -622,14 +630,33 @@ mod tests {
             ".".into(),
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let t = &reg.services[0].owns[1].entry;
+        let t = reg.owns_loc(0, 1);
+        assert_eq!((t.line, t.column), (3, 19), "columns count characters");
+        assert_eq!(&reg.source[t.offset..t.offset + t.len], "plain");
+        let quoted = reg.owns_loc(0, 0);
         assert_eq!(
-            (t.loc.line, t.loc.column),
-            (3, 19),
-            "columns count characters"
+            &reg.source[quoted.offset..quoted.offset + quoted.len],
+            "\"ünï\""
         );
-        assert_eq!(&reg.source[t.loc.offset..t.loc.offset + t.loc.len], "plain");
         let s = &reg.services[0];
         assert_eq!((s.loc.line, s.loc.column), (2, 3));
+    }
+
+    #[test]
+    fn an_owns_list_that_is_not_followed_points_at_the_list() {
+        let reg = load_str(
+            "services:\n  a:\n    owns:\n      - &t orders\n  b:\n    owns: [items]\n",
+            "data-ownership.yaml",
+            ".".into(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        // An anchor is not followed: the list's own place.
+        assert_eq!(reg.owns_loc(0, 0), reg.services[0].owns_at);
+        assert_eq!(reg.owns_loc(0, 0).line, 4);
+        // Out of range: the list, or nothing for an unknown service.
+        assert_eq!(reg.owns_loc(1, 7), reg.services[1].owns_at);
+        assert_eq!(reg.owns_loc(9, 0), Loc::default());
+        let items = reg.owns_loc(1, 0);
+        assert_eq!(&reg.source[items.offset..items.offset + items.len], "items");
     }
 }

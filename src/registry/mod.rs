@@ -2,6 +2,7 @@
 //! and the map from files to services.
 
 mod load;
+mod locate;
 mod model;
 pub mod paths;
 pub mod validate;

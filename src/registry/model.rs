@@ -43,14 +43,15 @@ pub struct RawRegistry {
 }
 
 /// One service's declaration.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawService {
     /// Tables this service owns exclusively. `schema.table` names a table in another
     /// schema than the service's `schema`.
-    #[serde(default)]
+    // The list is spanned, its entries are not: see `src/registry/locate.rs`.
+    #[serde(default = "no_tables")]
     #[schemars(with = "Vec<String>")]
-    pub owns: Vec<S<String>>,
+    pub owns: S<Vec<String>>,
     /// Events this service publishes (dotted names such as `order.placed`).
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
@@ -95,6 +96,15 @@ pub struct RawService {
     /// Free text describing the service.
     #[serde(default)]
     pub description: Option<String>,
+}
+
+/// An absent `owns`: no tables, and no place in the file.
+fn no_tables() -> S<Vec<String>> {
+    Spanned::new(
+        Vec::new(),
+        serde_saphyr::Location::UNKNOWN,
+        serde_saphyr::Location::UNKNOWN,
+    )
 }
 
 /// SQL dialects a service may hint.

@@ -2,9 +2,10 @@
 //! entry, so that any finding can point at the registry line that explains it.
 
 use super::model::{Dialect, ExceptionAccess, SeverityLevel};
-use crate::finding::Loc;
+use crate::finding::{LineIndex, Loc};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// A string from the registry and where it stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,8 +32,8 @@ pub const DEFAULT_SCHEMA: &str = "public";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OwnedTable {
     pub key: TableKey,
-    /// The `owns` entry as written.
-    pub entry: Item,
+    /// The `owns` entry as written. Where it stands: [`Registry::owns_loc`].
+    pub written: String,
 }
 
 /// One `reads_from_apis` entry.
@@ -51,6 +52,11 @@ pub struct Service {
     /// Where the service's key stands.
     pub loc: Loc,
     pub owns: Vec<OwnedTable>,
+    /// Where the `owns` list stands (the service's key when it has none).
+    pub owns_at: Loc,
+    /// Where each `owns` entry stands (`None`: not followed), found at the first
+    /// [`Registry::owns_loc`].
+    pub owns_located: OnceLock<Vec<Option<Loc>>>,
     pub publishes: Vec<Item>,
     pub consumes: Vec<Item>,
     pub reads: Vec<ApiRead>,
@@ -109,9 +115,32 @@ pub struct Registry {
     /// Severity overrides, as written.
     pub rule_levels: Vec<(Item, SeverityLevel)>,
     pub(super) by_name: HashMap<String, usize>,
+    /// Line starts of `source`, built at the first [`Registry::owns_loc`].
+    pub(super) lines: OnceLock<LineIndex>,
 }
 
 impl Registry {
+    /// Where entry `entry` of service `service`'s `owns` list stands: found in the text
+    /// once per service, when a finding first points into its list
+    /// (`src/registry/locate.rs`); the list itself where its text is written in a way
+    /// that is not followed.
+    pub fn owns_loc(&self, service: usize, entry: usize) -> Loc {
+        let Some(svc) = self.services.get(service) else {
+            return Loc::default();
+        };
+        let located = svc.owns_located.get_or_init(|| {
+            let written: Vec<&str> = svc.owns.iter().map(|t| t.written.as_str()).collect();
+            let ranges =
+                super::locate::sequence_entries(&self.source, svc.owns_at.offset, &written);
+            let lines = self.lines.get_or_init(|| LineIndex::new(&self.source));
+            ranges
+                .into_iter()
+                .map(|r| r.map(|(offset, len)| lines.loc(&self.source, offset, len)))
+                .collect()
+        });
+        located.get(entry).copied().flatten().unwrap_or(svc.owns_at)
+    }
+
     /// The service called `name`.
     pub fn service(&self, name: &str) -> Option<&Service> {
         self.by_name.get(name).map(|&i| &self.services[i])

@@ -57,7 +57,7 @@ impl Validator<'_> {
     }
 
     fn names(&mut self) {
-        for svc in &self.reg.services {
+        for (si, svc) in self.reg.services.iter().enumerate() {
             if !valid_service_name(&svc.name) {
                 let f = self
                     .finding(Rule::InvalidName, format!("invalid service name `{}`", svc.name), &svc.loc, "this name")
@@ -66,13 +66,13 @@ impl Validator<'_> {
                     .subject(&svc.name);
                 self.push(f);
             }
-            for t in &svc.owns {
-                if !valid_table_name(&t.entry.value) {
+            for (ti, t) in svc.owns.iter().enumerate() {
+                if !valid_table_name(&t.written) {
                     let f = self
-                        .finding(Rule::InvalidName, format!("invalid table name `{}`", t.entry.value), &t.entry.loc, "this table")
+                        .finding(Rule::InvalidName, format!("invalid table name `{}`", t.written), &self.reg.owns_loc(si, ti), "this table")
                         .help("a table is `name` or `schema.name`, made of letters, digits, `_` and `$`")
                         .service(&svc.name)
-                        .subject(&t.entry.value);
+                        .subject(&t.written);
                     self.push(f);
                 }
             }
@@ -100,41 +100,39 @@ impl Validator<'_> {
         // foldhash, sized once: with SipHash and growth, this map was most of the
         // validation of a 50,000-table registry.
         let tables = self.reg.services.iter().map(|s| s.owns.len()).sum();
-        let mut first: foldhash::HashMap<&TableKey, (&str, &Item)> =
+        let mut first: foldhash::HashMap<&TableKey, (usize, usize)> =
             foldhash::HashMap::with_capacity_and_hasher(tables, Default::default());
-        for svc in &self.reg.services {
-            for t in &svc.owns {
+        for (si, svc) in self.reg.services.iter().enumerate() {
+            for (ti, t) in svc.owns.iter().enumerate() {
                 if t.key.name.is_empty() {
                     continue;
                 }
                 match first.entry(&t.key) {
                     std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert((&svc.name, &t.entry));
+                        slot.insert((si, ti));
                     }
                     std::collections::hash_map::Entry::Occupied(seen) => {
-                        let &(other, other_entry) = seen.get();
+                        let &(other_si, other_ti) = seen.get();
+                        let other = self.reg.services[other_si].name.as_str();
                         let msg = if other == svc.name {
-                            format!(
-                                "table `{}` is listed twice by `{}`",
-                                t.entry.value, svc.name
-                            )
+                            format!("table `{}` is listed twice by `{}`", t.written, svc.name)
                         } else {
                             format!(
                                 "table `{}` is owned by both `{other}` and `{}`",
-                                t.entry.value, svc.name
+                                t.written, svc.name
                             )
                         };
                         let f = self.finding(
                             Rule::DuplicateOwner,
                             msg,
-                            &t.entry.loc,
+                            &self.reg.owns_loc(si, ti),
                             "claimed again here",
                         );
                         let f = self
-                            .related(f, &other_entry.loc, &format!("first owned by `{other}` here"))
+                            .related(f, &self.reg.owns_loc(other_si, other_ti), &format!("first owned by `{other}` here"))
                             .help("every table has exactly one owner: remove one entry, or give the services separate `database`s if each really keeps its own copy")
                             .service(&svc.name)
-                            .subject(&t.entry.value);
+                            .subject(&t.written);
                         self.push(f);
                     }
                 }

@@ -67,19 +67,26 @@ impl<'a> Resolver<'a> {
             return Owners::Nobody;
         };
         let reg = self.reg;
-        let candidates: Vec<(usize, &'a OwnedTable)> = all
+        let candidates: Vec<Owner<'a>> = all
             .iter()
-            .map(|&(s, t)| (s, &reg.services[s].owns[t]))
-            .filter(|(_, t)| !table.quoted || t.key.name == name || t.entry.value.ends_with(&name))
-            .filter(|(_, t)| {
+            .map(|&(service, entry)| Owner {
+                service,
+                entry,
+                table: &reg.services[service].owns[entry],
+            })
+            .filter(|o| {
+                !table.quoted || o.table.key.name == name || o.table.written.ends_with(&name)
+            })
+            .filter(|o| {
                 table
                     .schema
                     .as_ref()
-                    .is_none_or(|s| *t.key.schema == *s.to_lowercase())
+                    .is_none_or(|s| *o.table.key.schema == *s.to_lowercase())
             })
-            .filter(|(_, t)| {
+            .filter(|o| {
                 table.database.as_ref().is_none_or(|d| {
-                    t.key
+                    o.table
+                        .key
                         .database
                         .as_ref()
                         .is_none_or(|td| **td == *d.to_lowercase())
@@ -90,7 +97,7 @@ impl<'a> Resolver<'a> {
             return Owners::Nobody;
         }
         if let Some(own) = service {
-            if candidates.iter().any(|&(s, _)| s == own) {
+            if candidates.iter().any(|o| o.service == own) {
                 return Owners::Own;
             }
             // Prefer owners in the accessing service's own database namespace.
@@ -98,7 +105,7 @@ impl<'a> Resolver<'a> {
             let same_db: Vec<_> = candidates
                 .iter()
                 .copied()
-                .filter(|(_, t)| t.key.database.as_deref() == db.as_deref())
+                .filter(|o| o.table.key.database.as_deref() == db.as_deref())
                 .collect();
             if !same_db.is_empty() {
                 return Owners::Others(same_db);
@@ -145,9 +152,9 @@ impl<'a> Resolver<'a> {
                 Some(f)
             }
             Owners::Others(owners) => {
-                let (owner_idx, owned) = owners[0];
-                let owner = &self.reg.services[owner_idx];
-                let table_name = owned.key.name.clone();
+                let first = owners[0];
+                let owner = &self.reg.services[first.service];
+                let table_name = first.table.key.name.clone();
                 let (rule, message, help) = match file.service {
                     Some(s) => {
                         let me = &self.reg.services[s].name;
@@ -194,13 +201,17 @@ impl<'a> Resolver<'a> {
                         access.len,
                         label,
                     )
-                    .related(&self.reg.file, owned.entry.loc, owned_by)
+                    .related(
+                        &self.reg.file,
+                        self.reg.owns_loc(first.service, first.entry),
+                        owned_by,
+                    )
                     .help(help)
                     .subject(&table_name);
-                for &(_, other) in &owners[1..] {
+                for other in &owners[1..] {
                     f = f.related(
                         &self.reg.file,
-                        other.entry.loc,
+                        self.reg.owns_loc(other.service, other.entry),
                         "also owned here (another database)",
                     );
                 }
@@ -282,7 +293,16 @@ enum Owners<'a> {
     /// No service owns it.
     Nobody,
     /// Other services own it, the most likely first.
-    Others(Vec<(usize, &'a OwnedTable)>),
+    Others(Vec<Owner<'a>>),
+}
+
+/// A service that owns a table: its index, the index of the entry in its `owns`, and
+/// the entry.
+#[derive(Clone, Copy)]
+struct Owner<'a> {
+    service: usize,
+    entry: usize,
+    table: &'a OwnedTable,
 }
 
 fn verb(kind: AccessKind) -> &'static str {
