@@ -197,7 +197,7 @@ mod tests {
                 "q.sql",
                 "SELECT * FROM t;\nSELECT 'never closed\n",
             ),
-            (Language::Rust, "a.rs", "fn f() { let = 1; }\n"),
+            (Language::Rust, "a.rs", "struct S { a: }\n"),
             (Language::TypeScript, "a.ts", "const q = `never closed"),
             (
                 Language::Prisma,
