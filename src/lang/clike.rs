@@ -1768,9 +1768,7 @@ pub fn run(rules: &impl Rules, text: &str, ctx: &Context) -> Extracted {
     let src = Source::new(text, rules.dialect());
     let mut accesses = Vec::new();
     for c in candidates(rules, &src) {
-        if c.sink || sql::looks_like_sql(c.emb.text()) {
-            accesses.extend(sql::analyze_embedded(&c.emb, ctx));
-        }
+        accesses.extend(sql::analyze_candidate(&c.emb, c.sink, ctx));
     }
     rules.shapes(&src, &mut accesses);
     accesses.sort_by(|a, b| {

@@ -1346,12 +1346,8 @@ impl<'a> Extractor<'a> {
 
     fn analyse(&mut self, group: &Group, always: bool) {
         let emb = self.embed(group);
-        if emb.text().trim().is_empty() {
-            return;
-        }
-        if always || sql::looks_like_sql(emb.text()) {
-            self.out.extend(sql::analyze_embedded(&emb, self.ctx));
-        }
+        self.out
+            .extend(sql::analyze_candidate(&emb, always, self.ctx));
     }
 
     /// The dotted callee ending at token `i` (the name before a `(`).

@@ -1213,12 +1213,8 @@ impl<'a> Extractor<'a> {
 
     fn analyse(&mut self, group: &Group, always: bool) {
         let emb = self.embed(group);
-        if emb.text().trim().is_empty() {
-            return;
-        }
-        if always || sql::looks_like_sql(emb.text()) {
-            self.out.extend(sql::analyze_embedded(&emb, self.ctx));
-        }
+        self.out
+            .extend(sql::analyze_candidate(&emb, always, self.ctx));
     }
 
     /// The callee chain ending at name token `i`: `ActiveRecord::Base.connection.execute`.

@@ -1698,9 +1698,7 @@ impl Walker {
     fn finish(&mut self, ctx: &Context, out: &mut Extracted) {
         let mut accesses = std::mem::take(&mut self.accesses);
         for (emb, sink) in std::mem::take(&mut self.candidates) {
-            if sink || sql::looks_like_sql(emb.text()) {
-                accesses.extend(sql::analyze_embedded(&emb, ctx));
-            }
+            accesses.extend(sql::analyze_candidate(&emb, sink, ctx));
         }
         let mut seen = HashSet::new();
         accesses.retain(|a| seen.insert(a.clone()));

@@ -604,6 +604,18 @@ pub fn analyze_embedded(sql: &Embedded, ctx: &Context) -> Vec<Access> {
     run.finish().into_iter().map(|a| sql.relocate(a)).collect()
 }
 
+/// Analyses SQL assembled from string literals found in code: always when it is the
+/// argument of a known SQL sink (`cursor.execute(..)`, `sqlx::query(..)`), otherwise
+/// only when [`looks_like_sql`] says so, so that prose and log messages that happen to
+/// mention a table are never read as access to it. Offsets are file offsets.
+pub fn analyze_candidate(sql: &Embedded, sink: bool, ctx: &Context) -> Vec<Access> {
+    let text = sql.text();
+    if text.trim().is_empty() || !(sink || looks_like_sql(text)) {
+        return Vec::new();
+    }
+    analyze_embedded(sql, ctx)
+}
+
 /// True when a string literal's contents look like a SQL statement worth analysing.
 ///
 /// The text must start (after whitespace, comments and `(`) with a statement keyword

@@ -1595,13 +1595,8 @@ impl<'a> Extractor<'a> {
         }
         let operands = self.operands(i);
         let embedded = self.assemble(&operands);
-        if embedded.text().trim().is_empty() {
-            return;
-        }
-        if always || sql::looks_like_sql(embedded.text()) {
-            let found = sql::analyze_embedded(&embedded, self.ctx);
-            self.out.extend(found);
-        }
+        self.out
+            .extend(sql::analyze_candidate(&embedded, always, self.ctx));
     }
 
     /// Reads `a + b + c` from `i`, marking its literal tokens as handled.

@@ -631,6 +631,29 @@ fn embedded_maps_offsets_back() {
 }
 
 #[test]
+fn candidates_from_sinks_are_always_analysed_others_only_when_sql() {
+    // (text, from a known sink, tables found)
+    let cases: [(&str, bool, &[&str]); 6] = [
+        ("SELECT * FROM orders", false, &["orders"]),
+        ("SELECT * FROM orders", true, &["orders"]),
+        // Starts with a statement ownlint does not take for SQL by itself.
+        (
+            "SET search_path = app; SELECT * FROM orders",
+            true,
+            &["orders"],
+        ),
+        ("SET search_path = app; SELECT * FROM orders", false, &[]),
+        ("select a user from the list", true, &[]),
+        ("   ", true, &[]),
+    ];
+    for (text, sink, tables) in cases {
+        let got = analyze_candidate(&Embedded::verbatim(text, 0), sink, &ctx());
+        let names: Vec<&str> = got.iter().map(|a| table(a).name.as_str()).collect();
+        assert_eq!(names, tables, "{text:?}, sink: {sink}");
+    }
+}
+
+#[test]
 fn embedded_prose_is_ignored() {
     for s in [
         "failed to update users",
