@@ -1711,13 +1711,12 @@ impl Walker {
 
     /// Checks the file's syntax with `syn` once its accesses are in `out`, and records
     /// an error as a problem. The bodies of functions in which nothing was found (no
-    /// access, no followed file, no problem) are emptied first: a syntax error there
+    /// access, no followed file) are emptied first: a syntax error there
     /// can hide nothing, and parsing statements and expressions is most of `syn`'s
     /// work. Items, signatures, and every body something was found in are checked.
     fn check_syntax(&self, text: &str, stream: TokenStream, out: &mut Extracted) {
         let mut found: Vec<usize> = (out.accesses.iter().map(|a| a.offset))
             .chain(out.follow.iter().map(|f| f.offset))
-            .chain(out.problems.iter().map(|p| p.offset))
             .collect();
         found.sort_unstable();
         let empty: Vec<usize> = self
