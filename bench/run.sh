@@ -14,7 +14,10 @@
 #   CARGO_TARGET_DIR as for cargo (the release binary is taken from there)
 #
 # Times are wall-clock means (hyperfine, 2 warm-up runs) and CPU (user + system);
-# on a shared machine compare CPU. Peak RSS is from /usr/bin/time -v. Not run in CI.
+# on a shared machine compare CPU. Peak RSS is from /usr/bin/time -v. After the table,
+# the ratios to ripgrep on the realistic and dense trees again from paired runs
+# (bench/paired.py: the two commands alternate, 3 x BENCH_RUNS pairs, medians).
+# Not run in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -153,6 +156,17 @@ if [ $mode = all ]; then
   row "realistic, -j1" realistic "-j1"
   row "realistic, -j2" realistic "-j2"
 fi
+
+# The goals' ratios again from alternating runs (bench/paired.py), which a shared
+# machine's changing load skews less than the back-to-back runs of the table.
+echo
+trees=(realistic)
+[ $mode = all ] && trees+=(dense)
+for name in "${trees[@]}"; do
+  echo "paired runs on $name (A: ripgrep, B: ownlint):"
+  python3 bench/paired.py --runs $((runs * 3)) --cwd "$dir/$name/repo" \
+    "rg -c -F -f ../tables.txt ." "$bin check --format json"
+done
 
 # The pre-commit case: 10 files of the largest tree generated.
 big=n100k
