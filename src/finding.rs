@@ -5,6 +5,7 @@
 use crate::rules::{Rule, Severity};
 use crate::scan::{AccessKind, Confidence};
 use serde::Serialize;
+use std::sync::OnceLock;
 
 /// A position in a file: 1-based line and column (in characters), and the byte range
 /// of the labelled text.
@@ -23,13 +24,48 @@ pub struct Loc {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Characters before each [`CHAR_BLOCK`]-byte block of the text, built at the first
+    /// column more than a block from its line's start: on a long line (a minified
+    /// bundle, a generated one-line file) counting from the line's start for every
+    /// finding would be quadratic.
+    chars: OnceLock<Vec<usize>>,
+}
+
+/// Bytes per entry of [`LineIndex::chars`]; also the longest run counted directly.
+const CHAR_BLOCK: usize = 4096;
+
+/// Characters in `bytes`, which may start or end inside one: its bytes that are not
+/// UTF-8 continuation bytes.
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            chars: OnceLock::new(),
+        }
+    }
+
+    /// Characters in `text[..at]`, by the block table.
+    fn chars_before(&self, text: &str, at: usize) -> usize {
+        let bytes = text.as_bytes();
+        let blocks = self.chars.get_or_init(|| {
+            let mut n = 0;
+            let mut blocks = Vec::with_capacity(bytes.len() / CHAR_BLOCK + 1);
+            for block in bytes.chunks(CHAR_BLOCK) {
+                blocks.push(n);
+                n += char_starts(block);
+            }
+            blocks.push(n);
+            blocks
+        });
+        let k = at / CHAR_BLOCK;
+        let from = (k * CHAR_BLOCK).min(at);
+        blocks.get(k).copied().unwrap_or(0) + bytes.get(from..at).map_or(0, char_starts)
     }
 
     /// The location of the byte range `offset..offset + len` in `text` (the text this
@@ -38,7 +74,11 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let line_start = self.starts.get(line - 1).copied().unwrap_or(0).min(offset);
-        let column = text[line_start..offset].chars().count() + 1;
+        let column = if offset - line_start <= CHAR_BLOCK {
+            text[line_start..offset].chars().count()
+        } else {
+            self.chars_before(text, offset) - self.chars_before(text, line_start)
+        } + 1;
         Loc {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
@@ -56,11 +96,20 @@ impl Loc {
     }
 
     /// The text of the line this location is on, whitespace-normalized: the part of a
-    /// fingerprint that survives code moving up or down the file.
+    /// fingerprint that survives code moving up or down the file. At most
+    /// [`SNIPPET_REACH`] bytes on either side of the location count, so that the
+    /// findings on one very long line do not each read all of it.
     pub fn snippet(&self, text: &str) -> String {
         let offset = floor_char_boundary(text, self.offset.min(text.len()));
-        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let reach_start = floor_char_boundary(text, offset.saturating_sub(SNIPPET_REACH));
+        let reach_end =
+            floor_char_boundary(text, offset.saturating_add(SNIPPET_REACH).min(text.len()));
+        let start = text[reach_start..offset]
+            .rfind('\n')
+            .map_or(reach_start, |i| reach_start + i + 1);
+        let end = text[offset..reach_end]
+            .find('\n')
+            .map_or(reach_end, |i| offset + i);
         text[start..end]
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -68,7 +117,12 @@ impl Loc {
     }
 }
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+/// How far a fingerprint's snippet reaches on either side of a finding, in bytes: any
+/// ordinary line fits whole.
+const SNIPPET_REACH: usize = 1024;
+
+/// The largest character boundary of `text` at or before byte `i`.
+pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
     }
@@ -255,6 +309,31 @@ mod tests {
         let loc = Loc::at(text, off, 6);
         assert_eq!((loc.line, loc.column), (2, 4));
         assert_eq!(loc.snippet(text), "çd orders");
+    }
+
+    #[test]
+    fn columns_and_snippets_on_long_lines() {
+        // Lines longer than the block table's blocks, with characters of 1 to 4 bytes
+        // falling across block boundaries, and short lines between them.
+        let long = "aé€😀 ".repeat(3_000);
+        let text = format!("x\n{long}\nshort line\n{long}{long}");
+        let index = LineIndex::new(&text);
+        let naive = |offset: usize| {
+            let offset = floor_char_boundary(&text, offset);
+            let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            text[start..offset].chars().count() + 1
+        };
+        for offset in (0..text.len()).step_by(997).chain([text.len()]) {
+            let loc = index.loc(&text, offset, 1);
+            assert_eq!(loc.column as usize, naive(offset), "offset {offset}");
+            let snippet = loc.snippet(&text);
+            // The reach is floored to a character boundary: up to 3 bytes more.
+            assert!(snippet.len() <= 2 * SNIPPET_REACH + 3, "offset {offset}");
+            assert!(!snippet.contains('\n'));
+        }
+        // A line within reach is whole.
+        let at = text.find("short").unwrap_or(0) + 2;
+        assert_eq!(index.loc(&text, at, 1).snippet(&text), "short line");
     }
 
     #[test]

@@ -2,11 +2,15 @@
 //! the finding's line or the line above. A reason is required; an allow that
 //! suppresses nothing is itself reported (`unused-suppression`), as in ruff.
 
-use crate::finding::{Finding, LineIndex};
+use crate::finding::{Finding, LineIndex, floor_char_boundary};
 use crate::rules::Rule;
 use std::collections::HashMap;
 
 const MARKER: &str = "ownlint: allow(";
+
+/// Longest rule list looked at after [`MARKER`], in bytes: every rule's name, comma
+/// separated, fits twice.
+const MAX_LIST: usize = 1024;
 
 /// One `ownlint: allow(...)` comment.
 #[derive(Debug)]
@@ -37,10 +41,18 @@ pub fn apply(path: &str, text: &str, findings: Vec<Finding>) -> Outcome {
         return out;
     }
     let index = LineIndex::new(text);
+    // The end of the line of the last marker: markers on one line share it, so a long
+    // line full of markers is read once, not once per marker.
+    let mut line_end = 0;
     for (start, _) in text.match_indices(MARKER) {
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        if start >= line_end {
+            line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        }
         let rest = &text[start + MARKER.len()..line_end];
-        let Some(close) = rest.find(')') else {
+        // A list of rule names is short; a `)` further away does not close it (and a
+        // line of unclosed markers is not read to its end once per marker).
+        let near = floor_char_boundary(rest, rest.len().min(MAX_LIST));
+        let Some(close) = rest[..near].find(')') else {
             out.findings.push(invalid(
                 path,
                 text,

@@ -538,6 +538,45 @@ fn a_finding_on_a_very_long_line_is_rendered() {
     );
 }
 
+#[test]
+fn many_findings_on_one_long_line_end_in_bounded_time() {
+    // A minified bundle or a one-line dump with a finding every 42 bytes. Each finding's
+    // column and fingerprint used to read its whole line: 30,000 findings on a 1.2 MB
+    // line did not finish in minutes.
+    let repo = Repo::new();
+    let n = 30_000;
+    let line = CROSS_READ.trim_end().repeat(n);
+    repo.write("services/orders/dump.sql", format!("{line}\n"));
+    let run = repo.run(&["check", "--format", "json"], Duration::from_secs(120));
+    run.sane();
+    let found = run.on("cross-service-read", "services/orders/dump.sql");
+    assert_eq!(found.len(), n);
+    // Columns stay exact: `users` of the last statement.
+    let last = CROSS_READ.trim_end().len() * (n - 1) + CROSS_READ.find("users").unwrap_or(0) + 1;
+    assert!(
+        found.iter().any(|f| f["line"] == 1 && f["column"] == last),
+        "no finding at column {last}"
+    );
+}
+
+#[test]
+fn a_line_full_of_suppression_markers_ends_in_bounded_time() {
+    // Every unclosed marker is reported; none reads the rest of the line again.
+    let repo = Repo::new();
+    let n = 50_000;
+    repo.write(
+        "services/orders/notes.sql",
+        format!("-- {}\n{CROSS_READ}", "ownlint: allow(".repeat(n)),
+    );
+    let run = repo.run(&["check", "--format", "json"], Duration::from_secs(120));
+    run.sane();
+    assert_eq!(
+        run.on("invalid-suppression", "services/orders/notes.sql")
+            .len(),
+        n
+    );
+}
+
 // ---------------------------------------------------------------------------------
 // Deep nesting
 
