@@ -1758,12 +1758,11 @@ impl Walker {
         });
     }
 
-    /// The index of the `{` of every function body: `fn name`, then (at the same
-    /// level, skipping `(..)` and `[..]`) the first `{..}` before a `;`, the next `fn`
-    /// or the end of the enclosing group. A `{..}` that is a const generic argument of
-    /// the return type (`-> A<{ N }>`) is taken instead of the body, which only makes
-    /// the check cover more than it must; emptying any `{..}` leaves valid syntax.
-    /// Linear: each search ends where the next one at its level begins.
+    /// The index of the `{` of every function body, in order: `fn name`, then (at the
+    /// same level, skipping `(..)` and `[..]`, and outside `<..>`, so that a const
+    /// generic argument `-> A<{ N }>` is not taken for it) the first `{..}` before a
+    /// `;`, the next `fn` or the end of the enclosing group. Linear: each search ends
+    /// where the next one at its level begins.
     fn fn_bodies(&self) -> Vec<usize> {
         let mut bodies = Vec::new();
         for i in 0..self.toks.len() {
@@ -1771,18 +1770,27 @@ impl Walker {
                 continue;
             }
             let mut j = i + 2;
+            // Open `<` of generics; the `>` of `->` closes none.
+            let mut angles = 0usize;
             while let Some(t) = self.toks.get(j) {
                 match t.kind {
-                    Kind::Open('{') => {
+                    Kind::Open('{') if angles == 0 => {
                         bodies.push(j);
                         break;
                     }
                     Kind::Punct(';', _) | Kind::Close => break,
                     Kind::Ident if self.is_ident(j, "fn") => break,
-                    _ => j = self.skip(j),
+                    Kind::Punct('<', _) => angles += 1,
+                    Kind::Punct('>', _) if !(j > 0 && self.is_joint(j - 1, '-')) => {
+                        angles = angles.saturating_sub(1);
+                    }
+                    _ => {}
                 }
+                j = self.skip(j);
             }
         }
+        // A function in a signature's `[..]` or `{..}` comes after the one it is in.
+        bodies.sort_unstable();
         bodies
     }
 
@@ -2601,8 +2609,15 @@ fn f(orders: &[Order]) {
             ("struct S { a: }\nfn f() { let = ; }", true),
             ("fn f(a: ) { }", true),
             ("fn f() { } let = ;", true),
-            // A `{..}` in the return type is taken for the body: checked anyway.
-            ("fn f() -> A<{ 1 }> { let = ; }", true),
+            // A const generic argument is part of the signature, not the body.
+            ("fn f() -> A<{ let = ; }> { }", true),
+            ("fn f() -> A<{ 1 }> { let = ; }", false),
+            ("fn f() -> impl Fn() -> A<{ 1 }> { let = ; }", false),
+            // Bodies nested in a signature are found too (and kept in order).
+            (
+                "fn a(x: [u8; { fn b() { let y = 2; } 1 }]) { let = ; }",
+                false,
+            ),
             // Bodies in which nothing was found are not parsed.
             ("fn f() { let = ; }", false),
             ("fn f() { info!(\"no sql\"); let = ; }", false),
