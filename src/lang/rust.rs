@@ -1633,22 +1633,12 @@ impl Walker {
 
     /// `fn table_name(&self) -> &str { "cake" }` (SeaORM's `EntityName` written by hand):
     /// `i` is just after the name.
-    fn table_name_fn(&mut self, mut i: usize) {
-        // Up to the body, a `;`, the end of the group or the next `fn` (which keeps a
-        // file of bodiless `fn table_name(..)` items linear).
-        while i < self.toks.len()
-            && !self.is_close(i)
-            && !self.is_punct(i, ';')
-            && !self.is_ident(i, "fn")
+    fn table_name_fn(&mut self, i: usize) {
+        if let Some(open) = self.body_after(i)
+            && self.toks[open].close == open + 2
+            && self.string_lit(open + 1).is_some()
         {
-            if self.open(i) == Some('{') {
-                let close = self.toks[i].close;
-                if close == i + 2 && self.string_lit(i + 1).is_some() {
-                    self.table_lit(AccessKind::Model, i + 1, None);
-                }
-                return;
-            }
-            i = self.skip(i);
+            self.table_lit(AccessKind::Model, open + 1, None);
         }
     }
 
@@ -1758,40 +1748,40 @@ impl Walker {
         });
     }
 
-    /// The index of the `{` of every function body, in order: `fn name`, then (at the
-    /// same level, skipping `(..)` and `[..]`, and outside `<..>`, so that a const
-    /// generic argument `-> A<{ N }>` is not taken for it) the first `{..}` before a
-    /// `;`, the next `fn` or the end of the enclosing group. Linear: each search ends
-    /// where the next one at its level begins.
+    /// The index of the `{` of every function body (`fn name` and [`Self::body_after`]),
+    /// in order.
     fn fn_bodies(&self) -> Vec<usize> {
-        let mut bodies = Vec::new();
-        for i in 0..self.toks.len() {
-            if !(self.is_ident(i, "fn") && self.ident(i + 1).is_some()) {
-                continue;
-            }
-            let mut j = i + 2;
-            // Open `<` of generics; the `>` of `->` closes none.
-            let mut angles = 0usize;
-            while let Some(t) = self.toks.get(j) {
-                match t.kind {
-                    Kind::Open('{') if angles == 0 => {
-                        bodies.push(j);
-                        break;
-                    }
-                    Kind::Punct(';', _) | Kind::Close => break,
-                    Kind::Ident if self.is_ident(j, "fn") => break,
-                    Kind::Punct('<', _) => angles += 1,
-                    Kind::Punct('>', _) if !(j > 0 && self.is_joint(j - 1, '-')) => {
-                        angles = angles.saturating_sub(1);
-                    }
-                    _ => {}
-                }
-                j = self.skip(j);
-            }
-        }
+        let mut bodies: Vec<usize> = (0..self.toks.len())
+            .filter(|&i| self.is_ident(i, "fn") && self.ident(i + 1).is_some())
+            .filter_map(|i| self.body_after(i + 2))
+            .collect();
         // A function in a signature's `[..]` or `{..}` comes after the one it is in.
         bodies.sort_unstable();
         bodies
+    }
+
+    /// The `{` of the body of the function whose signature goes on at token `j`, just
+    /// after its name: at the same level, skipping `(..)` and `[..]`, and outside `<..>`
+    /// (a const generic argument `-> A<{ N }>` is not the body), the first `{..}` before
+    /// a `;`, the next `fn` or the end of the enclosing group. Searches from successive
+    /// functions never overlap: a file of bodiless `fn` items is read once.
+    fn body_after(&self, mut j: usize) -> Option<usize> {
+        // Open `<` of generics; the `>` of `->` closes none.
+        let mut angles = 0usize;
+        while let Some(t) = self.toks.get(j) {
+            match t.kind {
+                Kind::Open('{') if angles == 0 => return Some(j),
+                Kind::Punct(';', _) | Kind::Close => return None,
+                Kind::Ident if self.is_ident(j, "fn") => return None,
+                Kind::Punct('<', _) => angles += 1,
+                Kind::Punct('>', _) if !(j > 0 && self.is_joint(j - 1, '-')) => {
+                    angles = angles.saturating_sub(1);
+                }
+                _ => {}
+            }
+            j = self.skip(j);
+        }
+        None
     }
 
     /// `stream`, whose first token is flat token `first`, with the `{..}` groups opened
