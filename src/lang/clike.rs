@@ -209,7 +209,11 @@ impl Lexer<'_> {
                 }
                 _ if c.is_ascii_whitespace() || c.is_ascii_control() => self.i += 1,
                 b'/' if self.at(i + 1) == b'/' => {
-                    self.i = memchr(self.b, b'\n', i).unwrap_or(self.b.len());
+                    self.i = self
+                        .b
+                        .get(i..)
+                        .and_then(|rest| memchr::memchr(b'\n', rest))
+                        .map_or(self.b.len(), |p| i + p);
                 }
                 b'/' if self.at(i + 1) == b'*' => self.block_comment(),
                 b'"' => self.quoted(i),
@@ -652,13 +656,6 @@ impl Lexer<'_> {
         }
         (from, b.len(), b.len())
     }
-}
-
-fn memchr(b: &[u8], c: u8, from: usize) -> Option<usize> {
-    b.get(from..)?
-        .iter()
-        .position(|&x| x == c)
-        .map(|p| from + p)
 }
 
 /// No matching bracket.

@@ -9,8 +9,6 @@
 //! Nothing recurses, so deeply nested input costs memory proportional to its size and
 //! no stack.
 
-use std::collections::HashMap;
-
 use super::embedded::Embedded;
 use super::{Context, Extracted, sql};
 use crate::scan::{Access, AccessKind, ImportRef, TableRef};
@@ -330,7 +328,8 @@ const TWO_CHAR_OPS: &[&[u8; 2]] = &[
 fn lex(src: &str) -> Lexed {
     let b = src.as_bytes();
     let n = b.len();
-    let mut toks: Vec<Tok> = Vec::new();
+    // Sized once: code has a token about every 5 bytes.
+    let mut toks: Vec<Tok> = Vec::with_capacity(n / 4);
     let mut lits: Vec<Lit> = Vec::new();
     let mut depth = 0usize;
     let mut i = 0;
@@ -672,7 +671,7 @@ struct Extractor<'a> {
     ctx: &'a Context,
     lx: Lexed,
     /// Names bound exactly once to a plain string literal: name → literal index.
-    consts: HashMap<String, Option<usize>>,
+    consts: foldhash::HashMap<&'a str, Option<usize>>,
     django: bool,
     migration: bool,
     out: Vec<Access>,
@@ -684,6 +683,14 @@ struct Extractor<'a> {
     schemas: Vec<(usize, String)>,
 }
 
+/// A statement's tokens `s..e`, and the first token of its logical line.
+#[derive(Clone, Copy)]
+struct Stmt {
+    line: usize,
+    s: usize,
+    e: usize,
+}
+
 /// Extracts table accesses and imports from one Python file.
 pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
     let lx = lex(text);
@@ -692,7 +699,7 @@ pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
         path,
         ctx,
         lx,
-        consts: HashMap::new(),
+        consts: foldhash::HashMap::default(),
         django: text.contains("from django") || text.contains("import django"),
         migration: path.starts_with("versions/") || path.contains("/versions/"),
         out: Vec::new(),
@@ -701,8 +708,9 @@ pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
         tablenames: Vec::new(),
         schemas: Vec::new(),
     };
-    ex.collect_consts();
-    ex.run();
+    let stmts = ex.statements();
+    ex.collect_consts(&stmts);
+    ex.run(&stmts);
     for (block, schema) in std::mem::take(&mut ex.schemas) {
         for &(b, idx) in &ex.tablenames {
             if b == block
@@ -742,97 +750,101 @@ impl<'a> Extractor<'a> {
         self.tok(i).map(|t| t.kind)
     }
 
-    /// Logical lines as token ranges.
-    fn lines(&self) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        let mut s = 0;
-        for (i, t) in self.lx.toks.iter().enumerate() {
-            if t.kind == Kind::Newline {
-                if i > s {
-                    out.push((s, i));
-                }
-                s = i + 1;
-            }
-        }
-        if s < self.lx.toks.len() {
-            out.push((s, self.lx.toks.len()));
-        }
-        out
-    }
-
-    /// Splits a logical line at top-level `;`.
-    fn statements(&self, (s, e): (usize, usize)) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
+    /// Statements as token ranges, each with the first token of its logical line: logical
+    /// lines split at top-level `;`. Found once, walked twice (constants, then the run).
+    fn statements(&self) -> Vec<Stmt> {
+        let toks = &self.lx.toks;
+        let mut out = Vec::with_capacity(toks.len() / 8);
+        let mut line = 0;
+        let mut start = 0;
         let mut depth = 0usize;
-        let mut start = s;
-        for i in s..e {
-            match self.text(i) {
-                "(" | "[" | "{" if self.kind(i) == Some(Kind::Op) => depth += 1,
-                ")" | "]" | "}" if self.kind(i) == Some(Kind::Op) => {
-                    depth = depth.saturating_sub(1)
-                }
-                ";" if depth == 0 && self.kind(i) == Some(Kind::Op) => {
+        for (i, t) in toks.iter().enumerate() {
+            match (t.kind, self.text(i)) {
+                (Kind::Newline, _) => {
                     if i > start {
-                        out.push((start, i));
+                        out.push(Stmt {
+                            line,
+                            s: start,
+                            e: i,
+                        });
+                    }
+                    line = i + 1;
+                    start = i + 1;
+                    depth = 0;
+                }
+                (Kind::Op, "(" | "[" | "{") => depth += 1,
+                (Kind::Op, ")" | "]" | "}") => depth = depth.saturating_sub(1),
+                (Kind::Op, ";") if depth == 0 => {
+                    if i > start {
+                        out.push(Stmt {
+                            line,
+                            s: start,
+                            e: i,
+                        });
                     }
                     start = i + 1;
                 }
                 _ => {}
             }
         }
-        if e > start {
-            out.push((start, e));
+        if start < toks.len() {
+            out.push(Stmt {
+                line,
+                s: start,
+                e: toks.len(),
+            });
         }
         out
     }
 
     /// Records `NAME = "literal"` (and `NAME: T = "literal"`) bindings; a name bound twice
     /// to different text is ambiguous and never substituted.
-    fn collect_consts(&mut self) {
-        for line in self.lines() {
-            for (s, e) in self.statements(line) {
-                if self.kind(s) != Some(Kind::Name) || e - s < 3 {
-                    continue;
-                }
-                let eq = if self.is_op(s + 1, "=") {
-                    s + 1
-                } else if self.is_op(s + 1, ":") {
-                    match (s + 2..e).find(|&i| self.is_op(i, "=")) {
-                        Some(i) => i,
-                        None => continue,
-                    }
-                } else {
-                    continue;
-                };
-                let value = (e == eq + 2)
-                    .then(|| self.tok(eq + 1))
-                    .flatten()
-                    .filter(|t| t.kind == Kind::Str && !self.lx.lits[t.lit].fmt)
-                    .map(|t| t.lit);
-                let name = self.text(s).to_string();
-                let body = |l: usize| {
-                    let (a, b) = self.lx.lits[l].body;
-                    &self.src[a..b]
-                };
-                let entry = match (self.consts.get(&name), value) {
-                    (None, v) => v,
-                    (Some(Some(old)), Some(v)) if body(*old) == body(v) => Some(*old),
-                    _ => None,
-                };
-                self.consts.insert(name, entry);
+    fn collect_consts(&mut self, stmts: &[Stmt]) {
+        for &Stmt { s, e, .. } in stmts {
+            if self.kind(s) != Some(Kind::Name) || e - s < 3 {
+                continue;
             }
+            let eq = if self.is_op(s + 1, "=") {
+                s + 1
+            } else if self.is_op(s + 1, ":") {
+                match (s + 2..e).find(|&i| self.is_op(i, "=")) {
+                    Some(i) => i,
+                    None => continue,
+                }
+            } else {
+                continue;
+            };
+            let value = (e == eq + 2)
+                .then(|| self.tok(eq + 1))
+                .flatten()
+                .filter(|t| t.kind == Kind::Str && !self.lx.lits[t.lit].fmt)
+                .map(|t| t.lit);
+            let name = self.text(s);
+            let body = |l: usize| {
+                let (a, b) = self.lx.lits[l].body;
+                &self.src[a..b]
+            };
+            let entry = match (self.consts.get(name), value) {
+                (None, v) => v,
+                (Some(Some(old)), Some(v)) if body(*old) == body(v) => Some(*old),
+                _ => None,
+            };
+            self.consts.insert(name, entry);
         }
     }
 
-    fn run(&mut self) {
-        for line in self.lines() {
-            let indent = self.indent_of(line.0);
-            while self.blocks.last().is_some_and(|b| b.indent >= indent) {
-                self.blocks.pop();
+    fn run(&mut self, stmts: &[Stmt]) {
+        let mut line = usize::MAX;
+        let mut indent = 0;
+        for &Stmt { line: l, s, e } in stmts {
+            if l != line {
+                line = l;
+                indent = self.indent_of(l);
+                while self.blocks.last().is_some_and(|b| b.indent >= indent) {
+                    self.blocks.pop();
+                }
             }
-            for stmt in self.statements(line) {
-                self.statement(stmt, indent);
-            }
+            self.statement((s, e), indent);
         }
     }
 

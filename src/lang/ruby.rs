@@ -13,8 +13,6 @@
 //! autoloading (Zeitwerk), so a `require` names neither a package the manifests know nor
 //! a reliable file.
 
-use std::collections::HashMap;
-
 use super::embedded::Embedded;
 use super::{Context, Extracted, sql};
 use crate::scan::{Access, AccessKind, TableRef};
@@ -829,7 +827,7 @@ struct Extractor<'a> {
     ctx: &'a Context,
     lx: Lexed,
     role: FileRole,
-    consts: HashMap<String, Option<usize>>,
+    consts: foldhash::HashMap<&'a str, Option<usize>>,
     blocks: Vec<Block>,
     out: Vec<Access>,
 }
@@ -858,7 +856,7 @@ pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
         ctx,
         lx: lex(text),
         role: role_of(path),
-        consts: HashMap::new(),
+        consts: foldhash::HashMap::default(),
         blocks: Vec::new(),
         out: Vec::new(),
     };
@@ -952,8 +950,8 @@ impl<'a> Extractor<'a> {
                 .flatten()
                 .filter(|t| t.kind == Kind::Str && self.lx.lits[t.lit].holes.is_empty())
                 .map(|t| t.lit);
-            let name = self.text(s).to_string();
-            let entry = match (self.consts.get(&name), value) {
+            let name = self.text(s);
+            let entry = match (self.consts.get(name), value) {
                 (None, v) => v,
                 (Some(Some(old)), Some(v)) if self.body(*old) == self.body(v) => Some(*old),
                 _ => None,

@@ -295,10 +295,11 @@ impl Flat {
 /// when nesting exceeds [`MAX_DEPTH`].
 fn flatten(stream: TokenStream, base: usize, bytes: usize) -> Result<Flat, usize> {
     use std::fmt::Write;
-    // Sized once from the text (code has a token every 5 to 7 bytes, and identifiers
-    // and literals are about half of it), not grown by doubling token by token.
-    let mut toks: Vec<Tok> = Vec::with_capacity(bytes / 6);
-    let mut texts = String::with_capacity(bytes / 2);
+    // Sized once from the text, not grown by doubling token by token: code has a token
+    // every 4 to 7 bytes, and identifiers and literals are at most the whole text (SQL
+    // in string literals makes them 70% of it).
+    let mut toks: Vec<Tok> = Vec::with_capacity(bytes / 4);
+    let mut texts = String::with_capacity(bytes);
     let mut stack = vec![stream.into_iter()];
     // For each open group: index of its Open token and the span of its closer.
     let mut open: Vec<(usize, Span)> = Vec::new();

@@ -10,7 +10,7 @@
 //! Declaration files (`.d.ts`) are read like any other file: they hold types, not
 //! queries, so they yield imports only, and treating them normally avoids a special case.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::embedded::Embedded;
 use super::sql::{self, HOLE};
@@ -122,14 +122,15 @@ struct Lexed {
 fn lex(text: &str) -> Lexed {
     let b = text.as_bytes();
     let n = b.len();
-    let mut toks: Vec<Tok> = Vec::new();
-    let mut pair: Vec<usize> = Vec::new();
+    // Sized once: code has a token about every 5 bytes.
+    let mut toks: Vec<Tok> = Vec::with_capacity(n / 4);
+    let mut pair: Vec<usize> = Vec::with_capacity(n / 4);
     let mut problems = Vec::new();
     // Open `{` of code (None) or of a template hole (Some(index of the chunk before it)).
     let mut braces: Vec<Option<usize>> = Vec::new();
     let mut i = 0;
     if text.starts_with("#!") {
-        i = b.iter().position(|&c| c == b'\n').unwrap_or(n);
+        i = memchr_newline(b, 0);
     }
     let simple = |kind, start, end| Tok {
         kind,
@@ -288,10 +289,7 @@ fn lex(text: &str) -> Lexed {
 }
 
 fn memchr_newline(b: &[u8], from: usize) -> usize {
-    b[from..]
-        .iter()
-        .position(|&c| c == b'\n')
-        .map_or(b.len(), |p| from + p)
+    memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |p| from + p)
 }
 
 fn lex_number(b: &[u8], mut i: usize) -> usize {
@@ -672,8 +670,8 @@ pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
         toks: &lexed.toks,
         pair: &lexed.pair,
         parent: &lexed.parent,
-        consts: HashMap::new(),
-        schemas: HashMap::new(),
+        consts: foldhash::HashMap::default(),
+        schemas: foldhash::HashMap::default(),
         handled: vec![false; lexed.toks.len()],
         table_objects: HashSet::new(),
         out: Vec::new(),
@@ -704,9 +702,9 @@ struct Extractor<'a> {
     /// Names bound once to a string literal (`const T = "t"`, `X.k` for object and enum
     /// members, Drizzle table variables): token index of the literal, or `None` when the
     /// name is bound to different literals.
-    consts: HashMap<String, Option<usize>>,
+    consts: foldhash::HashMap<String, Option<usize>>,
     /// Drizzle schema variables (`const s = pgSchema("billing")`) → schema literal token.
-    schemas: HashMap<String, usize>,
+    schemas: foldhash::HashMap<String, usize>,
     /// String and template tokens already analysed as part of a larger expression.
     handled: Vec<bool>,
     /// Objects whose `tableName` property was already seen.

@@ -322,7 +322,7 @@ impl Engine<'_> {
         if !self.prefilter.keeps(&w.buf, service) {
             return;
         }
-        if w.buf.iter().take(8192).any(|&b| b == 0) {
+        if memchr::memchr(0, &w.buf[..w.buf.len().min(8192)]).is_some() {
             w.out.stats.files_skipped += 1;
             w.out.findings.push(skipped(
                 &f.rel,
