@@ -545,7 +545,7 @@ struct WavesDoc<'a> {
     waits_on: BTreeMap<&'a str, Vec<&'a str>>,
     services: Vec<WaveServiceDoc<'a>>,
     events: Vec<EventDoc<'a>>,
-    findings: Vec<Value>,
+    findings: Vec<crate::report::FindingJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -569,7 +569,7 @@ fn waves_doc<'a>(
     g: &'a Graph,
     p: &'a Plan,
     include_events: bool,
-    findings: &[Finding],
+    findings: &'a [Finding],
 ) -> WavesDoc<'a> {
     let names = |v: &[usize]| -> Vec<&'a str> { v.iter().map(|&i| name(g, i)).collect() };
     WavesDoc {

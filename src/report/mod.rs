@@ -8,7 +8,7 @@ mod sarif;
 
 pub use github::{Github, escape_data, escape_property, unescape as unescape_github};
 pub use human::Human;
-pub use json::{Json, finding_json};
+pub use json::{FindingJson, Json, finding_json};
 pub use sarif::{FINGERPRINT_KEY, Sarif, sarif_log};
 
 use crate::finding::Finding;
