@@ -759,22 +759,11 @@ impl<'a> Extractor<'a> {
         let mut start = 0;
         let mut depth = 0usize;
         for (i, t) in toks.iter().enumerate() {
+            let newline = t.kind == Kind::Newline;
             match (t.kind, self.text(i)) {
-                (Kind::Newline, _) => {
-                    if i > start {
-                        out.push(Stmt {
-                            line,
-                            s: start,
-                            e: i,
-                        });
-                    }
-                    line = i + 1;
-                    start = i + 1;
-                    depth = 0;
-                }
                 (Kind::Op, "(" | "[" | "{") => depth += 1,
                 (Kind::Op, ")" | "]" | "}") => depth = depth.saturating_sub(1),
-                (Kind::Op, ";") if depth == 0 => {
+                (Kind::Newline, _) | (Kind::Op, ";") if newline || depth == 0 => {
                     if i > start {
                         out.push(Stmt {
                             line,
@@ -783,6 +772,10 @@ impl<'a> Extractor<'a> {
                         });
                     }
                     start = i + 1;
+                    if newline {
+                        line = i + 1;
+                        depth = 0;
+                    }
                 }
                 _ => {}
             }
