@@ -114,6 +114,25 @@ impl Language {
     }
 }
 
+/// Which bytes continue an identifier: ASCII letters and digits, `_`, every byte of a
+/// non-ASCII character, and `extra`. A table, because lexers ask it of nearly every
+/// byte of a name.
+pub(crate) const fn ident_bytes(extra: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        c += 1;
+    }
+    let mut k = 0;
+    while k < extra.len() {
+        t[extra[k] as usize] = true;
+        k += 1;
+    }
+    t
+}
+
 /// The prefilter markers of every extractor: strings whose presence means a file may
 /// name a table in a shape the registry does not know.
 pub const MARKERS: &[&[&str]] = &[
@@ -214,5 +233,15 @@ mod tests {
             );
             assert!(!got.refused, "{path}: read with gaps, yet refused: {got:?}");
         }
+    }
+
+    #[test]
+    fn identifier_bytes() {
+        let table = ident_bytes(b"$");
+        for b in 0..=255u8 {
+            let expected = b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+            assert_eq!(table[usize::from(b)], expected, "byte {b:#04x}");
+        }
+        assert!(!ident_bytes(b"")[usize::from(b'$')]);
     }
 }

@@ -299,8 +299,10 @@ fn is_ident_start(c: u8) -> bool {
 }
 
 fn is_ident_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+    IDENT[usize::from(c)]
 }
+
+static IDENT: [bool; 256] = super::ident_bytes(b"");
 
 /// String prefixes, lowercased: returns (raw, fmt) when `p` is one.
 fn string_prefix(p: &[u8]) -> Option<(bool, bool)> {
@@ -320,10 +322,29 @@ fn string_prefix(p: &[u8]) -> Option<(bool, bool)> {
     Some((raw, fmt))
 }
 
-const TWO_CHAR_OPS: &[&[u8; 2]] = &[
-    b"==", b"!=", b"<=", b">=", b"+=", b"-=", b"*=", b"/=", b"%=", b"->", b":=", b"**", b"//",
-    b"<<", b">>", b"|=", b"&=",
-];
+/// Whether `op` is one of the two-character operators the extractor tells apart.
+fn two_char_op(op: &[u8]) -> bool {
+    matches!(
+        op,
+        b"=="
+            | b"!="
+            | b"<="
+            | b">="
+            | b"+="
+            | b"-="
+            | b"*="
+            | b"/="
+            | b"%="
+            | b"->"
+            | b":="
+            | b"**"
+            | b"//"
+            | b"<<"
+            | b">>"
+            | b"|="
+            | b"&="
+    )
+}
 
 fn lex(src: &str) -> Lexed {
     let b = src.as_bytes();
@@ -347,7 +368,13 @@ fn lex(src: &str) -> Lexed {
                 }
                 i += 1;
             }
-            b' ' | b'\t' | b'\r' | 0x0c => i += 1,
+            b' ' | b'\t' | b'\r' | 0x0c => {
+                // A run of blanks (indentation, most of all) in one tight loop.
+                i += 1;
+                while i < n && matches!(b[i], b' ' | b'\t' | b'\r' | 0x0c) {
+                    i += 1;
+                }
+            }
             b'\\' => {
                 // Explicit line joining: the backslash and the newline vanish.
                 i += 1;
@@ -358,11 +385,7 @@ fn lex(src: &str) -> Lexed {
                     i += 1;
                 }
             }
-            b'#' => {
-                while i < n && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
+            b'#' => i = memchr::memchr(b'\n', &b[i..]).map_or(n, |p| i + p),
             b'\'' | b'"' => i = lex_string(b, i, i, false, false, &mut toks, &mut lits),
             c if is_ident_start(c) => {
                 let s = i;
@@ -404,7 +427,7 @@ fn lex(src: &str) -> Lexed {
                     _ => {}
                 }
                 let two = b.get(i..i + 2);
-                i += if two.is_some_and(|t| TWO_CHAR_OPS.iter().any(|o| o[..] == *t)) {
+                i += if two.is_some_and(two_char_op) {
                     2
                 } else if c.is_ascii() {
                     1

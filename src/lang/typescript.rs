@@ -104,7 +104,14 @@ fn is_ident_start(c: u8) -> bool {
 }
 
 fn is_ident_byte(c: u8) -> bool {
-    is_ident_start(c) || c.is_ascii_digit()
+    IDENT[usize::from(c)]
+}
+
+static IDENT: [bool; 256] = super::ident_bytes(b"$");
+
+/// Blanks between tokens (NUL too, which some generated files are padded with).
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0)
 }
 
 /// The token stream with the tables the shape pass navigates by.
@@ -141,6 +148,14 @@ fn lex(text: &str) -> Lexed {
     };
     while i < n {
         let c = b[i];
+        if is_space(c) {
+            // A run of blanks (indentation, most of all) in one tight loop.
+            i += 1;
+            while i < n && is_space(b[i]) {
+                i += 1;
+            }
+            continue;
+        }
         let next = b.get(i + 1).copied().unwrap_or(0);
         if c == b'/' && next == b'/' {
             i = memchr_newline(b, i);
@@ -161,10 +176,6 @@ fn lex(text: &str) -> Lexed {
         }
         let start = i;
         let tok = match c {
-            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0 => {
-                i += 1;
-                continue;
-            }
             b'/' => {
                 if regex_allowed(text, toks.last()) {
                     i = lex_regex(b, i);
