@@ -8,13 +8,13 @@
 
 use super::types::Registry;
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use std::collections::HashMap;
 
 /// Compiled path patterns of every service.
 #[derive(Clone, Debug, Default)]
 pub struct PathMap {
-    /// Exact directory (normalized) → (service, specificity).
-    dirs: HashMap<String, usize>,
+    /// Exact directory (normalized) → service. Looked up for every ancestor of every
+    /// file of a scan: foldhash, not SipHash.
+    dirs: foldhash::HashMap<String, usize>,
     globs: GlobSet,
     /// For each glob in `globs`: (service, specificity).
     glob_owner: Vec<(usize, usize)>,
@@ -98,7 +98,7 @@ impl PathMap {
     /// Compiles the registry's patterns. Invalid globs match nothing (validation
     /// reports them as `missing-paths`).
     pub fn new(registry: &Registry) -> PathMap {
-        let mut dirs: HashMap<String, usize> = HashMap::new();
+        let mut dirs: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
         let mut builder = GlobSetBuilder::new();
         let mut glob_owner = Vec::new();
         for (i, svc) in registry.services.iter().enumerate() {
