@@ -297,8 +297,9 @@ impl Flat {
 fn flatten(stream: TokenStream, base: usize, bytes: usize) -> Result<Flat, usize> {
     use std::fmt::Write;
     // Sized once from the text, not grown by doubling token by token: code has a token
-    // every 4 to 7 bytes, and identifiers and literals are at most the whole text (SQL
-    // in string literals makes them 70% of it).
+    // every 4 to 7 bytes, and identifiers and literals are about the whole text at most
+    // (SQL in string literals makes them 70% of it; a `///` comment becomes a `doc`
+    // identifier and a literal, a few bytes longer, and the buffer then grows).
     let mut toks: Vec<Tok> = Vec::with_capacity(bytes / 4);
     let mut texts = String::with_capacity(bytes);
     let mut stack = vec![stream.into_iter()];

@@ -170,12 +170,18 @@ pub fn relative(root: &Path, path: &Path) -> String {
     // text prefix then a separator is the usual case, and comparing text is a fraction
     // of the cost of `Path::strip_prefix`, which compares components.
     if let (Some(p), Some(r)) = (path.to_str(), root.to_str())
+        && !r.is_empty()
         && let Some(rest) = p.strip_prefix(r)
         && (rest.is_empty() || rest.starts_with('/') || r.ends_with('/'))
-        && !rest.contains('\\')
     {
         let rest = rest.trim_start_matches('/');
-        return rest.trim_start_matches("./").to_string();
+        // Only a plain rest: no `.` or empty parts, no trailing `/`, no backslash,
+        // which the component-wise way below normalizes.
+        if rest.is_empty()
+            || (!rest.contains('\\') && rest.split('/').all(|c| !c.is_empty() && c != "."))
+        {
+            return rest.to_string();
+        }
     }
     let rel = path.strip_prefix(root).unwrap_or(path);
     let mut s = rel.to_string_lossy().into_owned();
@@ -248,6 +254,11 @@ mod tests {
             // A sibling whose name starts with the root's is not under it.
             ("/r", "/rs/a.rs", "/rs/a.rs"),
             ("", "services/a.rs", "services/a.rs"),
+            ("", "/a", "/a"),
+            (".", "././/b.json", "b.json"),
+            ("/r", "/r/.", ""),
+            ("/r", "/r/a/", "a"),
+            ("/r", "/r/a/./b", "a/./b"),
             // Backslashes are separators in what ownlint prints.
             ("/r", "/r/services\\a.rs", "services/a.rs"),
         ];
