@@ -167,23 +167,20 @@ fn analyse(text: &str, ctx: &Context, chain_limit: usize) -> Extracted {
     }
     let _forget = ForgetSpans;
     let mut out = Extracted::default();
-    if let Some((stream, mut walker, checked)) = prepare(text, chain_limit, &mut out) {
+    if let Some((leaves, mut walker, checked)) = prepare(text, chain_limit, &mut out) {
         walker.finish(ctx, &mut out);
         if checked {
-            walker.check_syntax(text, stream, &mut out);
+            walker.check_syntax(text, leaves, &mut out);
         }
     }
     out
 }
 
 /// Lexes, flattens and walks the file. `None` when the file is refused (recorded in
-/// `out`); otherwise the token stream, the walker (holding the SQL candidates not yet
-/// analysed) and whether the file's operator chains allow the syntax check.
-fn prepare(
-    text: &str,
-    chain_limit: usize,
-    out: &mut Extracted,
-) -> Option<(TokenStream, Walker, bool)> {
+/// `out`); otherwise the tokens taken out of the stream, the walker (holding the SQL
+/// candidates not yet analysed) and whether the file's operator chains allow the
+/// syntax check.
+fn prepare(text: &str, chain_limit: usize, out: &mut Extracted) -> Option<(Leaves, Walker, bool)> {
     let base = prelude_len(text);
     let src = &text[base..];
     let stream = match TokenStream::from_str(src) {
@@ -200,8 +197,8 @@ fn prepare(
             return None;
         }
     };
-    let toks = match flatten(stream.clone(), base, src.len()) {
-        Ok(toks) => toks,
+    let (toks, leaves) = match flatten(stream, base, src.len()) {
+        Ok(flat) => flat,
         Err(offset) => {
             out.refuse(Problem {
                 offset,
@@ -214,7 +211,7 @@ fn prepare(
     let mut walker = Walker::new(toks, base, text.len());
     walker.prepass();
     walker.walk();
-    Some((stream, walker, checked))
+    Some((leaves, walker, checked))
 }
 
 /// Whether the tokens parse as a Rust file. The grammar of `syn::File` (inner
@@ -292,15 +289,25 @@ impl Flat {
     }
 }
 
-/// Flattens a token stream of `bytes` bytes of text without recursion; `Err(offset)`
-/// when nesting exceeds [`MAX_DEPTH`].
-fn flatten(stream: TokenStream, base: usize, bytes: usize) -> Result<Flat, usize> {
+/// The identifiers, punctuation and literals of a file's token stream, moved out of it
+/// by [`flatten`], at their flat token index (`None` at brackets): what the syntax
+/// check puts a stream together from ([`Walker::stream_without`]).
+type Leaves = Vec<Option<TokenTree>>;
+
+/// Flattens a token stream of `bytes` bytes of text without recursion, taking it apart
+/// into [`Leaves`]; `Err(offset)` when nesting exceeds [`MAX_DEPTH`].
+///
+/// The stream is consumed, not walked on a copy: a copy clones every identifier and
+/// literal (an allocation each; 2.6% of the dense benchmark's instructions), and only
+/// the parts the syntax check reads are put together again.
+fn flatten(stream: TokenStream, base: usize, bytes: usize) -> Result<(Flat, Leaves), usize> {
     use std::fmt::Write;
     // Sized once from the text, not grown by doubling token by token: code has a token
     // every 4 to 7 bytes, and identifiers and literals are about the whole text at most
     // (SQL in string literals makes them 70% of it; a `///` comment becomes a `doc`
     // identifier and a literal, a few bytes longer, and the buffer then grows).
     let mut toks: Vec<Tok> = Vec::with_capacity(bytes / 4);
+    let mut leaves: Leaves = Vec::with_capacity(bytes / 4);
     let mut texts = String::with_capacity(bytes);
     let mut stack = vec![stream.into_iter()];
     // For each open group: index of its Open token and the span of its closer.
@@ -316,6 +323,7 @@ fn flatten(stream: TokenStream, base: usize, bytes: usize) -> Result<Flat, usize
                     text: 0..0,
                     close,
                 });
+                leaves.push(None);
                 if let Some(t) = toks.get_mut(idx) {
                     t.close = close;
                 }
@@ -341,7 +349,12 @@ fn flatten(stream: TokenStream, base: usize, bytes: usize) -> Result<Flat, usize
                     text: 0..0,
                     close: 0,
                 });
-                stack.push(group.stream().into_iter());
+                leaves.push(None);
+                // The group dropped first, its stream is the only owner of the tokens,
+                // which are then moved out rather than copied.
+                let inner = group.stream();
+                drop(group);
+                stack.push(inner.into_iter());
             }
             TokenTree::Ident(ident) => {
                 let start = texts.len();
@@ -353,13 +366,17 @@ fn flatten(stream: TokenStream, base: usize, bytes: usize) -> Result<Flat, usize
                     text: start..texts.len(),
                     close: 0,
                 });
+                leaves.push(Some(TokenTree::Ident(ident)));
             }
-            TokenTree::Punct(p) => toks.push(Tok {
-                kind: Kind::Punct(p.as_char(), p.spacing() == Spacing::Joint),
-                span,
-                text: 0..0,
-                close: 0,
-            }),
+            TokenTree::Punct(p) => {
+                toks.push(Tok {
+                    kind: Kind::Punct(p.as_char(), p.spacing() == Spacing::Joint),
+                    span,
+                    text: 0..0,
+                    close: 0,
+                });
+                leaves.push(Some(TokenTree::Punct(p)));
+            }
             TokenTree::Literal(lit) => {
                 let start = texts.len();
                 let _ = write!(texts, "{lit}");
@@ -369,10 +386,11 @@ fn flatten(stream: TokenStream, base: usize, bytes: usize) -> Result<Flat, usize
                     text: start..texts.len(),
                     close: 0,
                 });
+                leaves.push(Some(TokenTree::Literal(lit)));
             }
         }
     }
-    Ok(Flat { toks, texts })
+    Ok((Flat { toks, texts }, leaves))
 }
 
 /// An upper bound, roughly, on how deep `syn` recurses on a file: at each token, the
@@ -1713,7 +1731,7 @@ impl Walker {
     /// access, no followed file) are emptied first: a syntax error there
     /// can hide nothing, and parsing statements and expressions is most of `syn`'s
     /// work. Items, signatures, and every body something was found in are checked.
-    fn check_syntax(&self, text: &str, stream: TokenStream, out: &mut Extracted) {
+    fn check_syntax(&self, text: &str, leaves: Leaves, out: &mut Extracted) {
         // Positions are compared as lines and columns (characters), which a span gives
         // at once: its byte offset is counted character by character, and two per body
         // were 1.6% of the dense benchmark's instructions.
@@ -1741,12 +1759,7 @@ impl Walker {
                 found.get(first).is_none_or(|&o| o >= end)
             })
             .collect();
-        let stream = if empty.is_empty() {
-            stream
-        } else {
-            self.empty_bodies(&stream, 0, &empty)
-        };
-        let Err(err) = parse_as_file(stream) else {
+        let Err(err) = parse_as_file(self.stream_without(leaves, &empty)) else {
             return;
         };
         let range = err.span().byte_range();
@@ -1801,38 +1814,74 @@ impl Walker {
         None
     }
 
-    /// `stream`, whose first token is flat token `first`, with the `{..}` groups opened
-    /// at the (sorted) indices `empty` emptied. Only the groups on the way to an emptied
-    /// one are rebuilt; the rest is shared. Recurses once per nesting level
-    /// ([`MAX_DEPTH`] at most).
-    fn empty_bodies(&self, stream: &TokenStream, first: usize, empty: &[usize]) -> TokenStream {
-        let mut i = first;
-        let mut trees = Vec::new();
-        for tree in stream.clone() {
-            let TokenTree::Group(group) = &tree else {
-                trees.push(tree);
-                i += 1;
-                continue;
-            };
-            let close = self.skip(i) - 1;
-            let inside = &empty[empty.partition_point(|&e| e < i)..];
-            let inside = &inside[..inside.partition_point(|&e| e < close)];
-            let rebuilt = match inside.first() {
-                None => None,
-                Some(&e) if e == i => Some(TokenStream::new()),
-                Some(_) => Some(self.empty_bodies(&group.stream(), i + 1, inside)),
-            };
-            match rebuilt {
-                Some(stream) => {
-                    let mut new = proc_macro2::Group::new(group.delimiter(), stream);
-                    new.set_span(group.span());
-                    trees.push(TokenTree::Group(new));
+    /// The file's token stream put together again from `leaves` (see [`flatten`]),
+    /// with the `{..}` groups opened at the (sorted) indices `empty` left empty: their
+    /// tokens are never put back. Without recursion; one level open per enclosing
+    /// bracket ([`MAX_DEPTH`] at most).
+    fn stream_without(&self, mut leaves: Leaves, empty: &[usize]) -> TokenStream {
+        // Per open bracket: its Open token's index and the trees put inside it so far.
+        let mut stack: Vec<(usize, Vec<TokenTree>)> = vec![(usize::MAX, Vec::new())];
+        let mut next_empty = empty.iter().copied().peekable();
+        let mut i = 0;
+        while let Some(t) = self.toks.get(i) {
+            match t.kind {
+                Kind::Open(_) => {
+                    while next_empty.next_if(|&e| e < i).is_some() {}
+                    if next_empty.next_if_eq(&i).is_some() {
+                        let group = self.rebuilt_group(i, TokenStream::new());
+                        if let Some((_, trees)) = stack.last_mut() {
+                            trees.push(group);
+                        }
+                        i = t.close.max(i) + 1;
+                        continue;
+                    }
+                    stack.push((i, Vec::new()));
                 }
-                None => trees.push(tree),
+                Kind::Close => {
+                    if stack.len() > 1
+                        && let Some((open, trees)) = stack.pop()
+                    {
+                        let group = self.rebuilt_group(open, trees.into_iter().collect());
+                        if let Some((_, parent)) = stack.last_mut() {
+                            parent.push(group);
+                        }
+                    }
+                }
+                _ => {
+                    if let (Some(tree), Some((_, trees))) =
+                        (leaves.get_mut(i).and_then(Option::take), stack.last_mut())
+                    {
+                        trees.push(tree);
+                    }
+                }
             }
-            i = close + 1;
+            i += 1;
         }
-        trees.into_iter().collect()
+        stack
+            .into_iter()
+            .next()
+            .map(|(_, trees)| trees.into_iter().collect())
+            .unwrap_or_default()
+    }
+
+    /// The group opened at flat token `open`, holding `stream`, with its spans.
+    fn rebuilt_group(&self, open: usize, stream: TokenStream) -> TokenTree {
+        let (delimiter, span) = match self.toks.get(open) {
+            Some(t) => {
+                let delimiter = match t.kind {
+                    Kind::Open('(') => Delimiter::Parenthesis,
+                    Kind::Open('[') => Delimiter::Bracket,
+                    Kind::Open('{') => Delimiter::Brace,
+                    _ => Delimiter::None,
+                };
+                let close = self.toks.get(t.close).map_or(t.span, |c| c.span);
+                (delimiter, t.span.join(close).unwrap_or(t.span))
+            }
+            None => (Delimiter::None, Span::call_site()),
+        };
+        let mut group = proc_macro2::Group::new(delimiter, stream);
+        group.set_span(span);
+        TokenTree::Group(group)
     }
 }
 
@@ -2717,15 +2766,20 @@ fn f(orders: &[Order]) {
             "#[cfg(test)] mod t { #[test] fn f() { assert!(true); } }",
         ];
         for src in valid {
-            let (stream, w, _) = prepare(src, MAX_CHAIN, &mut Extracted::default())
+            let (leaves, w, _) = prepare(src, MAX_CHAIN, &mut Extracted::default())
                 .unwrap_or_else(|| panic!("{src}: refused"));
-            assert!(parse_as_file(stream.clone()).is_ok(), "{src}: not valid");
+            let whole = w.stream_without(leaves.clone(), &[]);
+            assert_eq!(
+                whole.to_string(),
+                TokenStream::from_str(src).unwrap_or_default().to_string()
+            );
+            assert!(parse_as_file(whole).is_ok(), "{src}: not valid");
             let bodies = w.fn_bodies();
             // The `extern` block's declaration has no body; in the macro, `fn $n` is
             // not taken for a function (`syn` does not parse a macro's body anyway).
             let none = src.starts_with("extern") || src.starts_with("macro_rules");
             assert_eq!(bodies.is_empty(), none, "{src}");
-            let emptied = w.empty_bodies(&stream, 0, &bodies);
+            let emptied = w.stream_without(leaves, &bodies);
             if let Err(err) = parse_as_file(emptied) {
                 panic!("{src}: {err} with every body emptied");
             }
@@ -2848,6 +2902,7 @@ fn f(orders: &[Order]) {
                 let toks = TokenStream::from_str(&src)
                     .ok()
                     .and_then(|s| flatten(s, 0, src.len()).ok())
+                    .map(|(flat, _)| flat)
                     .unwrap_or_default();
                 assert!(n > MAX_CHAIN || longest_chain(&toks) <= MAX_CHAIN);
                 for out in [run(&src), on_worker(&src)] {
@@ -2908,6 +2963,7 @@ fn g() {} fn h() -> Option<&'static str> { None } struct S { a: u8, b: Vec<u8> }
         let toks = TokenStream::from_str(src)
             .ok()
             .and_then(|s| flatten(s, 0, src.len()).ok())
+            .map(|(flat, _)| flat)
             .unwrap_or_default();
         let n = longest_chain(&toks);
         assert!(n > 0 && n < 64, "{n}");
@@ -3056,13 +3112,13 @@ pub async fn load(pool: &PgPool, id: i64) -> Result<Vec<Row>, Error> {
         let stream = TokenStream::from_str(&text).unwrap_or_default();
         eprintln!("  lex: {:?}", t.elapsed());
         let t = std::time::Instant::now();
-        let toks = flatten(stream.clone(), 0, text.len()).unwrap_or_default();
+        let (toks, leaves) = flatten(stream, 0, text.len()).unwrap_or_default();
         eprintln!("  flatten ({} tokens): {:?}", toks.toks.len(), t.elapsed());
         let t = std::time::Instant::now();
-        let ok = parse_as_file(stream).is_ok();
+        let mut w = Walker::new(toks, 0, text.len());
+        let ok = parse_as_file(w.stream_without(leaves, &[])).is_ok();
         eprintln!("  syn on the whole file ({ok}): {:?}", t.elapsed());
         let t = std::time::Instant::now();
-        let mut w = Walker::new(toks, 0, text.len());
         w.prepass();
         w.walk();
         eprintln!("  walk: {:?}", t.elapsed());
@@ -3108,11 +3164,24 @@ pub async fn load(pool: &PgPool, id: i64) -> Result<Vec<Row>, Error> {
                     }
                     // Emptying bodies never makes an error: with every body emptied, a
                     // file whose whole parse succeeds still parses.
-                    if let Some((stream, w, _)) =
+                    // Put together again, the stream is the one lexed.
+                    if let Some((leaves, w, _)) =
                         prepare(&text, MAX_CHAIN, &mut Extracted::default())
-                        && parse_as_file(stream.clone()).is_ok()
                     {
-                        let emptied = w.empty_bodies(&stream, 0, &w.fn_bodies());
+                        let whole = w.stream_without(leaves.clone(), &[]).to_string();
+                        let lexed = TokenStream::from_str(&text[prelude_len(&text)..]);
+                        assert_eq!(
+                            whole,
+                            lexed.unwrap_or_default().to_string(),
+                            "{}",
+                            path.display()
+                        );
+                    }
+                    if let Some((leaves, w, _)) =
+                        prepare(&text, MAX_CHAIN, &mut Extracted::default())
+                        && parse_as_file(w.stream_without(leaves.clone(), &[])).is_ok()
+                    {
+                        let emptied = w.stream_without(leaves, &w.fn_bodies());
                         if let Err(err) = parse_as_file(emptied) {
                             panic!("{}: {err} only with bodies emptied", path.display());
                         }
