@@ -209,11 +209,7 @@ impl Lexer<'_> {
                 }
                 _ if c.is_ascii_whitespace() || c.is_ascii_control() => self.i += 1,
                 b'/' if self.at(i + 1) == b'/' => {
-                    self.i = self
-                        .b
-                        .get(i..)
-                        .and_then(|rest| memchr::memchr(b'\n', rest))
-                        .map_or(self.b.len(), |p| i + p);
+                    self.i = super::line_end(self.b, i);
                 }
                 b'/' if self.at(i + 1) == b'*' => self.block_comment(),
                 b'"' => self.quoted(i),

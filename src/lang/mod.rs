@@ -114,6 +114,14 @@ impl Language {
     }
 }
 
+/// The offset of the first `\n` in `b` at or after `from`, or `b.len()`: where a line
+/// comment that starts at `from` ends.
+pub(crate) fn line_end(b: &[u8], from: usize) -> usize {
+    (b.get(from..))
+        .and_then(|rest| memchr::memchr(b'\n', rest))
+        .map_or(b.len(), |p| from + p)
+}
+
 /// Which bytes continue an identifier: ASCII letters and digits, `_`, every byte of a
 /// non-ASCII character, and `extra`. A table, because lexers ask it of nearly every
 /// byte of a name.

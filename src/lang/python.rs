@@ -385,7 +385,7 @@ fn lex(src: &str) -> Lexed {
                     i += 1;
                 }
             }
-            b'#' => i = memchr::memchr(b'\n', &b[i..]).map_or(n, |p| i + p),
+            b'#' => i = super::line_end(b, i),
             b'\'' | b'"' => i = lex_string(b, i, i, false, false, &mut toks, &mut lits),
             c if is_ident_start(c) => {
                 let s = i;

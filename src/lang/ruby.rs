@@ -171,8 +171,10 @@ fn is_ident_start(c: u8) -> bool {
 }
 
 fn is_ident_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+    IDENT[usize::from(c)]
 }
+
+static IDENT: [bool; 256] = super::ident_bytes(b"");
 
 const OPS3: &[&[u8; 3]] = &[
     b"<=>", b"===", b"**=", b"||=", b"&&=", b"...", b"<<=", b">>=",
@@ -485,10 +487,7 @@ impl Lexer<'_> {
                 if line >= self.b.len() {
                     break (self.b.len(), self.b.len());
                 }
-                let eol = self.b[line..]
-                    .iter()
-                    .position(|&c| c == b'\n')
-                    .map_or(self.b.len(), |x| line + x);
+                let eol = super::line_end(self.b, line);
                 let text = self.src[line..eol].trim_end_matches('\r');
                 let text = if p.indented { text.trim_start() } else { text };
                 if text == p.id {

@@ -1750,10 +1750,10 @@ impl Walker {
             .fn_bodies()
             .into_iter()
             .filter(|&open| {
-                let close = self.skip(open) - 1;
-                let (Some(open), Some(close)) = (self.toks.get(open), self.toks.get(close)) else {
+                let Some(open) = self.toks.get(open) else {
                     return false;
                 };
+                let close = self.toks.get(open.close).unwrap_or(open);
                 let (start, end) = (position(open.span.start()), position(close.span.end()));
                 let first = found.partition_point(|&o| o < start);
                 found.get(first).is_none_or(|&o| o >= end)

@@ -137,7 +137,7 @@ fn lex(text: &str) -> Lexed {
     let mut braces: Vec<Option<usize>> = Vec::new();
     let mut i = 0;
     if text.starts_with("#!") {
-        i = memchr_newline(b, 0);
+        i = super::line_end(b, 0);
     }
     let simple = |kind, start, end| Tok {
         kind,
@@ -158,7 +158,7 @@ fn lex(text: &str) -> Lexed {
         }
         let next = b.get(i + 1).copied().unwrap_or(0);
         if c == b'/' && next == b'/' {
-            i = memchr_newline(b, i);
+            i = super::line_end(b, i);
             continue;
         }
         if c == b'/' && next == b'*' {
@@ -297,10 +297,6 @@ fn lex(text: &str) -> Lexed {
         parent,
         problems,
     }
-}
-
-fn memchr_newline(b: &[u8], from: usize) -> usize {
-    memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |p| from + p)
 }
 
 fn lex_number(b: &[u8], mut i: usize) -> usize {

@@ -184,13 +184,8 @@ pub fn relative(root: &Path, path: &Path) -> String {
         }
     }
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let mut s = rel.to_string_lossy().into_owned();
-    if s.contains('\\') {
-        s = s.replace('\\', "/");
-    }
-    let dots = s.len() - s.trim_start_matches("./").len();
-    s.drain(..dots);
-    s
+    let s = rel.to_string_lossy().replace('\\', "/");
+    s.trim_start_matches("./").to_string()
 }
 
 fn error_path(err: &ignore::Error) -> Option<&Path> {

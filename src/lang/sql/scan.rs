@@ -10,6 +10,7 @@ use std::collections::HashSet;
 
 use super::split::{dollar_tag_len, skip_block_comment, skip_quoted};
 use super::{HOLE, NamePart, RawName};
+use crate::lang::{ident_bytes, line_end};
 use crate::scan::AccessKind;
 
 /// A lexical token. Offsets are absolute byte offsets in the scanned text.
@@ -46,8 +47,10 @@ fn is_ident_start(b: u8) -> bool {
 }
 
 fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+    IDENT[usize::from(b)]
 }
+
+static IDENT: [bool; 256] = ident_bytes(b"$");
 
 /// A streaming lexer over `text[start..end]`.
 pub(crate) struct Lexer<'a> {
@@ -78,18 +81,8 @@ impl Iterator for Lexer<'_> {
             let c = *b.get(i)?;
             match c {
                 c if c.is_ascii_whitespace() => self.i += 1,
-                b'-' if b.get(i + 1) == Some(&b'-') => {
-                    self.i = b[i..]
-                        .iter()
-                        .position(|&c| c == b'\n')
-                        .map_or(b.len(), |p| i + p);
-                }
-                b'#' if i == 0 || b[i - 1] == b'\n' => {
-                    self.i = b[i..]
-                        .iter()
-                        .position(|&c| c == b'\n')
-                        .map_or(b.len(), |p| i + p);
-                }
+                b'-' if b.get(i + 1) == Some(&b'-') => self.i = line_end(b, i),
+                b'#' if i == 0 || b[i - 1] == b'\n' => self.i = line_end(b, i),
                 b'/' if b.get(i + 1) == Some(&b'*') => {
                     self.i = skip_block_comment(b, i, false).unwrap_or(b.len());
                 }

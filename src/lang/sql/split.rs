@@ -10,6 +10,8 @@
 //! It runs in one left-to-right pass over the bytes (every byte it inspects is ASCII,
 //! so cuts always fall on UTF-8 character boundaries) and never recurses.
 
+use crate::lang::{ident_bytes, line_end};
+
 /// One thing found in the text, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Item {
@@ -47,16 +49,10 @@ impl Default for Options {
 }
 
 fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+    IDENT[usize::from(b)]
 }
 
-/// End (exclusive) of the line containing `i`: the index of the next `\n` or `len`.
-fn line_end(b: &[u8], i: usize) -> usize {
-    b[i..]
-        .iter()
-        .position(|&c| c == b'\n')
-        .map_or(b.len(), |p| i + p)
-}
+static IDENT: [bool; 256] = ident_bytes(b"");
 
 /// If a dollar-quote opener `$tag$` starts at `i`, its length.
 pub(crate) fn dollar_tag_len(b: &[u8], i: usize) -> Option<usize> {
