@@ -289,6 +289,15 @@ impl Flat {
     }
 }
 
+/// Each bracket's delimiter and the character [`Kind::Open`] records it by (a group
+/// without delimiters, which only macro expansion makes, is `' '`).
+const DELIMITERS: [(Delimiter, char); 4] = [
+    (Delimiter::Parenthesis, '('),
+    (Delimiter::Bracket, '['),
+    (Delimiter::Brace, '{'),
+    (Delimiter::None, ' '),
+];
+
 /// The identifiers, punctuation and literals of a file's token stream, moved out of it
 /// by [`flatten`], at their flat token index (`None` at brackets): what the syntax
 /// check puts a stream together from ([`Walker::stream_without`]).
@@ -333,12 +342,10 @@ fn flatten(stream: TokenStream, base: usize, bytes: usize) -> Result<(Flat, Leav
         let span = tree.span();
         match tree {
             TokenTree::Group(group) => {
-                let delim = match group.delimiter() {
-                    Delimiter::Parenthesis => '(',
-                    Delimiter::Bracket => '[',
-                    Delimiter::Brace => '{',
-                    Delimiter::None => ' ',
-                };
+                let delim = DELIMITERS
+                    .iter()
+                    .find(|(d, _)| *d == group.delimiter())
+                    .map_or(' ', |&(_, c)| c);
                 if open.len() >= MAX_DEPTH {
                     return Err(base + group.span_open().byte_range().start);
                 }
@@ -1868,12 +1875,10 @@ impl Walker {
     fn rebuilt_group(&self, open: usize, stream: TokenStream) -> TokenTree {
         let (delimiter, span) = match self.toks.get(open) {
             Some(t) => {
-                let delimiter = match t.kind {
-                    Kind::Open('(') => Delimiter::Parenthesis,
-                    Kind::Open('[') => Delimiter::Bracket,
-                    Kind::Open('{') => Delimiter::Brace,
-                    _ => Delimiter::None,
-                };
+                let delimiter = DELIMITERS
+                    .iter()
+                    .find(|&&(_, c)| t.kind == Kind::Open(c))
+                    .map_or(Delimiter::None, |&(d, _)| d);
                 let close = self.toks.get(t.close).map_or(t.span, |c| c.span);
                 (delimiter, t.span.join(close).unwrap_or(t.span))
             }
