@@ -12,10 +12,13 @@
 //! nothing here recurses on the depth of the input. Afterwards the token stream is
 //! parsed as a whole file with `syn`; a syntax error becomes a [`Problem`], and a file
 //! `syn` rejects loses nothing but the warning (the token patterns do not depend on it).
-//! Before that parse, the bodies of functions in which nothing was found are emptied
-//! (see [`Walker::check_syntax`]): a syntax error there could hide nothing, and
-//! statements and expressions are most of `syn`'s work (on the benchmark's dense tree,
-//! where every file has SQL, `syn` went from 40% of all instructions to 22%).
+//! Before that parse, what holds nothing that was found is left out (see
+//! [`Walker::unchecked`]): attributes, the signatures and bodies of functions, and in a
+//! function with a finding the statements without one. A syntax error there could
+//! hide nothing, and statements, signatures and attributes are most of `syn`'s work
+//! (on the benchmark's dense tree, where every file has SQL, `syn` went from 40% of
+//! all instructions to 22% when bodies were first emptied, and from 28% to 11% when
+//! the rest was left out too).
 //!
 //! Robustness: a file the lexer rejects (unterminated string, unbalanced brackets) is a
 //! [`Problem`] and nothing else. Brackets nested deeper than [`MAX_DEPTH`] are a
@@ -272,6 +275,15 @@ struct Tok {
     text: Range<usize>,
     /// For [`Kind::Open`], the index of the matching [`Kind::Close`].
     close: usize,
+}
+
+/// A function with a body, by the index of its tokens: its name, the `(` of its
+/// parameters (if it has them before the body) and the `{` of its body.
+#[derive(Clone, Copy, Debug)]
+struct Function {
+    name: usize,
+    params: Option<usize>,
+    body: usize,
 }
 
 /// A flattened token stream.
@@ -1144,7 +1156,7 @@ impl Walker {
             match self.toks[i].kind {
                 Kind::Ident => {
                     if self.is_ident(i, "fn") && self.is_ident(i + 1, "table_name") {
-                        self.table_name_fn(i + 2);
+                        self.table_name_fn(i + 1);
                     }
                     if self.is_punct(i + 1, '!') && self.open(i + 2).is_some() {
                         self.macro_call(i, i + 2);
@@ -1660,9 +1672,9 @@ impl Walker {
     }
 
     /// `fn table_name(&self) -> &str { "cake" }` (SeaORM's `EntityName` written by hand):
-    /// `i` is just after the name.
-    fn table_name_fn(&mut self, i: usize) {
-        if let Some(open) = self.body_after(i)
+    /// `name` is the function's name.
+    fn table_name_fn(&mut self, name: usize) {
+        if let Some(open) = self.signature(name).map(|f| f.body)
             && self.toks[open].close == open + 2
             && self.string_lit(open + 1).is_some()
         {
@@ -1734,10 +1746,11 @@ impl Walker {
     // ----- syntax check ----------------------------------------------------------------
 
     /// Checks the file's syntax with `syn` once its accesses are in `out`, and records
-    /// an error as a problem. The bodies of functions in which nothing was found (no
-    /// access, no followed file) are emptied first: a syntax error there
-    /// can hide nothing, and parsing statements and expressions is most of `syn`'s
-    /// work. Items, signatures, and every body something was found in are checked.
+    /// an error as a problem. Only the code around what was found is checked, with the
+    /// items that hold it: what [`Self::unchecked`] lists is left out of the parse. A
+    /// syntax error elsewhere can hide nothing (the token patterns do not depend on the
+    /// parse, and the compiler reports it), and statements, signatures and attributes
+    /// are most of `syn`'s work.
     fn check_syntax(&self, text: &str, leaves: Leaves, out: &mut Extracted) {
         // Positions are compared as lines and columns (characters), which a span gives
         // at once: its byte offset is counted character by character, and two per body
@@ -1753,20 +1766,15 @@ impl Walker {
             .collect();
         found.sort_unstable();
         let position = |at: proc_macro2::LineColumn| (at.line, at.column);
-        let empty: Vec<usize> = self
-            .fn_bodies()
-            .into_iter()
-            .filter(|&open| {
-                let Some(open) = self.toks.get(open) else {
-                    return false;
-                };
-                let close = self.toks.get(open.close).unwrap_or(open);
-                let (start, end) = (position(open.span.start()), position(close.span.end()));
-                let first = found.partition_point(|&o| o < start);
-                found.get(first).is_none_or(|&o| o >= end)
-            })
-            .collect();
-        let Err(err) = parse_as_file(self.stream_without(leaves, &empty)) else {
+        let holds = |first: usize, last: usize| {
+            let (Some(first), Some(last)) = (self.toks.get(first), self.toks.get(last)) else {
+                return false;
+            };
+            let (start, end) = (position(first.span.start()), position(last.span.end()));
+            let at = found.partition_point(|&o| o < start);
+            found.get(at).is_some_and(|&o| o < end)
+        };
+        let Err(err) = parse_as_file(self.stream_without(leaves, &self.unchecked(holds))) else {
             return;
         };
         let range = err.span().byte_range();
@@ -1785,29 +1793,95 @@ impl Walker {
         });
     }
 
-    /// The index of the `{` of every function body (`fn name` and [`Self::body_after`]),
-    /// in order.
-    fn fn_bodies(&self) -> Vec<usize> {
-        let mut bodies: Vec<usize> = (0..self.toks.len())
-            .filter(|&i| self.is_ident(i, "fn") && self.ident(i + 1).is_some())
-            .filter_map(|i| self.body_after(i + 2))
-            .collect();
-        // A function in a signature's `[..]` or `{..}` comes after the one it is in.
-        bodies.sort_unstable();
-        bodies
+    /// What the syntax check leaves out, as token ranges in order of their start, each
+    /// a run of whole trees at one level, so that what is left is valid Rust whenever
+    /// the file is: every attribute (`doc` comments among them), every function's
+    /// signature (down to `fn name()`) and body (down to `{}`), and in a body each
+    /// statement (with its `;`) and the closing expression, unless `holds(first,
+    /// last)` says that something was found in the tokens `first..=last`. A `;` at the
+    /// top level of a block always ends a statement, so the tokens between two of them
+    /// are whole statements (`if .. {} let x = 1;` is two), and leaving them out leaves
+    /// a valid block. Ranges may nest; [`Self::stream_without`] skips the inner ones.
+    fn unchecked(&self, holds: impl Fn(usize, usize) -> bool) -> Vec<Range<usize>> {
+        let mut cuts = Vec::new();
+        let mut cut = |from: usize, to: usize| {
+            if from < to {
+                cuts.push(from..to);
+            }
+        };
+        let close = |open: usize| self.toks.get(open).map_or(open, |t| t.close.max(open));
+        for i in 0..self.toks.len() {
+            if self.is_punct(i, '#') {
+                let open = if self.is_punct(i + 1, '!') {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                if self.open(open) == Some('[') && !holds(i, close(open)) {
+                    cut(i, close(open) + 1);
+                }
+            }
+        }
+        for f in self.functions() {
+            let end = close(f.body);
+            if !holds(f.name, end) {
+                if let Some(params) = f.params {
+                    cut(f.name + 1, params);
+                    cut(params + 1, close(params));
+                    cut(close(params) + 1, f.body);
+                }
+                cut(f.body + 1, end);
+            } else if !holds(f.body, end) {
+                cut(f.body + 1, end);
+            } else {
+                let (mut from, mut j) = (f.body + 1, f.body + 1);
+                while j < end {
+                    if self.is_punct(j, ';') {
+                        if !holds(from, j) {
+                            cut(from, j + 1);
+                        }
+                        from = j + 1;
+                    }
+                    j = self.skip(j);
+                }
+                if from < end && !holds(from, end - 1) {
+                    cut(from, end);
+                }
+            }
+        }
+        cuts.sort_unstable_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        cuts
     }
 
-    /// The `{` of the body of the function whose signature goes on at token `j`, just
-    /// after its name: at the same level, skipping `(..)` and `[..]`, and outside `<..>`
-    /// (a const generic argument `-> A<{ N }>` is not the body), the first `{..}` before
-    /// a `;`, the next `fn` or the end of the enclosing group. Searches from successive
+    /// Every function with a body (`fn name`, then [`Self::signature`]).
+    fn functions(&self) -> Vec<Function> {
+        (0..self.toks.len())
+            .filter(|&i| self.is_ident(i, "fn") && self.ident(i + 1).is_some())
+            .filter_map(|i| self.signature(i + 1))
+            .collect()
+    }
+
+    /// The function named at token `name`: its parameter list and the `{` of its body,
+    /// at the same level, skipping `(..)` and `[..]`, and outside `<..>` (`F: Fn(u8)`
+    /// is not the parameter list; a const generic argument `-> A<{ N }>` is not the
+    /// body): the first `(..)` and the first `{..}` before a `;`, the next `fn` or the
+    /// end of the enclosing group. `None` without a body. Searches from successive
     /// functions never overlap: a file of bodiless `fn` items is read once.
-    fn body_after(&self, mut j: usize) -> Option<usize> {
+    fn signature(&self, name: usize) -> Option<Function> {
         // Open `<` of generics; the `>` of `->` closes none.
         let mut angles = 0usize;
+        let mut params = None;
+        let mut j = name + 1;
         while let Some(t) = self.toks.get(j) {
             match t.kind {
-                Kind::Open('{') if angles == 0 => return Some(j),
+                Kind::Open('{') if angles == 0 => {
+                    return Some(Function {
+                        name,
+                        params,
+                        body: j,
+                    });
+                }
+                Kind::Open('(') if angles == 0 && params.is_none() => params = Some(j),
                 Kind::Punct(';', _) | Kind::Close => return None,
                 Kind::Ident if self.is_ident(j, "fn") => return None,
                 Kind::Punct('<', _) => angles += 1,
@@ -1822,28 +1896,22 @@ impl Walker {
     }
 
     /// The file's token stream put together again from `leaves` (see [`flatten`]),
-    /// with the `{..}` groups opened at the (sorted) indices `empty` left empty: their
-    /// tokens are never put back. Without recursion; one level open per enclosing
-    /// bracket ([`MAX_DEPTH`] at most).
-    fn stream_without(&self, mut leaves: Leaves, empty: &[usize]) -> TokenStream {
+    /// without the token ranges `cut` (sorted by start; a range inside another is
+    /// skipped with it). Without recursion; one level open per enclosing bracket
+    /// ([`MAX_DEPTH`] at most).
+    fn stream_without(&self, mut leaves: Leaves, cut: &[Range<usize>]) -> TokenStream {
         // Per open bracket: its Open token's index and the trees put inside it so far.
         let mut stack: Vec<(usize, Vec<TokenTree>)> = vec![(usize::MAX, Vec::new())];
-        let mut next_empty = empty.iter().copied().peekable();
+        let mut cut = cut.iter().peekable();
         let mut i = 0;
         while let Some(t) = self.toks.get(i) {
+            while cut.next_if(|c| c.start < i).is_some() {}
+            if let Some(c) = cut.next_if(|c| c.start == i) {
+                i = c.end;
+                continue;
+            }
             match t.kind {
-                Kind::Open(_) => {
-                    while next_empty.next_if(|&e| e < i).is_some() {}
-                    if next_empty.next_if_eq(&i).is_some() {
-                        let group = self.rebuilt_group(i, TokenStream::new());
-                        if let Some((_, trees)) = stack.last_mut() {
-                            trees.push(group);
-                        }
-                        i = t.close.max(i) + 1;
-                        continue;
-                    }
-                    stack.push((i, Vec::new()));
-                }
+                Kind::Open(_) => stack.push((i, Vec::new())),
                 Kind::Close => {
                     if stack.len() > 1
                         && let Some((open, trees)) = stack.pop()
@@ -2633,7 +2701,8 @@ fn f(orders: &[Order]) {
 
     #[test]
     fn unparsable_file_still_yields_literals_and_a_problem() {
-        let src = "use orders_db::X;\nfn f() {\n  sqlx::query_file!(\"q.sql\");\n  let = ;\n}\n";
+        let src =
+            "use orders_db::X;\nfn f() {\n  let x = 1;\n  let = sqlx::query_file!(\"q.sql\");\n}\n";
         let out = run(src);
         assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
         assert!(
@@ -2651,30 +2720,41 @@ fn f(orders: &[Order]) {
 
     #[test]
     fn syntax_is_checked_where_something_was_found() {
-        // (source, whether `let = ;` is reported)
+        // (source, whether the syntax error is reported)
         let cases = [
-            // A body with an access, a followed file or an import.
+            // A statement with an access, a followed file or an import.
             (
-                "fn f() { sqlx::query(\"SELECT * FROM orders\"); let = ; }",
+                "fn f() { let = sqlx::query(\"SELECT * FROM orders\"); }",
                 true,
             ),
-            ("fn f() { sqlx::query_file!(\"q.sql\"); let = ; }", true),
-            ("fn f() { orders_db::x(); let = ; }", true),
+            ("fn f() { let = sqlx::query_file!(\"q.sql\"); }", true),
+            ("fn f() { let = orders_db::x(); }", true),
+            ("fn f() { orders_db::x(1 +); }", true),
             (
-                "impl X { fn f(&self) { let = ; let q = \"DELETE FROM orders\"; } }",
+                "impl X { fn f(&self) { let q = \"DELETE FROM orders\" let; } }",
                 true,
             ),
-            // A nested function with an access keeps its enclosing body too.
+            // The closing expression of a body, and every statement up to the `;`.
+            ("fn f() -> u8 { let a = 1; orders_db::x( ,) }", true),
+            (
+                "fn f() { if a { b } else { c } let = orders_db::x(); }",
+                true,
+            ),
+            // A nested function with an access keeps the statement around it.
             ("fn f() { fn g() { orders_db::x(); } let = ; }", true),
-            // Items and signatures are always checked.
+            // The signature of a function with an access, and the attributes that hold
+            // one.
+            ("fn f(a: ) { orders_db::x(); }", true),
+            ("fn f(a: orders_db::X, b: ) { }", true),
+            ("#[table_name = \"orders\" +] struct S;", true),
+            // Items outside functions are always checked.
             ("struct S { a: }\nfn f() { let = ; }", true),
-            ("fn f(a: ) { }", true),
             ("fn f() { } let = ;", true),
             // A const generic argument is part of the signature, not the body.
-            ("fn f() -> A<{ let = ; }> { }", true),
+            ("fn f() -> A<{ let = ; }> { orders_db::x(); }", true),
             ("fn f() -> A<{ 1 }> { let = ; }", false),
             ("fn f() -> impl Fn() -> A<{ 1 }> { let = ; }", false),
-            // Bodies nested in a signature are found too (and kept in order).
+            // Bodies nested in a signature are found too.
             (
                 "fn a(x: [u8; { fn b() { let y = 2; } 1 }]) { let = ; }",
                 false,
@@ -2682,25 +2762,41 @@ fn f(orders: &[Order]) {
             // Where something was found is compared in characters, after a byte-order
             // mark and multi-byte characters on the same line.
             (
-                "/* éééééééééééééééééééééééé */ fn f() { let = ; orders_db::x(); }",
+                "/* éééééééééééééééééééééééé */ fn f() { let = orders_db::x(); }",
                 true,
             ),
             (
-                "\u{feff}/* éééééééééééééééééééééééé */ fn f() { let = ; orders_db::x(); }",
+                "\u{feff}/* éééééééééééééééééééééééé */ fn f() { let = orders_db::x(); }",
                 true,
             ),
             (
                 "/* éééééééééééééééééééééééé */ fn f() { let = ; } fn g() { orders_db::x(); }",
                 false,
             ),
-            // Bodies in which nothing was found are not parsed.
+            (
+                "/* éééééééééééééééééééééééé */ fn f() { let = 1; orders_db::x(); }",
+                false,
+            ),
+            // Statements, bodies, signatures and attributes in which nothing was found
+            // are not parsed.
             ("fn f() { let = ; }", false),
             ("fn f() { info!(\"no sql\"); let = ; }", false),
+            ("fn f() { let = ; orders_db::x(); }", false),
+            ("fn f() { orders_db::x(); let = ; }", false),
+            ("fn f() { sqlx::query_file!(\"q.sql\"); let = ; }", false),
+            (
+                "impl X { fn f(&self) { let = ; let q = \"DELETE FROM orders\"; } }",
+                false,
+            ),
+            ("fn f() -> u8 { orders_db::x(); let a = 1; a + }", false),
             (
                 "impl X { fn f(&self) { let = ; } fn g(&self) { orders_db::x(); } }",
                 false,
             ),
             ("trait T { fn f() { let = ; } fn g(); }", false),
+            ("fn f(a: ) { }", false),
+            ("fn f<T: +>(a: u8 +) -> [u8; ] { }", false),
+            ("#[cfg(any(a, ))] /// doc\n#[x = ] fn f() { }", false),
         ];
         for (src, reported) in cases {
             let out = run(src);
@@ -2716,10 +2812,9 @@ fn f(orders: &[Order]) {
                 assert_eq!(out.problems.len(), 1, "{src}: {:?}", out.problems);
                 let at = &src[out.problems[0].offset..];
                 assert!(
-                    at.starts_with('=')
-                        || at.starts_with('}')
-                        || at.starts_with(')')
-                        || at.starts_with("let"),
+                    ["=", "}", ")", "]", ",", "let"]
+                        .iter()
+                        .any(|p| at.starts_with(p)),
                     "{src}: {at}"
                 );
             }
@@ -2741,7 +2836,7 @@ fn f(orders: &[Order]) {
             );
             let (_, w, _) = prepare(&src, MAX_CHAIN, &mut Extracted::default())
                 .unwrap_or_else(|| panic!("refused"));
-            assert!(w.fn_bodies().is_empty());
+            assert!(w.functions().is_empty());
             // (The second file's `->` and `&` make one operator chain too long for the
             // syntax check, which it then skips.)
             let out = run(&src);
@@ -2754,8 +2849,24 @@ fn f(orders: &[Order]) {
         }
     }
 
+    /// What the syntax check would leave out of `w`'s file for several answers to
+    /// "was something found here": nowhere (everything that may be left out is), and
+    /// eight pseudo-random ones, which mix kept and left-out ranges at every level.
+    fn left_out_variants(w: &Walker) -> Vec<Vec<Range<usize>>> {
+        let mut variants = vec![w.unchecked(|_, _| false)];
+        for seed in 1..=8usize {
+            variants.push(w.unchecked(|first, last| {
+                (first.wrapping_mul(31) ^ last.wrapping_mul(17) ^ seed).wrapping_mul(2654435761)
+                    >> 7
+                    & 1
+                    == 1
+            }));
+        }
+        variants
+    }
+
     #[test]
-    fn emptying_every_body_keeps_valid_files_valid() {
+    fn leaving_out_what_the_check_may_keeps_valid_files_valid() {
         let valid = [
             "fn f() -> A<{ N + 1 }> { x }",
             "fn f<const N: usize>() -> [u8; { N }] where [u8; N]: Sized { [0; N] }",
@@ -2769,6 +2880,16 @@ fn f(orders: &[Order]) {
             "type F = fn(u8) -> u8; static G: fn() = { fn h() {} h };",
             "fn f() -> impl Fn() -> u8 { || 1 }",
             "#[cfg(test)] mod t { #[test] fn f() { assert!(true); } }",
+            "fn f<F: Fn(u8) -> u8, const N: usize>(f: F, #[cfg(a)] x: [u8; N]) -> u8 { f(1) }",
+            "fn f() { #![allow(unused)] #[cfg(x)] let a = 1; if a { } else { } let b = [0u8; 4]; \
+             struct S; m! { x } m!(y); loop { break } }",
+            "fn f() -> u8 { let Some(x) = g() else { return 0; }; match x { #[cfg(a)] 1 => 2, _ => 3 } }",
+            "/// A struct.\n#[derive(Debug)]\npub struct S<#[cfg(a)] T> { #[serde(rename = \"x\")] a: T }",
+            "#![doc = \"inner\"]\n//! More.\nfn f(#[cfg(a)] x: u8) {}",
+            "fn f() { let c = |x| x + 1; c(1); unsafe { g() }; 'a: loop { break 'a; } }",
+            "enum E { #[default] A, B = 2 } union U { a: u8 }",
+            "fn f() { { let x = 1; } ; ; let v = vec![1; 3]; for i in v { let _ = #[cfg(a)] i; } }",
+            "impl X { const A: u8 = { 1 }; fn f(self: Box<Self>) -> Self { *self } }",
         ];
         for src in valid {
             let (leaves, w, _) = prepare(src, MAX_CHAIN, &mut Extracted::default())
@@ -2779,14 +2900,20 @@ fn f(orders: &[Order]) {
                 TokenStream::from_str(src).unwrap_or_default().to_string()
             );
             assert!(parse_as_file(whole).is_ok(), "{src}: not valid");
-            let bodies = w.fn_bodies();
             // The `extern` block's declaration has no body; in the macro, `fn $n` is
             // not taken for a function (`syn` does not parse a macro's body anyway).
-            let none = src.starts_with("extern") || src.starts_with("macro_rules");
-            assert_eq!(bodies.is_empty(), none, "{src}");
-            let emptied = w.stream_without(leaves, &bodies);
-            if let Err(err) = parse_as_file(emptied) {
-                panic!("{src}: {err} with every body emptied");
+            let none =
+                !src.contains("fn ") || src.starts_with("extern") || src.starts_with("macro_rules");
+            assert_eq!(w.functions().is_empty(), none, "{src}");
+            // Left out wherever allowed, no attribute is left.
+            let least = w.stream_without(leaves.clone(), &w.unchecked(|_, _| false));
+            assert!(!least.to_string().contains('#'), "{src}: {least}");
+            for cut in left_out_variants(&w) {
+                let stream = w.stream_without(leaves.clone(), &cut);
+                let shown = stream.to_string();
+                if let Err(err) = parse_as_file(stream) {
+                    panic!("{src}: {err} once {cut:?} are left out: {shown}");
+                }
             }
         }
     }
@@ -3167,8 +3294,8 @@ pub async fn load(pool: &PgPool, id: i64) -> Result<Vec<Row>, Error> {
                     for p in &out.problems {
                         eprintln!("{}: {}", path.display(), p.message);
                     }
-                    // Emptying bodies never makes an error: with every body emptied, a
-                    // file whose whole parse succeeds still parses.
+                    // Leaving out what the syntax check may never makes an error:
+                    // a file whose whole parse succeeds still parses.
                     // Put together again, the stream is the one lexed.
                     if let Some((leaves, w, _)) =
                         prepare(&text, MAX_CHAIN, &mut Extracted::default())
@@ -3186,9 +3313,11 @@ pub async fn load(pool: &PgPool, id: i64) -> Result<Vec<Row>, Error> {
                         prepare(&text, MAX_CHAIN, &mut Extracted::default())
                         && parse_as_file(w.stream_without(leaves.clone(), &[])).is_ok()
                     {
-                        let emptied = w.stream_without(leaves, &w.fn_bodies());
-                        if let Err(err) = parse_as_file(emptied) {
-                            panic!("{}: {err} only with bodies emptied", path.display());
+                        for cut in left_out_variants(&w) {
+                            if let Err(err) = parse_as_file(w.stream_without(leaves.clone(), &cut))
+                            {
+                                panic!("{}: {err} only once {cut:?} are left out", path.display());
+                            }
                         }
                     }
                     files += 1;
