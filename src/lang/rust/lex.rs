@@ -1,0 +1,266 @@
+//! The token list the Rust extractor walks, lexed with `ra_ap_rustc_lexer`
+//! (rust-analyzer's published copy of rustc's own lexer).
+//!
+//! That lexer allocates nothing and hands back each token's kind and length, so a token
+//! here is a kind and a byte range of the file: identifiers and literals are read from
+//! the file's text, not from a copy. It was chosen over lexing with `proc_macro2` (which
+//! the syntax check still does, on the part of the file it checks) because
+//! `proc_macro2` allocates per identifier and literal and keeps a map of every
+//! character's position: on the benchmark's dense tree, lexing the whole file with it
+//! was 22% of all instructions, about four times this lexer's time.
+//!
+//! The tokens are the ones `proc_macro2` gives, so that every pattern of the extractor
+//! reads the same list: a lifetime `'a` is a `'` joined to an identifier, punctuation
+//! is joined when a punctuation character follows at once (not the `/` of a comment),
+//! comments are dropped, and so are doc comments (which `proc_macro2` turns into
+//! `#[doc = ".."]` attributes, which the extractor skips like every attribute). The
+//! ignored `scan_dir` test compares the two lexers over a directory of real code.
+//!
+//! What `proc_macro2` refuses, this refuses too where the lexer says so: an
+//! unterminated string, character or block comment, a character Rust does not know,
+//! an invalid identifier or number, unbalanced brackets, and nesting deeper than
+//! [`super::MAX_DEPTH`]. A few literals `proc_macro2` also checks inside (an unknown
+//! escape `"\q"`, a character literal of two characters) are accepted here; if the
+//! syntax check reads them, its `proc_macro2` reports them as a syntax error.
+
+use std::ops::Range;
+
+use ra_ap_rustc_lexer::{Cursor, FrontmatterAllowed, LiteralKind, TokenKind};
+
+/// A token of the flat list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    Ident,
+    /// A punctuation character and whether it is joined to the next one (`::`, `->`).
+    Punct(char, bool),
+    Lit,
+    /// An opening delimiter: `(`, `[` or `{`.
+    Open(char),
+    Close,
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct Tok {
+    pub kind: Kind,
+    /// Where the token is in the file, in bytes.
+    pub at: Range<usize>,
+    /// For [`Kind::Open`], the index of the matching [`Kind::Close`].
+    pub close: usize,
+}
+
+/// A lexed file.
+#[derive(Debug, Default)]
+pub(super) struct Lexed {
+    pub toks: Vec<Tok>,
+    /// Where each comment is, in bytes, in order: the syntax check leaves them out of
+    /// the text it parses (a doc comment would be an attribute for `syn` to parse).
+    pub comments: Vec<Range<usize>>,
+}
+
+/// Why a file was not lexed: where, and what to say.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Refused {
+    pub offset: usize,
+    pub message: String,
+    /// Whether the file is refused for its nesting rather than a token.
+    pub too_deep: bool,
+}
+
+/// What `proc_macro2` counts as punctuation, and joins to punctuation before it.
+const PUNCT: &[u8] = b"~!@#$%^&*-=+|;:,<.>/?'";
+
+/// The tokens of `text[base..]` (the file after a byte-order mark and shebang line),
+/// with byte ranges in `text`, each bracket knowing its match.
+pub(super) fn lex(text: &str, base: usize, max_depth: usize) -> Result<Lexed, Refused> {
+    let src = text.get(base..).unwrap_or_default();
+    // Sized once from the text, not grown by doubling token by token: code has a token
+    // every 4 to 7 bytes.
+    let mut toks: Vec<Tok> = Vec::with_capacity(src.len() / 4);
+    let mut comments = Vec::new();
+    // Open brackets: the index of each one's token.
+    let mut open: Vec<usize> = Vec::new();
+    let refuse = |offset: usize, what: &str| Refused {
+        offset,
+        message: what.to_string(),
+        too_deep: false,
+    };
+    let mut cursor = Cursor::new(src, FrontmatterAllowed::No);
+    // Offset in `src` of the next token.
+    let mut pos = 0usize;
+    loop {
+        let token = cursor.advance_token();
+        let start = pos;
+        let end = start + token.len as usize;
+        pos = end;
+        let at = base + start..base + end;
+        let punct = |c: char| Kind::Punct(c, joined(src, end));
+        let kind = match token.kind {
+            TokenKind::Eof => break,
+            TokenKind::Whitespace => continue,
+            TokenKind::LineComment { .. } => {
+                comments.push(at);
+                continue;
+            }
+            TokenKind::BlockComment { terminated, .. } => {
+                if !terminated {
+                    return Err(refuse(at.start, "unterminated block comment"));
+                }
+                comments.push(at);
+                continue;
+            }
+            TokenKind::Ident | TokenKind::RawIdent | TokenKind::UnknownPrefix => Kind::Ident,
+            // `k#fn`, `#"..` and `##`: what `proc_macro2` reads as an identifier or a
+            // `#` and what follows; and `1e+`, which it reads as `1e` and `+`. So the
+            // token is cut short and lexing starts again after it.
+            TokenKind::ForcedKeywordIdent
+            | TokenKind::GuardedStrPrefix
+            | TokenKind::Literal {
+                kind:
+                    LiteralKind::Float {
+                        empty_exponent: true,
+                        ..
+                    },
+                ..
+            } => {
+                let text = &src[start..end];
+                let (next, kind) = match token.kind {
+                    TokenKind::GuardedStrPrefix => {
+                        (start + 1, Kind::Punct('#', joined(src, start + 1)))
+                    }
+                    TokenKind::ForcedKeywordIdent => (start + 1, Kind::Ident),
+                    _ => (
+                        start + text.find(['+', '-']).unwrap_or(text.len()),
+                        Kind::Lit,
+                    ),
+                };
+                if next < end {
+                    cursor =
+                        Cursor::new(src.get(next..).unwrap_or_default(), FrontmatterAllowed::No);
+                    pos = next;
+                }
+                toks.push(Tok {
+                    kind,
+                    at: base + start..base + next,
+                    close: 0,
+                });
+                continue;
+            }
+            TokenKind::Lifetime {
+                starts_with_number: false,
+            }
+            | TokenKind::RawLifetime
+            | TokenKind::UnknownPrefixLifetime => {
+                toks.push(Tok {
+                    kind: Kind::Punct('\'', true),
+                    at: at.start..at.start + 1,
+                    close: 0,
+                });
+                toks.push(Tok {
+                    kind: Kind::Ident,
+                    at: at.start + 1..at.end,
+                    close: 0,
+                });
+                continue;
+            }
+            TokenKind::Literal { kind, .. } => {
+                if let Some(problem) = bad_literal(kind) {
+                    return Err(refuse(at.start, problem));
+                }
+                Kind::Lit
+            }
+            TokenKind::OpenParen => Kind::Open('('),
+            TokenKind::OpenBracket => Kind::Open('['),
+            TokenKind::OpenBrace => Kind::Open('{'),
+            TokenKind::CloseParen | TokenKind::CloseBracket | TokenKind::CloseBrace => {
+                let want = match token.kind {
+                    TokenKind::CloseParen => '(',
+                    TokenKind::CloseBracket => '[',
+                    _ => '{',
+                };
+                let Some(o) = open.pop().filter(|&o| toks[o].kind == Kind::Open(want)) else {
+                    return Err(refuse(at.start, "unbalanced brackets"));
+                };
+                let close = toks.len();
+                toks[o].close = close;
+                toks.push(Tok {
+                    kind: Kind::Close,
+                    at,
+                    close,
+                });
+                continue;
+            }
+            TokenKind::Semi => punct(';'),
+            TokenKind::Comma => punct(','),
+            TokenKind::Dot => punct('.'),
+            TokenKind::At => punct('@'),
+            TokenKind::Pound => punct('#'),
+            TokenKind::Tilde => punct('~'),
+            TokenKind::Question => punct('?'),
+            TokenKind::Colon => punct(':'),
+            TokenKind::Dollar => punct('$'),
+            TokenKind::Eq => punct('='),
+            TokenKind::Bang => punct('!'),
+            TokenKind::Lt => punct('<'),
+            TokenKind::Gt => punct('>'),
+            TokenKind::Minus => punct('-'),
+            TokenKind::And => punct('&'),
+            TokenKind::Or => punct('|'),
+            TokenKind::Plus => punct('+'),
+            TokenKind::Star => punct('*'),
+            TokenKind::Slash => punct('/'),
+            TokenKind::Caret => punct('^'),
+            TokenKind::Percent => punct('%'),
+            TokenKind::Lifetime {
+                starts_with_number: true,
+            } => return Err(refuse(at.start, "invalid lifetime")),
+            TokenKind::InvalidIdent => return Err(refuse(at.start, "invalid identifier")),
+            TokenKind::Unknown | TokenKind::Frontmatter { .. } => {
+                let c = src[start..].chars().next().unwrap_or(' ');
+                return Err(refuse(at.start, &format!("unexpected character `{c}`")));
+            }
+        };
+        if let Kind::Open(_) = kind {
+            if open.len() >= max_depth {
+                return Err(Refused {
+                    too_deep: true,
+                    ..refuse(at.start, "")
+                });
+            }
+            open.push(toks.len());
+        }
+        toks.push(Tok { kind, at, close: 0 });
+    }
+    match open.first() {
+        Some(&o) => Err(refuse(toks[o].at.start, "unclosed bracket")),
+        None => Ok(Lexed { toks, comments }),
+    }
+}
+
+/// Whether the punctuation ending at `end` is joined to the next character, as
+/// `proc_macro2` decides: a punctuation character follows at once, and it does not
+/// start a comment.
+fn joined(src: &str, end: usize) -> bool {
+    let rest = src.as_bytes().get(end..).unwrap_or_default();
+    rest.first().is_some_and(|b| PUNCT.contains(b))
+        && !rest.starts_with(b"//")
+        && !rest.starts_with(b"/*")
+}
+
+/// What is wrong with a literal the lexer flagged, if anything.
+fn bad_literal(kind: LiteralKind) -> Option<&'static str> {
+    match kind {
+        LiteralKind::Int {
+            empty_int: true, ..
+        } => Some("number without digits"),
+        LiteralKind::Char { terminated: false } | LiteralKind::Byte { terminated: false } => {
+            Some("unterminated character literal")
+        }
+        LiteralKind::Str { terminated: false }
+        | LiteralKind::ByteStr { terminated: false }
+        | LiteralKind::CStr { terminated: false } => Some("unterminated string literal"),
+        LiteralKind::RawStr { n_hashes: None }
+        | LiteralKind::RawByteStr { n_hashes: None }
+        | LiteralKind::RawCStr { n_hashes: None } => Some("invalid raw string literal"),
+        _ => None,
+    }
+}
