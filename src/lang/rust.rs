@@ -1714,7 +1714,11 @@ impl<'a> Walker<'a> {
         }
         for f in self.functions() {
             let end = close(f.body);
-            if !holds(f.name, end) {
+            if let Some(start) = self.item_start(f.name)
+                && !holds(start, end)
+            {
+                cut(start, end + 1);
+            } else if !holds(f.name, end) {
                 if let Some(params) = f.params {
                     cut(f.name + 1, params);
                     cut(params + 1, close(params));
@@ -1741,6 +1745,47 @@ impl<'a> Walker<'a> {
         }
         cuts.sort_unstable_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
         cuts
+    }
+
+    /// Where the item of the function named at token `name` starts, with its
+    /// attributes and qualifiers (`#[..]`, `pub(crate)`, `const`, `async`, `unsafe`,
+    /// `extern "C"`, `default`), if it stands where an item or statement may start
+    /// (the start of the file or of a group, after a `;` or a `}`): then leaving the
+    /// whole item out leaves valid Rust. `None` otherwise.
+    fn item_start(&self, name: usize) -> Option<usize> {
+        const QUALIFIERS: &[&str] = &["pub", "const", "async", "unsafe", "extern", "default"];
+        let mut start = name.checked_sub(1)?;
+        while let Some(p) = start.checked_sub(1) {
+            let t = &self.toks[p];
+            start = match t.kind {
+                Kind::Ident if QUALIFIERS.contains(&self.text(t)) => p,
+                Kind::Lit if p > 0 && self.is_ident(p - 1, "extern") => p - 1,
+                Kind::Close => {
+                    let open = t.close;
+                    match self.open(open) {
+                        Some('(') if open > 0 && self.is_ident(open - 1, "pub") => open - 1,
+                        Some('[') if open > 0 && self.is_punct(open - 1, '#') => open - 1,
+                        Some('[')
+                            if open > 1
+                                && self.is_punct(open - 1, '!')
+                                && self.is_punct(open - 2, '#') =>
+                        {
+                            open - 2
+                        }
+                        _ => break,
+                    }
+                }
+                _ => break,
+            };
+        }
+        let Some(before) = start.checked_sub(1) else {
+            return Some(start);
+        };
+        match self.toks[before].kind {
+            Kind::Open(_) | Kind::Punct(';', _) => Some(start),
+            Kind::Close if self.open(self.toks[before].close) == Some('{') => Some(start),
+            _ => None,
+        }
     }
 
     /// Every function with a body (`fn name`, then [`Self::signature`]).

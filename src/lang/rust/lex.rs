@@ -44,7 +44,8 @@ pub(super) struct Tok {
     pub kind: Kind,
     /// Where the token is in the file, in bytes.
     pub at: Range<usize>,
-    /// For [`Kind::Open`], the index of the matching [`Kind::Close`].
+    /// For [`Kind::Open`], the index of the matching [`Kind::Close`]; for
+    /// [`Kind::Close`], of the matching [`Kind::Open`].
     pub close: usize,
 }
 
@@ -191,12 +192,11 @@ pub(super) fn lex(text: &str, base: usize, max_depth: usize) -> Result<Lexed, Re
                 let Some(o) = open.pop().filter(|&o| toks[o].kind == Kind::Open(want)) else {
                     return Err(refuse(at.start, "unbalanced brackets"));
                 };
-                let close = toks.len();
-                toks[o].close = close;
+                toks[o].close = toks.len();
                 toks.push(Tok {
                     kind: Kind::Close,
                     at,
-                    close,
+                    close: o,
                 });
                 continue;
             }
