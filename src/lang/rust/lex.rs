@@ -21,7 +21,9 @@
 //! an invalid identifier or number, unbalanced brackets, and nesting deeper than
 //! [`super::MAX_DEPTH`]. A few literals `proc_macro2` also checks inside (an unknown
 //! escape `"\q"`, a character literal of two characters) are accepted here; if the
-//! syntax check reads them, its `proc_macro2` reports them as a syntax error.
+//! syntax check reads them, its `proc_macro2` reports them as a syntax error. The
+//! other way round, whitespace that only `proc_macro2` accepts (U+00A0, U+3000, ..)
+//! between tokens is an unexpected character here, as it is for rustc.
 
 use std::ops::Range;
 
