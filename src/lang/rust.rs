@@ -1657,7 +1657,7 @@ impl<'a> Walker<'a> {
     }
 
     /// The file after its byte-order mark and shebang line, without its comments and
-    /// the token ranges `cut` (sorted by start; a range inside another goes with it),
+    /// the token ranges `cut` (in any order; a range inside another goes with it),
     /// each replaced by a space; and where each piece of it starts, in it and in the
     /// file.
     fn text_without(&self, cut: &[Range<usize>]) -> (String, Vec<(usize, usize)>) {
@@ -1688,10 +1688,11 @@ impl<'a> Walker<'a> {
         (kept, pieces)
     }
 
-    /// What the syntax check leaves out, as token ranges in order of their start, each
-    /// a run of whole trees at one level, so that what is left is valid Rust whenever
-    /// the file is: every attribute (`doc` comments among them), every function's
-    /// signature (down to `fn name()`) and body (down to `{}`), and in a body each
+    /// What the syntax check leaves out, as token ranges, each a run of whole trees at
+    /// one level, so that what is left is valid Rust whenever the file is: every
+    /// attribute, every function (the whole item where [`Self::item_start`] finds
+    /// where it starts, else its signature down to `fn name()` and its body down to
+    /// `{}`), and in a body each
     /// statement (with its `;`) and the closing expression, unless `holds(first,
     /// last)` says that something was found in the tokens `first..=last`. A `;` at the
     /// top level of a block always ends a statement, so the tokens between two of them
@@ -1748,7 +1749,6 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        cuts.sort_unstable_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
         cuts
     }
 
