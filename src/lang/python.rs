@@ -961,6 +961,16 @@ impl<'a> Extractor<'a> {
         if (s..e).all(|i| self.kind(i) == Some(Kind::Str)) {
             return;
         }
+        // Every access comes from a string literal or a constant bound to one; most
+        // statements hold neither, and walking their calls would find nothing.
+        let holds_value = (s..e).any(|i| match self.kind(i) {
+            Some(Kind::Str) => true,
+            Some(Kind::Name) => self.constant(self.text(i)).is_some(),
+            _ => false,
+        });
+        if !holds_value {
+            return;
+        }
         if self.kind(s) == Some(Kind::Name) && self.is_op(s + 1, "=") {
             let lhs = self.text(s);
             let whole_str = (s + 2..e).all(|i| self.kind(i) == Some(Kind::Str)) && s + 2 < e;
@@ -1808,11 +1818,12 @@ fn is_log(callee: &str) -> bool {
     if PRINTERS.contains(&callee) {
         return true;
     }
-    let parts: Vec<&str> = callee.split('.').collect();
-    parts.len() > 1
-        && parts[..parts.len() - 1]
-            .iter()
-            .any(|p| LOGGERS.contains(&p.to_ascii_lowercase().as_str()))
+    // Any part but the last names a logger (`self.logger.info`), in any case.
+    callee.rsplit_once('.').is_some_and(|(receiver, _)| {
+        receiver
+            .split('.')
+            .any(|p| LOGGERS.iter().any(|l| p.eq_ignore_ascii_case(l)))
+    })
 }
 
 #[cfg(test)]
@@ -2152,6 +2163,8 @@ mod tests {
                 ("print(f\"DELETE FROM orders {x}\")\n", &[]),
                 ("logging.warning('UPDATE orders SET a = 1')\n", &[]),
                 ("self.log.debug('q=%s', 'SELECT * FROM orders')\n", &[]),
+                ("self.Logger.info(\"DELETE FROM orders\")\n", &[]),
+                ("LOG.error('DELETE FROM orders')\n", &[]),
                 // Prose that mentions a table.
                 ("msg = \"select the orders from the list\"\n", &[]),
                 // A template whose table is not a visible constant is not guessed.
