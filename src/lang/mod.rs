@@ -224,7 +224,7 @@ mod tests {
                 "q.sql",
                 "SELECT * FROM t;\nSELECT 'never closed\n",
             ),
-            (Language::Rust, "a.rs", "struct S { a: }\n"),
+            (Language::Rust, "a.rs", "struct S<T: +> { a: T }\n"),
             (Language::TypeScript, "a.ts", "const q = `never closed"),
             (
                 Language::Prisma,

@@ -1689,15 +1689,18 @@ impl<'a> Walker<'a> {
     }
 
     /// What the syntax check leaves out, as token ranges, each a run of whole trees at
-    /// one level, so that what is left is valid Rust whenever the file is: every
-    /// attribute, every function (the whole item where [`Self::item_start`] finds
-    /// where it starts, else its signature down to `fn name()` and its body down to
-    /// `{}`), and in a body each
-    /// statement (with its `;`) and the closing expression, unless `holds(first,
-    /// last)` says that something was found in the tokens `first..=last`. A `;` at the
-    /// top level of a block always ends a statement, so the tokens between two of them
-    /// are whole statements (`if .. {} let x = 1;` is two), and leaving them out leaves
-    /// a valid block. Ranges may nest; [`Self::text_without`] skips the inner ones.
+    /// one level, so that what is left is valid Rust whenever the file is. Unless
+    /// `holds(first, last)` says that something was found in the tokens `first..=last`:
+    /// every attribute; every `use` item; the fields of every `struct` and the variants
+    /// of every `enum` (`struct S {}`, `struct T();`); every function, as the whole
+    /// item where [`Self::item_start`] finds where it starts, else its signature down
+    /// to `fn name()` and its body down to `{}`, each apart; and in a body each
+    /// statement (with its `;`) and the closing expression. A `;` at the top level of a
+    /// block always ends a statement, so the tokens between two of them are whole
+    /// statements (`if .. {} let x = 1;` is two), and leaving them out leaves a valid
+    /// block. A body that is left is still valid Rust without its signature (`self`
+    /// and `.await` are only names and operators to the parser). Ranges may nest;
+    /// [`Self::text_without`] skips the inner ones.
     fn unchecked(&self, holds: impl Fn(usize, usize) -> bool) -> Vec<Range<usize>> {
         let mut cuts = Vec::new();
         let mut cut = |from: usize, to: usize| {
@@ -1716,50 +1719,65 @@ impl<'a> Walker<'a> {
                 if self.open(open) == Some('[') && !holds(i, close(open)) {
                     cut(i, close(open) + 1);
                 }
+            } else if self.is_ident(i, "use") {
+                if let Some(start) = self.item_start(i)
+                    && let Some(end) = self.item_end(i)
+                    && !holds(start, end)
+                {
+                    cut(start, end + 1);
+                }
+            } else if (self.is_ident(i, "struct") || self.is_ident(i, "enum"))
+                && self.ident(i + 1).is_some()
+                && let Some(open) = self.data_body(i + 1)
+                && !holds(open, close(open))
+            {
+                cut(open + 1, close(open));
             }
         }
         for f in self.functions() {
             let end = close(f.body);
-            if let Some(start) = self.item_start(f.name)
+            if let Some(start) = self.item_start(f.name - 1)
                 && !holds(start, end)
             {
                 cut(start, end + 1);
-            } else if !holds(f.name, end) {
-                if let Some(params) = f.params {
-                    cut(f.name + 1, params);
-                    cut(params + 1, close(params));
-                    cut(close(params) + 1, f.body);
-                }
+                continue;
+            }
+            if !holds(f.name, f.body - 1)
+                && let Some(params) = f.params
+            {
+                cut(f.name + 1, params);
+                cut(params + 1, close(params));
+                cut(close(params) + 1, f.body);
+            }
+            if !holds(f.body, end) {
                 cut(f.body + 1, end);
-            } else if !holds(f.body, end) {
-                cut(f.body + 1, end);
-            } else {
-                let (mut from, mut j) = (f.body + 1, f.body + 1);
-                while j < end {
-                    if self.is_punct(j, ';') {
-                        if !holds(from, j) {
-                            cut(from, j + 1);
-                        }
-                        from = j + 1;
+                continue;
+            }
+            let (mut from, mut j) = (f.body + 1, f.body + 1);
+            while j < end {
+                if self.is_punct(j, ';') {
+                    if !holds(from, j) {
+                        cut(from, j + 1);
                     }
-                    j = self.skip(j);
+                    from = j + 1;
                 }
-                if from < end && !holds(from, end - 1) {
-                    cut(from, end);
-                }
+                j = self.skip(j);
+            }
+            if from < end && !holds(from, end - 1) {
+                cut(from, end);
             }
         }
         cuts
     }
 
-    /// Where the item of the function named at token `name` starts, with its
+    /// Where the item whose keyword (`fn`, `use`) is token `kw` starts, with its
     /// attributes and qualifiers (`#[..]`, `pub(crate)`, `const`, `async`, `unsafe`,
     /// `extern "C"`, `default`), if it stands where an item or statement may start
     /// (the start of the file or of a group, after a `;` or a `}`): then leaving the
-    /// whole item out leaves valid Rust. `None` otherwise.
-    fn item_start(&self, name: usize) -> Option<usize> {
+    /// whole item out leaves valid Rust. `None` otherwise (`impl Sized + use<'a>`).
+    fn item_start(&self, kw: usize) -> Option<usize> {
         const QUALIFIERS: &[&str] = &["pub", "const", "async", "unsafe", "extern", "default"];
-        let mut start = name.checked_sub(1)?;
+        let mut start = kw;
         while let Some(p) = start.checked_sub(1) {
             let t = &self.toks[p];
             start = match t.kind {
@@ -1791,6 +1809,43 @@ impl<'a> Walker<'a> {
             Kind::Close if self.open(self.toks[before].close) == Some('{') => Some(start),
             _ => None,
         }
+    }
+
+    /// The `;` that ends the item whose keyword is token `kw` (`use a::{b, c};`), at
+    /// the same level; `None` if the group or file ends first.
+    fn item_end(&self, kw: usize) -> Option<usize> {
+        let mut j = kw + 1;
+        while let Some(t) = self.toks.get(j) {
+            match t.kind {
+                Kind::Punct(';', _) => return Some(j),
+                Kind::Close => return None,
+                _ => j = self.skip(j),
+            }
+        }
+        None
+    }
+
+    /// The `{..}` or `(..)` holding the fields or variants of the `struct` or `enum`
+    /// named at token `name`: the first such group at the same level and outside
+    /// `<..>` (`struct S<F = fn(u8)>`), before a `;`. Leaving its contents out leaves
+    /// `struct S {}` or `struct S();`; a `(..)` found in a `where` clause instead
+    /// (`where F: Fn(u8)`) is left as `Fn()`, which is valid too.
+    fn data_body(&self, name: usize) -> Option<usize> {
+        let mut angles = 0usize;
+        let mut j = name + 1;
+        while let Some(t) = self.toks.get(j) {
+            match t.kind {
+                Kind::Open('{' | '(') if angles == 0 => return Some(j),
+                Kind::Punct(';', _) | Kind::Close => return None,
+                Kind::Punct('<', _) => angles += 1,
+                Kind::Punct('>', _) if !(j > 0 && self.is_joint(j - 1, '-')) => {
+                    angles = angles.saturating_sub(1);
+                }
+                _ => {}
+            }
+            j = self.skip(j);
+        }
+        None
     }
 
     /// Every function with a body (`fn name`, then [`Self::signature`]).
@@ -2623,16 +2678,19 @@ fn f(orders: &[Order]) {
             ),
             // A nested function with an access keeps the statement around it.
             ("fn f() { fn g() { orders_db::x(); } let = ; }", true),
-            // The signature of a function with an access, and the attributes that hold
-            // one.
-            ("fn f(a: ) { orders_db::x(); }", true),
+            // Signatures, fields, variants, `use` items and attributes that hold one.
             ("fn f(a: orders_db::X, b: ) { }", true),
+            ("struct S { a: orders_db::X, b: }", true),
+            ("pub(crate) enum E { A(orders_db::X), B(,) }", true),
+            ("struct T(orders_db::X, +);", true),
+            ("use orders_db::{x,, y};", true),
             ("#[table_name = \"orders\" +] struct S;", true),
-            // Items outside functions are always checked.
-            ("struct S { a: }\nfn f() { let = ; }", true),
+            // The rest of an item outside functions is always checked.
             ("fn f() { } let = ;", true),
+            ("struct S<T: +> { a: orders_db::X }", true),
+            ("struct S { a: }\nfn f() { let = orders_db::x(); }", true),
             // A const generic argument is part of the signature, not the body.
-            ("fn f() -> A<{ let = ; }> { orders_db::x(); }", true),
+            ("fn f(a: orders_db::X) -> A<{ let = ; }> { }", true),
             ("fn f() -> A<{ 1 }> { let = ; }", false),
             ("fn f() -> impl Fn() -> A<{ 1 }> { let = ; }", false),
             // So is a macro in braces.
@@ -2680,6 +2738,23 @@ fn f(orders: &[Order]) {
             ),
             ("trait T { fn f() { let = ; } fn g(); }", false),
             ("fn f(a: ) { }", false),
+            ("fn f(a: ) -> u8 + { orders_db::x(); }", false),
+            (
+                "impl X { pub async fn f<T: +>(&self) where { let q = orders_db::x(); } }",
+                false,
+            ),
+            ("struct S { a: }", false),
+            (
+                "#[derive(Debug)]\npub struct S<T> where T: Copy { a: T, b: }",
+                false,
+            ),
+            ("enum E { A(,), B { x: } }", false),
+            ("struct T(u8 +);", false),
+            (
+                "use crate::a::{b,, c};\npub(crate) use self::d::;\nfn f() { orders_db::x(); }",
+                false,
+            ),
+            ("fn f() { use super::a::{,,}; orders_db::x(); }", false),
             ("fn f<T: +>(a: u8 +) -> [u8; ] { }", false),
             ("#[cfg(any(a, ))] /// doc\n#[x = ] fn f() { }", false),
         ];
@@ -2697,7 +2772,7 @@ fn f(orders: &[Order]) {
                 assert_eq!(out.problems.len(), 1, "{src}: {:?}", out.problems);
                 let at = &src[out.problems[0].offset..];
                 assert!(
-                    ["=", "}", ")", "]", ",", "let"]
+                    ["=", "}", ")", "]", ",", "+", "let"]
                         .iter()
                         .any(|p| at.starts_with(p)),
                     "{src}: {at}"
