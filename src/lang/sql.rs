@@ -34,6 +34,7 @@
 
 mod ast;
 mod memo;
+mod plain;
 mod scan;
 mod split;
 #[cfg(test)]
@@ -137,6 +138,9 @@ impl DialectId {
     /// or `None` when this dialect's tokenizer rejects the text. Tokenizing apart
     /// from parsing lets [`memo`] look the tokens up before the parse.
     fn tokenize(self, sql: &str) -> Option<Vec<TokenWithSpan>> {
+        if let Some(tokens) = plain::tokens(self, sql) {
+            return Some(tokens);
+        }
         self.with(|d| {
             Tokenizer::new(d, sql)
                 .with_unescape(true)
