@@ -67,7 +67,7 @@
 
 mod lex;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::ops::Range;
 use std::str::FromStr;
 
@@ -606,13 +606,13 @@ impl<'a> Walker<'a> {
             lines: std::cell::OnceCell::new(),
             base,
             len: text.len(),
-            consts: HashMap::new(),
-            locals: HashSet::new(),
+            consts: HashMap::default(),
+            locals: HashSet::default(),
             uses: Vec::new(),
             candidates: Vec::new(),
             accesses: Vec::new(),
             follows: Vec::new(),
-            imported: HashSet::new(),
+            imported: HashSet::default(),
         }
     }
 
@@ -1368,7 +1368,7 @@ impl<'a> Walker<'a> {
         }
         let rest = &args[t + 1..];
         let mut positional = Vec::new();
-        let mut named: HashMap<String, Range<usize>> = HashMap::new();
+        let mut named: HashMap<String, Range<usize>> = HashMap::default();
         for arg in rest {
             if arg.len() >= 3
                 && self.ident(arg.start).is_some()
@@ -1593,7 +1593,7 @@ impl<'a> Walker<'a> {
         for (emb, sink) in std::mem::take(&mut self.candidates) {
             accesses.extend(sql::analyze_candidate(&emb, sink, ctx));
         }
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         accesses.retain(|a| seen.insert(a.clone()));
         accesses.sort_by(|a, b| a.offset.cmp(&b.offset).then(a.kind.cmp(&b.kind)));
         out.accesses = accesses;

@@ -795,6 +795,20 @@ impl<'a> Extractor<'a> {
         items
     }
 
+    /// The first of [`Self::items`], without splitting the rest.
+    fn first_item(&self, open: usize) -> Option<(usize, usize)> {
+        let close = self.partner(open)?;
+        let start = open + 1;
+        let mut k = start;
+        while k < close {
+            if self.is_punct(k, b',') {
+                return Some((start, k));
+            }
+            k = self.skip(k).min(close);
+        }
+        (start < close).then_some((start, close))
+    }
+
     /// Properties `key: value` of the object literal at `open`, by key name.
     fn props(&self, open: usize) -> Vec<(&'a str, usize, usize)> {
         let mut props = Vec::new();
@@ -1074,9 +1088,11 @@ impl<'a> Extractor<'a> {
     /// True when the call at `callee` is a log or print call, or builds an error message.
     fn is_message_call(&self, callee: usize, name: &str) -> bool {
         if let Some(recv) = self.receiver(callee) {
-            let r = recv.to_ascii_lowercase();
             if LOG_METHODS.contains(&name)
-                && (r == "console" || r.contains("log") || matches!(r.as_str(), "pino" | "winston"))
+                && (contains_ignoring_case(recv, "log")
+                    || ["console", "pino", "winston"]
+                        .iter()
+                        .any(|l| recv.eq_ignore_ascii_case(l)))
             {
                 return true;
             }
@@ -1108,8 +1124,9 @@ impl<'a> Extractor<'a> {
     /// whose argument list closes at `close`.
     fn call_shapes(&mut self, i: usize, name: &'a str, close: usize) -> Option<()> {
         let open = i + 1;
-        let args = self.items(open);
-        let first = args.first().copied();
+        // Most calls match no shape: the argument list is only split where one needs
+        // more than its first argument.
+        let first = self.first_item(open);
         let recv = self.receiver(i);
         let member = self.after_dot(i);
         if name == "EntitySchema" && i > 0 && self.is_ident(i - 1, "new") {
@@ -1131,9 +1148,8 @@ impl<'a> Extractor<'a> {
                 n.table.schema = self.drizzle_schema(i);
                 self.emit(AccessKind::Model, n, true);
             }
-        } else if recv
-            .is_some_and(|r| r.to_ascii_lowercase().contains("queryinterface") || r == "qi")
-            && (QI_DDL.contains(&name) || QI_WRITE.contains(&name))
+        } else if (QI_DDL.contains(&name) || QI_WRITE.contains(&name))
+            && recv.is_some_and(|r| contains_ignoring_case(r, "queryinterface") || r == "qi")
         {
             let kind = if QI_WRITE.contains(&name) {
                 AccessKind::Write
@@ -1141,7 +1157,7 @@ impl<'a> Extractor<'a> {
                 AccessKind::Ddl
             };
             let count = if name == "renameTable" { 2 } else { 1 };
-            for &(s, e) in args.iter().take(count) {
+            for (s, e) in self.items(open).into_iter().take(count) {
                 if let Some(n) = self.table_value(s, e) {
                     self.emit(kind, n, true);
                 }
@@ -1149,7 +1165,7 @@ impl<'a> Extractor<'a> {
         } else if DDL_METHODS.contains(&name) && member {
             let chain = self.chain_back(i);
             let count = if name == "renameTable" { 2 } else { 1 };
-            for &(s, e) in args.iter().take(count) {
+            for (s, e) in self.items(open).into_iter().take(count) {
                 if let Some(mut n) = self.table_value(s, e) {
                     if n.table.schema.is_none() {
                         n.table.schema.clone_from(&chain.with_schema);
@@ -1196,11 +1212,11 @@ impl<'a> Extractor<'a> {
                 AccessKind::Read
             };
             self.emit(kind, n, high && !chain.typeorm);
-        } else if member && JOIN_METHODS.contains(&name) && args.len() >= 2 {
+        } else if member && JOIN_METHODS.contains(&name) && self.items(open).len() >= 2 {
             if matches!(recv, Some("path" | "posix" | "win32" | "url")) {
                 return Some(());
             }
-            let (s, e) = args[0];
+            let (s, e) = first?;
             let chain = self.chain_back(i);
             if let Some(n) = self.table_value(s, e) {
                 if chain.typeorm && n.table.schema.is_some() {
@@ -1833,6 +1849,16 @@ impl<'a> Extractor<'a> {
 
 /// Resolves a relative import against the importing file's directory; `None` when it
 /// climbs out of the repository.
+/// Whether `hay` contains the lower-case ASCII `needle` in any case, without
+/// allocating a lower-case copy (this runs for every member call).
+fn contains_ignoring_case(hay: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || hay
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 fn resolve_relative(path: &str, spec: &str) -> Option<String> {
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
     let mut parts: Vec<&str> = dir
@@ -2414,6 +2440,11 @@ mod tests {
             ("/** @Entity('orders') */\nconst x = 1;", &[]),
             ("console.log('SELECT * FROM orders');", &[]),
             ("logger.info(`SELECT * FROM orders WHERE id = ${id}`);", &[]),
+            ("AuditLog.info('DELETE FROM orders');", &[]),
+            (
+                "Console.error('DELETE FROM orders'); WINSTON.warn('DELETE FROM orders');",
+                &[],
+            ),
             (
                 "this.logger.warn('DELETE FROM orders', { q: 'SELECT * FROM items' });",
                 &[],
