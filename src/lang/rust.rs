@@ -1837,11 +1837,7 @@ impl<'a> Walker<'a> {
             match t.kind {
                 Kind::Open('{' | '(') if angles == 0 => return Some(j),
                 Kind::Punct(';', _) | Kind::Close => return None,
-                Kind::Punct('<', _) => angles += 1,
-                Kind::Punct('>', _) if !(j > 0 && self.is_joint(j - 1, '-')) => {
-                    angles = angles.saturating_sub(1);
-                }
-                _ => {}
+                _ => self.count_angles(j, &mut angles),
             }
             j = self.skip(j);
         }
@@ -1882,15 +1878,23 @@ impl<'a> Walker<'a> {
                 Kind::Open('(') if angles == 0 && params.is_none() => params = Some(j),
                 Kind::Punct(';', _) | Kind::Close => return None,
                 Kind::Ident if self.is_ident(j, "fn") => return None,
-                Kind::Punct('<', _) => angles += 1,
-                Kind::Punct('>', _) if !(j > 0 && self.is_joint(j - 1, '-')) => {
-                    angles = angles.saturating_sub(1);
-                }
-                _ => {}
+                _ => self.count_angles(j, &mut angles),
             }
             j = self.skip(j);
         }
         None
+    }
+
+    /// Counts the `<..>` open at token `j`: a `<` opens one, a `>` closes one unless
+    /// it ends `->`.
+    fn count_angles(&self, j: usize, angles: &mut usize) {
+        match self.toks.get(j).map(|t| &t.kind) {
+            Some(Kind::Punct('<', _)) => *angles += 1,
+            Some(Kind::Punct('>', _)) if !(j > 0 && self.is_joint(j - 1, '-')) => {
+                *angles = angles.saturating_sub(1);
+            }
+            _ => {}
+        }
     }
 }
 

@@ -179,6 +179,15 @@ impl Reader<'_> {
         }
     }
 
+    /// The end of the run of ASCII digits at `from`, if what follows ends a number.
+    fn digits_end(&self, from: usize) -> Option<usize> {
+        let mut end = from;
+        while self.at(end).is_some_and(|p| p.is_ascii_digit()) {
+            end += 1;
+        }
+        self.ends_number(end).then_some(end)
+    }
+
     /// Whether the byte at `i` may follow a comparison operator without making it a
     /// longer or custom one.
     fn ends_operator(&self, i: usize) -> bool {
@@ -221,28 +230,17 @@ impl Reader<'_> {
                 Some((word(text, None), end))
             }
             b'0'..=b'9' => {
-                let mut end = i + 1;
-                while self.at(end).is_some_and(|p| p.is_ascii_digit()) {
-                    end += 1;
-                }
-                if !self.ends_number(end) {
-                    return None;
-                }
-                let digits = self.text.get(i..end)?;
-                Some((Token::Number(digits.to_string(), false), end))
+                let end = self.digits_end(i)?;
+                Some((
+                    Token::Number(self.text.get(i..end)?.to_string(), false),
+                    end,
+                ))
             }
             b'$' if !d.starts_identifier[usize::from(b'$')]
                 && next.is_some_and(|p| p.is_ascii_digit()) =>
             {
-                let mut end = i + 1;
-                while self.at(end).is_some_and(|p| p.is_ascii_digit()) {
-                    end += 1;
-                }
-                if !self.ends_number(end) {
-                    return None;
-                }
-                let text = self.text.get(i..end)?;
-                Some((Token::Placeholder(text.to_string()), end))
+                let end = self.digits_end(i + 1)?;
+                Some((Token::Placeholder(self.text.get(i..end)?.to_string()), end))
             }
             b'\'' if !d.triple_quoted_strings => {
                 let (body, end) = self.quoted(i, b'\'')?;
