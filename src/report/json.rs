@@ -105,8 +105,27 @@ impl Printer for Json {
         summary: &Summary,
         _ctx: &Context,
     ) -> io::Result<()> {
-        let report = Report {
-            findings: findings.iter().map(finding_json).collect(),
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let text = render(findings, summary, threads)?;
+        out.write_all(&text)
+    }
+}
+
+/// Below this many findings the report is rendered on one thread.
+const FINDINGS_PER_THREAD: usize = 512;
+
+/// The report as `serde_json::to_vec_pretty` writes it, with a final newline.
+///
+/// Serialized into memory, not through `dyn Write` (serde_json writes a few bytes at
+/// a time, each write a call). It runs after the scan, on one thread, so a report of
+/// thousands of findings (a repository adopting ownlint) renders its findings on up
+/// to `threads` threads: each finding is rendered alone and indented to its place in
+/// the `findings` array, which gives the same bytes, since a JSON string never holds
+/// a raw line break.
+fn render(findings: &[Finding], summary: &Summary, threads: usize) -> io::Result<Vec<u8>> {
+    fn report<'a>(findings: Vec<FindingJson<'a>>, summary: &Summary) -> io::Result<Report<'a>> {
+        Ok(Report {
+            findings,
             // As a value, so that its keys come out sorted like the rest.
             summary: serde_json::to_value(summary)?,
             tool: Tool {
@@ -114,14 +133,65 @@ impl Printer for Json {
                 version: env!("CARGO_PKG_VERSION"),
             },
             version: REPORT_VERSION,
-        };
-        // Serialized into memory first: serde_json writes a few bytes at a time, and
-        // each write through `dyn Write` is a call (a tenth of the time of a report
-        // with thousands of findings).
-        let mut text = serde_json::to_vec_pretty(&report)?;
-        text.push(b'\n');
-        out.write_all(&text)
+        })
     }
+    let threads = threads.min(findings.len() / FINDINGS_PER_THREAD);
+    if threads < 2 {
+        let mut text = serde_json::to_vec_pretty(&report(
+            findings.iter().map(finding_json).collect(),
+            summary,
+        )?)?;
+        text.push(b'\n');
+        return Ok(text);
+    }
+    let rest = serde_json::to_vec_pretty(&report(Vec::new(), summary)?)?;
+    const EMPTY: &[u8] = b"{\n  \"findings\": [],";
+    let Some(tail) = rest.strip_prefix(EMPTY) else {
+        return Err(io::Error::other("unexpected shape of the JSON report"));
+    };
+    let chunk = findings.len().div_ceil(threads);
+    let parts = std::thread::scope(|s| {
+        let handles: Vec<_> = findings
+            .chunks(chunk)
+            .map(|part| s.spawn(move || render_findings(part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect::<io::Result<Vec<Vec<u8>>>>()
+    })?;
+    let mut text = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + rest.len() + 32);
+    text.extend_from_slice(b"{\n  \"findings\": [\n");
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            text.extend_from_slice(b",\n");
+        }
+        text.extend_from_slice(part);
+    }
+    text.extend_from_slice(b"\n  ],");
+    text.extend_from_slice(tail);
+    text.push(b'\n');
+    Ok(text)
+}
+
+/// Findings as elements of the report's `findings` array: each indented by two
+/// levels, separated by `,` and a line break.
+fn render_findings(findings: &[Finding]) -> io::Result<Vec<u8>> {
+    let mut text = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        if i > 0 {
+            text.extend_from_slice(b",\n");
+        }
+        let one = serde_json::to_vec_pretty(&finding_json(f))?;
+        for (k, line) in one.split(|&b| b == b'\n').enumerate() {
+            if k > 0 {
+                text.push(b'\n');
+            }
+            text.extend_from_slice(b"    ");
+            text.extend_from_slice(line);
+        }
+    }
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -175,5 +245,68 @@ mod tests {
             "table",
         ];
         assert_eq!(keys, expected, "{text}");
+    }
+
+    /// A report rendered on several threads is the same bytes as one rendered on one,
+    /// which is what `serde_json::to_vec_pretty` writes for the whole report.
+    #[test]
+    fn threads_render_the_same_report() {
+        let findings: Vec<Finding> = (0..FINDINGS_PER_THREAD * 3 + 7)
+            .map(|i| {
+                let mut f = Finding::new(
+                    if i % 2 == 0 {
+                        Rule::CrossServiceRead
+                    } else {
+                        Rule::ParseError
+                    },
+                    format!("finding {i}: \"quoted\"\nand a line break"),
+                );
+                if i % 3 > 0 {
+                    f = f.at("svc/a.sql", "SELECT * FROM orders", 14, 6, "here");
+                }
+                if i % 5 == 0 {
+                    f = f.related("data-ownership.yaml", Loc::default(), "owned here");
+                }
+                if i % 7 == 0 {
+                    f.table = Some(format!("orders_{i}"));
+                }
+                f
+            })
+            .collect();
+        let summary = Summary {
+            errors: findings.len(),
+            files_scanned: Some(12),
+            ..Summary::default()
+        };
+        let one = render(&findings, &summary, 1).unwrap_or_default();
+        let whole = Report {
+            findings: findings.iter().map(finding_json).collect(),
+            summary: serde_json::to_value(&summary).unwrap_or_default(),
+            tool: Tool {
+                name: "ownlint",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            version: REPORT_VERSION,
+        };
+        let mut expected = serde_json::to_vec_pretty(&whole).unwrap_or_default();
+        expected.push(b'\n');
+        assert_eq!(one, expected);
+        for threads in [2, 3, 4] {
+            let several = render(&findings, &summary, threads).unwrap_or_default();
+            assert_eq!(
+                String::from_utf8_lossy(&several),
+                String::from_utf8_lossy(&one),
+                "{threads}"
+            );
+        }
+        // No findings, and fewer than one thread's worth.
+        for n in [0, 1, FINDINGS_PER_THREAD + 1] {
+            let part = &findings[..n];
+            assert_eq!(
+                render(part, &summary, 1).ok(),
+                render(part, &summary, 4).ok(),
+                "{n}"
+            );
+        }
     }
 }
