@@ -1719,19 +1719,26 @@ impl<'a> Walker<'a> {
                 if self.open(open) == Some('[') && !holds(i, close(open)) {
                     cut(i, close(open) + 1);
                 }
-            } else if self.is_ident(i, "use") {
-                if let Some(start) = self.item_start(i)
-                    && let Some(end) = self.item_end(i)
-                    && !holds(start, end)
-                {
-                    cut(start, end + 1);
+                continue;
+            }
+            match self.ident(i) {
+                Some("use") => {
+                    if let Some(start) = self.item_start(i)
+                        && let Some(end) = self.item_end(i)
+                        && !holds(start, end)
+                    {
+                        cut(start, end + 1);
+                    }
                 }
-            } else if (self.is_ident(i, "struct") || self.is_ident(i, "enum"))
-                && self.ident(i + 1).is_some()
-                && let Some(open) = self.data_body(i + 1)
-                && !holds(open, close(open))
-            {
-                cut(open + 1, close(open));
+                Some("struct" | "enum") => {
+                    if self.ident(i + 1).is_some()
+                        && let Some(open) = self.data_body(i + 1)
+                        && !holds(open, close(open))
+                    {
+                        cut(open + 1, close(open));
+                    }
+                }
+                _ => {}
             }
         }
         for f in self.functions() {

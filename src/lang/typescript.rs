@@ -774,39 +774,34 @@ impl<'a> Extractor<'a> {
 
     /// Top-level comma-separated ranges between the bracket at `open` and its partner.
     fn items(&self, open: usize) -> Vec<(usize, usize)> {
-        let Some(close) = self.partner(open) else {
-            return Vec::new();
-        };
-        let mut items = Vec::new();
-        let mut start = open + 1;
-        let mut k = start;
-        while k < close {
-            if self.is_punct(k, b',') {
-                items.push((start, k));
-                start = k + 1;
-                k += 1;
-            } else {
-                k = self.skip(k).min(close);
-            }
-        }
-        if start < close {
-            items.push((start, close));
-        }
-        items
+        self.item_ranges(open).collect()
     }
 
-    /// The first of [`Self::items`], without splitting the rest.
+    /// The first of [`Self::items`], without splitting the rest (most calls match no
+    /// shape and need no more).
     fn first_item(&self, open: usize) -> Option<(usize, usize)> {
-        let close = self.partner(open)?;
-        let start = open + 1;
-        let mut k = start;
-        while k < close {
-            if self.is_punct(k, b',') {
-                return Some((start, k));
+        self.item_ranges(open).next()
+    }
+
+    /// [`Self::items`], one at a time: an empty range before each comma with nothing
+    /// before it, none after a trailing comma.
+    fn item_ranges(&self, open: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let close = self.partner(open).unwrap_or(open);
+        let mut start = open + 1;
+        std::iter::from_fn(move || {
+            let mut k = start;
+            while k < close {
+                if self.is_punct(k, b',') {
+                    let item = (start, k);
+                    start = k + 1;
+                    return Some(item);
+                }
+                k = self.skip(k).min(close);
             }
-            k = self.skip(k).min(close);
-        }
-        (start < close).then_some((start, close))
+            let last = (start < close).then_some((start, close));
+            start = close;
+            last
+        })
     }
 
     /// Properties `key: value` of the object literal at `open`, by key name.
@@ -1847,8 +1842,6 @@ impl<'a> Extractor<'a> {
     }
 }
 
-/// Resolves a relative import against the importing file's directory; `None` when it
-/// climbs out of the repository.
 /// Whether `hay` contains the lower-case ASCII `needle` in any case, without
 /// allocating a lower-case copy (this runs for every member call).
 fn contains_ignoring_case(hay: &str, needle: &str) -> bool {
@@ -1859,6 +1852,8 @@ fn contains_ignoring_case(hay: &str, needle: &str) -> bool {
             .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
+/// Resolves a relative import against the importing file's directory; `None` when it
+/// climbs out of the repository.
 fn resolve_relative(path: &str, spec: &str) -> Option<String> {
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
     let mut parts: Vec<&str> = dir

@@ -123,18 +123,6 @@ const FINDINGS_PER_THREAD: usize = 512;
 /// the `findings` array, which gives the same bytes, since a JSON string never holds
 /// a raw line break.
 fn render(findings: &[Finding], summary: &Summary, threads: usize) -> io::Result<Vec<u8>> {
-    fn report<'a>(findings: Vec<FindingJson<'a>>, summary: &Summary) -> io::Result<Report<'a>> {
-        Ok(Report {
-            findings,
-            // As a value, so that its keys come out sorted like the rest.
-            summary: serde_json::to_value(summary)?,
-            tool: Tool {
-                name: "ownlint",
-                version: env!("CARGO_PKG_VERSION"),
-            },
-            version: REPORT_VERSION,
-        })
-    }
     let threads = threads.min(findings.len() / FINDINGS_PER_THREAD);
     if threads < 2 {
         let mut text = serde_json::to_vec_pretty(&report(
@@ -172,6 +160,19 @@ fn render(findings: &[Finding], summary: &Summary, threads: usize) -> io::Result
     text.extend_from_slice(tail);
     text.push(b'\n');
     Ok(text)
+}
+
+fn report<'a>(findings: Vec<FindingJson<'a>>, summary: &Summary) -> io::Result<Report<'a>> {
+    Ok(Report {
+        findings,
+        // As a value, so that its keys come out sorted like the rest.
+        summary: serde_json::to_value(summary)?,
+        tool: Tool {
+            name: "ownlint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        version: REPORT_VERSION,
+    })
 }
 
 /// Findings as elements of the report's `findings` array: each indented by two
@@ -279,16 +280,10 @@ mod tests {
             ..Summary::default()
         };
         let one = render(&findings, &summary, 1).unwrap_or_default();
-        let whole = Report {
-            findings: findings.iter().map(finding_json).collect(),
-            summary: serde_json::to_value(&summary).unwrap_or_default(),
-            tool: Tool {
-                name: "ownlint",
-                version: env!("CARGO_PKG_VERSION"),
-            },
-            version: REPORT_VERSION,
-        };
-        let mut expected = serde_json::to_vec_pretty(&whole).unwrap_or_default();
+        let whole = report(findings.iter().map(finding_json).collect(), &summary);
+        let mut expected = whole
+            .and_then(|r| serde_json::to_vec_pretty(&r).map_err(io::Error::from))
+            .unwrap_or_default();
         expected.push(b'\n');
         assert_eq!(one, expected);
         for threads in [2, 3, 4] {

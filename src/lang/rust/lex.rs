@@ -285,10 +285,7 @@ fn ascii_token(b: &[u8], pos: usize) -> Option<Token> {
             .map_or(b.len() - pos, |n| n + 1)
     };
     match first {
-        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => token(
-            TokenKind::Whitespace,
-            run(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)),
-        ),
+        c if is_ascii_space(c) => token(TokenKind::Whitespace, run(is_ascii_space)),
         b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
             let len = run(|c| c.is_ascii_alphanumeric() || c == b'_');
             // A prefix (`r#`, `b"`, `c'`, ..) or an identifier going on past ASCII.
@@ -331,6 +328,11 @@ fn ascii_token(b: &[u8], pos: usize) -> Option<Token> {
             token(kind, 1)
         }
     }
+}
+
+/// The ASCII characters rustc's lexer reads as whitespace.
+fn is_ascii_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
 }
 
 /// Whether the punctuation ending at `end` is joined to the next character, as

@@ -47,7 +47,6 @@ pub(super) fn tokens(dialect: DialectId, sql: &str) -> Option<Vec<TokenWithSpan>
     let mut out = Vec::with_capacity(b.len() / 3 + 1);
     let mut reader = Reader {
         text: sql,
-        b,
         dialect: classes(dialect),
         line: 1,
         line_start: 0,
@@ -149,7 +148,6 @@ fn word(value: &str, quote_style: Option<char>) -> Token {
 
 struct Reader<'a> {
     text: &'a str,
-    b: &'a [u8],
     dialect: &'static Classes,
     /// The line of the byte being read, from 1, and the offset its line starts at.
     line: u64,
@@ -164,7 +162,7 @@ impl Reader<'_> {
     }
 
     fn at(&self, i: usize) -> Option<u8> {
-        self.b.get(i).copied()
+        self.text.as_bytes().get(i).copied()
     }
 
     /// Whether the byte at `i` may follow a number or an operator: it cannot continue
@@ -288,7 +286,7 @@ impl Reader<'_> {
     /// after it, if nothing inside needs unescaping: no quote (a doubled one is an
     /// escaped quote), no backslash, no carriage return, only ASCII.
     fn quoted(&self, i: usize, q: u8) -> Option<(&str, usize)> {
-        let rest = self.b.get(i + 1..)?;
+        let rest = self.text.as_bytes().get(i + 1..)?;
         let len = rest.iter().position(|&p| p == q)?;
         let body = rest.get(..len)?;
         if body
