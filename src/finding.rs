@@ -19,11 +19,16 @@ pub struct Loc {
     pub len: usize,
 }
 
-/// The start of every line of a text, so that many locations in one file cost a
-/// binary search each instead of a scan from the file's start.
+/// Where lines start in a text, by blocks: a location costs a count of the newlines
+/// in one block, not a scan from the file's start. (A table of every line's start was
+/// 2.5% of the instructions of a run on the benchmark's dense tree, built for every
+/// file analysed: one entry per line, pushed one newline at a time. Counting a block's
+/// newlines is a loop the compiler vectorizes.)
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    /// For each [`CHAR_BLOCK`]-byte block of the text and for its end: the newlines
+    /// before it, and where the line it starts in starts.
+    lines: Vec<(usize, usize)>,
     /// Characters before each [`CHAR_BLOCK`]-byte block of the text, built at the first
     /// column more than a block from its line's start: on a long line (a minified
     /// bundle, a generated one-line file) counting from the line's start for every
@@ -31,7 +36,7 @@ pub struct LineIndex {
     chars: OnceLock<Vec<usize>>,
 }
 
-/// Bytes per entry of [`LineIndex::chars`]; also the longest run counted directly.
+/// Bytes per block of [`LineIndex`]'s tables; also the longest run counted directly.
 const CHAR_BLOCK: usize = 4096;
 
 /// Characters in `bytes`, which may start or end inside one: its bytes that are not
@@ -40,12 +45,34 @@ fn char_starts(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
+/// Newlines in `bytes`. By 64-byte chunks whose count fits a byte, which the compiler
+/// turns into vector compares and adds (a plain `filter().count()` stays a byte loop
+/// with a 64-bit add per byte).
+fn newlines(bytes: &[u8]) -> usize {
+    let (chunks, rest) = bytes.as_chunks::<64>();
+    let in_chunks: usize = chunks
+        .iter()
+        .map(|c| usize::from(c.iter().map(|&b| u8::from(b == b'\n')).sum::<u8>()))
+        .sum();
+    in_chunks + rest.iter().filter(|&&b| b == b'\n').count()
+}
+
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let bytes = text.as_bytes();
+        let mut lines = Vec::with_capacity(bytes.len() / CHAR_BLOCK + 2);
+        let (mut before, mut line_start) = (0, 0);
+        for (k, block) in bytes.chunks(CHAR_BLOCK).enumerate() {
+            lines.push((before, line_start));
+            let n = newlines(block);
+            if n > 0 {
+                before += n;
+                line_start = memchr::memrchr(b'\n', block).map_or(0, |i| k * CHAR_BLOCK + i + 1);
+            }
+        }
+        lines.push((before, line_start));
         LineIndex {
-            starts,
+            lines,
             chars: OnceLock::new(),
         }
     }
@@ -72,8 +99,14 @@ impl LineIndex {
     /// index was built from).
     pub fn loc(&self, text: &str, offset: usize, len: usize) -> Loc {
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let line_start = self.starts.get(line - 1).copied().unwrap_or(0).min(offset);
+        let k = (offset / CHAR_BLOCK).min(self.lines.len().saturating_sub(1));
+        let from = (k * CHAR_BLOCK).min(offset);
+        let (before, start_before) = self.lines.get(k).copied().unwrap_or((0, 0));
+        let within = text.as_bytes().get(from..offset).unwrap_or_default();
+        let line = before + newlines(within) + 1;
+        let line_start = memchr::memrchr(b'\n', within)
+            .map_or(start_before, |i| from + i + 1)
+            .min(offset);
         let column = if offset - line_start <= CHAR_BLOCK {
             text[line_start..offset].chars().count()
         } else {
@@ -311,6 +344,55 @@ mod tests {
         assert_eq!(loc.snippet(text), "çd orders");
     }
 
+    /// Line and column of `offset` the slow and obvious way.
+    fn naive(text: &str, offset: usize) -> (u32, u32) {
+        let offset = floor_char_boundary(text, offset);
+        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[..offset].matches('\n').count() + 1;
+        let column = text[start..offset].chars().count() + 1;
+        (line as u32, column as u32)
+    }
+
+    #[test]
+    fn lines_across_blocks() {
+        // Lines of every length around the block size, newlines on block edges, an
+        // empty text, a text of one newline, and texts ending exactly at a block's end.
+        let mut texts = vec![String::new(), "\n".to_string(), "x".repeat(CHAR_BLOCK)];
+        texts.push(format!("{}\n", "y".repeat(CHAR_BLOCK - 1)));
+        texts.push(format!(
+            "{}\n{}",
+            "é".repeat(CHAR_BLOCK / 2),
+            "z\n".repeat(3000)
+        ));
+        let mut mixed = String::new();
+        for n in 0..200 {
+            mixed.push_str(&"ab€".repeat(n * 7 % 1700));
+            mixed.push('\n');
+        }
+        texts.push(mixed);
+        for text in &texts {
+            let index = LineIndex::new(text);
+            for offset in (0..=text.len()).step_by(61).chain([text.len()]) {
+                let loc = index.loc(text, offset, 0);
+                assert_eq!(
+                    (loc.line, loc.column),
+                    naive(text, offset),
+                    "offset {offset}"
+                );
+            }
+            for block in 1..=text.len() / CHAR_BLOCK {
+                for offset in [block * CHAR_BLOCK - 1, block * CHAR_BLOCK] {
+                    let loc = index.loc(text, offset, 0);
+                    assert_eq!(
+                        (loc.line, loc.column),
+                        naive(text, offset),
+                        "offset {offset}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn columns_and_snippets_on_long_lines() {
         // Lines longer than the block table's blocks, with characters of 1 to 4 bytes
@@ -318,14 +400,13 @@ mod tests {
         let long = "aé€😀 ".repeat(3_000);
         let text = format!("x\n{long}\nshort line\n{long}{long}");
         let index = LineIndex::new(&text);
-        let naive = |offset: usize| {
-            let offset = floor_char_boundary(&text, offset);
-            let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-            text[start..offset].chars().count() + 1
-        };
         for offset in (0..text.len()).step_by(997).chain([text.len()]) {
             let loc = index.loc(&text, offset, 1);
-            assert_eq!(loc.column as usize, naive(offset), "offset {offset}");
+            assert_eq!(
+                (loc.line, loc.column),
+                naive(&text, offset),
+                "offset {offset}"
+            );
             let snippet = loc.snippet(&text);
             // The reach is floored to a character boundary: up to 3 bytes more.
             assert!(snippet.len() <= 2 * SNIPPET_REACH + 3, "offset {offset}");
