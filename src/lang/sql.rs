@@ -6,9 +6,9 @@
 //!    dollar quoting, psql meta-commands, `DELIMITER`, migration annotations).
 //! 2. Each statement is parsed on its own with `sqlparser`, trying the dialect hint
 //!    first, then PostgreSQL, MySQL, SQLite and Generic, so one statement no dialect
-//!    understands does not hide the rest of the file. In a large `.sql` file, a
-//!    statement shaped like an earlier one (other literal values) reuses its
-//!    outcome ([`memo`]).
+//!    understands does not hide the rest of the file. A statement shaped like an
+//!    earlier one of any file the thread has read (other literal values, other plain
+//!    names) reuses its outcome ([`memo`]).
 //! 3. A parsed statement's table names are classified by [`ast`]; a statement no
 //!    dialect parses goes through the keyword scan in [`scan`], whose findings are
 //!    [`Confidence::Low`](crate::scan::Confidence::Low).
@@ -81,10 +81,6 @@ pub const RECURSION_LIMIT: usize = 50;
 /// set operations, which sqlparser builds without recursion) are not parsed but
 /// scanned, so that visiting and dropping the AST cannot overflow the stack.
 pub const DEPTH_LIMIT: usize = 2_000;
-
-/// The size from which a `.sql` file's statements go through [`memo`] (about a
-/// hundred statements): below it, parsing is cheap and repeats are few.
-const MEMO_MIN_BYTES: usize = 8 * 1024;
 
 /// How deep `CREATE FUNCTION … AS $$ body $$` bodies are analysed as SQL.
 const MAX_BODY_DEPTH: u8 = 2;
@@ -275,9 +271,7 @@ struct Run<'a> {
     embedded: bool,
     /// Down migration: drop DDL and foreign keys.
     drop_ddl: bool,
-    /// Parse outcomes by statement shape: `.sql` files of [`MEMO_MIN_BYTES`] or more
-    /// only (a string literal or a small migration holds a few statements, which
-    /// would only pay for copying their tokens).
+    /// Parse outcomes by statement shape (`None` in tests that parse every statement).
     memo: Option<memo::Memo>,
 }
 
@@ -297,7 +291,7 @@ impl<'a> Run<'a> {
             out: Vec::new(),
             embedded,
             drop_ddl: false,
-            memo: (!embedded && text.len() >= MEMO_MIN_BYTES).then(memo::Memo::default),
+            memo: Some(memo::Memo::default()),
         }
     }
 
@@ -398,24 +392,22 @@ impl<'a> Run<'a> {
             let Some(tokens) = d.tokenize(sql) else {
                 continue;
             };
-            let Some(memo) = self.memo.as_mut().filter(|m| m.wants(&tokens)) else {
-                match d.parse(tokens) {
-                    Some(stmts) => return Some(memo::Parsed::of(&stmts)),
-                    None => continue,
+            let mut key = None;
+            if let Some(memo) = self.memo.as_mut().filter(|m| m.wants(&tokens)) {
+                match memo.lookup(d, &tokens) {
+                    memo::Known::Rejected => continue,
+                    memo::Known::Parsed(parsed) => return Some(parsed),
+                    memo::Known::New(new) => key = Some(new),
+                    memo::Known::Unfit => {}
                 }
-            };
-            let key = match memo.lookup(d, &tokens) {
-                memo::Known::Rejected => continue,
-                memo::Known::Parsed(parsed) => return Some(parsed),
-                memo::Known::New(key) => key,
-            };
-            match d.parse(tokens) {
-                Some(stmts) => {
-                    let parsed = memo::Parsed::of(&stmts);
-                    memo.record(key, Some((&stmts, &parsed)));
-                    return Some(parsed);
-                }
-                None => memo.record(key, None),
+            }
+            let stmts = d.parse(tokens);
+            let parsed = stmts.as_deref().map(memo::Parsed::of);
+            if let (Some(key), Some(memo)) = (key, self.memo.as_mut()) {
+                memo.record(key, stmts.as_deref().zip(parsed.as_ref()));
+            }
+            if parsed.is_some() {
+                return parsed;
             }
         }
         None

@@ -1,11 +1,25 @@
-//! Per-file memo of parse outcomes by statement shape.
+//! A memo of parse outcomes by statement shape, kept per worker thread across files.
 //!
-//! Migrations, seeds and dumps repeat the same statement with other values
-//! (`INSERT INTO t (a, b) VALUES (1, 'x')` thousands of times), and sqlparser's parse,
-//! AST walk and drop are most of the cost of a large `.sql` file. A statement whose
-//! tokens (in one dialect) equal an earlier statement's, except for the values of
-//! string and small number literals, is not parsed again: the earlier outcome is
-//! reused, with every name moved to the corresponding token of the new statement.
+//! Statements repeat their shape far more than their text: migrations, seeds and dumps
+//! repeat one `INSERT INTO t (a, b) VALUES (1, 'x')` with other values thousands of
+//! times, and code repeats `SELECT a, b FROM t WHERE c = $1` with other tables and
+//! columns in file after file. sqlparser's parse, AST walk and drop are most of the
+//! cost of SQL. A statement whose tokens (in one dialect) equal an earlier statement's,
+//! except for the values of string and small number literals and the names of plain
+//! identifiers, is not parsed again: the earlier outcome is reused, with every name
+//! moved to the corresponding token of the new statement and read from it.
+//!
+//! A plain identifier is an unquoted word that is no keyword, of at least three
+//! characters, all lowercase ASCII letters, digits and `_`, starting with a letter
+//! (`orders`, `user_id`, `t2_x`), and none of the few words sqlparser compares names
+//! with ([`COMPARED`]). The key replaces each by the order of its first occurrence in
+//! the statement (`a.x = b.x` keeps that both `x` are one name), so every equality
+//! between names, which decides CTE references and DELETE targets, is the same in
+//! both statements. A statement in which a plain identifier equals, ignoring case,
+//! a word the key keeps verbatim (`orders` and `"orders"`, or `ORDERS`), or occurs in
+//! the text of another verbatim token that could become a name (MySQL reads
+//! `FROM "Orders"` as a table), is not looked up: that equality would not be in the
+//! key.
 //!
 //! # Why a reused outcome equals a fresh parse
 //!
@@ -13,39 +27,50 @@
 //!   punctuation, which the key keeps verbatim (whitespace and comments too). It reads
 //!   a literal's value only to copy it into the AST, to parse a number as `u64`/`i64`
 //!   (every integer of at most 9 digits succeeds, every decimal fails) and to test
-//!   `ends_with('.')` (never true of the numbers blanked). So both statements succeed
-//!   or fail alike and build the same tree, token for token.
+//!   `ends_with('.')` (never true of the numbers blanked). It reads the value of a
+//!   word that is no keyword, in sqlparser 0.63 with the four dialects ownlint uses,
+//!   only to copy it into the AST and at these places, none of which a plain
+//!   identifier can tell apart: a leading `_` (MySQL string introducers) or `@`
+//!   (MS SQL variables), a `.` inside (BigQuery), a `-` after it (BigQuery), the
+//!   words `N`, `t`, `d` and `ts`, and the words of [`COMPARED`]. So both statements
+//!   succeed or fail alike and build the same tree, node for node, with other names
+//!   and values in it.
 //! - **Literal values reach only literal nodes.** sqlparser can also turn a string
 //!   into an identifier (`AS 'x'`, `'a'.b`), which the name classification reads (a
 //!   multi-table DELETE target, a CTE). An outcome is only remembered when every
-//!   blanked token of the statement ends up as a literal node spanning exactly that
+//!   blanked literal of the statement ends up as a literal node spanning exactly that
 //!   token, so no identifier holds a blanked value.
 //! - **Names come from identifier tokens.** An outcome is only remembered when every
-//!   name part spans exactly one identifier token, which the key keeps verbatim; the
-//!   reused name takes the new statement's token position.
+//!   name part spans exactly one word token and has its value, so the reused name is
+//!   the new statement's token at that position. The classification compares names
+//!   only with each other, which the key's numbering keeps; the temporary tables a
+//!   statement creates are remembered by value, so an outcome whose temporary table is
+//!   a plain identifier is not remembered.
 //!
 //! A rejection is remembered too (the same control flow fails alike), so a dump in
 //! MySQL syntax does not pay for PostgreSQL's failed parse on every statement.
 //!
 //! # Bounds
 //!
-//! The memo holds at most [`MAX_TOKENS`] tokens (it starts over when full) and
+//! A thread's memo holds at most [`MAX_TOKENS`] tokens (it starts over when full) and
 //! [`MAX_BUCKET`] statements per hash value (so crafted collisions cannot make
 //! lookups quadratic), leaves out statements of more than [`MAX_STATEMENT_TOKENS`]
-//! (a copy would double the parse's peak memory), and turns itself off for the rest
-//! of a file whose statements rarely repeat, so a file of distinct statements pays
-//! for at most [`PROBATION`] copies of their tokens.
+//! tokens or [`MAX_NAMES`] distinct plain identifiers, and turns itself off for the
+//! rest of a file whose statements rarely repeat, so a file of distinct statements
+//! pays for at most [`PROBATION`] copies of their tokens.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use sqlparser::ast::{Ident, Statement};
-use sqlparser::tokenizer::{Span, Token, TokenWithSpan};
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{Span, Token, TokenWithSpan, Word};
 
 use super::DialectId;
 use super::ast::{self, Class, Found};
 
-/// Tokens kept in all keys together before the memo starts over (a few MiB).
+/// Tokens kept in a thread's keys together before the memo starts over (a few MiB).
 const MAX_TOKENS: usize = 1 << 17;
 
 /// Entries kept per hash value: a lookup compares the tokens of at most this many.
@@ -54,8 +79,16 @@ const MAX_BUCKET: usize = 4;
 /// Longer statements are parsed without the memo.
 const MAX_STATEMENT_TOKENS: usize = MAX_TOKENS / 4;
 
+/// Statements with more distinct plain identifiers are parsed without the memo (it
+/// keeps the search for a name's number, and for a verbatim word equal to one, short).
+const MAX_NAMES: usize = 64;
+
 /// Lookups after which a memo with a low hit rate turns itself off.
 const PROBATION: usize = 256;
+
+/// Words sqlparser compares a name that is no keyword with, ignoring case (`xmlparse`
+/// calls, `PERMUTE` in MATCH_RECOGNIZE, `STORAGE DISK|MEMORY`): never blanked.
+const COMPARED: &[&str] = &["xmlparse", "permute", "disk", "memory"];
 
 /// A literal whose value the key leaves out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -84,22 +117,97 @@ fn lit(t: &Token) -> Option<Lit> {
     }
 }
 
-/// The token as the key holds it: a blanked literal of the same class.
-fn blank(t: &Token) -> Token {
-    match lit(t) {
-        Some(Lit::Str) => Token::SingleQuotedString(String::new()),
-        Some(Lit::Int) => Token::Number("0".into(), false),
-        Some(Lit::Dec) => Token::Number("0.0".into(), false),
-        None => t.clone(),
-    }
+/// True for a plain identifier (see the module documentation).
+fn plain(w: &Word) -> bool {
+    let v = w.value.as_bytes();
+    w.quote_style.is_none()
+        && w.keyword == Keyword::NoKeyword
+        && v.len() >= 3
+        && v[0].is_ascii_lowercase()
+        && v.iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !COMPARED.contains(&w.value.as_str())
 }
 
-/// `blank(t) == *held`, without building `blank(t)`: a key holds only blanked
-/// literals, one per class.
-fn matches(held: &Token, t: &Token) -> bool {
-    match lit(t) {
-        Some(l) => lit(held) == Some(l),
-        None => held == t,
+/// How the key holds one token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Slot {
+    /// The token itself.
+    Verbatim,
+    /// A literal of this class, its value left out.
+    Lit(Lit),
+    /// A plain identifier, its name left out: the `n`th distinct one of the statement.
+    Name(u8),
+}
+
+/// The slots of a statement's tokens and its plain identifiers by number, or `None`
+/// when the memo cannot hold it (too many names, or a name equal to a verbatim word).
+fn slots(tokens: &[TokenWithSpan]) -> Option<(Vec<Slot>, Vec<&str>)> {
+    let mut names: Vec<&str> = Vec::new();
+    let mut slots = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let slot = match &t.token {
+            Token::Word(w) if plain(w) => {
+                let n = match names.iter().position(|n| *n == w.value) {
+                    Some(n) => n,
+                    None if names.len() < MAX_NAMES => {
+                        names.push(&w.value);
+                        names.len() - 1
+                    }
+                    None => return None,
+                };
+                Slot::Name(u8::try_from(n).ok()?)
+            }
+            token => lit(token).map_or(Slot::Verbatim, Slot::Lit),
+        };
+        slots.push(slot);
+    }
+    let clash = tokens
+        .iter()
+        .zip(&slots)
+        .any(|(t, slot)| *slot == Slot::Verbatim && may_name(&t.token, &names));
+    (!clash).then_some((slots, names))
+}
+
+/// Whether a verbatim token may become a name equal, ignoring case, to one of
+/// `names`: a word with such a value, or any token with text that is not known to be
+/// inert and whose text contains one (a MySQL `"string"` can be a table name).
+fn may_name(t: &Token, names: &[&str]) -> bool {
+    match t {
+        Token::Word(w) => names.iter().any(|n| n.eq_ignore_ascii_case(&w.value)),
+        Token::Whitespace(_)
+        | Token::Number(..)
+        | Token::Comma
+        | Token::Period
+        | Token::LParen
+        | Token::RParen
+        | Token::SemiColon
+        | Token::Eq
+        | Token::Neq
+        | Token::Lt
+        | Token::Gt
+        | Token::LtEq
+        | Token::GtEq
+        | Token::Plus
+        | Token::Minus
+        | Token::Mul
+        | Token::Div
+        | Token::Colon
+        | Token::DoubleColon
+        | Token::LBracket
+        | Token::RBracket
+        | Token::EOF => false,
+        Token::Placeholder(p)
+            if p == "?"
+                || p.strip_prefix('$')
+                    .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            false
+        }
+        other => {
+            let text = other.to_string().to_ascii_lowercase();
+            names.iter().any(|n| text.contains(n))
+        }
     }
 }
 
@@ -151,14 +259,14 @@ impl Hasher for Fx {
     }
 }
 
-fn hash(dialect: DialectId, tokens: &[TokenWithSpan]) -> u64 {
+fn hash(dialect: DialectId, tokens: &[TokenWithSpan], slots: &[Slot]) -> u64 {
     let mut h = Fx::default();
     dialect.hash(&mut h);
     tokens.len().hash(&mut h);
-    for t in tokens {
-        match lit(&t.token) {
-            Some(l) => l.hash(&mut h),
-            None => t.token.hash(&mut h),
+    for (t, slot) in tokens.iter().zip(slots) {
+        slot.hash(&mut h);
+        if *slot == Slot::Verbatim {
+            t.token.hash(&mut h);
         }
     }
     h.finish()
@@ -188,11 +296,10 @@ impl Parsed {
     }
 }
 
-/// One name part of a remembered outcome: the identifier and its token's index.
+/// One name part of a remembered outcome: the index of its word token.
 struct Part {
-    value: String,
-    quote_style: Option<char>,
     token: usize,
+    quote_style: Option<char>,
 }
 
 /// A remembered parse: the names by token index.
@@ -209,23 +316,69 @@ enum Outcome {
 
 struct Entry {
     dialect: DialectId,
-    key: Vec<Token>,
+    slots: Vec<Slot>,
+    /// The tokens of the [`Slot::Verbatim`] slots, in order.
+    verbatim: Vec<Token>,
     outcome: Outcome,
 }
 
-/// A statement's tokens, copied before the parser consumes them.
+impl Entry {
+    fn matches(&self, dialect: DialectId, tokens: &[TokenWithSpan], slots: &[Slot]) -> bool {
+        let mut verbatim = self.verbatim.iter();
+        self.dialect == dialect
+            && self.slots == slots
+            && tokens
+                .iter()
+                .zip(slots)
+                .filter(|(_, slot)| **slot == Slot::Verbatim)
+                .all(|(t, _)| verbatim.next() == Some(&t.token))
+    }
+}
+
+/// A statement's tokens as the key holds them, taken before the parser consumes them.
 pub(crate) struct Key {
     dialect: DialectId,
     hash: u64,
-    tokens: Vec<Token>,
+    slots: Vec<Slot>,
+    verbatim: Vec<Token>,
     spans: Vec<Span>,
+    /// The plain identifiers, by number.
+    names: Vec<String>,
 }
 
-/// The memo of one file.
+impl Key {
+    /// The value of each token that is a word.
+    fn words(&self) -> Vec<Option<&str>> {
+        let mut verbatim = self.verbatim.iter();
+        self.slots
+            .iter()
+            .map(|slot| match slot {
+                Slot::Name(n) => self.names.get(usize::from(*n)).map(String::as_str),
+                Slot::Lit(_) => None,
+                Slot::Verbatim => match verbatim.next()? {
+                    Token::Word(w) => Some(w.value.as_str()),
+                    _ => None,
+                },
+            })
+            .collect()
+    }
+}
+
+/// The memos of one thread: statements repeat across files.
 #[derive(Default)]
-pub(crate) struct Memo {
+struct Store {
     entries: HashMap<u64, Vec<Entry>>,
     held: usize,
+}
+
+thread_local! {
+    static STORE: RefCell<Store> = RefCell::new(Store::default());
+}
+
+/// The memo as one file (or one string) uses it: the thread's entries, and this
+/// file's lookups, which turn it off when they rarely hit.
+#[derive(Default)]
+pub(crate) struct Memo {
     lookups: usize,
     hits: usize,
 }
@@ -237,6 +390,8 @@ pub(crate) enum Known {
     Parsed(Parsed),
     /// Not seen: parse it and [`Memo::record`] the outcome with this key.
     New(Key),
+    /// The memo cannot hold it: parse it.
+    Unfit,
 }
 
 impl Memo {
@@ -257,48 +412,37 @@ impl Memo {
     /// Looks a statement's tokens up.
     pub(crate) fn lookup(&mut self, dialect: DialectId, tokens: &[TokenWithSpan]) -> Known {
         self.lookups += 1;
-        let hash = hash(dialect, tokens);
-        let entry = self.entries.get(&hash).and_then(|list| {
-            list.iter().find(|e| {
-                e.dialect == dialect
-                    && e.key.len() == tokens.len()
-                    && e.key.iter().zip(tokens).all(|(k, t)| matches(k, &t.token))
+        let Some((slots, names)) = slots(tokens) else {
+            return Known::Unfit;
+        };
+        let hash = hash(dialect, tokens, &slots);
+        let known = STORE.with_borrow(|store| {
+            let entry = store
+                .entries
+                .get(&hash)
+                .and_then(|list| list.iter().find(|e| e.matches(dialect, tokens, &slots)))?;
+            Some(match &entry.outcome {
+                Outcome::Rejected => Known::Rejected,
+                Outcome::Parsed(shape) => Known::Parsed(reuse(shape, tokens)),
             })
         });
-        match entry.map(|e| &e.outcome) {
-            Some(Outcome::Rejected) => {
-                self.hits += 1;
-                Known::Rejected
-            }
-            Some(Outcome::Parsed(shape)) => {
-                self.hits += 1;
-                Known::Parsed(Parsed {
-                    found: shape
-                        .found
-                        .iter()
-                        .map(|(class, parts)| Found {
-                            class: *class,
-                            name: parts
-                                .iter()
-                                .map(|p| Ident {
-                                    value: p.value.clone(),
-                                    quote_style: p.quote_style,
-                                    span: tokens[p.token].span,
-                                })
-                                .collect(),
-                        })
-                        .collect(),
-                    temps: shape.temps.clone(),
-                    has_body: shape.has_body,
-                })
-            }
-            None => Known::New(Key {
-                dialect,
-                hash,
-                tokens: tokens.iter().map(|t| blank(&t.token)).collect(),
-                spans: tokens.iter().map(|t| t.span).collect(),
-            }),
+        if let Some(known) = known {
+            self.hits += 1;
+            return known;
         }
+        Known::New(Key {
+            dialect,
+            hash,
+            verbatim: tokens
+                .iter()
+                .zip(&slots)
+                .filter(|(_, slot)| **slot == Slot::Verbatim)
+                .map(|(t, _)| t.token.clone())
+                .collect(),
+            names: names.iter().map(|n| n.to_string()).collect(),
+            slots,
+            spans: tokens.iter().map(|t| t.span).collect(),
+        })
     }
 
     /// Remembers the outcome of parsing the statement of `key`: `None` when the
@@ -312,39 +456,79 @@ impl Memo {
                 None => return,
             },
         };
-        if self.held + key.tokens.len() > MAX_TOKENS {
-            self.entries.clear();
-            self.held = 0;
+        STORE.with_borrow_mut(|store| {
+            let size = key.slots.len();
+            if store.held + size > MAX_TOKENS {
+                store.entries.clear();
+                store.held = 0;
+            }
+            let bucket = store.entries.entry(key.hash).or_default();
+            if bucket.len() < MAX_BUCKET {
+                store.held += size;
+                bucket.push(Entry {
+                    dialect: key.dialect,
+                    slots: key.slots,
+                    verbatim: key.verbatim,
+                    outcome,
+                });
+            }
+        });
+    }
+}
+
+/// A remembered outcome for a statement of the same key: its names read from its
+/// own tokens.
+fn reuse(shape: &Shape, tokens: &[TokenWithSpan]) -> Parsed {
+    let ident = |p: &Part| {
+        let t = &tokens[p.token];
+        Ident {
+            value: match &t.token {
+                Token::Word(w) => w.value.clone(),
+                _ => String::new(),
+            },
+            quote_style: p.quote_style,
+            span: t.span,
         }
-        let bucket = self.entries.entry(key.hash).or_default();
-        if bucket.len() < MAX_BUCKET {
-            self.held += key.tokens.len();
-            bucket.push(Entry {
-                dialect: key.dialect,
-                key: key.tokens,
-                outcome,
-            });
-        }
+    };
+    Parsed {
+        found: shape
+            .found
+            .iter()
+            .map(|(class, parts)| Found {
+                class: *class,
+                name: parts.iter().map(ident).collect(),
+            })
+            .collect(),
+        temps: shape.temps.clone(),
+        has_body: shape.has_body,
     }
 }
 
 /// The outcome by token index, if it depends on no blanked value (see the module
 /// documentation).
 fn shape(key: &Key, stmts: &[Statement], parsed: &Parsed) -> Option<Shape> {
-    let mut literals = ast::literal_spans(stmts);
-    literals.sort_unstable();
-    let blanked = key
-        .tokens
+    let mut blanked = key
+        .slots
         .iter()
         .zip(&key.spans)
-        .filter(|(t, _)| lit(t).is_some());
-    for (_, span) in blanked {
-        literals.binary_search(span).ok()?;
+        .filter(|(slot, _)| matches!(slot, Slot::Lit(_)))
+        .peekable();
+    // Walking the tree for its literals only matters when some were blanked.
+    if blanked.peek().is_some() {
+        let mut literals = ast::literal_spans(stmts);
+        literals.sort_unstable();
+        for (_, span) in blanked {
+            literals.binary_search(span).ok()?;
+        }
     }
+    if parsed.temps.iter().any(|t| key.names.contains(t)) {
+        return None;
+    }
+    let words = key.words();
     // The tokenizer emits tokens in order, so their spans are sorted.
     let token_of = |id: &Ident| {
         let i = key.spans.binary_search(&id.span).ok()?;
-        matches!(key.tokens[i], Token::Word(_)).then_some(i)
+        (words[i] == Some(id.value.as_str())).then_some(i)
     };
     let mut found = Vec::with_capacity(parsed.found.len());
     for f in &parsed.found {
@@ -353,9 +537,8 @@ fn shape(key: &Key, stmts: &[Statement], parsed: &Parsed) -> Option<Shape> {
             .iter()
             .map(|id| {
                 Some(Part {
-                    value: id.value.clone(),
-                    quote_style: id.quote_style,
                     token: token_of(id)?,
+                    quote_style: id.quote_style,
                 })
             })
             .collect::<Option<Vec<_>>>()?;

@@ -913,12 +913,102 @@ fn memo_gives_what_parsing_gives() {
     assert_eq!(delete("y"), k(&[(Read, "orders"), (Read, "users")]));
 
     // Statements that never repeat turn the memo off; the result stays the same.
+    // (Quoted names are kept in the key: each statement has a shape of its own.)
     let distinct: String = (0..600)
-        .map(|i| format!("CREATE TABLE t{i} (u BIGINT REFERENCES users(id));\n"))
+        .map(|i| format!("CREATE TABLE \"T{i}\" (u BIGINT REFERENCES users(id));\n"))
         .chain((0..100).map(|i| format!("INSERT INTO orders VALUES ({i});\n")))
         .collect();
     let (_, hits) = with_and_without_memo("d.sql", &distinct, &ctx());
     assert_eq!(hits, 0);
+}
+
+/// Statements that differ in their names reuse one parse, and the result is what
+/// parsing each gives: the names that decide a statement's meaning by being equal (a
+/// CTE and its reference, a DELETE target and its alias, a temporary table and its
+/// later use) drawn from a small pool, so that they coincide in some statements and
+/// not in others, and the pool holds every kind of word the memo must keep verbatim
+/// (keywords, short, upper-case, quoted, `_`-led names, a word sqlparser compares).
+#[test]
+fn memo_blanks_names_only_where_parsing_agrees() {
+    let mut seed: u64 = 0x51_7CC1_B727_220A;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let plain = ["orders", "users", "line_items", "acct2"];
+    let verbatim = [
+        "status",
+        "user",
+        "t",
+        "Orders",
+        "\"orders\"",
+        "\"Users\"",
+        "_tmp",
+        "disk",
+        "xmlparse",
+        "ORDERS",
+        "`users`",
+        "@users",
+    ];
+    let mut text = String::new();
+    for _ in 0..1500 {
+        let [a, b, c, d] = [0; 4].map(|_| match next(5) {
+            0 => verbatim[next(verbatim.len())],
+            _ => plain[next(plain.len())],
+        });
+        let stmt = match next(14) {
+            7 => format!("DELETE {a}, {b} FROM {c} AS {a} JOIN {d} AS {b} ON {a}.id = {b}.id;"),
+            8 => format!("CREATE TABLE {a} (x INT REFERENCES {b}(id), y INT REFERENCES {c});"),
+            9 => format!("ALTER TABLE {a} RENAME TO {b};\nDROP TABLE {c};\nTRUNCATE {d};"),
+            10 => format!(
+                "MERGE INTO {a} USING {b} AS {c} ON {a}.id = {c}.id WHEN MATCHED THEN DELETE;"
+            ),
+            11 => format!("SELECT * FROM {a}({b}) JOIN {c}.{d} ON true JOIN dual ON true;"),
+            12 => format!("INSERT INTO {a}.{b} SELECT * FROM {c} ON CONFLICT DO NOTHING;"),
+            0 => format!(
+                "WITH {a} AS (SELECT * FROM {b}) SELECT * FROM {c} JOIN {a} ON {a}.id = {c}.id;"
+            ),
+            1 => format!("DELETE {a} FROM {b} AS {a} JOIN {c} ON {c}.id = 1;"),
+            2 => format!("DELETE FROM {a} USING {b} AS {c} WHERE {c}.id = {a}.id;"),
+            3 => format!("SELECT {a}.x FROM {b} {a} WHERE {a}.y IN (SELECT z FROM {c});"),
+            4 => format!("INSERT INTO {a} ({b}, {c}) SELECT {b}, {c} FROM {d};"),
+            5 => format!("UPDATE {a} SET {b} = 1 FROM {c} WHERE {c}.id = {a}.id;"),
+            _ => format!("SELECT * FROM {a} WHERE x IN (SELECT {b} FROM {c} WHERE {c}.{d} = $1);"),
+        };
+        text.push_str(&stmt);
+        text.push('\n');
+    }
+    // Temporary tables hide their name for the rest of the file: other names.
+    let scratch = ["scratch", "scratch_2", "Scratch", "\"scratch\"", "tmp"];
+    let mut temps = String::new();
+    for _ in 0..300 {
+        let [t, u] = [0; 2].map(|_| scratch[next(scratch.len())]);
+        let [b, c] = [0; 2].map(|_| plain[next(plain.len())]);
+        temps.push_str(&format!(
+            "CREATE TEMP TABLE {t} AS SELECT * FROM {b};\nSELECT * FROM {u} JOIN {c} ON true;\n"
+        ));
+    }
+    for hint in [None, Some("postgres"), Some("mysql"), Some("sqlite")] {
+        let c = Context {
+            dialect: hint.map(str::to_string),
+        };
+        let (ex, hits) = with_and_without_memo("names.sql", &text, &c);
+        assert!(hits > 500, "{hint:?}: {hits} hits");
+        assert!(
+            ex.accesses.len() > 2500,
+            "{hint:?}: {} accesses",
+            ex.accesses.len()
+        );
+        let (ex, hits) = with_and_without_memo("temps.sql", &temps, &c);
+        assert!(hits > 100, "{hint:?}: {hits} hits");
+        assert!(
+            ex.accesses.len() > 300,
+            "{hint:?}: {} accesses",
+            ex.accesses.len()
+        );
+    }
 }
 
 /// Random SQL-ish soup: no panics, every offset on the name, output ordered.
