@@ -51,15 +51,20 @@ pub(super) fn tokens(dialect: DialectId, sql: &str) -> Option<Vec<TokenWithSpan>
         line: 1,
         line_start: 0,
     };
+    // Most statements in code are one line: no token's bytes need reading for line
+    // feeds then.
+    let one_line = memchr::memchr(b'\n', b).is_none();
     let mut i = 0;
     while i < b.len() {
         let start = reader.location(i);
         let (token, end) = reader.token(i)?;
         // Only a line feed starts a line: inside a string or after a blank.
-        for (k, &c) in b.get(i..end)?.iter().enumerate() {
-            if c == b'\n' {
-                reader.line += 1;
-                reader.line_start = i + k + 1;
+        if !one_line {
+            for (k, &c) in b.get(i..end)?.iter().enumerate() {
+                if c == b'\n' {
+                    reader.line += 1;
+                    reader.line_start = i + k + 1;
+                }
             }
         }
         out.push(TokenWithSpan::new(
