@@ -1,23 +1,44 @@
 //! `ownlint check [PATHS...]`: validate the registry and check the code against it.
 
-use super::{Failure, apply_levels, exit_code, load_registry_near, print_findings};
+use super::{Failure, apply_levels, exit_code, find_registry_near, print_findings};
 use crate::baseline::{self, Baseline};
 use crate::cli::{CheckArgs, Cli, ScanArgs};
 use crate::finding::{self, Finding};
 use crate::registry::{self, ExceptionAccess, Registry, validate::today};
 use crate::report::Summary;
 use crate::scan::{self, AccessKind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
     let started = Instant::now();
-    let reg = load_registry_near(cli, args.paths.first().map(PathBuf::as_path))?;
+    let path = find_registry_near(cli, args.paths.first().map(PathBuf::as_path))?;
+    // The walk needs only the registry's directory, so it lists the files while the
+    // registry is read (a 50,000-table registry takes tens of milliseconds to parse,
+    // on one core). `--changed-since` asks git instead, which needs the registry.
+    let (root, file) = registry::root_and_file(&path);
+    let early = match args.changed_since {
+        None => targets(&root, &file, &args.paths).ok(),
+        Some(_) => None,
+    };
+    let (reg, listing) = std::thread::scope(|s| {
+        let walker = early.as_ref().and_then(|targets| {
+            let threads = threads(&args.scan);
+            let root = root.canonicalize().ok()?;
+            let walk = move || scan::walk::walk(&root, targets, threads);
+            std::thread::Builder::new().spawn_scoped(s, walk).ok()
+        });
+        let reg = registry::load(&path);
+        let listing = walker.and_then(|w| w.join().ok());
+        (reg, listing)
+    });
+    let reg = reg?;
     let targets = match &args.changed_since {
         Some(rev) => changed_since(&reg, rev)?,
         None => args.paths.clone(),
     };
-    let run = collect(&reg, &args.scan, &targets)?;
+    let listing = early.zip(listing);
+    let run = collect_listed(&reg, &args.scan, &targets, listing)?;
     let mut findings = run.findings;
     let mut summary = run.summary;
     if !args.no_baseline {
@@ -65,9 +86,19 @@ pub struct Run {
 /// Validates the registry, scans `paths` (the whole repository when empty) and
 /// applies exceptions and severities: everything `check` does but the baseline.
 pub fn collect(reg: &Registry, args: &ScanArgs, paths: &[PathBuf]) -> Result<Run, Failure> {
+    collect_listed(reg, args, paths, None)
+}
+
+/// Like [`collect`], with the walk already made for the given targets (used when they
+/// are the targets of `paths`).
+fn collect_listed(
+    reg: &Registry,
+    args: &ScanArgs,
+    paths: &[PathBuf],
+    listed: Option<(Vec<PathBuf>, scan::walk::Listing)>,
+) -> Result<Run, Failure> {
     let today = today();
-    let mut findings = registry::validate(reg, &today);
-    let targets = targets(reg, paths)?;
+    let targets = targets(&reg.root, &reg.file, paths)?;
     let root = reg.root.canonicalize().unwrap_or_else(|_| reg.root.clone());
     let scope = (!targets.contains(&root)).then(|| {
         targets
@@ -75,19 +106,34 @@ pub fn collect(reg: &Registry, args: &ScanArgs, paths: &[PathBuf]) -> Result<Run
             .map(|t| crate::scan::walk::relative(&root, t))
             .collect::<Vec<_>>()
     });
+    let listing = listed.and_then(|(walked, listing)| (walked == targets).then_some(listing));
     let opts = scan::Options {
         targets,
         max_file_size: args.max_file_size,
-        threads: args
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        threads: threads(args),
     };
-    let hook = std::panic::take_hook();
-    // A panic in one file's analysis is caught and reported as `internal-error`; keep
-    // the default hook from printing a backtrace for it in the middle of the report.
-    std::panic::set_hook(Box::new(|_| {}));
-    let scan = scan::scan(reg, &opts);
-    std::panic::set_hook(hook);
+    // The registry's validation needs nothing of the scan: it runs beside the scan's
+    // setup, which is serial.
+    let (mut findings, scan) = std::thread::scope(|s| {
+        let validation = std::thread::Builder::new()
+            .spawn_scoped(s, || registry::validate(reg, &today))
+            .ok();
+        let hook = std::panic::take_hook();
+        // A panic in one file's analysis is caught and reported as `internal-error`;
+        // keep the default hook from printing a backtrace for it in the middle of the
+        // report.
+        std::panic::set_hook(Box::new(|_| {}));
+        let scan = match listing {
+            Some(listing) => scan::scan_listed(reg, &opts, listing),
+            None => scan::scan(reg, &opts),
+        };
+        std::panic::set_hook(hook);
+        let findings = match validation {
+            Some(v) => v.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            None => registry::validate(reg, &today),
+        };
+        (findings, scan)
+    });
     let (mut code_findings, excepted) = apply_exceptions(reg, scan.findings, &today);
     findings.append(&mut code_findings);
     apply_levels(&mut findings, reg);
@@ -155,15 +201,23 @@ fn changed_since(reg: &Registry, rev: &str) -> Result<Vec<PathBuf>, Failure> {
     Ok(files)
 }
 
+/// Worker threads: `--threads`, else one per core.
+fn threads(args: &ScanArgs) -> usize {
+    args.threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// The absolute paths to scan: the root, or the arguments (which must lie inside it).
-fn targets(reg: &Registry, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
-    let root = reg.root.canonicalize().map_err(|e| {
+/// `root` is the registry's directory and `file` its name.
+fn targets(root: &Path, file: &str, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let shown = root;
+    let root = root.canonicalize().map_err(|e| {
         Failure::Usage(format!(
             "cannot open the repository root {}: {e}",
-            reg.root.display()
+            shown.display()
         ))
     })?;
-    let registry_file = root.join(&reg.file);
+    let registry_file = root.join(file);
     if paths.is_empty() {
         return Ok(vec![root]);
     }

@@ -118,7 +118,15 @@ pub fn load_registry(cli: &Cli) -> Result<Registry, Failure> {
 /// first path argument, so `ownlint check path/to/repo` works from anywhere) before
 /// the current directory.
 pub fn load_registry_near(cli: &Cli, hint: Option<&std::path::Path>) -> Result<Registry, Failure> {
-    let path = match &cli.registry {
+    Ok(registry::load(&find_registry_near(cli, hint)?)?)
+}
+
+/// The registry file [`load_registry_near`] reads.
+pub fn find_registry_near(
+    cli: &Cli,
+    hint: Option<&std::path::Path>,
+) -> Result<std::path::PathBuf, Failure> {
+    Ok(match &cli.registry {
         Some(p) => p.clone(),
         None => {
             let cwd = std::env::current_dir()
@@ -138,8 +146,7 @@ pub fn load_registry_near(cli: &Cli, hint: Option<&std::path::Path>) -> Result<R
                 )
             })?
         }
-    };
-    Ok(registry::load(&path)?)
+    })
 }
 
 /// Applies the registry's severity overrides: drops rules set to `off`.

@@ -93,6 +93,27 @@ pub fn find_registry(start: &Path) -> Option<PathBuf> {
 // A load error ends the run and carries the source snippet for its report; its size
 // does not matter on that path.
 #[allow(clippy::result_large_err)]
+/// The repository root (the registry's directory) and the registry's file name, as
+/// [`load`] sets them: known before the file is read.
+pub fn root_and_file(path: &Path) -> (PathBuf, String) {
+    let root = path
+        .parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let file = path.file_name().map_or_else(
+        || REGISTRY_NAMES[0].to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    (root, file)
+}
+
 pub fn load(path: &Path) -> Result<Registry, LoadError> {
     use std::io::Read;
     let shown = path.display().to_string();
@@ -153,21 +174,7 @@ pub fn load(path: &Path) -> Result<Registry, LoadError> {
             ))
         }
     })?;
-    let root = path
-        .parent()
-        .map(|p| {
-            if p.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                p
-            }
-        })
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
-    let file = path.file_name().map_or_else(
-        || REGISTRY_NAMES[0].to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let (root, file) = root_and_file(path);
     let mut registry = load_str(&text, &file, root)?;
     registry.resolve_default_paths();
     Ok(registry)

@@ -7,7 +7,7 @@ mod model;
 pub mod paths;
 pub mod validate;
 
-pub use load::{LoadError, find_registry, load, load_str};
+pub use load::{LoadError, find_registry, load, load_str, root_and_file};
 pub use model::{Dialect, ExceptionAccess, RawRegistry, SeverityLevel};
 pub use paths::PathMap;
 pub use validate::validate;
