@@ -88,13 +88,7 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
     // Both grow with the registry (a 50,000-table one takes milliseconds each) and
     // neither needs the other: built side by side (one after the other when the
     // system refuses a thread).
-    let build_prefilter = || {
-        Prefilter::new(
-            prefilter_patterns(reg, &packages)
-                .iter()
-                .map(|(p, s)| (p.as_str(), *s)),
-        )
-    };
+    let build_prefilter = || Prefilter::new(prefilter_patterns(reg, &packages));
     let (resolver, prefilter) = std::thread::scope(|s| {
         let prefilter = std::thread::Builder::new().spawn_scoped(s, build_prefilter);
         let resolver = Resolver::new(reg, &paths, &packages);
@@ -663,7 +657,7 @@ mod tests {
         let packages = PackageIndex::default();
         let resolver = Resolver::new(&reg, &paths, &packages);
         let patterns = prefilter_patterns(&reg, &packages);
-        let prefilter = Prefilter::new(patterns.iter().map(|(p, s)| (p.as_str(), *s)));
+        let prefilter = Prefilter::new(patterns);
         let engine = Engine {
             reg: &reg,
             paths: &paths,
