@@ -128,8 +128,19 @@ fn collect_listed(
             None => scan::scan(reg, &opts),
         };
         std::panic::set_hook(hook);
-        let findings = match validation {
-            Some(v) => v.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        // The default hook is back: a panic of the validation (which the silenced hook
+        // did not print) is raised again here with its message, as it was before the
+        // validation had a thread of its own.
+        let findings = match validation.map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(findings)) => findings,
+            Some(Err(payload)) => {
+                let message = payload
+                    .downcast_ref::<&str>()
+                    .map(|m| m.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                panic!("registry validation failed: {message}")
+            }
             None => registry::validate(reg, &today),
         };
         (findings, scan)
