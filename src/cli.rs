@@ -223,6 +223,14 @@ pub struct ScanArgs {
     pub threads: Option<usize>,
 }
 
+impl ScanArgs {
+    /// The worker threads to run: `--threads`, else one per core.
+    pub fn threads(&self) -> usize {
+        self.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct GraphArgs {
     /// Show only SERVICE, everything it depends on and everything that depends on it

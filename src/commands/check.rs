@@ -21,17 +21,12 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
         None => targets(&root, &file, &args.paths).ok(),
         Some(_) => None,
     };
-    let (reg, listing) = std::thread::scope(|s| {
-        let walker = early.as_ref().and_then(|targets| {
-            let threads = threads(&args.scan);
-            let root = root.canonicalize().ok()?;
-            let walk = move || scan::walk::walk(&root, targets, threads);
-            std::thread::Builder::new().spawn_scoped(s, walk).ok()
-        });
-        let reg = registry::load(&path);
-        let listing = walker.and_then(|w| w.join().ok());
-        (reg, listing)
-    });
+    let walk = || {
+        let targets = early.as_ref()?;
+        let root = root.canonicalize().ok()?;
+        Some(scan::walk::walk(&root, targets, args.scan.threads()))
+    };
+    let (listing, reg) = scan::beside(walk, || registry::load(&path));
     let reg = reg?;
     let targets = match &args.changed_since {
         Some(rev) => changed_since(&reg, rev)?,
@@ -110,41 +105,26 @@ fn collect_listed(
     let opts = scan::Options {
         targets,
         max_file_size: args.max_file_size,
-        threads: threads(args),
+        threads: args.threads(),
     };
     // The registry's validation needs nothing of the scan: it runs beside the scan's
     // setup, which is serial.
-    let (mut findings, scan) = std::thread::scope(|s| {
-        let validation = std::thread::Builder::new()
-            .spawn_scoped(s, || registry::validate(reg, &today))
-            .ok();
-        let hook = std::panic::take_hook();
-        // A panic in one file's analysis is caught and reported as `internal-error`;
-        // keep the default hook from printing a backtrace for it in the middle of the
-        // report.
-        std::panic::set_hook(Box::new(|_| {}));
-        let scan = match listing {
-            Some(listing) => scan::scan_listed(reg, &opts, listing),
-            None => scan::scan(reg, &opts),
-        };
-        std::panic::set_hook(hook);
-        // The default hook is back: a panic of the validation (which the silenced hook
-        // did not print) is raised again here with its message, as it was before the
-        // validation had a thread of its own.
-        let findings = match validation.map(std::thread::ScopedJoinHandle::join) {
-            Some(Ok(findings)) => findings,
-            Some(Err(payload)) => {
-                let message = payload
-                    .downcast_ref::<&str>()
-                    .map(|m| m.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                panic!("registry validation failed: {message}")
-            }
-            None => registry::validate(reg, &today),
-        };
-        (findings, scan)
-    });
+    let (mut findings, scan) = scan::beside(
+        || registry::validate(reg, &today),
+        || {
+            let hook = std::panic::take_hook();
+            // A panic in one file's analysis is caught and reported as
+            // `internal-error`; keep the default hook from printing a backtrace for it
+            // in the middle of the report.
+            std::panic::set_hook(Box::new(|_| {}));
+            let scan = match listing {
+                Some(listing) => scan::scan_listed(reg, &opts, listing),
+                None => scan::scan(reg, &opts),
+            };
+            std::panic::set_hook(hook);
+            scan
+        },
+    );
     let (mut code_findings, excepted) = apply_exceptions(reg, scan.findings, &today);
     findings.append(&mut code_findings);
     apply_levels(&mut findings, reg);
@@ -210,12 +190,6 @@ fn changed_since(reg: &Registry, rev: &str) -> Result<Vec<PathBuf>, Failure> {
         files.push(registry_file);
     }
     Ok(files)
-}
-
-/// Worker threads: `--threads`, else one per core.
-fn threads(args: &ScanArgs) -> usize {
-    args.threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// The absolute paths to scan: the root, or the arguments (which must lie inside it).

@@ -51,10 +51,7 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<u8, Failure> {
         }
         Some(path)
     };
-    let threads = args
-        .scan
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = args.scan.threads();
     let hook = std::panic::take_hook();
     // A panic in one file's analysis is caught and listed as a skipped file; keep the
     // default hook from printing a backtrace for it.

@@ -88,18 +88,10 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
     // Both grow with the registry (a 50,000-table one takes milliseconds each) and
     // neither needs the other: built side by side (one after the other when the
     // system refuses a thread).
-    let build_prefilter = || Prefilter::new(prefilter_patterns(reg, &packages));
-    let (resolver, prefilter) = std::thread::scope(|s| {
-        let prefilter = std::thread::Builder::new().spawn_scoped(s, build_prefilter);
-        let resolver = Resolver::new(reg, &paths, &packages);
-        let prefilter = match prefilter {
-            Ok(handle) => handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => build_prefilter(),
-        };
-        (resolver, prefilter)
-    });
+    let (prefilter, resolver) = beside(
+        || Prefilter::new(prefilter_patterns(reg, &packages)),
+        || Resolver::new(reg, &paths, &packages),
+    );
 
     let cursor = AtomicUsize::new(0);
     let threads = opts.threads.max(1);
@@ -164,6 +156,30 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         total.stats.suppressed += r.stats.suppressed;
     }
     total
+}
+
+/// Runs `first` on a thread of its own while `second` runs on this one, and returns
+/// both results; one after the other when the system refuses a thread. A panic of
+/// `first` is raised again here with its message once `second` is done (which may
+/// have silenced the panic hook meanwhile, as `check` does for the scan).
+pub fn beside<A: Send, B>(first: impl Fn() -> A + Sync, second: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|s| {
+        let handle = std::thread::Builder::new().spawn_scoped(s, &first).ok();
+        let b = second();
+        let a = match handle.map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(a)) => a,
+            Some(Err(payload)) => {
+                let message = payload
+                    .downcast_ref::<&str>()
+                    .map(|m| m.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                panic!("{message}")
+            }
+            None => first(),
+        };
+        (a, b)
+    })
 }
 
 /// What the prefilter looks for, with the service each hit can only lead back to:
@@ -548,6 +564,21 @@ fn unfollowed(file: &FileCtx<'_>, follow: &lang::Follow, target: &str, why: &str
 mod tests {
     use super::*;
     use std::path::Path;
+
+    /// Both results come back, each from its own closure; a panic on the other thread
+    /// reaches the caller with its message.
+    #[test]
+    fn beside_returns_both_and_forwards_a_panic() {
+        let data = [1, 2, 3];
+        let (sum, len) = beside(|| data.iter().sum::<i32>(), || data.len());
+        assert_eq!((sum, len), (6, 3));
+        let caught = std::panic::catch_unwind(|| beside(|| -> u8 { panic!("boom {}", 7) }, || 1));
+        let payload = caught.err().unwrap_or_else(|| Box::new(()));
+        assert_eq!(
+            payload.downcast_ref::<String>().map(String::as_str),
+            Some("boom 7")
+        );
+    }
 
     #[test]
     fn files_touching_only_their_own_service_are_not_parsed() {
