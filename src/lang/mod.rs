@@ -187,6 +187,17 @@ pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extract
     }
 }
 
+/// A seeded xorshift generator: the randomized tests are the same on every run.
+#[cfg(test)]
+pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

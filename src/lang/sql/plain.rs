@@ -503,14 +503,8 @@ mod tests {
 
     #[test]
     fn random_statements_are_tokenized_as_sqlparser_tokenizes_them() {
-        // xorshift64: the same statements on every run.
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut random = crate::lang::xorshift(0x9e37_79b9_7f4a_7c15);
+        let mut next = move |n: usize| (random() % n as u64) as usize;
         let (mut statements, mut read) = (0, 0);
         for _ in 0..50_000 {
             let mut sql = String::new();

@@ -51,16 +51,6 @@ fn file(path: &str, text: &str, ctx: &Context) -> Extracted {
     ex
 }
 
-/// A seeded xorshift generator: the randomized tests are the same on every run.
-fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
-    move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    }
-}
-
 /// Asserts that [`analyze_file`] gives the same with the memo (whatever the file's
 /// size) and without it (every statement parsed afresh). Returns the result and how
 /// many lookups the memo answered.
@@ -839,7 +829,7 @@ fn long_operator_chains_do_not_overflow() {
 /// target) never blanked.
 #[test]
 fn memo_gives_what_parsing_gives() {
-    let mut random = xorshift(0x9E37_79B9_7F4A_7C15);
+    let mut random = crate::lang::xorshift(0x9E37_79B9_7F4A_7C15);
     let mut next = move |n: u64| random() % n;
     let strs = [
         "",
@@ -935,7 +925,7 @@ fn memo_gives_what_parsing_gives() {
 /// (keywords, short, upper-case, quoted, `_`-led names, a word sqlparser compares).
 #[test]
 fn memo_blanks_names_only_where_parsing_agrees() {
-    let mut random = xorshift(0x51_7CC1_B727_220A);
+    let mut random = crate::lang::xorshift(0x51_7CC1_B727_220A);
     let mut next = move |n: usize| (random() % n as u64) as usize;
     let plain = ["orders", "users", "line_items", "acct2"];
     let verbatim = [
@@ -1075,7 +1065,7 @@ fn random_inputs_do_not_panic() {
         "1 + ",
         " OR ",
     ];
-    let mut next = xorshift(0x2545_F491_4F6C_DD1D);
+    let mut next = crate::lang::xorshift(0x2545_F491_4F6C_DD1D);
     for round in 0..3000 {
         let len = (next() % 40) as usize;
         let text: String = (0..len)
