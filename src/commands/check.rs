@@ -65,8 +65,10 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
     print_findings(cli, &reg, &findings, &summary)?;
     let code = exit_code(&findings, cli.deny_warnings);
     // The process ends right after: freeing a large registry entry by entry (a
-    // 50,000-table one is ~1% of a whole run) would be work nobody waits for.
+    // 50,000-table one is ~1% of a whole run), or thousands of findings string by
+    // string (a millisecond for 4,000), would be work nobody waits for.
     std::mem::forget(reg);
+    std::mem::forget(findings);
     Ok(code)
 }
 

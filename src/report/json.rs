@@ -119,9 +119,7 @@ const FINDINGS_PER_THREAD: usize = 512;
 /// Serialized into memory, not through `dyn Write` (serde_json writes a few bytes at
 /// a time, each write a call). It runs after the scan, on one thread, so a report of
 /// thousands of findings (a repository adopting ownlint) renders its findings on up
-/// to `threads` threads: each finding is rendered alone and indented to its place in
-/// the `findings` array, which gives the same bytes, since a JSON string never holds
-/// a raw line break.
+/// to `threads` threads, a run of them each ([`render_findings`]).
 fn render(findings: &[Finding], summary: &Summary, threads: usize) -> io::Result<Vec<u8>> {
     let threads = threads.min(findings.len() / FINDINGS_PER_THREAD);
     if threads < 2 {
@@ -176,22 +174,27 @@ fn report<'a>(findings: Vec<FindingJson<'a>>, summary: &Summary) -> io::Result<R
 }
 
 /// Findings as elements of the report's `findings` array: each indented by two
-/// levels, separated by `,` and a line break.
+/// levels, separated by `,` and a line break. Rendered as a report of these findings
+/// alone, into one buffer, and cut out of it: the same bytes as in the whole report.
 fn render_findings(findings: &[Finding]) -> io::Result<Vec<u8>> {
-    let mut text = Vec::new();
-    for (i, f) in findings.iter().enumerate() {
-        if i > 0 {
-            text.extend_from_slice(b",\n");
-        }
-        let one = serde_json::to_vec_pretty(&finding_json(f))?;
-        for (k, line) in one.split(|&b| b == b'\n').enumerate() {
-            if k > 0 {
-                text.push(b'\n');
-            }
-            text.extend_from_slice(b"    ");
-            text.extend_from_slice(line);
-        }
+    #[derive(Serialize)]
+    struct Part<'a> {
+        findings: Vec<FindingJson<'a>>,
     }
+    const OPEN: &[u8] = b"{\n  \"findings\": [\n";
+    const CLOSE: &[u8] = b"\n  ]\n}";
+    // About a kilobyte per finding: one buffer, rarely grown.
+    let mut text = Vec::with_capacity(findings.len() * 1024);
+    let part = Part {
+        findings: findings.iter().map(finding_json).collect(),
+    };
+    serde_json::to_writer_pretty(&mut text, &part)?;
+    let inner = (text.strip_prefix(OPEN))
+        .and_then(|t| t.strip_suffix(CLOSE))
+        .ok_or_else(|| io::Error::other("unexpected shape of the JSON report"))?;
+    let len = inner.len();
+    text.drain(..OPEN.len());
+    text.truncate(len);
     Ok(text)
 }
 
