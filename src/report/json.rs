@@ -106,21 +106,26 @@ impl Printer for Json {
         _ctx: &Context,
     ) -> io::Result<()> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        let text = render(findings, summary, threads)?;
-        out.write_all(&text)
+        render(findings, summary, threads, out)
     }
 }
 
 /// Below this many findings the report is rendered on one thread.
 const FINDINGS_PER_THREAD: usize = 512;
 
-/// The report as `serde_json::to_vec_pretty` writes it, with a final newline.
+/// Writes the report as `serde_json::to_vec_pretty` writes it, with a final newline.
 ///
 /// Serialized into memory, not through `dyn Write` (serde_json writes a few bytes at
 /// a time, each write a call). It runs after the scan, on one thread, so a report of
 /// thousands of findings (a repository adopting ownlint) renders its findings on up
-/// to `threads` threads, a run of them each ([`render_findings`]).
-fn render(findings: &[Finding], summary: &Summary, threads: usize) -> io::Result<Vec<u8>> {
+/// to `threads` threads, a run of them each ([`render_findings`]), and writes the
+/// runs as they are rather than joined into one more copy of the report.
+fn render(
+    findings: &[Finding],
+    summary: &Summary,
+    threads: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let threads = threads.min(findings.len() / FINDINGS_PER_THREAD);
     if threads < 2 {
         let mut text = serde_json::to_vec_pretty(&report(
@@ -128,7 +133,7 @@ fn render(findings: &[Finding], summary: &Summary, threads: usize) -> io::Result
             summary,
         )?)?;
         text.push(b'\n');
-        return Ok(text);
+        return out.write_all(&text);
     }
     let rest = serde_json::to_vec_pretty(&report(Vec::new(), summary)?)?;
     const EMPTY: &[u8] = b"{\n  \"findings\": [],";
@@ -146,18 +151,16 @@ fn render(findings: &[Finding], summary: &Summary, threads: usize) -> io::Result
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect::<io::Result<Vec<Vec<u8>>>>()
     })?;
-    let mut text = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + rest.len() + 32);
-    text.extend_from_slice(b"{\n  \"findings\": [\n");
+    out.write_all(b"{\n  \"findings\": [\n")?;
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
-            text.extend_from_slice(b",\n");
+            out.write_all(b",\n")?;
         }
-        text.extend_from_slice(part);
+        out.write_all(part)?;
     }
-    text.extend_from_slice(b"\n  ],");
-    text.extend_from_slice(tail);
-    text.push(b'\n');
-    Ok(text)
+    out.write_all(b"\n  ],")?;
+    out.write_all(tail)?;
+    out.write_all(b"\n")
 }
 
 fn report<'a>(findings: Vec<FindingJson<'a>>, summary: &Summary) -> io::Result<Report<'a>> {
@@ -253,6 +256,13 @@ mod tests {
 
     /// A report rendered on several threads is the same bytes as one rendered on one,
     /// which is what `serde_json::to_vec_pretty` writes for the whole report.
+    /// The report [`render`] writes.
+    fn rendered(findings: &[Finding], summary: &Summary, threads: usize) -> io::Result<Vec<u8>> {
+        let mut text = Vec::new();
+        render(findings, summary, threads, &mut text)?;
+        Ok(text)
+    }
+
     #[test]
     fn threads_render_the_same_report() {
         let findings: Vec<Finding> = (0..FINDINGS_PER_THREAD * 3 + 7)
@@ -282,7 +292,7 @@ mod tests {
             files_scanned: Some(12),
             ..Summary::default()
         };
-        let one = render(&findings, &summary, 1).unwrap_or_default();
+        let one = rendered(&findings, &summary, 1).unwrap_or_default();
         let whole = report(findings.iter().map(finding_json).collect(), &summary);
         let mut expected = whole
             .and_then(|r| serde_json::to_vec_pretty(&r).map_err(io::Error::from))
@@ -290,7 +300,7 @@ mod tests {
         expected.push(b'\n');
         assert_eq!(one, expected);
         for threads in [2, 3, 4] {
-            let several = render(&findings, &summary, threads).unwrap_or_default();
+            let several = rendered(&findings, &summary, threads).unwrap_or_default();
             assert_eq!(
                 String::from_utf8_lossy(&several),
                 String::from_utf8_lossy(&one),
@@ -301,8 +311,8 @@ mod tests {
         for n in [0, 1, FINDINGS_PER_THREAD + 1] {
             let part = &findings[..n];
             assert_eq!(
-                render(part, &summary, 1).ok(),
-                render(part, &summary, 4).ok(),
+                rendered(part, &summary, 1).ok(),
+                rendered(part, &summary, 4).ok(),
                 "{n}"
             );
         }
