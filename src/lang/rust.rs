@@ -260,6 +260,12 @@ struct Split {
     runs: Vec<Range<usize>>,
 }
 
+/// Orders `ranges` by start, a range before those inside it (as [`outermost`] and
+/// `Walker::splice` read them).
+fn outer_first(ranges: &mut [Range<usize>]) {
+    ranges.sort_unstable_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+}
+
 /// The ranges of `sorted` (ordered by start, a range before those inside it) that are
 /// inside no other, in order.
 fn outermost(sorted: &[Range<usize>]) -> Vec<Range<usize>> {
@@ -1693,15 +1699,8 @@ impl<'a> Walker<'a> {
     /// end), so a body parses exactly when each of its runs does; `false` says only
     /// that some piece did not parse.
     fn known_valid(&self, skip: &[Range<usize>], runs: &[Range<usize>]) -> bool {
-        let mut runs: Vec<Range<usize>> = runs
-            .iter()
-            .filter_map(|r| {
-                let first = self.toks.get(r.start)?;
-                let last = self.toks.get(r.end.checked_sub(1)?)?;
-                Some(first.at.start..last.at.end)
-            })
-            .collect();
-        runs.sort_unstable_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        let mut runs: Vec<Range<usize>> = runs.iter().filter_map(|r| self.bytes_of(r)).collect();
+        outer_first(&mut runs);
         // The runs the text holds: inside no left-out range (a function in a body that
         // is left out), and inside no other run (a function in a kept statement).
         let outer = outermost(skip);
@@ -1717,7 +1716,7 @@ impl<'a> Walker<'a> {
         });
         let mut items = skip.to_vec();
         items.extend(runs.iter().cloned());
-        items.sort_unstable_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        outer_first(&mut items);
         let (items, _) = self.splice(self.base..self.len, &items);
         shape::valid(shape::Grammar::File, &items)
             && runs.iter().all(|run| {
@@ -1729,17 +1728,18 @@ impl<'a> Walker<'a> {
     /// The byte ranges the check leaves out of the file: the token ranges `cut` (in any
     /// order) and the comments, ordered by start, a range before those inside it.
     fn skipped(&self, cut: &[Range<usize>]) -> Vec<Range<usize>> {
-        let mut skip: Vec<Range<usize>> = cut
-            .iter()
-            .filter_map(|c| {
-                let first = self.toks.get(c.start)?;
-                let last = self.toks.get(c.end.checked_sub(1)?)?;
-                Some(first.at.start..last.at.end)
-            })
+        let mut skip: Vec<Range<usize>> = (cut.iter().filter_map(|c| self.bytes_of(c)))
             .chain(self.comments.iter().cloned())
             .collect();
-        skip.sort_unstable_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        outer_first(&mut skip);
         skip
+    }
+
+    /// The bytes of the file that the tokens `toks` span; `None` for no tokens.
+    fn bytes_of(&self, toks: &Range<usize>) -> Option<Range<usize>> {
+        let first = self.toks.get(toks.start)?;
+        let last = self.toks.get(toks.end.checked_sub(1)?)?;
+        Some(first.at.start..last.at.end)
     }
 
     /// The bytes `span` of the file without the ranges `skip` (ordered as
