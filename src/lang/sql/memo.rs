@@ -9,10 +9,11 @@
 //! identifiers, is not parsed again: the earlier outcome is reused, with every name
 //! moved to the corresponding token of the new statement and read from it.
 //!
-//! A plain identifier is an unquoted word that is no keyword, of at least three
-//! characters, all lowercase ASCII letters, digits and `_`, starting with a letter
-//! (`orders`, `user_id`, `t2_x`), and none of the few words sqlparser compares names
-//! with ([`COMPARED`]). The key replaces each by the order of its first occurrence in
+//! A plain identifier is an unquoted word that is no keyword, or a keyword used as a
+//! field name (right after a `.` and not before a `(`: `t.status`, `o.window`), of at
+//! least three characters, all lowercase ASCII letters, digits and `_`, starting with
+//! a letter (`orders`, `user_id`, `t2_x`), and none of the few words sqlparser compares
+//! names with ([`COMPARED`]). The key replaces each by the order of its first occurrence in
 //! the statement (`a.x = b.x` keeps that both `x` are one name), so every equality
 //! between names, which decides CTE references and DELETE targets, is the same in
 //! both statements. A statement in which a plain identifier equals, ignoring case,
@@ -32,9 +33,11 @@
 //!   only to copy it into the AST and at these places, none of which a plain
 //!   identifier can tell apart: a leading `_` (MySQL string introducers) or `@`
 //!   (MS SQL variables), a `.` inside (BigQuery), a `-` after it (BigQuery), the
-//!   words `N`, `t`, `d` and `ts`, and the words of [`COMPARED`]. So both statements
-//!   succeed or fail alike and build the same tree, node for node, with other names
-//!   and values in it.
+//!   words `N`, `t`, `d` and `ts`, and the words of [`COMPARED`]. A keyword right
+//!   after a `.` and not before a `(` is read without its keyword in every place the
+//!   parser takes a word after a `.` (see [`field`]), so there it is a name like any
+//!   other. So both statements succeed or fail alike and build the same tree, node
+//!   for node, with other names and values in it.
 //! - **Literal values reach only literal nodes.** sqlparser can also turn a string
 //!   into an identifier (`AS 'x'`, `'a'.b`), which the name classification reads (a
 //!   multi-table DELETE target, a CTE). An outcome is only remembered when every
@@ -117,16 +120,32 @@ fn lit(t: &Token) -> Option<Lit> {
     }
 }
 
-/// True for a plain identifier (see the module documentation).
-fn plain(w: &Word) -> bool {
+/// True for a plain identifier (see the module documentation): a word of the plain
+/// form that is no keyword, or a keyword read as a field name, token `i` of `tokens`.
+fn plain(w: &Word, tokens: &[TokenWithSpan], i: usize) -> bool {
     let v = w.value.as_bytes();
     w.quote_style.is_none()
-        && w.keyword == Keyword::NoKeyword
         && v.len() >= 3
         && v[0].is_ascii_lowercase()
         && v.iter()
             .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && !COMPARED.contains(&w.value.as_str())
+        && (w.keyword == Keyword::NoKeyword || field(tokens, i))
+}
+
+/// Whether the word at `i` is a field name: right after a `.` and not before a `(`
+/// (whitespace between them aside), as in `t.status` or `o.window`. There sqlparser
+/// 0.63 takes any word as an identifier without reading its keyword: a compound
+/// expression takes a word not followed by `(` with `parse_identifier`, and so do
+/// object names (`a.b`, and BigQuery's `a-b.c`), qualified wildcards (`t.x.*`),
+/// period-separated lists and `parse_identifiers`; a JSON path and an operator name
+/// copy its text. Before a `(` it may be a function (`parse_prefix`), so it stays.
+fn field(tokens: &[TokenWithSpan], i: usize) -> bool {
+    let solid = |t: &&TokenWithSpan| !matches!(t.token, Token::Whitespace(_));
+    let before = tokens.get(..i).and_then(|b| b.iter().rev().find(solid));
+    let after = tokens.get(i + 1..).and_then(|a| a.iter().find(solid));
+    before.is_some_and(|t| t.token == Token::Period)
+        && after.is_none_or(|t| t.token != Token::LParen)
 }
 
 /// How the key holds one token.
@@ -145,9 +164,9 @@ enum Slot {
 fn slots(tokens: &[TokenWithSpan]) -> Option<(Vec<Slot>, Vec<&str>)> {
     let mut names: Vec<&str> = Vec::new();
     let mut slots = Vec::with_capacity(tokens.len());
-    for t in tokens {
+    for (i, t) in tokens.iter().enumerate() {
         let slot = match &t.token {
-            Token::Word(w) if plain(w) => {
+            Token::Word(w) if plain(w, tokens, i) => {
                 let n = match names.iter().position(|n| *n == w.value) {
                     Some(n) => n,
                     None if names.len() < MAX_NAMES => {

@@ -942,13 +942,39 @@ fn memo_blanks_names_only_where_parsing_agrees() {
         "`users`",
         "@users",
     ];
+    // Keywords as field names (blanked after a `.`, not before a `(`), and other words
+    // there.
+    let fields = [
+        "status",
+        "window",
+        "value",
+        "user",
+        "select",
+        "from",
+        "interval",
+        "count",
+        "order",
+        "table",
+        "t",
+        "orders",
+        "\"status\"",
+        "Status",
+    ];
     let mut text = String::new();
-    for _ in 0..1500 {
+    for _ in 0..2000 {
         let [a, b, c, d] = [0; 4].map(|_| match next(5) {
             0 => verbatim[next(verbatim.len())],
             _ => plain[next(plain.len())],
         });
-        let stmt = match next(14) {
+        let [k, l] = [0; 2].map(|_| fields[next(fields.len())]);
+        let stmt = match next(21) {
+            14 => format!("SELECT {a}.{k}, {b}.{l} FROM {a} JOIN {b} ON {a}.{k} = {b}.{l};"),
+            15 => format!("SELECT {a}.{k}(1), {a}. {l} FROM {b} {a} WHERE {a} .{k} = 1;"),
+            16 => format!("INSERT INTO {a}.{k} SELECT * FROM {b}.{l} JOIN {c}.{k}.{l} ON true;"),
+            17 => format!("SELECT {a}.{k}.*, {b}.* FROM {a}, {b} WHERE {k} = {b}.{l};"),
+            18 => format!("UPDATE {a} SET {k} = 1 FROM {b} WHERE {a}.{k} = {b}.{l};"),
+            19 => format!("WITH {k} AS (SELECT 1) SELECT {a}.{l} FROM {a} JOIN {k} ON true;"),
+            20 => format!("DELETE FROM {a}.{k} WHERE {l} IN (SELECT {b}.{k} FROM {b});"),
             7 => format!("DELETE {a}, {b} FROM {c} AS {a} JOIN {d} AS {b} ON {a}.id = {b}.id;"),
             8 => format!("CREATE TABLE {a} (x INT REFERENCES {b}(id), y INT REFERENCES {c});"),
             9 => format!("ALTER TABLE {a} RENAME TO {b};\nDROP TABLE {c};\nTRUNCATE {d};"),
