@@ -1701,18 +1701,13 @@ impl<'a> Walker<'a> {
     fn known_valid(&self, skip: &[Range<usize>], runs: &[Range<usize>]) -> bool {
         let mut runs: Vec<Range<usize>> = runs.iter().filter_map(|r| self.bytes_of(r)).collect();
         outer_first(&mut runs);
-        // The runs the text holds: inside no left-out range (a function in a body that
-        // is left out), and inside no other run (a function in a kept statement).
+        // The runs the text holds: inside no other run (a function in a kept statement)
+        // and inside no left-out range (a function in a body that is left out).
         let outer = outermost(skip);
-        let mut end = 0;
+        let mut runs = outermost(&runs);
         runs.retain(|r| {
             let at = outer.partition_point(|o| o.start <= r.start);
-            let skipped = at > 0 && outer.get(at - 1).is_some_and(|o| r.end <= o.end);
-            let nested = r.start < end;
-            if !skipped && !nested {
-                end = r.end;
-            }
-            !skipped && !nested
+            !(at > 0 && outer.get(at - 1).is_some_and(|o| r.end <= o.end))
         });
         let mut items = skip.to_vec();
         items.extend(runs.iter().cloned());
@@ -2984,7 +2979,7 @@ fn f(orders: &[Order]) {
 
     /// Whether `text` lexes with `proc_macro2` and parses as a file with `syn`.
     fn parses(text: &str) -> bool {
-        TokenStream::from_str(text).is_ok_and(|s| parse_as_file(s).is_ok())
+        shape::parses(shape::Grammar::File, text)
     }
 
     /// The tokens `proc_macro2` lexes `text[base..]` into, as the extractor's lexer

@@ -86,13 +86,6 @@ pub fn find_registry(start: &Path) -> Option<PathBuf> {
     })
 }
 
-/// Reads and loads the registry at `path`; its directory is the repository root.
-///
-/// The file is read through a size cap, so that a device or a pipe (`/dev/zero`) is
-/// refused like any other oversized file instead of being read forever.
-// A load error ends the run and carries the source snippet for its report; its size
-// does not matter on that path.
-#[allow(clippy::result_large_err)]
 /// The repository root (the registry's directory) and the registry's file name, as
 /// [`load`] sets them: known before the file is read.
 pub fn root_and_file(path: &Path) -> (PathBuf, String) {
@@ -114,6 +107,13 @@ pub fn root_and_file(path: &Path) -> (PathBuf, String) {
     (root, file)
 }
 
+/// Reads and loads the registry at `path`; its directory is the repository root.
+///
+/// The file is read through a size cap, so that a device or a pipe (`/dev/zero`) is
+/// refused like any other oversized file instead of being read forever.
+// A load error ends the run and carries the source snippet for its report; its size
+// does not matter on that path.
+#[allow(clippy::result_large_err)]
 pub fn load(path: &Path) -> Result<Registry, LoadError> {
     use std::io::Read;
     let shown = path.display().to_string();

@@ -254,8 +254,6 @@ mod tests {
         assert_eq!(keys, expected, "{text}");
     }
 
-    /// A report rendered on several threads is the same bytes as one rendered on one,
-    /// which is what `serde_json::to_vec_pretty` writes for the whole report.
     /// The report [`render`] writes.
     fn rendered(findings: &[Finding], summary: &Summary, threads: usize) -> io::Result<Vec<u8>> {
         let mut text = Vec::new();
@@ -263,6 +261,8 @@ mod tests {
         Ok(text)
     }
 
+    /// A report rendered on several threads is the same bytes as one rendered on one,
+    /// which is what `serde_json::to_vec_pretty` writes for the whole report.
     #[test]
     fn threads_render_the_same_report() {
         let findings: Vec<Finding> = (0..FINDINGS_PER_THREAD * 3 + 7)

@@ -171,8 +171,9 @@ pub(super) fn valid(grammar: Grammar, text: &str) -> bool {
     parsed
 }
 
-/// Whether `text` parses as `grammar`, parsed now.
-fn parses(grammar: Grammar, text: &str) -> bool {
+/// Whether `text` lexes with `proc_macro2` and parses as `grammar` with `syn`, parsed
+/// now (the syntax check's tests compare with it too).
+pub(super) fn parses(grammar: Grammar, text: &str) -> bool {
     let Ok(stream) = TokenStream::from_str(text) else {
         return false;
     };
