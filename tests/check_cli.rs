@@ -709,3 +709,63 @@ fn query_file_is_followed_inside_the_repository_only() {
     // Only the query file inside the repository is followed, reported at the macro.
     assert_eq!(rows, [("cross-service-read", 2, "users")]);
 }
+
+/// A table two services own (each in its own database), read by a third: the finding
+/// names the first owner in registry order, and points at the other entry too.
+#[test]
+fn a_table_owned_in_two_databases_names_the_first_owner() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = tmp.path();
+    let tables = [
+        "invoices", "refunds", "payouts", "disputes", "fees", "taxes",
+    ];
+    let list = tables.join(", ");
+    fs::write(
+        root.join("data-ownership.yaml"),
+        format!(
+            "services:\n  billing: {{paths: [billing], database: billing_db, owns: [{list}]}}\n  \
+             ledger: {{paths: [ledger], database: ledger_db, owns: [{list}]}}\n  \
+             reports: {{paths: [reports], owns: [summaries]}}\n"
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for dir in ["billing", "ledger", "reports"] {
+        fs::create_dir_all(root.join(dir)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let sql: String = tables
+        .iter()
+        .map(|t| format!("SELECT * FROM {t};\n"))
+        .collect();
+    fs::write(root.join("reports/q.sql"), sql).unwrap_or_else(|e| panic!("{e}"));
+    let (code, rows, _) = check_json(root, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(rows.len(), tables.len(), "{rows:?}");
+    let out = ownlint()
+        .current_dir(root)
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    for f in v["findings"].as_array().into_iter().flatten() {
+        assert_eq!(f["owner"], "billing", "{f}");
+        let related: Vec<(u64, &str)> = f["related"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                (
+                    r["line"].as_u64().unwrap_or(0),
+                    r["message"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            related,
+            [
+                (2, "owned by `billing` here"),
+                (3, "also owned here (another database)")
+            ],
+            "{f}"
+        );
+    }
+}

@@ -499,6 +499,7 @@ fn convert(raw: RawRegistry, text: &str, file: &str, root: PathBuf) -> Registry 
         exclude: items(raw.exclude, text),
         exceptions,
         lines: std::sync::OnceLock::new(),
+        tables: std::sync::OnceLock::new(),
         rule_levels: raw
             .rules
             .into_iter()

@@ -2,6 +2,7 @@
 //! entry, so that any finding can point at the registry line that explains it.
 
 use super::model::{Dialect, ExceptionAccess, SeverityLevel};
+use super::tables::TableIndex;
 use crate::finding::{LineIndex, Loc};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -54,9 +55,9 @@ pub struct Service {
     pub owns: Vec<OwnedTable>,
     /// Where the `owns` list stands (the service's key when it has none).
     pub owns_at: Loc,
-    /// Where each `owns` entry stands (`None`: not followed), found at the first
-    /// [`Registry::owns_loc`].
-    pub owns_located: OnceLock<Vec<Option<Loc>>>,
+    /// The byte range of each `owns` entry (`None`: not followed), found at the
+    /// first [`Registry::owns_loc`].
+    pub owns_located: OnceLock<Vec<Option<(usize, usize)>>>,
     pub publishes: Vec<Item>,
     pub consumes: Vec<Item>,
     pub reads: Vec<ApiRead>,
@@ -117,6 +118,8 @@ pub struct Registry {
     pub(super) by_name: HashMap<String, usize>,
     /// Line starts of `source`, built at the first [`Registry::owns_loc`].
     pub(super) lines: OnceLock<LineIndex>,
+    /// The `owns` entries by name, built at the first [`Registry::tables`].
+    pub(super) tables: OnceLock<TableIndex>,
 }
 
 impl Registry {
@@ -128,17 +131,25 @@ impl Registry {
         let Some(svc) = self.services.get(service) else {
             return Loc::default();
         };
-        let located = svc.owns_located.get_or_init(|| {
+        let ranges = svc.owns_located.get_or_init(|| {
             let written: Vec<&str> = svc.owns.iter().map(|t| t.written.as_str()).collect();
-            let ranges =
-                super::locate::sequence_entries(&self.source, svc.owns_at.offset, &written);
-            let lines = self.lines.get_or_init(|| LineIndex::new(&self.source));
-            ranges
-                .into_iter()
-                .map(|r| r.map(|(offset, len)| lines.loc(&self.source, offset, len)))
-                .collect()
+            super::locate::sequence_entries(&self.source, svc.owns_at.offset, &written)
         });
-        located.get(entry).copied().flatten().unwrap_or(svc.owns_at)
+        // Only the entry asked for is turned into a line and column: a finding names
+        // one entry of a list that may hold thousands.
+        match ranges.get(entry).copied().flatten() {
+            Some((offset, len)) => self.lines.get_or_init(|| LineIndex::new(&self.source)).loc(
+                &self.source,
+                offset,
+                len,
+            ),
+            None => svc.owns_at,
+        }
+    }
+
+    /// The `owns` entries of every service by name (`src/registry/tables.rs`).
+    pub fn tables(&self) -> &TableIndex {
+        self.tables.get_or_init(|| TableIndex::new(&self.services))
     }
 
     /// The service called `name`.

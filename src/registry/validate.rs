@@ -2,7 +2,7 @@
 //! registry entry that causes it (and at the other half of a conflict).
 
 use super::paths::{is_glob, normalize};
-use super::types::{Item, Registry, TableKey};
+use super::types::{Item, Registry};
 use crate::finding::{Finding, Loc};
 use crate::rules::Rule;
 use std::collections::{BTreeMap, HashMap};
@@ -16,8 +16,10 @@ pub fn validate(reg: &Registry, today: &str) -> Vec<Finding> {
         index: std::cell::OnceCell::new(),
         out: Vec::new(),
     };
-    v.names();
+    // First: it builds the registry's index of tables, which `check` runs the scan's
+    // setup beside, and whose prefilter waits for it.
     v.owners();
+    v.names();
     v.api_reads();
     v.events();
     v.cycles();
@@ -97,45 +99,40 @@ impl Validator<'_> {
     }
 
     fn owners(&mut self) {
-        // foldhash, sized once: with SipHash and growth, this map was most of the
-        // validation of a 50,000-table registry.
-        let tables = self.reg.services.iter().map(|s| s.owns.len()).sum();
-        let mut first: foldhash::HashMap<&TableKey, (usize, usize)> =
-            foldhash::HashMap::with_capacity_and_hasher(tables, Default::default());
-        for (si, svc) in self.reg.services.iter().enumerate() {
-            for (ti, t) in svc.owns.iter().enumerate() {
-                if t.key.name.is_empty() {
-                    continue;
-                }
-                match first.entry(&t.key) {
-                    std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert((si, ti));
-                    }
-                    std::collections::hash_map::Entry::Occupied(seen) => {
-                        let &(other_si, other_ti) = seen.get();
-                        let other = self.reg.services[other_si].name.as_str();
-                        let msg = if other == svc.name {
-                            format!("table `{}` is listed twice by `{}`", t.written, svc.name)
-                        } else {
-                            format!(
-                                "table `{}` is owned by both `{other}` and `{}`",
-                                t.written, svc.name
-                            )
-                        };
-                        let f = self.finding(
-                            Rule::DuplicateOwner,
-                            msg,
-                            &self.reg.owns_loc(si, ti),
-                            "claimed again here",
-                        );
-                        let f = self
-                            .related(f, &self.reg.owns_loc(other_si, other_ti), &format!("first owned by `{other}` here"))
-                            .help("every table has exactly one owner: remove one entry, or give the services separate `database`s if each really keeps its own copy")
-                            .service(&svc.name)
-                            .subject(&t.written);
-                        self.push(f);
-                    }
-                }
+        // Two entries of one table have the same name: only the entries whose name an
+        // earlier one has are candidates, each repeating the first entry of its table.
+        let reg = self.reg;
+        let index = reg.tables();
+        for &(si, ti) in index.repeated() {
+            let (svc, t) = (&reg.services[si], &reg.services[si].owns[ti]);
+            let first = index
+                .owners(t.key.name.as_bytes())
+                .filter(|&(osi, oti)| {
+                    (osi, oti) < (si, ti) && reg.services[osi].owns[oti].key == t.key
+                })
+                .min();
+            if let Some((other_si, other_ti)) = first {
+                let other = self.reg.services[other_si].name.as_str();
+                let msg = if other == svc.name {
+                    format!("table `{}` is listed twice by `{}`", t.written, svc.name)
+                } else {
+                    format!(
+                        "table `{}` is owned by both `{other}` and `{}`",
+                        t.written, svc.name
+                    )
+                };
+                let f = self.finding(
+                    Rule::DuplicateOwner,
+                    msg,
+                    &self.reg.owns_loc(si, ti),
+                    "claimed again here",
+                );
+                let f = self
+                    .related(f, &self.reg.owns_loc(other_si, other_ti), &format!("first owned by `{other}` here"))
+                    .help("every table has exactly one owner: remove one entry, or give the services separate `database`s if each really keeps its own copy")
+                    .service(&svc.name)
+                    .subject(&t.written);
+                self.push(f);
             }
         }
     }

@@ -85,14 +85,8 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
     // A manifest the index could not use is reported once, by the index, which says
     // what that leaves unchecked; its extractor would only refuse it a second time.
     files.retain(|f| Language::of(&f.rel).is_some() && !packages.refused(&f.rel));
-    // Both grow with the registry (a 50,000-table one takes milliseconds each) and
-    // neither needs the other: built side by side (one after the other when the
-    // system refuses a thread).
-    let (prefilter, resolver) = beside(
-        || Prefilter::new(prefilter_patterns(reg, &packages)),
-        || Resolver::new(reg, &paths, &packages),
-    );
-
+    let prefilter = Prefilter::new(reg.tables(), prefilter_patterns(reg, &packages));
+    let resolver = Resolver::new(reg, &paths, &packages);
     let cursor = AtomicUsize::new(0);
     let threads = opts.threads.max(1);
     let engine = Engine {
@@ -155,9 +149,10 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         total.stats.files_skipped += r.stats.files_skipped;
         total.stats.suppressed += r.stats.suppressed;
     }
-    // The resolver borrows names from the registry and the path map (cheap to free).
-    drop(resolver);
-    drop_aside((prefilter, packages, paths, files));
+    // The resolver and the prefilter borrow the registry's tables (theirs are cheap to
+    // free).
+    drop((resolver, prefilter));
+    drop_aside((packages, paths, files));
     total
 }
 
@@ -197,16 +192,14 @@ pub fn beside<A: Send, B>(first: impl Fn() -> A + Sync, second: impl FnOnce() ->
     })
 }
 
-/// What the prefilter looks for, with the service each hit can only lead back to:
-/// table names (their owner), package names (the service holding them), the last
-/// component of each service's directory (relative imports name it: `../../orders/db`),
-/// and the markers of shapes that may name a table the registry does not know.
+/// What the prefilter looks for besides the registry's tables (which it finds in the
+/// registry's index of them), with the service each hit can only lead back to: package
+/// names (the service holding them), the last component of each service's directory
+/// (relative imports name it: `../../orders/db`), and the markers of shapes that may
+/// name a table the registry does not know.
 fn prefilter_patterns(reg: &Registry, packages: &PackageIndex) -> Vec<(String, Scope)> {
     let mut out: Vec<(String, Scope)> = Vec::new();
     for (si, svc) in reg.services.iter().enumerate() {
-        for t in &svc.owns {
-            out.push((t.key.name.clone(), Scope::OutsideOf(si)));
-        }
         for p in &svc.paths {
             let dir = p.value.trim_end_matches('/');
             let last = dir.rsplit('/').next().unwrap_or(dir);
@@ -262,7 +255,7 @@ struct Engine<'a> {
     reg: &'a Registry,
     paths: &'a PathMap,
     resolver: &'a Resolver<'a>,
-    prefilter: &'a Prefilter,
+    prefilter: &'a Prefilter<'a>,
     max_file_size: u64,
 }
 
@@ -719,7 +712,7 @@ mod tests {
         let packages = PackageIndex::default();
         let resolver = Resolver::new(&reg, &paths, &packages);
         let patterns = prefilter_patterns(&reg, &packages);
-        let prefilter = Prefilter::new(patterns);
+        let prefilter = Prefilter::new(reg.tables(), patterns);
         let engine = Engine {
             reg: &reg,
             paths: &paths,

@@ -31,7 +31,9 @@
 //! is off and the marker search walks the automaton over every byte: the same answers,
 //! more slowly.)
 
+use crate::registry::TableIndex;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use hashbrown::HashTable;
 use std::cell::Cell;
 use std::ops::Range;
 
@@ -230,11 +232,46 @@ impl Entry {
     }
 }
 
-/// The names with an identifier byte, by the identifier they are looked up through
-/// (lowercase). foldhash: with the std hasher (SipHash), hashing was a tenth of the
-/// search's instructions on the benchmark (the service's own names, which pass the
-/// sketch, are frequent); the seed is still random per run.
-type Names = foldhash::HashMap<Box<[u8]>, Entry>;
+/// The names with an identifier byte other than the tables, by the identifier they are
+/// looked up through (lowercase). Hashed with the tables' index's hasher (foldhash,
+/// seeded per run), so that one hash of an identifier serves both lookups: hashing
+/// it twice cost 1.6% more instructions on the realistic benchmark tree. (With the std
+/// hasher, SipHash, hashing was a tenth of the search's instructions.)
+#[derive(Default)]
+struct Names {
+    table: HashTable<Keyed>,
+}
+
+/// An identifier and its names.
+struct Keyed {
+    key: Box<[u8]>,
+    entry: Entry,
+}
+
+impl Names {
+    /// The names of identifier `word`, empty at first.
+    fn entry(&mut self, tables: &TableIndex, word: &[u8]) -> &mut Entry {
+        let found = self.table.entry(
+            tables.hash(word),
+            |k| *k.key == *word,
+            |k| tables.hash(&k.key),
+        );
+        let keyed = found.or_insert_with(|| Keyed {
+            key: word.into(),
+            entry: Entry::default(),
+        });
+        &mut keyed.into_mut().entry
+    }
+
+    /// The names of identifier `word`, whose hash is `hash`.
+    fn get(&self, hash: u64, word: &[u8]) -> Option<&Entry> {
+        self.table.find(hash, |k| *k.key == *word).map(|k| &k.entry)
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &[u8]> {
+        self.table.iter().map(|k| &*k.key)
+    }
+}
 
 /// A name found through one of its identifiers: what must stand right before and
 /// right after that identifier (lowercase), and the name's scope.
@@ -259,33 +296,33 @@ impl Name {
     }
 }
 
-/// A one-bit-per-feature filter in front of the names' map. Nearly all identifiers of
-/// a file are no name (on the benchmark, about 2% of them pass this filter); hashing each
-/// into the map cost as much as the rest of the search, while this costs a multiply
-/// and a load. Features: first, second and last byte and length, which separate
-/// names far better than a prefix (names of one service share theirs).
+/// A one-bit-per-feature filter in front of the tables' index and the names' map.
+/// Nearly all identifiers of a file are no name (on the benchmark, about 2% of them
+/// pass this filter); hashing each into the map cost as much as the rest of the search,
+/// while this costs a multiply and a load. Features: first, second and last byte and
+/// length, which separate names far better than a prefix (names of one service share
+/// theirs).
 struct Sketch {
     bits: Vec<u64>,
     shift: u32,
 }
 
 impl Sketch {
-    /// About 16 bits per key: one identifier in 16 that is no name passes by chance.
-    fn new<'a>(keys: impl ExactSizeIterator<Item = &'a [u8]>) -> Sketch {
-        let size = (keys.len() * 16)
-            .next_power_of_two()
-            .clamp(1 << 12, 1 << 26);
-        let mut sketch = Sketch {
+    /// About 16 bits per key for `keys` keys: one identifier in 16 that is no name
+    /// passes by chance.
+    fn new(keys: usize) -> Sketch {
+        let size = (keys * 16).next_power_of_two().clamp(1 << 12, 1 << 26);
+        Sketch {
             bits: vec![0; size / 64],
             shift: 32 - size.trailing_zeros(),
-        };
-        for key in keys {
-            let i = sketch.index(key);
-            if let Some(word) = sketch.bits.get_mut(i / 64) {
-                *word |= 1 << (i % 64);
-            }
         }
-        sketch
+    }
+
+    fn add(&mut self, key: &[u8]) {
+        let i = self.index(key);
+        if let Some(word) = self.bits.get_mut(i / 64) {
+            *word |= 1 << (i % 64);
+        }
     }
 
     fn index(&self, word: &[u8]) -> usize {
@@ -313,7 +350,7 @@ thread_local! {
 }
 
 /// A compiled prefilter.
-pub struct Prefilter {
+pub struct Prefilter<'t> {
     /// Patterns that count anywhere (markers), lowercase; a pattern containing
     /// another is left out (the shorter one is found wherever it is). `None`: there is
     /// none.
@@ -321,9 +358,15 @@ pub struct Prefilter {
     /// Names without any identifier byte, lowercase, with their scopes by pattern id:
     /// found by Aho-Corasick, then held to whole words.
     symbols: Option<(AhoCorasick, Vec<Scope>)>,
+    /// The registry's tables: those named by one identifier are looked up here, each
+    /// relevant outside the service that owns it; the others are patterns.
+    tables: &'t TableIndex,
     /// Every other name.
     names: Names,
-    /// The length of the shortest and of the longest identifier of `names`.
+    /// The keys of `names` alone.
+    others: Sketch,
+    /// The length of the shortest and of the longest identifier of `names` and of the
+    /// tables looked up in `tables`.
     lengths: (usize, usize),
     sketch: Sketch,
     /// An automaton could not be built (aho-corasick refuses only past its size
@@ -331,22 +374,42 @@ pub struct Prefilter {
     keep_all: bool,
 }
 
-impl Prefilter {
-    /// Builds the prefilter over `patterns` (ASCII case-insensitive; empty ones
-    /// dropped; a pattern given twice is relevant wherever either occurrence is).
-    /// Owned patterns are lowercased in place: a 50,000-table registry's names are not
-    /// copied a second time.
-    pub fn new<S: Into<String>>(patterns: impl IntoIterator<Item = (S, Scope)>) -> Prefilter {
-        let patterns = patterns.into_iter();
+impl<'t> Prefilter<'t> {
+    /// Builds the prefilter over the tables of `tables`, each relevant outside the
+    /// service that owns it, and `patterns` (ASCII case-insensitive; empty ones
+    /// dropped; a pattern given twice, or also a table, is relevant wherever either is).
+    /// Tables named by one identifier, nearly all of them, are not copied: the search
+    /// looks them up in the index the registry already has.
+    pub fn new<S: Into<String>>(
+        tables: &'t TableIndex,
+        patterns: impl IntoIterator<Item = (S, Scope)>,
+    ) -> Prefilter<'t> {
         let mut markers = Vec::new();
         let mut symbols = Vec::new();
         let mut affixed = Vec::new();
-        // Sized once: growing a map of 50,000 names rehashes it a dozen times.
-        let mut names = Names::with_capacity_and_hasher(patterns.size_hint().0, Default::default());
+        let patterns = patterns.into_iter();
+        let mut sketch = Sketch::new(tables.entries().len() + patterns.size_hint().0);
+        let mut lengths = (usize::MAX, 0);
+        let mut key = |word: &[u8], sketch: &mut Sketch| {
+            sketch.add(word);
+            lengths = (lengths.0.min(word.len()), lengths.1.max(word.len()));
+        };
+        let mut names = Names::default();
+        let others = tables
+            .entries()
+            .filter_map(|(name, si)| {
+                if name.bytes().all(is_ident) {
+                    key(name.as_bytes(), &mut sketch);
+                    None
+                } else {
+                    Some((name.to_string(), Scope::OutsideOf(si)))
+                }
+            })
+            .collect::<Vec<_>>();
         // A pattern both a marker and a name is kept in both places: wherever the name
         // is found, the marker is too, so the file is kept as a marker's would be.
-        for (p, scope) in patterns {
-            let mut p: String = p.into();
+        let patterns = patterns.into_iter().map(|(p, scope)| (p.into(), scope));
+        for (mut p, scope) in others.into_iter().chain(patterns) {
             p.make_ascii_lowercase();
             if p.is_empty() {
                 continue;
@@ -354,7 +417,7 @@ impl Prefilter {
             if scope == Scope::Always {
                 markers.push(p);
             } else if p.bytes().all(is_ident) {
-                let entry = names.entry(p.into_bytes().into_boxed_slice()).or_default();
+                let entry = names.entry(tables, p.as_bytes());
                 entry.whole = Some(entry.whole.map_or(scope, |s| s.merge(scope)));
             } else if p.bytes().any(is_ident) {
                 affixed.push((p, scope));
@@ -362,7 +425,7 @@ impl Prefilter {
                 symbols.push((p, scope));
             }
         }
-        file_affixed(&mut names, &affixed);
+        file_affixed(&mut names, tables, &affixed);
         // Sorted, so that pattern ids (hence the automata) do not depend on the input's
         // order.
         markers.sort_unstable();
@@ -390,18 +453,20 @@ impl Prefilter {
         let symbol_patterns: Vec<&String> = symbols.iter().map(|(p, _)| p).collect();
         let symbol_ac = automaton(&symbol_patterns, MatchKind::Standard);
         let keep_all = marker_ac.is_err() || symbol_ac.is_err();
-        let lengths = (
-            names.keys().map(|k| k.len()).min().unwrap_or(usize::MAX),
-            names.keys().map(|k| k.len()).max().unwrap_or(0),
-        );
-        let sketch = Sketch::new(names.keys().map(|k| &**k));
+        let mut others = Sketch::new(names.table.len());
+        for word in names.keys() {
+            key(word, &mut sketch);
+            others.add(word);
+        }
         Prefilter {
             markers: marker_ac.ok().flatten(),
             symbols: symbol_ac
                 .ok()
                 .flatten()
                 .map(|ac| (ac, symbols.iter().map(|(_, s)| *s).collect())),
+            tables,
             names,
+            others,
             lengths,
             sketch,
             keep_all,
@@ -444,11 +509,24 @@ impl Prefilter {
             let Some(word) = text.get(start..end) else {
                 return false;
             };
-            self.sketch.may_contain(word)
-                && self
-                    .names
-                    .get(word)
-                    .is_some_and(|e| e.found(text, start, end, service))
+            if !self.sketch.may_contain(word) {
+                return false;
+            }
+            // One hash for both lookups: they share the index's hasher. Most names met
+            // are tables, most of them the file's own service's: `others` spares
+            // those a second probe.
+            let hash = self.tables.hash(word);
+            let table = match self.tables.owner_hashed(hash, word) {
+                Some(Some(home)) => Scope::OutsideOf(home).concerns(service),
+                Some(None) => true,
+                None => false,
+            };
+            table
+                || self.others.may_contain(word)
+                    && self
+                        .names
+                        .get(hash, word)
+                        .is_some_and(|e| e.found(text, start, end, service))
         })
     }
 }
@@ -457,7 +535,7 @@ impl Prefilter {
 /// `@acme/cart`, `orders-db`) under one of its identifiers: the one fewest of them
 /// share, the longest among those, so that a common one (`acme`) does not make every
 /// occurrence of it try a long list.
-fn file_affixed(names: &mut Names, affixed: &[(String, Scope)]) {
+fn file_affixed(names: &mut Names, tables: &TableIndex, affixed: &[(String, Scope)]) {
     let mut shared: foldhash::HashMap<&[u8], usize> = foldhash::HashMap::default();
     for (p, _) in affixed {
         for r in Identifiers::new(p.as_bytes()) {
@@ -480,7 +558,7 @@ fn file_affixed(names: &mut Names, affixed: &[(String, Scope)]) {
         else {
             continue;
         };
-        names.entry(word.into()).or_default().affixed.push(Name {
+        names.entry(tables, word).affixed.push(Name {
             before: before.into(),
             after: after.into(),
             scope: *scope,
@@ -516,20 +594,54 @@ mod tests {
         })
     }
 
-    /// Asserts each case's expectation against both the reference and the prefilter.
+    /// The prefilters of `patterns`: one given them all as patterns, and one given
+    /// those relevant outside one service as tables of the registry's index (as
+    /// `check` gives a registry's tables), the rest as patterns.
+    fn prefilters<'t>(patterns: &[(&str, Scope)], index: &'t mut TableIndex) -> [Prefilter<'t>; 2] {
+        let folded: Vec<(usize, String)> = patterns
+            .iter()
+            .filter_map(|(p, scope)| match scope {
+                Scope::OutsideOf(home) => Some((*home, p.to_lowercase())),
+                _ => None,
+            })
+            .collect();
+        *index = TableIndex::of(
+            folded
+                .iter()
+                .enumerate()
+                .map(|(i, (home, p))| (*home, i, p.as_str())),
+        );
+        let rest = patterns
+            .iter()
+            .filter(|(_, scope)| !matches!(scope, Scope::OutsideOf(_)));
+        [
+            Prefilter::new(
+                EMPTY.get_or_init(TableIndex::default),
+                patterns.iter().copied(),
+            ),
+            Prefilter::new(index, rest.copied()),
+        ]
+    }
+
+    static EMPTY: std::sync::OnceLock<TableIndex> = std::sync::OnceLock::new();
+
+    /// Asserts each case's expectation against the reference and both prefilters.
     fn check(patterns: &[(&str, Scope)], cases: &[(&str, Option<usize>, bool)]) {
-        let p = Prefilter::new(patterns.iter().copied());
+        let mut index = TableIndex::default();
+        let both = prefilters(patterns, &mut index);
         for &(text, service, expected) in cases {
             assert_eq!(
                 reference(patterns, text.as_bytes(), service),
                 expected,
                 "reference: {text:?} for {service:?}"
             );
-            assert_eq!(
-                p.keeps(text.as_bytes(), service),
-                expected,
-                "prefilter: {text:?} for {service:?}"
-            );
+            for (k, p) in both.iter().enumerate() {
+                assert_eq!(
+                    p.keeps(text.as_bytes(), service),
+                    expected,
+                    "prefilter {k}: {text:?} for {service:?}"
+                );
+            }
         }
     }
 
@@ -773,8 +885,11 @@ mod tests {
             text in text(),
             service in prop_oneof![Just(None), (0..4usize).prop_map(Some)],
         ) {
-            let p = Prefilter::new(PATTERNS.iter().copied());
-            prop_assert_eq!(p.keeps(&text, service), reference(PATTERNS, &text, service));
+            let mut index = TableIndex::default();
+            let want = reference(PATTERNS, &text, service);
+            for p in prefilters(PATTERNS, &mut index) {
+                prop_assert_eq!(p.keeps(&text, service), want);
+            }
         }
 
         #[test]

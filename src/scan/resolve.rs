@@ -14,9 +14,6 @@ pub struct Resolver<'a> {
     pub reg: &'a Registry,
     pub paths: &'a PathMap,
     pub packages: &'a PackageIndex,
-    /// Lower-cased table name → (service, index into its `owns`). Borrowed keys and
-    /// foldhash: building it is paid by every run, once per registry table.
-    tables: foldhash::HashMap<&'a str, Vec<(usize, usize)>>,
 }
 
 /// The file being resolved.
@@ -31,19 +28,10 @@ pub struct FileCtx<'t> {
 
 impl<'a> Resolver<'a> {
     pub fn new(reg: &'a Registry, paths: &'a PathMap, packages: &'a PackageIndex) -> Self {
-        let count = reg.services.iter().map(|s| s.owns.len()).sum();
-        let mut tables: foldhash::HashMap<&'a str, Vec<(usize, usize)>> =
-            foldhash::HashMap::with_capacity_and_hasher(count, Default::default());
-        for (si, svc) in reg.services.iter().enumerate() {
-            for (ti, t) in svc.owns.iter().enumerate() {
-                tables.entry(&t.key.name).or_default().push((si, ti));
-            }
-        }
         Resolver {
             reg,
             paths,
             packages,
-            tables,
         }
     }
 
@@ -63,13 +51,14 @@ impl<'a> Resolver<'a> {
         } else {
             table.name.to_lowercase()
         };
-        let Some(all) = self.tables.get(name.to_lowercase().as_str()) else {
-            return Owners::Nobody;
-        };
         let reg = self.reg;
+        let folded = name.to_lowercase();
+        // In registry order: the first owner is the one a finding names.
+        let mut all: Vec<(usize, usize)> = reg.tables().owners(folded.as_bytes()).collect();
+        all.sort_unstable();
         let candidates: Vec<Owner<'a>> = all
-            .iter()
-            .map(|&(service, entry)| Owner {
+            .into_iter()
+            .map(|(service, entry)| Owner {
                 service,
                 entry,
                 table: &reg.services[service].owns[entry],
