@@ -15,6 +15,10 @@ pub struct PathMap {
     /// Exact directory (normalized) → service. Looked up for every ancestor of every
     /// file of a scan: foldhash, not SipHash.
     dirs: foldhash::HashMap<String, usize>,
+    /// The most components of any of `dirs`: a path's ancestors with more cannot be
+    /// one of them, so the lookups start at the ancestor with this many (most files
+    /// lie several directories below their service's: one lookup instead of four).
+    depth: usize,
     globs: GlobSet,
     /// For each glob in `globs`: (service, specificity).
     glob_owner: Vec<(usize, usize)>,
@@ -115,6 +119,7 @@ impl PathMap {
             }
         }
         PathMap {
+            depth: dirs.keys().map(|d| specificity(d)).max().unwrap_or(0),
             dirs,
             globs: builder.build().unwrap_or_default(),
             glob_owner,
@@ -130,8 +135,11 @@ impl PathMap {
     /// The service (index into `Registry::services`) that `path` belongs to.
     pub fn service_of(&self, path: &str) -> Option<usize> {
         let mut best: Option<(usize, usize)> = None;
-        // Directory entries: the deepest ancestor that is an entry.
-        let mut prefix = path;
+        // Directory entries: the deepest ancestor that is an entry, from the ancestor
+        // of `depth` components (the path itself if it has no more).
+        let mut prefix = memchr::memchr_iter(b'/', path.as_bytes())
+            .nth(self.depth.saturating_sub(1))
+            .map_or(path, |i| &path[..i]);
         loop {
             if let Some(&svc) = self.dirs.get(prefix) {
                 best = Some((specificity(prefix), svc));
@@ -203,6 +211,31 @@ mod tests {
         ];
         for (path, want) in cases {
             assert_eq!(owner(&reg, &m, path), want, "{path}");
+        }
+    }
+
+    /// Entries of every depth, the repository root among them: the lookups start at
+    /// the deepest entry's depth, and every shallower ancestor is still tried.
+    #[test]
+    fn the_deepest_entry_wins_at_any_depth() {
+        let (reg, m) = map(
+            "services:\n  root: {paths: ['.']}\n  a: {paths: [a]}\n  abc: {paths: [a/b/c]}\n  \
+             xy: {paths: [x/y/]}\n",
+        );
+        let cases = [
+            ("a/b/c/d/e/f.rs", "abc"),
+            ("a/b/c", "abc"),
+            ("a/b/cd/e.rs", "a"),
+            ("a/b/x.rs", "a"),
+            ("a", "a"),
+            ("x/y/z/w/v.rs", "xy"),
+            ("x/yz/w.rs", "root"),
+            ("x/w/y/z.rs", "root"),
+            ("README.md", "root"),
+            ("b/a/b/c/d.rs", "root"),
+        ];
+        for (path, want) in cases {
+            assert_eq!(owner(&reg, &m, path), Some(want), "{path}");
         }
     }
 
