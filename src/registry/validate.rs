@@ -113,14 +113,7 @@ impl Validator<'_> {
                 .min();
             if let Some((other_si, other_ti)) = first {
                 let other = self.reg.services[other_si].name.as_str();
-                let msg = if other == svc.name {
-                    format!("table `{}` is listed twice by `{}`", t.written, svc.name)
-                } else {
-                    format!(
-                        "table `{}` is owned by both `{other}` and `{}`",
-                        t.written, svc.name
-                    )
-                };
+                let msg = listed_again("table", &t.written, "owned", other, &svc.name);
                 let f = self.finding(
                     Rule::DuplicateOwner,
                     msg,
@@ -191,14 +184,7 @@ impl Validator<'_> {
                         publishers.insert(&e.value, (&svc.name, e));
                     }
                     Some(&(other, other_item)) => {
-                        let msg = if other == svc.name {
-                            format!("event `{}` is listed twice by `{}`", e.value, svc.name)
-                        } else {
-                            format!(
-                                "event `{}` is published by both `{other}` and `{}`",
-                                e.value, svc.name
-                            )
-                        };
+                        let msg = listed_again("event", &e.value, "published", other, &svc.name);
                         let f = self.finding(
                             Rule::DuplicateEventPublisher,
                             msg,
@@ -495,6 +481,16 @@ fn cycle_path(names: &[&str]) -> String {
         s.push_str(first);
     }
     s
+}
+
+/// The message for `what` (`table`, `event`) `name`, listed by `me` after `other`
+/// listed it: twice by one service, or `done` by two.
+fn listed_again(what: &str, name: &str, done: &str, other: &str, me: &str) -> String {
+    if other == me {
+        format!("{what} `{name}` is listed twice by `{me}`")
+    } else {
+        format!("{what} `{name}` is {done} by both `{other}` and `{me}`")
+    }
 }
 
 /// The candidate closest to `name`, if any is close enough to be a likely typo.
