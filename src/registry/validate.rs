@@ -112,16 +112,16 @@ impl Validator<'_> {
                 })
                 .min();
             if let Some((other_si, other_ti)) = first {
-                let other = self.reg.services[other_si].name.as_str();
+                let other = reg.services[other_si].name.as_str();
                 let msg = listed_again("table", &t.written, "owned", other, &svc.name);
                 let f = self.finding(
                     Rule::DuplicateOwner,
                     msg,
-                    &self.reg.owns_loc(si, ti),
+                    &reg.owns_loc(si, ti),
                     "claimed again here",
                 );
                 let f = self
-                    .related(f, &self.reg.owns_loc(other_si, other_ti), &format!("first owned by `{other}` here"))
+                    .related(f, &reg.owns_loc(other_si, other_ti), &format!("first owned by `{other}` here"))
                     .help("every table has exactly one owner: remove one entry, or give the services separate `database`s if each really keeps its own copy")
                     .service(&svc.name)
                     .subject(&t.written);

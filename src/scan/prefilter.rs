@@ -20,8 +20,9 @@
 //! only as a whole word, each of its occurrences is a whole identifier of the text
 //! (a maximal run of `[A-Za-z0-9_]`), or for a name such as `@acme/cart` or
 //! `orders-db`, contains one. So the text is cut into identifiers, and each identifier
-//! is looked up in a hash map of the names' identifiers: one lookup per identifier,
-//! whether the registry has 500 names or 50,000. (An Aho-Corasick automaton over every
+//! is looked up among the tables in the registry's index of them
+//! (`src/registry/tables.rs`) and in a hash map of the other names' identifiers: one
+//! hash per identifier, whether the registry has 500 names or 50,000. (An Aho-Corasick automaton over every
 //! name was the previous design: its DFA outgrows memory past a few thousand names,
 //! and the NFA that replaced it doubled the scan's CPU on a 50,000-table registry.)
 //! Only the markers, which count inside identifiers too, and names without any
@@ -395,7 +396,7 @@ impl<'t> Prefilter<'t> {
             lengths = (lengths.0.min(word.len()), lengths.1.max(word.len()));
         };
         let mut names = Names::default();
-        let others = tables
+        let other_tables = tables
             .entries()
             .filter_map(|(name, si)| {
                 if name.bytes().all(is_ident) {
@@ -408,8 +409,8 @@ impl<'t> Prefilter<'t> {
             .collect::<Vec<_>>();
         // A pattern both a marker and a name is kept in both places: wherever the name
         // is found, the marker is too, so the file is kept as a marker's would be.
-        let patterns = patterns.into_iter().map(|(p, scope)| (p.into(), scope));
-        for (mut p, scope) in others.into_iter().chain(patterns) {
+        let patterns = patterns.map(|(p, scope)| (p.into(), scope));
+        for (mut p, scope) in other_tables.into_iter().chain(patterns) {
             p.make_ascii_lowercase();
             if p.is_empty() {
                 continue;
@@ -522,11 +523,11 @@ impl<'t> Prefilter<'t> {
                 None => false,
             };
             table
-                || self.others.may_contain(word)
+                || (self.others.may_contain(word)
                     && self
                         .names
                         .get(hash, word)
-                        .is_some_and(|e| e.found(text, start, end, service))
+                        .is_some_and(|e| e.found(text, start, end, service)))
         })
     }
 }
