@@ -137,16 +137,19 @@ impl Loc {
         let reach_start = floor_char_boundary(text, offset.saturating_sub(SNIPPET_REACH));
         let reach_end =
             floor_char_boundary(text, offset.saturating_add(SNIPPET_REACH).min(text.len()));
-        let start = text[reach_start..offset]
-            .rfind('\n')
+        let bytes = text.as_bytes();
+        let start = memchr::memrchr(b'\n', &bytes[reach_start..offset])
             .map_or(reach_start, |i| reach_start + i + 1);
-        let end = text[offset..reach_end]
-            .find('\n')
-            .map_or(reach_end, |i| offset + i);
-        text[start..end]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+        let end =
+            memchr::memchr(b'\n', &bytes[offset..reach_end]).map_or(reach_end, |i| offset + i);
+        let mut snippet = String::with_capacity(end - start);
+        for word in text[start..end].split_whitespace() {
+            if !snippet.is_empty() {
+                snippet.push(' ');
+            }
+            snippet.push_str(word);
+        }
+        snippet
     }
 }
 

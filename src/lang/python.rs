@@ -867,7 +867,7 @@ impl<'a> Extractor<'a> {
     /// The column of the token at `i` (bytes since the start of its physical line).
     fn indent_of(&self, i: usize) -> usize {
         let start = self.tok(i).map_or(0, |t| t.start);
-        start - self.src[..start].rfind('\n').map_or(0, |p| p + 1)
+        start - memchr::memrchr(b'\n', &self.src.as_bytes()[..start]).map_or(0, |p| p + 1)
     }
 
     fn statement(&mut self, (s, e): (usize, usize), indent: usize) {

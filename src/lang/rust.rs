@@ -75,7 +75,7 @@ use std::str::FromStr;
 
 use proc_macro2::TokenStream;
 
-use lex::{Kind, Lexed, Tok};
+use lex::{Kind, Lexed, Tok, Word};
 
 use super::embedded::Embedded;
 use super::{Context, Extracted, Follow, Problem, sql};
@@ -211,7 +211,7 @@ fn prepare<'a>(
             return None;
         }
     };
-    let checked = longest_chain(&lexed.toks, text) <= chain_limit;
+    let checked = longest_chain(&lexed.toks) <= chain_limit;
     let mut walker = Walker::new(lexed, text, base);
     walker.prepass();
     walker.walk();
@@ -291,7 +291,7 @@ struct Function {
 /// operators (punctuation, bracket groups, prefix keywords) in the current run of every
 /// enclosing nesting level, summed. `;`, `,` and the end of a `{..}` block followed by
 /// a new statement or item end a run.
-fn longest_chain(toks: &[Tok], text: &str) -> usize {
+fn longest_chain(toks: &[Tok]) -> usize {
     // Per open level: operators in its current run, and whether it is a `{..}` block.
     let mut stack: Vec<(usize, bool)> = vec![(0, false)];
     let mut sum = 0usize;
@@ -306,25 +306,7 @@ fn longest_chain(toks: &[Tok], text: &str) -> usize {
                 false
             }
             Kind::Punct(..) => true,
-            Kind::Ident => matches!(
-                text.get(t.at.clone()).unwrap_or_default(),
-                "return"
-                    | "break"
-                    | "yield"
-                    | "move"
-                    | "async"
-                    | "box"
-                    | "static"
-                    | "dyn"
-                    | "impl"
-                    | "become"
-                    | "do"
-                    | "try"
-                    | "mut"
-                    | "ref"
-                    | "const"
-                    | "unsafe"
-            ),
+            Kind::Ident(word) => matches!(word, Word::Prefix | Word::Const | Word::Static),
             Kind::Lit => false,
             Kind::Open(d) => {
                 if let Some(top) = stack.last_mut() {
@@ -648,7 +630,7 @@ impl<'a> Walker<'a> {
     /// The identifier or literal `t` as written; empty for other tokens.
     fn text(&self, t: &Tok) -> &'a str {
         match t.kind {
-            Kind::Ident | Kind::Lit => self.text.get(t.at.clone()).unwrap_or_default(),
+            Kind::Ident(_) | Kind::Lit => self.text.get(t.at.clone()).unwrap_or_default(),
             _ => "",
         }
     }
@@ -673,13 +655,21 @@ impl<'a> Walker<'a> {
 
     fn ident(&self, i: usize) -> Option<&str> {
         match self.toks.get(i) {
-            Some(t) if t.kind == Kind::Ident => Some(self.text(t)),
+            Some(t) if matches!(t.kind, Kind::Ident(_)) => Some(self.text(t)),
             _ => None,
         }
     }
 
+    /// Whether token `i` is the identifier `name` (compared as bytes: `name` is whole
+    /// characters, so equal bytes are equal text).
     fn is_ident(&self, i: usize, name: &str) -> bool {
-        self.ident(i) == Some(name)
+        matches!(self.toks.get(i), Some(t) if matches!(t.kind, Kind::Ident(_))
+            && self.text.as_bytes().get(t.at.clone()) == Some(name.as_bytes()))
+    }
+
+    /// Whether token `i` is the keyword `word` (see [`Word`]).
+    fn is_word(&self, i: usize, word: Word) -> bool {
+        matches!(self.toks.get(i), Some(Tok { kind: Kind::Ident(w), .. }) if *w == word)
     }
 
     fn is_punct(&self, i: usize, c: char) -> bool {
@@ -848,7 +838,7 @@ impl<'a> Walker<'a> {
     /// and the values of `const`/`static` items.
     fn prepass(&mut self) {
         for i in 0..self.toks.len() {
-            if self.is_ident(i, "mod")
+            if self.is_word(i, Word::Mod)
                 && let Some(name) = self.ident(i + 1)
             {
                 self.locals.insert(bare(name).to_string());
@@ -856,15 +846,19 @@ impl<'a> Walker<'a> {
         }
         let mut i = 0;
         while i < self.toks.len() {
-            match self.ident(i) {
-                Some("use") if self.use_follows(i + 1) => {
+            let Kind::Ident(word) = self.toks[i].kind else {
+                i += 1;
+                continue;
+            };
+            match word {
+                Word::Use if self.use_follows(i + 1) => {
                     let end = self.statement_end(i + 1);
                     self.use_stmt(i + 1, end);
                     self.uses.push((i, end));
                     i = end.max(i + 1);
                     continue;
                 }
-                Some("extern") if self.is_ident(i + 1, "crate") && self.ident(i + 2).is_some() => {
+                Word::Extern if self.is_ident(i + 1, "crate") && self.ident(i + 2).is_some() => {
                     let name = self.ident(i + 2).map(bare).unwrap_or_default();
                     if !NOT_CRATES.contains(&name) {
                         self.import(i + 2);
@@ -875,7 +869,7 @@ impl<'a> Walker<'a> {
                         self.locals.insert(bare(alias).to_string());
                     }
                 }
-                Some("const" | "static") => self.const_item(i),
+                Word::Const | Word::Static => self.const_item(i),
                 _ => {}
             }
             i += 1;
@@ -1038,8 +1032,8 @@ impl<'a> Walker<'a> {
                 continue;
             }
             match self.toks[i].kind {
-                Kind::Ident => {
-                    if self.is_ident(i, "fn") && self.is_ident(i + 1, "table_name") {
+                Kind::Ident(word) => {
+                    if word == Word::Fn && self.is_ident(i + 1, "table_name") {
                         self.table_name_fn(i + 1);
                     }
                     if self.is_punct(i + 1, '!') && self.open(i + 2).is_some() {
@@ -1873,7 +1867,7 @@ impl<'a> Walker<'a> {
         while let Some(p) = start.checked_sub(1) {
             let t = &self.toks[p];
             start = match t.kind {
-                Kind::Ident if QUALIFIERS.contains(&self.text(t)) => p,
+                Kind::Ident(_) if QUALIFIERS.contains(&self.text(t)) => p,
                 Kind::Lit if p > 0 && self.is_ident(p - 1, "extern") => p - 1,
                 Kind::Close => {
                     let open = t.close;
@@ -1939,7 +1933,7 @@ impl<'a> Walker<'a> {
     /// Every function with a body (`fn name`, then [`Self::signature`]).
     fn functions(&self) -> Vec<Function> {
         (0..self.toks.len())
-            .filter(|&i| self.is_ident(i, "fn") && self.ident(i + 1).is_some())
+            .filter(|&i| self.is_word(i, Word::Fn) && self.ident(i + 1).is_some())
             .filter_map(|i| self.signature(i + 1))
             .collect()
     }
@@ -1969,7 +1963,7 @@ impl<'a> Walker<'a> {
                 }
                 Kind::Open('(') if angles == 0 && params.is_none() => params = Some(j),
                 Kind::Punct(';', _) | Kind::Close => return None,
-                Kind::Ident if self.is_ident(j, "fn") => return None,
+                Kind::Ident(Word::Fn) => return None,
                 _ => self.count_angles(j, &mut angles),
             }
             j = self.skip(j);
@@ -3013,7 +3007,10 @@ fn f(orders: &[Order]) {
                         walk(g.stream(), text, base, out);
                         out.push((Kind::Close, base + cl.start..base + cl.end));
                     }
-                    TokenTree::Ident(_) => out.push((Kind::Ident, at)),
+                    TokenTree::Ident(_) => {
+                        let word = Word::of(text.as_bytes().get(at.clone()).unwrap_or_default());
+                        out.push((Kind::Ident(word), at));
+                    }
                     TokenTree::Literal(_) => out.push((Kind::Lit, at)),
                     TokenTree::Punct(p) => {
                         out.push((Kind::Punct(p.as_char(), p.spacing() == Spacing::Joint), at));
@@ -3284,7 +3281,7 @@ fn f(orders: &[Order]) {
                 let toks = lex::lex(&src, 0, MAX_DEPTH)
                     .map(|l| l.toks)
                     .unwrap_or_default();
-                assert!(n > MAX_CHAIN || longest_chain(&toks, &src) <= MAX_CHAIN);
+                assert!(n > MAX_CHAIN || longest_chain(&toks) <= MAX_CHAIN);
                 for out in [run(&src), on_worker(&src)] {
                     assert!(out.problems.iter().all(|p| !p.message.contains("internal")));
                 }
@@ -3343,7 +3340,7 @@ fn g() {} fn h() -> Option<&'static str> { None } struct S { a: u8, b: Vec<u8> }
         let toks = lex::lex(src, 0, MAX_DEPTH)
             .map(|l| l.toks)
             .unwrap_or_default();
-        let n = longest_chain(&toks, src);
+        let n = longest_chain(&toks);
         assert!(n > 0 && n < 64, "{n}");
     }
 

@@ -217,7 +217,10 @@ fn use_database(stmt: &str) -> Option<String> {
 }
 
 /// Maps sqlparser locations (1-based line and column, columns in chars, lines split
-/// on `\n` only) in `text[start..end]` to absolute byte offsets, in one pass.
+/// on `\n` only) in `text[start..end]` to absolute byte offsets, in one pass: lines
+/// are skipped with `memchr` and characters counted only on lines with a wanted
+/// location, a run of ASCII at a time. A location one past a line's last character is
+/// its `\n` (or `end` on the last line); one further, or in column 0, is none.
 fn locate(
     text: &str,
     start: usize,
@@ -227,35 +230,64 @@ fn locate(
     locs.sort_unstable();
     locs.dedup();
     let mut out = HashMap::with_capacity(locs.len());
-    let mut want = locs.into_iter().peekable();
-    let (mut line, mut col) = (1u64, 1u64);
-    for (i, ch) in text[start..end].char_indices() {
-        while let Some(&l) = want.peek() {
-            if l <= (line, col) {
-                if l == (line, col) {
-                    out.insert(l, start + i);
-                }
-                want.next();
-            } else {
-                break;
-            }
+    let Some(body) = text.get(start..end) else {
+        return out;
+    };
+    let bytes = body.as_bytes();
+    let line_end_from =
+        |from: usize| memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |i| from + i);
+    // The line being read (its number and end in `body`), and on it `chars`
+    // characters read, up to byte `pos`.
+    let mut line = 1u64;
+    let mut line_end = line_end_from(0);
+    let (mut chars, mut pos) = (0usize, 0usize);
+    for (l, col) in locs {
+        while line < l && line_end < bytes.len() {
+            line += 1;
+            pos = line_end + 1;
+            chars = 0;
+            line_end = line_end_from(pos);
         }
-        if want.peek().is_none() {
+        if line < l {
+            // Past the last line, as are all that follow.
             break;
         }
-        if ch == '\n' {
-            line += 1;
-            col = 1;
-        } else {
-            col += 1;
+        // Line 0 (before the first line; the locations are sorted) and column 0.
+        if line > l || col == 0 {
+            continue;
         }
-    }
-    for l in want {
-        if l == (line, col) {
-            out.insert(l, end);
+        let Ok(k) = usize::try_from(col - 1) else {
+            continue;
+        };
+        while chars < k && pos < line_end {
+            let want = (k - chars).min(line_end - pos);
+            let ascii = bytes[pos..pos + want]
+                .iter()
+                .take_while(|b| b.is_ascii())
+                .count();
+            let (read, width) = if ascii > 0 {
+                (ascii, ascii)
+            } else {
+                (1, utf8_width(bytes[pos]))
+            };
+            chars += read;
+            pos += width;
+        }
+        if chars == k {
+            out.insert((l, col), start + pos);
         }
     }
     out
+}
+
+/// The length in bytes of the UTF-8 character whose first byte is `lead`.
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0xf0.. => 4,
+        0xe0.. => 3,
+        0xc0.. => 2,
+        _ => 1,
+    }
 }
 
 /// The state of one analysis: a file, or one embedded string.

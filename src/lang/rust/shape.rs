@@ -201,8 +201,8 @@ fn shape(grammar: Grammar, text: &str) -> Option<Vec<u8>> {
     for t in &lexed.toks {
         let word = text.get(t.at.clone()).unwrap_or_default();
         match t.kind {
-            Kind::Ident if ordinary(word) => key.push(b'x'),
-            Kind::Ident => verbatim(&mut key, b'i', word),
+            Kind::Ident(_) if ordinary(word) => key.push(b'x'),
+            Kind::Ident(_) => verbatim(&mut key, b'i', word),
             Kind::Lit => match blanked(word) {
                 Some((open, close)) => {
                     key.push(b's');
@@ -356,7 +356,7 @@ mod tests {
             for t in &lexed.toks {
                 let word = &text[t.at.clone()];
                 let replacement = match t.kind {
-                    Kind::Ident if ordinary(word) => {
+                    Kind::Ident(_) if ordinary(word) => {
                         const NAMES: &[&str] = &["a", "orders", "x_1", "Foo", "_b", "generic"];
                         Some(NAMES[(random() % NAMES.len() as u64) as usize].to_string())
                     }

@@ -1163,3 +1163,63 @@ fn perf() {
     eprintln!("pg 50MB: {} accesses, {:?}", ex.accesses.len(), t.elapsed());
     assert_eq!(ex.accesses.len(), 80 * i);
 }
+
+/// `locate` gives what counting every character from the start gives (its first
+/// form), for locations on every line, one past a line's end, beyond it, in column 0
+/// and past the last line, in text with multi-byte characters and `\r\n`.
+#[test]
+fn locate_matches_counting_every_character() {
+    fn counted(
+        text: &str,
+        start: usize,
+        end: usize,
+        locs: &[(u64, u64)],
+    ) -> Vec<(u64, u64, usize)> {
+        let mut at = Vec::new();
+        let (mut line, mut col) = (1u64, 1u64);
+        for (i, ch) in text[start..end].char_indices() {
+            at.push((line, col, start + i));
+            if ch == '\n' {
+                line += 1;
+                col = 1;
+            } else {
+                col += 1;
+            }
+        }
+        at.push((line, col, end));
+        let mut want: Vec<_> = at
+            .into_iter()
+            .filter(|&(l, c, _)| locs.contains(&(l, c)))
+            .collect();
+        want.sort_unstable();
+        want
+    }
+    let mut random = crate::lang::xorshift(0x10ca7e);
+    let pieces = [
+        "select", " ", "é", "\n", "\r\n", "数据", "t.x", "🦀", "", "  ",
+    ];
+    for round in 0..400 {
+        let text: String = (0..random() % 40)
+            .map(|_| pieces[(random() % pieces.len() as u64) as usize])
+            .collect();
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let a = bounds[(random() % bounds.len() as u64) as usize];
+        let b = bounds[(random() % bounds.len() as u64) as usize];
+        let (start, end) = (a.min(b), a.max(b));
+        let locs: Vec<(u64, u64)> = (0..random() % 12)
+            .map(|_| (random() % 6, random() % 12))
+            .collect();
+        let mut got: Vec<_> = locate(&text, start, end, locs.clone())
+            .into_iter()
+            .map(|((l, c), at)| (l, c, at))
+            .collect();
+        got.sort_unstable();
+        assert_eq!(
+            got,
+            counted(&text, start, end, &locs),
+            "round {round}: {text:?}[{start}..{end}] {locs:?}"
+        );
+    }
+}
