@@ -128,7 +128,13 @@ fn collect_listed(
         },
     );
     let (mut code_findings, excepted) = apply_exceptions(reg, scan.findings, &today);
-    findings.append(&mut code_findings);
+    // The registry's findings come first; most often there are none, and the scan's
+    // are taken as they are rather than copied.
+    if findings.is_empty() {
+        findings = code_findings;
+    } else {
+        findings.append(&mut code_findings);
+    }
     apply_levels(&mut findings, reg);
     finding::sort(&mut findings);
     let mut summary = Summary::of(&findings);
