@@ -120,8 +120,6 @@ struct Lexed {
     /// For brackets: the matching bracket. For template chunks: the next chunk of the
     /// same literal (`Head`/`Middle` → next `Middle`/`Tail`).
     pair: Vec<usize>,
-    /// The innermost open bracket enclosing each token, or [`NONE`].
-    parent: Vec<usize>,
     problems: Vec<Problem>,
 }
 
@@ -290,11 +288,10 @@ fn lex(text: &str) -> Lexed {
             message: "unterminated template literal".into(),
         });
     }
-    let parent = match_brackets(&toks, &mut pair);
+    match_brackets(&toks, &mut pair);
     Lexed {
         toks,
         pair,
-        parent,
         problems,
     }
 }
@@ -408,13 +405,11 @@ fn lex_chunk(b: &[u8], i: usize, first: bool) -> (Tok, bool) {
     (tok, false)
 }
 
-/// Pairs brackets through an explicit stack and records each token's enclosing bracket.
+/// Pairs brackets through an explicit stack.
 /// A closing bracket that does not match the innermost open one is left unpaired.
-fn match_brackets(toks: &[Tok], pair: &mut [usize]) -> Vec<usize> {
-    let mut parent = vec![NONE; toks.len()];
+fn match_brackets(toks: &[Tok], pair: &mut [usize]) {
     let mut stack: Vec<usize> = Vec::new();
     for (i, t) in toks.iter().enumerate() {
-        parent[i] = stack.last().copied().unwrap_or(NONE);
         let Kind::Punct(c) = t.kind else { continue };
         match c {
             b'(' | b'[' | b'{' => stack.push(i),
@@ -430,8 +425,28 @@ fn match_brackets(toks: &[Tok], pair: &mut [usize]) -> Vec<usize> {
                     stack.pop();
                     pair[o] = i;
                     pair[i] = o;
-                    parent[i] = stack.last().copied().unwrap_or(NONE);
                 }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The innermost open bracket enclosing each token, or [`NONE`], from the pairs
+/// [`match_brackets`] found: a bracket stays open until its partner (one without
+/// a partner, to the end), and a closer without one is no bracket. Only an object
+/// key `tableName` or `references` asks, so it is built for the few files that have
+/// one (for every file, it was a tenth of the lexer's time).
+fn parents(toks: &[Tok], pair: &[usize]) -> Vec<usize> {
+    let mut parent = vec![NONE; toks.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        parent[i] = stack.last().copied().unwrap_or(NONE);
+        match t.kind {
+            Kind::Punct(b'(' | b'[' | b'{') => stack.push(i),
+            Kind::Punct(b')' | b']' | b'}') if pair.get(i).is_some_and(|&p| p != NONE) => {
+                stack.pop();
+                parent[i] = stack.last().copied().unwrap_or(NONE);
             }
             _ => {}
         }
@@ -676,7 +691,7 @@ pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
         ctx,
         toks: &lexed.toks,
         pair: &lexed.pair,
-        parent: &lexed.parent,
+        parents: std::cell::OnceCell::new(),
         consts: foldhash::HashMap::default(),
         schemas: foldhash::HashMap::default(),
         handled: vec![false; lexed.toks.len()],
@@ -705,7 +720,8 @@ struct Extractor<'a> {
     ctx: &'a Context,
     toks: &'a [Tok],
     pair: &'a [usize],
-    parent: &'a [usize],
+    /// See [`parents`]; built at the first question.
+    parents: std::cell::OnceCell<Vec<usize>>,
     /// Names bound once to a string literal (`const T = "t"`, `X.k` for object and enum
     /// members, Drizzle table variables): token index of the literal, or `None` when the
     /// name is bound to different literals.
@@ -735,6 +751,12 @@ impl<'a> Extractor<'a> {
 
     fn is_ident(&self, i: usize, name: &str) -> bool {
         self.ident(i) == Some(name)
+    }
+
+    /// The innermost open bracket enclosing token `i` ([`NONE`] when there is none).
+    fn parent(&self, i: usize) -> Option<usize> {
+        let parents = self.parents.get_or_init(|| parents(self.toks, self.pair));
+        parents.get(i).copied()
     }
 
     fn partner(&self, i: usize) -> Option<usize> {
@@ -934,7 +956,12 @@ impl<'a> Extractor<'a> {
         let mut found: Vec<(String, usize)> = Vec::new();
         for i in 0..self.toks.len() {
             let Some(word) = self.ident(i) else { continue };
-            if self.after_dot(i) {
+            // The words first: nearly every identifier is none of them.
+            if !matches!(
+                word,
+                "const" | "let" | "var" | "readonly" | "static" | "enum"
+            ) || self.after_dot(i)
+            {
                 continue;
             }
             match word {
@@ -1486,7 +1513,7 @@ impl<'a> Extractor<'a> {
         if key != "tableName" && key != "references" {
             return;
         }
-        let Some(&brace) = self.parent.get(i) else {
+        let Some(brace) = self.parent(i) else {
             return;
         };
         if brace == NONE
@@ -1534,7 +1561,7 @@ impl<'a> Extractor<'a> {
     /// The name of the call (or decorator, or `new X(`) whose argument list holds the
     /// object at `brace`.
     fn enclosing_call(&self, brace: usize) -> Option<&'a str> {
-        let paren = *self.parent.get(brace)?;
+        let paren = self.parent(brace)?;
         if paren == NONE || !self.is_punct(paren, b'(') {
             return None;
         }
@@ -2099,6 +2126,12 @@ mod tests {
             confidence("const opts = { tableName: 'orders' };", "orders"),
             Some(Confidence::Low)
         );
+        // The object and the call around it are found past closers that match no
+        // open bracket (left unpaired, so no bracket), and past closed groups.
+        let src = "sequelize.define('A', { a: f(]) }, { x: [1, 2)], tableName: 'orders' });";
+        assert_eq!(confidence(src, "orders"), Some(Confidence::High));
+        let src = "wrap(define)({ x: [1, 2)], tableName: 'orders' });";
+        assert_eq!(confidence(src, "orders"), Some(Confidence::Low));
     }
 
     #[test]
