@@ -66,6 +66,7 @@ pub(super) enum Word {
 }
 
 impl Word {
+    /// The word an identifier written as `text` is.
     pub fn of(text: &[u8]) -> Word {
         match text {
             b"mod" => Word::Mod,
