@@ -314,6 +314,17 @@ impl Finding {
     }
 }
 
+/// Appends `more` to `findings`, taking it as it is when `findings` is empty: copying
+/// thousands of findings into fresh memory cost ~0.7 ms on the dense benchmark tree,
+/// and the scan's findings usually come first or alone.
+pub fn join(findings: &mut Vec<Finding>, mut more: Vec<Finding>) {
+    if findings.is_empty() {
+        *findings = more;
+    } else {
+        findings.append(&mut more);
+    }
+}
+
 /// Sorts findings into their printing order and drops exact duplicates.
 pub fn sort(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -337,6 +348,19 @@ impl Fnv {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn join_keeps_the_order_whichever_list_is_empty() {
+        let f = |m: &str| Finding::new(Rule::ParseError, m);
+        let messages = |v: &[Finding]| v.iter().map(|f| f.message.clone()).collect::<Vec<_>>();
+        let mut findings = vec![f("a")];
+        join(&mut findings, vec![f("b"), f("c")]);
+        assert_eq!(messages(&findings), ["a", "b", "c"]);
+        let mut findings = Vec::new();
+        join(&mut findings, vec![f("b"), f("c")]);
+        join(&mut findings, Vec::new());
+        assert_eq!(messages(&findings), ["b", "c"]);
+    }
 
     #[test]
     fn loc_counts_lines_and_characters() {

@@ -127,14 +127,9 @@ fn collect_listed(
             scan
         },
     );
-    let (mut code_findings, excepted) = apply_exceptions(reg, scan.findings, &today);
-    // The registry's findings come first; most often there are none, and the scan's
-    // are taken as they are rather than copied.
-    if findings.is_empty() {
-        findings = code_findings;
-    } else {
-        findings.append(&mut code_findings);
-    }
+    let (code_findings, excepted) = apply_exceptions(reg, scan.findings, &today);
+    // The registry's findings first; most often there are none.
+    finding::join(&mut findings, code_findings);
     apply_levels(&mut findings, reg);
     finding::sort(&mut findings);
     let mut summary = Summary::of(&findings);

@@ -52,7 +52,12 @@ impl<'a> Resolver<'a> {
             table.name.to_lowercase()
         };
         let reg = self.reg;
-        let folded = name.to_lowercase();
+        // The index is by folded name; an unquoted one is folded already.
+        let folded = if table.quoted {
+            std::borrow::Cow::Owned(name.to_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(name.as_str())
+        };
         // In registry order: the first owner is the one a finding names.
         let mut all: Vec<(usize, usize)> = reg.tables().owners(folded.as_bytes()).collect();
         all.sort_unstable();
