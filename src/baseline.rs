@@ -6,8 +6,8 @@
 //! reports entries that no longer occur as `stale-baseline`, so the file can only
 //! shrink. As in pks, staleness is judged only for files this run looked at.
 
-use crate::finding::{Finding, Loc};
-use crate::rules::Rule;
+use crate::model::finding::{Finding, Loc};
+use crate::model::rules::Rule;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::Write;

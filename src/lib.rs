@@ -6,13 +6,11 @@
 pub mod baseline;
 pub mod cli;
 pub mod commands;
-pub mod finding;
 pub mod graph;
 pub mod init;
 pub mod lang;
+pub mod model;
 pub mod registry;
 pub mod report;
-mod rule_docs;
-pub mod rules;
 pub mod scan;
 pub mod suppress;

@@ -2,8 +2,8 @@
 //! the finding's line or the line above. A reason is required; an allow that
 //! suppresses nothing is itself reported (`unused-suppression`), as in ruff.
 
-use crate::finding::{Finding, LineIndex, floor_char_boundary};
-use crate::rules::Rule;
+use crate::model::finding::{Finding, LineIndex, floor_char_boundary};
+use crate::model::rules::Rule;
 use std::collections::HashMap;
 
 const MARKER: &str = "ownlint: allow(";

@@ -5,9 +5,9 @@
 //! tests/data); GitHub workflow commands are parsed back, unescaped, and compared with
 //! the JSON output of the same run.
 
-use ownlint::finding::{Finding, Loc};
+use ownlint::model::finding::{Finding, Loc};
+use ownlint::model::rules::{Rule, Severity};
 use ownlint::report::{self, Context, Printer, Summary};
-use ownlint::rules::{Rule, Severity};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

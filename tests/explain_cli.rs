@@ -2,7 +2,7 @@
 //! committed docs/rules.md being exactly what `explain --all --format markdown`
 //! renders.
 
-use ownlint::rules::Rule;
+use ownlint::model::rules::Rule;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};

@@ -20,7 +20,7 @@
 //! test binary, and a case that runs longer than its timeout is a failure (a hang).
 
 use ownlint::lang::{self, Context, Language};
-use ownlint::scan::Target;
+use ownlint::model::Target;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 

@@ -329,8 +329,8 @@ fn rule_unknown_rule() {
 
 #[test]
 fn every_registry_rule_has_both_fixtures() {
-    for rule in ownlint::rules::Rule::ALL {
-        if rule.category() != ownlint::rules::Category::Registry {
+    for rule in ownlint::model::rules::Rule::ALL {
+        if rule.category() != ownlint::model::rules::Category::Registry {
             continue;
         }
         for dir in [rule.name().to_string(), format!("{}-ok", rule.name())] {

@@ -3,10 +3,11 @@
 use super::{Failure, apply_levels, exit_code, find_registry_near, print_findings};
 use crate::baseline::{self, Baseline};
 use crate::cli::{CheckArgs, Cli, ScanArgs};
-use crate::finding::{self, Finding};
+use crate::model::AccessKind;
+use crate::model::finding::{self, Finding};
 use crate::registry::{self, ExceptionAccess, Registry, validate::today};
 use crate::report::Summary;
-use crate::scan::{self, AccessKind};
+use crate::scan;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 

@@ -12,10 +12,10 @@ mod validate;
 mod waves;
 
 use crate::cli::{Cli, ColorChoice, Command, Format};
-use crate::finding::Finding;
+use crate::model::finding::Finding;
+use crate::model::rules::Severity;
 use crate::registry::{self, LoadError, Registry};
 use crate::report::{self, Printer, Summary};
-use crate::rules::Severity;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -153,7 +153,7 @@ pub fn find_registry_near(
 pub fn apply_levels(findings: &mut Vec<Finding>, reg: &Registry) {
     findings.retain_mut(|f| match reg.severity(f.rule) {
         // An incomplete run must never look clean: `internal-error` cannot be lowered.
-        _ if f.rule == crate::rules::Rule::InternalError => true,
+        _ if f.rule == crate::model::rules::Rule::InternalError => true,
         Some(sev) => {
             f.severity = sev;
             true
@@ -166,7 +166,7 @@ pub fn apply_levels(findings: &mut Vec<Finding>, reg: &Registry) {
 pub fn exit_code(findings: &[Finding], deny_warnings: bool) -> u8 {
     if findings
         .iter()
-        .any(|f| f.rule == crate::rules::Rule::InternalError)
+        .any(|f| f.rule == crate::model::rules::Rule::InternalError)
     {
         EXIT_INCOMPLETE
     } else if findings.iter().any(|f| {
@@ -229,7 +229,7 @@ pub fn root_of(reg: &Registry) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Rule;
+    use crate::model::rules::Rule;
 
     #[test]
     fn internal_error_cannot_be_switched_off() {

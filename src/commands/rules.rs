@@ -4,7 +4,7 @@
 use super::explain::{category_name, emit, rule_json};
 use super::{EXIT_CLEAN, Failure};
 use crate::cli::{Cli, Format};
-use crate::rules::Rule;
+use crate::model::rules::Rule;
 use serde_json::Value;
 
 pub fn run(cli: &Cli) -> Result<u8, Failure> {

@@ -2,7 +2,7 @@
 
 use super::{Failure, apply_levels, exit_code, load_registry, print_findings};
 use crate::cli::Cli;
-use crate::finding;
+use crate::model::finding;
 use crate::registry::{self, validate::today};
 use crate::report::Summary;
 

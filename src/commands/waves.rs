@@ -3,12 +3,12 @@
 use super::graph::write_stdout;
 use super::{Failure, apply_levels, exit_code, load_registry, terminal_width, use_color};
 use crate::cli::{Cli, Format, WavesArgs};
-use crate::finding::{self, Finding};
 use crate::graph::plan::{Plan, PlanOptions, plan};
 use crate::graph::{Graph, api_cycles, render};
+use crate::model::finding::{self, Finding};
+use crate::model::rules::Rule;
 use crate::registry::Registry;
 use crate::report::{self, Printer, Summary};
-use crate::rules::Rule;
 use std::io;
 
 pub fn run(cli: &Cli, args: &WavesArgs) -> Result<u8, Failure> {

@@ -12,7 +12,7 @@
 pub mod plan;
 pub mod render;
 
-use crate::finding::Loc;
+use crate::model::finding::Loc;
 use crate::registry::Registry;
 use petgraph::Direction;
 use petgraph::algo::kosaraju_scc;

@@ -4,7 +4,7 @@
 
 use super::plan::{EventUse, Plan, Wait};
 use super::{Edge, EdgeKind, Graph};
-use crate::finding::Finding;
+use crate::model::finding::Finding;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};

@@ -463,8 +463,8 @@ mod tests {
         let errors: Vec<_> = findings
             .iter()
             .filter(|f| {
-                f.severity == crate::rules::Severity::Error
-                    && f.rule != crate::rules::Rule::MissingPaths
+                f.severity == crate::model::rules::Severity::Error
+                    && f.rule != crate::model::rules::Rule::MissingPaths
             })
             .map(|f| f.message.clone())
             .collect();

@@ -12,7 +12,7 @@
 //! owner is proposed: the table is written as a commented-out entry under each
 //! candidate, for a person to decide, so that the output still validates.
 
-use crate::scan::{Access, AccessKind, Confidence, Target};
+use crate::model::{Access, AccessKind, Confidence, Target};
 use std::collections::BTreeMap;
 
 /// How a file defines a table; the order is the strength of the evidence.
@@ -80,7 +80,7 @@ pub fn definitions(text: &str, accesses: &[Access]) -> (Vec<Definition>, Vec<Str
             odd.push(table);
             continue;
         }
-        let line = crate::finding::Loc::at(text, a.offset, a.len).line;
+        let line = crate::model::finding::Loc::at(text, a.offset, a.len).line;
         defs.push(Definition {
             table,
             evidence,
@@ -221,7 +221,7 @@ pub fn decide(sites: &BTreeMap<Option<usize>, Site>) -> Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::TableRef;
+    use crate::model::TableRef;
 
     fn creation(text: &str, name: &str) -> bool {
         let at = text.rfind(name).expect("name in text");

@@ -11,7 +11,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{Extracted, Problem};
-use crate::scan::{Access, ImportRef};
+use crate::model::{Access, ImportRef};
 
 /// The dependency tables cargo reads, at the top level and under `[target.'cfg'.*]`.
 const DEP_TABLES: &[&str] = &[
@@ -134,7 +134,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::Target;
+    use crate::model::Target;
 
     fn imports(text: &str) -> Vec<(String, String)> {
         let out = extract("svc/Cargo.toml", text);

@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use super::embedded::Embedded;
 use super::sql;
 use super::{Context, Extracted, Problem};
-use crate::scan::{Access, AccessKind, TableRef, Target};
+use crate::model::{Access, AccessKind, TableRef, Target};
 
 /// The language whose lexical rules apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1781,8 +1781,8 @@ pub fn run(rules: &impl Rules, text: &str, ctx: &Context) -> Extracted {
 pub(crate) fn described(
     r: &Extracted,
     text: &str,
-) -> Vec<(AccessKind, String, String, crate::scan::Confidence)> {
-    use crate::scan::{ImportRef, Target};
+) -> Vec<(AccessKind, String, String, crate::model::Confidence)> {
+    use crate::model::{ImportRef, Target};
     r.accesses
         .iter()
         .map(|a| {

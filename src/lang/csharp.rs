@@ -8,7 +8,7 @@
 
 use super::clike::{self, Arg, Call, Dialect, FormatStyle, Rules, Sink, Source};
 use super::{Context, Extracted};
-use crate::scan::{Access, AccessKind};
+use crate::model::{Access, AccessKind};
 
 /// EF Core shapes that name tables outside SQL.
 pub const MARKERS: &[&str] = &["[Table(", "ToTable(", "migrationBuilder", "principalTable"];

@@ -82,7 +82,7 @@ impl Embedded {
     }
 
     /// Maps an access found in [`Self::text`] back onto the file.
-    pub fn relocate(&self, mut access: crate::scan::Access) -> crate::scan::Access {
+    pub fn relocate(&self, mut access: crate::model::Access) -> crate::model::Access {
         let verbatim_end = self.file_offset(access.offset);
         let start = verbatim_end;
         let end_text = access.offset + access.len;
@@ -96,7 +96,7 @@ impl Embedded {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::{Access, AccessKind, TableRef};
+    use crate::model::{Access, AccessKind, TableRef};
 
     #[test]
     fn maps_offsets_across_joined_pieces() {

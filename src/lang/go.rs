@@ -6,7 +6,7 @@
 
 use super::clike::{self, Call, Dialect, Rules, Sink, Source};
 use super::{Context, Extracted};
-use crate::scan::{Access, AccessKind, ImportRef};
+use crate::model::{Access, AccessKind, ImportRef};
 
 /// GORM's `TableName()` method and `.Table("t")` name tables in code that may not
 /// mention them in SQL; pgx `CopyFrom` names its target in a `pgx.Identifier`.
@@ -213,7 +213,7 @@ fn copy_from(src: &Source, call: &Call) -> Option<Access> {
         .collect();
     let (&table, rest) = names.split_last()?;
     let mut access = src.table_in(table, table + 1, AccessKind::Write)?;
-    if let (Some(&schema), crate::scan::Target::Table(t)) = (rest.last(), &mut access.target) {
+    if let (Some(&schema), crate::model::Target::Table(t)) = (rest.last(), &mut access.target) {
         t.schema = Some(src.lit_text(schema));
     }
     Some(access)
@@ -222,7 +222,7 @@ fn copy_from(src: &Source, call: &Call) -> Option<Access> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::Confidence;
+    use crate::model::Confidence;
 
     fn run(text: &str) -> Extracted {
         analyze_file("svc/repo.go", text, &Context::default())

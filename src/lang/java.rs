@@ -8,7 +8,7 @@
 
 use super::clike::{self, Call, Dialect, FormatStyle, Rules, Sink, Source};
 use super::{Context, Extracted, sql};
-use crate::scan::{Access, AccessKind, ImportRef, TableRef};
+use crate::model::{Access, AccessKind, ImportRef, TableRef};
 
 /// `@Entity` without a table name maps the class name onto a table the file never
 /// spells; the others name tables in mapping shapes (Exposed's `: Table("t")`).
@@ -212,7 +212,7 @@ fn call_shape(src: &Source, call: &Call) -> Option<Access> {
         let catalog = src
             .arg_named(&args, &["catalog"], None)
             .and_then(|c| src.string_value(&c));
-        if let (Some(c), crate::scan::Target::Table(t)) = (catalog, &mut a.target) {
+        if let (Some(c), crate::model::Target::Table(t)) = (catalog, &mut a.target) {
             t.database = Some(c);
         }
         return Some(a);
@@ -366,7 +366,7 @@ fn import(src: &Source, i: usize) -> Option<Access> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::Confidence;
+    use crate::model::Confidence;
 
     fn run_java(text: &str) -> Extracted {
         analyze_file("svc/src/main/java/A.java", text, &Context::default())

@@ -17,7 +17,7 @@ pub mod rust;
 pub mod sql;
 pub mod typescript;
 
-use crate::scan::Access;
+use crate::model::Access;
 
 /// Hints from the registry about the file's service.
 #[derive(Clone, Debug, Default)]
@@ -155,7 +155,7 @@ pub const MARKERS: &[&[&str]] = &[
     csharp::MARKERS,
 ];
 
-use crate::scan::packages::Ecosystem;
+use crate::model::Ecosystem;
 
 /// The package ecosystem a language's imports resolve in.
 pub fn ecosystem(lang: Language) -> Option<Ecosystem> {

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use super::{Context, Extracted, Problem};
-use crate::scan::{Access, AccessKind, TableRef};
+use crate::model::{Access, AccessKind, TableRef};
 
 /// Attributes that rename or relate tables: the files where a table may be named in a
 /// form (model name, `@@map`) the registry's table names do not reveal.
@@ -259,7 +259,7 @@ fn is_owning_relation(toks: &[Tok], text: &str, from: usize, to: usize) -> bool 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::{Confidence, Target};
+    use crate::model::{Confidence, Target};
     use AccessKind::{ForeignKey, Model};
 
     /// (kind, schema.table, text at the access's range, confidence) for every access.

@@ -11,7 +11,7 @@
 
 use super::embedded::Embedded;
 use super::{Context, Extracted, sql};
-use crate::scan::{Access, AccessKind, ImportRef, TableRef};
+use crate::model::{Access, AccessKind, ImportRef, TableRef};
 
 /// Strings whose presence means a Python file may name a table in an ORM or migration
 /// shape, even when the table is not in the registry.
@@ -737,7 +737,7 @@ pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
     for (block, schema) in std::mem::take(&mut ex.schemas) {
         for &(b, idx) in &ex.tablenames {
             if b == block
-                && let Some(crate::scan::Target::Table(t)) =
+                && let Some(crate::model::Target::Table(t)) =
                     ex.out.get_mut(idx).map(|a| &mut a.target)
             {
                 t.schema = Some(schema.clone());
@@ -1829,7 +1829,7 @@ fn is_log(callee: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::Target;
+    use crate::model::Target;
 
     /// (kind, name, text at the access's offset) for every access.
     fn run(path: &str, src: &str) -> Vec<(AccessKind, String, String)> {

@@ -15,7 +15,7 @@
 
 use super::embedded::Embedded;
 use super::{Context, Extracted, sql};
-use crate::scan::{Access, AccessKind, TableRef};
+use crate::model::{Access, AccessKind, TableRef};
 
 /// Strings whose presence means a Ruby file may name a table in an ActiveRecord model,
 /// migration or schema dump, even when the table is not in the registry.
@@ -1569,7 +1569,7 @@ fn is_log(callee: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::{Confidence, Target};
+    use crate::model::{Confidence, Target};
 
     fn run(path: &str, src: &str) -> Vec<(AccessKind, String, String)> {
         extract(path, src, &Context::default())

@@ -79,8 +79,8 @@ use lex::{Kind, Lexed, Tok, Word};
 
 use super::embedded::Embedded;
 use super::{Context, Extracted, Follow, Problem, sql};
-use crate::finding::LineIndex;
-use crate::scan::{Access, AccessKind, ImportRef, TableRef};
+use crate::model::finding::LineIndex;
+use crate::model::{Access, AccessKind, ImportRef, TableRef};
 
 /// Byte strings whose presence means a Rust file may map a table the registry does not
 /// know (Diesel and SeaORM mappings), or pull in a SQL file. SQL text in string literals
@@ -250,7 +250,7 @@ fn prelude_len(text: &str) -> usize {
 
 /// The 1-based line of a byte offset, for the message of a [`Problem`].
 fn line_of(text: &str, offset: usize) -> u32 {
-    crate::finding::Loc::at(text, offset, 0).line
+    crate::model::finding::Loc::at(text, offset, 0).line
 }
 
 /// What the syntax check leaves out of a file and the statement runs it keeps, as
@@ -1987,7 +1987,7 @@ impl<'a> Walker<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::{Confidence, Target};
+    use crate::model::{Confidence, Target};
 
     fn run(text: &str) -> Extracted {
         extract("svc/src/lib.rs", text, &Context::default())

@@ -11,7 +11,7 @@
 //!    names) reuses its outcome ([`memo`]).
 //! 3. A parsed statement's table names are classified by [`ast`]; a statement no
 //!    dialect parses goes through the keyword scan in [`scan`], whose findings are
-//!    [`Confidence::Low`](crate::scan::Confidence::Low).
+//!    [`Confidence::Low`](crate::model::Confidence::Low).
 //!
 //! Offsets always point at the table identifier itself (inside the quotes for a quoted
 //! name), never at its schema qualifier.
@@ -49,7 +49,7 @@ use sqlparser::tokenizer::{TokenWithSpan, Tokenizer};
 
 use super::embedded::Embedded;
 use super::{Context, Extracted, Problem};
-use crate::scan::{Access, AccessKind, TableRef};
+use crate::model::{Access, AccessKind, TableRef};
 
 /// The identifier other extractors substitute for a template hole (`${x}`, `{}`,
 /// `%s`). A table whose name contains it is never reported; a qualifier containing it

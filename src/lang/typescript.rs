@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use super::embedded::Embedded;
 use super::sql::{self, HOLE};
 use super::{Context, Extracted, Problem};
-use crate::scan::{Access, AccessKind, ImportRef, TableRef};
+use crate::model::{Access, AccessKind, ImportRef, TableRef};
 
 /// Strings whose presence means a file may name a table in a shape the registry's table
 /// names alone would not reveal (TypeORM derives names from class names).
@@ -1970,7 +1970,7 @@ fn snake_case(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::{Confidence, Target};
+    use crate::model::{Confidence, Target};
     use AccessKind::{Ddl, ForeignKey, Import, Model, Read, Write};
 
     const PATH: &str = "services/billing/src/repo.ts";

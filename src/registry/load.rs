@@ -3,7 +3,7 @@
 
 use super::model::{RawRegistry, RawService, S};
 use super::types::{ApiRead, Exception, Item, OwnedTable, Registry, Service, TableKey};
-use crate::finding::Loc;
+use crate::model::finding::Loc;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use std::collections::HashMap;
 use std::fmt;

@@ -3,7 +3,7 @@
 
 use super::model::{Dialect, ExceptionAccess, SeverityLevel};
 use super::tables::TableIndex;
-use crate::finding::{LineIndex, Loc};
+use crate::model::finding::{LineIndex, Loc};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -163,8 +163,11 @@ impl Registry {
     }
 
     /// The severity configured for `rule`: `None` when the rule is off.
-    pub fn severity(&self, rule: crate::rules::Rule) -> Option<crate::rules::Severity> {
-        use crate::rules::Severity;
+    pub fn severity(
+        &self,
+        rule: crate::model::rules::Rule,
+    ) -> Option<crate::model::rules::Severity> {
+        use crate::model::rules::Severity;
         let level = self
             .rule_levels
             .iter()

@@ -3,8 +3,8 @@
 
 use super::paths::{is_glob, normalize};
 use super::types::{Item, Registry};
-use crate::finding::{Finding, Loc};
-use crate::rules::Rule;
+use crate::model::finding::{Finding, Loc};
+use crate::model::rules::Rule;
 use std::collections::{BTreeMap, HashMap};
 
 /// Checks the registry; findings carry default severities.
@@ -33,7 +33,7 @@ struct Validator<'a> {
     reg: &'a Registry,
     /// Line starts of the registry: thousands of findings must not each rescan it. Built
     /// at the first finding: a clean 50,000-table registry should not pay for it.
-    index: std::cell::OnceCell<crate::finding::LineIndex>,
+    index: std::cell::OnceCell<crate::model::finding::LineIndex>,
     out: Vec<Finding>,
 }
 
@@ -43,7 +43,7 @@ impl Validator<'_> {
             &self.reg.file,
             &self.reg.source,
             self.index
-                .get_or_init(|| crate::finding::LineIndex::new(&self.reg.source)),
+                .get_or_init(|| crate::model::finding::LineIndex::new(&self.reg.source)),
             at.offset,
             at.len,
             label,

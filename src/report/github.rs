@@ -13,8 +13,8 @@
 use super::human::summary_line;
 use super::sarif::{Sources, message_text};
 use super::{Context, Printer, Summary};
-use crate::finding::Finding;
-use crate::rules::Severity;
+use crate::model::finding::Finding;
+use crate::model::rules::Severity;
 use std::io::{self, Write};
 
 pub struct Github;

@@ -2,8 +2,8 @@
 //! one-line summary.
 
 use super::{Context, Printer, Summary};
-use crate::finding::{Finding, Label};
-use crate::rules::Severity;
+use crate::model::finding::{Finding, Label};
+use crate::model::rules::Severity;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
@@ -422,7 +422,7 @@ mod tests {
     fn only_lines_up_to_the_limit_are_renderable() {
         let label = |offset| Label {
             path: "f".to_string(),
-            loc: crate::finding::Loc {
+            loc: crate::model::finding::Loc {
                 line: 1,
                 column: 1,
                 offset,

@@ -7,8 +7,8 @@
 //! report has always had, so that the output is the same byte for byte.
 
 use super::{Context, Printer, Summary};
-use crate::finding::Finding;
-use crate::scan::Confidence;
+use crate::model::Confidence;
+use crate::model::finding::Finding;
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -204,9 +204,9 @@ fn render_findings(findings: &[Finding]) -> io::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Loc;
-    use crate::rules::Rule;
-    use crate::scan::AccessKind;
+    use crate::model::AccessKind;
+    use crate::model::finding::Loc;
+    use crate::model::rules::Rule;
 
     /// Every key, optional ones included, comes out in alphabetical order, as it did
     /// when the report was built as a sorted map: two reports diff line by line.

@@ -11,8 +11,8 @@ pub use human::Human;
 pub use json::{FindingJson, Json, finding_json};
 pub use sarif::{FINGERPRINT_KEY, Sarif, sarif_log};
 
-use crate::finding::Finding;
-use crate::rules::Severity;
+use crate::model::finding::Finding;
+use crate::model::rules::Severity;
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -9,8 +9,8 @@
 //! partial fingerprint, so that code scanning tracks an alert across commits.
 
 use super::{Context, Printer, Summary};
-use crate::finding::{Finding, Label, Loc};
-use crate::rules::{Rule, Severity};
+use crate::model::finding::{Finding, Label, Loc};
+use crate::model::rules::{Rule, Severity};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -102,9 +102,9 @@ pub fn descriptor(rule: Rule) -> Value {
         rule.name()
     );
     let category = match rule.category() {
-        crate::rules::Category::Registry => "registry",
-        crate::rules::Category::Code => "code",
-        crate::rules::Category::Run => "run",
+        crate::model::rules::Category::Registry => "registry",
+        crate::model::rules::Category::Code => "code",
+        crate::model::rules::Category::Run => "run",
     };
     json!({
         "id": rule.name(),
@@ -175,8 +175,8 @@ fn result(f: &Finding, rule_index: usize, sources: &mut Sources<'_>) -> Value {
         (
             "confidence",
             f.confidence.map(|c| match c {
-                crate::scan::Confidence::High => "high",
-                crate::scan::Confidence::Low => "low",
+                crate::model::Confidence::High => "high",
+                crate::model::Confidence::Low => "low",
             }),
         ),
     ] {

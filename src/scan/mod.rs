@@ -4,18 +4,17 @@
 //! Work per file is independent: worker threads pull files from a shared atomic
 //! cursor, each with its own read buffer and its own findings, merged once at the end.
 
-mod access;
 pub mod packages;
 pub mod prefilter;
 pub mod resolve;
 pub mod walk;
 
-pub use access::{Access, AccessKind, Confidence, ImportRef, TableRef, Target};
+use crate::model::{Access, AccessKind, Confidence, ImportRef, Target};
 
-use crate::finding::Finding;
 use crate::lang::{self, Language};
+use crate::model::finding::Finding;
+use crate::model::rules::Rule;
 use crate::registry::{PathMap, Registry};
-use crate::rules::Rule;
 use packages::PackageIndex;
 use prefilter::{Prefilter, Scope};
 use resolve::{FileCtx, Resolver};
@@ -143,7 +142,7 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         total.findings.push(skipped(&p.rel, &p.reason));
     }
     for r in &mut results {
-        crate::finding::join(&mut total.findings, std::mem::take(&mut r.findings));
+        crate::model::finding::join(&mut total.findings, std::mem::take(&mut r.findings));
         total.stats.files_scanned += r.stats.files_scanned;
         total.stats.files_parsed += r.stats.files_parsed;
         total.stats.files_skipped += r.stats.files_skipped;
@@ -228,9 +227,9 @@ fn prefilter_patterns(reg: &Registry, packages: &PackageIndex) -> Vec<(String, S
 fn whole_file(rule: Rule, rel: &str, message: String, help: &str) -> Finding {
     let mut f = Finding::new(rule, message).help(help).subject(rel);
     if !rel.is_empty() {
-        f.primary = Some(crate::finding::Label {
+        f.primary = Some(crate::model::finding::Label {
             path: rel.to_string(),
-            loc: crate::finding::Loc {
+            loc: crate::model::finding::Loc {
                 line: 1,
                 column: 1,
                 offset: 0,
@@ -278,7 +277,7 @@ fn skipped(rel: &str, reason: &str) -> Finding {
 fn refused(
     rel: &str,
     text: &str,
-    index: &crate::finding::LineIndex,
+    index: &crate::model::finding::LineIndex,
     problem: &lang::Problem,
 ) -> Finding {
     Finding::new(
@@ -376,7 +375,7 @@ impl Engine<'_> {
             Err(e) => {
                 w.out.stats.files_skipped += 1;
                 let valid = String::from_utf8_lossy(&w.buf[..e.valid_up_to()]).into_owned();
-                let loc = crate::finding::Loc::at(&valid, valid.len(), 0);
+                let loc = crate::model::finding::Loc::at(&valid, valid.len(), 0);
                 w.out.findings.push(skipped(
                     &f.rel,
                     &format!(
@@ -411,7 +410,7 @@ impl Engine<'_> {
         ctx: &lang::Context,
     ) -> Analysis {
         let extracted = lang::extract(lang, rel, text, ctx);
-        let index = crate::finding::LineIndex::new(text);
+        let index = crate::model::finding::LineIndex::new(text);
         if extracted.refused {
             // Nothing was read, so the file's suppressions cannot be judged either
             // (they would all look unused): only the reasons are reported.

@@ -5,20 +5,11 @@
 //! report: without it, imports of that package would go unchecked without a word.
 
 use super::walk::{self, FileEntry, WalkProblem};
+use crate::model::Ecosystem;
 use crate::registry::{PathMap, Registry, paths};
 use ignore::gitignore::Gitignore;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-
-/// The package ecosystems imports are resolved in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Ecosystem {
-    Cargo,
-    Npm,
-    Go,
-    Python,
-    Jvm,
-}
 
 /// A package and where it lives.
 #[derive(Clone, Debug, PartialEq, Eq)]

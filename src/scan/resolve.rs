@@ -1,13 +1,14 @@
 //! Turning a file's [`Access`]es into findings: which service owns each table, which
 //! service each import lands in, and whether that crosses a boundary.
 
-use super::packages::{Ecosystem, PackageIndex};
+use super::packages::PackageIndex;
 use super::{Access, AccessKind, ImportRef, Target};
-use crate::finding::Finding;
 use crate::lang::Language;
+use crate::model::Ecosystem;
+use crate::model::TableRef;
+use crate::model::finding::Finding;
+use crate::model::rules::Rule;
 use crate::registry::{OwnedTable, PathMap, Registry};
-use crate::rules::Rule;
-use crate::scan::TableRef;
 
 /// Everything resolution needs, built once and shared read-only by all threads.
 pub struct Resolver<'a> {
@@ -21,7 +22,7 @@ pub struct FileCtx<'t> {
     pub rel: &'t str,
     pub text: &'t str,
     /// Line starts of `text`, built once per file.
-    pub index: &'t crate::finding::LineIndex,
+    pub index: &'t crate::model::finding::LineIndex,
     pub service: Option<usize>,
     pub lang: Language,
 }

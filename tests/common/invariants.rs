@@ -3,7 +3,7 @@
 //! of `fuzz/` (longer runs; see docs/reliability.md). Included with `#[path]`.
 
 use ownlint::lang::{self, Context, Extracted, Language};
-use ownlint::scan::{AccessKind, Confidence, Target};
+use ownlint::model::{AccessKind, Confidence, Target};
 use std::path::Path;
 
 /// A path of the right kind for `lang`.

@@ -20,7 +20,7 @@ use sqlparser::ast::{
 };
 use sqlparser::tokenizer::Span;
 
-use crate::scan::AccessKind;
+use crate::model::AccessKind;
 
 /// What to do with a name the statement shape identifies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

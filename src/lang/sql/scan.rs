@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use super::split::{dollar_tag_len, skip_block_comment, skip_quoted};
 use super::{HOLE, NamePart, RawName};
 use crate::lang::{ident_bytes, line_end};
-use crate::scan::AccessKind;
+use crate::model::AccessKind;
 
 /// A lexical token. Offsets are absolute byte offsets in the scanned text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 use super::*;
-use crate::scan::{Confidence, Target};
+use crate::model::{Confidence, Target};
 use AccessKind::{Ddl, ForeignKey as Fk, Read, Write};
 
 fn ctx() -> Context {

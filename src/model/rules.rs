@@ -1,6 +1,6 @@
 //! The rule table: every rule's stable name, default severity, and the docs that
 //! `ownlint explain` prints. Rules only build messages; severity, suppression and
-//! presentation are applied centrally (see `crate::finding` and `crate::report`).
+//! presentation are applied centrally (see `super::finding` and `crate::report`).
 
 use serde::Serialize;
 use std::fmt;
@@ -101,8 +101,8 @@ impl Rule {
     }
 
     /// The rule a cross-service access of this kind breaks.
-    pub fn for_access(kind: crate::scan::AccessKind) -> Rule {
-        use crate::scan::AccessKind as K;
+    pub fn for_access(kind: crate::model::AccessKind) -> Rule {
+        use crate::model::AccessKind as K;
         match kind {
             K::Read => Rule::CrossServiceRead,
             K::Write => Rule::CrossServiceWrite,
@@ -121,7 +121,7 @@ impl Rule {
     /// The rule's full documentation: what it does, why it matters, an example, how
     /// to fix it, how to suppress it.
     pub fn docs(self) -> RuleDocs {
-        crate::rule_docs::docs(self)
+        super::rule_docs::docs(self)
     }
 }
 

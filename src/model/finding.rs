@@ -2,8 +2,8 @@
 //! fingerprint. Rules build findings; severity overrides, suppression and printing
 //! happen elsewhere, in one place each.
 
-use crate::rules::{Rule, Severity};
-use crate::scan::{AccessKind, Confidence};
+use crate::model::rules::{Rule, Severity};
+use crate::model::{AccessKind, Confidence};
 use serde::Serialize;
 use std::sync::OnceLock;
 

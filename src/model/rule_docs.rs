@@ -4,7 +4,7 @@
 //! Every section is Markdown: paragraphs, `code`, fenced code blocks and `- ` lists.
 //! Terminal output strips the fences and indents the code.
 
-use crate::rules::{Rule, RuleDocs};
+use crate::model::rules::{Rule, RuleDocs};
 
 /// How to silence a registry rule: registry findings have no code line to annotate.
 macro_rules! registry_suppress {

@@ -136,3 +136,13 @@ impl Access {
         self
     }
 }
+
+/// The package ecosystems imports are resolved in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ecosystem {
+    Cargo,
+    Npm,
+    Go,
+    Python,
+    Jvm,
+}
