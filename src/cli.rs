@@ -1,4 +1,4 @@
-//! The command line (clap derive): global options and subcommands.
+//! The command line (clap derive): subcommands and the options each takes.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -11,39 +11,188 @@ Exit codes:
   2  the registry could not be loaded, or the command line is wrong
   3  the run is incomplete: ownlint failed on some file (see `internal-error` findings)";
 
+/// Where the registry is looked for: said once, here, and repeated word for word by the
+/// README and docs/registry.md (a test holds them to it).
+pub const REGISTRY_LOOKUP: &str = "The registry file. Default: `data-ownership.yaml`, then `data-ownership.yml`, in the first path argument's directory, the current directory, or their nearest ancestor; the registry's directory is the repository root.";
+
 /// Enforce data ownership in multi-service monorepos.
 ///
 /// ownlint reads `data-ownership.yaml` (which service owns which tables, publishes
 /// which events, reads whose APIs), validates it, checks the code against it, and
-/// plans releases from it.
+/// plans releases from it. Each command's `--help` lists the options it takes.
 #[derive(Debug, Parser)]
 #[command(name = "ownlint", version, after_help = EXIT_CODES, max_term_width = 100)]
-pub struct Cli {
-    /// The registry file. Default: `data-ownership.yaml` (or `.yml`) in the current
-    /// directory or its nearest ancestor; its directory is the repository root.
-    #[arg(long, global = true, value_name = "PATH", env = "OWNLINT_REGISTRY")]
-    pub registry: Option<PathBuf>,
-
-    /// Output format. `check`/`validate`: human, json, sarif, github. `graph`: text,
-    /// mermaid, dot, json. `waves`: text, markdown, json, mermaid.
-    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
-    pub format: Option<Format>,
-
-    /// When to use colors in human output (`NO_COLOR` is respected with `auto`).
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
-
-    /// Print only findings: no summary line.
-    #[arg(long, short, global = true)]
-    pub quiet: bool,
-
-    /// Treat warnings as errors for the exit code.
-    #[arg(long, global = true)]
-    pub deny_warnings: bool,
+pub struct CliArgs {
+    /// Options given before the command, accepted for scripts written that way and
+    /// hidden from help: each belongs after the command that takes it.
+    #[command(flatten)]
+    pub before: Before,
 
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The options once given before the command (`ownlint --format json check`).
+#[derive(Debug, Args)]
+pub struct Before {
+    #[arg(long = "registry", hide = true, value_name = "PATH")]
+    pub registry: Option<PathBuf>,
+    #[arg(long = "format", hide = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    #[arg(long = "color", hide = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+    #[arg(long = "quiet", short = 'q', hide = true)]
+    pub quiet: bool,
+    #[arg(long = "deny-warnings", hide = true)]
+    pub deny_warnings: bool,
+}
+
+/// The command line as the commands see it: the command and its common options, each
+/// taken from after the command, else from before it.
+#[derive(Debug)]
+pub struct Cli {
+    pub registry: Option<PathBuf>,
+    pub format: Option<Format>,
+    pub color: ColorChoice,
+    pub quiet: bool,
+    pub deny_warnings: bool,
+    pub command: Command,
+}
+
+impl Cli {
+    /// Parses the process's arguments. An option given before a command that does not
+    /// take it is a usage error, as it would be after the command; `--color` is the
+    /// exception, since every command's errors are rendered in color.
+    pub fn try_parse() -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::env::args_os())
+    }
+
+    /// [`Cli::try_parse`] over the given arguments (the first is the program name).
+    pub fn try_parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let raw = CliArgs::try_parse_from(args)?;
+        let own = raw.command.options();
+        let b = raw.before;
+        let given_before = [
+            ("--registry", b.registry.is_some(), own.registry.is_some()),
+            ("--format", b.format.is_some(), own.format.is_some()),
+            ("--quiet", b.quiet, own.quiet.is_some()),
+            (
+                "--deny-warnings",
+                b.deny_warnings,
+                own.deny_warnings.is_some(),
+            ),
+        ];
+        if let Some((name, _, _)) = given_before
+            .iter()
+            .find(|(_, given, takes)| *given && !takes)
+        {
+            let mut cmd = <CliArgs as clap::CommandFactory>::command();
+            return Err(cmd.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "`{name}` does not apply to `ownlint {}`",
+                    raw.command.name()
+                ),
+            ));
+        }
+        Ok(Cli {
+            registry: own.registry.flatten().or(b.registry),
+            format: own.format.flatten().or(b.format),
+            color: own.color.flatten().or(b.color).unwrap_or(ColorChoice::Auto),
+            quiet: own.quiet.unwrap_or(false) || b.quiet,
+            deny_warnings: own.deny_warnings.unwrap_or(false) || b.deny_warnings,
+            command: raw.command,
+        })
+    }
+}
+
+/// The common options a command takes: `None` when it does not take one, `Some` of
+/// the value given after it when it does.
+#[derive(Default)]
+struct Own {
+    registry: Option<Option<PathBuf>>,
+    format: Option<Option<Format>>,
+    color: Option<Option<ColorChoice>>,
+    quiet: Option<bool>,
+    deny_warnings: Option<bool>,
+}
+
+impl Own {
+    fn registry(mut self, r: &RegistryOpt) -> Own {
+        self.registry = Some(r.registry.clone());
+        self
+    }
+    fn format(mut self, f: Option<Format>) -> Own {
+        self.format = Some(f);
+        self
+    }
+    fn printing(mut self, o: &PrintOpts) -> Own {
+        self.color = Some(o.color);
+        self.quiet = Some(o.quiet);
+        self
+    }
+    fn gate(mut self, g: &GateOpt) -> Own {
+        self.deny_warnings = Some(g.deny_warnings);
+        self
+    }
+}
+
+/// `--registry`, for the commands that read the registry.
+#[derive(Debug, Args)]
+pub struct RegistryOpt {
+    #[arg(long, value_name = "PATH", env = "OWNLINT_REGISTRY", help = REGISTRY_LOOKUP)]
+    pub registry: Option<PathBuf>,
+}
+
+/// `--color` and `--quiet`, for the commands that print findings or a summary.
+#[derive(Debug, Args)]
+pub struct PrintOpts {
+    /// When to use colors in human output (`NO_COLOR` is respected with `auto`).
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+
+    /// Print only findings: no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `--deny-warnings`, for the commands whose exit code reflects findings.
+#[derive(Debug, Args)]
+pub struct GateOpt {
+    /// Treat warnings as errors for the exit code.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// A `--format` value parser that accepts only the formats one command writes, so its
+/// `--help` and its error message list exactly those.
+fn formats(allowed: &'static [Format]) -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(allowed.iter().map(|f| f.name())).try_map(
+        move |name: String| {
+            allowed
+                .iter()
+                .copied()
+                .find(|f| f.name() == name)
+                .ok_or_else(|| format!("unknown format `{name}`"))
+        },
+    )
+}
+
+const FINDINGS_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Sarif, Format::Github];
+const GRAPH_FORMATS: &[Format] = &[Format::Text, Format::Mermaid, Format::Dot, Format::Json];
+const WAVES_FORMATS: &[Format] = &[
+    Format::Text,
+    Format::Markdown,
+    Format::Json,
+    Format::Mermaid,
+];
+const EXPLAIN_FORMATS: &[Format] = &[Format::Text, Format::Markdown, Format::Json];
+const RULES_FORMATS: &[Format] = &[Format::Text, Format::Json];
 
 /// Every output format of every command; each command accepts its own subset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -73,6 +222,7 @@ impl Format {
     }
 }
 
+/// When human output is colored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -88,7 +238,7 @@ pub enum Command {
     /// the changed files); the registry is always validated.
     Check(CheckArgs),
     /// Validate the registry: owners, services, events, cycles, paths, exceptions.
-    Validate,
+    Validate(ValidateArgs),
     /// Record every current finding in `ownlint-baseline.json`, so that `check`
     /// reports only new ones (adopt now, fix over time).
     Baseline(BaselineArgs),
@@ -98,7 +248,7 @@ pub enum Command {
     /// suppress it. `--format markdown` or `json` for other renderings.
     Explain(ExplainArgs),
     /// List every rule: name, category, default severity, summary (`--format json`).
-    Rules,
+    Rules(RulesArgs),
     /// Print a shell completion script to stdout.
     Completions(CompletionsArgs),
     /// Print the man page (roff) to stdout, e.g. `ownlint man > ownlint.1`.
@@ -119,6 +269,56 @@ pub enum Command {
     /// one whose models map it; tables several services claim are left as comments to
     /// decide. Never overwrites a registry without --force.
     Init(InitArgs),
+}
+
+impl Command {
+    /// The command's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Check(_) => "check",
+            Command::Validate(_) => "validate",
+            Command::Baseline(_) => "baseline",
+            Command::Schema(_) => "schema",
+            Command::Explain(_) => "explain",
+            Command::Rules(_) => "rules",
+            Command::Completions(_) => "completions",
+            Command::Man => "man",
+            Command::Graph(_) => "graph",
+            Command::Waves(_) => "waves",
+            Command::Init(_) => "init",
+        }
+    }
+
+    /// The common options this command takes, with the values given after it.
+    fn options(&self) -> Own {
+        let own = Own::default();
+        match self {
+            Command::Check(a) => own
+                .registry(&a.registry)
+                .format(a.format)
+                .printing(&a.printing)
+                .gate(&a.gate),
+            Command::Validate(a) => own
+                .registry(&a.registry)
+                .format(a.format)
+                .printing(&a.printing)
+                .gate(&a.gate),
+            Command::Baseline(a) => own.registry(&a.registry).printing(&a.printing),
+            Command::Graph(a) => own
+                .registry(&a.registry)
+                .format(a.format)
+                .printing(&a.printing),
+            Command::Waves(a) => own
+                .registry(&a.registry)
+                .format(a.format)
+                .printing(&a.printing)
+                .gate(&a.gate),
+            Command::Init(a) => own.printing(&a.printing),
+            Command::Explain(a) => own.format(a.format),
+            Command::Rules(a) => own.format(a.format),
+            Command::Schema(_) | Command::Completions(_) | Command::Man => own,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -142,6 +342,9 @@ pub struct InitArgs {
 
     #[command(flatten)]
     pub scan: ScanArgs,
+
+    #[command(flatten)]
+    pub printing: PrintOpts,
 }
 
 #[derive(Debug, Args)]
@@ -156,6 +359,10 @@ pub struct ExplainArgs {
     /// Explain every rule (`--format markdown` renders docs/rules.md).
     #[arg(long)]
     pub all: bool,
+
+    /// Output format (default: text).
+    #[arg(long, value_name = "FORMAT", value_parser = formats(EXPLAIN_FORMATS))]
+    pub format: Option<Format>,
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +401,42 @@ pub struct CheckArgs {
     /// registry. When the registry itself changed, the whole repository is checked.
     #[arg(long, value_name = "REV", conflicts_with = "paths")]
     pub changed_since: Option<String>,
+
+    #[command(flatten)]
+    pub registry: RegistryOpt,
+
+    /// Output format (default: human).
+    #[arg(long, value_name = "FORMAT", value_parser = formats(FINDINGS_FORMATS))]
+    pub format: Option<Format>,
+
+    #[command(flatten)]
+    pub printing: PrintOpts,
+
+    #[command(flatten)]
+    pub gate: GateOpt,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub registry: RegistryOpt,
+
+    /// Output format (default: human).
+    #[arg(long, value_name = "FORMAT", value_parser = formats(FINDINGS_FORMATS))]
+    pub format: Option<Format>,
+
+    #[command(flatten)]
+    pub printing: PrintOpts,
+
+    #[command(flatten)]
+    pub gate: GateOpt,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format (default: text).
+    #[arg(long, value_name = "FORMAT", value_parser = formats(RULES_FORMATS))]
+    pub format: Option<Format>,
 }
 
 #[derive(Debug, Args)]
@@ -209,6 +452,12 @@ pub struct BaselineArgs {
 
     #[command(flatten)]
     pub scan: ScanArgs,
+
+    #[command(flatten)]
+    pub registry: RegistryOpt,
+
+    #[command(flatten)]
+    pub printing: PrintOpts,
 }
 
 /// How files are scanned (shared by `check`, `baseline` and `init`).
@@ -254,6 +503,16 @@ pub struct GraphArgs {
 
     #[command(flatten)]
     pub scan: ScanArgs,
+
+    #[command(flatten)]
+    pub registry: RegistryOpt,
+
+    /// Output format (default: text).
+    #[arg(long, value_name = "FORMAT", value_parser = formats(GRAPH_FORMATS))]
+    pub format: Option<Format>,
+
+    #[command(flatten)]
+    pub printing: PrintOpts,
 }
 
 #[derive(Debug, Args)]
@@ -262,4 +521,17 @@ pub struct WavesArgs {
     /// closes no cycle.
     #[arg(long)]
     pub include_events: bool,
+
+    #[command(flatten)]
+    pub registry: RegistryOpt,
+
+    /// Output format (default: text).
+    #[arg(long, value_name = "FORMAT", value_parser = formats(WAVES_FORMATS))]
+    pub format: Option<Format>,
+
+    #[command(flatten)]
+    pub printing: PrintOpts,
+
+    #[command(flatten)]
+    pub gate: GateOpt,
 }

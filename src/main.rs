@@ -1,5 +1,5 @@
-use clap::Parser;
 use ownlint::cli::Cli;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 /// mimalloc instead of the system allocator: parsing (syn's syntax trees, sqlparser's
@@ -17,7 +17,17 @@ fn main() -> ExitCode {
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
             // Printing can only fail on a closed pipe, where there is no one to tell.
-            let _ = e.print();
+            if e.use_stderr() || std::io::stdout().is_terminal() {
+                let _ = e.print();
+            } else {
+                // Help read by a program or kept in a log: plain, and without the
+                // trailing spaces clap leaves on the blank lines of long help.
+                let help = e.render().to_string();
+                let mut out = std::io::stdout().lock();
+                for line in help.lines() {
+                    let _ = writeln!(out, "{}", line.trim_end());
+                }
+            }
             return ExitCode::from(code);
         }
     };

@@ -195,25 +195,25 @@ fn expected_shop() -> Vec<Row> {
         (
             "cross-service-import",
             "services/orders/Cargo.toml",
-            10,
+            12,
             "users-db",
         ),
         (
             "cross-service-foreign-key",
             "services/orders/migrations/001_orders.sql",
-            6,
+            7,
             "users",
         ),
         (
             "unowned-table",
             "services/orders/migrations/001_orders.sql",
-            18,
+            20,
             "shipments",
         ),
         (
             "cross-service-ddl",
             "services/orders/migrations/001_orders.sql",
-            20,
+            23,
             "products",
         ),
         (
@@ -225,7 +225,7 @@ fn expected_shop() -> Vec<Row> {
         (
             "cross-service-read",
             "services/orders/src/db.rs",
-            12,
+            13,
             "users",
         ),
         (
@@ -573,7 +573,9 @@ fn baseline_life_cycle() {
     // A fixed violation: stale-baseline.
     let schema = root.join("services/orders/src/schema.rs");
     let text = fs::read_to_string(&schema).unwrap_or_default();
-    let cut = text.find("// A model mapped").unwrap_or(text.len());
+    let cut = text
+        .find("// PLANTED cross-service-model")
+        .unwrap_or(text.len());
     fs::write(&schema, &text[..cut]).unwrap_or_else(|e| panic!("{e}"));
     let (code, found, _) = check_json(&root, &[]);
     assert_eq!(code, 1);

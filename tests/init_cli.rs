@@ -342,7 +342,10 @@ fn no_services_and_bad_arguments_exit_2() {
 
     let format = ownlint(tmp.path(), &["--format", "json", "init"]);
     assert_eq!(format.status.code(), Some(2));
-    assert!(text(&format.stderr).contains("`init` has no `--format json` output"));
+    assert!(text(&format.stderr).contains("`--format` does not apply to `ownlint init`"));
+    let after = ownlint(tmp.path(), &["init", "--format", "json"]);
+    assert_eq!(after.status.code(), Some(2));
+    assert!(text(&after.stderr).contains("unexpected argument '--format'"));
 
     let conflict = ownlint(tmp.path(), &["init", "--stdout", "--force"]);
     assert_eq!(conflict.status.code(), Some(2));

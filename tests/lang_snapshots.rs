@@ -146,9 +146,9 @@ fn sql_migration() {
         "sql",
         "services/orders/migrations/001_orders.sql",
         &[
-            ("cross-service-foreign-key", 6, 40, "users", "users"),
-            ("unowned-table", 18, 14, "shipments", "shipments"),
-            ("cross-service-ddl", 20, 13, "products", "products"),
+            ("cross-service-foreign-key", 7, 40, "users", "users"),
+            ("unowned-table", 20, 14, "shipments", "shipments"),
+            ("cross-service-ddl", 23, 13, "products", "products"),
         ],
     );
 }

@@ -3,7 +3,7 @@
 
 use super::explain::emit;
 use super::{EXIT_CLEAN, Failure};
-use crate::cli::{Cli, CompletionsArgs};
+use crate::cli::{CliArgs as Cli, CompletionsArgs};
 use clap::CommandFactory;
 
 pub fn run(args: &CompletionsArgs) -> Result<u8, Failure> {

@@ -16,12 +16,6 @@ const DEFAULT_NAME: &str = "data-ownership.yaml";
 const LIST_LIMIT: usize = 5;
 
 pub fn run(cli: &Cli, args: &InitArgs) -> Result<u8, Failure> {
-    if let Some(f) = cli.format {
-        return Err(Failure::Usage(format!(
-            "`init` has no `--format {}` output; it writes YAML (`--stdout` prints it)",
-            f.name()
-        )));
-    }
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     if !dir.is_dir() {
         return Err(Failure::Usage(format!(

@@ -47,11 +47,11 @@ impl From<LoadError> for Failure {
 pub fn run(cli: Cli) -> u8 {
     let result = match &cli.command {
         Command::Check(args) => check::run(&cli, args),
-        Command::Validate => validate::run(&cli),
+        Command::Validate(_) => validate::run(&cli),
         Command::Baseline(args) => baseline::run(&cli, args),
         Command::Schema(args) => schema::run(args),
         Command::Explain(args) => explain::run(&cli, args),
-        Command::Rules => rules::run(&cli),
+        Command::Rules(_) => rules::run(&cli),
         Command::Completions(args) => completions::run(args),
         Command::Man => completions::man(),
         Command::Graph(args) => graph::run(&cli, args),

@@ -293,13 +293,28 @@ impl Printer for Human {
                     f.rule.name()
                 );
             }
-            out.write_all(s.as_bytes())?;
+            write_trimmed(out, &s)?;
         }
         if !ctx.quiet {
             writeln!(out, "{}", summary_line(summary))?;
         }
         Ok(())
     }
+}
+
+/// Writes rendered text with the trailing spaces of each line removed: miette pads an
+/// empty source line after its gutter and writes `Advice: ` before a related report,
+/// and trailing whitespace is noise in logs, diffs and editors' problem matchers.
+fn write_trimmed(out: &mut dyn Write, rendered: &str) -> io::Result<()> {
+    for line in rendered.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        out.write_all(body.trim_end_matches([' ', '\t']).as_bytes())?;
+        out.write_all(end.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// "2 errors, 1 warning; 120 files scanned, 14 parsed; 0.21s".
