@@ -78,10 +78,10 @@ for entry in "$here"/*/; do
     continue
   fi
   measured=$((measured + 1))
-  python3 - "$slug" "$out" "$entry/expected.tsv" <<'PY' || differs=1
+  python3 - "$slug" "$out" "$entry/expected.tsv" "$tmp/counts" <<'PY' || differs=1
 import collections, json, sys
 
-slug, report, expected_path = sys.argv[1:4]
+slug, report, expected_path, counts_path = sys.argv[1:5]
 with open(report, encoding="utf-8") as f:
     findings = json.load(f)["findings"]
 
@@ -119,6 +119,8 @@ missed = expected - found
 false = found - expected
 n_hit, n_exp = sum(hit.values()), sum(expected.values())
 print(f"{slug}: found {n_hit}/{n_exp}, missed {sum(missed.values())}, false {sum(false.values())}")
+with open(counts_path, "a", encoding="utf-8") as f:
+    f.write(f"{n_hit} {n_exp} {sum(missed.values())} {sum(false.values())}\n")
 for k in sorted(missed):
     print(f"  missed  {k[0]}  {k[1]}:{k[2]}  {k[3]}  ({why[k]})")
 for k in sorted(false):
@@ -130,6 +132,8 @@ done
 
 if [ $measured -eq 0 ] && [ $broken -eq 0 ]; then
   echo "run.sh: no checkout found in $dir" >&2
+elif [ -f "$tmp/counts" ]; then
+  awk '{h+=$1; e+=$2; m+=$3; f+=$4} END {printf "total (%d repositories): found %d/%d, missed %d, false %d\n", NR, h, e, m, f}' "$tmp/counts"
 fi
 if [ $broken -ne 0 ]; then exit 3; fi
 if [ $strict -eq 1 ] && [ $differs -ne 0 ]; then exit 1; fi
