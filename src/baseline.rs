@@ -368,6 +368,67 @@ mod tests {
         assert_eq!(names(dir.path()), [DEFAULT_FILE]);
     }
 
+    fn entry(fingerprint: &str) -> Entry {
+        Entry {
+            path: "services/orders/q.sql".to_string(),
+            rule: "cross-service-read".to_string(),
+            subject: "users".to_string(),
+            service: Some("order-service".to_string()),
+            fingerprint: fingerprint.to_string(),
+            message: "reads `users`".to_string(),
+        }
+    }
+
+    /// Every stale entry is reported once, at its own fingerprint, in the file's
+    /// order: 100,000 of them end quickly even in a debug build (applying them was
+    /// quadratic; see docs/performance.md for the times).
+    #[test]
+    fn a_baseline_of_100000_stale_entries_is_applied_entry_by_entry() {
+        let base = Baseline {
+            version: 1,
+            entries: (0..100_000).map(|i| entry(&format!("{i:016x}"))).collect(),
+        };
+        let text = serde_json::to_string_pretty(&base).unwrap_or_default();
+        let live = Finding::new(Rule::CrossServiceRead, "reads `users`").subject("users");
+        let applied = apply(&base, DEFAULT_FILE, &text, vec![live], |_| true);
+        assert_eq!(applied.baselined, 0);
+        assert_eq!(applied.findings.len(), 100_001);
+        let stale: Vec<&Finding> = applied
+            .findings
+            .iter()
+            .filter(|f| f.rule == Rule::StaleBaseline)
+            .collect();
+        assert_eq!(stale.len(), 100_000);
+        for (i, f) in stale.iter().enumerate() {
+            let at = f.primary.as_ref().map_or(0, |l| l.loc.offset);
+            assert_eq!(&text[at..at + 16], format!("{i:016x}"), "entry {i}");
+            assert_eq!(f.subject, format!("{i:016x}"));
+        }
+    }
+
+    #[test]
+    fn stale_entries_point_at_their_own_fingerprint() {
+        // Two entries with one fingerprint, one written with an escape, and a
+        // message that quotes a fingerprint key.
+        let text = r#"{"version": 1, "entries": [
+  {"path": "a", "rule": "r", "subject": "\"fingerprint\": \"aa\"", "fingerprint": "aa", "message": "m"},
+  {"path": "a", "rule": "r", "subject": "s", "fingerprint" :  "aa", "message": "m"},
+  {"path": "a", "rule": "r", "subject": "s", "fingerprint": "\u0062b", "message": "m"}
+]}"#;
+        let base: Baseline = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+        let applied = apply(&base, DEFAULT_FILE, text, Vec::new(), |_| true);
+        let at: Vec<(usize, usize)> = applied
+            .findings
+            .iter()
+            .map(|f| {
+                f.primary
+                    .as_ref()
+                    .map_or((9, 9), |l| (l.loc.line as usize, l.loc.len))
+            })
+            .collect();
+        assert_eq!(at, [(2, 2), (3, 2), (1, 0)]);
+    }
+
     /// The commands check for an existing file before their scan; one created during
     /// the scan is still not overwritten unless replacing was asked for.
     #[test]

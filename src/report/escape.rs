@@ -105,6 +105,31 @@ pub fn lines(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// JSON text (a report, a SARIF log) with every [`is_unsafe`] character that
+/// serde_json leaves raw (DEL, the C1 controls, U+2028, U+2029 and the bidirectional
+/// controls; it escapes the C0 controls itself) written as a `\uXXXX` escape. Such a
+/// character can only stand inside a string of valid JSON, where the escape means the
+/// same, so the document is unchanged for any reader while the log shows no raw
+/// control. Bytes that are not UTF-8 are returned as they are.
+pub fn json(bytes: &[u8]) -> Cow<'_, [u8]> {
+    let raw = |c: char| is_unsafe(c) && u32::from(c) >= 0x7f;
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Cow::Borrowed(bytes);
+    };
+    if !text.chars().any(raw) {
+        return Cow::Borrowed(bytes);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if raw(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out.into_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +183,31 @@ mod tests {
                 assert!(got.is_char_boundary(i), "{input:?} at {i}");
             }
         }
+    }
+
+    #[test]
+    fn json_escapes_what_serde_json_leaves_raw_and_means_the_same() {
+        for name in [
+            "plain",
+            "ls\u{2028}ps\u{2029}",
+            "del\x7f nel\u{85} csi\u{9b}",
+            "rlo\u{202e}x\u{2066}",
+            "c0 \n\r\x1b\x07 é 日本",
+        ] {
+            let doc = serde_json::json!({ "name": name, "list": [name] });
+            let bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+            let safe = json(&bytes);
+            let text = String::from_utf8_lossy(&safe);
+            assert!(!text.chars().any(is_unsafe_but_newline), "{name:?}: {text}");
+            let back: serde_json::Value = serde_json::from_slice(&safe).unwrap_or_default();
+            assert_eq!(back, doc, "{name:?}");
+        }
+        assert_eq!(json(b"\xff\xfe"), &b"\xff\xfe"[..]);
+    }
+
+    /// JSON keeps its own line breaks between values.
+    fn is_unsafe_but_newline(c: char) -> bool {
+        is_unsafe(c) && c != '\n'
     }
 
     #[test]
