@@ -263,6 +263,20 @@ fn a_path_argument_through_a_linked_directory_is_refused() {
 }
 
 #[test]
+fn the_registry_is_not_searched_for_through_a_linked_directory() {
+    let repo = Repo::new();
+    // A directory outside the repository with a registry of its own that does not
+    // load: found through the link, its error would quote it.
+    fs::write(repo.outside.join("data-ownership.yaml"), SECRET).expect("write");
+    fs::write(repo.outside.join("q.sql"), CROSS_READ).expect("write");
+    repo.link(&repo.outside, "services/orders/out");
+    let out = repo.run(&["check", "services/orders/out/q.sql"]);
+    out.leaks_nothing();
+    assert_eq!(out.code, Some(2), "{}", out.both());
+    assert!(out.stderr().contains("symbolic link"), "{}", out.stderr());
+}
+
+#[test]
 fn a_query_file_through_a_link_is_reported_in_partial_runs() {
     let repo = Repo::new();
     repo.write("services/users/q.sql", CROSS_READ);

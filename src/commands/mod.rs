@@ -144,6 +144,12 @@ pub fn find_registry_near(
                 } else {
                     abs.parent()?.to_path_buf()
                 };
+                // Not from inside a link the argument goes through: under the rule for
+                // links (see `crate::links`), the search starts beside the link.
+                let dir = match crate::links::follow(&cwd, &dir) {
+                    Ok(crate::links::Followed::Link { link, .. }) => link.parent()?.to_path_buf(),
+                    _ => dir,
+                };
                 registry::find_registry(&dir)
             });
             from_hint.or_else(|| registry::find_registry(&cwd)).ok_or_else(|| {
