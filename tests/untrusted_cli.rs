@@ -483,6 +483,23 @@ fn registry_names_cannot_write_controls_or_commands_in_any_format() {
         assert_eq!(out.code, Some(1), "{format}: {}", out.both());
         assert_inert(format, &out);
     }
+    // The release plan and the dependency graph print the names too, in every format.
+    for args in [
+        &["graph"][..],
+        &["graph", "--format", "mermaid"],
+        &["graph", "--format", "dot"],
+        &["graph", "--format", "json"],
+        &["waves"],
+        &["waves", "--format", "markdown"],
+        &["waves", "--format", "json"],
+    ] {
+        let out = repo.run(args);
+        assert_eq!(out.code, Some(0), "{args:?}: {}", out.both());
+        assert_inert("graph", &out);
+        if args.contains(&"json") {
+            out.json();
+        }
+    }
     // The names are still there, escaped, for a person to read.
     let human = repo.run(&["validate"]);
     let text = human.both();

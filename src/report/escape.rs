@@ -65,6 +65,26 @@ pub fn snippet(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text laid out by a renderer from input (the `graph` and `waves` text, Markdown,
+/// Mermaid and DOT outputs), whose newlines and tabs are its own layout: every other
+/// [`is_unsafe`] character is escaped as [`text`] escapes it, then [`lines`] guards
+/// the line starts (a newline inside a name can split a line, never start a command).
+pub fn layout(s: &str) -> Cow<'_, str> {
+    let hidden = |c: char| is_unsafe(c) && !matches!(c, '\n' | '\t');
+    if !s.chars().any(hidden) {
+        return lines(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(lines(&out).into_owned())
+}
+
 /// The length of a line's leading whitespace, as a runner may strip it: Unicode
 /// white space and the invisible U+200B and U+FEFF.
 fn indent(line: &str) -> usize {
@@ -182,6 +202,20 @@ mod tests {
             for (i, _) in input.char_indices() {
                 assert!(got.is_char_boundary(i), "{input:?} at {i}");
             }
+        }
+    }
+
+    #[test]
+    fn layout_keeps_its_line_breaks_and_escapes_the_rest() {
+        // (rendered, shown)
+        let cases = [
+            ("a\n  b\tc\n", "a\n  b\tc\n"),
+            ("svc\r::error::x\n", "svc\\r::error::x\n"),
+            ("a \x1b[2J\u{2028}b\n", "a \\u{1b}[2J\\u{2028}b\n"),
+            ("a\n::add-mask::x\n", "a\n\\u{3a}:add-mask::x\n"),
+        ];
+        for (rendered, shown) in cases {
+            assert_eq!(layout(rendered), shown, "{rendered:?}");
         }
     }
 
