@@ -9,6 +9,7 @@ pub mod commands;
 pub mod graph;
 pub mod init;
 pub mod lang;
+pub mod links;
 pub mod model;
 pub mod registry;
 pub mod report;

@@ -20,7 +20,12 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
     let (root, file) = registry::root_and_file(&path);
     let early = match args.changed_since {
         None => targets(&root, &file, &args.paths).ok(),
-        Some(_) => None,
+        Some(ref rev) => {
+            // Refused before the registry is read: the value must never reach git
+            // as an option.
+            revision(rev)?;
+            None
+        }
     };
     let walk = || {
         let targets = early.as_ref()?;
@@ -31,10 +36,10 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
     let reg = reg?;
     let targets = match &args.changed_since {
         Some(rev) => changed_since(&reg, rev)?,
-        None => args.paths.clone(),
+        None => targets(&reg.root, &reg.file, &args.paths)?,
     };
     let listing = early.zip(listing);
-    let run = collect_listed(&reg, &args.scan, &targets, listing)?;
+    let run = collect_listed(&reg, &args.scan, targets, listing)?;
     let mut findings = run.findings;
     let mut summary = run.summary;
     if !args.no_baseline {
@@ -43,9 +48,10 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
             .clone()
             .unwrap_or_else(|| reg.root.join(baseline::DEFAULT_FILE));
         let explicit = args.baseline.is_some();
-        if explicit || path.is_file() {
-            let base = Baseline::read(&path).map_err(Failure::Usage)?;
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
+        // A link in the baseline's place is refused, not passed over: it could hide
+        // a baseline as much as lead out of the repository.
+        if explicit || path.is_file() || crate::links::is_link(&path) {
+            let (base, text) = Baseline::read_with_text(&path).map_err(Failure::Usage)?;
             let shown = crate::scan::walk::relative(&reg.root, &path);
             let scope = run.scope;
             let applied = baseline::apply(&base, &shown, &text, findings, |p| {
@@ -84,19 +90,20 @@ pub struct Run {
 /// Validates the registry, scans `paths` (the whole repository when empty) and
 /// applies exceptions and severities: everything `check` does but the baseline.
 pub fn collect(reg: &Registry, args: &ScanArgs, paths: &[PathBuf]) -> Result<Run, Failure> {
-    collect_listed(reg, args, paths, None)
+    let targets = targets(&reg.root, &reg.file, paths)?;
+    collect_listed(reg, args, targets, None)
 }
 
-/// Like [`collect`], with the walk already made for the given targets (used when they
-/// are the targets of `paths`).
+/// Like [`collect`], for absolute `targets` inside the root (from [`targets`]; none
+/// checks the registry alone), with the walk already made when `listed` holds one
+/// for the same targets.
 fn collect_listed(
     reg: &Registry,
     args: &ScanArgs,
-    paths: &[PathBuf],
+    targets: Vec<PathBuf>,
     listed: Option<(Vec<PathBuf>, scan::walk::Listing)>,
 ) -> Result<Run, Failure> {
     let today = today();
-    let targets = targets(&reg.root, &reg.file, paths)?;
     let root = reg.root.canonicalize().unwrap_or_else(|_| reg.root.clone());
     let scope = (!targets.contains(&root)).then(|| {
         targets
@@ -146,9 +153,24 @@ fn collect_listed(
     })
 }
 
-/// The files changed since `rev` (committed, staged or not), from `git diff`. When
-/// the registry itself changed, the whole repository is checked.
+/// Refuses a `--changed-since` value that git could read as an option
+/// (`--output=FILE`, `--no-index`, `-R`...) or that is empty, with a usage error. It is
+/// also passed after `--end-of-options`; this makes the refusal clear and early.
+fn revision(rev: &str) -> Result<(), Failure> {
+    if rev.is_empty() || rev.starts_with('-') {
+        return Err(Failure::Usage(format!(
+            "--changed-since needs a git revision such as `origin/main`, not `{rev}`: a value starting with `-` would be read by git as an option"
+        )));
+    }
+    Ok(())
+}
+
+/// The files changed since `rev` (committed, staged or not), from `git diff`, as
+/// [`targets`] gives them: the root alone when the registry itself changed (every file
+/// may now break the rules), none when nothing under the root changed (the registry
+/// is still validated).
 fn changed_since(reg: &Registry, rev: &str) -> Result<Vec<PathBuf>, Failure> {
+    revision(rev)?;
     let git = |args: &[&str]| -> Result<String, Failure> {
         let out = std::process::Command::new("git")
             .args(args)
@@ -169,11 +191,14 @@ fn changed_since(reg: &Registry, rev: &str) -> Result<Vec<PathBuf>, Failure> {
     };
     let top = git(&["rev-parse", "--show-toplevel"])?;
     let top = PathBuf::from(top.trim());
+    // The revision after `--end-of-options` (git 2.24 and later), and the paths after
+    // `--`: git reads neither as an option nor the revision as a path.
     let names = git(&[
         "diff",
         "--name-only",
         "-z",
         "--diff-filter=ACMRT",
+        "--end-of-options",
         rev,
         "--",
     ])?;
@@ -183,21 +208,27 @@ fn changed_since(reg: &Registry, rev: &str) -> Result<Vec<PathBuf>, Failure> {
     for name in names.split('\0').filter(|n| !n.is_empty()) {
         let abs = top.join(name);
         if abs == registry_file {
-            return Ok(Vec::new());
+            return Ok(vec![root]);
         }
-        if abs.starts_with(&root) && abs.is_file() {
+        // A changed link is kept: the walk reports it as it reports every link.
+        if abs.starts_with(&root) && (abs.is_file() || crate::links::is_link(&abs)) {
             files.push(abs);
         }
     }
     if files.is_empty() {
-        // Nothing changed under the root: check the registry alone.
-        files.push(registry_file);
+        return Ok(files);
     }
-    Ok(files)
+    targets(&root, &reg.file, &files)
 }
 
 /// The absolute paths to scan: the root, or the arguments (which must lie inside it).
 /// `root` is the registry's directory and `file` its name.
+///
+/// An argument is resolved under the one rule for links (see [`crate::links`]):
+/// links inside the repository are never followed. An argument that is itself such
+/// a link is kept as it is, so the walk reports it as it reports every link; one that
+/// goes through such a link to reach a file is refused. Links on the way to the
+/// repository are followed as usual.
 fn targets(root: &Path, file: &str, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     let shown = root;
     let root = root.canonicalize().map_err(|e| {
@@ -210,29 +241,44 @@ fn targets(root: &Path, file: &str, paths: &[PathBuf]) -> Result<Vec<PathBuf>, F
     if paths.is_empty() {
         return Ok(vec![root]);
     }
-    // A change to the registry can affect any file: check the whole repository.
-    if paths
+    let resolved = paths
         .iter()
-        .any(|p| p.canonicalize().is_ok_and(|a| a == registry_file))
-    {
+        .map(|p| resolve(&root, p))
+        .collect::<Result<Vec<_>, _>>()?;
+    // A change to the registry can affect any file: check the whole repository.
+    if resolved.contains(&registry_file) {
         return Ok(vec![root]);
     }
-    paths
-        .iter()
-        .map(|p| {
-            let abs = p
-                .canonicalize()
-                .map_err(|e| Failure::Usage(format!("cannot check {}: {e}", p.display())))?;
-            if !abs.starts_with(&root) {
-                return Err(Failure::Usage(format!(
-                    "{} is outside the repository root {} (the directory of the registry)",
-                    p.display(),
-                    root.display()
-                )));
-            }
-            Ok(abs)
-        })
-        .collect()
+    Ok(resolved)
+}
+
+/// `path` made absolute without following any link inside `root` (see [`targets`]).
+fn resolve(root: &Path, path: &Path) -> Result<PathBuf, Failure> {
+    use crate::links::Followed;
+    let followed = crate::links::follow(root, path)
+        .map_err(|e| Failure::Usage(format!("cannot check {}: {e}", path.display())))?;
+    match followed {
+        Followed::Plain(abs) if abs.starts_with(root) => Ok(abs),
+        Followed::Plain(_) => Err(Failure::Usage(format!(
+            "{} is outside the repository root {} (the directory of the registry)",
+            path.display(),
+            root.display()
+        ))),
+        // The argument is a link of the repository: the walk reports it.
+        Followed::Link { link, last: true } => Ok(link),
+        Followed::Link { link, last: false } => {
+            let leads = if link.canonicalize().is_ok_and(|t| t.starts_with(root)) {
+                "inside the repository"
+            } else {
+                "outside the repository"
+            };
+            Err(Failure::Usage(format!(
+                "cannot check {}: it goes through {}, a symbolic link that leads {leads}, and links are never followed",
+                path.display(),
+                crate::scan::walk::relative(root, &link)
+            )))
+        }
+    }
 }
 
 /// Drops findings a registry exception covers; returns the rest and how many were

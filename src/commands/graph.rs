@@ -37,7 +37,7 @@ pub fn run(cli: &Cli, args: &GraphArgs) -> Result<u8, Failure> {
             text
         }
     };
-    write_stdout(&text)?;
+    write_stdout(&text, format == Format::Json)?;
     Ok(EXIT_CLEAN)
 }
 
@@ -59,10 +59,19 @@ pub(super) fn focus(
     })
 }
 
-/// Writes `text` to stdout; a closed pipe ends output quietly.
-pub(super) fn write_stdout(text: &str) -> Result<(), Failure> {
+/// Writes `text` (JSON when `json`) to stdout, with what it holds from the registry
+/// escaped (see `report::escape`); a closed pipe ends output quietly.
+pub(super) fn write_stdout(text: &str, json: bool) -> Result<(), Failure> {
+    let shown = if json {
+        crate::report::escape::json(text.as_bytes())
+    } else {
+        match crate::report::escape::layout(text) {
+            std::borrow::Cow::Borrowed(t) => std::borrow::Cow::Borrowed(t.as_bytes()),
+            std::borrow::Cow::Owned(t) => std::borrow::Cow::Owned(t.into_bytes()),
+        }
+    };
     let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match out.write_all(&shown).and_then(|()| out.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
             Err(Failure::Usage(format!("cannot write output: {e}")))
         }

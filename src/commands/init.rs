@@ -76,7 +76,9 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<u8, Failure> {
     if !cli.quiet {
         // The summary goes to stderr so that `--stdout` output is the registry alone;
         // a closed stderr only loses the summary.
-        let _ = std::io::stderr().write_all(summary(&proposal, output.as_deref()).as_bytes());
+        // It names directories and tables from the code: escaped as all output is.
+        let summary = summary(&proposal, output.as_deref());
+        let _ = std::io::stderr().write_all(crate::report::escape::layout(&summary).as_bytes());
     }
     Ok(EXIT_CLEAN)
 }

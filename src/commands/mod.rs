@@ -70,8 +70,14 @@ pub fn run(cli: Cli) -> u8 {
 fn report_failure(cli: &Cli, failure: &Failure) {
     let mut err = io::stderr().lock();
     // Writing to stderr can only fail when it is closed; the exit code still tells.
+    // What a failure quotes from input (a path, a revision, git's own message, a
+    // registry's key) is escaped as the printers escape it (see `report::escape`).
     let _ = match failure {
-        Failure::Usage(msg) => writeln!(err, "error: {msg}"),
+        Failure::Usage(msg) => writeln!(
+            err,
+            "{}",
+            report::escape::lines(&format!("error: {}", report::escape::text(msg)))
+        ),
         Failure::Load(e) => {
             let theme = if use_color(cli) {
                 miette::GraphicalTheme::unicode()
@@ -84,7 +90,7 @@ fn report_failure(cli: &Cli, failure: &Failure) {
             if handler.render_report(&mut s, e.as_ref()).is_err() {
                 s = format!("error: {e}\n");
             }
-            err.write_all(s.as_bytes())
+            err.write_all(report::escape::lines(&s).as_bytes())
         }
     };
 }
@@ -137,6 +143,12 @@ pub fn find_registry_near(
                     abs
                 } else {
                     abs.parent()?.to_path_buf()
+                };
+                // Not from inside a link the argument goes through: under the rule for
+                // links (see `crate::links`), the search starts beside the link.
+                let dir = match crate::links::follow(&cwd, &dir) {
+                    Ok(crate::links::Followed::Link { link, .. }) => link.parent()?.to_path_buf(),
+                    _ => dir,
                 };
                 registry::find_registry(&dir)
             });

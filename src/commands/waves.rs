@@ -34,7 +34,7 @@ pub fn run(cli: &Cli, args: &WavesArgs) -> Result<u8, Failure> {
         Format::Mermaid => render::waves_mermaid(&graph, &plan),
         _ => render::waves_text(&graph, &plan, include_events),
     };
-    write_stdout(&text)?;
+    write_stdout(&text, format == Format::Json)?;
     if format != Format::Json && !findings.is_empty() {
         print_warnings(cli, &reg, &findings);
     }

@@ -4,6 +4,7 @@
 use super::model::{RawRegistry, RawService, S};
 use super::types::{ApiRead, Exception, Item, OwnedTable, Registry, Service, TableKey};
 use crate::model::finding::Loc;
+use crate::report::escape;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use std::collections::HashMap;
 use std::fmt;
@@ -48,10 +49,22 @@ impl LoadError {
     }
 }
 
+/// What a load error shows from the registry (names, quoted keys and values, the
+/// file's name) is escaped as every printer escapes input (see
+/// [`crate::report::escape`]); its snippet is [`snippet_source`].
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&escape::text(&self.message))
     }
+}
+
+/// The registry's text under its name, for a load error's snippet, with control
+/// characters hidden byte for byte (see [`escape::snippet`]).
+fn snippet_source(file: &str, text: &str) -> Box<NamedSource<String>> {
+    Box::new(NamedSource::new(
+        escape::text(file),
+        escape::snippet(text).into_owned(),
+    ))
 }
 
 impl std::error::Error for LoadError {}
@@ -63,7 +76,7 @@ impl Diagnostic for LoadError {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(escape::text(h)) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.src.as_deref().map(|s| s as &dyn miette::SourceCode)
@@ -71,18 +84,20 @@ impl Diagnostic for LoadError {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let span = self.span?;
         Some(Box::new(std::iter::once(
-            miette::LabeledSpan::new_with_span(Some(self.label.clone()), span),
+            miette::LabeledSpan::new_with_span(Some(escape::text(&self.label).into_owned()), span),
         )))
     }
 }
 
-/// Looks for the registry in `start` and its ancestors.
+/// Looks for the registry in `start` and its ancestors. A link with a registry's name
+/// is found too, so that [`load`] refuses it, rather than passed over for a registry
+/// further up.
 pub fn find_registry(start: &Path) -> Option<PathBuf> {
     start.ancestors().find_map(|dir| {
         REGISTRY_NAMES
             .iter()
             .map(|name| dir.join(name))
-            .find(|p| p.is_file())
+            .find(|p| p.is_file() || crate::links::is_link(p))
     })
 }
 
@@ -109,7 +124,8 @@ pub fn root_and_file(path: &Path) -> (PathBuf, String) {
 
 /// Reads and loads the registry at `path`; its directory is the repository root.
 ///
-/// The file is read through a size cap, so that a device or a pipe (`/dev/zero`) is
+/// A link is refused, not followed (see [`crate::links`]): the registry's errors quote
+/// its text, which must never be another file's. The file is read through a size cap, so that a device or a pipe (`/dev/zero`) is
 /// refused like any other oversized file instead of being read forever.
 // A load error ends the run and carries the source snippet for its report; its size
 // does not matter on that path.
@@ -136,28 +152,35 @@ pub fn load(path: &Path) -> Result<Registry, LoadError> {
         )),
         ..LoadError::plain(format!("registry {shown} is too large ({len} bytes)"))
     };
-    let meta = std::fs::metadata(path).map_err(cannot_read)?;
-    if meta.is_dir() {
-        return Err(LoadError {
+    let (file, len) = crate::links::open_file(path).map_err(|refusal| match refusal {
+        crate::links::Refusal::Io(e) => cannot_read(e),
+        crate::links::Refusal::Link => LoadError {
+            help: Some(
+                "commit the registry itself rather than a link to it: ownlint never follows a link to the registry or the baseline, which could lead out of the repository (or pass the real file with --registry)"
+                    .to_string(),
+            ),
+            ..LoadError::plain(format!(
+                "registry {shown} is a symbolic link, and links are never followed"
+            ))
+        },
+        crate::links::Refusal::Directory => LoadError {
             help: Some(format!(
                 "pass the registry file itself, e.g. --registry {}",
                 path.join(REGISTRY_NAMES[0]).display()
             )),
             ..LoadError::plain(format!("registry {shown} is a directory, not a file"))
-        });
-    }
-    // A named pipe or device would block or stream forever: only regular files.
-    if !meta.is_file() {
-        return Err(LoadError::plain(format!(
-            "registry {shown} is not a regular file"
-        )));
-    }
-    if meta.len() > MAX_REGISTRY_BYTES {
-        return Err(too_large(meta.len()));
+        },
+        // A named pipe or device would block or stream forever: only regular files.
+        crate::links::Refusal::Special => {
+            LoadError::plain(format!("registry {shown} is not a regular file"))
+        }
+    })?;
+    if len > MAX_REGISTRY_BYTES {
+        return Err(too_large(len));
     }
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_REGISTRY_BYTES + 1).read_to_end(&mut bytes))
+    file.take(MAX_REGISTRY_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(cannot_read)?;
     if bytes.len() as u64 > MAX_REGISTRY_BYTES {
         return Err(too_large(bytes.len() as u64));
@@ -206,7 +229,7 @@ pub fn load_str(text: &str, file: &str, root: PathBuf) -> Result<Registry, LoadE
             help: Some(format!(
                 "this ownlint reads format version {FORMAT_VERSION}; upgrade ownlint, or remove `version`"
             )),
-            src: Some(Box::new(NamedSource::new(file, text.to_string()))),
+            src: Some(snippet_source(file, text)),
             span: Some(SourceSpan::from((loc.offset, loc.len.max(1)))),
             label: "unsupported".to_string(),
             ..LoadError::plain(format!(
@@ -232,6 +255,12 @@ fn options() -> serde_saphyr::Options {
             max_nodes: 8_000_000,
             max_total_scalar_bytes: MAX_REGISTRY_BYTES as usize,
         },
+        // The registry is plain data: an application tag (`!custom`,
+        // `!!python/object/apply`) means nothing to ownlint and is refused rather
+        // than dropped silently, on values and on keys alike. The YAML core
+        // schema's own tags (`!!str`, `!!int`, `!!seq`...) keep their meaning.
+        reject_unsupported_tags: true,
+        reject_tagged_field_names: true,
     }
 }
 
@@ -303,6 +332,17 @@ fn describe(e: &serde_saphyr::Error) -> (String, Option<String>) {
             Some(budget_help()),
         );
     }
+    if let serde_saphyr::Error::UnsupportedTag { tag, .. }
+    | serde_saphyr::Error::TaggedStructFieldName { tag, .. } = inner
+    {
+        return (
+            format!("YAML tag `{tag}` is not allowed"),
+            Some(
+                "the registry is plain data and ownlint refuses YAML tags such as `!custom` or `!!python/object`: remove the tag"
+                    .to_string(),
+            ),
+        );
+    }
     let raw = inner.to_string();
     let message = strip_location(&raw).to_string();
     if message.contains("recursion limit exceeded") {
@@ -367,6 +407,10 @@ fn yaml_error(e: &serde_saphyr::Error, text: &str, file: &str) -> LoadError {
             .unwrap_or_else(|| line_col_offset(text, loc.line(), loc.column()))
             .min(text.len());
         let offset = floor_char_boundary(text, offset);
+        let node_len = loc.span().byte_len().map_or(1, |l| (l as usize).max(1));
+        // A refused tag: the parser points at the node after it; point at the tag.
+        let (offset, node_len) = tag_before(original_error(e), text, offset)
+            .map_or((offset, node_len), |at| (at.0, at.1));
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
         let line_len = text[line_start..]
             .find('\n')
@@ -375,21 +419,30 @@ fn yaml_error(e: &serde_saphyr::Error, text: &str, file: &str) -> LoadError {
             message.push_str(&format!(" (line {}, column {})", loc.line(), loc.column()));
         } else {
             let line_end = line_start + line_len;
-            let len = loc
-                .span()
-                .byte_len()
-                .map_or(1, |l| (l as usize).max(1))
-                .min(line_end.saturating_sub(offset).max(1));
+            let len = node_len.min(line_end.saturating_sub(offset).max(1));
             span = Some(SourceSpan::from((offset, len.min(text.len() - offset))));
         }
     }
     LoadError {
         message,
         help,
-        src: span.map(|_| Box::new(NamedSource::new(file, text.to_string()))),
+        src: span.map(|_| snippet_source(file, text)),
         span,
         label: "here".to_string(),
     }
+}
+
+/// For a refused tag, where it is written: the last place it appears in the 1 KiB
+/// before `offset` (the node it tags), and its length.
+fn tag_before(e: &serde_saphyr::Error, text: &str, offset: usize) -> Option<(usize, usize)> {
+    let (serde_saphyr::Error::UnsupportedTag { tag, .. }
+    | serde_saphyr::Error::TaggedStructFieldName { tag, .. }) = e
+    else {
+        return None;
+    };
+    let from = floor_char_boundary(text, offset.saturating_sub(1024));
+    let at = text.get(from..offset)?.rfind(tag.as_str())?;
+    Some((from + at, tag.len()))
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
@@ -615,6 +668,48 @@ mod tests {
         assert!(load_str("version: 1\nservices: {}\n", "x", ".".into()).is_ok());
         let e = err("services: {a: {owns: [t}\n");
         assert!(e.help.is_some_and(|h| h.starts_with("YAML syntax")));
+    }
+
+    #[test]
+    fn yaml_tags_are_refused_at_the_tag() {
+        // (registry, where the error points)
+        let cases = [
+            ("services:\n  a:\n    owns: !custom [t]\n", "!custom"),
+            (
+                "services:\n  a: !!python/object:os.system {}\n",
+                "!!python/object:os.system",
+            ),
+            (
+                "services: !!python/object/apply:os.system [id]\n",
+                "!!python/object/apply:os.system",
+            ),
+            ("services:\n  a:\n    !secret owns: [t]\n", "!secret"),
+            (
+                "services:\n  a:\n    team: !<tag:example.com,2024:x> x\n",
+                "!<tag:example.com,2024:x>",
+            ),
+        ];
+        for (yaml, tag) in cases {
+            let e = err(yaml);
+            assert!(
+                e.message.contains("YAML tag `") && e.message.ends_with("is not allowed"),
+                "{yaml}: {}",
+                e.message
+            );
+            assert!(
+                e.help
+                    .as_deref()
+                    .is_some_and(|h| h.contains("remove the tag"))
+            );
+            let at = e
+                .span
+                .map(|s| s.offset())
+                .unwrap_or_else(|| panic!("{yaml}: no span"));
+            assert_eq!(e.span.map(|s| s.len()), Some(tag.len()), "{yaml}");
+            assert_eq!(&yaml[at..at + tag.len()], tag, "{yaml}");
+        }
+        // The core schema's own tags keep their meaning.
+        assert!(load_str("services:\n  a:\n    owns: [!!str t]\n", "x", ".".into()).is_ok());
     }
 
     #[test]

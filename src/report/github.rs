@@ -8,7 +8,9 @@
 //! (`::warning` for warnings; `::error title=RULE::MESSAGE` for findings that concern
 //! no file), then, unless `--quiet`, the summary as a plain line. Values are escaped
 //! as the runner unescapes them: in data `%`, `\r`, `\n`; in properties also `:` and
-//! `,`.
+//! `,`. Every other control character (ESC, BEL ...), U+2028, U+2029 and the
+//! bidirectional controls, which the runner would pass through, are written as the
+//! human output writes them (`\u{1b}`, see [`super::escape`]).
 
 use super::human::summary_line;
 use super::sarif::{Sources, message_text};
@@ -70,7 +72,8 @@ fn command(f: &Finding, sources: &mut Sources<'_>) -> String {
     )
 }
 
-/// Escapes a command's message (its data): `%`, `\r`, `\n`.
+/// Escapes a command's message (its data): `%`, `\r`, `\n`, and the characters of
+/// [`super::escape::is_unsafe`].
 pub fn escape_data(s: &str) -> String {
     escape(s, false)
 }
@@ -90,6 +93,9 @@ fn escape(s: &str, property: bool) -> String {
             '\n' => out.push_str("%0A"),
             ':' if property => out.push_str("%3A"),
             ',' if property => out.push_str("%2C"),
+            // The runner decodes no other character: ESC, BEL and the rest are
+            // escaped as the human output escapes them, never printed raw.
+            c if super::escape::is_unsafe(c) => out.extend(c.escape_default()),
             c => out.push(c),
         }
     }
@@ -137,6 +143,34 @@ mod tests {
         assert_eq!(escape_data("a: b, c"), "a: b, c");
         assert_eq!(escape_data("%0A"), "%250A");
         assert_eq!(escape_data("::error::x"), "::error::x");
+    }
+
+    #[test]
+    fn terminal_controls_are_never_written_raw() {
+        // (input, data, property)
+        let cases = [
+            ("\x1b[2J", "\\u{1b}[2J", "\\u{1b}[2J"),
+            ("bel\x07", "bel\\u{7}", "bel\\u{7}"),
+            (
+                "a\u{2028}b\u{2029}",
+                "a\\u{2028}b\\u{2029}",
+                "a\\u{2028}b\\u{2029}",
+            ),
+            (
+                "\t\u{85}\u{202e}",
+                "\\t\\u{85}\\u{202e}",
+                "\\t\\u{85}\\u{202e}",
+            ),
+            (
+                "x\n::add-mask::y",
+                "x%0A::add-mask::y",
+                "x%0A%3A%3Aadd-mask%3A%3Ay",
+            ),
+        ];
+        for (input, data, property) in cases {
+            assert_eq!(escape_data(input), data, "{input:?}");
+            assert_eq!(escape_property(input), property, "{input:?}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `--format human`: miette's graphical reports (source snippet, labels, help), then a
 //! one-line summary.
 
-use super::{Context, Printer, Summary};
+use super::{Context, Printer, Summary, escape};
 use crate::model::finding::{Finding, Label};
 use crate::model::rules::Severity;
 use miette::{
@@ -72,21 +72,9 @@ impl Diagnostic for Report {
     }
 }
 
-/// `s` with control characters (other than newlines) shown as escapes, so that a
-/// file or table name cannot send escape sequences to the terminal.
+/// `s` as human output shows text from input (see [`escape::text`]).
 fn printable(s: &str) -> String {
-    if !s.chars().any(|c| c.is_control() && c != '\n') {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    escape::text(s).into_owned()
 }
 
 fn span(l: &Label, text: &str) -> LabeledSpan {
@@ -168,7 +156,15 @@ impl Sources {
         if let Some(s) = self.0.get(path) {
             return s.clone();
         }
-        let s = ctx.source(path).map(|t| Arc::new(Snippets::new(t)));
+        // Control characters of the code are hidden, byte for byte, so the labels'
+        // offsets still hold (see [`escape::snippet`]).
+        let s = ctx.source(path).map(|t| {
+            let shown = match escape::snippet(&t) {
+                std::borrow::Cow::Borrowed(_) => t,
+                std::borrow::Cow::Owned(hidden) => Arc::from(hidden),
+            };
+            Arc::new(Snippets::new(shown))
+        });
         self.0.insert(path.to_string(), s.clone());
         s
     }
@@ -289,11 +285,11 @@ impl Printer for Human {
                 s = format!(
                     "{}: {} [{}]\n",
                     f.severity.as_str(),
-                    f.message,
+                    printable(&f.message),
                     f.rule.name()
                 );
             }
-            write_trimmed(out, &s)?;
+            write_trimmed(out, &escape::lines(&s))?;
         }
         if !ctx.quiet {
             writeln!(out, "{}", summary_line(summary))?;

@@ -113,7 +113,8 @@ impl Printer for Json {
 /// Below this many findings the report is rendered on one thread.
 const FINDINGS_PER_THREAD: usize = 512;
 
-/// Writes the report as `serde_json::to_vec_pretty` writes it, with a final newline.
+/// Writes the report as `serde_json::to_vec_pretty` writes it, with a final newline,
+/// and with the controls serde_json leaves raw escaped ([`super::escape::json`]).
 ///
 /// Serialized into memory, not through `dyn Write` (serde_json writes a few bytes at
 /// a time, each write a call). It runs after the scan, on one thread, so a report of
@@ -133,7 +134,7 @@ fn render(
             summary,
         )?)?;
         text.push(b'\n');
-        return out.write_all(&text);
+        return out.write_all(&super::escape::json(&text));
     }
     let rest = serde_json::to_vec_pretty(&report(Vec::new(), summary)?)?;
     const EMPTY: &[u8] = b"{\n  \"findings\": [],";
@@ -156,10 +157,10 @@ fn render(
         if i > 0 {
             out.write_all(b",\n")?;
         }
-        out.write_all(part)?;
+        out.write_all(&super::escape::json(part))?;
     }
     out.write_all(b"\n  ],")?;
-    out.write_all(tail)?;
+    out.write_all(&super::escape::json(tail))?;
     out.write_all(b"\n")
 }
 

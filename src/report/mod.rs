@@ -1,6 +1,7 @@
 //! Printing findings: one [`Printer`] per output format, all fed the same sorted
 //! findings and summary, so formats cannot disagree about what was found.
 
+pub mod escape;
 mod github;
 mod human;
 mod json;

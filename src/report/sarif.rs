@@ -42,7 +42,9 @@ impl Printer for Sarif {
         ctx: &Context,
     ) -> io::Result<()> {
         let doc = sarif_log(findings, ctx);
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        // The controls serde_json leaves raw are escaped (see `escape::json`).
+        let text = serde_json::to_vec_pretty(&doc)?;
+        out.write_all(&super::escape::json(&text))?;
         writeln!(out)
     }
 }

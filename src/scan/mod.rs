@@ -490,12 +490,24 @@ impl Engine<'_> {
             } else {
                 format!("{b}/{}", follow.path)
             };
-            let abs = self.reg.root.join(&candidate);
-            if abs.canonicalize().is_ok_and(|c| !c.starts_with(&root)) {
-                return;
-            }
-            if let Ok(meta) = std::fs::metadata(&abs) {
-                let found = read_followed(&abs, &meta, self.max_file_size)
+            // Links are never followed (see `crate::links`): a link on the way is
+            // reported at the call, in every run, as the walk reports a linked file.
+            let found = match crate::links::follow(&root, &root.join(&candidate)) {
+                Ok(crate::links::Followed::Plain(abs)) if !abs.starts_with(&root) => return,
+                Ok(crate::links::Followed::Plain(abs)) => Some(Ok(abs)),
+                Ok(crate::links::Followed::Link { link, last }) => Some(Err(if last {
+                    walk::not_regular(true).to_string()
+                } else {
+                    format!(
+                        "it goes through `{}`, a symbolic link, and links are never followed",
+                        walk::relative(&root, &link)
+                    )
+                })),
+                Err(_) => None,
+            };
+            if let Some(found) = found {
+                let found = found
+                    .and_then(|abs| read_followed(&abs, self.max_file_size))
                     .map(|sql| lang::sql::analyze_file(&candidate, &sql, ctx));
                 match found {
                     Ok(found) if !found.refused => {
@@ -526,21 +538,22 @@ impl Engine<'_> {
 
 /// The text of a file `query_file!` names, or why it cannot be checked, in the words
 /// the scan uses for a file it skips.
-fn read_followed(
-    abs: &std::path::Path,
-    meta: &std::fs::Metadata,
-    max_file_size: u64,
-) -> Result<String, String> {
-    if !meta.is_file() {
-        return Err("it is not a regular file".to_string());
-    }
-    if meta.len() > max_file_size {
+fn read_followed(abs: &std::path::Path, max_file_size: u64) -> Result<String, String> {
+    use std::io::Read;
+    let (file, len) = crate::links::open_file(abs).map_err(|refusal| match refusal {
+        crate::links::Refusal::Link => refusal.reason(),
+        _ => "it is not a regular file".to_string(),
+    })?;
+    if len > max_file_size {
         return Err(format!(
-            "it is {} bytes, over the {max_file_size} byte limit (--max-file-size)",
-            meta.len()
+            "it is {len} bytes, over the {max_file_size} byte limit (--max-file-size)"
         ));
     }
-    let bytes = std::fs::read(abs).map_err(|e| walk::unreadable(&e))?;
+    let mut bytes = Vec::new();
+    (&file)
+        .take(max_file_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| walk::unreadable(&e))?;
     String::from_utf8(bytes).map_err(|_| "it is not valid UTF-8".to_string())
 }
 

@@ -125,44 +125,9 @@ impl Drop for Collector<'_> {
     }
 }
 
-/// Why a path that is not a regular file is not read.
-pub fn not_regular(is_symlink: bool) -> &'static str {
-    if is_symlink {
-        "it is a symbolic link, and links are never followed"
-    } else {
-        "it is not a regular file (a pipe, socket or device)"
-    }
-}
-
-/// Opens a file the walk listed, for reading. It may have changed since: a link put
-/// in its place is not followed (it could lead out of the repository) and a named
-/// pipe does not block (it reads as empty), so a file replaced during the scan can
-/// neither hang the run nor pull outside content in. [`unreadable`] words the errors.
-pub fn open(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-    }
-    options.open(path)
-}
-
-/// Why a listed file could not be opened or read, for a person: a file deleted or
-/// replaced by a link since the walk says so, instead of a raw "No such file or
-/// directory" that reads like a broken path.
-pub fn unreadable(e: &std::io::Error) -> String {
-    #[cfg(unix)]
-    if e.raw_os_error() == Some(libc::ELOOP) {
-        return "it was replaced by a symbolic link during the scan, and links are never followed"
-            .to_string();
-    }
-    if e.kind() == std::io::ErrorKind::NotFound {
-        return "it vanished during the scan (it was listed, then gone when read)".to_string();
-    }
-    format!("it cannot be read ({e})")
-}
+// Opening listed files, and the words for why one was not read, follow the one rule
+// for links that every reader shares.
+pub use crate::links::{not_regular, open, unreadable};
 
 /// `path` relative to `root`, `/`-separated (lossy for names that are not UTF-8).
 pub fn relative(root: &Path, path: &Path) -> String {
