@@ -533,7 +533,15 @@ fn a_50_mb_sql_file_is_processed_in_bounded_time_when_the_limit_is_raised() {
     let repo = Repo::new();
     let crosses = write_sql(&repo.root.join("services/orders/dump.sql"), FIFTY_MB, 1000);
     let run = repo.run(
-        &["check", "--format", "json", "--max-file-size", "100000000"],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--max-file-size",
+            "100000000",
+            "--max-findings-per-file",
+            "0",
+        ],
         Duration::from_secs(300),
     );
     run.sane();
@@ -556,13 +564,70 @@ fn a_file_under_the_default_limit_with_a_finding_per_line_ends_in_bounded_time()
         2 * 1024 * 1024,
         1,
     );
-    let run = repo.run(&["check", "--format", "json"], Duration::from_secs(120));
+    let run = repo.run(
+        &["check", "--format", "json", "--max-findings-per-file", "0"],
+        Duration::from_secs(120),
+    );
     run.sane();
     assert_eq!(
         run.on("cross-service-read", "services/orders/seed.sql")
             .len(),
         crosses
     );
+}
+
+/// A file with more findings than a report lists: the first 1,000 are listed, the
+/// rest are one `too-many-findings` finding with their number, and the summary and
+/// the exit code count them all; `--max-findings-per-file 0` lists every one.
+#[test]
+fn findings_past_the_cap_of_a_file_are_counted_in_one_finding() {
+    let repo = Repo::new();
+    let n = 2_500;
+    repo.write("services/orders/seed.sql", CROSS_READ.repeat(n));
+    repo.write("services/orders/one.sql", CROSS_READ);
+    let run = repo.check(&[], QUICK);
+    assert_eq!(
+        run.on("cross-service-read", "services/orders/seed.sql")
+            .len(),
+        1_000
+    );
+    assert_eq!(
+        run.on("cross-service-read", "services/orders/one.sql")
+            .len(),
+        1
+    );
+    let rest = run.on("too-many-findings", "services/orders/seed.sql");
+    assert_eq!(rest.len(), 1, "{rest:#?}");
+    assert_eq!(rest[0]["severity"], "error");
+    assert_eq!(rest[0]["line"], 1_001);
+    assert_eq!(
+        rest[0]["message"],
+        "1,500 more findings in `services/orders/seed.sql` are not listed, 1,000 per file at most: 1,500 cross-service-read"
+    );
+    assert_eq!(run.summary("errors"), 2_501);
+    assert_eq!(run.code, Some(1));
+    let human = repo.run(&["check"], QUICK);
+    let out = String::from_utf8_lossy(&human.stdout);
+    assert!(out.contains("1,500 more findings"), "{}", tail(&out));
+    let all = repo.run(
+        &["check", "--format", "json", "--max-findings-per-file", "0"],
+        QUICK,
+    );
+    assert_eq!(
+        all.on("cross-service-read", "services/orders/seed.sql")
+            .len(),
+        n
+    );
+    assert!(
+        all.on("too-many-findings", "services/orders/seed.sql")
+            .is_empty()
+    );
+    // The baseline sees every finding: all of them recorded, none listed, none stale.
+    let b = repo.run(&["baseline"], QUICK);
+    assert_eq!(b.code, Some(0), "{}", b.stderr);
+    let base = repo.check(&[], QUICK);
+    assert_eq!(base.findings(), Vec::<Value>::new());
+    assert_eq!(base.code, Some(0));
 }
 
 #[test]
@@ -590,7 +655,10 @@ fn many_findings_on_one_long_line_end_in_bounded_time() {
     let n = 30_000;
     let line = CROSS_READ.trim_end().repeat(n);
     repo.write("services/orders/dump.sql", format!("{line}\n"));
-    let run = repo.run(&["check", "--format", "json"], Duration::from_secs(120));
+    let run = repo.run(
+        &["check", "--format", "json", "--max-findings-per-file", "0"],
+        Duration::from_secs(120),
+    );
     run.sane();
     let found = run.on("cross-service-read", "services/orders/dump.sql");
     assert_eq!(found.len(), n);
@@ -611,7 +679,10 @@ fn a_line_full_of_suppression_markers_ends_in_bounded_time() {
         "services/orders/notes.sql",
         format!("-- {}\n{CROSS_READ}", "ownlint: allow(".repeat(n)),
     );
-    let run = repo.run(&["check", "--format", "json"], Duration::from_secs(120));
+    let run = repo.run(
+        &["check", "--format", "json", "--max-findings-per-file", "0"],
+        Duration::from_secs(120),
+    );
     run.sane();
     assert_eq!(
         run.on("invalid-suppression", "services/orders/notes.sql")

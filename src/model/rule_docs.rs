@@ -267,6 +267,13 @@ pub fn docs(rule: Rule) -> RuleDocs {
             fix: "If the file is invalid, fix it. If it is valid, set the service's `dialect` (`postgres`, `mysql`, `sqlite`, `generic`) so the right SQL dialect is tried first, and report the construct to ownlint. Generated or templated files that are not real source can go under `exclude`.",
             suppress: "Inline, on the line of the finding or the line above it (`// ownlint: allow(parse-error) -- reason`, `--` in SQL, `#` in Python and Ruby), when the file is otherwise fine. Or exclude the file (`exclude` in `data-ownership.yaml`), or set `rules: {parse-error: off}` for the whole repository.",
         },
+        Rule::TooManyFindings => RuleDocs {
+            what: "Stands for the findings of one file that `ownlint check` does not list: at most 1,000 findings per file are listed (`--max-findings-per-file N` changes it, 0 lists all), and the rest of the file are counted in this one finding, at the first one not listed, with their number by rule. Its severity is that of the most severe finding it stands for (so the `rules` level of `too-many-findings` itself does not change it). The summary's error and warning counts and the exit code include every finding, listed or not; exceptions, inline suppressions and the baseline see every finding before the list is cut.",
+            why: "A generated dump or a hostile file can hold a finding every few bytes. Hundreds of thousands of snippets flood a CI log (and exceed GitHub's limits on annotations) and bury the findings that matter, while the first thousand already say what is wrong with the file.",
+            example: "```text\nerror[too-many-findings]: 48,211 more findings in `services/order-service/seed/users.sql` are not listed, 1,000 per file at most: 48,211 cross-service-read\n  --> services/order-service/seed/users.sql:1001:15\n```",
+            fix: "Fix the findings of the file, or, for a generated file that should not be checked, exclude it in the registry. To see every finding, run with `--max-findings-per-file 0` (with `--format json`, for a tool to read).",
+            suppress: "It cannot be suppressed: it stands for findings that each can be. Suppress or fix those, or raise the limit with `--max-findings-per-file`.",
+        },
         Rule::InternalError => RuleDocs {
             what: "Reports that ownlint itself failed while analysing a file (a bug: a panic in an extractor, an unexpected state). The file's results are missing, and the run exits with code 3 (incomplete) whatever else was found.",
             why: "A run that silently skipped a file because of a bug would look clean while it is not. Exit code 3 keeps CI from treating an incomplete run as a pass.",

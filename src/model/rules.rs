@@ -93,6 +93,7 @@ rules! {
     SkippedFile => "skipped-file", Run, Error, "A file was not analysed: too large, unreadable, binary, or refused by its parser.";
     ParseError => "parse-error", Run, Warning, "A file could not be parsed completely; what could be read was still checked.";
     InternalError => "internal-error", Run, Error, "ownlint failed while analysing a file; the run is incomplete.";
+    TooManyFindings => "too-many-findings", Run, Warning, "A file has more findings than a report lists; the rest are counted in one finding.";
     StaleBaseline => "stale-baseline", Run, Error, "A baseline entry no longer matches any finding.";
 }
 
