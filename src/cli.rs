@@ -402,6 +402,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "REV", conflicts_with = "paths")]
     pub changed_since: Option<String>,
 
+    /// List at most this many findings per file; the rest of a file are counted in one
+    /// `too-many-findings` finding (the summary and the exit code count them all).
+    /// 0 lists every finding.
+    #[arg(long, value_name = "N", default_value_t = crate::model::cap::MAX_PER_FILE)]
+    pub max_findings_per_file: usize,
+
     #[command(flatten)]
     pub registry: RegistryOpt,
 
@@ -463,7 +469,8 @@ pub struct BaselineArgs {
 /// How files are scanned (shared by `check`, `baseline` and `init`).
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Skip files larger than this many bytes, with a warning.
+    /// Do not analyse files larger than this many bytes (each is a `skipped-file`
+    /// finding, an error by default).
     #[arg(long, value_name = "BYTES", default_value_t = crate::scan::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
 

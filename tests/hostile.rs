@@ -210,13 +210,14 @@ impl Run {
             .unwrap_or_else(|| panic!("summary has no `{key}`"))
     }
 
-    /// Asserts a `skipped-file` warning for `path` whose message contains `reason`.
+    /// Asserts a `skipped-file` error (the default: a file that was not analysed fails
+    /// the run) for `path` whose message contains `reason`.
     fn skipped(&self, path: &str, reason: &str) {
         let found = self.on("skipped-file", path);
         assert!(
-            found.iter().any(|f| f["severity"] == "warning"
+            found.iter().any(|f| f["severity"] == "error"
                 && f["message"].as_str().is_some_and(|m| m.contains(reason))),
-            "no skipped-file warning for {path} mentioning `{reason}`; findings:\n{:#}",
+            "no skipped-file error for {path} mentioning `{reason}`; findings:\n{:#}",
             Value::Array(self.findings())
         );
     }
@@ -282,7 +283,7 @@ fn mkfifo(path: &Path) {
 // Binary content, NUL bytes, invalid UTF-8
 
 #[test]
-fn binary_files_naming_a_table_are_skipped_with_a_warning() {
+fn binary_files_naming_a_table_are_skipped_with_an_error() {
     let repo = Repo::new();
     let mut bin = b"\x7fELF\x02\x01\x01\0\0\0".to_vec();
     bin.extend_from_slice(b"SELECT * FROM users\0\xff\xfe");
@@ -304,6 +305,21 @@ fn binary_files_naming_a_table_are_skipped_with_a_warning() {
             .is_empty()
     );
     assert_eq!(run.summary("files_skipped"), 3);
+    assert_eq!(
+        run.code,
+        Some(1),
+        "a file that was not analysed fails the run"
+    );
+    // The registry may make it a warning; `--deny-warnings` then fails again.
+    repo.write(
+        "data-ownership.yaml",
+        format!("{REGISTRY}rules: {{skipped-file: warning}}\n"),
+    );
+    let run = repo.check(&[], QUICK);
+    assert_eq!(
+        run.on("skipped-file", "services/orders/blob.sql")[0]["severity"],
+        "warning"
+    );
     assert_eq!(run.code, Some(0), "warnings only");
     assert_eq!(
         repo.run(&["check", "--deny-warnings"], QUICK).code,
@@ -320,15 +336,16 @@ fn nul_bytes_after_the_first_block_are_reported() {
     text.extend_from_slice(CROSS_READ.as_bytes());
     repo.write("services/orders/late.sql", &text);
     let run = repo.check(&[], QUICK);
-    let warned = run
-        .findings()
-        .into_iter()
-        .any(|f| f["path"] == "services/orders/late.sql" && f["severity"] == "warning");
-    assert!(warned, "a NUL byte late in a SQL file goes unreported");
+    run.skipped("services/orders/late.sql", "NUL");
+    assert_eq!(
+        run.code,
+        Some(1),
+        "a NUL byte late in a SQL file hides its reads"
+    );
 }
 
 /// A file an extractor refuses as a whole was not analysed: it is a `skipped-file`
-/// warning at the place the extractor gave up, and counted as skipped, not parsed.
+/// error at the place the extractor gave up, and counted as skipped, not parsed.
 #[test]
 fn files_refused_by_an_extractor_count_as_skipped() {
     let repo = Repo::new();
@@ -368,8 +385,11 @@ fn files_refused_by_an_extractor_count_as_skipped() {
     assert!(run.on("parse-error", "services/orders/late.sql").is_empty());
 }
 
+/// Bytes that are not UTF-8 are read as spaces and the rest of the file is checked:
+/// one stray byte cannot hide a cross-service access, and what is found is labelled
+/// at its own line and column.
 #[test]
-fn invalid_utf8_content_is_skipped_with_its_position() {
+fn invalid_utf8_content_is_analysed_around_the_bad_bytes() {
     let repo = Repo::new();
     repo.write(
         "services/orders/latin1.sql",
@@ -377,12 +397,35 @@ fn invalid_utf8_content_is_skipped_with_its_position() {
     );
     repo.write(
         "services/orders/half.rs",
-        b"fn f() { q(\"SELECT * FROM users \xc3\"); }",
+        b"fn f() { sqlx::query(\"SELECT * FROM users \xc3\"); }",
+    );
+    repo.write(
+        "services/orders/hidden.sql",
+        b"-- \xff\xfe\x00\nUPDATE users SET email = NULL;\n",
     );
     let run = repo.check(&[], QUICK);
-    run.skipped("services/orders/latin1.sql", "line 1, column 7");
-    run.skipped("services/orders/half.rs", "not valid UTF-8");
-    assert_eq!(run.summary("files_skipped"), 2);
+    let at = |rule: &str, path: &str| -> Vec<(Value, Value)> {
+        run.on(rule, path)
+            .into_iter()
+            .map(|f| (f["line"].clone(), f["column"].clone()))
+            .collect()
+    };
+    assert_eq!(
+        at("cross-service-read", "services/orders/latin1.sql"),
+        [(2.into(), 15.into())]
+    );
+    assert_eq!(
+        at("cross-service-read", "services/orders/half.rs"),
+        [(1.into(), 37.into())]
+    );
+    assert_eq!(
+        run.summary("files_skipped"),
+        1,
+        "{:#}",
+        Value::Array(run.findings())
+    );
+    run.skipped("services/orders/hidden.sql", "NUL");
+    assert_eq!(run.code, Some(1));
 }
 
 #[test]
@@ -490,7 +533,15 @@ fn a_50_mb_sql_file_is_processed_in_bounded_time_when_the_limit_is_raised() {
     let repo = Repo::new();
     let crosses = write_sql(&repo.root.join("services/orders/dump.sql"), FIFTY_MB, 1000);
     let run = repo.run(
-        &["check", "--format", "json", "--max-file-size", "100000000"],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--max-file-size",
+            "100000000",
+            "--max-findings-per-file",
+            "0",
+        ],
         Duration::from_secs(300),
     );
     run.sane();
@@ -513,13 +564,70 @@ fn a_file_under_the_default_limit_with_a_finding_per_line_ends_in_bounded_time()
         2 * 1024 * 1024,
         1,
     );
-    let run = repo.run(&["check", "--format", "json"], Duration::from_secs(120));
+    let run = repo.run(
+        &["check", "--format", "json", "--max-findings-per-file", "0"],
+        Duration::from_secs(120),
+    );
     run.sane();
     assert_eq!(
         run.on("cross-service-read", "services/orders/seed.sql")
             .len(),
         crosses
     );
+}
+
+/// A file with more findings than a report lists: the first 1,000 are listed, the
+/// rest are one `too-many-findings` finding with their number, and the summary and
+/// the exit code count them all; `--max-findings-per-file 0` lists every one.
+#[test]
+fn findings_past_the_cap_of_a_file_are_counted_in_one_finding() {
+    let repo = Repo::new();
+    let n = 2_500;
+    repo.write("services/orders/seed.sql", CROSS_READ.repeat(n));
+    repo.write("services/orders/one.sql", CROSS_READ);
+    let run = repo.check(&[], QUICK);
+    assert_eq!(
+        run.on("cross-service-read", "services/orders/seed.sql")
+            .len(),
+        1_000
+    );
+    assert_eq!(
+        run.on("cross-service-read", "services/orders/one.sql")
+            .len(),
+        1
+    );
+    let rest = run.on("too-many-findings", "services/orders/seed.sql");
+    assert_eq!(rest.len(), 1, "{rest:#?}");
+    assert_eq!(rest[0]["severity"], "error");
+    assert_eq!(rest[0]["line"], 1_001);
+    assert_eq!(
+        rest[0]["message"],
+        "1,500 more findings in `services/orders/seed.sql` are not listed, 1,000 per file at most: 1,500 cross-service-read"
+    );
+    assert_eq!(run.summary("errors"), 2_501);
+    assert_eq!(run.code, Some(1));
+    let human = repo.run(&["check"], QUICK);
+    let out = String::from_utf8_lossy(&human.stdout);
+    assert!(out.contains("1,500 more findings"), "{}", tail(&out));
+    let all = repo.run(
+        &["check", "--format", "json", "--max-findings-per-file", "0"],
+        QUICK,
+    );
+    assert_eq!(
+        all.on("cross-service-read", "services/orders/seed.sql")
+            .len(),
+        n
+    );
+    assert!(
+        all.on("too-many-findings", "services/orders/seed.sql")
+            .is_empty()
+    );
+    // The baseline sees every finding: all of them recorded, none listed, none stale.
+    let b = repo.run(&["baseline"], QUICK);
+    assert_eq!(b.code, Some(0), "{}", b.stderr);
+    let base = repo.check(&[], QUICK);
+    assert_eq!(base.findings(), Vec::<Value>::new());
+    assert_eq!(base.code, Some(0));
 }
 
 #[test]
@@ -547,7 +655,10 @@ fn many_findings_on_one_long_line_end_in_bounded_time() {
     let n = 30_000;
     let line = CROSS_READ.trim_end().repeat(n);
     repo.write("services/orders/dump.sql", format!("{line}\n"));
-    let run = repo.run(&["check", "--format", "json"], Duration::from_secs(120));
+    let run = repo.run(
+        &["check", "--format", "json", "--max-findings-per-file", "0"],
+        Duration::from_secs(120),
+    );
     run.sane();
     let found = run.on("cross-service-read", "services/orders/dump.sql");
     assert_eq!(found.len(), n);
@@ -568,7 +679,10 @@ fn a_line_full_of_suppression_markers_ends_in_bounded_time() {
         "services/orders/notes.sql",
         format!("-- {}\n{CROSS_READ}", "ownlint: allow(".repeat(n)),
     );
-    let run = repo.run(&["check", "--format", "json"], Duration::from_secs(120));
+    let run = repo.run(
+        &["check", "--format", "json", "--max-findings-per-file", "0"],
+        Duration::from_secs(120),
+    );
     run.sane();
     assert_eq!(
         run.on("invalid-suppression", "services/orders/notes.sql")
@@ -583,7 +697,8 @@ fn a_line_full_of_suppression_markers_ends_in_bounded_time() {
 const DEEP: usize = 50_000;
 
 /// Runs a check over one deeply nested file that also holds a cross-service read;
-/// the read is found, or the file has a warning saying why it was not analysed.
+/// the read is found, or the file has a finding saying why it was not analysed (a
+/// `parse-error` warning, or a `skipped-file` error).
 fn deep(rel: &str, text: String) {
     let repo = Repo::new();
     repo.write(rel, text);
@@ -594,7 +709,9 @@ fn deep(rel: &str, text: String) {
         .filter(|f| f["path"] == rel)
         .collect();
     let found = about_file.iter().any(|f| f["rule"] == "cross-service-read");
-    let warned = about_file.iter().any(|f| f["severity"] == "warning");
+    let warned = about_file
+        .iter()
+        .any(|f| f["severity"] == "warning" || f["rule"] == "skipped-file");
     assert!(
         found || warned,
         "{rel}: neither the read nor a warning: {about_file:#?}"
@@ -708,7 +825,7 @@ fn json_nested_50000_deep_in_package_json_does_not_crash() {
 }
 
 /// A manifest that cannot be read hides which service a package lives in, so imports
-/// of it go unchecked: each is one `skipped-file` warning that names the manifest, the
+/// of it go unchecked: each is one `skipped-file` error that names the manifest, the
 /// reason and what is not checked, counted in `files_skipped`, in whole-repository
 /// and in partial runs alike.
 #[test]
@@ -771,7 +888,7 @@ fn an_unparsable_manifest_is_reported() {
             run.skipped(manifest, reason);
             run.skipped(manifest, "are not checked");
             assert_eq!(run.summary("files_skipped"), 1, "{manifest} {args:?}");
-            assert_eq!(run.code, Some(0), "{manifest} {args:?}: a warning");
+            assert_eq!(run.code, Some(1), "{manifest} {args:?}: an error");
         }
     }
 }
@@ -958,7 +1075,7 @@ fn a_baseline_that_is_a_named_pipe_is_refused() {
 }
 
 #[test]
-fn unreadable_files_and_directories_are_skipped_with_a_warning() {
+fn unreadable_files_and_directories_are_skipped_with_an_error() {
     use std::os::unix::fs::PermissionsExt;
     if permissions_are_ignored() {
         eprintln!(

@@ -291,6 +291,52 @@ fn rule_missing_paths() {
     check_rule("missing-paths", 1, &[(7, 9), (10, 13), (10, 31)]);
 }
 
+/// Entries that would match nothing or everything: empty, invalid globs, outside the
+/// repository; the `-ok` fixture writes `./`, trailing `/` and `//`, which are
+/// normalized and match.
+#[test]
+fn rule_invalid_path() {
+    check_rule(
+        "invalid-path",
+        1,
+        &[
+            (5, 30),
+            (6, 14),
+            (6, 38),
+            (7, 11),
+            (7, 15),
+            (7, 31),
+            (7, 37),
+        ],
+    );
+}
+
+/// `.`, `**`, a parent of two services, one service's directory, the literal
+/// directory of a glob `paths` entry.
+#[test]
+fn rule_broad_exclude() {
+    check_rule(
+        "broad-exclude",
+        1,
+        &[(14, 5), (15, 5), (16, 5), (17, 5), (18, 5)],
+    );
+    let report = json_of(&validate(&fixture("broad-exclude"), &["--format", "json"]));
+    let services: Vec<&Value> = report["findings"]
+        .as_array()
+        .map(|f| f.iter().map(|f| &f["service"]).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        services,
+        [
+            &Value::Null,
+            &Value::Null,
+            &Value::from("order-service"),
+            &Value::from("user-service"),
+            &Value::from("billing-service"),
+        ]
+    );
+}
+
 #[test]
 fn rule_invalid_name() {
     check_rule("invalid-name", 1, &[(3, 3), (7, 9), (8, 9), (10, 9)]);

@@ -69,8 +69,13 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
         }
     }
     summary.duration_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
-    print_findings(cli, &reg, &findings, &summary)?;
+    // The exit code and the summary count every finding; the report lists a bounded
+    // number per file.
     let code = exit_code(&findings, cli.deny_warnings);
+    if args.max_findings_per_file > 0 {
+        crate::model::cap::per_file(&mut findings, args.max_findings_per_file);
+    }
+    print_findings(cli, &reg, &findings, &summary)?;
     // The process ends right after: freeing a large registry entry by entry (a
     // 50,000-table one is ~1% of a whole run), or thousands of findings string by
     // string (a millisecond for 4,000), would be work nobody waits for.

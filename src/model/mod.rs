@@ -8,6 +8,7 @@
 //! `crate::scan`, `crate::report` or `crate::commands`.
 
 mod access;
+pub mod cap;
 pub mod finding;
 mod rule_docs;
 pub mod rules;

@@ -74,6 +74,8 @@ rules! {
     DependencyCycle => "dependency-cycle", Registry, Warning, "Services read each other's APIs in a cycle.";
     OverlappingPaths => "overlapping-paths", Registry, Error, "Two services claim the same directory.";
     MissingPaths => "missing-paths", Registry, Error, "A `paths` entry matches nothing in the repository.";
+    InvalidPath => "invalid-path", Registry, Error, "A `paths`, `public` or `exclude` entry is empty, an invalid glob, or outside the repository.";
+    BroadExclude => "broad-exclude", Registry, Error, "An `exclude` entry covers the whole repository or all of a service's code.";
     InvalidName => "invalid-name", Registry, Error, "A service, table or event name is empty or malformed.";
     ExpiredException => "expired-exception", Registry, Error, "An exception's `expires` date has passed.";
     InvalidException => "invalid-exception", Registry, Error, "An exception is incomplete: no table or import, an empty reason, or a malformed date.";
@@ -88,9 +90,10 @@ rules! {
     UnassignedAccess => "unassigned-access", Code, Warning, "Code outside every service touches a service-owned table.";
     UnusedSuppression => "unused-suppression", Run, Warning, "An `ownlint: allow(...)` comment suppresses nothing.";
     InvalidSuppression => "invalid-suppression", Run, Warning, "An `ownlint: allow(...)` comment has no reason or names no known rule.";
-    SkippedFile => "skipped-file", Run, Warning, "A file was not analysed: too large, unreadable, not text, or refused by its parser.";
+    SkippedFile => "skipped-file", Run, Error, "A file was not analysed: too large, unreadable, binary, or refused by its parser.";
     ParseError => "parse-error", Run, Warning, "A file could not be parsed completely; what could be read was still checked.";
     InternalError => "internal-error", Run, Error, "ownlint failed while analysing a file; the run is incomplete.";
+    TooManyFindings => "too-many-findings", Run, Warning, "A file has more findings than a report lists; the rest are counted in one finding.";
     StaleBaseline => "stale-baseline", Run, Error, "A baseline entry no longer matches any finding.";
 }
 

@@ -38,8 +38,7 @@ impl Matcher {
     fn new<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Matcher {
         let mut dirs = Vec::new();
         let mut builder = GlobSetBuilder::new();
-        for p in patterns {
-            let p = normalize(p);
+        for p in patterns.into_iter().filter_map(usable) {
             if is_glob(&p) {
                 for g in globs_for(&p) {
                     builder.add(g);
@@ -59,15 +58,46 @@ impl Matcher {
     }
 }
 
-/// Normalizes a registry path: `/` separators, no `./` prefix, no trailing `/`.
+/// Normalizes a registry path: `/` separators, no empty or `.` components (so
+/// `./a`, `a/`, `a//b` and `a/./b` are `a` and `a/b`), the root as the empty string. An
+/// absolute path keeps its leading `/`, so that it stays recognizably outside the
+/// repository (`/` alone is not the root).
 pub fn normalize(p: &str) -> String {
     let p = p.trim().replace('\\', "/");
-    let p = p.trim_start_matches("./").trim_end_matches('/');
-    if p == "." {
-        String::new()
-    } else {
-        p.to_string()
+    let mut out = String::with_capacity(p.len());
+    if p.starts_with('/') {
+        out.push('/');
     }
+    for c in p.split('/').filter(|c| !c.is_empty() && *c != ".") {
+        if !out.is_empty() && !out.ends_with('/') {
+            out.push('/');
+        }
+        out.push_str(c);
+    }
+    out
+}
+
+/// The normalized entry, or `None` for an entry that must match nothing because
+/// validation refuses it (`invalid-path`, `missing-paths`): one that is empty as
+/// written (the root is written `.`), points outside the repository, or is a glob
+/// that does not compile. Refused entries never widen what an entry covers: an empty
+/// `exclude` does not exclude the repository, an empty `public` does not open it.
+pub fn usable(written: &str) -> Option<String> {
+    if written.trim().is_empty() {
+        return None;
+    }
+    let p = normalize(written);
+    if escapes_root(&p) || (is_glob(&p) && Glob::new(&p).is_err()) {
+        return None;
+    }
+    Some(p)
+}
+
+/// True when a normalized entry is absolute or climbs out of the root.
+pub fn escapes_root(pattern: &str) -> bool {
+    pattern.starts_with('/')
+        || pattern.as_bytes().get(1) == Some(&b':')
+        || pattern.split('/').any(|c| c == "..")
 }
 
 /// True when the pattern uses glob syntax.
@@ -99,15 +129,14 @@ fn specificity(p: &str) -> usize {
 }
 
 impl PathMap {
-    /// Compiles the registry's patterns. Invalid globs match nothing (validation
-    /// reports them as `missing-paths`).
+    /// Compiles the registry's patterns. Entries validation refuses match nothing (see
+    /// [`usable`]).
     pub fn new(registry: &Registry) -> PathMap {
         let mut dirs: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
         let mut builder = GlobSetBuilder::new();
         let mut glob_owner = Vec::new();
         for (i, svc) in registry.services.iter().enumerate() {
-            for p in &svc.paths {
-                let p = normalize(&p.value);
+            for p in svc.paths.iter().filter_map(|p| usable(&p.value)) {
                 if is_glob(&p) {
                     for g in globs_for(&p) {
                         builder.add(g);
@@ -236,6 +265,62 @@ mod tests {
         ];
         for (path, want) in cases {
             assert_eq!(owner(&reg, &m, path), Some(want), "{path}");
+        }
+    }
+
+    #[test]
+    fn entries_are_normalized_before_they_match() {
+        let cases = [
+            ("services/a", "services/a"),
+            ("./services/a/", "services/a"),
+            ("services//a", "services/a"),
+            ("services/./a//", "services/a"),
+            (" services\\a ", "services/a"),
+            (".", ""),
+            ("./", ""),
+            ("/", "/"),
+            ("//etc//x", "/etc/x"),
+            ("libs/**/b/", "libs/**/b"),
+        ];
+        for (written, want) in cases {
+            assert_eq!(normalize(written), want, "{written:?}");
+        }
+        let (reg, m) = map(
+            "services:\n  a: {paths: ['services//a']}\n  b: {paths: [./services/b/]}\n  c: {paths: ['libs//*/c/']}\n",
+        );
+        assert_eq!(owner(&reg, &m, "services/a/x.rs"), Some("a"));
+        assert_eq!(owner(&reg, &m, "services/b/x.rs"), Some("b"));
+        assert_eq!(owner(&reg, &m, "libs/q/c/x.rs"), Some("c"));
+    }
+
+    /// Entries validation refuses match nothing: an empty entry is not the root, an
+    /// absolute one is not the repository, an invalid glob excludes nothing.
+    #[test]
+    fn refused_entries_match_nothing() {
+        let (reg, m) = map(
+            "exclude: ['', /, '/', '../..', '[x']\nservices:\n  a: {paths: [''], public: ['']}\n  b: {paths: [b], public: [/]}\n",
+        );
+        assert_eq!(owner(&reg, &m, "x.rs"), None);
+        assert_eq!(owner(&reg, &m, "b/x.rs"), Some("b"));
+        for path in ["x.rs", "b/x.rs", "[x", "x"] {
+            assert!(!m.is_excluded(path), "{path}");
+        }
+        assert!(!m.is_public(0, "b/x.rs"));
+        assert!(!m.is_public(1, "b/x.rs"));
+        assert_eq!(usable("services//a/"), Some("services/a".to_string()));
+        assert_eq!(usable("."), Some(String::new()));
+        for refused in [
+            "",
+            " ",
+            "/",
+            "/etc",
+            "../x",
+            "a/../../b",
+            "C:/x",
+            "[x",
+            "a/{b",
+        ] {
+            assert_eq!(usable(refused), None, "{refused:?}");
         }
     }
 

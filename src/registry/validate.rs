@@ -1,7 +1,7 @@
 //! Validation of a loaded registry: every problem in one run, each pointing at the
 //! registry entry that causes it (and at the other half of a conflict).
 
-use super::paths::{is_glob, normalize};
+use super::paths::{escapes_root, is_glob, normalize, within};
 use super::types::{Item, Registry};
 use crate::model::finding::{Finding, Loc};
 use crate::model::rules::Rule;
@@ -24,6 +24,7 @@ pub fn validate(reg: &Registry, today: &str) -> Vec<Finding> {
     v.events();
     v.cycles();
     v.paths();
+    v.public_and_exclude();
     v.exceptions(today);
     v.rule_levels();
     v.out
@@ -299,6 +300,11 @@ impl Validator<'_> {
                 continue;
             }
             for p in &svc.paths {
+                if let Some(f) = self.malformed(p, Entry::Paths) {
+                    let f = f.service(&svc.name);
+                    self.push(f);
+                    continue;
+                }
                 let norm = normalize(&p.value);
                 if let Some(&(other, other_item)) = claimed.get(&norm) {
                     if other != svc.name {
@@ -335,6 +341,158 @@ impl Validator<'_> {
                 }
             }
         }
+    }
+
+    /// An `invalid-path` finding for an entry that is empty as written, a glob that
+    /// does not compile, or (for `public` and `exclude`; `paths` outside the
+    /// repository are `missing-paths`) outside the repository. Such an entry matches
+    /// nothing (see [`super::paths::usable`]).
+    fn malformed(&self, item: &Item, kind: Entry) -> Option<Finding> {
+        let name = kind.key();
+        let written = &item.value;
+        if written.trim().is_empty() {
+            let help = match kind {
+                Entry::Paths => {
+                    "write the directory relative to the repository root; the root itself is `.`"
+                }
+                Entry::Public => {
+                    "name the directory other services may import; an empty entry would open the whole repository, so it is ignored"
+                }
+                Entry::Exclude => {
+                    "remove the entry; an empty entry would exclude the whole repository, so it is ignored"
+                }
+            };
+            let f = self
+                .finding(
+                    Rule::InvalidPath,
+                    format!("empty `{name}` entry"),
+                    &item.loc,
+                    "empty",
+                )
+                .help(help)
+                .subject("");
+            return Some(f);
+        }
+        let norm = normalize(written);
+        if is_glob(&norm)
+            && let Err(e) = globset::Glob::new(&norm)
+        {
+            let why = e.kind().to_string();
+            let f = self
+                .finding(
+                    Rule::InvalidPath,
+                    format!("`{name}` entry `{written}` is not a valid glob: {why}"),
+                    &item.loc,
+                    "invalid glob",
+                )
+                .help("fix the glob (`*` within a component, `**` as a whole component, `[...]` and `{a,b}` closed), or write a plain directory; until then it matches nothing")
+                .subject(&norm);
+            return Some(f);
+        }
+        if kind != Entry::Paths && escapes_root(&norm) {
+            let f = self
+                .finding(
+                    Rule::InvalidPath,
+                    format!("`{name}` entry `{written}` points outside the repository"),
+                    &item.loc,
+                    "outside the repository",
+                )
+                .help("entries are relative to the directory holding data-ownership.yaml and stay inside it: no leading `/`, no `..`; this one matches nothing")
+                .subject(&norm);
+            return Some(f);
+        }
+        None
+    }
+
+    fn public_and_exclude(&mut self) {
+        for svc in &self.reg.services {
+            for p in &svc.public {
+                if let Some(f) = self.malformed(p, Entry::Public) {
+                    let f = f.service(&svc.name);
+                    self.push(f);
+                }
+            }
+        }
+        for e in &self.reg.exclude {
+            if let Some(f) = self.malformed(e, Entry::Exclude) {
+                self.push(f);
+            } else if let Some(f) = self.broad_exclude(e) {
+                self.push(f);
+            }
+        }
+    }
+
+    /// A `broad-exclude` finding for an `exclude` entry that covers the repository
+    /// root (`.`, `*`, `**`) or the whole directory of a service.
+    fn broad_exclude(&self, e: &Item) -> Option<Finding> {
+        let norm = normalize(&e.value);
+        let glob = if is_glob(&norm) {
+            let Ok(glob) = globset::Glob::new(&norm) else {
+                return None;
+            };
+            Some(glob.compile_matcher())
+        } else {
+            None
+        };
+        // An entry covers a directory when it names it or one of its ancestors, or
+        // its glob matches it (a glob that names a directory covers what is below).
+        let covers = |dir: &str| match &glob {
+            Some(g) => g.is_match(dir),
+            None => within(dir, &norm),
+        };
+        // Two unrelated top-level names: an entry covering both covers every one.
+        let root = match &glob {
+            Some(_) => covers("0") && covers("ownlint-probe"),
+            None => norm.is_empty(),
+        };
+        if root {
+            let f = self
+                .finding(
+                    Rule::BroadExclude,
+                    format!(
+                        "`exclude` entry `{}` covers the whole repository: nothing would be checked",
+                        e.value
+                    ),
+                    &e.loc,
+                    "excludes everything",
+                )
+                .help("exclude only the directories that hold no service's code (`infra`, `vendor`, `scripts/*.sh`); this entry turns the whole check off")
+                .subject(&norm);
+            return Some(f);
+        }
+        let mut covered = self.reg.services.iter().filter_map(|svc| {
+            let p = svc.paths.iter().find_map(|p| {
+                let dir = super::paths::usable(&p.value)?;
+                // A glob entry's literal directory (`libs` of `libs/*/billing`):
+                // excluding it excludes all the glob can match.
+                let literal: Vec<&str> = dir.split('/').take_while(|c| !is_glob(c)).collect();
+                let literal = literal.join("/");
+                (!literal.is_empty() && covers(&literal)).then_some(p)
+            })?;
+            Some((svc, p))
+        });
+        let (svc, p) = covered.next()?;
+        let more = covered.count();
+        let others = match more {
+            0 => String::new(),
+            1 => " and of 1 more service".to_string(),
+            n => format!(" and of {n} more services"),
+        };
+        let f = self.finding(
+            Rule::BroadExclude,
+            format!(
+                "`exclude` entry `{}` covers all the code of `{}` (`{}`){others}: none of it would be checked",
+                e.value, svc.name, p.value
+            ),
+            &e.loc,
+            "excludes a whole service",
+        );
+        let f = self
+            .related(f, &p.loc, &format!("`{}`'s code", svc.name))
+            .help("exclude only what holds no service's code (generated files, fixtures: `services/orders/fixtures`); a service whose code should not be checked is removed from the registry, not excluded")
+            .service(&svc.name)
+            .subject(&norm);
+        Some(f)
     }
 
     fn exceptions(&mut self, today: &str) {
@@ -432,6 +590,24 @@ impl Validator<'_> {
                 };
                 self.push(f);
             }
+        }
+    }
+}
+
+/// Which list a path entry stands in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    Paths,
+    Public,
+    Exclude,
+}
+
+impl Entry {
+    fn key(self) -> &'static str {
+        match self {
+            Entry::Paths => "paths",
+            Entry::Public => "public",
+            Entry::Exclude => "exclude",
         }
     }
 }
@@ -578,13 +754,6 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
-/// True when a normalized `paths` entry is absolute or climbs out of the root.
-fn escapes_root(pattern: &str) -> bool {
-    pattern.starts_with('/')
-        || pattern.as_bytes().get(1) == Some(&b':')
-        || pattern.split('/').any(|c| c == "..")
-}
-
 /// True when a `paths` entry (normalized) names something that exists.
 fn pattern_matches_something(root: &std::path::Path, pattern: &str) -> bool {
     if !is_glob(pattern) {
@@ -672,6 +841,157 @@ mod tests {
         assert_eq!(f.len(), 3);
         assert!(f.iter().all(|f| f.rule == Rule::MissingPaths
             && f.message.ends_with("points outside the repository")));
+    }
+
+    /// (rule, message) of each finding.
+    fn said(f: &[Finding]) -> Vec<(Rule, &str)> {
+        f.iter().map(|f| (f.rule, f.message.as_str())).collect()
+    }
+
+    #[test]
+    fn path_entries_that_mean_nothing_or_everything_are_refused() {
+        // (registry, expected findings)
+        let cases: &[(&str, &[(Rule, &str)])] = &[
+            (
+                "services:\n  a: {paths: ['']}\n",
+                &[(Rule::InvalidPath, "empty `paths` entry")],
+            ),
+            (
+                "services:\n  a: {paths: ['  ']}\n",
+                &[(Rule::InvalidPath, "empty `paths` entry")],
+            ),
+            (
+                "services:\n  a: {public: ['']}\n",
+                &[(Rule::InvalidPath, "empty `public` entry")],
+            ),
+            (
+                "services:\n  a: {paths: ['[a']}\n",
+                &[(
+                    Rule::InvalidPath,
+                    "`paths` entry `[a` is not a valid glob: unclosed character class; missing ']'",
+                )],
+            ),
+            (
+                "services:\n  a: {public: ['x/{a', /etc]}\n",
+                &[
+                    (
+                        Rule::InvalidPath,
+                        "`public` entry `x/{a` is not a valid glob: unclosed alternate group; missing '}' (maybe escape '{' with '[{]'?)",
+                    ),
+                    (
+                        Rule::InvalidPath,
+                        "`public` entry `/etc` points outside the repository",
+                    ),
+                ],
+            ),
+            (
+                "exclude: ['', '../..', 'a/../../b', '/', 'x/[b']\nservices:\n  a: {}\n",
+                &[
+                    (Rule::InvalidPath, "empty `exclude` entry"),
+                    (
+                        Rule::InvalidPath,
+                        "`exclude` entry `../..` points outside the repository",
+                    ),
+                    (
+                        Rule::InvalidPath,
+                        "`exclude` entry `a/../../b` points outside the repository",
+                    ),
+                    (
+                        Rule::InvalidPath,
+                        "`exclude` entry `/` points outside the repository",
+                    ),
+                    (
+                        Rule::InvalidPath,
+                        "`exclude` entry `x/[b` is not a valid glob: unclosed character class; missing ']'",
+                    ),
+                ],
+            ),
+            (
+                "exclude: ['.', './', '*', '**', '**/*', '{x,*}']\nservices:\n  a: {}\n",
+                &[
+                    (
+                        Rule::BroadExclude,
+                        "`exclude` entry `.` covers the whole repository: nothing would be checked",
+                    ),
+                    (
+                        Rule::BroadExclude,
+                        "`exclude` entry `./` covers the whole repository: nothing would be checked",
+                    ),
+                    (
+                        Rule::BroadExclude,
+                        "`exclude` entry `*` covers the whole repository: nothing would be checked",
+                    ),
+                    (
+                        Rule::BroadExclude,
+                        "`exclude` entry `**` covers the whole repository: nothing would be checked",
+                    ),
+                    (
+                        Rule::BroadExclude,
+                        "`exclude` entry `**/*` covers the whole repository: nothing would be checked",
+                    ),
+                    (
+                        Rule::BroadExclude,
+                        "`exclude` entry `{x,*}` covers the whole repository: nothing would be checked",
+                    ),
+                ],
+            ),
+            (
+                "exclude: [src, 'src//a/', 's*', 'lib/x']\nservices:\n  a: {paths: [src/a]}\n  b: {paths: [src/b]}\n  c: {paths: ['lib/*/c']}\n",
+                &[
+                    (
+                        Rule::BroadExclude,
+                        "`exclude` entry `src` covers all the code of `a` (`src/a`) and of 1 more service: none of it would be checked",
+                    ),
+                    (
+                        Rule::BroadExclude,
+                        "`exclude` entry `src//a/` covers all the code of `a` (`src/a`): none of it would be checked",
+                    ),
+                    (
+                        Rule::BroadExclude,
+                        "`exclude` entry `s*` covers all the code of `a` (`src/a`) and of 1 more service: none of it would be checked",
+                    ),
+                ],
+            ),
+            // Must not flag: parts of services, paths outside them, normalized forms.
+            (
+                "exclude: [src/a/fixtures, 'src/*/gen', '**/*.snap', srcs, lib/x/c/gen, ./infra/]\nservices:\n  a: {paths: [src/a, ./src/a/, 'src//a'], public: ['src/a/{api,types}']}\n  b: {paths: [src/b]}\n  c: {paths: ['lib/*/c']}\n",
+                &[],
+            ),
+        ];
+        for (yaml, want) in cases {
+            let found: Vec<_> = run(yaml)
+                .into_iter()
+                .filter(|f| f.rule != Rule::MissingPaths)
+                .collect();
+            assert_eq!(said(&found), *want, "{yaml}");
+        }
+    }
+
+    /// The finding points at the entry itself, and a broad exclude at the service's
+    /// entry too.
+    #[test]
+    fn path_findings_point_at_the_entry() {
+        let f = run("services:\n  a: {paths: [src/a]}\nexclude: [x, src, '']\n");
+        let at: Vec<_> = f
+            .iter()
+            .filter(|f| f.rule != Rule::MissingPaths)
+            .map(|f| {
+                let p = f.primary.as_ref().map(|l| (l.loc.line, l.loc.column));
+                let r: Vec<_> = f
+                    .related
+                    .iter()
+                    .map(|l| (l.loc.line, l.loc.column))
+                    .collect();
+                (f.rule, p, r)
+            })
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (Rule::BroadExclude, Some((3, 14)), vec![(2, 15)]),
+                (Rule::InvalidPath, Some((3, 19)), vec![]),
+            ]
+        );
     }
 
     #[test]

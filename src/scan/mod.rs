@@ -23,7 +23,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use walk::FileEntry;
 
-/// Files larger than this are skipped with a warning (`--max-file-size`).
+/// Files larger than this are not analysed, a `skipped-file` error (`--max-file-size`).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 /// Options of one scan.
@@ -201,10 +201,13 @@ pub fn beside<A: Send, B>(first: impl Fn() -> A + Sync, second: impl FnOnce() ->
 fn prefilter_patterns(reg: &Registry, packages: &PackageIndex) -> Vec<(String, Scope)> {
     let mut out: Vec<(String, Scope)> = Vec::new();
     for (si, svc) in reg.services.iter().enumerate() {
-        for p in &svc.paths {
-            let dir = p.value.trim_end_matches('/');
-            let last = dir.rsplit('/').next().unwrap_or(dir);
-            if !crate::registry::paths::is_glob(last) {
+        for dir in svc
+            .paths
+            .iter()
+            .filter_map(|p| crate::registry::paths::usable(&p.value))
+        {
+            let last = dir.rsplit('/').next().unwrap_or(&dir);
+            if !last.is_empty() && !crate::registry::paths::is_glob(last) {
                 out.push((last.to_string(), Scope::OutsideOf(si)));
             }
         }
@@ -260,7 +263,26 @@ struct Engine<'a> {
     max_file_size: u64,
 }
 
-/// A warning for a file that was not analysed.
+/// The text of `buf`, with each byte that is not part of valid UTF-8 replaced by a
+/// space in place. One byte for one byte: offsets, lines and columns of everything
+/// else stay those of the file. A space is no part of any name, string delimiter or
+/// comment marker in any language ownlint reads, so a bad byte can split a word but
+/// never join two, open a string or close a comment: it cannot hide a table name
+/// that the same file without it would show. Linear: each byte is looked at twice.
+pub fn decode_lossy(buf: &mut [u8]) -> &str {
+    let mut at = 0;
+    while let Err(e) = std::str::from_utf8(&buf[at..]) {
+        let bad = at + e.valid_up_to();
+        let end = e.error_len().map_or(buf.len(), |n| bad + n);
+        buf[bad..end].fill(b' ');
+        at = end;
+    }
+    // Valid now; the fallback is never taken.
+    std::str::from_utf8(buf).unwrap_or_default()
+}
+
+/// A finding for a file that was not analysed: an error by default, since nothing in
+/// the file was checked (`rules: {skipped-file: warning}` makes it a warning).
 fn skipped(rel: &str, reason: &str) -> Finding {
     whole_file(
         Rule::SkippedFile,
@@ -270,7 +292,7 @@ fn skipped(rel: &str, reason: &str) -> Finding {
     )
 }
 
-/// A `skipped-file` warning for a file its extractor refused as a whole, at the place
+/// A `skipped-file` finding for a file its extractor refused as a whole, at the place
 /// the extractor gave up. It is `skipped-file`, not `parse-error`, because nothing in
 /// the file was checked and the summary counts it in `files_skipped`: every skipped
 /// file has a `skipped-file` finding, and `parse-error` keeps meaning "read with gaps".
@@ -370,22 +392,9 @@ impl Engine<'_> {
             ));
             return;
         }
-        let text = match std::str::from_utf8(&w.buf) {
-            Ok(t) => t,
-            Err(e) => {
-                w.out.stats.files_skipped += 1;
-                let valid = String::from_utf8_lossy(&w.buf[..e.valid_up_to()]).into_owned();
-                let loc = crate::model::finding::Loc::at(&valid, valid.len(), 0);
-                w.out.findings.push(skipped(
-                    &f.rel,
-                    &format!(
-                        "it is not valid UTF-8 (line {}, column {})",
-                        loc.line, loc.column
-                    ),
-                ));
-                return;
-            }
-        };
+        // Bytes that are not UTF-8 (a Latin-1 comment, or one byte put there to make
+        // the file unreadable) are analysed around, never a reason to skip the file.
+        let text = decode_lossy(&mut w.buf);
         let ctx = lang::Context {
             dialect: service
                 .and_then(|s| self.reg.services[s].dialect)
@@ -554,7 +563,7 @@ fn read_followed(abs: &std::path::Path, max_file_size: u64) -> Result<String, St
         .take(max_file_size + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| walk::unreadable(&e))?;
-    String::from_utf8(bytes).map_err(|_| "it is not valid UTF-8".to_string())
+    Ok(decode_lossy(&mut bytes).to_string())
 }
 
 /// A `parse-error` at a `query_file!` whose file cannot be checked. It belongs to the
@@ -771,6 +780,82 @@ mod tests {
         let out = engine_file(&[("a/q.sql", cross)], "a/q.sql", |_| {});
         assert_eq!(messages(&out).len(), 1);
         assert_eq!(out.findings[0].rule, Rule::CrossServiceRead);
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_become_spaces_one_for_one() {
+        // (bytes, text)
+        let cases: &[(&[u8], &str)] = &[
+            (b"plain", "plain"),
+            (b"a\xffb", "a b"),
+            (b"\xff\xfe", "  "),
+            // A truncated sequence at the end, a lone continuation byte, an overlong
+            // encoding, a surrogate: one space per byte that is not valid UTF-8.
+            (b"ab\xe2\x82", "ab  "),
+            (b"\x80x", " x"),
+            (b"\xc0\xafx", "  x"),
+            (b"\xed\xa0\x80!", "   !"),
+            // Valid multi-byte characters are kept as they are.
+            (b"\xc3\xa9t\xc3\xa9\xff", "\u{e9}t\u{e9} "),
+        ];
+        for (bytes, want) in cases {
+            let mut buf = bytes.to_vec();
+            assert_eq!(decode_lossy(&mut buf), *want, "{bytes:?}");
+            assert_eq!(buf.len(), bytes.len());
+        }
+    }
+
+    /// One bad byte in a comment does not make the file unchecked: the
+    /// cross-service write after it is found, at its own line and column.
+    #[test]
+    fn a_file_that_is_not_utf8_is_analysed_around_the_bad_bytes() {
+        let file = b"-- caf\xe9 \xff\xfe\nUPDATE users SET x = 1;\n".as_slice();
+        let text = String::from_utf8_lossy(file);
+        let out = engine_file(&[], "a/q.sql", |root| {
+            std::fs::write(root.join("a/q.sql"), file).unwrap_or_else(|e| panic!("{e}"));
+        });
+        assert!(text.contains('\u{fffd}'));
+        assert_eq!(out.findings.len(), 1, "{:?}", messages(&out));
+        let f = &out.findings[0];
+        assert_eq!(f.rule, Rule::CrossServiceWrite);
+        let at = f
+            .primary
+            .as_ref()
+            .map(|l| (l.loc.line, l.loc.column, l.loc.offset));
+        assert_eq!(at, Some((2, 8, 18)));
+        assert_eq!(out.stats.files_skipped, 0);
+        assert_eq!(out.stats.files_parsed, 1);
+    }
+
+    /// A file that cannot be analysed fails the run unless the registry says
+    /// otherwise.
+    #[test]
+    fn a_file_that_is_not_analysed_is_an_error_by_default() {
+        let out = engine_file(
+            &[("a/q.sql", "UPDATE users SET x = 1;\0\n")],
+            "a/q.sql",
+            |_| {},
+        );
+        assert_eq!(out.findings.len(), 1, "{:?}", messages(&out));
+        assert_eq!(out.findings[0].rule, Rule::SkippedFile);
+        assert_eq!(
+            out.findings[0].severity,
+            crate::model::rules::Severity::Error
+        );
+        assert_eq!(
+            crate::commands::exit_code(&out.findings, false),
+            crate::commands::EXIT_FINDINGS
+        );
+        let reg = crate::registry::load_str(
+            "services:\n  a: {}\nrules: {skipped-file: warning}\n",
+            "data-ownership.yaml",
+            ".".into(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            reg.severity(Rule::SkippedFile),
+            Some(crate::model::rules::Severity::Warning)
+        );
     }
 
     #[cfg(unix)]

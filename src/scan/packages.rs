@@ -112,8 +112,7 @@ impl PackageIndex {
     pub fn discover(reg: &Registry, root: &Path, paths: &PathMap, threads: usize) -> PackageIndex {
         let mut dirs: Vec<String> = Vec::new();
         for svc in &reg.services {
-            for p in &svc.paths {
-                let p = paths::normalize(&p.value);
+            for p in svc.paths.iter().filter_map(|p| paths::usable(&p.value)) {
                 if paths::is_glob(&p) {
                     let all = walk::walk(root, &[root.to_path_buf()], threads);
                     let files: Vec<FileEntry> = all
