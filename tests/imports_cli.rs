@@ -96,6 +96,12 @@ fn java_and_kotlin_resolve_to_the_class_not_the_package_prefix() {
                 &format!("{orders}/internal/OrderRepository.java"),
             ),
             (
+                java,
+                9,
+                "com.acme.orders.internal",
+                &format!("{orders}/internal"),
+            ),
+            (
                 kotlin,
                 4,
                 "com.acme.catalog.internal.Prices",
@@ -108,6 +114,19 @@ fn java_and_kotlin_resolve_to_the_class_not_the_package_prefix() {
                 &format!("{orders}/api/OrderController.java"),
             ),
         ],
+    );
+}
+
+#[test]
+fn java_classes_count_only_in_modules_the_importer_depends_on() {
+    exactly(
+        "gradle",
+        &[(
+            "kitchen-service/src/main/java/com/acme/kitchen/Consumer.java",
+            4,
+            "com.acme.orders.client.OrdersClient",
+            "orders-client/src/main/java/com/acme/orders/client/OrdersClient.java",
+        )],
     );
 }
 

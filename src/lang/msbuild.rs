@@ -3,7 +3,10 @@
 //! the referenced project, .NET's equivalent of a Cargo path dependency. The path is
 //! joined onto the project's directory (`\` read as `/`); a path built from MSBuild
 //! properties other than `$(MSBuildThisFileDirectory)` cannot be known without
-//! evaluating the build, and is not reported.
+//! evaluating the build, and is not reported. In an Aspire app host (`Sdk=
+//! "Aspire.AppHost.Sdk.."` or `<IsAspireHost>true</IsAspireHost>`) a reference is a
+//! project the host launches, not code it compiles against, unless it says
+//! `IsAspireProjectResource="false"`: only those are imports there.
 
 use super::Extracted;
 use crate::model::{Access, ImportRef};
@@ -26,6 +29,8 @@ pub fn extract(path: &str, text: &str) -> Extracted {
     let mut out = Extracted::default();
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
     let lower = text.to_ascii_lowercase();
+    let aspire_host =
+        lower.contains("aspire.apphost.sdk") || lower.contains("<isaspirehost>true</isaspirehost>");
     let mut at = 0;
     while let Some(found) = lower[at..].find('<') {
         let start = at + found;
@@ -41,7 +46,7 @@ pub fn extract(path: &str, text: &str) -> Extracted {
         let is_reference = tag
             .strip_prefix("<projectreference")
             .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_whitespace()));
-        if !is_reference {
+        if !is_reference || (aspire_host && !compiled_in_host(&lower, start, end)) {
             continue;
         }
         let Some((vs, ve)) = include(tag) else {
@@ -59,6 +64,30 @@ pub fn extract(path: &str, text: &str) -> Extracted {
         }
     }
     out
+}
+
+/// True when the reference whose tag spans `start..end` of the lowercased text says
+/// `IsAspireProjectResource="false"`, as an attribute or a child element.
+fn compiled_in_host(lower: &str, start: usize, end: usize) -> bool {
+    let tag = &lower[start..end];
+    let attribute = tag
+        .split("isaspireprojectresource")
+        .nth(1)
+        .is_some_and(|r| {
+            r.trim_start()
+                .trim_start_matches('=')
+                .trim_start()
+                .trim_matches(['"', '\''])
+                .starts_with("false")
+        });
+    if attribute || tag.ends_with('/') {
+        return attribute;
+    }
+    let body = lower[end..]
+        .split("</projectreference")
+        .next()
+        .unwrap_or("");
+    body.contains("<isaspireprojectresource>false</isaspireprojectresource>")
 }
 
 /// The value range (relative to the tag) of the `Include` attribute of a lowercased
@@ -164,6 +193,24 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn an_aspire_hosts_launched_projects_are_not_imports() {
+        let text = r#"<Project Sdk="Aspire.AppHost.Sdk/13.0.0">
+  <ItemGroup>
+    <ProjectReference Include="..\Identity.API\Identity.API.csproj" />
+    <ProjectReference Include="..\Shared\Shared.csproj" IsAspireProjectResource="false" />
+    <ProjectReference Include="..\Other\Other.csproj">
+      <IsAspireProjectResource>false</IsAspireProjectResource>
+    </ProjectReference>
+  </ItemGroup>
+</Project>"#;
+        let got: Vec<String> = refs("src/Host/Host.csproj", text)
+            .into_iter()
+            .map(|r| r.0)
+            .collect();
+        assert_eq!(got, ["src/Shared/Shared.csproj", "src/Other/Other.csproj"]);
     }
 
     #[test]

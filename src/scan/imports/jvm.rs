@@ -1,19 +1,23 @@
 //! Java and Kotlin: a single-type import (`import com.acme.orders.api.OrderDto`)
 //! resolves to the file that declares the class, `<source root>/com/acme/orders/api/
 //! OrderDto.java` (or `.kt`) in any module and any source set; a static import or a
-//! nested class to the file of its outermost class; a wildcard import, or a class no
-//! file is named after (a Kotlin file declaring several), to every directory of the
-//! package. Gradle and Maven builds routinely split a package across modules (an
-//! `orders-api` contract module beside the service), so the class decides, not the
-//! package prefix.
+//! nested class to the file of its outermost class; a wildcard import to every
+//! directory of the package. Gradle and Maven builds routinely split a package across
+//! modules (an `orders-api` contract module beside the service), so the class decides,
+//! not the package prefix. A class no file is named after (generated at build time,
+//! or declared in a file of another name or directory) resolves to nothing, and so
+//! does one declared only in modules the importing module does not depend on
+//! ([`Modules`]).
 
-use super::parent;
+use super::jvm_modules::Modules;
+use super::{join, parent};
 use crate::registry::PathMap;
 use crate::scan::walk::FileEntry;
 use foldhash::HashMap;
 
 #[derive(Default)]
 pub struct JvmIndex {
+    modules: Modules,
     /// Fully qualified class name (from the file name) → the files declaring it.
     classes: HashMap<String, Vec<String>>,
     /// Package → its directories, one per module and source set.
@@ -22,7 +26,10 @@ pub struct JvmIndex {
 
 impl JvmIndex {
     pub fn build(files: &[FileEntry]) -> JvmIndex {
-        let mut idx = JvmIndex::default();
+        let mut idx = JvmIndex {
+            modules: Modules::build(files),
+            ..JvmIndex::default()
+        };
         for f in files {
             let Some((package, class)) = source_file(&f.rel) else {
                 continue;
@@ -47,28 +54,44 @@ impl JvmIndex {
         idx
     }
 
-    /// The files or directories `name` (an import without `static`, `.*` and alias)
-    /// means: the file of the longest prefix that is a class, else the directories of
-    /// the longest prefix that is a package.
-    pub fn resolve(&self, name: &str) -> Vec<String> {
+    /// The files or directories `name` (an import without `static` and alias) means.
+    /// A single name: the file of its longest prefix that is a class (a static
+    /// member or nested class is in its outer class's file), and nothing when no
+    /// file declares it: classes generated at build time, or declared in a file of
+    /// another name or directory, are not guessed from a package's directories. A
+    /// wildcard (`a.b.*`): the class's file for a static or nested wildcard, else
+    /// every directory of the package.
+    pub fn resolve(&self, from: &str, name: &str) -> Vec<String> {
+        let (name, wildcard) = match name.strip_suffix(".*") {
+            Some(n) => (n, true),
+            None => (name, false),
+        };
+        let found = self.class(name).or_else(|| {
+            wildcard
+                .then(|| self.packages.get(name))
+                .flatten()
+                .map(Vec::as_slice)
+        });
+        // Only what the importing module compiles against.
+        found
+            .into_iter()
+            .flatten()
+            .filter(|p| self.modules.reaches(from, &join(p, "_")))
+            .cloned()
+            .collect()
+    }
+
+    /// The files of the longest prefix of `name` that is a class.
+    fn class(&self, name: &str) -> Option<&[String]> {
         let mut end = name.len();
         // A class in the default package cannot be imported: stop at the first dot.
         while let Some(dot) = name[..end].rfind('.') {
             if let Some(files) = self.classes.get(&name[..end]) {
-                return files.clone();
+                return Some(files);
             }
             end = dot;
         }
-        let mut end = name.len();
-        loop {
-            if let Some(dirs) = self.packages.get(&name[..end]) {
-                return dirs.clone();
-            }
-            match name[..end].rfind('.') {
-                Some(dot) => end = dot,
-                None => return Vec::new(),
-            }
-        }
+        None
     }
 
     /// Each package with the service holding its directories (`None` when several
@@ -150,20 +173,31 @@ mod tests {
                 "com.acme.orders.api.OrderDto.Line",
                 &["orders-api/src/main/java/com/acme/orders/api/OrderDto.java"],
             ),
-            // Wildcard (written `.*`) and unknown classes: every directory.
+            // Wildcard: every directory of the package.
             (
-                "com.acme.orders.api",
+                "com.acme.orders.api.*",
                 &[
                     "orders-api/src/main/java/com/acme/orders/api",
                     "services/orders/src/main/java/com/acme/orders/api",
                     "services/orders/src/test/kotlin/com/acme/orders/api",
                 ],
             ),
+            // A static wildcard: the class's file.
+            (
+                "com.acme.orders.api.OrderDto.*",
+                &["orders-api/src/main/java/com/acme/orders/api/OrderDto.java"],
+            ),
+            // No file declares it (generated, or declared elsewhere): nothing.
+            ("com.acme.orders.api.Generated", &[]),
             ("org.springframework.Foo", &[]),
             ("com.acme", &[]),
         ];
         for (name, want) in cases {
-            assert_eq!(idx.resolve(name), *want, "{name}");
+            assert_eq!(
+                idx.resolve("app/src/main/java/A.java", name),
+                *want,
+                "{name}"
+            );
         }
     }
 }

@@ -9,6 +9,7 @@
 
 mod go;
 mod jvm;
+mod jvm_modules;
 mod python;
 mod typescript;
 
@@ -95,7 +96,9 @@ impl ImportIndex {
         import: &ImportRef,
     ) -> Vec<String> {
         match (lang, import) {
-            (Language::Java | Language::Kotlin, ImportRef::Package(name)) => self.jvm.resolve(name),
+            (Language::Java | Language::Kotlin, ImportRef::Package(name)) => {
+                self.jvm.resolve(rel, name)
+            }
             (Language::Go, ImportRef::Package(path)) => {
                 self.go.resolve(&self.tree, packages, rel, path)
             }
