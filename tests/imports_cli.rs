@@ -185,6 +185,18 @@ fn typescript_aliases_follow_extends_to_the_shared_base_config() {
         "typescript",
         &[
             (
+                "apps/web/src/packages.ts",
+                2,
+                "@shop/payments-sdk",
+                "services/payments/sdk/src/index.ts",
+            ),
+            (
+                "apps/web/src/packages.ts",
+                3,
+                "@shop/payments-sdk/internal/ledger",
+                "services/payments/sdk/src/internal/ledger.ts",
+            ),
+            (
                 "apps/web/src/page.ts",
                 1,
                 "@shop/payments-core",

@@ -6,6 +6,7 @@
 //! the scan to report: without it, imports of that package would go unchecked
 //! without a word.
 
+use super::imports::npm::{Manifest, Manifests};
 use super::walk::{self, FileEntry, WalkProblem};
 use crate::model::Ecosystem;
 use crate::registry::PathMap;
@@ -24,6 +25,8 @@ pub struct Package {
 #[derive(Debug, Default)]
 pub struct PackageIndex {
     map: HashMap<(Ecosystem, String), Vec<Package>>,
+    /// Every `package.json`'s dependencies, workspaces and exports, by directory.
+    pub npm: Manifests,
     /// Manifests inside services that could not be used, one per path, sorted: imports
     /// of their packages cannot be resolved, so the scan must say so (`skipped-file`).
     pub problems: Vec<WalkProblem>,
@@ -55,8 +58,11 @@ impl PackageIndex {
                         "imports of this crate and its own dependencies are not checked",
                     ),
                 },
-                "package.json" => match text.and_then(|t| npm_package_name(&t)) {
-                    Ok(pkg) => idx.add(Ecosystem::Npm, &pkg.unwrap_or_default(), service, dir),
+                "package.json" => match text.and_then(|t| npm_manifest(&t)) {
+                    Ok((pkg, manifest)) => {
+                        idx.add(Ecosystem::Npm, &pkg.unwrap_or_default(), service, dir);
+                        idx.npm.insert(dir, manifest);
+                    }
                     Err(why) => idx.refuse(
                         f,
                         service,
@@ -208,14 +214,16 @@ fn cargo_package_name(text: &str) -> Result<Option<String>, String> {
         .map(str::to_string))
 }
 
-/// The name of a `package.json`; `None` for an unnamed (private root) package.
-fn npm_package_name(text: &str) -> Result<Option<String>, String> {
+/// The name of a `package.json` (`None` for an unnamed, private root package) and
+/// what it says about dependencies, workspaces and exports.
+fn npm_manifest(text: &str) -> Result<(Option<String>, Manifest), String> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("it is not valid JSON ({e})"))?;
-    Ok(value
+    let name = value
         .get("name")
         .and_then(|n| n.as_str())
-        .map(str::to_string))
+        .map(str::to_string);
+    Ok((name, Manifest::from_json(&value)))
 }
 
 /// The module path of a `go.mod`, which Go requires.
@@ -256,10 +264,10 @@ mod tests {
         );
         assert_eq!(cargo_package_name("[workspace]\n"), Ok(None));
         assert_eq!(
-            npm_package_name("{\"name\": \"@acme/orders\"}"),
+            npm_manifest("{\"name\": \"@acme/orders\"}").map(|m| m.0),
             Ok(Some("@acme/orders".to_string()))
         );
-        assert_eq!(npm_package_name("{\"private\": true}"), Ok(None));
+        assert_eq!(npm_manifest("{\"private\": true}").map(|m| m.0), Ok(None));
         assert_eq!(
             go_module("// x\nmodule github.com/acme/orders\n\ngo 1.22\n").as_deref(),
             Ok("github.com/acme/orders")

@@ -10,6 +10,7 @@
 mod go;
 mod jvm;
 mod jvm_modules;
+pub mod npm;
 mod python;
 mod typescript;
 

@@ -108,17 +108,11 @@ impl TsIndex {
         let Some((len, found)) = packages.lookup_prefix(Ecosystem::Npm, spec) else {
             return Vec::new();
         };
-        let sub = spec[len..].trim_start_matches('/');
+        let (name, sub) = (&spec[..len], spec[len..].trim_start_matches('/'));
         found
             .iter()
-            .map(|p| {
-                if sub.is_empty() {
-                    return p.dir.clone();
-                }
-                normalize_join(&p.dir, sub)
-                    .and_then(|inner| file_or_dir(tree, &inner))
-                    .unwrap_or_else(|| p.dir.clone())
-            })
+            .filter(|p| packages.npm.links(rel, name, &p.dir))
+            .map(|p| packages.npm.subpath(tree, &p.dir, sub))
             .collect()
     }
 
