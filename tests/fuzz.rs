@@ -388,6 +388,17 @@ const CARGO_TOML: &[&str] = &[
     "[[bin]]\n",
 ];
 
+const MSBUILD: &[&str] = &[
+    "<ProjectReference",
+    " Include=\"",
+    "..\\",
+    "$(MSBuildThisFileDirectory)",
+    "<!--",
+    "-->",
+    "/>",
+    "<ItemGroup>",
+];
+
 /// The fragments of a language: its own and the shared ones.
 fn vocabulary(lang: Language) -> Vec<&'static str> {
     let own: &[&str] = match lang {
@@ -399,6 +410,7 @@ fn vocabulary(lang: Language) -> Vec<&'static str> {
         Language::Go | Language::Java | Language::Kotlin | Language::CSharp => CLIKE,
         Language::Prisma => PRISMA,
         Language::CargoToml => CARGO_TOML,
+        Language::MsBuild => MSBUILD,
     };
     own.iter().chain(COMMON).copied().collect()
 }
@@ -579,6 +591,11 @@ fn shapes(lang: Language) -> &'static [&'static str] {
             "x{T} = { package = \"{T}\", path = \"../x\" }\n",
             "{T}.path = \"../{T}\"\n",
         ],
+        Language::MsBuild => &[
+            "<ProjectReference Include=\"..\\{T}\\{T}.csproj\" />\n",
+            "<ProjectReference Include='$(MSBuildThisFileDirectory){T}.csproj'/>\n",
+            "<!-- <ProjectReference Include=\"{T}.csproj\" /> -->\n",
+        ],
     }
 }
 
@@ -695,6 +712,7 @@ extractor_targets! {
     fuzz_java => Language::Java,
     fuzz_kotlin => Language::Kotlin,
     fuzz_csharp => Language::CSharp,
+    fuzz_msbuild => Language::MsBuild,
 }
 
 /// Fragments of registries: every key, YAML's anchors, aliases, merge keys, tags,
@@ -855,6 +873,7 @@ fn empty_table_names_are_never_accesses() {
         Language::Java,
         Language::Kotlin,
         Language::CSharp,
+        Language::MsBuild,
     ];
     let mut failures = Vec::new();
     for lang in langs {

@@ -337,7 +337,8 @@ fn entity(src: &Source, c: usize) -> Option<Access> {
 }
 
 /// `import a.b.C;`, `import static a.b.C.m;`, `import a.b.*;`, Kotlin `import a.b.C as
-/// D`: the name as written, without `static`, `.*` and the alias.
+/// D`: the name as written, without `static` and the alias; a wildcard keeps its `.*`
+/// (it means a whole package, a single name means one class), outside the label.
 fn import(src: &Source, i: usize) -> Option<Access> {
     let mut k = i + 1;
     if src.is_word(k, "static") {
@@ -354,6 +355,9 @@ fn import(src: &Source, i: usize) -> Option<Access> {
     let probe = format!("{name}.");
     if PLATFORM.iter().any(|p| probe.starts_with(p)) {
         return None;
+    }
+    if src.punct(last + 1) == "." && src.punct(last + 2) == "*" {
+        name.push_str(".*");
     }
     let start = src.toks[first].start;
     Some(Access::import(
@@ -544,7 +548,7 @@ mod tests {
                 "import com.acme.orders.model.*;",
                 false,
                 Import,
-                "com.acme.orders.model",
+                "com.acme.orders.model.*",
                 "com.acme.orders.model",
             ),
             (

@@ -10,6 +10,7 @@ pub mod csharp;
 pub mod embedded;
 pub mod go;
 pub mod java;
+pub mod msbuild;
 pub mod prisma;
 pub mod python;
 pub mod ruby;
@@ -85,6 +86,8 @@ pub enum Language {
     Java,
     Kotlin,
     CSharp,
+    /// MSBuild project files (`.csproj`, `Directory.Build.props`): project references.
+    MsBuild,
 }
 
 impl Language {
@@ -93,6 +96,9 @@ impl Language {
         let name = path.rsplit('/').next().unwrap_or(path);
         if name == "Cargo.toml" {
             return Some(Language::CargoToml);
+        }
+        if msbuild::is_project_file(name) {
+            return Some(Language::MsBuild);
         }
         let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         match ext.as_deref() {
@@ -153,6 +159,7 @@ pub const MARKERS: &[&[&str]] = &[
     go::MARKERS,
     java::MARKERS,
     csharp::MARKERS,
+    msbuild::MARKERS,
 ];
 
 use crate::model::Ecosystem;
@@ -166,7 +173,7 @@ pub fn ecosystem(lang: Language) -> Option<Ecosystem> {
         Language::Python => Some(Ecosystem::Python),
         Language::Go => Some(Ecosystem::Go),
         Language::Java | Language::Kotlin => Some(Ecosystem::Jvm),
-        Language::Prisma | Language::Ruby | Language::CSharp => None,
+        Language::Prisma | Language::Ruby | Language::CSharp | Language::MsBuild => None,
     }
 }
 
@@ -184,6 +191,7 @@ pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extract
         Language::Java => java::analyze_file(path, text, ctx),
         Language::Kotlin => java::analyze_kotlin_file(path, text, ctx),
         Language::CSharp => csharp::analyze_file(path, text, ctx),
+        Language::MsBuild => msbuild::extract(path, text),
     }
 }
 

@@ -4,6 +4,7 @@
 //! Work per file is independent: worker threads pull files from a shared atomic
 //! cursor, each with its own read buffer and its own findings, merged once at the end.
 
+pub mod imports;
 pub mod packages;
 pub mod prefilter;
 pub mod resolve;
@@ -15,6 +16,7 @@ use crate::lang::{self, Language};
 use crate::model::finding::Finding;
 use crate::model::rules::Rule;
 use crate::registry::{PathMap, Registry};
+use imports::ImportIndex;
 use packages::PackageIndex;
 use prefilter::{Prefilter, Scope};
 use resolve::{FileCtx, Resolver};
@@ -74,18 +76,29 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         .into_iter()
         .filter(|f| !paths.is_excluded(&f.rel) && f.rel != reg.file)
         .collect();
-    // Manifests outside the targets still tell which package lives where; a run over
-    // a few paths finds them without walking the whole repository again.
-    let packages = if opts.targets.iter().all(|t| *t == root) {
-        PackageIndex::build(&files, &paths)
+    // Imports resolve against the whole repository: a run over a few paths lists it
+    // too (without reading it), so that an import means the same in every run.
+    let whole: Vec<FileEntry>;
+    let all = if opts.targets.iter().all(|t| *t == root) {
+        &files
     } else {
-        PackageIndex::discover(reg, &root, &paths, opts.threads)
+        whole = walk::walk(&root, std::slice::from_ref(&root), opts.threads)
+            .files
+            .into_iter()
+            .filter(|f| !paths.is_excluded(&f.rel) && f.rel != reg.file)
+            .collect();
+        &whole
     };
+    let packages = PackageIndex::build(all, &paths);
+    let imports = ImportIndex::build(all, reg, &paths, &packages);
     // A manifest the index could not use is reported once, by the index, which says
     // what that leaves unchecked; its extractor would only refuse it a second time.
     files.retain(|f| Language::of(&f.rel).is_some() && !packages.refused(&f.rel));
-    let prefilter = Prefilter::new(reg.tables(), prefilter_patterns(reg, &packages));
-    let resolver = Resolver::new(reg, &paths, &packages);
+    let prefilter = Prefilter::new(
+        reg.tables(),
+        prefilter_patterns(reg, &paths, &packages, &imports),
+    );
+    let resolver = Resolver::new(reg, &paths, &packages, &imports);
     let cursor = AtomicUsize::new(0);
     let threads = opts.threads.max(1);
     let engine = Engine {
@@ -151,7 +164,7 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
     // The resolver and the prefilter borrow the registry's tables (theirs are cheap to
     // free).
     drop((resolver, prefilter));
-    drop_aside((packages, paths, files));
+    drop_aside((packages, imports, paths, files));
     total
 }
 
@@ -195,10 +208,16 @@ pub fn beside<A: Send, B>(first: impl Fn() -> A + Sync, second: impl FnOnce() ->
 
 /// What the prefilter looks for besides the registry's tables (which it finds in the
 /// registry's index of them), with the service each hit can only lead back to: package
-/// names (the service holding them), the last component of each service's directory
-/// (relative imports name it: `../../orders/db`), and the markers of shapes that may
-/// name a table the registry does not know.
-fn prefilter_patterns(reg: &Registry, packages: &PackageIndex) -> Vec<(String, Scope)> {
+/// names, Java/Kotlin packages, Python modules, tsconfig aliases (the service holding
+/// them; any service when several do), the last component of each service's
+/// directory (relative imports name it: `../../orders/db`), and the markers of shapes
+/// that may name a table the registry does not know.
+fn prefilter_patterns(
+    reg: &Registry,
+    paths: &PathMap,
+    packages: &PackageIndex,
+    imports: &ImportIndex,
+) -> Vec<(String, Scope)> {
     let mut out: Vec<(String, Scope)> = Vec::new();
     for (si, svc) in reg.services.iter().enumerate() {
         for dir in svc
@@ -216,6 +235,12 @@ fn prefilter_patterns(reg: &Registry, packages: &PackageIndex) -> Vec<(String, S
         packages
             .homes()
             .map(|(name, si)| (name, Scope::OutsideOf(si))),
+    );
+    out.extend(
+        imports
+            .homes(paths)
+            .into_iter()
+            .map(|(name, home)| (name, home.map_or(Scope::Word, Scope::OutsideOf))),
     );
     let markers = lang::MARKERS.iter().flat_map(|m| m.iter().copied());
     out.extend(
@@ -733,8 +758,9 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e:?}"));
         let paths = PathMap::new(&reg);
         let packages = PackageIndex::default();
-        let resolver = Resolver::new(&reg, &paths, &packages);
-        let patterns = prefilter_patterns(&reg, &packages);
+        let imports = ImportIndex::default();
+        let resolver = Resolver::new(&reg, &paths, &packages, &imports);
+        let patterns = prefilter_patterns(&reg, &paths, &packages, &imports);
         let prefilter = Prefilter::new(reg.tables(), patterns);
         let engine = Engine {
             reg: &reg,

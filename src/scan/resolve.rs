@@ -1,10 +1,10 @@
 //! Turning a file's [`Access`]es into findings: which service owns each table, which
 //! service each import lands in, and whether that crosses a boundary.
 
+use super::imports::ImportIndex;
 use super::packages::PackageIndex;
 use super::{Access, AccessKind, ImportRef, Target};
 use crate::lang::Language;
-use crate::model::Ecosystem;
 use crate::model::TableRef;
 use crate::model::finding::Finding;
 use crate::model::rules::Rule;
@@ -15,6 +15,7 @@ pub struct Resolver<'a> {
     pub reg: &'a Registry,
     pub paths: &'a PathMap,
     pub packages: &'a PackageIndex,
+    pub imports: &'a ImportIndex,
 }
 
 /// The file being resolved.
@@ -28,11 +29,17 @@ pub struct FileCtx<'t> {
 }
 
 impl<'a> Resolver<'a> {
-    pub fn new(reg: &'a Registry, paths: &'a PathMap, packages: &'a PackageIndex) -> Self {
+    pub fn new(
+        reg: &'a Registry,
+        paths: &'a PathMap,
+        packages: &'a PackageIndex,
+        imports: &'a ImportIndex,
+    ) -> Self {
         Resolver {
             reg,
             paths,
             packages,
+            imports,
         }
     }
 
@@ -222,54 +229,56 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// The one place where an import's ownership is decided: the import is resolved
+    /// to the paths it may mean (`scan::imports`), and it crosses a boundary only
+    /// when every one of them is private code of another service. A path in the
+    /// importing service, in a service's `public` paths or outside every service
+    /// (shared libraries, contract modules) means no finding, and so does an import
+    /// that resolves to nothing in the repository (an external package).
     fn import(&self, file: &FileCtx<'_>, access: &Access, import: &ImportRef) -> Option<Finding> {
         let me = file.service?;
+        let resolved = self
+            .imports
+            .resolve(self.packages, file.rel, file.lang, Some(me), import);
+        let mut crossing: Option<(usize, &str)> = None;
+        for path in &resolved {
+            match self.paths.service_of(path) {
+                Some(s) if s != me && !self.paths.is_public(s, path) => {
+                    crossing.get_or_insert((s, path));
+                }
+                _ => return None,
+            }
+        }
+        let (target, path) = crossing?;
         // The import as written in the file (`../../users/sdk`), for the message.
-        let written = file
+        let shown = file
             .text
             .get(access.offset..access.offset + access.len)
             .map(|w| w.trim_matches(['"', '\'', '`']))
-            .filter(|w| !w.is_empty());
-        let (target, dir, shown) = match import {
-            ImportRef::Path(p) => {
-                let target = self.paths.service_of(p)?;
-                (
-                    target,
-                    p.clone(),
-                    written.map_or_else(|| p.clone(), str::to_string),
-                )
-            }
-            ImportRef::Package(name) => {
-                let eco = ecosystem(file.lang)?;
-                let found = self.packages.lookup(eco, name);
-                // The importing service's own package of that name wins.
-                if found.iter().any(|p| p.service == me) {
-                    return None;
-                }
-                let p = found.first()?;
-                (p.service, p.dir.clone(), name.clone())
-            }
-        };
-        if target == me || self.paths.is_public(target, &dir) {
-            return None;
-        }
+            .filter(|w| !w.is_empty())
+            .map_or_else(
+                || match import {
+                    ImportRef::Package(p) | ImportRef::Path(p) => p.clone(),
+                },
+                str::to_string,
+            );
         let owner = &self.reg.services[target];
         let mine = &self.reg.services[me].name;
-        let message = match import {
-            ImportRef::Path(_) => format!(
-                "`{mine}` imports `{shown}`, which resolves to `{dir}` inside `{}`",
-                owner.name
-            ),
-            ImportRef::Package(_) => format!(
-                "`{mine}` imports `{shown}`, which lives inside `{}` (`{dir}`)",
-                owner.name
-            ),
+        // What `public` would list: the directory of a resolved file.
+        let shared = if self.imports.is_file(path) {
+            super::imports::parent(path)
+        } else {
+            path
         };
+        let message = format!(
+            "`{mine}` imports `{shown}`, which resolves to `{path}` inside `{}`",
+            owner.name
+        );
         let mut f = Finding::new(Rule::CrossServiceImport, message)
         .at_indexed(file.rel, file.text, file.index, access.offset, access.len, "imported here")
         .related(&self.reg.file, owner.loc, format!("`{}` declared here", owner.name))
         .help(format!(
-            "depend on `{}`'s published API or event types instead; if this code is meant to be shared, list its path under `{}`'s `public`",
+            "depend on `{}`'s published API or event types instead; if this code is meant to be shared, list `{shared}` under `{}`'s `public`",
             owner.name, owner.name
         ))
         .service(mine)
@@ -330,9 +339,4 @@ fn help_for(kind: AccessKind, owner: &str) -> String {
         ),
         AccessKind::Import => format!("depend on `{owner}`'s public API instead"),
     }
-}
-
-/// The package ecosystem imports in a language resolve in.
-fn ecosystem(lang: Language) -> Option<Ecosystem> {
-    crate::lang::ecosystem(lang)
 }

@@ -20,6 +20,7 @@ pub fn path_of(lang: Language) -> &'static str {
         Language::Java => "services/orders/src/main/java/com/acme/orders/Repo.java",
         Language::Kotlin => "services/orders/src/main/kotlin/com/acme/orders/Repo.kt",
         Language::CSharp => "services/orders/Data/OrdersContext.cs",
+        Language::MsBuild => "services/orders/Orders.Api/Orders.Api.csproj",
     }
 }
 

@@ -1,0 +1,238 @@
+//! Imports resolved the way each language resolves them: an import becomes the files
+//! or directories of the repository it can mean ([`ImportIndex::resolve`]), and one
+//! place (`scan::resolve`) decides from those paths whether it crosses a service
+//! boundary. An import that resolves to nothing in the repository is external.
+//!
+//! Everything is built once from the walk's file list, which is the truth about which
+//! files exist: resolving an import is a few hash lookups, never a filesystem access.
+//! Each language's rules live in a module of their own; a new language is one more.
+
+mod go;
+mod jvm;
+mod jvm_modules;
+pub mod npm;
+mod python;
+mod typescript;
+
+use super::packages::PackageIndex;
+use super::walk::FileEntry;
+use crate::lang::Language;
+use crate::model::ImportRef;
+use crate::registry::{PathMap, Registry};
+use foldhash::{HashMap, HashSet};
+
+/// The files and directories of the repository, and each language's resolution data.
+#[derive(Default)]
+pub struct ImportIndex {
+    tree: Tree,
+    jvm: jvm::JvmIndex,
+    go: go::GoIndex,
+    python: python::PythonIndex,
+    ts: typescript::TsIndex,
+}
+
+/// Which files and directories the walk listed (relative, `/`-separated).
+#[derive(Default)]
+pub struct Tree {
+    files: HashSet<String>,
+    dirs: HashSet<String>,
+}
+
+impl Tree {
+    fn new(files: &[FileEntry]) -> Tree {
+        let mut tree = Tree::default();
+        for f in files {
+            let mut dir = parent(&f.rel);
+            while !dir.is_empty() && !tree.dirs.contains(dir) {
+                tree.dirs.insert(dir.to_string());
+                dir = parent(dir);
+            }
+            tree.files.insert(f.rel.clone());
+        }
+        tree
+    }
+
+    pub fn is_file(&self, rel: &str) -> bool {
+        self.files.contains(rel)
+    }
+
+    /// True for a directory holding at least one listed file (the root included).
+    pub fn is_dir(&self, rel: &str) -> bool {
+        rel.is_empty() || self.dirs.contains(rel)
+    }
+}
+
+impl ImportIndex {
+    /// Builds every language's index from the listing of the whole repository
+    /// (`files`, excluded paths already removed); configuration files (`tsconfig.json`,
+    /// `go.mod`, `go.work`) are read from the disk, within the repository.
+    pub fn build(
+        files: &[FileEntry],
+        reg: &Registry,
+        paths: &PathMap,
+        packages: &PackageIndex,
+    ) -> ImportIndex {
+        let tree = Tree::new(files);
+        let jvm = jvm::JvmIndex::build(files);
+        let go = go::GoIndex::build(files);
+        let python = python::PythonIndex::build(files, &tree, reg, paths);
+        let ts = typescript::TsIndex::build(files, packages);
+        ImportIndex {
+            tree,
+            jvm,
+            go,
+            python,
+            ts,
+        }
+    }
+
+    /// The paths `import` (found in the file `rel`, written in `lang`, in `service`)
+    /// may mean; empty when it resolves to nothing in the repository.
+    pub fn resolve(
+        &self,
+        packages: &PackageIndex,
+        rel: &str,
+        lang: Language,
+        service: Option<usize>,
+        import: &ImportRef,
+    ) -> Vec<String> {
+        match (lang, import) {
+            (Language::Java | Language::Kotlin, ImportRef::Package(name)) => {
+                self.jvm.resolve(rel, name)
+            }
+            (Language::Go, ImportRef::Package(path)) => {
+                self.go.resolve(&self.tree, packages, rel, path)
+            }
+            (Language::Python, ImportRef::Package(name)) => {
+                self.python.resolve(&self.tree, service, name)
+            }
+            (Language::Python, ImportRef::Path(p)) => self.python.resolve_path(&self.tree, p),
+            (Language::TypeScript, ImportRef::Package(spec)) => {
+                self.ts.resolve(&self.tree, packages, rel, spec)
+            }
+            (Language::TypeScript, ImportRef::Path(p)) => {
+                typescript::file_or_dir(&self.tree, p).into_iter().collect()
+            }
+            (_, ImportRef::Path(p)) => {
+                if self.tree.is_file(p) || self.tree.is_dir(p) {
+                    vec![p.clone()]
+                } else {
+                    Vec::new()
+                }
+            }
+            (_, ImportRef::Package(name)) => crate::lang::ecosystem(lang)
+                .map(|eco| {
+                    packages
+                        .lookup(eco, name)
+                        .iter()
+                        .map(|p| p.dir.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// True when `rel` is a file of the repository (not a directory).
+    pub fn is_file(&self, rel: &str) -> bool {
+        self.tree.is_file(rel)
+    }
+
+    /// Names whose mention in a file may lead to another service's code, with the
+    /// service holding them (for the prefilter): Java/Kotlin packages, Python
+    /// top-level modules, tsconfig aliases and replaced Go modules. `None`: the name
+    /// may lead to several services.
+    pub fn homes(&self, paths: &PathMap) -> Vec<(String, Option<usize>)> {
+        let mut out = self.jvm.homes(paths);
+        out.extend(self.python.homes(paths));
+        out.extend(self.ts.homes(paths));
+        out.extend(self.go.homes(paths));
+        out
+    }
+}
+
+/// The directory of `rel` (`""` at the root).
+pub(crate) fn parent(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..i])
+}
+
+/// `dir/name`, or `name` at the root.
+pub(crate) fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// `rel` joined onto `dir` with `.` and `..` applied (`\` read as `/`); `None` when
+/// it climbs out of the repository or is absolute.
+pub(crate) fn normalize_join(dir: &str, rel: &str) -> Option<String> {
+    let rel = rel.replace('\\', "/");
+    if rel.starts_with('/') || rel.contains(':') {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// How deep a chain of configuration files (`extends`) is followed.
+const MAX_CHAIN: usize = 16;
+
+/// Configuration files larger than this are not read (real ones are a few KiB).
+const MAX_CONFIG: u64 = 1024 * 1024;
+
+/// The text of a listed configuration file, or `None` when it cannot be read.
+fn read_config(f: &FileEntry) -> Option<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    super::walk::open(&f.abs)
+        .and_then(|file| file.take(MAX_CONFIG + 1).read_to_end(&mut bytes))
+        .ok()?;
+    if bytes.len() as u64 > MAX_CONFIG {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// The listed files by relative path, for configuration files named by others.
+fn by_path(files: &[FileEntry]) -> HashMap<&str, &FileEntry> {
+    files.iter().map(|f| (f.rel.as_str(), f)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_stay_inside_the_repository() {
+        assert_eq!(normalize_join("a/b", "../c/./d").as_deref(), Some("a/c/d"));
+        assert_eq!(
+            normalize_join("a", "..\\x\\y.csproj").as_deref(),
+            Some("x/y.csproj")
+        );
+        assert_eq!(normalize_join("a", "../../x"), None);
+        assert_eq!(normalize_join("a", "/etc/passwd"), None);
+        assert_eq!(normalize_join("a", "C:/x"), None);
+    }
+
+    #[test]
+    fn the_tree_knows_files_and_their_directories() {
+        let files = [FileEntry {
+            rel: "a/b/c.py".into(),
+            abs: "/x/a/b/c.py".into(),
+        }];
+        let t = Tree::new(&files);
+        assert!(t.is_file("a/b/c.py"));
+        assert!(t.is_dir("a/b") && t.is_dir("a") && t.is_dir(""));
+        assert!(!t.is_dir("a/b/c.py") && !t.is_file("a/b"));
+    }
+}
