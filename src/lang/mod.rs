@@ -16,6 +16,7 @@ pub mod ruby;
 pub mod rust;
 pub mod sql;
 pub mod typescript;
+pub mod values;
 
 use crate::model::Access;
 
@@ -52,6 +53,9 @@ pub struct Extracted {
     pub accesses: Vec<Access>,
     pub problems: Vec<Problem>,
     pub follow: Vec<Follow>,
+    /// The constants the file defines for its package and the names it could not
+    /// fill (see [`values`]).
+    pub values: values::Values,
     /// The extractor refused the whole file (NUL bytes, nesting too deep to parse
     /// safely, a manifest that does not parse): nothing in it was checked, so the
     /// scan counts it as skipped rather than parsed. Set through [`Extracted::refuse`].
@@ -172,6 +176,27 @@ pub fn ecosystem(lang: Language) -> Option<Ecosystem> {
 
 /// Runs the extractor for `lang` over one file.
 pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extracted {
+    extract_with(lang, path, text, ctx, None)
+}
+
+/// True for the languages whose extractors report and use package constants
+/// ([`values`]).
+pub fn tracks_values(lang: Language) -> bool {
+    matches!(
+        lang,
+        Language::Go | Language::Java | Language::Kotlin | Language::CSharp
+    )
+}
+
+/// Runs the extractor for `lang` over one file, with the constants other files of its
+/// package define (used by the languages of [`tracks_values`]).
+pub fn extract_with(
+    lang: Language,
+    path: &str,
+    text: &str,
+    ctx: &Context,
+    known: Option<&values::Known>,
+) -> Extracted {
     match lang {
         Language::Sql => sql::analyze_file(path, text, ctx),
         Language::Rust => rust::extract(path, text, ctx),
@@ -180,10 +205,10 @@ pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extract
         Language::Prisma => prisma::extract(path, text, ctx),
         Language::Python => python::extract(path, text, ctx),
         Language::Ruby => ruby::extract(path, text, ctx),
-        Language::Go => go::analyze_file(path, text, ctx),
-        Language::Java => java::analyze_file(path, text, ctx),
-        Language::Kotlin => java::analyze_kotlin_file(path, text, ctx),
-        Language::CSharp => csharp::analyze_file(path, text, ctx),
+        Language::Go => go::analyze_file_with(text, ctx, known),
+        Language::Java => java::analyze_file_with(text, ctx, known),
+        Language::Kotlin => java::analyze_kotlin_file_with(text, ctx, known),
+        Language::CSharp => csharp::analyze_file_with(text, ctx, known),
     }
 }
 
