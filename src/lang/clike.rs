@@ -1049,11 +1049,18 @@ impl<'a> Source<'a> {
                     owner: None,
                     var: false,
                 }),
-                Some("var") if top => Some(Decl {
-                    package_level: true,
-                    owner: None,
-                    var: true,
-                }),
+                // An exported variable may be assigned by any package that imports
+                // it, which this package's files do not show: only unexported ones.
+                Some("var")
+                    if top
+                        && !self.text[self.toks[name].start..].starts_with(char::is_uppercase) =>
+                {
+                    Some(Decl {
+                        package_level: true,
+                        owner: None,
+                        var: true,
+                    })
+                }
                 _ if enclosing.is_some_and(|o| {
                     self.punct(o) == "(" && o > 0 && self.is_word(o - 1, "const")
                 }) =>
@@ -2294,20 +2301,26 @@ mod tests {
             // A package-level `var` assigned again, in any way.
             (
                 Go,
-                "var T = \"orders\"\nfunc f() { T = \"carts\" }\nsink(\"FROM \" + T)",
+                "var t = \"orders\"\nfunc f() { t = \"carts\" }\nsink(\"FROM \" + t)",
             ),
             (
                 Go,
-                "var T = \"orders\"\nfunc f() { T += \"_old\" }\nsink(\"FROM \" + T)",
+                "var t = \"orders\"\nfunc f() { t += \"_old\" }\nsink(\"FROM \" + t)",
             ),
             (
                 Go,
-                "var T = \"orders\"\nfunc f() { a, T = g() }\nsink(\"FROM \" + T)",
+                "var t = \"orders\"\nfunc f() { a, t = g() }\nsink(\"FROM \" + t)",
             ),
             (
                 Go,
-                "var T = \"orders\"\nfunc f() { p := &T }\nsink(\"FROM \" + T)",
+                "var t = \"orders\"\nfunc f() { p := &t }\nsink(\"FROM \" + t)",
             ),
+            (
+                Go,
+                "var t = \"orders\"\nfunc f() { t++ }\nsink(\"FROM \" + t)",
+            ),
+            // An exported one: another package may assign it.
+            (Go, "var T = \"orders\"\nsink(\"FROM \" + T)"),
             // A variable of a function is not followed.
             (Go, "func f() { var T = \"orders\"\nsink(\"FROM \" + T) }"),
             (Go, "T := \"orders\"\nsink(\"FROM \" + T)"),
@@ -2338,9 +2351,9 @@ mod tests {
         assert!(texts(Go, block).contains(&"FROM orders".to_string()));
         // A package-level `var` nothing assigns again is a constant.
         for single in [
-            "var T = \"orders\"\nsink(\"FROM \" + T)",
-            "var (\n\tT = \"orders\"\n)\nfunc f() { x := T; sink(\"FROM \" + T) }",
-            "var T string = \"orders\"\nfunc f() { if T == \"\" { return }; sink(\"FROM \" + T) }",
+            "var t = \"orders\"\nsink(\"FROM \" + t)",
+            "var (\n\tt = \"orders\"\n)\nfunc f() { x := t; sink(\"FROM \" + t) }",
+            "var t string = \"orders\"\nfunc f() { if t == \"\" { return }; sink(\"FROM \" + t) }",
         ] {
             assert!(
                 texts(Go, single).contains(&"FROM orders".to_string()),

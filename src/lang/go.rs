@@ -405,6 +405,8 @@ mod tests {
             "package m\nconst hint = \"pick the orders to delete\"\nfunc f() { log.Printf(\"DELETE FROM %s\", hint) }",
             // A constant named like a table, used only in a log message.
             "package m\nconst Orders = \"orders\"\nfunc f() { log.Printf(\"reading %s\", Orders) }",
+            // An exported variable: another package may assign it.
+            "package m\nvar OrdersTable = \"orders\"\nfunc f() { db.Query(\"SELECT * FROM \" + OrdersTable) }",
             // A function's own variable is not followed.
             "package m\nfunc f() { var t = \"orders\"\n\tdb.Query(\"SELECT * FROM \" + t) }",
         ];
@@ -422,7 +424,7 @@ mod tests {
     /// not fill, and its package clause.
     #[test]
     fn package_values() {
-        let src = "package orders\nconst Orders = \"orders\"\nconst Hint = \"pick some orders\"\nvar Carts = \"carts\"\nvar Moved = \"moved\"\nfunc f() { Moved = \"x\"; const local = \"l\"; db.Query(\"SELECT * FROM \" + Invoices) }";
+        let src = "package orders\nconst Orders = \"orders\"\nconst Hint = \"pick some orders\"\nvar carts = \"carts\"\nvar moved = \"moved\"\nfunc f() { moved = \"x\"; const local = \"l\"; db.Query(\"SELECT * FROM \" + Invoices) }";
         let v = run(src).values;
         assert_eq!(v.unit.as_deref(), Some("orders"));
         let defined: Vec<(&str, &str, &str, bool)> = v
@@ -437,10 +439,10 @@ mod tests {
             defined,
             [
                 ("Orders", "orders", "\"orders\"", false),
-                ("Carts", "carts", "\"carts\"", true),
+                ("carts", "carts", "\"carts\"", true),
             ]
         );
-        assert!(v.assigned.contains(&"Moved".to_string()), "{v:?}");
+        assert!(v.assigned.contains(&"moved".to_string()), "{v:?}");
         assert_eq!(v.open, ["Invoices"]);
     }
 
