@@ -2363,6 +2363,90 @@ mod tests {
         }
     }
 
+    /// The constants a file offers its package, by language: (dialect, source, the
+    /// names defined with their values, the file's package).
+    #[test]
+    fn package_level_constants_per_language() {
+        use Dialect::*;
+        type Case<'a> = (Dialect, &'a str, &'a [(&'a str, &'a str)], Option<&'a str>);
+        let cases: &[Case] = &[
+            (
+                Java,
+                "package com.acme.billing;\npublic final class Tables {\n  public static final String ORDERS = \"orders\";\n  static final String HINT = \"pick the orders\";\n  private final String own = \"carts\";\n  void f() { final String local = \"x\"; }\n}",
+                &[("ORDERS", "orders"), ("Tables.ORDERS", "orders")],
+                Some("com.acme.billing"),
+            ),
+            (
+                Kotlin,
+                "package com.acme.billing\nconst val TOP = \"orders\"\nobject CartTables { const val CARTS = \"carts\" }\nclass Repo { companion object { const val ITEMS = \"order_items\" }\n  val own = \"x\"\n  fun f() { val local = \"y\" } }",
+                &[
+                    ("TOP", "orders"),
+                    ("CARTS", "carts"),
+                    ("CartTables.CARTS", "carts"),
+                    ("ITEMS", "order_items"),
+                    ("Repo.ITEMS", "order_items"),
+                ],
+                Some("com.acme.billing"),
+            ),
+            (
+                CSharp,
+                "namespace Acme.Billing;\npublic static class Tables {\n  public const string Orders = \"orders\";\n  public static readonly string Carts = \"carts\";\n  public readonly string Own = \"x\";\n}",
+                &[
+                    ("Orders", "orders"),
+                    ("Tables.Orders", "orders"),
+                    ("Carts", "carts"),
+                    ("Tables.Carts", "carts"),
+                ],
+                Some("Acme.Billing"),
+            ),
+            (
+                Go,
+                "package store\nconst (\n\tOrders = \"orders\"\n\tprose = \"the orders you want\"\n)\nvar carts = \"carts\"\nfunc f() { const local = \"x\" }",
+                &[("Orders", "orders"), ("carts", "carts")],
+                Some("store"),
+            ),
+        ];
+        for (d, text, want, unit) in cases {
+            let v = Source::new(text, *d).values();
+            let got: Vec<(&str, &str)> = v
+                .defines
+                .iter()
+                .map(|x| (x.name.as_str(), x.value.as_str()))
+                .collect();
+            assert_eq!(got, *want, "{d:?} {text:?}");
+            for x in &v.defines {
+                assert_eq!(
+                    text.get(x.offset + 1..x.offset + x.len - 1),
+                    Some(x.value.as_str()),
+                    "{d:?}: the span is the literal"
+                );
+            }
+            assert_eq!(v.unit.as_deref(), *unit, "{d:?}");
+        }
+    }
+
+    /// Names without a value in the file are the holes another file may fill; the
+    /// constants other files define fill them, and this file's own win.
+    #[test]
+    fn open_names_and_known_constants() {
+        use Dialect::*;
+        let mut known = Known::default();
+        known.insert("Tables.ORDERS", "orders", 0);
+        known.insert("CARTS", "carts", 1);
+        let text = "final String CARTS = \"own_carts\";\nsink(\"SELECT * FROM \" + Tables.ORDERS + \" JOIN \" + CARTS + \" JOIN \" + other)";
+        let src = Source::with_known(text, Java, Some(&known));
+        let cands = candidates(&Probe(Java), &src);
+        let texts: Vec<&str> = cands.iter().map(|c| c.emb.text()).collect();
+        assert!(
+            texts.contains(&hole("SELECT * FROM orders JOIN own_carts JOIN HOLE").as_str()),
+            "{texts:?}"
+        );
+        assert_eq!(src.values().open, ["other"]);
+        let alone = Source::new(text, Java);
+        let _ = candidates(&Probe(Java), &alone);
+        assert_eq!(alone.values().open, ["Tables.ORDERS", "other"]);
+    }
+
     #[test]
     fn log_arguments_are_excluded() {
         use Dialect::*;
