@@ -168,12 +168,7 @@ fn expected_shop() -> Vec<Row> {
             23,
             "refunds",
         ),
-        (
-            "cross-service-write",
-            "services/notifications/src/queries.ts",
-            12,
-            "sessions",
-        ),
+
         (
             "cross-service-read",
             "services/notifications/src/queries.ts",
@@ -191,6 +186,12 @@ fn expected_shop() -> Vec<Row> {
             "services/notifications/src/queries.ts",
             32,
             "users",
+        ),
+        (
+            "cross-service-write",
+            "services/notifications/src/queries.ts",
+            37,
+            "sessions",
         ),
         (
             "cross-service-import",

@@ -106,6 +106,12 @@ fn expected() -> Vec<Row> {
             "order_items",
             &["services/billing/store/tables.go:6 (table name from `itemsTable` defined here)"],
         ),
+        row(
+            "cross-service-read",
+            "services/billing/web/api/report.ts:5",
+            "orders",
+            &["services/billing/web/tables.ts:2 (table name from `ORDERS_TABLE` defined here)"],
+        ),
     ]
 }
 
@@ -140,12 +146,15 @@ fn a_variable_is_a_constant_until_another_file_assigns_it() {
     let (code, found) = rows(&root);
     assert_eq!(code, 1);
     let mut want = expected();
-    want.push(row(
-        "cross-service-read",
-        "services/billing/store/repo.go:24",
-        "carts",
-        &["services/billing/store/tables.go:9 (table name from `cartsTable` defined here)"],
-    ));
+    want.insert(
+        5,
+        row(
+            "cross-service-read",
+            "services/billing/store/repo.go:24",
+            "carts",
+            &["services/billing/store/tables.go:9 (table name from `cartsTable` defined here)"],
+        ),
+    );
     assert_eq!(found, want);
 }
 

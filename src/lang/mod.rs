@@ -179,17 +179,8 @@ pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extract
     extract_with(lang, path, text, ctx, None)
 }
 
-/// True for the languages whose extractors report and use package constants
-/// ([`values`]).
-pub fn tracks_values(lang: Language) -> bool {
-    matches!(
-        lang,
-        Language::Go | Language::Java | Language::Kotlin | Language::CSharp
-    )
-}
-
 /// Runs the extractor for `lang` over one file, with the constants other files of its
-/// package define (used by the languages of [`tracks_values`]).
+/// package define (see [`values`]; Go, Java, Kotlin, C# and TypeScript use them).
 pub fn extract_with(
     lang: Language,
     path: &str,
@@ -201,7 +192,7 @@ pub fn extract_with(
         Language::Sql => sql::analyze_file(path, text, ctx),
         Language::Rust => rust::extract(path, text, ctx),
         Language::CargoToml => cargo_toml::extract(path, text),
-        Language::TypeScript => typescript::extract(path, text, ctx),
+        Language::TypeScript => typescript::extract_with(path, text, ctx, known),
         Language::Prisma => prisma::extract(path, text, ctx),
         Language::Python => python::extract(path, text, ctx),
         Language::Ruby => ruby::extract(path, text, ctx),

@@ -1,8 +1,8 @@
 //! Table names held in constants of another file of the same package.
 //!
 //! The first pass analyses each file the prefilter keeps, as usual; the extractors of
-//! the languages that track values ([`lang::tracks_values`]) also report the constants
-//! the file defines at package level and the names it used without a value
+//! the languages that track values (Go, Java, Kotlin, C#, TypeScript) also report the
+//! constants the file defines at package level and the names it used without a value
 //! ([`lang::values::Values`]). A file that defines another service's table name in a
 //! constant holds that name as a string, so the prefilter keeps it: the definitions
 //! that can matter are all seen in the first pass, without reading any file twice.
@@ -11,7 +11,10 @@
 //! language family, same declared package) and extracts again, with the package's
 //! constants, only the files that can use them: kept files that left a hole one of
 //! them names, and the package's other files (which the prefilter skipped, having no
-//! table name of their own) that mention a defined name. Only the accesses whose table
+//! table name of their own) that mention a defined name. A TypeScript module's
+//! exports are named by the module's path (see [`lang::typescript::module_key`]), so
+//! all of them form one package; the files that may import them are those in the
+//! exporting module's directory and below it. Only the accesses whose table
 //! name came from another file's constant are new; a file kept in the first pass had
 //! its suppressions judged after them. A name defined twice with different values, or
 //! a package-level variable assigned anywhere in the package, is no constant: a hole
@@ -33,6 +36,7 @@ enum Family {
     Go,
     Jvm,
     CSharp,
+    TypeScript,
 }
 
 fn family(lang: Language) -> Option<Family> {
@@ -40,8 +44,24 @@ fn family(lang: Language) -> Option<Family> {
         Language::Go => Some(Family::Go),
         Language::Java | Language::Kotlin => Some(Family::Jvm),
         Language::CSharp => Some(Family::CSharp),
+        Language::TypeScript => Some(Family::TypeScript),
         _ => None,
     }
+}
+
+/// The package of a file: its directory and family; every TypeScript module is in
+/// one, its constants being named by module path.
+fn package(rel: &str, fam: Family) -> (String, Family) {
+    match fam {
+        Family::TypeScript => (String::new(), fam),
+        _ => (dir(rel).to_string(), fam),
+    }
+}
+
+/// True when the open name `open` is the constant `name` (a TypeScript import of a
+/// directory names its `index` module).
+fn same_name(open: &str, name: &str) -> bool {
+    open == name || open.replacen('#', "/index#", 1) == name
 }
 
 /// The directory of a repository-relative path.
@@ -159,10 +179,15 @@ pub(super) fn finish(
     let mut packages: HashMap<(String, Family), Package> = HashMap::new();
     let mut analysed: HashSet<String> = HashSet::new();
     let mut waiting: Vec<(String, Vec<String>, Waiting)> = Vec::new();
+    // Directories of TypeScript modules that export a constant.
+    let mut exporting: HashSet<String> = HashSet::new();
     for f in kept {
         analysed.insert(f.rel.clone());
         let Some(fam) = family(f.lang) else { continue };
-        let pkg = packages.entry((dir(&f.rel).to_string(), fam)).or_default();
+        if fam == Family::TypeScript && !f.values.defines.is_empty() {
+            exporting.insert(dir(&f.rel).to_string());
+        }
+        let pkg = packages.entry(package(&f.rel, fam)).or_default();
         pkg.assigned.extend(f.values.assigned);
         for (d, loc) in f.values.defines.into_iter().zip(f.locs) {
             pkg.defs.push(defs.len());
@@ -183,11 +208,11 @@ pub(super) fn finish(
     let mut again: Vec<Again> = Vec::new();
     for (rel, open, w) in waiting {
         let fills = family(w.lang)
-            .and_then(|fam| packages.get(&(dir(&rel).to_string(), fam)))
+            .and_then(|fam| packages.get(&package(&rel, fam)))
             .is_some_and(|p| {
                 p.defs
                     .iter()
-                    .any(|&d| open.iter().any(|o| *o == defs[d].define.name))
+                    .any(|&d| open.iter().any(|o| same_name(o, &defs[d].define.name)))
             });
         if fills {
             again.push(Again {
@@ -213,7 +238,10 @@ pub(super) fn finish(
         if analysed.contains(&e.rel) {
             continue;
         }
-        let Some(pkg) = packages.get(&(dir(&e.rel).to_string(), fam)) else {
+        if fam == Family::TypeScript && !under_any(dir(&e.rel), &exporting) {
+            continue;
+        }
+        let Some(pkg) = packages.get(&package(&e.rel, fam)) else {
             continue;
         };
         let Some(text) = engine.read_quietly(e) else {
@@ -221,6 +249,7 @@ pub(super) fn finish(
         };
         let mentions = pkg.defs.iter().any(|&d| {
             let name = &defs[d].define.name;
+            let name = name.rsplit('#').next().unwrap_or(name);
             let last = name.rsplit('.').next().unwrap_or(name);
             memchr::memmem::find(text.as_bytes(), last.as_bytes()).is_some()
         });
@@ -243,7 +272,7 @@ pub(super) fn finish(
     // any of them undoes a variable.
     let mut found: Vec<Vec<Access>> = Vec::with_capacity(again.len());
     for a in &again {
-        let key = family(a.lang).map(|fam| (dir(&a.rel).to_string(), fam));
+        let key = family(a.lang).map(|fam| package(&a.rel, fam));
         let (Some(pkg), Some(known)) = (
             key.as_ref().and_then(|k| packages.get_mut(k)),
             key.as_ref().and_then(|k| known.get(k)),
@@ -309,6 +338,22 @@ pub(super) fn finish(
         }
         report(out, &a.rel, &a.text, findings);
     }
+}
+
+/// True when directory `d` is one of `dirs` or below one of them.
+fn under_any(d: &str, dirs: &HashSet<String>) -> bool {
+    let mut at = Some(d);
+    while let Some(p) = at {
+        if dirs.contains(p) {
+            return true;
+        }
+        at = if p.is_empty() {
+            None
+        } else {
+            Some(p.rsplit_once('/').map_or("", |(up, _)| up))
+        };
+    }
+    false
 }
 
 /// Applies the file's suppressions to its findings and adds them to the scan.
