@@ -168,7 +168,6 @@ fn expected_shop() -> Vec<Row> {
             23,
             "refunds",
         ),
-
         (
             "cross-service-read",
             "services/notifications/src/queries.ts",
@@ -268,7 +267,7 @@ fn expected_shop() -> Vec<Row> {
         (
             "cross-service-read",
             "services/payments/payments/queries.py",
-            13,
+            18,
             "order_items",
         ),
         (
