@@ -169,12 +169,6 @@ fn expected_shop() -> Vec<Row> {
             "refunds",
         ),
         (
-            "cross-service-write",
-            "services/notifications/src/queries.ts",
-            12,
-            "sessions",
-        ),
-        (
             "cross-service-read",
             "services/notifications/src/queries.ts",
             19,
@@ -191,6 +185,12 @@ fn expected_shop() -> Vec<Row> {
             "services/notifications/src/queries.ts",
             32,
             "users",
+        ),
+        (
+            "cross-service-write",
+            "services/notifications/src/queries.ts",
+            37,
+            "sessions",
         ),
         (
             "cross-service-import",
@@ -267,7 +267,7 @@ fn expected_shop() -> Vec<Row> {
         (
             "cross-service-read",
             "services/payments/payments/queries.py",
-            13,
+            18,
             "order_items",
         ),
         (
@@ -291,14 +291,14 @@ fn expected_shop() -> Vec<Row> {
         (
             "cross-service-read",
             "services/reviews/src/main/java/com/shop/reviews/ReviewRepository.java",
-            22,
-            "order_items",
+            35,
+            "users",
         ),
         (
             "cross-service-read",
             "services/reviews/src/main/java/com/shop/reviews/ReviewRepository.java",
-            35,
-            "users",
+            42,
+            "order_items",
         ),
         (
             "cross-service-model",
@@ -315,14 +315,14 @@ fn expected_shop() -> Vec<Row> {
         (
             "cross-service-read",
             "services/shipping/internal/store/queries.go",
-            16,
-            "user_profiles",
+            24,
+            "users",
         ),
         (
             "cross-service-read",
             "services/shipping/internal/store/queries.go",
-            24,
-            "users",
+            32,
+            "user_profiles",
         ),
         (
             "cross-service-write",

@@ -20,12 +20,14 @@
 //! comment ends at the end of its line (single-line strings) or of the file, and is
 //! reported once as a [`Problem`].
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::embedded::Embedded;
 use super::sql;
+use super::values::{self, Define, Known, Values};
 use super::{Context, Extracted, Problem};
-use crate::model::{Access, AccessKind, TableRef, Target};
+use crate::model::{Access, AccessKind, Origin, Place, TableRef, Target};
 
 /// The language whose lexical rules apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -669,8 +671,38 @@ pub struct Source<'a> {
     /// The innermost open bracket around each token, or [`NONE`].
     enclosing: Vec<usize>,
     /// String constants: name → index of the literal token (ambiguous names removed).
-    constants: HashMap<&'a str, usize>,
+    /// A class or object member is also known as `Owner.NAME`.
+    constants: HashMap<String, usize>,
+    /// The constants other files of the package may use: name and literal token.
+    package_level: Vec<(String, usize)>,
+    /// Names assigned after their declaration (Go).
+    assigned: Vec<String>,
+    /// Go `var`s among the constants: another file's assignment undoes them.
+    vars: Vec<String>,
+    /// The constants other files of the package define.
+    known: Option<&'a Known>,
+    /// Names used where SQL text was needed that have no value here.
+    open: RefCell<Vec<String>>,
     problem: Option<Problem>,
+}
+
+/// A constant's value: a literal of this file or a definition in another file.
+#[derive(Clone, Copy)]
+enum Value<'a> {
+    /// The literal token of a constant of this file.
+    Local(usize),
+    /// The value of another file's constant and the scan's index of it.
+    Outer(&'a str, usize),
+}
+
+/// How a constant is declared, when it is one.
+struct Decl<'a> {
+    /// Other files of the package may use it.
+    package_level: bool,
+    /// The class or object it is a member of, for `Owner.NAME`.
+    owner: Option<&'a str>,
+    /// A Go `var`: a constant only while nothing assigns it.
+    var: bool,
 }
 
 /// A call (or annotation/attribute application) `recv.name<T>(args)`.
@@ -730,15 +762,19 @@ pub enum FormatStyle {
 }
 
 /// What a primary expression is, for assembling SQL text.
-enum Operand {
+enum Operand<'a> {
     /// A string literal token.
     Lit(usize),
     /// A string literal followed by `.format(..)`/`.formatted(..)`.
     LitFormat(usize, Call),
     /// `fmt.Sprintf(..)`, `String.format(..)`, `string.Format(..)`.
     Format(Call, FormatStyle),
-    /// An identifier naming a string constant: the constant's literal token.
-    Const(usize),
+    /// A name (`T`, `Tables.ORDERS`: tokens `first..end`) with a constant value.
+    Const {
+        first: usize,
+        end: usize,
+        value: Value<'a>,
+    },
     /// Anything else, starting at this token.
     Other(usize),
 }
@@ -746,6 +782,12 @@ enum Operand {
 impl<'a> Source<'a> {
     /// Lexes `text` and computes its bracket structure and constants.
     pub fn new(text: &'a str, dialect: Dialect) -> Self {
+        Self::with_known(text, dialect, None)
+    }
+
+    /// Like [`Self::new`], with the constants other files of the package define (a
+    /// constant of this file wins over one of the same name there).
+    pub fn with_known(text: &'a str, dialect: Dialect, known: Option<&'a Known>) -> Self {
         let lexed = lex(text, dialect);
         let n = lexed.toks.len();
         let mut src = Source {
@@ -756,6 +798,11 @@ impl<'a> Source<'a> {
             partner: vec![NONE; n],
             enclosing: vec![NONE; n],
             constants: HashMap::new(),
+            package_level: Vec::new(),
+            assigned: Vec::new(),
+            vars: Vec::new(),
+            known,
+            open: RefCell::new(Vec::new()),
             problem: lexed.problem,
         };
         src.match_brackets();
@@ -841,16 +888,51 @@ impl<'a> Source<'a> {
         self.enclosing.get(i).copied().filter(|&p| p != NONE)
     }
 
-    /// The literal token of string constant `name`.
+    /// The literal token of this file's string constant `name`.
     pub fn constant(&self, name: &str) -> Option<usize> {
         self.constants.get(name).copied()
     }
 
+    /// The value of constant `name`: this file's, or else another file's of the
+    /// package.
+    fn value(&self, name: &str) -> Option<Value<'a>> {
+        if let Some(l) = self.constant(name) {
+            return Some(Value::Local(l));
+        }
+        let (v, id) = self.known?.get(name)?;
+        Some(Value::Outer(v, id))
+    }
+
+    /// The name `T` or `Owner.T` written by tokens `first..end`, if it is one.
+    fn name_at(&self, first: usize, end: usize) -> Option<String> {
+        let head = self.ident(first)?;
+        match end.checked_sub(first)? {
+            1 => Some(head.to_string()),
+            3 if self.punct(first + 1) == "." => Some(format!("{head}.{}", self.ident(first + 2)?)),
+            _ => None,
+        }
+    }
+
+    /// The value of the name written by tokens `first..end`; a name without one is
+    /// noted as open (another file of the package may define it).
+    fn name_value(&self, first: usize, end: usize) -> Option<Value<'a>> {
+        let name = self.name_at(first, end)?;
+        let value = self.value(&name);
+        if value.is_none() {
+            self.open.borrow_mut().push(name);
+        }
+        value
+    }
+
     /// Records `NAME = "literal"` declarations that are immutable by the language's
     /// rules (`const`, `final`, `val`, `readonly`, or inside a Go `const ( .. )`
-    /// block). A name declared twice with different text is dropped: not guessing.
+    /// block), and Go package-level `var`s that nothing assigns again. A name declared
+    /// twice with different text is dropped: not guessing.
     fn collect_constants(&mut self) {
-        let mut seen: HashMap<&'a str, Option<usize>> = HashMap::new();
+        let mut seen: HashMap<String, Option<usize>> = HashMap::new();
+        let mut package_level = Vec::new();
+        let mut decls: Vec<usize> = Vec::new();
+        let mut vars: Vec<&str> = Vec::new();
         for j in 2..self.toks.len() {
             if self.punct(j - 1) != "=" || self.lit(j).is_none_or(StrLit::has_holes) {
                 continue;
@@ -868,25 +950,78 @@ impl<'a> Source<'a> {
                 name = j.saturating_sub(4);
             }
             let Some(n) = self.ident(name) else { continue };
-            if !self.is_const_decl(name) {
+            let Some(decl) = self.declaration(name) else {
                 continue;
+            };
+            decls.push(name);
+            if decl.var {
+                vars.push(n);
             }
             let text = self.lit_text(j);
-            let entry = seen.entry(n).or_insert(Some(j));
-            if let Some(prev) = *entry
-                && self.lit_text(prev) != text
-            {
-                *entry = None;
+            let qualified = decl.owner.map(|o| format!("{o}.{n}"));
+            for key in std::iter::once(n.to_string()).chain(qualified) {
+                if decl.package_level {
+                    package_level.push((key.clone(), j));
+                }
+                let entry = seen.entry(key).or_insert(Some(j));
+                if let Some(prev) = *entry
+                    && self.lit_text(prev) != text
+                {
+                    *entry = None;
+                }
             }
         }
+        self.assigned = self.assignments(&decls);
+        for a in &self.assigned {
+            if vars.contains(&a.as_str()) {
+                seen.remove(a);
+            }
+        }
+        self.vars = vars.iter().map(|v| v.to_string()).collect();
         self.constants = seen
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| (k, v)))
             .collect();
+        package_level.retain(|(k, j)| self.constants.get(k) == Some(j));
+        self.package_level = package_level;
     }
 
-    fn is_const_decl(&self, name: usize) -> bool {
+    /// Go: the names assigned anywhere but at a declaration (`x = ..`, `x += ..`,
+    /// `a, x = ..`, `&x`): a package-level `var` assigned in any file of the package
+    /// is no constant. Other languages' constants cannot be assigned.
+    fn assignments(&self, declared: &[usize]) -> Vec<String> {
+        if self.dialect != Dialect::Go {
+            return Vec::new();
+        }
+        let mut out: Vec<String> = Vec::new();
+        for k in 0..self.toks.len() {
+            let Some(name) = self.ident(k) else { continue };
+            if declared.contains(&k) || (k > 0 && self.punct(k - 1) == ".") {
+                continue;
+            }
+            let mut next = k + 1;
+            // `a, b.c, x = ..`: the names of a multiple assignment.
+            for _ in 0..16 {
+                if self.punct(next) == "," || self.punct(next) == "." {
+                    next += 2;
+                } else {
+                    break;
+                }
+            }
+            let assigned = matches!(self.punct(next), "=" | "+=")
+                || (k > 0 && self.punct(k - 1) == "&")
+                || matches!(self.punct(k + 1), "++" | "--");
+            if assigned && !out.iter().any(|o| o == name) {
+                out.push(name.to_string());
+            }
+        }
+        out
+    }
+
+    /// How the name at token `name` is declared, if as a constant.
+    fn declaration(&self, name: usize) -> Option<Decl<'a>> {
         let words = self.dialect.const_words();
+        let mut modifiers: Vec<&str> = Vec::new();
         let mut k = name;
         for _ in 0..8 {
             if k == 0 {
@@ -894,17 +1029,150 @@ impl<'a> Source<'a> {
             }
             k -= 1;
             match self.ident(k) {
-                Some(w) if words.contains(&w) => return true,
-                Some(_) => {}
+                Some(w) => modifiers.push(w),
                 None if self.punct(k) == "." => {}
                 None => break,
             }
         }
-        // Go: `const ( Name = "x" )`.
-        self.dialect == Dialect::Go
-            && self
-                .enclosing(name)
-                .is_some_and(|o| self.punct(o) == "(" && o > 0 && self.is_word(o - 1, "const"))
+        let has = |w: &str| modifiers.contains(&w);
+        let enclosing = self.enclosing(name);
+        if self.dialect == Dialect::Go {
+            // `const X = ..`, `var X = ..`, or inside `const ( .. )`/`var ( .. )`.
+            let group =
+                enclosing.filter(|&o| self.punct(o) == "(" && o > 0 && self.enclosing(o).is_none());
+            let group_word = group.and_then(|o| self.ident(o - 1));
+            let top = enclosing.is_none() || group_word.is_some();
+            let word = modifiers.first().copied().or(group_word);
+            return match word {
+                Some("const") => Some(Decl {
+                    package_level: top,
+                    owner: None,
+                    var: false,
+                }),
+                // An exported variable may be assigned by any package that imports
+                // it, which this package's files do not show: only unexported ones.
+                Some("var")
+                    if top
+                        && !self.text[self.toks[name].start..].starts_with(char::is_uppercase) =>
+                {
+                    Some(Decl {
+                        package_level: true,
+                        owner: None,
+                        var: true,
+                    })
+                }
+                _ if enclosing.is_some_and(|o| {
+                    self.punct(o) == "(" && o > 0 && self.is_word(o - 1, "const")
+                }) =>
+                {
+                    Some(Decl {
+                        package_level: false,
+                        owner: None,
+                        var: false,
+                    })
+                }
+                _ => None,
+            };
+        }
+        if !words.iter().any(|w| has(w)) {
+            return None;
+        }
+        let owner = enclosing.and_then(|o| self.owner(o));
+        let package_level = match self.dialect {
+            Dialect::Java => has("static") && owner.is_some(),
+            Dialect::Kotlin => enclosing.is_none() || owner.is_some_and(|(_, object)| object),
+            Dialect::CSharp => (has("const") || has("static")) && owner.is_some(),
+            Dialect::Go => false,
+        };
+        Some(Decl {
+            package_level,
+            owner: owner.map(|(o, _)| o),
+            var: false,
+        })
+    }
+
+    /// The class, interface or object whose body opens at `brace`, and whether it is
+    /// a Kotlin `object` (whose members are static). A companion object's members
+    /// belong to the class around it.
+    fn owner(&self, brace: usize) -> Option<(&'a str, bool)> {
+        if self.punct(brace) != "{" {
+            return None;
+        }
+        let mut k = brace;
+        for _ in 0..48 {
+            k = k.checked_sub(1)?;
+            match self.punct(k) {
+                ";" | "{" | "}" | "=" => return None,
+                // Skip a parameter list, supertype arguments or annotations' arguments.
+                ")" => k = self.partner(k)?,
+                _ => {}
+            }
+            match self.ident(k) {
+                Some("class" | "interface" | "enum" | "record" | "struct") => {
+                    return self.ident(k + 1).map(|n| (n, false));
+                }
+                Some("object") => {
+                    if k > 0 && self.is_word(k - 1, "companion") {
+                        let outer = self.enclosing(brace)?;
+                        return self.owner(outer).map(|(n, _)| (n, true));
+                    }
+                    return self.ident(k + 1).map(|n| (n, true));
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The package the file declares: `package a.b` (Go, Java, Kotlin) or the first
+    /// `namespace A.B` (C#).
+    fn unit(&self) -> Option<String> {
+        let word = if self.dialect == Dialect::CSharp {
+            "namespace"
+        } else {
+            "package"
+        };
+        let at = (0..self.toks.len())
+            .find(|&k| self.is_word(k, word) && (k == 0 || self.toks[k].nl_before))?;
+        let mut name = String::new();
+        let mut k = at + 1;
+        while let Some(part) = self.ident(k) {
+            name.push_str(part);
+            if self.punct(k + 1) != "." {
+                break;
+            }
+            name.push('.');
+            k += 2;
+        }
+        (!name.is_empty()).then_some(name)
+    }
+
+    /// What this file tells its package about constants (see [`values`]).
+    fn values(&self) -> Values {
+        let defines = self
+            .package_level
+            .iter()
+            .filter_map(|(name, l)| {
+                let value = self.lit_text(*l);
+                let t = self.toks[*l];
+                values::is_name(&value).then(|| Define {
+                    var: self.vars.contains(name),
+                    name: name.clone(),
+                    value,
+                    offset: t.start,
+                    len: t.end - t.start,
+                })
+            })
+            .collect();
+        let mut open = self.open.take();
+        open.sort();
+        open.dedup();
+        Values {
+            unit: self.unit(),
+            defines,
+            assigned: self.assigned.clone(),
+            open,
+        }
     }
 
     /// The decoded text of literal token `i`, holes as [`sql::HOLE`].
@@ -1113,7 +1381,7 @@ impl<'a> Source<'a> {
 
     /// Parses the primary expression at `i` (bounded by `end`); returns it and the
     /// index after it.
-    fn operand(&self, i: usize, end: usize) -> (Operand, usize) {
+    fn operand(&self, i: usize, end: usize) -> (Operand<'a>, usize) {
         let after_group = |k: usize| self.partner(k).map_or(end, |p| (p + 1).min(end));
         if self.lit(i).is_some() {
             if self.punct(i + 1) == "."
@@ -1136,11 +1404,9 @@ impl<'a> Source<'a> {
             // `a.b.c(..)[..].d(..)`: the last call decides what it is.
             let mut k = i;
             let mut last_call = None;
-            let mut simple = true;
             while k < end {
                 if let Some(call) = self.call_at(k) {
                     last_call = Some(call);
-                    simple = false;
                     k = call.close.saturating_add(1).min(end);
                 } else if self.ident(k).is_some() {
                     k += 1;
@@ -1148,11 +1414,9 @@ impl<'a> Source<'a> {
                     break;
                 }
                 while k < end && self.punct(k) == "[" {
-                    simple = false;
                     k = after_group(k);
                 }
                 if k < end && matches!(self.punct(k), "." | "?." | "!") {
-                    simple = false;
                     k += 1;
                 } else {
                     break;
@@ -1165,8 +1429,17 @@ impl<'a> Source<'a> {
             {
                 return (Operand::Format(call, style), next);
             }
-            if simple && let Some(c) = self.ident(i).and_then(|n| self.constant(n)) {
-                return (Operand::Const(c), next);
+            if last_call.is_none()
+                && let Some(value) = self.name_value(i, next)
+            {
+                return (
+                    Operand::Const {
+                        first: i,
+                        end: next,
+                        value,
+                    },
+                    next,
+                );
             }
             return (Operand::Other(i), next);
         }
@@ -1187,8 +1460,14 @@ impl<'a> Source<'a> {
             let (op, next) = self.operand(i, end);
             match op {
                 Operand::Lit(l) => self.push_lit(l, &mut b),
-                Operand::Const(l) => {
-                    self.push_lit(l, &mut b);
+                Operand::Const {
+                    first,
+                    end: last,
+                    value,
+                } => {
+                    // A constant holding the whole query is read where it is written.
+                    let sole = i == start && !(next < end && self.punct(next) == "+");
+                    self.push_const(first, last, value, sole, &mut b);
                 }
                 Operand::LitFormat(l, call) => {
                     let args = self.args(&call);
@@ -1264,26 +1543,90 @@ impl<'a> Source<'a> {
                 b.emb.push_decoded(ch.encode_utf8(&mut [0; 4]), at);
             }
             Part::Hole { start, end } => match self.hole_constant(start, end) {
-                // A constant never has holes, so this recurses at most once.
-                Some(c) => self.push_lit(c, b),
+                Some((name, value)) => self.push_value(name, value, start, end - start, b),
                 None => b.emb.push_hole(sql::HOLE, start),
             },
         }
     }
 
-    /// The constant a template hole names: `{T}`, `${T}`, `$T`, C# `{T,10:x}`.
-    fn hole_constant(&self, start: usize, end: usize) -> Option<usize> {
+    /// The constant a template hole names and its value: `{T}`, `${T}`, `$T`,
+    /// `${Tables.ORDERS}`, C# `{T,10:x}`. A name without a value is noted as open.
+    fn hole_constant(&self, start: usize, end: usize) -> Option<(&'a str, Value<'a>)> {
         let expr = self.text.get(start..end)?.trim();
-        let name_len = expr
+        let name_byte = |c: u8| is_ident_byte(c, self.dialect);
+        let head = expr
             .bytes()
-            .position(|c| !is_ident_byte(c, self.dialect))
+            .position(|c| !name_byte(c))
             .unwrap_or(expr.len());
+        // One qualifier: `Owner.NAME`.
+        let name_len = match expr.as_bytes().get(head) {
+            Some(b'.') => {
+                let tail = &expr[head + 1..];
+                head + 1
+                    + tail
+                        .bytes()
+                        .position(|c| !name_byte(c))
+                        .unwrap_or(tail.len())
+            }
+            _ => head,
+        };
         let (name, rest) = expr.split_at(name_len);
         let rest = rest.trim_start();
-        if !(rest.is_empty() || rest.starts_with(':') || rest.starts_with(',')) {
+        if name.is_empty()
+            || name.ends_with('.')
+            || !(rest.is_empty() || rest.starts_with(':') || rest.starts_with(','))
+        {
             return None;
         }
-        self.constant(name)
+        let value = self.value(name);
+        if value.is_none() {
+            self.open.borrow_mut().push(name.to_string());
+        }
+        Some((name, value?))
+    }
+
+    /// Appends the value of the constant written by tokens `first..end`. A constant
+    /// of this file that holds a whole query (`sole`, and not a name) is read where
+    /// it is written, so its labels sit on its tables; any other value is read where
+    /// it is used, with the constant as the origin.
+    fn push_const(&self, first: usize, end: usize, value: Value<'a>, sole: bool, b: &mut Built) {
+        if let Value::Local(l) = value
+            && sole
+            && !values::is_name(&self.lit_text(l))
+        {
+            self.push_lit(l, b);
+            return;
+        }
+        let (Some(a), Some(z)) = (
+            self.toks.get(first),
+            end.checked_sub(1).and_then(|e| self.toks.get(e)),
+        ) else {
+            return;
+        };
+        let name = &self.text[a.start..z.end];
+        self.push_value(name, value, a.start, z.end - a.start, b);
+    }
+
+    /// Appends `value`, the value of constant `name` used at `at..at + len`.
+    fn push_value(&self, name: &str, value: Value<'a>, at: usize, len: usize, b: &mut Built) {
+        let (text, place) = match value {
+            Value::Local(l) => {
+                b.used.push(l);
+                let t = self.toks[l];
+                let place = Place::Here {
+                    offset: t.start,
+                    len: t.end - t.start,
+                };
+                (self.lit_text(l), place)
+            }
+            Value::Outer(v, id) => (v.to_string(), Place::Elsewhere(id)),
+        };
+        b.has_text = true;
+        let origin = Origin {
+            name: name.to_string(),
+            place,
+        };
+        b.emb.push_value(&text, at, len, origin);
     }
 
     /// Appends format literal `l` with its verbs replaced by `args`: a literal or
@@ -1330,11 +1673,17 @@ impl<'a> Source<'a> {
                             auto += 1;
                             auto - 1
                         });
-                        let value = args.get(idx).and_then(|a| self.const_at(a.start, a.end));
-                        match value {
-                            Some(c) if text => self.push_lit(c, b),
-                            _ if text => b.emb.push_hole(sql::HOLE, at),
-                            _ => b.emb.push_hole("0", at),
+                        let arg = args.get(idx).filter(|_| text);
+                        match arg {
+                            Some(a) if a.end == a.start + 1 && self.lit(a.start).is_some() => {
+                                self.push_lit(a.start, b);
+                            }
+                            Some(a) => match self.name_value(a.start, a.end) {
+                                Some(value) => self.push_const(a.start, a.end, value, false, b),
+                                None => b.emb.push_hole(sql::HOLE, at),
+                            },
+                            None if text => b.emb.push_hole(sql::HOLE, at),
+                            None => b.emb.push_hole("0", at),
                         }
                     }
                 }
@@ -1756,9 +2105,10 @@ fn sql_arg(src: &Source, call: &Call, style: Option<FormatStyle>) -> Option<Buil
     None
 }
 
-/// Runs the shared analysis and the language's shapes over one file.
-pub fn run(rules: &impl Rules, text: &str, ctx: &Context) -> Extracted {
-    let src = Source::new(text, rules.dialect());
+/// Runs the shared analysis and the language's shapes over one file; `known` holds
+/// the constants other files of its package define.
+pub fn run(rules: &impl Rules, text: &str, ctx: &Context, known: Option<&Known>) -> Extracted {
+    let src = Source::with_known(text, rules.dialect(), known);
     let mut accesses = Vec::new();
     for c in candidates(rules, &src) {
         accesses.extend(sql::analyze_candidate(&c.emb, c.sink, ctx));
@@ -1770,7 +2120,8 @@ pub fn run(rules: &impl Rules, text: &str, ctx: &Context) -> Extracted {
     accesses.dedup_by(|b, a| a.offset == b.offset && a.kind == b.kind && a.target == b.target);
     Extracted {
         accesses,
-        problems: src.problem.into_iter().collect(),
+        values: src.values(),
+        problems: src.problem.clone().into_iter().collect(),
         ..Extracted::default()
     }
 }
@@ -1902,28 +2253,37 @@ mod tests {
         );
     }
 
+    /// A constant's value is read where the query uses it: the label sits on the
+    /// constant's name (or template hole, or format argument) in the query.
     #[test]
     fn joins_and_constants_map_back_to_the_file() {
         use Dialect::*;
         let src = "const T = \"orders\"\nsink(\"SELECT * \" +\n  \"FROM \" + T + \" o\")";
         assert_eq!(
             mapped(Go, src, "orders"),
-            ("SELECT * FROM orders o".into(), "orders".into())
+            ("SELECT * FROM orders o".into(), "T".into())
         );
         let src = "static final String T = \"orders\";\nvoid f() { sink(String.format(\"SELECT %1$s.id FROM %s\", T)); }";
         assert_eq!(
             mapped(Java, src, "orders"),
-            ("SELECT orders.id FROM orders".into(), "orders".into())
+            ("SELECT orders.id FROM orders".into(), "T".into())
         );
         let src =
             "const val T: String = \"orders\"\nfun f() = sink(\"SELECT * FROM ${T} WHERE n = $n\")";
         let (text, at) = mapped(Kotlin, src, "orders");
         assert_eq!(
             (text, at),
-            (hole("SELECT * FROM orders WHERE n = HOLE"), "orders".into())
+            (hole("SELECT * FROM orders WHERE n = HOLE"), "T".into())
         );
         let src = "const string T = \"orders\"; void M() { sink($\"SELECT * FROM {T}\"); }";
-        assert_eq!(mapped(CSharp, src, "orders").1, "orders");
+        assert_eq!(mapped(CSharp, src, "orders").1, "T");
+        let src = "class Tables { static final String ORDERS = \"orders\"; }\nvoid f() { sink(\"FROM \" + Tables.ORDERS); }";
+        assert_eq!(mapped(Java, src, "orders").1, "Tables.ORDERS");
+        let src = "object Tables { const val ORDERS = \"orders\" }\nfun f() = sink(\"FROM ${Tables.ORDERS}\")";
+        assert_eq!(mapped(Kotlin, src, "orders").1, "Tables.ORDERS");
+        // A constant holding a whole query is read where it is written.
+        let src = "const Q = \"SELECT * FROM orders\"\nsink(Q)";
+        assert_eq!(mapped(Go, src, "orders").1, "orders");
         let src = "sink(fmt.Sprintf(\"SELECT %d, '%%' FROM %[1]s\", \"orders\"))";
         assert_eq!(
             mapped(Go, src, "orders"),
@@ -1938,7 +2298,31 @@ mod tests {
     fn only_immutable_unambiguous_constants_resolve() {
         use Dialect::*;
         let cases: &[(Dialect, &str)] = &[
+            // A package-level `var` assigned again, in any way.
+            (
+                Go,
+                "var t = \"orders\"\nfunc f() { t = \"carts\" }\nsink(\"FROM \" + t)",
+            ),
+            (
+                Go,
+                "var t = \"orders\"\nfunc f() { t += \"_old\" }\nsink(\"FROM \" + t)",
+            ),
+            (
+                Go,
+                "var t = \"orders\"\nfunc f() { a, t = g() }\nsink(\"FROM \" + t)",
+            ),
+            (
+                Go,
+                "var t = \"orders\"\nfunc f() { p := &t }\nsink(\"FROM \" + t)",
+            ),
+            (
+                Go,
+                "var t = \"orders\"\nfunc f() { t++ }\nsink(\"FROM \" + t)",
+            ),
+            // An exported one: another package may assign it.
             (Go, "var T = \"orders\"\nsink(\"FROM \" + T)"),
+            // A variable of a function is not followed.
+            (Go, "func f() { var T = \"orders\"\nsink(\"FROM \" + T) }"),
             (Go, "T := \"orders\"\nsink(\"FROM \" + T)"),
             (Java, "String T = \"orders\"; sink(\"FROM \" + T);"),
             (Kotlin, "var T = \"orders\"\nsink(\"FROM $T\")"),
@@ -1965,6 +2349,102 @@ mod tests {
         }
         let block = "const (\n\tA = \"x\"\n\tT string = \"orders\"\n)\nsink(\"FROM \" + T)";
         assert!(texts(Go, block).contains(&"FROM orders".to_string()));
+        // A package-level `var` nothing assigns again is a constant.
+        for single in [
+            "var t = \"orders\"\nsink(\"FROM \" + t)",
+            "var (\n\tt = \"orders\"\n)\nfunc f() { x := t; sink(\"FROM \" + t) }",
+            "var t string = \"orders\"\nfunc f() { if t == \"\" { return }; sink(\"FROM \" + t) }",
+        ] {
+            assert!(
+                texts(Go, single).contains(&"FROM orders".to_string()),
+                "{single:?}: {:?}",
+                texts(Go, single)
+            );
+        }
+    }
+
+    /// The constants a file offers its package, by language: (dialect, source, the
+    /// names defined with their values, the file's package).
+    #[test]
+    fn package_level_constants_per_language() {
+        use Dialect::*;
+        type Case<'a> = (Dialect, &'a str, &'a [(&'a str, &'a str)], Option<&'a str>);
+        let cases: &[Case] = &[
+            (
+                Java,
+                "package com.acme.billing;\npublic final class Tables {\n  public static final String ORDERS = \"orders\";\n  static final String HINT = \"pick the orders\";\n  private final String own = \"carts\";\n  void f() { final String local = \"x\"; }\n}",
+                &[("ORDERS", "orders"), ("Tables.ORDERS", "orders")],
+                Some("com.acme.billing"),
+            ),
+            (
+                Kotlin,
+                "package com.acme.billing\nconst val TOP = \"orders\"\nobject CartTables { const val CARTS = \"carts\" }\nclass Repo { companion object { const val ITEMS = \"order_items\" }\n  val own = \"x\"\n  fun f() { val local = \"y\" } }",
+                &[
+                    ("TOP", "orders"),
+                    ("CARTS", "carts"),
+                    ("CartTables.CARTS", "carts"),
+                    ("ITEMS", "order_items"),
+                    ("Repo.ITEMS", "order_items"),
+                ],
+                Some("com.acme.billing"),
+            ),
+            (
+                CSharp,
+                "namespace Acme.Billing;\npublic static class Tables {\n  public const string Orders = \"orders\";\n  public static readonly string Carts = \"carts\";\n  public readonly string Own = \"x\";\n}",
+                &[
+                    ("Orders", "orders"),
+                    ("Tables.Orders", "orders"),
+                    ("Carts", "carts"),
+                    ("Tables.Carts", "carts"),
+                ],
+                Some("Acme.Billing"),
+            ),
+            (
+                Go,
+                "package store\nconst (\n\tOrders = \"orders\"\n\tprose = \"the orders you want\"\n)\nvar carts = \"carts\"\nfunc f() { const local = \"x\" }",
+                &[("Orders", "orders"), ("carts", "carts")],
+                Some("store"),
+            ),
+        ];
+        for (d, text, want, unit) in cases {
+            let v = Source::new(text, *d).values();
+            let got: Vec<(&str, &str)> = v
+                .defines
+                .iter()
+                .map(|x| (x.name.as_str(), x.value.as_str()))
+                .collect();
+            assert_eq!(got, *want, "{d:?} {text:?}");
+            for x in &v.defines {
+                assert_eq!(
+                    text.get(x.offset + 1..x.offset + x.len - 1),
+                    Some(x.value.as_str()),
+                    "{d:?}: the span is the literal"
+                );
+            }
+            assert_eq!(v.unit.as_deref(), *unit, "{d:?}");
+        }
+    }
+
+    /// Names without a value in the file are the holes another file may fill; the
+    /// constants other files define fill them, and this file's own win.
+    #[test]
+    fn open_names_and_known_constants() {
+        use Dialect::*;
+        let mut known = Known::default();
+        known.insert("Tables.ORDERS", "orders", 0);
+        known.insert("CARTS", "carts", 1);
+        let text = "final String CARTS = \"own_carts\";\nsink(\"SELECT * FROM \" + Tables.ORDERS + \" JOIN \" + CARTS + \" JOIN \" + other)";
+        let src = Source::with_known(text, Java, Some(&known));
+        let cands = candidates(&Probe(Java), &src);
+        let texts: Vec<&str> = cands.iter().map(|c| c.emb.text()).collect();
+        assert!(
+            texts.contains(&hole("SELECT * FROM orders JOIN own_carts JOIN HOLE").as_str()),
+            "{texts:?}"
+        );
+        assert_eq!(src.values().open, ["other"]);
+        let alone = Source::new(text, Java);
+        let _ = candidates(&Probe(Java), &alone);
+        assert_eq!(alone.values().open, ["Tables.ORDERS", "other"]);
     }
 
     #[test]

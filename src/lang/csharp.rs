@@ -138,7 +138,16 @@ impl Rules for CSharp {
 
 /// Analyses a C# file.
 pub fn analyze_file(_path: &str, text: &str, ctx: &Context) -> Extracted {
-    clike::run(&CSharp, text, ctx)
+    analyze_file_with(text, ctx, None)
+}
+
+/// Analyses a C# file with the constants the other files of its directory define.
+pub fn analyze_file_with(
+    text: &str,
+    ctx: &Context,
+    known: Option<&super::values::Known>,
+) -> Extracted {
+    clike::run(&CSharp, text, ctx, known)
 }
 
 /// A call on EF Core's `MigrationBuilder`, or `table.ForeignKey(..)` inside
@@ -250,7 +259,7 @@ mod tests {
                 "class C { const string T = \"orders\"; void M(ModelBuilder b) { b.Entity<Order>().ToTable(T); } }",
                 Model,
                 "orders",
-                "orders",
+                "T",
             ),
             (
                 "class M { void Up(MigrationBuilder migrationBuilder) { migrationBuilder.CreateTable(name: \"orders\", columns: t => new { Id = t.Column<int>() }); } }",
@@ -360,13 +369,13 @@ mod tests {
                 "class C { const string T = \"restaurants\"; void M() { conn.Query($\"SELECT * FROM {T} WHERE id = @id\"); } }",
                 Read,
                 "restaurants",
-                "restaurants",
+                "T",
             ),
             (
                 "class C { const string T = \"restaurants\"; void M() { conn.Query(string.Format(\"SELECT * FROM {0}\", T)); } }",
                 Read,
                 "restaurants",
-                "restaurants",
+                "T",
             ),
             (
                 "class C { void M() { conn.Query(\"\"\"\n    SELECT *\n    FROM orders\n    \"\"\"); } }",

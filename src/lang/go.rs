@@ -5,6 +5,7 @@
 //! [`clike`](super::clike); this module only names Go's sinks, log calls and shapes.
 
 use super::clike::{self, Call, Dialect, Rules, Sink, Source};
+use super::values::Known;
 use super::{Context, Extracted};
 use crate::model::{Access, AccessKind, ImportRef};
 
@@ -145,7 +146,12 @@ fn gorm_chain_kind(src: &Source, table: &Call) -> AccessKind {
 
 /// Analyses a Go file.
 pub fn analyze_file(_path: &str, text: &str, ctx: &Context) -> Extracted {
-    clike::run(&Go, text, ctx)
+    analyze_file_with(text, ctx, None)
+}
+
+/// Analyses a Go file with the constants the other files of its package define.
+pub fn analyze_file_with(text: &str, ctx: &Context, known: Option<&Known>) -> Extracted {
+    clike::run(&Go, text, ctx, known)
 }
 
 /// GORM `func (Order) TableName() string { return "orders" }`: the model's table.
@@ -257,11 +263,6 @@ mod tests {
                 "billing.invoices",
             ),
             (
-                "package m\nconst ordersTable = \"orders\"\nfunc (Order) TableName() string { return ordersTable }",
-                Model,
-                "orders",
-            ),
-            (
                 "package m\nfunc f() { db.Table(\"orders\").Find(&x) }",
                 Read,
                 "orders",
@@ -319,11 +320,173 @@ mod tests {
     #[test]
     fn offsets_point_at_names() {
         let src = "package m\nconst T = \"orders\"\nfunc (Order) TableName() string { return T }\nimport \"github.com/acme/x\"";
-        for a in run(src).accesses {
-            let at = &src[a.offset..a.offset + a.len];
-            assert!(at == "orders" || at == "github.com/acme/x", "{at:?}");
+        let at: Vec<&str> = run(src)
+            .accesses
+            .iter()
+            .map(|a| &src[a.offset..a.offset + a.len])
+            .collect();
+        // The table name comes from `T`: the label is where the model returns it.
+        assert_eq!(at, ["T", "github.com/acme/x"]);
+    }
+
+    /// (source, kind, table, text at the access, text of its constant's value).
+    type ConstCase<'a> = (&'a str, AccessKind, &'a str, &'a str, &'a str);
+
+    /// Table names from package-level constants and single-assignment variables: the
+    /// access is where the query uses the name, its origin the constant's literal.
+    #[test]
+    fn table_names_from_constants_point_at_the_use() {
+        use AccessKind::*;
+        let cases: &[ConstCase] = &[
+            (
+                "package m\nconst RestaurantsTableName = \"restaurants\"\nfunc f() { db.Query(fmt.Sprintf(\"SELECT * FROM %s WHERE id = $1\", RestaurantsTableName), id) }",
+                Read,
+                "restaurants",
+                "RestaurantsTableName",
+                "\"restaurants\"",
+            ),
+            (
+                "package m\nconst (\n\tUsers = \"users\"\n)\nfunc f() { q := fmt.Sprintf(\"UPDATE %s SET name = $1\", Users); db.Exec(q) }",
+                Write,
+                "users",
+                "Users",
+                "\"users\"",
+            ),
+            (
+                "package m\nconst ordersTable = \"orders\"\nfunc (Order) TableName() string { return ordersTable }",
+                Model,
+                "orders",
+                "ordersTable",
+                "\"orders\"",
+            ),
+            (
+                "package m\nvar ordersTable = \"orders\"\nfunc f() { db.Exec(\"DELETE FROM \" + ordersTable + \" WHERE id = $1\", id) }",
+                Write,
+                "orders",
+                "ordersTable",
+                "\"orders\"",
+            ),
+            (
+                "package m\nvar (\n\tordersTable string = `orders`\n)\nfunc f() { db.Table(ordersTable).Find(&x) }",
+                Read,
+                "orders",
+                "ordersTable",
+                "`orders`",
+            ),
+        ];
+        for (src, kind, name, at, value) in cases {
+            let r = run(src);
+            let hit = r.accesses.iter().find(|a| {
+                a.kind == *kind
+                    && matches!(&a.target, crate::model::Target::Table(t) if t.name == *name)
+            });
+            let Some(a) = hit else {
+                panic!("{src:?}: expected {kind:?} {name}, got {:?}", found(src));
+            };
+            assert_eq!(&src[a.offset..a.offset + a.len], *at, "{src:?}");
+            let Some(crate::model::Place::Here { offset, len }) =
+                a.origin.as_ref().map(|o| o.place)
+            else {
+                panic!("{src:?}: no origin in this file: {a:?}");
+            };
+            assert_eq!(&src[offset..offset + len], *value, "{src:?}");
         }
-        assert_eq!(run(src).accesses.len(), 2);
+    }
+
+    /// Names that look like table constants but are no value to fill in.
+    #[test]
+    fn constants_that_do_not_flag() {
+        let cases = [
+            // Reassigned later: not a constant.
+            "package m\nvar ordersTable = \"orders\"\nfunc init() { ordersTable = cfg.Table }\nfunc f() { db.Query(\"SELECT * FROM \" + ordersTable) }",
+            // A hole whose value is not constant.
+            "package m\nfunc f(t string) { db.Query(\"SELECT * FROM \" + t) }",
+            // A constant holding prose, printed in a log message.
+            "package m\nconst hint = \"pick the orders to delete\"\nfunc f() { log.Printf(\"DELETE FROM %s\", hint) }",
+            // A constant named like a table, used only in a log message.
+            "package m\nconst Orders = \"orders\"\nfunc f() { log.Printf(\"reading %s\", Orders) }",
+            // An exported variable: another package may assign it.
+            "package m\nvar OrdersTable = \"orders\"\nfunc f() { db.Query(\"SELECT * FROM \" + OrdersTable) }",
+            // A function's own variable is not followed.
+            "package m\nfunc f() { var t = \"orders\"\n\tdb.Query(\"SELECT * FROM \" + t) }",
+        ];
+        for src in cases {
+            assert!(
+                !found(src).iter().any(|(_, n, _)| n == "orders"),
+                "{src:?}: {:?}",
+                found(src)
+            );
+        }
+    }
+
+    /// What a file tells its package: the constants it defines at package level (with
+    /// the span of their literal), the variables assigned again, the names it could
+    /// not fill, and its package clause.
+    #[test]
+    fn package_values() {
+        let src = "package orders\nconst Orders = \"orders\"\nconst Hint = \"pick some orders\"\nvar carts = \"carts\"\nvar moved = \"moved\"\nfunc f() { moved = \"x\"; const local = \"l\"; db.Query(\"SELECT * FROM \" + Invoices) }";
+        let v = run(src).values;
+        assert_eq!(v.unit.as_deref(), Some("orders"));
+        let defined: Vec<(&str, &str, &str, bool)> = v
+            .defines
+            .iter()
+            .map(|d| {
+                let at = &src[d.offset..d.offset + d.len];
+                (d.name.as_str(), d.value.as_str(), at, d.var)
+            })
+            .collect();
+        assert_eq!(
+            defined,
+            [
+                ("Orders", "orders", "\"orders\"", false),
+                ("carts", "carts", "\"carts\"", true),
+            ]
+        );
+        assert!(v.assigned.contains(&"moved".to_string()), "{v:?}");
+        assert_eq!(v.open, ["Invoices"]);
+    }
+
+    /// Constants of other files of the package fill the holes this file leaves; the
+    /// access points at the use and names the definition by the scan's index.
+    #[test]
+    fn known_constants_of_the_package_fill_holes() {
+        let mut known = Known::default();
+        known.insert("OrdersTable", "orders", 7);
+        known.insert("Shadowed", "orders", 8);
+        let src = "package m\nconst Shadowed = \"carts\"\nfunc f() {\n\tdb.Query(fmt.Sprintf(\"SELECT * FROM %s\", OrdersTable))\n\tdb.Exec(\"DELETE FROM \" + Shadowed)\n\tdb.Query(\"SELECT * FROM \" + Unknown)\n}";
+        let r = analyze_file_with(src, &Context::default(), Some(&known));
+        let got: Vec<(String, &str, Option<crate::model::Place>)> = r
+            .accesses
+            .iter()
+            .filter_map(|a| match &a.target {
+                crate::model::Target::Table(t) => Some((
+                    t.name.clone(),
+                    &src[a.offset..a.offset + a.len],
+                    a.origin.as_ref().map(|o| o.place),
+                )),
+                _ => None,
+            })
+            .collect();
+        let decl = src.find("\"carts\"").unwrap_or(0);
+        assert_eq!(
+            got,
+            [
+                (
+                    "orders".to_string(),
+                    "OrdersTable",
+                    Some(crate::model::Place::Elsewhere(7))
+                ),
+                (
+                    "carts".to_string(),
+                    "Shadowed",
+                    Some(crate::model::Place::Here {
+                        offset: decl,
+                        len: 7
+                    })
+                ),
+            ]
+        );
+        assert_eq!(r.values.open, ["Unknown"]);
     }
 
     #[test]
@@ -383,16 +546,6 @@ mod tests {
                 "order_items",
             ),
             (
-                "package m\nconst RestaurantsTableName = \"restaurants\"\nfunc f() { db.Query(fmt.Sprintf(\"SELECT * FROM %s WHERE id = $1\", RestaurantsTableName), id) }",
-                Read,
-                "restaurants",
-            ),
-            (
-                "package m\nconst (\n\tUsers = \"users\"\n)\nfunc f() { q := fmt.Sprintf(\"UPDATE %s SET name = $1\", Users); db.Exec(q) }",
-                Write,
-                "users",
-            ),
-            (
                 "package m\nconst listOrders = `\nSELECT id\nFROM orders\n`\nfunc f() { db.Query(listOrders) }",
                 Read,
                 "orders",
@@ -405,18 +558,6 @@ mod tests {
                 found(src)
             );
         }
-    }
-
-    #[test]
-    fn sprintf_constant_offset_points_at_the_constant() {
-        let src = "package m\nconst T = \"restaurants\"\nfunc f() { db.Query(fmt.Sprintf(\"SELECT * FROM %s\", T)) }";
-        let decl = src.find("restaurants").unwrap_or(0);
-        let a = run(src).accesses;
-        assert!(
-            a.iter()
-                .any(|a| a.offset == decl && a.len == "restaurants".len()),
-            "{a:?}"
-        );
     }
 
     #[test]

@@ -181,12 +181,30 @@ impl Rules for Jvm {
 
 /// Analyses a Java file.
 pub fn analyze_file(_path: &str, text: &str, ctx: &Context) -> Extracted {
-    clike::run(&Jvm(Dialect::Java), text, ctx)
+    analyze_file_with(text, ctx, None)
+}
+
+/// Analyses a Java file with the constants the other files of its package define.
+pub fn analyze_file_with(
+    text: &str,
+    ctx: &Context,
+    known: Option<&super::values::Known>,
+) -> Extracted {
+    clike::run(&Jvm(Dialect::Java), text, ctx, known)
 }
 
 /// Analyses a Kotlin file (`.kt`, `.kts`).
 pub fn analyze_kotlin_file(_path: &str, text: &str, ctx: &Context) -> Extracted {
-    clike::run(&Jvm(Dialect::Kotlin), text, ctx)
+    analyze_kotlin_file_with(text, ctx, None)
+}
+
+/// Analyses a Kotlin file with the constants the other files of its package define.
+pub fn analyze_kotlin_file_with(
+    text: &str,
+    ctx: &Context,
+    known: Option<&super::values::Known>,
+) -> Extracted {
+    clike::run(&Jvm(Dialect::Kotlin), text, ctx, known)
 }
 
 /// `@Query(.., nativeQuery = true)`.
@@ -486,7 +504,7 @@ mod tests {
                 false,
                 Model,
                 "orders",
-                "orders",
+                "T",
             ),
             (
                 "@Entity\n@Table(name = \"orders\")\ndata class Order(val id: Long)",
@@ -686,7 +704,7 @@ mod tests {
                 false,
                 Read,
                 "restaurants",
-                "restaurants",
+                "T",
             ),
             (
                 "class R { String q = \"\"\"\n    SELECT id\n    FROM orders\n    \"\"\"; }",
@@ -700,14 +718,14 @@ mod tests {
                 true,
                 Read,
                 "restaurants",
-                "restaurants",
+                "T",
             ),
             (
                 "const val T = \"restaurants\"\nfun f() { jdbc.update(\"DELETE FROM $T WHERE id = ?\", id) }",
                 true,
                 Write,
                 "restaurants",
-                "restaurants",
+                "T",
             ),
             (
                 "fun f() { jdbc.query(\"\"\"\n  SELECT *\n  FROM orders\n\"\"\".trimIndent(), m) }",
@@ -721,14 +739,14 @@ mod tests {
                 true,
                 Read,
                 "restaurants",
-                "restaurants",
+                "T",
             ),
             (
                 "class R { static final String T = \"restaurants\";\n void f() { jdbc.update(\"DELETE FROM %s\".formatted(T)); } }",
                 false,
                 Write,
                 "restaurants",
-                "restaurants",
+                "T",
             ),
             (
                 "class M { @Select(\"SELECT * FROM orders WHERE id = #{id}\") Order get(long id); }",

@@ -17,6 +17,7 @@ pub mod ruby;
 pub mod rust;
 pub mod sql;
 pub mod typescript;
+pub mod values;
 
 use crate::model::Access;
 
@@ -53,6 +54,9 @@ pub struct Extracted {
     pub accesses: Vec<Access>,
     pub problems: Vec<Problem>,
     pub follow: Vec<Follow>,
+    /// The constants the file defines for its package and the names it could not
+    /// fill (see [`values`]).
+    pub values: values::Values,
     /// The extractor refused the whole file (NUL bytes, nesting too deep to parse
     /// safely, a manifest that does not parse): nothing in it was checked, so the
     /// scan counts it as skipped rather than parsed. Set through [`Extracted::refuse`].
@@ -179,18 +183,30 @@ pub fn ecosystem(lang: Language) -> Option<Ecosystem> {
 
 /// Runs the extractor for `lang` over one file.
 pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extracted {
+    extract_with(lang, path, text, ctx, None)
+}
+
+/// Runs the extractor for `lang` over one file, with the constants other files of its
+/// package define (see [`values`]; Go, Java, Kotlin, C# and TypeScript use them).
+pub fn extract_with(
+    lang: Language,
+    path: &str,
+    text: &str,
+    ctx: &Context,
+    known: Option<&values::Known>,
+) -> Extracted {
     match lang {
         Language::Sql => sql::analyze_file(path, text, ctx),
         Language::Rust => rust::extract(path, text, ctx),
         Language::CargoToml => cargo_toml::extract(path, text),
-        Language::TypeScript => typescript::extract(path, text, ctx),
+        Language::TypeScript => typescript::extract_with(path, text, ctx, known),
         Language::Prisma => prisma::extract(path, text, ctx),
         Language::Python => python::extract(path, text, ctx),
         Language::Ruby => ruby::extract(path, text, ctx),
-        Language::Go => go::analyze_file(path, text, ctx),
-        Language::Java => java::analyze_file(path, text, ctx),
-        Language::Kotlin => java::analyze_kotlin_file(path, text, ctx),
-        Language::CSharp => csharp::analyze_file(path, text, ctx),
+        Language::Go => go::analyze_file_with(text, ctx, known),
+        Language::Java => java::analyze_file_with(text, ctx, known),
+        Language::Kotlin => java::analyze_kotlin_file_with(text, ctx, known),
+        Language::CSharp => csharp::analyze_file_with(text, ctx, known),
         Language::MsBuild => msbuild::extract(path, text),
     }
 }

@@ -11,7 +11,7 @@
 
 use super::embedded::Embedded;
 use super::{Context, Extracted, sql};
-use crate::model::{Access, AccessKind, ImportRef, TableRef};
+use crate::model::{Access, AccessKind, ImportRef, Origin, Place, TableRef};
 
 /// Strings whose presence means a Python file may name a table in an ORM or migration
 /// shape, even when the table is not in the registry.
@@ -1205,21 +1205,57 @@ impl<'a> Extractor<'a> {
         for item in &group.items {
             match item {
                 Item::Lit(l) => self.push_lit(&mut e, *l, Some((&group.subst, &mut next))),
-                Item::Name(tok, name) => match self.constant(name) {
-                    Some(l) => self.push_lit(&mut e, l, None),
-                    None => e.push_hole(HOLE, self.tok(*tok).map_or(0, |t| t.start)),
-                },
+                Item::Name(tok, name) => {
+                    let at = self.tok(*tok).map_or(0, |t| t.start);
+                    match self.constant(name) {
+                        Some(l) => {
+                            // The name as written (`T`, `self.T`, `Config.T`).
+                            let len = self.src[at..]
+                                .bytes()
+                                .position(|c| !is_ident_char(c) && c != b'.')
+                                .unwrap_or(self.src.len() - at);
+                            self.push_const(&mut e, l, at, len);
+                        }
+                        None => e.push_hole(HOLE, at),
+                    }
+                }
             }
         }
         e
     }
 
-    /// Pushes a placeholder's value: the constant's literal, or a hole at `at`.
-    fn push_value(&self, e: &mut Embedded, value: Value, at: usize) {
+    /// Pushes a placeholder's value: the constant's literal, or a hole at `at`. The
+    /// placeholder is `at..at + len`; a constant's value is reported there.
+    fn push_value(&self, e: &mut Embedded, value: Value, at: usize, len: usize) {
         match value {
-            Some(l) => self.push_lit(e, l, None),
+            Some(l) => self.push_const(e, l, at, len),
             None => e.push_hole(HOLE, at),
         }
+    }
+
+    /// Pushes the value of the constant whose literal is `lit`, used at `at..at +
+    /// len`: a name found in it is reported there, with the constant as its origin.
+    /// A literal passed in place (`"%s" % "orders"`) is read where it is written.
+    fn push_const(&self, e: &mut Embedded, lit: usize, at: usize, len: usize) {
+        let name = self
+            .consts
+            .iter()
+            .find(|(_, v)| **v == Some(lit))
+            .map(|(k, _)| *k);
+        let Some(name) = name else {
+            return self.push_lit(e, lit, None);
+        };
+        let mut value = Embedded::new();
+        self.push_lit(&mut value, lit, None);
+        let (a, b) = self.lx.lits[lit].body;
+        let origin = Origin {
+            name: name.to_string(),
+            place: Place::Here {
+                offset: a,
+                len: b - a,
+            },
+        };
+        e.push_value(value.text(), at, len.max(1), origin);
     }
 
     /// Appends one literal's decoded text. f-string holes, `%s` and (with `.format`)
@@ -1264,7 +1300,8 @@ impl<'a> Extractor<'a> {
                             e.push_verbatim(&self.src[run..j], run);
                         }
                         let value = self.hole_constant(hs, he).filter(|_| subst.is_some());
-                        self.push_value(e, value, j);
+                        let (lead, expr) = trimmed(&self.src[hs..he]);
+                        self.push_value(e, value, hs + lead, expr.len());
                         j = (he + 1).min(end);
                         run = j;
                         continue;
@@ -1280,7 +1317,7 @@ impl<'a> Extractor<'a> {
                 let value = subst
                     .as_mut()
                     .and_then(|(sub, next)| lookup(sub, next, key));
-                self.push_value(e, value, j);
+                self.push_value(e, value, j, field_end - j);
                 j = field_end;
                 run = j;
                 continue;
@@ -1304,7 +1341,7 @@ impl<'a> Extractor<'a> {
                     let field = &self.src[j + 1..j + close];
                     let key = field.split(['!', ':']).next().unwrap_or("");
                     let value = lookup(sub, next, FieldKey::from_format(key));
-                    self.push_value(e, value, j);
+                    self.push_value(e, value, j, close + 1);
                     j += close + 1;
                     run = j;
                     continue;
@@ -1318,6 +1355,7 @@ impl<'a> Extractor<'a> {
     }
 
     /// The constant an f-string hole names: `{T}`, `{self.T}`, `{Config.T}`, `{T!s}`.
+    /// (Its value is reported at the hole's expression.)
     fn hole_constant(&self, hs: usize, he: usize) -> Option<usize> {
         let expr = self.src[hs..he].trim();
         let expr = expr.strip_suffix("!s").unwrap_or(expr).trim_end();
@@ -1826,6 +1864,12 @@ fn is_log(callee: &str) -> bool {
     })
 }
 
+/// `s` without surrounding whitespace, and the length of what was cut before it.
+fn trimmed(s: &str) -> (usize, &str) {
+    let t = s.trim_start();
+    (s.len() - t.len(), t.trim_end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1982,7 +2026,7 @@ mod tests {
             (up("with op.batch_alter_table('orders') as b:\n        b.add_column(c)"), vec![(Ddl, "orders", "orders")]),
             (
                 "ORDERS = 'orders'\n\ndef upgrade():\n    op.create_table(ORDERS, sa.Column('id'))\n".to_string(),
-                vec![(Ddl, "orders", "orders")],
+                vec![(Ddl, "orders", "ORDERS")],
             ),
         ];
         for (src, want) in cases {
@@ -2116,8 +2160,13 @@ mod tests {
         let at = src.find("\"orders\"").map_or(0, |p| p + 1);
         assert_eq!(got.len(), 2, "{got:?}");
         for a in &got {
-            // Both point at the constant's literal, not at the hole.
-            assert_eq!((a.offset, &src[a.offset..a.offset + a.len]), (at, "orders"));
+            // Both point where the query uses the constant; the origin is its literal.
+            assert_eq!(&src[a.offset..a.offset + a.len], "ORDERS_TABLE");
+            let origin = a.origin.as_ref().map(|o| (o.name.as_str(), o.place));
+            assert_eq!(
+                origin,
+                Some(("ORDERS_TABLE", Place::Here { offset: at, len: 6 }))
+            );
         }
         assert_eq!(
             got.iter().map(|a| a.kind).collect::<Vec<_>>(),
@@ -2132,17 +2181,19 @@ mod tests {
         assert_eq!(
             got,
             [
-                (Read, "orders".to_string(), "orders".to_string()),
-                (Write, "orders".to_string(), "orders".to_string()),
+                (Read, "orders".to_string(), "%s".to_string()),
+                (Write, "orders".to_string(), "{t}".to_string()),
             ]
         );
+        // The placeholders are labelled; the constant is the origin of both.
         let at = src.find("orders").unwrap_or(0);
-        let offsets: Vec<usize> = extract("orders/repo.py", src, &Context::default())
+        let origins: Vec<Option<Place>> = extract("orders/repo.py", src, &Context::default())
             .accesses
             .iter()
-            .map(|a| a.offset)
+            .map(|a| a.origin.as_ref().map(|o| o.place))
             .collect();
-        assert_eq!(offsets, [at, at]);
+        let here = Some(Place::Here { offset: at, len: 6 });
+        assert_eq!(origins, [here, here]);
     }
 
     #[test]

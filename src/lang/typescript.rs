@@ -14,8 +14,9 @@ use std::collections::HashSet;
 
 use super::embedded::Embedded;
 use super::sql::{self, HOLE};
+use super::values::{Define, Known, Values};
 use super::{Context, Extracted, Problem};
-use crate::model::{Access, AccessKind, ImportRef, TableRef};
+use crate::model::{Access, AccessKind, ImportRef, Origin, Place, TableRef};
 
 /// Strings whose presence means a file may name a table in a shape the registry's table
 /// names alone would not reveal (TypeORM derives names from class names).
@@ -670,6 +671,8 @@ struct Name {
     table: TableRef,
     offset: usize,
     len: usize,
+    /// The constant the name came from, when the code used one.
+    origin: Option<Box<Origin>>,
 }
 
 /// What a backward walk along a method chain found.
@@ -684,6 +687,12 @@ struct Chain {
 
 /// Extracts accesses from a TypeScript or JavaScript file.
 pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
+    extract_with(path, text, ctx, None)
+}
+
+/// Like [`extract`], with the exported constants of the repository's other modules
+/// (keys as in [`module_key`]), for the names this file imports.
+pub fn extract_with(path: &str, text: &str, ctx: &Context, known: Option<&Known>) -> Extracted {
     let lexed = lex(text);
     let mut x = Extractor {
         path,
@@ -697,9 +706,14 @@ pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
         handled: vec![false; lexed.toks.len()],
         table_objects: HashSet::new(),
         out: Vec::new(),
+        known,
+        imports: foldhash::HashMap::default(),
+        exported: Vec::new(),
+        open: std::cell::RefCell::new(Vec::new()),
     };
     x.collect_constants();
     x.run();
+    let values = x.values();
     let mut accesses = x.out;
     accesses.sort_by(|a, b| {
         (a.offset, a.len, a.kind)
@@ -710,8 +724,26 @@ pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
     Extracted {
         accesses,
         problems: lexed.problems,
+        values,
         ..Extracted::default()
     }
+}
+
+/// The key of an exported constant: the module's path without its extension, `#`, and
+/// the name (`src/backend/db#EVENTS_TABLE_NAME`), as the importing module resolves it.
+pub fn module_key(path: &str, name: &str) -> String {
+    format!("{}#{name}", strip_extension(path))
+}
+
+/// A module path without a JavaScript or TypeScript extension (`./db.js` is `./db`).
+fn strip_extension(path: &str) -> &str {
+    const EXTENSIONS: &[&str] = &[
+        ".d.ts", ".tsx", ".ts", ".jsx", ".js", ".mjs", ".cjs", ".mts", ".cts",
+    ];
+    EXTENSIONS
+        .iter()
+        .find_map(|e| path.strip_suffix(e))
+        .unwrap_or(path)
 }
 
 struct Extractor<'a> {
@@ -733,6 +765,15 @@ struct Extractor<'a> {
     /// Objects whose `tableName` property was already seen.
     table_objects: HashSet<usize>,
     out: Vec<Access>,
+    /// The exported constants of other modules (see [`module_key`]).
+    known: Option<&'a Known>,
+    /// Names imported from relative modules: local name → key prefix (`path#name`,
+    /// or `path#` for `import * as ns`).
+    imports: foldhash::HashMap<String, String>,
+    /// `export const` names bound to a literal: name and literal token.
+    exported: Vec<(String, usize)>,
+    /// Imported names used where a value was needed, without one.
+    open: std::cell::RefCell<Vec<String>>,
 }
 
 impl<'a> Extractor<'a> {
@@ -932,9 +973,7 @@ impl<'a> Extractor<'a> {
     fn table_value(&self, s: usize, e: usize) -> Option<Name> {
         if self.is_punct(s, b'{') && self.partner(s) == Some(e.saturating_sub(1)) {
             let (ts, te) = self.prop(s, "tableName")?;
-            let mut name = self
-                .string_value(ts, te)
-                .and_then(|(v, o)| parse_name(v, o))?;
+            let mut name = self.named_value(ts, te)?;
             if let Some((ss, se)) = self.prop(s, "schema")
                 && let Some((schema, _)) = self.string_value(ss, se)
             {
@@ -942,11 +981,85 @@ impl<'a> Extractor<'a> {
             }
             return Some(name);
         }
-        self.string_value(s, e).and_then(|(v, o)| parse_name(v, o))
+        self.named_value(s, e)
+    }
+
+    /// The table named by the literal or constant in `s..e`. A name from a constant is
+    /// reported where the code uses the constant, with the constant as its origin.
+    fn named_value(&self, s: usize, e: usize) -> Option<Name> {
+        let Some(origin) = self.origin_at(s, e) else {
+            return self.string_value(s, e).and_then(|(v, o)| parse_name(v, o));
+        };
+        let (value, _) = match origin.place {
+            Place::Here { .. } => self.string_value(s, e)?,
+            Place::Elsewhere(_) => (self.outer_value(s, e)?, 0),
+        };
+        let mut name = parse_name(value, 0)?;
+        let (start, end) = (self.toks.get(s)?.start, self.toks.get(e - 1)?.end);
+        name.offset = start;
+        name.len = end - start;
+        name.origin = Some(Box::new(origin));
+        Some(name)
+    }
+
+    /// The constant written by tokens `s..e` (`T`, `Tables.orders`, an imported name),
+    /// when they are a name with a value; a name without one is noted as open.
+    fn origin_at(&self, s: usize, e: usize) -> Option<Origin> {
+        let (name, end) = self.path_at(s)?;
+        if end != e {
+            return None;
+        }
+        if let Some(lit) = self.constant(&name) {
+            let t = &self.toks[lit];
+            return Some(Origin {
+                name,
+                place: Place::Here {
+                    offset: t.start,
+                    len: t.end - t.start,
+                },
+            });
+        }
+        let (_, id) = self.imported_value(&name)?;
+        Some(Origin {
+            name,
+            place: Place::Elsewhere(id),
+        })
+    }
+
+    /// The value of the imported constant written by tokens `s..e`.
+    fn outer_value(&self, s: usize, e: usize) -> Option<&'a str> {
+        let (name, end) = self.path_at(s)?;
+        (end == e).then_some(())?;
+        self.imported_value(&name).map(|(v, _)| v)
+    }
+
+    /// The value of `name` (or `name.member`) imported from another module of the
+    /// repository, from the constants the scan handed over; a miss is noted as open.
+    fn imported_value(&self, name: &str) -> Option<(&'a str, usize)> {
+        let (head, member) = match name.split_once('.') {
+            Some((h, m)) => (h, Some(m)),
+            None => (name, None),
+        };
+        let key = self.imports.get(head)?;
+        let full = match member {
+            Some(m) if key.ends_with('#') => format!("{key}{m}"),
+            Some(m) => format!("{key}.{m}"),
+            None if key.ends_with('#') => return None,
+            None => key.clone(),
+        };
+        let index_key = full.replacen('#', "/index#", 1);
+        let found = self
+            .known
+            .and_then(|k| k.get(&full).or_else(|| k.get(&index_key)));
+        if found.is_none() {
+            self.open.borrow_mut().push(full);
+        }
+        found
     }
 
     fn emit(&mut self, kind: AccessKind, name: Name, high: bool) {
-        let access = Access::table(kind, name.table, name.offset, name.len);
+        let mut access = Access::table(kind, name.table, name.offset, name.len);
+        access.origin = name.origin;
         self.out.push(if high { access } else { access.low() });
     }
 
@@ -959,11 +1072,16 @@ impl<'a> Extractor<'a> {
             // The words first: nearly every identifier is none of them.
             if !matches!(
                 word,
-                "const" | "let" | "var" | "readonly" | "static" | "enum"
+                "const" | "let" | "var" | "readonly" | "static" | "enum" | "import"
             ) || self.after_dot(i)
             {
                 continue;
             }
+            if word == "import" {
+                self.imported_names(i);
+                continue;
+            }
+            let exported = word == "const" && i > 0 && self.is_ident(i - 1, "export");
             match word {
                 "const" | "let" | "var" | "readonly" | "static" => {
                     let Some(name) = self.ident(i + 1) else {
@@ -979,10 +1097,16 @@ impl<'a> Extractor<'a> {
                     let v = k + 1;
                     if self.is_simple_literal(v) && self.ends_value(v + 1) {
                         found.push((name.to_string(), v));
+                        if exported {
+                            self.exported.push((name.to_string(), v));
+                        }
                     } else if self.is_punct(v, b'{') {
                         for (key, s, e) in self.props(v) {
                             if e == s + 1 && self.is_simple_literal(s) {
                                 found.push((format!("{name}.{key}"), s));
+                                if exported {
+                                    self.exported.push((format!("{name}.{key}"), s));
+                                }
                             }
                         }
                     } else if let Some(callee) = self.ident(v)
@@ -1024,6 +1148,94 @@ impl<'a> Extractor<'a> {
                 None => Some(tok),
             };
             self.consts.insert(name, value);
+        }
+    }
+
+    /// `import { A, B as C } from './x'` and `import * as ns from './x'`: the local
+    /// names bound to another module's exports, by key (see [`module_key`]).
+    fn imported_names(&mut self, i: usize) {
+        let mut names: Vec<(String, String)> = Vec::new();
+        let mut k = i + 1;
+        if self.is_ident(k, "type") {
+            return;
+        }
+        // A default import before the named ones: `import Db, { T } from './db'`.
+        if self.ident(k).is_some() && self.is_punct(k + 1, b',') {
+            k += 2;
+        }
+        if self.is_punct(k, b'*') && self.is_ident(k + 1, "as") {
+            let Some(local) = self.ident(k + 2) else {
+                return;
+            };
+            names.push((local.to_string(), String::new()));
+            k += 3;
+        } else if self.is_punct(k, b'{') {
+            let close = self.skip(k);
+            let mut j = k + 1;
+            while j + 1 < close {
+                let Some(name) = self.ident(j) else {
+                    j += 1;
+                    continue;
+                };
+                if self.is_ident(j + 1, "as")
+                    && let Some(local) = self.ident(j + 2)
+                {
+                    names.push((local.to_string(), name.to_string()));
+                    j += 3;
+                } else {
+                    names.push((name.to_string(), name.to_string()));
+                    j += 1;
+                }
+            }
+            k = close;
+        } else {
+            return;
+        }
+        if !self.is_ident(k, "from") {
+            return;
+        }
+        let Some((s, e)) = self.plain_literal(k + 1) else {
+            return;
+        };
+        let spec = &self.text[s..e];
+        if !(spec.starts_with("./") || spec.starts_with("../")) {
+            return;
+        }
+        let Some(module) = resolve_relative(self.path, strip_extension(spec)) else {
+            return;
+        };
+        for (local, name) in names {
+            self.imports.insert(local, module_key(&module, &name));
+        }
+    }
+
+    /// What this module offers the others: its exported constants whose value is a
+    /// table name, by key (see [`module_key`]), and the imported names it could not
+    /// fill.
+    fn values(&self) -> Values {
+        let defines = self
+            .exported
+            .iter()
+            .filter(|(name, tok)| self.consts.get(name) == Some(&Some(*tok)))
+            .filter_map(|(name, tok)| {
+                let value = self.contents(*tok);
+                let t = &self.toks[*tok];
+                super::values::is_name(value).then(|| Define {
+                    name: module_key(self.path, name),
+                    value: value.to_string(),
+                    offset: t.start,
+                    len: t.end - t.start,
+                    var: false,
+                })
+            })
+            .collect();
+        let mut open = self.open.take();
+        open.sort();
+        open.dedup();
+        Values {
+            defines,
+            open,
+            ..Values::default()
         }
     }
 
@@ -1468,6 +1680,7 @@ impl<'a> Extractor<'a> {
                                     table,
                                     offset: t.start,
                                     len: t.end - t.start,
+                                    origin: None,
                                 },
                                 false,
                             );
@@ -1502,6 +1715,7 @@ impl<'a> Extractor<'a> {
                 table,
                 offset,
                 len: name.len(),
+                origin: None,
             };
             self.emit(AccessKind::Model, n, false);
         }
@@ -1728,13 +1942,12 @@ impl<'a> Extractor<'a> {
                         }
                     }
                 }
-                Operand::Ref(name, t) => match self.constant(name) {
-                    Some(lit) => {
-                        let tok = self.toks[lit];
-                        self.push_contents(&mut e, tok.cs, tok.ce);
+                Operand::Ref(name, t) => {
+                    let end = self.path_at(*t).map_or(*t + 1, |(_, end)| end);
+                    if !self.push_value(&mut e, name, *t, end) {
+                        e.push_hole(HOLE, self.toks[*t].start);
                     }
-                    None => e.push_hole(HOLE, self.toks[*t].start),
-                },
+                }
                 Operand::Other(t) => e.push_hole(HOLE, self.toks[*t].start),
             }
         }
@@ -1746,13 +1959,38 @@ impl<'a> Extractor<'a> {
     fn push_hole_value(&self, e: &mut Embedded, s: usize, end: usize, at: usize) {
         if let Some((name, after)) = self.path_at(s)
             && after == end
-            && let Some(lit) = self.constant(&name)
+            && self.push_value(e, &name, s, end)
         {
-            let tok = self.toks[lit];
-            self.push_contents(e, tok.cs, tok.ce);
             return;
         }
         e.push_hole(HOLE, at);
+    }
+
+    /// Appends the value of constant `name`, written by tokens `s..end`: the names in
+    /// it are reported there, with the constant as their origin. False when `name`
+    /// has no value.
+    fn push_value(&self, e: &mut Embedded, name: &str, s: usize, end: usize) -> bool {
+        let Some(origin) = self.origin_at(s, end) else {
+            return false;
+        };
+        let value = match origin.place {
+            Place::Here { .. } => match self.constant(name) {
+                Some(lit) => self.contents(lit),
+                None => return false,
+            },
+            Place::Elsewhere(_) => match self.outer_value(s, end) {
+                Some(v) => v,
+                None => return false,
+            },
+        };
+        let (Some(a), Some(z)) = (
+            self.toks.get(s),
+            end.checked_sub(1).and_then(|k| self.toks.get(k)),
+        ) else {
+            return false;
+        };
+        e.push_value(value, a.start, z.end - a.start, origin);
+        true
     }
 
     /// Appends a literal's contents: verbatim runs map 1:1, each escape maps to itself.
@@ -1944,6 +2182,7 @@ fn parse_name(value: &str, offset: usize) -> Option<Name> {
         table: r,
         offset: start,
         len: table.len(),
+        origin: None,
     })
 }
 
@@ -2189,7 +2428,7 @@ mod tests {
             ),
             (
                 "const TABLE = 'orders';\nexport const all = () => knex(TABLE).select();",
-                &[(Read, "orders", "orders")],
+                &[(Read, "orders", "TABLE")],
             ),
         ]);
         assert_eq!(
@@ -2410,23 +2649,23 @@ mod tests {
             ),
             (
                 "const T = 'restaurants';\nconst q = `SELECT * FROM ${T} WHERE id = $1`;",
-                &[(Read, "restaurants", "restaurants")],
+                &[(Read, "restaurants", "T")],
             ),
             (
                 "const Tables = { orders: 'orders' } as const;\nconst q = `DELETE FROM ${Tables.orders} WHERE id = $1`;",
-                &[(Write, "orders", "orders")],
+                &[(Write, "orders", "Tables.orders")],
             ),
             (
                 "enum T { Orders = 'orders' }\nconst q = `SELECT * FROM ${T.Orders}`;",
-                &[(Read, "orders", "orders")],
+                &[(Read, "orders", "T.Orders")],
             ),
             (
                 "const T = 'restaurants';\nconst q = 'SELECT * FROM ' + T + ' WHERE id = 1';",
-                &[(Read, "restaurants", "restaurants")],
+                &[(Read, "restaurants", "T")],
             ),
             (
                 "class R { static readonly T = 'restaurants';\n  q() { return db.query(`SELECT * FROM ${this.T}`); } }",
-                &[(Read, "restaurants", "restaurants")],
+                &[(Read, "restaurants", "this.T")],
             ),
             (
                 "const q = \"SELECT id FROM orders\";",
@@ -2614,5 +2853,72 @@ mod tests {
         );
         assert!(parse_name("a, b", 0).is_none());
         assert!(parse_name("", 0).is_none());
+    }
+
+    /// A module's exported constants are named by its path; the names it imports from
+    /// relative modules and could not fill are open.
+    #[test]
+    fn exported_constants_and_open_imports() {
+        let src = "import Db, { ORDERS as O, Missing } from './tables.js';\nimport * as T from '../shared/names';\nimport { Lib } from 'some-package';\nexport const CARTS = 'carts';\nexport const HINT = 'pick the orders';\nconst LOCAL = 'order_items';\nexport const Tables = { items: 'order_items' };\nconst a = knex(O).select();\nconst b = `SELECT * FROM ${T.INVOICES}`;\nconst c = knex(Missing).select();\nconst d = knex(Lib).select();";
+        let v = extract(PATH, src, &Context::default()).values;
+        let defined: Vec<(&str, &str)> = v
+            .defines
+            .iter()
+            .map(|d| (d.name.as_str(), d.value.as_str()))
+            .collect();
+        assert_eq!(
+            defined,
+            [
+                ("services/billing/src/repo#CARTS", "carts"),
+                ("services/billing/src/repo#Tables.items", "order_items"),
+            ]
+        );
+        assert_eq!(
+            v.open,
+            [
+                "services/billing/shared/names#INVOICES",
+                "services/billing/src/tables#Missing",
+                "services/billing/src/tables#ORDERS",
+            ]
+        );
+    }
+
+    /// Constants other modules export fill the names imported from them: the access
+    /// sits where the query uses the name, its origin the definition's index. A name
+    /// imported from a package, or from a module that does not export it, stays a
+    /// hole.
+    #[test]
+    fn imported_constants_fill_holes() {
+        let mut known = Known::default();
+        known.insert("services/billing/src/tables#ORDERS", "orders", 4);
+        known.insert("services/billing/shared/index#INVOICES", "invoices", 5);
+        known.insert("services/billing/src/tables#CARTS", "carts", 6);
+        let src = "import { ORDERS as O } from './tables';\nimport * as S from '../shared';\nimport { CARTS } from 'tables';\nconst a = knex(O).select();\nconst b = `DELETE FROM ${S.INVOICES} WHERE id = $1`;\nconst c = knex(CARTS).select();";
+        let r = extract_with(PATH, src, &Context::default(), Some(&known));
+        let got: Vec<(AccessKind, String, &str, Option<Place>)> = r
+            .accesses
+            .iter()
+            .filter_map(|a| match &a.target {
+                Target::Table(t) => Some((
+                    a.kind,
+                    t.name.clone(),
+                    &src[a.offset..a.offset + a.len],
+                    a.origin.as_ref().map(|o| o.place),
+                )),
+                Target::Import(_) => None,
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Read, "orders".to_string(), "O", Some(Place::Elsewhere(4))),
+                (
+                    Write,
+                    "invoices".to_string(),
+                    "S.INVOICES",
+                    Some(Place::Elsewhere(5))
+                ),
+            ]
+        );
     }
 }

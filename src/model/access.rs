@@ -95,6 +95,25 @@ pub enum Target {
     Import(ImportRef),
 }
 
+/// Where a constant whose value the code filled into a query is defined: the access's
+/// label stays on the query, and a related label points here.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Origin {
+    /// The constant as the code names it (`ORDERS_TABLE`, `Tables.ORDERS`).
+    pub name: String,
+    pub place: Place,
+}
+
+/// Where a constant is defined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Place {
+    /// In the same file: the byte range of the value (its literal).
+    Here { offset: usize, len: usize },
+    /// In another file of the same package: the index the scan gave the definition
+    /// when it handed the file's extractor the package's constants.
+    Elsewhere(usize),
+}
+
 /// One access found in a file.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Access {
@@ -105,6 +124,9 @@ pub struct Access {
     /// Length in bytes of the name as written (at least 1 when the file is non-empty).
     pub len: usize,
     pub confidence: Confidence,
+    /// The constant the table name came from, when the code did not write it at the
+    /// access itself.
+    pub origin: Option<Box<Origin>>,
 }
 
 impl Access {
@@ -116,6 +138,7 @@ impl Access {
             offset,
             len,
             confidence: Confidence::High,
+            origin: None,
         }
     }
 
@@ -127,6 +150,7 @@ impl Access {
             offset,
             len,
             confidence: Confidence::High,
+            origin: None,
         }
     }
 

@@ -13,4 +13,6 @@ pub mod finding;
 mod rule_docs;
 pub mod rules;
 
-pub use access::{Access, AccessKind, Confidence, Ecosystem, ImportRef, TableRef, Target};
+pub use access::{
+    Access, AccessKind, Confidence, Ecosystem, ImportRef, Origin, Place, TableRef, Target,
+};

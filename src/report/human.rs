@@ -205,7 +205,7 @@ fn report(f: &Finding, ctx: &Context, sources: &mut Sources) -> Report {
     };
     r.labels.push(span(primary, &src.text));
     for rel in &f.related {
-        if rel.path == primary.path {
+        if rel.path == primary.path && rel.loc.line.abs_diff(primary.loc.line) <= NEAR_LINES {
             if renderable(&src.text, rel) {
                 r.labels.push(span(rel, &src.text));
             }
@@ -233,6 +233,12 @@ fn report(f: &Finding, ctx: &Context, sources: &mut Sources) -> Report {
     });
     r
 }
+
+/// How far (in lines) a related label in the primary label's file may be to share its
+/// snippet; one further away (a constant defined at the top of the file, used in a
+/// query far below) gets a snippet of its own, so the report does not print every
+/// line between them.
+const NEAR_LINES: u32 = 12;
 
 /// The longest line shown as a snippet. Longer lines (minified bundles, one-line
 /// dumps) are named by position only: they are unreadable in a terminal, and miette

@@ -8,6 +8,7 @@ pub mod imports;
 pub mod packages;
 pub mod prefilter;
 pub mod resolve;
+mod values;
 pub mod walk;
 
 use crate::model::{Access, AccessKind, Confidence, ImportRef, Target};
@@ -53,11 +54,13 @@ pub struct Scan {
     pub stats: Stats,
 }
 
-/// Per-thread state: a reused read buffer, findings and counts.
+/// Per-thread state: a reused read buffer, findings and counts, and what kept files
+/// say about their package's constants.
 #[derive(Default)]
 struct Worker {
     buf: Vec<u8>,
     out: Scan,
+    kept: Vec<values::FileValues>,
 }
 
 /// Scans the files under `opts.targets`.
@@ -115,9 +118,9 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
             let Some(f) = files.get(i) else { break };
             engine.file(&mut w, f);
         }
-        w.out
+        (w.out, w.kept)
     };
-    let mut results: Vec<Scan> = std::thread::scope(|s| {
+    let mut results: Vec<(Scan, Vec<values::FileValues>)> = std::thread::scope(|s| {
         // Workers get the stack the Rust extractor needs, so it analyses each file in
         // place. A worker the system refuses is one fewer; with none, this thread does
         // the work (the extractor then falls back to a thread per file).
@@ -132,9 +135,12 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         handles
             .into_iter()
             .map(|h| {
-                h.join().unwrap_or_else(|_| Scan {
-                    findings: vec![internal_error("")],
-                    ..Scan::default()
+                h.join().unwrap_or_else(|_| {
+                    let lost = Scan {
+                        findings: vec![internal_error("")],
+                        ..Scan::default()
+                    };
+                    (lost, Vec::new())
                 })
             })
             .collect()
@@ -154,13 +160,16 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         total.stats.files_skipped += 1;
         total.findings.push(skipped(&p.rel, &p.reason));
     }
-    for r in &mut results {
+    let mut kept = Vec::new();
+    for (r, k) in &mut results {
         crate::model::finding::join(&mut total.findings, std::mem::take(&mut r.findings));
         total.stats.files_scanned += r.stats.files_scanned;
         total.stats.files_parsed += r.stats.files_parsed;
         total.stats.files_skipped += r.stats.files_skipped;
         total.stats.suppressed += r.stats.suppressed;
+        kept.append(k);
     }
+    values::finish(&engine, &files, kept, &mut total);
     // The resolver and the prefilter borrow the registry's tables (theirs are cheap to
     // free).
     drop((resolver, prefilter));
@@ -340,11 +349,12 @@ fn refused(
 /// it becomes an `internal-error` for that file (exit code 3), and `out` keeps the
 /// findings of every other file: one bad file never costs a worker its results.
 /// The engine runs every file's analysis through here, and tests inject the panic.
+/// Returns what the file says about its package's constants.
 fn contained(
     out: &mut Scan,
     rel: &str,
     analysis: impl FnOnce() -> Analysis + std::panic::UnwindSafe,
-) {
+) -> Option<values::FileValues> {
     match std::panic::catch_unwind(analysis) {
         Ok(a) => {
             if a.refused {
@@ -354,10 +364,12 @@ fn contained(
             }
             out.stats.suppressed += a.outcome.suppressed;
             out.findings.extend(a.outcome.findings);
+            a.values
         }
         Err(_) => {
             out.stats.files_parsed += 1;
             out.findings.push(internal_error(rel));
+            None
         }
     }
 }
@@ -367,6 +379,9 @@ struct Analysis {
     outcome: crate::suppress::Outcome,
     /// The extractor refused the whole file: counted as skipped, not parsed.
     refused: bool,
+    /// What the file says about its package's constants; its findings wait there
+    /// when another file may fill its holes.
+    values: Option<values::FileValues>,
 }
 
 impl Engine<'_> {
@@ -420,18 +435,40 @@ impl Engine<'_> {
         // Bytes that are not UTF-8 (a Latin-1 comment, or one byte put there to make
         // the file unreadable) are analysed around, never a reason to skip the file.
         let text = decode_lossy(&mut w.buf);
-        let ctx = lang::Context {
-            dialect: service
-                .and_then(|s| self.reg.services[s].dialect)
-                .map(|d| d.as_str().to_string()),
-        };
+        let ctx = self.context(service);
         let rel = f.rel.as_str();
         // Everything after the read runs under `catch_unwind`: a panic in any step of
         // one file's analysis becomes an `internal-error` for that file, never a lost
         // worker with all its findings.
-        contained(&mut w.out, rel, || {
+        let values = contained(&mut w.out, rel, || {
             self.analyse(lang, rel, text, service, &ctx)
         });
+        w.kept.extend(values);
+    }
+
+    /// The extractors' hints for a file of `service`.
+    fn context(&self, service: Option<usize>) -> lang::Context {
+        lang::Context {
+            dialect: service
+                .and_then(|s| self.reg.services[s].dialect)
+                .map(|d| d.as_str().to_string()),
+        }
+    }
+
+    /// The text of a file the second step of value tracking reads: `None`, without a
+    /// finding, for one that cannot be read, is over the size limit, binary or not
+    /// UTF-8 (the first pass has reported it, or the prefilter found nothing in it).
+    fn read_quietly(&self, f: &FileEntry) -> Option<String> {
+        let file = walk::open(&f.abs).ok()?;
+        let mut buf = Vec::new();
+        (&file)
+            .take(self.max_file_size + 1)
+            .read_to_end(&mut buf)
+            .ok()?;
+        if buf.len() as u64 > self.max_file_size || memchr::memchr(0, &buf).is_some() {
+            return None;
+        }
+        String::from_utf8(buf).ok()
     }
 
     /// Extracts, resolves, follows and suppresses: the analysis of one decoded file.
@@ -459,6 +496,7 @@ impl Engine<'_> {
                     suppressed: 0,
                 },
                 refused: true,
+                values: None,
             };
         }
         let file = FileCtx {
@@ -483,16 +521,25 @@ impl Engine<'_> {
             );
         }
         for a in &extracted.accesses {
-            if let Some(finding) = self.resolver.resolve(&file, a) {
+            if let Some(mut finding) = self.resolver.resolve(&file, a) {
+                values::explain(&mut finding, a, &file, &[]);
                 findings.push(finding);
             }
         }
         for follow in &extracted.follow {
             self.follow(&file, follow, ctx, &mut findings);
         }
+        // A file with holes another file of its package may fill is reported once
+        // they are filled (its suppressions are judged against every finding).
+        let values = values::FileValues::new(&file, extracted.values, &mut findings);
+        let outcome = match &values {
+            Some(v) if v.waiting.is_some() => crate::suppress::Outcome::default(),
+            _ => crate::suppress::apply(rel, text, findings),
+        };
         Analysis {
-            outcome: crate::suppress::apply(rel, text, findings),
+            outcome,
             refused: false,
+            values,
         }
     }
 
@@ -942,6 +989,7 @@ mod tests {
                 suppressed: 1,
             },
             refused,
+            values: None,
         };
         let mut out = Scan::default();
         contained(&mut out, "a/before.sql", || analysis("before", false));
