@@ -23,6 +23,7 @@
 use std::collections::HashMap;
 
 use super::embedded::Embedded;
+use super::sinks::NonSql;
 use super::sql;
 use super::{Context, Extracted, Problem};
 use crate::model::{Access, AccessKind, TableRef, Target};
@@ -1600,8 +1601,9 @@ pub enum Sink {
 /// The questions whose answers differ between languages.
 pub trait Rules {
     fn dialect(&self) -> Dialect;
-    /// True for logging/printing/error-message calls, whose arguments never count.
-    fn is_log(&self, src: &Source, call: &Call) -> bool;
+    /// The prose a call takes (log and error messages, test names, assertion
+    /// messages: see [`sinks`]), whose strings are never SQL.
+    fn prose(&self, src: &Source, call: &Call) -> Option<NonSql>;
     /// How `call` treats its string arguments.
     fn sink(&self, src: &Source, call: &Call) -> Sink;
     /// True for a property whose assigned string is SQL (`CommandText = ".."`).
@@ -1643,9 +1645,24 @@ pub fn candidates(rules: &impl Rules, src: &Source) -> Vec<Candidate> {
         match src.toks[i].kind {
             Kind::Ident => {
                 if let Some(call) = src.call_at(i) {
-                    if rules.is_log(src, &call) {
-                        excluded_until = excluded_until.max(call.close.saturating_add(1));
-                        continue;
+                    match rules.prose(src, &call) {
+                        Some(k) if k.covers_nested() => {
+                            excluded_until = excluded_until.max(call.close.saturating_add(1));
+                            continue;
+                        }
+                        Some(_) => {
+                            // A test's name, an assertion's message: its own string
+                            // arguments; the code among its arguments is still read.
+                            for a in src.args(&call) {
+                                if (a.start..a.end).all(|k| {
+                                    matches!(src.toks[k].kind, Kind::Str(_)) || src.punct(k) == "+"
+                                }) {
+                                    consumed[a.start..a.end].fill(true);
+                                }
+                            }
+                            continue;
+                        }
+                        None => {}
                     }
                     if excluded {
                         continue;
@@ -1711,7 +1728,7 @@ fn is_trailing_lambda_log(rules: &impl Rules, src: &Source, i: usize) -> bool {
         annotation: false,
         new: false,
     };
-    rules.is_log(src, &call)
+    rules.prose(src, &call).is_some_and(NonSql::covers_nested)
 }
 
 /// The end of the expression starting at `from`: the first top-level `;` `,` or
@@ -1814,8 +1831,8 @@ mod tests {
         fn dialect(&self) -> Dialect {
             self.0
         }
-        fn is_log(&self, src: &Source, call: &Call) -> bool {
-            src.is_word(call.name, "log")
+        fn prose(&self, src: &Source, call: &Call) -> Option<NonSql> {
+            src.is_word(call.name, "log").then_some(NonSql::Log)
         }
         fn sink(&self, src: &Source, call: &Call) -> Sink {
             if src.is_word(call.name, "sink") {

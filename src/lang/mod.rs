@@ -10,10 +10,13 @@ pub mod csharp;
 pub mod embedded;
 pub mod go;
 pub mod java;
+#[cfg(test)]
+mod precision_tests;
 pub mod prisma;
 pub mod python;
 pub mod ruby;
 pub mod rust;
+pub mod sinks;
 pub mod sql;
 pub mod typescript;
 
