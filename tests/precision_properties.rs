@@ -74,6 +74,8 @@ const LANGS: &[Lang] = &[
             "t = \"a #{ {x: \"}\"}[:x] } b\"\n",
             "w = \"#{`ls #{\"}\"}`}\"\n",
             "v = \"#{%q(#{)}\" + %Q[a #{\"]\"} b]\n",
+            "l = %W[a#{\"]\"} b] + %i[c]\n",
+            "w = \"#{ x # a comment with \" a quote\n}\"\n",
             "h = <<~TEXT\n  a \" #{\"b #{\"}\"}\"} '\nTEXT\n",
             "r = /[\"'#]+/ =~ x\n",
             "c = ?\" + :\"sym\".to_s\n",

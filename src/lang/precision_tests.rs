@@ -110,6 +110,11 @@ fn ruby() {
             "w = \"#{`ls #{\"}\"}`}\"\nconn.execute(\"SELECT id FROM orders\")\n",
             "v = \"#{%q(#{)}\"\nconn.execute(\"SELECT id FROM orders\")\n",
             "v = \"#{%Q(#{\"(\"})}\"\nconn.execute(\"SELECT id FROM orders\")\n",
+            "t = %W[a#{\"]\"} b]\nconn.execute(\"SELECT id FROM orders\")\n",
+            "u = \"#{x.map { |y| \"#{y}}\" }}\"\nconn.execute(\"SELECT id FROM orders\")\n",
+            "v = <<-A + <<-B\n  #{\"x\"}\n  A\n  #{'\"'}\n  B\nconn.execute(\"SELECT id FROM orders\")\n",
+            "w = \"#{ x # a comment with \" a quote\n}\"\nconn.execute(\"SELECT id FROM orders\")\n",
+            "s = \"#{\"#{\"#{\"#{'}'}\"}\"}\"}\"\nconn.execute(\"SELECT id FROM orders\")\n",
         ],
     );
 }

@@ -624,6 +624,9 @@ impl Lexer<'_> {
         let (esc, interp, text) = match kind {
             None | Some(b'Q') => (Esc::Double, true, true),
             Some(b'q') => (Esc::Single, false, true),
+            // Word and symbol lists, regexps and commands are not SQL text, but the
+            // capital forms interpolate: a hole may hold the closing bracket.
+            Some(b'W' | b'I' | b'r' | b'x') => (Esc::Double, true, false),
             _ => (Esc::Single, false, false),
         };
         let lit = self.string(k + 1, open, close, esc, interp);
@@ -684,6 +687,8 @@ fn hole_at(b: &[u8], from: usize) -> (Option<(usize, usize)>, usize) {
                     stack[top] = Nest::Str(c);
                 }
                 b'"' | b'\'' | b'`' => break,
+                // A comment runs to the line's end, quotes and braces included.
+                b'#' => k = super::line_end(b, k).saturating_sub(1),
                 b'%' if top + 1 < MAX_NEST => {
                     if let Some((nest, skip)) = percent_open(b, k) {
                         top += 1;
