@@ -5,7 +5,8 @@
 //!
 //! In every case the table `orders` stands only in real queries and `invoices` only
 //! in prose: the accesses found must be exactly one per `orders` in the source (at
-//! its offset), and none to `invoices`.
+//! its offset), none to `invoices`, and the code (all valid) must read without a
+//! problem.
 
 use super::{Context, Language, extract};
 use crate::model::{Confidence, Target};
@@ -14,6 +15,11 @@ use crate::model::{Confidence, Target};
 /// against the rule above; returns the confidences of the `orders` accesses.
 fn check(lang: Language, path: &str, src: &str) -> Vec<Confidence> {
     let got = extract(lang, path, src, &Context::default());
+    assert!(
+        got.problems.is_empty(),
+        "{path}: valid code reported as broken: {:?}\n{src}",
+        got.problems
+    );
     let mut found: Vec<(usize, String, Confidence)> = got
         .accesses
         .iter()
@@ -142,6 +148,10 @@ fn typescript() {
             "const s = `a ${`b ${x + \"`\"} c ${`d ${`e ${y}`}`}`} f`;\ndb.query(\"SELECT id FROM orders\");\n",
             "const r = /[\"'`]/g; const u = `${'}'}`;\ndb.query(\"SELECT id FROM orders\");\n",
             "const v = `${ {a: `}`}.a }`;\ndb.query(\"SELECT id FROM orders\");\n",
+            "const s = `${`${`${`${\"`\"}`}`}`}`;\ndb.query(\"SELECT id FROM orders\");\n",
+            "const t = `${ '`' + \"${\" }`;\ndb.query(\"SELECT id FROM orders\");\n",
+            "const u = `${ /`/.test(x) } and ${x} ${ /}/.source }`;\ndb.query(\"SELECT id FROM orders\");\n",
+            "const v = `${ x /* ` */ }`;\ndb.query(\"SELECT id FROM orders\");\n",
         ],
     );
 }
@@ -194,6 +204,10 @@ fn kotlin() {
             "fun f() {\n    val t = \"a ${ \"b ${ \"}\" } c\" } d\"\n    st.executeQuery(\"SELECT id FROM orders\")\n}\n",
             "fun f() {\n    val u = \"\"\"x ${ \"\"\"y ${z}\"\"\" } \"\"\"\n    st.executeQuery(\"SELECT id FROM orders\")\n}\n",
             "fun f() {\n    val w = \"${ if (a) \"}\" else \"{\" }\"\n    st.executeQuery(\"SELECT id FROM orders\")\n}\n",
+            "fun f() {\n    val s = \"${ \"${ \"${ \"}\" }\" }\" }\"\n    st.executeQuery(\"SELECT id FROM orders\")\n}\n",
+            "fun f() {\n    val t = \"${ \"\"\"${ \"\\\"\" }\"\"\" }\"\n    st.executeQuery(\"SELECT id FROM orders\")\n}\n",
+            "fun f() {\n    val u = \"${ \"${ '\"' }\" }\" // }\n    st.executeQuery(\"SELECT id FROM orders\")\n}\n",
+            "fun f() {\n    val v = \"$x ${ list.map { \"${it}}\" } }\"\n    st.executeQuery(\"SELECT id FROM orders\")\n}\n",
         ],
     );
 }
@@ -212,6 +226,9 @@ fn csharp() {
             "class A { void F() {\n  var t = $\"a { $\"b { \"}\" } c\" } d\";\n  conn.Execute(\"SELECT id FROM orders\");\n} }\n",
             "class A { void F() {\n  var u = $$\"\"\"x {{ $\"{y}\" }} {z}\"\"\";\n  conn.Execute(\"SELECT id FROM orders\");\n} }\n",
             "class A { void F() {\n  var w = $@\"a {(x ? \"}\" : \"{\")} b\";\n  conn.Execute(\"SELECT id FROM orders\");\n} }\n",
+            "class A { void F() {\n  var s = $\"{ $\"{ $\"{ \"}\" }\" }\" }\";\n  conn.Execute(\"SELECT id FROM orders\");\n} }\n",
+            "class A { void F() {\n  var t = $\"{ '\"' }\" + $\"{ @\"a \"\" }\" }\";\n  conn.Execute(\"SELECT id FROM orders\");\n} }\n",
+            "class A { void F() {\n  var v = $\"\"\"{ $\"{ \"\\\"\" }\" }\"\"\" + $\"{{ {x /* } */} }}\";\n  conn.Execute(\"SELECT id FROM orders\");\n} }\n",
         ],
     );
 }

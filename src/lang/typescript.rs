@@ -314,6 +314,11 @@ fn regex_allowed(text: &str, last: Option<&Tok>) -> bool {
             Kind::Ident => REGEX_AFTER_WORDS.contains(&&text[t.start..t.end]),
             Kind::Punct(p) => !matches!(p, b')' | b']' | b'}'),
             Kind::Op => true,
+            // `${` opens an expression, which may start with a regex: `${/`/.test(x)}`.
+            Kind::Tpl {
+                part: Part::Head | Part::Middle,
+                ..
+            } => true,
             Kind::Str { .. } | Kind::Tpl { .. } | Kind::Num | Kind::Regex => false,
         },
     }
