@@ -79,6 +79,8 @@ fn python() {
             "mock.execute.assert_called_once_with(\"DELETE FROM invoices WHERE id = 1\")\n",
             "pytest.fail(\"DELETE FROM invoices ran\")\n",
             "warnings.warn(\"DELETE FROM invoices is deprecated\")\n",
+            "flash(\"DELETE FROM invoices refused\")\nmessages.error(request, \"DELETE FROM invoices refused\")\n",
+            "def purge(cursor):\n    \"\"\"DELETE FROM invoices WHERE paid = false; runs nightly.\"\"\"\n    cursor.execute(\"DELETE FROM orders WHERE paid = false\")\n",
             // Looks like a statement, parses as none, reaches no database call.
             "status = \"UPDATE invoices SET paid\"\n",
             // At a sink the keyword scan still reads it.
@@ -135,6 +137,8 @@ fn typescript() {
             "throw new HttpException(`DELETE FROM invoices WHERE id = ${id} refused`);\n",
             "console.log(\"UPDATE invoices SET paid = true skipped\");\n",
             "this.logger.warn(\"DELETE FROM invoices skipped\");\n",
+            "toast.error(\"DELETE FROM invoices refused\");\n",
+            "/** SELECT * FROM invoices */\nfunction f() { return db.query(\"SELECT * FROM orders\"); }\n",
             "const label = i18n.t(\"SELECT * FROM invoices is not allowed\");\n",
             "const label = t(\"DELETE FROM invoices\");\n",
             "const label = this.$t(\"DELETE FROM invoices\");\n",
@@ -246,6 +250,8 @@ fn rust() {
             "fn f() { tracing::info!(\"SELECT * FROM invoices skipped\"); }\n",
             "fn f() { println!(\"INSERT INTO invoices (id) VALUES (1) skipped\"); }\n",
             "fn f() { x.expect(\"SELECT * FROM invoices failed\"); }\n",
+            "fn g() { let e = io::Error::new(io::ErrorKind::Other, \"DELETE FROM invoices refused\"); }\n",
+            "#[derive(thiserror::Error, Debug)]\nenum E {\n    #[error(\"DELETE FROM invoices refused\")]\n    Refused,\n}\n",
             "fn f() { assert_eq!(n, 1, \"DELETE FROM invoices must not run\"); }\n",
             "#[test]\nfn t() { assert!(sqlx::query(\"SELECT * FROM orders\").is_ok(), \"DELETE FROM invoices\"); }\n",
             "const STATUS: &str = \"UPDATE invoices SET paid\";\n",

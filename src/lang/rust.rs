@@ -1027,7 +1027,10 @@ impl<'a> Walker<'a> {
             (sinks::rust_macro(name), i + 2)
         } else {
             let method = i > 0 && self.is_punct(i - 1, '.');
-            (sinks::rust_call(name, method), i + 1)
+            let owner = (i >= 3 && self.is_path_sep(i - 2))
+                .then(|| self.ident(i - 3))
+                .flatten();
+            (sinks::rust_call(owner, name, method), i + 1)
         };
         let (Some(SinkKind::NonSql(kind)), Some(_)) = (kind, self.open(open)) else {
             return;
@@ -1159,7 +1162,7 @@ impl<'a> Walker<'a> {
         let after_dot = i > 0 && self.is_punct(i - 1, '.');
         let mut j = i + 1;
         let is_sink = if after_dot {
-            sinks::rust_call(name, true) == Some(SinkKind::Sql)
+            sinks::rust_call(None, name, true) == Some(SinkKind::Sql)
         } else if name == "QueryBuilder" {
             j = self.skip_turbofish(j);
             if self.is_path_sep(j) && self.is_ident(j + 2, "new") {
@@ -1169,7 +1172,7 @@ impl<'a> Walker<'a> {
                 false
             }
         } else {
-            sinks::rust_call(name, false) == Some(SinkKind::Sql)
+            sinks::rust_call(None, name, false) == Some(SinkKind::Sql)
         };
         if !is_sink {
             return;

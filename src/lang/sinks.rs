@@ -32,7 +32,8 @@ pub enum SinkKind {
 pub enum NonSql {
     /// Error and exception constructors, `raise`, `panic!`, `bail!`, `errors.New`.
     Error,
-    /// Loggers and printers: `logger.info`, `console.log`, `println!`.
+    /// Loggers, printers and messages shown to a user: `logger.info`,
+    /// `console.log`, `println!`, Flask's `flash`, `toast.error`.
     Log,
     /// Translation lookups: `_()`, `gettext`, `t()`, `I18n.t`, `$t`.
     I18n,
@@ -105,6 +106,18 @@ const PYTHON_PRINTERS: &[&str] = &[
     "sys.stderr.write",
 ];
 
+/// Python callees that show a message to the user: Flask's `flash`, Django's
+/// `messages` framework.
+const PYTHON_MESSAGES: &[&str] = &[
+    "flash",
+    "messages.error",
+    "messages.info",
+    "messages.warning",
+    "messages.success",
+    "messages.debug",
+    "messages.add_message",
+];
+
 /// gettext and its Django/Flask/Babel spellings.
 const PYTHON_I18N: &[&str] = &[
     "_",
@@ -132,6 +145,7 @@ pub fn python(callee: &str) -> Option<SinkKind> {
         None => (None, callee),
     };
     let non_sql = if PYTHON_PRINTERS.contains(&callee)
+        || PYTHON_MESSAGES.contains(&callee)
         || receiver.is_some_and(|r| {
             r.split('.')
                 .any(|p| PYTHON_LOGGERS.iter().any(|l| p.eq_ignore_ascii_case(l)))
@@ -311,7 +325,15 @@ pub fn js(recv: Option<&str>, name: &str, new: bool, member: bool) -> Option<Sin
                 .iter()
                 .any(|l| r.eq_ignore_ascii_case(l))
     });
+    // Notification libraries: `toast.error("..")`, `message.warning("..")`.
+    let notifier = recv
+        .is_some_and(|r| matches!(r, "toast" | "notification" | "notify" | "message"))
+        && matches!(
+            name,
+            "error" | "success" | "info" | "warn" | "warning" | "loading"
+        );
     let non_sql = if logger && JS_LOG_METHODS.contains(&name)
+        || notifier
         || !member && matches!(name, "log" | "debug" | "print" | "alert")
     {
         Some(NonSql::Log)
@@ -650,8 +672,15 @@ pub fn rust_macro(name: &str) -> Option<SinkKind> {
 }
 
 /// What the Rust call `name(..)` (a method when `method`) does with its strings:
-/// `Err(format!(..))`, `.expect("..")`, `.context("..")` take error messages.
-pub fn rust_call(name: &str, method: bool) -> Option<SinkKind> {
+/// `Err(format!(..))`, `.expect("..")`, `.context("..")` and an error type's
+/// constructor (`io::Error::new(kind, "..")`, `Error::msg("..")`: `owner` is the
+/// path segment before `name`) take error messages.
+pub fn rust_call(owner: Option<&str>, name: &str, method: bool) -> Option<SinkKind> {
+    if owner.is_some_and(|o| o == "Error" || is_error_type(o))
+        && matches!(name, "new" | "msg" | "other" | "custom")
+    {
+        return Some(SinkKind::NonSql(NonSql::Error));
+    }
     if method {
         match name {
             "expect" | "expect_err" | "context" | "with_context" | "wrap_err" | "wrap_err_with"

@@ -33,6 +33,8 @@ fn python_calls() {
         ("logging.info", LOG),
         ("print", LOG),
         ("warnings.warn", LOG),
+        ("flash", LOG),
+        ("messages.error", LOG),
         ("_", I18N),
         ("gettext", I18N),
         ("gettext_lazy", I18N),
@@ -93,6 +95,9 @@ fn js_calls() {
         (Some("console"), "log", false, true, LOG),
         (Some("logger"), "warn", false, true, LOG),
         (Some("this"), "warn", false, true, None),
+        (Some("toast"), "error", false, true, LOG),
+        (Some("message"), "warning", false, true, LOG),
+        (Some("message"), "query", false, true, SQL),
         (None, "t", false, false, I18N),
         (Some("i18n"), "t", false, true, I18N),
         (Some("this"), "$t", false, true, I18N),
@@ -217,14 +222,19 @@ fn rust_calls() {
         assert_eq!(rust_macro(name), None, "{name}!");
     }
     assert_eq!(rust_macro("t"), I18N);
-    assert_eq!(rust_call("Err", false), ERROR);
-    assert_eq!(rust_call("expect", true), ERROR);
-    assert_eq!(rust_call("context", true), ERROR);
-    assert_eq!(rust_call("expect", false), None);
-    assert_eq!(rust_call("query", false), SQL);
-    assert_eq!(rust_call("sql_query", false), SQL);
-    assert_eq!(rust_call("fetch_all", true), SQL);
-    assert_eq!(rust_call("fetch_all", false), None);
+    assert_eq!(rust_call(None, "Err", false), ERROR);
+    assert_eq!(rust_call(None, "expect", true), ERROR);
+    assert_eq!(rust_call(None, "context", true), ERROR);
+    assert_eq!(rust_call(None, "expect", false), None);
+    assert_eq!(rust_call(Some("Error"), "new", false), ERROR);
+    assert_eq!(rust_call(Some("ParseError"), "custom", false), ERROR);
+    assert_eq!(rust_call(Some("Vec"), "new", false), None);
+    assert_eq!(rust_call(Some("QueryBuilder"), "new", false), None);
+    assert_eq!(rust_call(None, "query", false), SQL);
+    assert_eq!(rust_call(Some("sqlx"), "query", false), SQL);
+    assert_eq!(rust_call(None, "sql_query", false), SQL);
+    assert_eq!(rust_call(None, "fetch_all", true), SQL);
+    assert_eq!(rust_call(None, "fetch_all", false), None);
 }
 
 /// Only messages, translations and test names take every string of the call: an
