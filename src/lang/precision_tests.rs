@@ -255,6 +255,8 @@ fn rust() {
             "fn f() { assert_eq!(n, 1, \"DELETE FROM invoices must not run\"); }\n",
             "#[test]\nfn t() { assert!(sqlx::query(\"SELECT * FROM orders\").is_ok(), \"DELETE FROM invoices\"); }\n",
             "const STATUS: &str = \"UPDATE invoices SET paid\";\n",
+            // A field named like a message method is not a call.
+            "fn f(s: S) {\n    if s.context { sqlx::query(\"SELECT * FROM orders\"); }\n    let q = \"SELECT * FROM orders\";\n}\n",
             "fn f() {\n    let s = r##\"a \"# b\"##;\n    sqlx::query(\"SELECT id FROM orders\");\n}\n",
             "fn f() {\n    let c = '\"'; let l: &'static str = \"x\";\n    sqlx::query(\"SELECT id FROM orders\");\n}\n",
             "fn f() {\n    let e = format!(\"{{ {} }}\", format!(\"{}\", \"}\"));\n    sqlx::query(\"SELECT id FROM orders\");\n}\n",

@@ -1023,16 +1023,26 @@ impl<'a> Walker<'a> {
             return;
         }
         let Some(name) = self.ident(i) else { return };
-        let (kind, open) = if self.is_punct(i + 1, '!') {
-            (sinks::rust_macro(name), i + 2)
+        // Only a name followed by its arguments can be a call: the cheap test first,
+        // as this runs for every identifier of the file.
+        let bang = self.is_punct(i + 1, '!');
+        let open = if bang { i + 2 } else { i + 1 };
+        match self.open(open) {
+            Some('(') => {}
+            // `vec![..]`, `info! { .. }`: a macro takes any delimiter.
+            Some(_) if bang => {}
+            _ => return,
+        }
+        let kind = if bang {
+            sinks::rust_macro(name)
         } else {
             let method = i > 0 && self.is_punct(i - 1, '.');
             let owner = (i >= 3 && self.is_path_sep(i - 2))
                 .then(|| self.ident(i - 3))
                 .flatten();
-            (sinks::rust_call(owner, name, method), i + 1)
+            sinks::rust_call(owner, name, method)
         };
-        let (Some(SinkKind::NonSql(kind)), Some(_)) = (kind, self.open(open)) else {
+        let Some(SinkKind::NonSql(kind)) = kind else {
             return;
         };
         if kind.covers_nested() {

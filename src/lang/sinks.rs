@@ -319,21 +319,24 @@ const JS_TEST_MODIFIERS: &[&str] = &[
 /// identifier, `recv` the identifier before its `.` (`console` in `console.log`),
 /// `new` whether `new` precedes it, `member` whether it follows a `.` at all.
 pub fn js(recv: Option<&str>, name: &str, new: bool, member: bool) -> Option<SinkKind> {
-    let logger = recv.is_some_and(|r| {
-        is_logger(r)
-            || ["console", "pino", "winston"]
-                .iter()
-                .any(|l| r.eq_ignore_ascii_case(l))
-    });
+    // The method name first: most calls are no log call, and it is the cheaper test.
+    let logger = || {
+        recv.is_some_and(|r| {
+            is_logger(r)
+                || ["console", "pino", "winston"]
+                    .iter()
+                    .any(|l| r.eq_ignore_ascii_case(l))
+        })
+    };
     // Notification libraries: `toast.error("..")`, `message.warning("..")`.
-    let notifier = recv
-        .is_some_and(|r| matches!(r, "toast" | "notification" | "notify" | "message"))
-        && matches!(
+    let notifier = || {
+        matches!(
             name,
             "error" | "success" | "info" | "warn" | "warning" | "loading"
-        );
-    let non_sql = if logger && JS_LOG_METHODS.contains(&name)
-        || notifier
+        ) && recv.is_some_and(|r| matches!(r, "toast" | "notification" | "notify" | "message"))
+    };
+    let non_sql = if JS_LOG_METHODS.contains(&name) && logger()
+        || notifier()
         || !member && matches!(name, "log" | "debug" | "print" | "alert")
     {
         Some(NonSql::Log)
@@ -596,7 +599,7 @@ pub fn csharp(recv: Option<&str>, name: &str, new: bool, attribute: bool) -> Opt
         )
         .then_some(NonSql::TestName)
     } else if matches!(r, "Console" | "Debug" | "Trace") && name.starts_with("Write")
-        || is_logger(r) && (name.starts_with("Log") || CSHARP_LOG_METHODS.contains(&name))
+        || (name.starts_with("Log") || CSHARP_LOG_METHODS.contains(&name)) && is_logger(r)
     {
         Some(NonSql::Log)
     } else if new && is_error_type(name) {
