@@ -24,6 +24,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::embedded::Embedded;
+use super::sinks::NonSql;
 use super::sql;
 use super::values::{self, Define, Known, Values};
 use super::{Context, Extracted, Problem};
@@ -622,38 +623,241 @@ impl Lexer<'_> {
     }
 
     /// Scans a template hole whose expression starts at `from`, closed by `n` braces.
-    /// Returns the expression's range and the offset after the hole. Strings inside the
-    /// expression are skipped (one level: their own holes are not tracked).
+    /// Returns the expression's range and the offset after the hole. Strings,
+    /// character literals and comments inside the expression are skipped, and so are
+    /// the holes of those strings, to any depth up to [`MAX_NEST`] (`"${ "${ "}" }" }"`
+    /// is one literal); deeper input reads as an unclosed hole. A loop over a
+    /// fixed-size stack: no recursion.
     fn hole(&self, from: usize, n: usize) -> (usize, usize, usize) {
         let b = self.b;
-        let mut depth = 0usize;
+        let mut stack = [Nest::Code { depth: 0, close: n }; MAX_NEST];
+        let mut top = 0usize;
         let mut j = from;
         while j < b.len() {
-            match b[j] {
-                b'{' => depth += 1,
-                b'}' if depth == 0 => {
-                    let mut k = 0;
-                    while k < n && self.at(j + k) == b'}' {
-                        k += 1;
+            let c = b[j];
+            match stack[top] {
+                Nest::Code { depth, close } => {
+                    match c {
+                        b'{' => {
+                            stack[top] = Nest::Code {
+                                depth: depth + 1,
+                                close,
+                            }
+                        }
+                        b'}' if depth > 0 => {
+                            stack[top] = Nest::Code {
+                                depth: depth - 1,
+                                close,
+                            }
+                        }
+                        b'}' => {
+                            let mut k = 0;
+                            while k < close && self.at(j + k) == b'}' {
+                                k += 1;
+                            }
+                            if top == 0 {
+                                return (from, j, j + k);
+                            }
+                            top -= 1;
+                            j += k;
+                            continue;
+                        }
+                        b'\n' if top == 0 && depth == 0 && self.d == Dialect::CSharp && n == 1 => {
+                            return (from, j, j);
+                        }
+                        b'/' if self.at(j + 1) == b'/' => {
+                            j = super::line_end(b, j);
+                            continue;
+                        }
+                        b'/' if self.at(j + 1) == b'*' => {
+                            j = memchr::memmem::find(&b[j + 2..], b"*/")
+                                .map_or(b.len(), |p| j + 2 + p + 2);
+                            continue;
+                        }
+                        b'\'' => {
+                            j = self.char_end(j);
+                            continue;
+                        }
+                        b'"' | b'$' | b'@' => {
+                            if let Some((mode, body)) = self.string_mode(j) {
+                                if top + 1 == MAX_NEST {
+                                    break;
+                                }
+                                top += 1;
+                                stack[top] = Nest::Str(mode);
+                                j = body;
+                                continue;
+                            }
+                        }
+                        _ => {}
                     }
-                    return (from, j, j + k);
-                }
-                b'}' => depth -= 1,
-                b'"' => {
                     j += 1;
-                    while j < b.len() && b[j] != b'"' && b[j] != b'\n' {
-                        j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                Nest::Str(m) => {
+                    if c == m.close {
+                        if m.doubled && self.at(j + 1) == b'"' {
+                            j += 2;
+                            continue;
+                        }
+                        let mut k = 0;
+                        while k < m.quotes && self.at(j + k) == m.close {
+                            k += 1;
+                        }
+                        if k == m.quotes {
+                            while m.quotes > 1 && self.at(j + k) == m.close {
+                                k += 1;
+                            }
+                            top -= 1;
+                        }
+                        j += k;
+                        continue;
                     }
+                    if c == b'\n' && !m.multiline {
+                        // Unterminated: the line ends it, as the lexer would report.
+                        top -= 1;
+                        continue;
+                    }
+                    if c == b'\\' && m.escapes {
+                        j += 2;
+                        continue;
+                    }
+                    let open = match m.templ {
+                        Templ::Dollar if c == b'$' && self.at(j + 1) == b'{' => Some((2, 1)),
+                        Templ::Brace { n, raw } if c == b'{' || c == b'}' => {
+                            let mut k = 0;
+                            while self.at(j + k) == c {
+                                k += 1;
+                            }
+                            if !raw && k >= 2 {
+                                // `{{` and `}}` stand for one brace.
+                                j += k / 2 * 2;
+                                continue;
+                            }
+                            if c == b'{' && k >= n {
+                                Some((k, n))
+                            } else {
+                                j += k;
+                                continue;
+                            }
+                        }
+                        _ => None,
+                    };
+                    if let Some((skip, close)) = open {
+                        if top + 1 == MAX_NEST {
+                            break;
+                        }
+                        top += 1;
+                        stack[top] = Nest::Code { depth: 0, close };
+                        j += skip;
+                        continue;
+                    }
+                    j += 1;
                 }
-                b'\n' if depth == 0 && self.d == Dialect::CSharp && n == 1 => {
-                    return (from, j, j);
-                }
-                _ => {}
             }
-            j += 1;
         }
         (from, b.len(), b.len())
     }
+
+    /// The mode and contents' start of a string literal opening at `i` inside a hole
+    /// (`"`, `"""`, C# `$"`, `@"`, `$$"""`), or `None` when no literal opens there.
+    fn string_mode(&self, i: usize) -> Option<(StrMode, usize)> {
+        let mut j = i;
+        let (mut dollars, mut at) = (0usize, false);
+        if self.d == Dialect::CSharp {
+            while matches!(self.at(j), b'$' | b'@') {
+                if self.at(j) == b'$' {
+                    dollars += 1;
+                } else {
+                    at = true;
+                }
+                j += 1;
+            }
+        }
+        if self.at(j) != b'"' {
+            return None;
+        }
+        let triple = self.at(j + 1) == b'"' && self.at(j + 2) == b'"';
+        let plain = StrMode {
+            quotes: 1,
+            close: b'"',
+            escapes: true,
+            doubled: false,
+            multiline: false,
+            templ: Templ::None,
+        };
+        let mode = match self.d {
+            Dialect::Kotlin => StrMode {
+                quotes: if triple { 3 } else { 1 },
+                escapes: !triple,
+                multiline: triple,
+                templ: Templ::Dollar,
+                ..plain
+            },
+            Dialect::CSharp if triple && !at => {
+                let mut quotes = 0;
+                while self.at(j + quotes) == b'"' {
+                    quotes += 1;
+                }
+                StrMode {
+                    quotes,
+                    escapes: false,
+                    multiline: true,
+                    templ: if dollars > 0 {
+                        Templ::Brace {
+                            n: dollars,
+                            raw: true,
+                        }
+                    } else {
+                        Templ::None
+                    },
+                    ..plain
+                }
+            }
+            Dialect::CSharp => StrMode {
+                escapes: !at,
+                doubled: at,
+                multiline: at,
+                templ: if dollars > 0 {
+                    Templ::Brace { n: 1, raw: false }
+                } else {
+                    Templ::None
+                },
+                ..plain
+            },
+            _ => plain,
+        };
+        Some((mode, j + mode.quotes))
+    }
+
+    /// The end of a character literal at `i` (`'x'`, `'\''`, `'"'`), or `i + 1` for a
+    /// lone `'`: the same rule as [`Lexer::char_lit`].
+    fn char_end(&self, i: usize) -> usize {
+        let mut j = i + 1;
+        if self.at(j) == b'\\' {
+            j += 2;
+        }
+        let limit = (i + 16).min(self.b.len());
+        while j < limit && self.b[j] != b'\'' && self.b[j] != b'\n' {
+            j += 1;
+        }
+        if j < limit && self.b[j] == b'\'' && j > i + 1 {
+            j + 1
+        } else {
+            i + 1
+        }
+    }
+}
+
+/// How deep strings and holes may nest inside one template hole.
+const MAX_NEST: usize = 32;
+
+/// What [`Lexer::hole`] is inside.
+#[derive(Clone, Copy)]
+enum Nest {
+    /// Code of a hole closed by `close` braces, with `depth` unclosed `{` of its own.
+    Code { depth: usize, close: usize },
+    /// A string literal.
+    Str(StrMode),
 }
 
 /// No matching bracket.
@@ -1949,8 +2153,9 @@ pub enum Sink {
 /// The questions whose answers differ between languages.
 pub trait Rules {
     fn dialect(&self) -> Dialect;
-    /// True for logging/printing/error-message calls, whose arguments never count.
-    fn is_log(&self, src: &Source, call: &Call) -> bool;
+    /// The prose a call takes (log and error messages, test names, assertion
+    /// messages: see [`sinks`]), whose strings are never SQL.
+    fn prose(&self, src: &Source, call: &Call) -> Option<NonSql>;
     /// How `call` treats its string arguments.
     fn sink(&self, src: &Source, call: &Call) -> Sink;
     /// True for a property whose assigned string is SQL (`CommandText = ".."`).
@@ -1992,9 +2197,24 @@ pub fn candidates(rules: &impl Rules, src: &Source) -> Vec<Candidate> {
         match src.toks[i].kind {
             Kind::Ident => {
                 if let Some(call) = src.call_at(i) {
-                    if rules.is_log(src, &call) {
-                        excluded_until = excluded_until.max(call.close.saturating_add(1));
-                        continue;
+                    match rules.prose(src, &call) {
+                        Some(k) if k.covers_nested() => {
+                            excluded_until = excluded_until.max(call.close.saturating_add(1));
+                            continue;
+                        }
+                        Some(_) => {
+                            // A test's name, an assertion's message: its own string
+                            // arguments; the code among its arguments is still read.
+                            for a in src.args(&call) {
+                                if (a.start..a.end).all(|k| {
+                                    matches!(src.toks[k].kind, Kind::Str(_)) || src.punct(k) == "+"
+                                }) {
+                                    consumed[a.start..a.end].fill(true);
+                                }
+                            }
+                            continue;
+                        }
+                        None => {}
                     }
                     if excluded {
                         continue;
@@ -2060,7 +2280,7 @@ fn is_trailing_lambda_log(rules: &impl Rules, src: &Source, i: usize) -> bool {
         annotation: false,
         new: false,
     };
-    rules.is_log(src, &call)
+    rules.prose(src, &call).is_some_and(NonSql::covers_nested)
 }
 
 /// The end of the expression starting at `from`: the first top-level `;` `,` or
@@ -2165,8 +2385,8 @@ mod tests {
         fn dialect(&self) -> Dialect {
             self.0
         }
-        fn is_log(&self, src: &Source, call: &Call) -> bool {
-            src.is_word(call.name, "log")
+        fn prose(&self, src: &Source, call: &Call) -> Option<NonSql> {
+            src.is_word(call.name, "log").then_some(NonSql::Log)
         }
         fn sink(&self, src: &Source, call: &Call) -> Sink {
             if src.is_word(call.name, "sink") {

@@ -7,63 +7,12 @@
 //! directories or project names, so the resolver could not map them to a service.
 
 use super::clike::{self, Arg, Call, Dialect, FormatStyle, Rules, Sink, Source};
+use super::sinks::{self, NonSql, SinkKind};
 use super::{Context, Extracted};
 use crate::model::{Access, AccessKind};
 
 /// EF Core shapes that name tables outside SQL.
 pub const MARKERS: &[&str] = &["[Table(", "ToTable(", "migrationBuilder", "principalTable"];
-
-/// EF Core raw SQL whose `{0}` placeholders are parameters.
-const RAW_SINKS: &[&str] = &[
-    "FromSqlRaw",
-    "ExecuteSqlRaw",
-    "ExecuteSqlRawAsync",
-    "SqlQueryRaw",
-];
-
-/// EF Core interpolated SQL and Dapper: the SQL is the first string argument.
-const SINKS: &[&str] = &[
-    "FromSqlInterpolated",
-    "FromSql",
-    "ExecuteSqlInterpolated",
-    "ExecuteSqlInterpolatedAsync",
-    "ExecuteSql",
-    "ExecuteSqlAsync",
-    "SqlQuery",
-    "Query",
-    "QueryAsync",
-    "QueryFirst",
-    "QueryFirstAsync",
-    "QueryFirstOrDefault",
-    "QueryFirstOrDefaultAsync",
-    "QuerySingle",
-    "QuerySingleAsync",
-    "QuerySingleOrDefault",
-    "QuerySingleOrDefaultAsync",
-    "QueryMultiple",
-    "QueryMultipleAsync",
-    "QueryUnbufferedAsync",
-    "Execute",
-    "ExecuteAsync",
-    "ExecuteScalar",
-    "ExecuteScalarAsync",
-    "ExecuteReader",
-    "ExecuteReaderAsync",
-];
-
-/// Serilog/NLog method names (`Log.Information`) besides `ILogger`'s `Log*`.
-const LOG_METHODS: &[&str] = &[
-    "Information",
-    "Info",
-    "Warning",
-    "Warn",
-    "Error",
-    "Debug",
-    "Verbose",
-    "Fatal",
-    "Trace",
-    "Critical",
-];
 
 /// EF Core migration operations that name their table with `name:`.
 const NAMED_TABLE_OPS: &[&str] = &["CreateTable", "DropTable", "RenameTable"];
@@ -73,21 +22,27 @@ const DATA_OPS: &[&str] = &["InsertData", "UpdateData", "DeleteData"];
 
 struct CSharp;
 
+impl CSharp {
+    fn kind(&self, src: &Source, call: &Call) -> Option<SinkKind> {
+        let name = src.ident(call.name)?;
+        let recv = call.recv.and_then(|r| src.ident(r));
+        let attribute = src
+            .enclosing(call.name)
+            .is_some_and(|o| src.punct(o) == "[");
+        sinks::csharp(recv, name, call.new, attribute)
+    }
+}
+
 impl Rules for CSharp {
     fn dialect(&self) -> Dialect {
         Dialect::CSharp
     }
 
-    fn is_log(&self, src: &Source, call: &Call) -> bool {
-        let Some(name) = src.ident(call.name) else {
-            return false;
-        };
-        let recv = call.recv.and_then(|r| src.ident(r)).unwrap_or_default();
-        if matches!(recv, "Console" | "Debug" | "Trace") && name.starts_with("Write") {
-            return true;
+    fn prose(&self, src: &Source, call: &Call) -> Option<NonSql> {
+        match self.kind(src, call)? {
+            SinkKind::NonSql(k) => Some(k),
+            SinkKind::Sql => None,
         }
-        recv.to_ascii_lowercase().contains("log")
-            && (name.starts_with("Log") || LOG_METHODS.contains(&name))
     }
 
     fn sink(&self, src: &Source, call: &Call) -> Sink {
@@ -95,9 +50,9 @@ impl Rules for CSharp {
             return Sink::None;
         };
         let ado = call.new && (name.ends_with("Command") || name.ends_with("DataAdapter"));
-        if call.recv.is_some() && RAW_SINKS.contains(&name) {
+        if call.recv.is_some() && sinks::CSHARP_RAW_SQL.contains(&name) {
             Sink::SqlTemplate(FormatStyle::Dotnet)
-        } else if ado || (call.recv.is_some() && SINKS.contains(&name)) {
+        } else if ado || self.kind(src, call) == Some(SinkKind::Sql) {
             Sink::Sql
         } else {
             Sink::None

@@ -5,6 +5,7 @@
 //! [`clike`](super::clike); this module only names Go's sinks, log calls and shapes.
 
 use super::clike::{self, Call, Dialect, Rules, Sink, Source};
+use super::sinks::{self, NonSql, SinkKind};
 use super::values::Known;
 use super::{Context, Extracted};
 use crate::model::{Access, AccessKind, ImportRef};
@@ -13,71 +14,30 @@ use crate::model::{Access, AccessKind, ImportRef};
 /// mention them in SQL; pgx `CopyFrom` names its target in a `pgx.Identifier`.
 pub const MARKERS: &[&str] = &["TableName()", ".Table(", "pgx.Identifier{"];
 
-/// Methods of `*sql.DB`/`Tx`/`Conn`, sqlx, pgx and GORM whose first string argument
-/// (after an optional context and destination) is SQL.
-const SINKS: &[&str] = &[
-    "Exec",
-    "ExecContext",
-    "Query",
-    "QueryContext",
-    "QueryRow",
-    "QueryRowContext",
-    "Prepare",
-    "PrepareContext",
-    "Get",
-    "GetContext",
-    "Select",
-    "SelectContext",
-    "NamedExec",
-    "NamedExecContext",
-    "NamedQuery",
-    "NamedQueryContext",
-    "MustExec",
-    "MustExecContext",
-    "Queryx",
-    "QueryxContext",
-    "QueryRowx",
-    "QueryRowxContext",
-    "Preparex",
-    "PreparexContext",
-    "PrepareNamed",
-    "PrepareNamedContext",
-    "Rebind",
-    "Raw",
-    "Queue",
-];
-
-/// Method-name prefixes of the standard, zap, logrus, zerolog, slog and testing
-/// loggers: `logger.Infow`, `t.Errorf`, `log.Info().Msg`.
-const LOG_PREFIXES: &[&str] = &[
-    "Info", "Debug", "Warn", "Error", "Fatal", "Panic", "Trace", "Print", "Log", "Msg", "Skip",
-];
-
 struct Go;
+
+impl Go {
+    fn kind(&self, src: &Source, call: &Call) -> Option<SinkKind> {
+        let name = src.ident(call.name)?;
+        sinks::go(call.recv.and_then(|r| src.ident(r)), name)
+    }
+}
 
 impl Rules for Go {
     fn dialect(&self) -> Dialect {
         Dialect::Go
     }
 
-    fn is_log(&self, src: &Source, call: &Call) -> bool {
-        let Some(name) = src.ident(call.name) else {
-            return false;
-        };
-        match call.recv.and_then(|r| src.ident(r)) {
-            Some("log" | "slog" | "klog" | "glog" | "errors") => true,
-            // `fmt.Sprintf` builds SQL; the printing and error functions do not.
-            Some("fmt") => {
-                name.starts_with("Print") || name.starts_with("Fprint") || name == "Errorf"
-            }
-            Some(_) => LOG_PREFIXES.iter().any(|p| name.starts_with(p)),
-            None => matches!(name, "panic" | "print" | "println"),
+    fn prose(&self, src: &Source, call: &Call) -> Option<NonSql> {
+        match self.kind(src, call)? {
+            SinkKind::NonSql(k) => Some(k),
+            SinkKind::Sql => None,
         }
     }
 
     fn sink(&self, src: &Source, call: &Call) -> Sink {
-        match src.ident(call.name) {
-            Some(name) if call.recv.is_some() && SINKS.contains(&name) => Sink::Sql,
+        match self.kind(src, call) {
+            Some(SinkKind::Sql) => Sink::Sql,
             _ => Sink::None,
         }
     }

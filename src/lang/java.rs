@@ -7,6 +7,7 @@
 //! tables, so its strings are skipped rather than analysed.
 
 use super::clike::{self, Call, Dialect, FormatStyle, Rules, Sink, Source};
+use super::sinks::{self, NonSql, SinkKind};
 use super::{Context, Extracted, sql};
 use crate::model::{Access, AccessKind, ImportRef, TableRef};
 
@@ -20,31 +21,6 @@ pub const MARKERS: &[&str] = &[
     "@SecondaryTable(",
     ": Table(",
     "IdTable(",
-];
-
-/// Spring `JdbcTemplate`/`NamedParameterJdbcTemplate`/`JdbcClient`, JDBC
-/// `Connection`/`Statement`, JPA `createNativeQuery`, R2DBC `sql`, Exposed `exec`.
-const SINKS: &[&str] = &[
-    "query",
-    "queryForObject",
-    "queryForList",
-    "queryForMap",
-    "queryForRowSet",
-    "queryForStream",
-    "queryForLong",
-    "queryForInt",
-    "update",
-    "execute",
-    "batchUpdate",
-    "prepareStatement",
-    "prepareCall",
-    "executeQuery",
-    "executeUpdate",
-    "executeLargeUpdate",
-    "addBatch",
-    "createNativeQuery",
-    "sql",
-    "exec",
 ];
 
 /// JPQL/HQL entry points: their strings name entities.
@@ -82,12 +58,6 @@ const EXPOSED_TABLES: &[&str] = &[
     "CompositeIdTable",
 ];
 
-/// Logger methods (SLF4J, Log4j, java.util.logging, kotlin-logging).
-const LOG_METHODS: &[&str] = &[
-    "info", "warn", "error", "debug", "trace", "fatal", "severe", "warning", "fine", "finer",
-    "finest", "config",
-];
-
 /// Imports of the platform and of frameworks, which no service owns.
 const PLATFORM: &[&str] = &[
     "java.",
@@ -120,23 +90,30 @@ const MODIFIERS: &[&str] = &[
 
 struct Jvm(Dialect);
 
+impl Jvm {
+    fn kind(&self, src: &Source, call: &Call) -> Option<SinkKind> {
+        let name = src.ident(call.name)?;
+        let recv = call.recv.and_then(|r| src.ident(r));
+        sinks::jvm(
+            self.0 == Dialect::Kotlin,
+            recv,
+            name,
+            call.new,
+            call.annotation,
+        )
+    }
+}
+
 impl Rules for Jvm {
     fn dialect(&self) -> Dialect {
         self.0
     }
 
-    fn is_log(&self, src: &Source, call: &Call) -> bool {
-        let Some(name) = src.ident(call.name) else {
-            return false;
-        };
-        if matches!(name, "println" | "print" | "printf" | "log") {
-            return true;
+    fn prose(&self, src: &Source, call: &Call) -> Option<NonSql> {
+        match self.kind(src, call)? {
+            SinkKind::NonSql(k) => Some(k),
+            SinkKind::Sql => None,
         }
-        let recv = call.recv.and_then(|r| src.ident(r)).unwrap_or_default();
-        let logger = recv.to_ascii_lowercase().contains("log");
-        logger && (LOG_METHODS.contains(&name) || name.starts_with("at"))
-            // Kotlin's `error("message")` throws.
-            || (self.0 == Dialect::Kotlin && call.recv.is_none() && name == "error")
     }
 
     fn sink(&self, src: &Source, call: &Call) -> Sink {
@@ -156,7 +133,7 @@ impl Rules for Jvm {
         }
         if JPQL.contains(&name) {
             Sink::Skip
-        } else if SINKS.contains(&name) && call.recv.is_some() {
+        } else if self.kind(src, call) == Some(SinkKind::Sql) {
             Sink::Sql
         } else {
             Sink::None

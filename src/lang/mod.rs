@@ -11,10 +11,13 @@ pub mod embedded;
 pub mod go;
 pub mod java;
 pub mod msbuild;
+#[cfg(test)]
+mod precision_tests;
 pub mod prisma;
 pub mod python;
 pub mod ruby;
 pub mod rust;
+pub mod sinks;
 pub mod sql;
 pub mod typescript;
 pub mod values;

@@ -10,6 +10,7 @@
 //! no stack.
 
 use super::embedded::Embedded;
+use super::sinks::{self, SinkKind};
 use super::{Context, Extracted, sql};
 use crate::model::{Access, AccessKind, ImportRef, Origin, Place, TableRef};
 
@@ -128,43 +129,8 @@ const STDLIB: &[&str] = &[
     "zoneinfo",
 ];
 
-/// Calls whose first argument is a SQL statement.
-const SQL_SINKS: &[&str] = &[
-    "text",
-    "execute",
-    "executemany",
-    "executescript",
-    "exec_driver_sql",
-    "read_sql",
-    "read_sql_query",
-    "raw",
-    "RawSQL",
-    "RunSQL",
-    "fetch",
-    "fetchrow",
-    "fetchval",
-];
-
 /// Keywords naming the SQL argument of a sink.
 const SQL_KEYWORDS: &[&str] = &["sql", "statement", "sqltext", "query", "text"];
-
-/// Names that, as a non-final part of a callee (`logger.info`, `self.log.debug`), make
-/// the call a log call.
-const LOGGERS: &[&str] = &["logger", "logging", "log", "_logger", "_log", "structlog"];
-
-/// Callees that print or log.
-const PRINTERS: &[&str] = &[
-    "print",
-    "pprint",
-    "console.print",
-    "console.log",
-    "click.echo",
-    "click.secho",
-    "typer.echo",
-    "warnings.warn",
-    "sys.stdout.write",
-    "sys.stderr.write",
-];
 
 /// A table argument of an Alembic operation: positional index, keyword, kind, and the
 /// keyword carrying its schema.
@@ -657,8 +623,12 @@ struct Arg {
 struct Frame {
     /// The dotted callee for a call's `(`, e.g. `op.create_table`.
     callee: Option<String>,
-    /// Inside a log or print call (here or further out).
+    /// Inside a call that takes prose, such as a log call or an exception (here or
+    /// further out): no string in it is SQL.
     log: bool,
+    /// A call whose own string arguments are prose (an assertion's message), though
+    /// the calls among its arguments are read.
+    quiet: bool,
     /// Positional index of the current argument.
     pos: usize,
     /// Keyword of the current argument.
@@ -1450,10 +1420,18 @@ impl<'a> Extractor<'a> {
     fn walk(&mut self, s: usize, e: usize) {
         let mut frames: Vec<Frame> = Vec::new();
         let mut loose: Vec<Group> = Vec::new();
+        // `raise X(..)` throws whatever it builds; `assert cond, ".."` has a message
+        // after its comma. Strings there are prose.
+        let raise = self.text(s) == "raise";
+        let assert = self.text(s) == "assert";
+        let mut prose = raise;
         let mut i = s;
         while i < e {
             let kind = self.kind(i);
             let t = self.text(i);
+            if assert && frames.is_empty() && kind == Some(Kind::Op) && t == "," {
+                prose = true;
+            }
             let is_kw = kind == Some(Kind::Name) && self.is_op(i + 1, "=");
             if let Some(f) = frames.last_mut()
                 && f.arg_start == i
@@ -1482,6 +1460,7 @@ impl<'a> Extractor<'a> {
                         });
                     }
                     Some(f) if f.log => {}
+                    None if prose => {}
                     _ => loose.push(group),
                 }
                 i = j;
@@ -1508,8 +1487,11 @@ impl<'a> Extractor<'a> {
                         } else {
                             None
                         };
-                        let parent_log = frames.last().is_some_and(|f| f.log);
-                        let log = parent_log || callee.as_deref().is_some_and(is_log);
+                        let sink = callee.as_deref().and_then(sinks::python);
+                        let log = raise
+                            || frames.last().is_some_and(|f| f.log)
+                            || matches!(sink, Some(SinkKind::NonSql(k)) if k.covers_nested());
+                        let quiet = matches!(sink, Some(SinkKind::NonSql(_)));
                         let parent = frames.last().and_then(|f| {
                             let c = f.callee.clone()?;
                             Some((c, f.pos, f.kw.clone()))
@@ -1517,6 +1499,7 @@ impl<'a> Extractor<'a> {
                         frames.push(Frame {
                             callee,
                             log,
+                            quiet,
                             pos: 0,
                             kw: None,
                             arg_start: i + 1,
@@ -1562,7 +1545,7 @@ impl<'a> Extractor<'a> {
 
     /// Handles the string arguments of a closed bracket.
     fn close(&mut self, f: Frame, loose: &mut Vec<Group>) {
-        if f.log {
+        if f.log || f.quiet {
             return;
         }
         let rest = match &f.callee {
@@ -1626,7 +1609,7 @@ impl<'a> Extractor<'a> {
                     used.push(a);
                 }
             }
-        } else if SQL_SINKS.contains(&last) {
+        } else if sinks::python(callee) == Some(SinkKind::Sql) {
             let sql_arg = f.args.iter().position(|a| {
                 a.pos == Some(0) || a.kw.as_deref().is_some_and(|k| SQL_KEYWORDS.contains(&k))
             });
@@ -1850,18 +1833,6 @@ fn is_keyword(s: &str) -> bool {
             | "from"
             | "import"
     )
-}
-
-fn is_log(callee: &str) -> bool {
-    if PRINTERS.contains(&callee) {
-        return true;
-    }
-    // Any part but the last names a logger (`self.logger.info`), in any case.
-    callee.rsplit_once('.').is_some_and(|(receiver, _)| {
-        receiver
-            .split('.')
-            .any(|p| LOGGERS.iter().any(|l| p.eq_ignore_ascii_case(l)))
-    })
 }
 
 /// `s` without surrounding whitespace, and the length of what was cut before it.

@@ -14,6 +14,7 @@
 //! a reliable file.
 
 use super::embedded::Embedded;
+use super::sinks::{self, SinkKind};
 use super::{Context, Extracted, sql};
 use crate::model::{Access, AccessKind, TableRef};
 
@@ -30,22 +31,6 @@ pub const MARKERS: &[&str] = &[
 
 /// Placeholder pushed for an interpolation whose value is not a visible constant.
 const HOLE: &str = sql::HOLE;
-
-/// Calls whose first argument is a SQL statement.
-const SQL_SINKS: &[&str] = &[
-    "execute",
-    "find_by_sql",
-    "count_by_sql",
-    "exec_query",
-    "exec_update",
-    "exec_delete",
-    "exec_insert",
-    "select_all",
-    "select_one",
-    "select_value",
-    "select_values",
-    "select_rows",
-];
 
 /// Migration methods whose first argument is the table they change.
 const MIGRATION_OPS: &[&str] = &[
@@ -76,21 +61,6 @@ const MIGRATION_OPS: &[&str] = &[
     "remove_foreign_key",
     "rename_table",
 ];
-
-/// Callees that print.
-const PRINTERS: &[&str] = &[
-    "puts",
-    "print",
-    "p",
-    "pp",
-    "printf",
-    "warn",
-    "say",
-    "say_with_time",
-];
-
-/// Names that, as a non-final part of a callee (`Rails.logger.info`), make it a log call.
-const LOGGERS: &[&str] = &["logger", "log", "$stdout", "$stderr", "stdout", "stderr"];
 
 /// Methods chained on a heredoc or string that keep its SQL as is.
 const STRING_FILTERS: &[&str] = &[
@@ -654,6 +624,9 @@ impl Lexer<'_> {
         let (esc, interp, text) = match kind {
             None | Some(b'Q') => (Esc::Double, true, true),
             Some(b'q') => (Esc::Single, false, true),
+            // Word and symbol lists, regexps and commands are not SQL text, but the
+            // capital forms interpolate: a hole may hold the closing bracket.
+            Some(b'W' | b'I' | b'r' | b'x') => (Esc::Double, true, false),
             _ => (Esc::Single, false, false),
         };
         let lit = self.string(k + 1, open, close, esc, interp);
@@ -671,34 +644,131 @@ impl Lexer<'_> {
     }
 }
 
+/// How deep strings and `#{}` holes may nest inside one hole (`"a #{"b #{c}"}"` is two
+/// deep): deeper input is read as an unclosed hole, so the scan stays a loop over a
+/// fixed-size stack.
+const MAX_NEST: usize = 32;
+
+/// What the hole scanner is inside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Nest {
+    /// Code, with this many unclosed `{` of its own.
+    Code(usize),
+    /// A string closed by this quote; `"` and backtick strings interpolate.
+    Str(u8),
+    /// A `%q(..)`-style literal: its brackets, how many of its opening bracket are
+    /// unclosed inside it, and whether it interpolates (`%Q`, `%W`, `%I`, `%x`, `%r`).
+    Pct {
+        open: u8,
+        close: u8,
+        depth: usize,
+        interp: bool,
+    },
+}
+
 /// The `#{...}` expression starting at `from` (just after the brace): its range and the
-/// offset after the closing brace. Strings inside are skipped so their braces don't count.
+/// offset after the closing brace. Strings inside are skipped so their braces and
+/// quotes don't count, and so are the holes inside those strings, to any depth up to
+/// [`MAX_NEST`]: `"a #{"b #{c + '"'}"} d"` is one literal.
 fn hole_at(b: &[u8], from: usize) -> (Option<(usize, usize)>, usize) {
-    let mut d = 1usize;
+    let mut stack = [Nest::Code(0); MAX_NEST];
+    let mut top = 0usize;
     let mut k = from;
     while k < b.len() {
-        match b[k] {
-            b'{' => d += 1,
-            b'}' => {
-                d -= 1;
-                if d == 0 {
-                    return (Some((from, k)), k + 1);
+        let c = b[k];
+        match &mut stack[top] {
+            Nest::Code(d) => match c {
+                b'{' => *d += 1,
+                b'}' if *d > 0 => *d -= 1,
+                b'}' if top == 0 => return (Some((from, k)), k + 1),
+                b'}' => top -= 1,
+                b'"' | b'\'' | b'`' if top + 1 < MAX_NEST => {
+                    top += 1;
+                    stack[top] = Nest::Str(c);
                 }
-            }
-            q @ (b'\'' | b'"') => {
-                k += 1;
-                while k < b.len() && b[k] != q {
-                    if b[k] == b'\\' {
-                        k += 1;
+                b'"' | b'\'' | b'`' => break,
+                // A comment runs to the line's end, quotes and braces included.
+                b'#' => k = super::line_end(b, k).saturating_sub(1),
+                b'%' if top + 1 < MAX_NEST => {
+                    if let Some((nest, skip)) = percent_open(b, k) {
+                        top += 1;
+                        stack[top] = nest;
+                        k += skip;
                     }
+                }
+                _ => {}
+            },
+            Nest::Str(q) => match c {
+                b'\\' => k += 1,
+                _ if c == *q => top -= 1,
+                b'#' if *q != b'\'' && b.get(k + 1) == Some(&b'{') => {
+                    if top + 1 == MAX_NEST {
+                        break;
+                    }
+                    top += 1;
+                    stack[top] = Nest::Code(0);
                     k += 1;
                 }
-            }
-            _ => {}
+                _ => {}
+            },
+            Nest::Pct {
+                open,
+                close,
+                depth,
+                interp,
+            } => match c {
+                b'\\' => k += 1,
+                _ if c == *close && *depth == 0 => top -= 1,
+                _ if c == *close => *depth -= 1,
+                _ if c == *open && open != close => *depth += 1,
+                b'#' if *interp && b.get(k + 1) == Some(&b'{') => {
+                    if top + 1 == MAX_NEST {
+                        break;
+                    }
+                    top += 1;
+                    stack[top] = Nest::Code(0);
+                    k += 1;
+                }
+                _ => {}
+            },
         }
         k += 1;
     }
     (None, b.len())
+}
+
+/// A `%q(`-style literal opening at `k` (the `%`), inside a hole: its state and how
+/// many bytes after `k` its opening delimiter is. Only the lettered forms: a bare `%(`
+/// in code may as well be the modulo operator.
+fn percent_open(b: &[u8], k: usize) -> Option<(Nest, usize)> {
+    let kind = *b.get(k + 1)?;
+    let open = *b.get(k + 2)?;
+    if !matches!(
+        kind,
+        b'q' | b'Q' | b'w' | b'W' | b'i' | b'I' | b'r' | b's' | b'x'
+    ) || open.is_ascii_alphanumeric()
+        || open.is_ascii_whitespace()
+        || !open.is_ascii()
+    {
+        return None;
+    }
+    let close = match open {
+        b'(' => b')',
+        b'[' => b']',
+        b'{' => b'}',
+        b'<' => b'>',
+        c => c,
+    };
+    let interp = matches!(kind, b'Q' | b'W' | b'I' | b'r' | b'x');
+    Some((
+        Nest::Pct {
+            open,
+            close,
+            depth: 0,
+            interp,
+        },
+        2,
+    ))
 }
 
 /// The `#{}` holes of a heredoc body.
@@ -794,7 +864,12 @@ struct Arg {
 #[derive(Debug)]
 struct Frame {
     callee: Option<String>,
+    /// Inside a call that takes prose, such as a log call or `raise` (here or further
+    /// out): no string in it is SQL.
     log: bool,
+    /// A call whose own string arguments are prose (a test's name, an assertion's
+    /// message), though its block and the calls among its arguments are read.
+    quiet: bool,
     /// A paren-less command call, closed by `do`, a modifier `if` or the line's end.
     implicit: bool,
     pos: usize,
@@ -1267,10 +1342,13 @@ impl<'a> Extractor<'a> {
     }
 
     fn new_frame(frames: &[Frame], callee: Option<String>, implicit: bool, start: usize) -> Frame {
-        let log = frames.last().is_some_and(|f| f.log) || callee.as_deref().is_some_and(is_log);
+        let sink = callee.as_deref().and_then(sinks::ruby);
+        let log = frames.last().is_some_and(|f| f.log)
+            || matches!(sink, Some(SinkKind::NonSql(k)) if k.covers_nested());
         Frame {
             callee,
             log,
+            quiet: matches!(sink, Some(SinkKind::NonSql(_))),
             implicit,
             pos: 0,
             kw: None,
@@ -1403,7 +1481,7 @@ impl<'a> Extractor<'a> {
     }
 
     fn close(&mut self, f: Frame, loose: &mut Vec<Group>) {
-        if f.log {
+        if f.log || f.quiet {
             return;
         }
         let used = match &f.callee {
@@ -1452,7 +1530,7 @@ impl<'a> Extractor<'a> {
             (FileRole::Migration, "foreign_key") if !receiver.is_empty() => {
                 emit(self, 0, AccessKind::ForeignKey);
             }
-            (_, sink) if SQL_SINKS.contains(&sink) => {
+            (_, sink) if sinks::RUBY_SQL.contains(&sink) => {
                 if let Some(a) = pos(0)
                     && let Val::Str(g) = &f.args[a].val
                 {
@@ -1551,19 +1629,6 @@ fn is_keyword(s: &str) -> bool {
             | "yield"
             | "super"
     )
-}
-
-fn is_log(callee: &str) -> bool {
-    let parts: Vec<&str> = callee.split('.').collect();
-    let (last, receivers) = parts.split_last().unwrap_or((&"", &[]));
-    let printer = PRINTERS.contains(last)
-        && receivers
-            .iter()
-            .all(|r| matches!(*r, "Kernel" | "$stdout" | "$stderr" | "STDOUT" | "STDERR"));
-    printer
-        || receivers
-            .iter()
-            .any(|r| LOGGERS.contains(&r.to_ascii_lowercase().as_str()))
 }
 
 #[cfg(test)]

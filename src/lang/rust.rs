@@ -78,6 +78,7 @@ use proc_macro2::TokenStream;
 use lex::{Kind, Lexed, Tok, Word};
 
 use super::embedded::Embedded;
+use super::sinks::{self, SinkKind};
 use super::{Context, Extracted, Follow, Problem, sql};
 use crate::model::finding::LineIndex;
 use crate::model::{Access, AccessKind, ImportRef, TableRef};
@@ -507,46 +508,6 @@ const SQLX_FILE_MACROS: &[&str] = &[
     "query_file_unchecked",
     "query_file_as_unchecked",
     "query_file_scalar_unchecked",
-];
-
-/// Functions whose first argument is SQL (`sqlx::query(..)`, `diesel::sql_query(..)`).
-const CALL_SINKS: &[&str] = &[
-    "query",
-    "query_as",
-    "query_scalar",
-    "query_with",
-    "query_as_with",
-    "query_scalar_with",
-    "sql_query",
-];
-
-/// Methods whose first argument is SQL text: `tokio-postgres`/`postgres` clients,
-/// `rusqlite` connections, `sqlx` executors.
-const METHOD_SINKS: &[&str] = &[
-    "query",
-    "query_one",
-    "query_opt",
-    "query_raw",
-    "query_typed",
-    "query_typed_raw",
-    "execute",
-    "execute_raw",
-    "execute_batch",
-    "batch_execute",
-    "simple_query",
-    "prepare",
-    "prepare_cached",
-    "prepare_typed",
-    "prepare_typed_cached",
-    "query_row",
-    "query_map",
-    "query_and_then",
-    "fetch",
-    "fetch_all",
-    "fetch_one",
-    "fetch_optional",
-    "fetch_many",
-    "execute_many",
 ];
 
 /// Macros whose first plain string literal argument is a `format!` template.
@@ -1033,6 +994,7 @@ impl<'a> Walker<'a> {
             }
             match self.toks[i].kind {
                 Kind::Ident(word) => {
+                    self.prose_call(i);
                     if word == Word::Fn && self.is_ident(i + 1, "table_name") {
                         self.table_name_fn(i + 1);
                     }
@@ -1047,6 +1009,51 @@ impl<'a> Walker<'a> {
                 _ => {}
             }
             i += 1;
+        }
+    }
+
+    /// A call or macro at `i` that takes prose (see [`sinks`]): `panic!(..)`,
+    /// `Err(format!(..))`, `.expect(..)`, `assert_eq!(.., "..")`. Its strings are
+    /// consumed, so they are never read as SQL: every token of the call for messages
+    /// (a `format!` inside a `bail!` builds the message too), only the literal
+    /// arguments for assertions, whose other arguments are code.
+    fn prose_call(&mut self, i: usize) {
+        if self.is_consumed(i) {
+            // Inside an outer message, already consumed as a whole.
+            return;
+        }
+        let Some(name) = self.ident(i) else { return };
+        // Only a name followed by its arguments can be a call: the cheap test first,
+        // as this runs for every identifier of the file.
+        let bang = self.is_punct(i + 1, '!');
+        let open = if bang { i + 2 } else { i + 1 };
+        match self.open(open) {
+            Some('(') => {}
+            // `vec![..]`, `info! { .. }`: a macro takes any delimiter.
+            Some(_) if bang => {}
+            _ => return,
+        }
+        let kind = if bang {
+            sinks::rust_macro(name)
+        } else {
+            let method = i > 0 && self.is_punct(i - 1, '.');
+            let owner = (i >= 3 && self.is_path_sep(i - 2))
+                .then(|| self.ident(i - 3))
+                .flatten();
+            sinks::rust_call(owner, name, method)
+        };
+        let Some(SinkKind::NonSql(kind)) = kind else {
+            return;
+        };
+        if kind.covers_nested() {
+            let close = self.toks[open].close.min(self.toks.len().saturating_sub(1));
+            self.consumed[i..=close].fill(true);
+        } else {
+            for arg in self.args(open) {
+                if arg.len() == 1 && self.string_lit(arg.start).is_some() {
+                    self.consume(arg.start);
+                }
+            }
         }
     }
 
@@ -1165,7 +1172,7 @@ impl<'a> Walker<'a> {
         let after_dot = i > 0 && self.is_punct(i - 1, '.');
         let mut j = i + 1;
         let is_sink = if after_dot {
-            METHOD_SINKS.contains(&name)
+            sinks::rust_call(None, name, true) == Some(SinkKind::Sql)
         } else if name == "QueryBuilder" {
             j = self.skip_turbofish(j);
             if self.is_path_sep(j) && self.is_ident(j + 2, "new") {
@@ -1175,7 +1182,7 @@ impl<'a> Walker<'a> {
                 false
             }
         } else {
-            CALL_SINKS.contains(&name)
+            sinks::rust_call(None, name, false) == Some(SinkKind::Sql)
         };
         if !is_sink {
             return;
@@ -2149,7 +2156,6 @@ mod tests {
             r#"const Q: &str = "SELECT * FROM orders";"#,
             r#"static Q: &str = "SELECT * FROM orders";"#,
             r#"fn f() { let q = "SELECT * FROM orders"; }"#,
-            r#"fn f() { info!("failed to update orders"); }"#,
             r#"lazy_static! { static ref Q: String = String::from("SELECT * FROM orders"); }"#,
             r#"fn f() { my_macro!(x => "SELECT * FROM orders"); }"#,
         ];
@@ -2180,6 +2186,56 @@ mod tests {
         ];
         for src in cases {
             assert!(candidates(src).is_empty(), "{src}");
+        }
+    }
+
+    /// Messages of logs, panics, errors and assertions are prose (see
+    /// [`sinks`]): never candidates, however much they look like SQL.
+    #[test]
+    fn messages_are_never_candidates() {
+        let cases: &[&str] = &[
+            r#"fn f() { info!("failed to update orders"); }"#,
+            r#"fn f() { tracing::warn!("DELETE FROM orders WHERE id = {id} refused"); }"#,
+            r#"fn f() { println!("SELECT * FROM orders"); }"#,
+            r#"fn f() { panic!("DELETE FROM orders refused"); }"#,
+            r#"fn f() { bail!("UPDATE orders SET paid = true refused"); }"#,
+            r#"fn f() -> R { Err(anyhow!("DELETE FROM orders refused")) }"#,
+            r#"fn f() -> R { Err(format!("DELETE FROM orders WHERE id = {}", 1)) }"#,
+            r#"fn f() -> R { Err(format!("{}", concat!("DELETE FROM ", "orders"))) }"#,
+            r#"fn f() { x.expect("SELECT * FROM orders failed"); }"#,
+            r#"fn f() { x.context(format!("DELETE FROM orders refused")); }"#,
+            r#"fn f() { assert_eq!(n, 1, "DELETE FROM orders must not run"); }"#,
+            r#"fn f() { unreachable!("INSERT INTO orders (id) VALUES (1)"); }"#,
+        ];
+        for src in cases {
+            assert!(
+                candidates(src).is_empty(),
+                "{src}: {:?}",
+                candidates(src)
+                    .iter()
+                    .map(|c| c.0.clone())
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+
+    /// An assertion's message is prose, but the query it checks is code.
+    #[test]
+    fn queries_inside_assertions_and_after_messages_are_still_sinks() {
+        let cases: &[&str] = &[
+            r#"fn f() { assert!(sqlx::query("SELECT * FROM orders").execute(&p).is_ok(), "DELETE FROM x"); }"#,
+            r#"fn f() { panic!("DELETE FROM x"); sqlx::query("SELECT * FROM orders"); }"#,
+            r#"fn f() { bail!("{}", format!("DELETE FROM x")); let q = "SELECT * FROM orders"; }"#,
+        ];
+        for src in cases {
+            let c = candidates(src);
+            assert_eq!(
+                c.len(),
+                1,
+                "{src}: {:?}",
+                c.iter().map(|c| c.0.clone()).collect::<Vec<_>>()
+            );
+            assert_eq!(mapped(src, &c[0].2, "orders"), "orders", "{src}");
         }
     }
 

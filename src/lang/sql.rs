@@ -301,6 +301,9 @@ struct Run<'a> {
     out: Vec<Access>,
     /// SQL from string literals: statements must pass [`looks_like_sql`].
     embedded: bool,
+    /// A statement no dialect parses goes through the keyword scan (false for text
+    /// that reaches no SQL sink: there only a statement that parses is SQL).
+    fallback: bool,
     /// Down migration: drop DDL and foreign keys.
     drop_ddl: bool,
     /// Parse outcomes by statement shape (`None` in tests that parse every statement).
@@ -322,6 +325,7 @@ impl<'a> Run<'a> {
             temps: HashSet::new(),
             out: Vec::new(),
             embedded,
+            fallback: true,
             drop_ddl: false,
             memo: Some(memo::Memo::default()),
         }
@@ -401,7 +405,7 @@ impl<'a> Run<'a> {
                     }
                 }
             }
-            None => {
+            None if self.fallback => {
                 let mut found = Vec::new();
                 scan::fallback(
                     self.text,
@@ -415,6 +419,7 @@ impl<'a> Run<'a> {
                     self.push(kind, &name, true);
                 }
             }
+            None => {}
         }
     }
 
@@ -623,25 +628,33 @@ pub fn analyze_file(path: &str, text: &str, ctx: &Context) -> Extracted {
 /// log message that happens to parse is ignored); statements no dialect parses go
 /// through the low-confidence keyword scan.
 pub fn analyze_embedded(sql: &Embedded, ctx: &Context) -> Vec<Access> {
+    embedded_run(sql, ctx, true)
+}
+
+fn embedded_run(sql: &Embedded, ctx: &Context, fallback: bool) -> Vec<Access> {
     let text = sql.text();
     if text.contains('\0') {
         return Vec::new();
     }
     let mut run = Run::new(text, ctx, true);
+    run.fallback = fallback;
     run.range(0, text.len(), 0);
     run.finish().into_iter().map(|a| sql.relocate(a)).collect()
 }
 
-/// Analyses SQL assembled from string literals found in code: always when it is the
-/// argument of a known SQL sink (`cursor.execute(..)`, `sqlx::query(..)`), otherwise
-/// only when [`looks_like_sql`] says so, so that prose and log messages that happen to
-/// mention a table are never read as access to it. Offsets are file offsets.
+/// Analyses SQL assembled from string literals found in code. The argument of a known
+/// SQL sink (`cursor.execute(..)`, `sqlx::query(..)`, see [`super::sinks`]) is SQL:
+/// a statement there that no dialect parses is still scanned for table names, with
+/// low confidence. Any other text counts only where [`looks_like_sql`] says so and a
+/// dialect parses it, so that prose and messages that happen to mention a table are
+/// never read as access to it (text that reaches a known prose sink, such as an
+/// exception message, never gets here). Offsets are file offsets.
 pub fn analyze_candidate(sql: &Embedded, sink: bool, ctx: &Context) -> Vec<Access> {
     let text = sql.text();
     if text.trim().is_empty() || !(sink || looks_like_sql(text)) {
         return Vec::new();
     }
-    analyze_embedded(sql, ctx)
+    embedded_run(sql, ctx, sink)
 }
 
 /// True when a string literal's contents look like a SQL statement worth analysing.

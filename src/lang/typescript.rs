@@ -13,6 +13,7 @@
 use std::collections::HashSet;
 
 use super::embedded::Embedded;
+use super::sinks::{self, SinkKind};
 use super::sql::{self, HOLE};
 use super::values::{Define, Known, Values};
 use super::{Context, Extracted, Problem};
@@ -314,6 +315,11 @@ fn regex_allowed(text: &str, last: Option<&Tok>) -> bool {
             Kind::Ident => REGEX_AFTER_WORDS.contains(&&text[t.start..t.end]),
             Kind::Punct(p) => !matches!(p, b')' | b']' | b'}'),
             Kind::Op => true,
+            // `${` opens an expression, which may start with a regex: `${/`/.test(x)}`.
+            Kind::Tpl {
+                part: Part::Head | Part::Middle,
+                ..
+            } => true,
             Kind::Str { .. } | Kind::Tpl { .. } | Kind::Num | Kind::Regex => false,
         },
     }
@@ -543,28 +549,6 @@ const NODE_BUILTINS: &[&str] = &[
     "wasi",
     "worker_threads",
     "zlib",
-];
-
-/// Methods of a logger or console: their arguments are messages, never queries.
-const LOG_METHODS: &[&str] = &[
-    "log", "info", "warn", "warning", "error", "debug", "trace", "fatal", "verbose", "silly",
-    "notice", "table", "dir",
-];
-
-/// Calls whose string argument is SQL (always analysed, whatever it looks like).
-const SQL_SINKS: &[&str] = &[
-    "raw",
-    "query",
-    "execute",
-    "unsafe",
-    "$queryRaw",
-    "$executeRaw",
-    "$queryRawUnsafe",
-    "$executeRawUnsafe",
-    "whereRaw",
-    "havingRaw",
-    "joinRaw",
-    "fromRaw",
 ];
 
 /// Tags of template literals that hold SQL.
@@ -1319,23 +1303,10 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    /// True when the call at `callee` is a log or print call, or builds an error message.
-    fn is_message_call(&self, callee: usize, name: &str) -> bool {
-        if let Some(recv) = self.receiver(callee) {
-            if LOG_METHODS.contains(&name)
-                && (contains_ignoring_case(recv, "log")
-                    || ["console", "pino", "winston"]
-                        .iter()
-                        .any(|l| recv.eq_ignore_ascii_case(l)))
-            {
-                return true;
-            }
-        } else if matches!(name, "log" | "debug" | "print" | "alert") && !self.after_dot(callee) {
-            return true;
-        }
-        callee > 0
-            && self.is_ident(callee - 1, "new")
-            && (name.ends_with("Error") || name.ends_with("Exception"))
+    /// What the call `name(` at `callee` does with its strings (see [`sinks::js`]).
+    fn sink_kind(&self, callee: usize, name: &str) -> Option<SinkKind> {
+        let new = callee > 0 && self.is_ident(callee - 1, "new");
+        sinks::js(self.receiver(callee), name, new, self.after_dot(callee))
     }
 
     /// Handles a call `name(`; returns the end of its arguments when they must be ignored.
@@ -1343,8 +1314,20 @@ impl<'a> Extractor<'a> {
         let name = self.ident(i)?;
         let open = i + 1;
         let close = self.partner(open)?;
-        if self.is_message_call(i, name) {
-            return Some(close);
+        match self.sink_kind(i, name) {
+            Some(SinkKind::NonSql(k)) if k.covers_nested() => return Some(close),
+            Some(SinkKind::NonSql(_)) => {
+                // A test's name, an assertion's message: the literals among its
+                // arguments are prose; its callback is code, read as usual.
+                let items: Vec<_> = self.item_ranges(open).collect();
+                for (s, _) in items {
+                    if self.is_literal_start(s) {
+                        self.operands(s);
+                    }
+                }
+                return None;
+            }
+            _ => {}
         }
         if i > 0 && self.is_punct(i - 1, b'@') {
             self.decorator(i, name);
@@ -1365,7 +1348,7 @@ impl<'a> Extractor<'a> {
         let member = self.after_dot(i);
         if name == "EntitySchema" && i > 0 && self.is_ident(i - 1, "new") {
             self.entity_schema(open);
-        } else if SQL_SINKS.contains(&name) && (member || name == "query") {
+        } else if sinks::js(recv, name, false, member) == Some(SinkKind::Sql) {
             if let Some((s, e)) = first {
                 self.sink_argument(s, e);
             }
