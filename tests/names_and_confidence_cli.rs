@@ -9,6 +9,11 @@ use serde_json::Value;
 use std::fs;
 use std::path::Path;
 
+// Only the SARIF validation is used here.
+#[allow(dead_code)]
+#[path = "common/formats.rs"]
+mod formats;
+
 fn ownlint(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("ownlint").unwrap_or_else(|e| panic!("{e}"));
     cmd.current_dir(dir)
@@ -173,4 +178,133 @@ fn a_quoted_name_matches_exactly_or_when_the_registry_is_unambiguous() {
         .map(|a| a.iter().filter_map(|f| f["owner"].as_str()).collect())
         .unwrap_or_default();
     assert_eq!(owners, ["a", "b", "a", "a"]);
+}
+
+/// `shop` reads catalog's `orders` twice: in a statement that parses (high confidence)
+/// and in one that only the keyword scan reads (low confidence).
+fn guess_repo(root: &Path, rules: &str) {
+    write(
+        root,
+        "data-ownership.yaml",
+        &format!("services:\n  catalog:\n    owns: [orders]\n  shop: {{}}\n{rules}"),
+    );
+    write(
+        root,
+        "services/shop/q.sql",
+        "SELECT * FROM orders;\nSELECT * FROM orders WHERE ((;\n",
+    );
+}
+
+#[test]
+fn low_confidence_findings_are_warnings_unless_the_registry_says_otherwise() {
+    let read = |line, sev: &str, conf: &str| {
+        row(
+            "cross-service-read",
+            "services/shop/q.sql",
+            line,
+            "orders",
+            sev,
+            conf,
+        )
+    };
+    // (rules section, findings, exit code without and with --deny-warnings)
+    let cases: &[(&str, Vec<Finding>, i32)] = &[
+        // By default a guess is a warning: it never fails CI by itself.
+        (
+            "",
+            vec![read(1, "error", "high"), read(2, "warning", "low")],
+            1,
+        ),
+        (
+            "rules:\n  low-confidence: error\n",
+            vec![read(1, "error", "high"), read(2, "error", "low")],
+            1,
+        ),
+        (
+            "rules:\n  low-confidence: \"off\"\n",
+            vec![read(1, "error", "high")],
+            1,
+        ),
+        // The rule's own level still applies: `low-confidence` is a ceiling.
+        (
+            "rules:\n  cross-service-read: warning\n  low-confidence: error\n",
+            vec![read(1, "warning", "high"), read(2, "warning", "low")],
+            0,
+        ),
+    ];
+    for (rules, want, code) in cases {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        guess_repo(tmp.path(), rules);
+        let (got_code, got) = check(tmp.path(), &[]);
+        assert_eq!(&got, want, "{rules:?}");
+        assert_eq!(got_code, *code, "{rules:?}");
+    }
+    // A low-confidence finding alone exits 0, and 1 with --deny-warnings.
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    guess_repo(tmp.path(), "rules:\n  cross-service-read: error\n");
+    write(
+        tmp.path(),
+        "services/shop/q.sql",
+        "SELECT * FROM orders WHERE ((;\n",
+    );
+    assert_eq!(check(tmp.path(), &[]).0, 0);
+    assert_eq!(check(tmp.path(), &["--deny-warnings"]).0, 1);
+}
+
+#[test]
+fn low_confidence_is_a_known_key_of_rules_and_a_typo_is_not() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    write(
+        tmp.path(),
+        "data-ownership.yaml",
+        "services:\n  a: {}\nrules:\n  low-confidence: error\n",
+    );
+    let out = ownlint(tmp.path())
+        .arg("validate")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    write(
+        tmp.path(),
+        "data-ownership.yaml",
+        "services:\n  a: {}\nrules:\n  low-confidense: error\n",
+    );
+    let out = ownlint(tmp.path())
+        .arg("validate")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("unknown rule `low-confidense`"), "{stdout}");
+    assert!(
+        stdout.contains("did you mean `low-confidence`?"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn sarif_carries_the_confidence_as_rank_and_property() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    guess_repo(tmp.path(), "");
+    let out = ownlint(tmp.path())
+        .args(["check", "--format", "sarif"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    formats::assert_valid_sarif(&doc);
+    let results = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no results: {doc}"));
+    let got: Vec<(&str, f64, &str)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["level"].as_str().unwrap_or(""),
+                r["rank"].as_f64().unwrap_or(-1.0),
+                r["properties"]["confidence"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("error", 90.0, "high"), ("warning", 30.0, "low")]);
+    assert_eq!(out.status.code(), Some(1));
 }
