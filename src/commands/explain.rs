@@ -155,6 +155,8 @@ pub fn markdown_all() -> String {
          Every finding ownlint reports names one of these rules. `ownlint explain RULE` prints a rule's documentation in the terminal, `ownlint rules` lists them all, and every report links here.\n\n\
          A rule's severity can be changed for a repository in `data-ownership.yaml`:\n\n\
          ```yaml\nrules:\n  dependency-cycle: off        # error, warning or off\n  unassigned-access: error\n```\n\n\
+         Findings in code carry a confidence: `high` when the table name is written out in a statement that parses or a well-known ORM or migration shape, `low` when it was found by the keyword scan of SQL that no dialect parses or inferred from a naming convention. A low-confidence finding is at most a warning, so a guess never fails CI by itself; the `low-confidence` key sets that ceiling (`error` lets guesses fail the build like the rest, `off` drops them, and a rule set to `warning` stays a warning):\n\n\
+         ```yaml\nrules:\n  low-confidence: error        # default: warning\n```\n\n\
          Findings in code can also be suppressed one by one with a comment on the line or the line above, `ownlint: allow(RULE) -- reason` (`//` in Rust, `--` in SQL, `#` in Python and Ruby), or granted to a service with an entry under `exceptions`; each rule below says which of these apply.\n\n\
          | Rule | Category | Default severity | Summary |\n| --- | --- | --- | --- |\n",
     );

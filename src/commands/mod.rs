@@ -161,11 +161,21 @@ pub fn find_registry_near(
     })
 }
 
-/// Applies the registry's severity overrides: drops rules set to `off`.
+/// Applies the registry's severity overrides: drops rules set to `off`, and caps
+/// low-confidence findings at the `low-confidence` level (a warning by default; `off`
+/// drops them).
 pub fn apply_levels(findings: &mut Vec<Finding>, reg: &Registry) {
+    let low = reg.low_confidence_severity();
     findings.retain_mut(|f| match reg.severity(f.rule) {
         // An incomplete run must never look clean: `internal-error` cannot be lowered.
         _ if f.rule == crate::model::rules::Rule::InternalError => true,
+        Some(sev) if f.confidence == Some(crate::model::Confidence::Low) => match low {
+            Some(low) => {
+                f.severity = sev.min(low);
+                true
+            }
+            None => false,
+        },
         Some(sev) => {
             f.severity = sev;
             true

@@ -2,8 +2,9 @@
 //!
 //! # Pipeline
 //!
-//! 1. [`split`] cuts the text into statements without parsing it (quotes, comments,
-//!    dollar quoting, psql meta-commands, `DELIMITER`, migration annotations).
+//! 1. [`split`] cuts the text into statements without parsing it (quotes, comments
+//!    nested or not by dialect, dollar quoting, psql meta-commands, `DELIMITER`, `/`
+//!    and `GO` batch separators, migration annotations).
 //! 2. Each statement is parsed on its own with `sqlparser`, trying the dialect hint
 //!    first, then PostgreSQL, MySQL, SQLite and Generic, so one statement no dialect
 //!    understands does not hide the rest of the file. A statement shaped like an
@@ -20,8 +21,10 @@
 //!
 //! Problems are kept for what the user can act on:
 //! - the file contains NUL bytes (it is not SQL text; nothing is analysed);
-//! - a quote, dollar quote or block comment is never closed, so the rest of the file
-//!   is read as one statement (or comment) and findings after it may be missing.
+//! - a quote, dollar quote or block comment is never closed: the problem names it and
+//!   its line, the statement it is in is read up to the next line that ends with the
+//!   delimiter (or a batch separator) and goes to the keyword scan, and reading goes
+//!   on after it ([`split`] explains the bound on how often).
 //!
 //! A statement that no dialect parses is *not* a problem: it goes to the keyword scan,
 //! and if that finds nothing the statement is silently ignored.
@@ -290,6 +293,51 @@ fn utf8_width(lead: u8) -> usize {
     }
 }
 
+/// How the dialect hint lexes: PostgreSQL nests comments and escapes with a backslash
+/// only in `E'…'`; MySQL escapes with a backslash, does not nest comments and starts
+/// one with `#` anywhere; SQLite does not nest comments. Without a hint, comments nest
+/// unless the text shows they do not (see [`split::Nesting`]).
+fn lexing(hint: Option<DialectId>) -> split::Options {
+    let default = split::Options::default();
+    match hint {
+        Some(DialectId::Postgres) => split::Options {
+            backslash_escapes: false,
+            nesting: split::Nesting::Nested,
+            ..default
+        },
+        Some(DialectId::MySql) => split::Options {
+            nesting: split::Nesting::Flat,
+            hash_comments: true,
+            ..default
+        },
+        Some(DialectId::Sqlite) => split::Options {
+            nesting: split::Nesting::Flat,
+            ..default
+        },
+        Some(DialectId::Generic) | None => default,
+    }
+}
+
+/// The problem an unterminated quote or comment at `offset` makes, reading having
+/// resumed at `resumed` (the text's end when it gave up).
+fn unterminated(text: &str, offset: usize, what: &str, resumed: usize) -> Problem {
+    let line_of = |at: usize| memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count() + 1;
+    let line = line_of(offset);
+    let message = if resumed >= text.len() {
+        format!(
+            "unterminated {what} opened on line {line}: the rest of the file is read as \
+             one statement, so table accesses after this point may be missed"
+        )
+    } else {
+        format!(
+            "unterminated {what} opened on line {line}: its statement is read only up to \
+             line {}, so table accesses in it may be missed; reading resumes after it",
+            line_of(resumed.saturating_sub(1))
+        )
+    };
+    Problem { offset, message }
+}
+
 /// The state of one analysis: a file, or one embedded string.
 struct Run<'a> {
     text: &'a str,
@@ -313,14 +361,11 @@ struct Run<'a> {
 impl<'a> Run<'a> {
     fn new(text: &'a str, ctx: &Context, embedded: bool) -> Self {
         let dialects = dialect_order(ctx);
-        let pg = dialects.first() == Some(&DialectId::Postgres) && ctx.dialect.is_some();
+        let hint = ctx.dialect.as_deref().and_then(DialectId::from_hint);
         Run {
             text,
             dialects,
-            opts: split::Options {
-                backslash_escapes: !pg,
-                nested_comments: pg,
-            },
+            opts: lexing(hint),
             database: None,
             temps: HashSet::new(),
             out: Vec::new(),
@@ -335,7 +380,7 @@ impl<'a> Run<'a> {
     /// (absolute offsets).
     fn range(&mut self, start: usize, end: usize, depth: u8) -> Vec<Problem> {
         let mut problems = Vec::new();
-        let items = split::split(&self.text[start..end], self.opts);
+        let items = split::split(&self.text[start..end], &mut self.opts);
         let has_up = items.contains(&split::Item::Up);
         let mut active = !has_up;
         for item in items {
@@ -348,13 +393,16 @@ impl<'a> Run<'a> {
                         self.statement(start + s, start + e, depth);
                     }
                 }
-                split::Item::Unterminated { offset, what } => problems.push(Problem {
-                    offset: start + offset,
-                    message: format!(
-                        "unterminated {what}: the rest of the file is read as one statement, \
-                         so table accesses after this point may be missed"
-                    ),
-                }),
+                split::Item::Unterminated {
+                    offset,
+                    what,
+                    resumed,
+                } => problems.push(unterminated(
+                    self.text,
+                    start + offset,
+                    what,
+                    start + resumed,
+                )),
             }
         }
         problems
@@ -382,14 +430,7 @@ impl<'a> Run<'a> {
         // least a byte, so a statement shorter than the limit is within it: the
         // lexing pass is only needed for long statements (most are short).
         let shallow = end - start < DEPTH_LIMIT
-            || scan::depth_within(
-                self.text,
-                start,
-                end,
-                self.opts.backslash_escapes,
-                DEPTH_LIMIT,
-            )
-            .is_some();
+            || scan::depth_within(self.text, start, end, self.opts, DEPTH_LIMIT).is_some();
         let parsed = if shallow {
             self.parse(sql, &order)
         } else {
@@ -411,7 +452,7 @@ impl<'a> Run<'a> {
                     self.text,
                     start,
                     end,
-                    self.opts.backslash_escapes,
+                    self.opts,
                     &mut self.temps,
                     &mut |kind, name| found.push((kind, name)),
                 );

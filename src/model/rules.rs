@@ -97,6 +97,21 @@ rules! {
     StaleBaseline => "stale-baseline", Run, Error, "A baseline entry no longer matches any finding.";
 }
 
+/// The key of the registry's `rules` section that sets the severity of low-confidence
+/// findings (see [`LOW_CONFIDENCE_DEFAULT`]): not a rule of its own, a ceiling on the
+/// severity of every rule's low-confidence findings.
+pub const LOW_CONFIDENCE: &str = "low-confidence";
+
+/// The severity low-confidence findings have at most unless the registry sets
+/// [`LOW_CONFIDENCE`]: a guess never fails CI by default.
+pub const LOW_CONFIDENCE_DEFAULT: Severity = Severity::Warning;
+
+/// Whether `name` may be a key of the registry's `rules` section: a rule's name or
+/// [`LOW_CONFIDENCE`].
+pub fn is_level_key(name: &str) -> bool {
+    name == LOW_CONFIDENCE || Rule::from_name(name).is_some()
+}
+
 impl Rule {
     /// Looks a rule up by its name.
     pub fn from_name(name: &str) -> Option<Rule> {

@@ -36,7 +36,9 @@ pub struct RawRegistry {
     /// one is itself an error.
     #[serde(default)]
     pub exceptions: Vec<RawException>,
-    /// Severity overrides by rule name: `error`, `warning` or `off`.
+    /// Severity overrides by rule name: `error`, `warning` or `off`. The key
+    /// `low-confidence` sets the most a low-confidence finding weighs (default
+    /// `warning`, so a guess never fails CI; `error` lets it).
     #[serde(default)]
     #[schemars(with = "IndexMap<String, SeverityLevel>")]
     pub rules: IndexMap<S<String>, S<SeverityLevel>>,

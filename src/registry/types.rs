@@ -167,15 +167,32 @@ impl Registry {
         &self,
         rule: crate::model::rules::Rule,
     ) -> Option<crate::model::rules::Severity> {
+        self.level(rule.name(), rule.default_severity())
+    }
+
+    /// The most a low-confidence finding weighs (`rules: {low-confidence: …}`,
+    /// [`crate::model::rules::LOW_CONFIDENCE`]): `None` when such findings are off.
+    pub fn low_confidence_severity(&self) -> Option<crate::model::rules::Severity> {
+        use crate::model::rules::{LOW_CONFIDENCE, LOW_CONFIDENCE_DEFAULT};
+        self.level(LOW_CONFIDENCE, LOW_CONFIDENCE_DEFAULT)
+    }
+
+    /// The severity the `rules` section gives `key` (the last entry wins), else
+    /// `default`; `None` for `off`.
+    fn level(
+        &self,
+        key: &str,
+        default: crate::model::rules::Severity,
+    ) -> Option<crate::model::rules::Severity> {
         use crate::model::rules::Severity;
         let level = self
             .rule_levels
             .iter()
             .rev()
-            .find(|(name, _)| name.value == rule.name())
+            .find(|(name, _)| name.value == key)
             .map(|(_, level)| *level);
         match level {
-            None => Some(rule.default_severity()),
+            None => Some(default),
             Some(SeverityLevel::Error) => Some(Severity::Error),
             Some(SeverityLevel::Warning) => Some(Severity::Warning),
             Some(SeverityLevel::Off) => None,

@@ -573,7 +573,7 @@ impl Validator<'_> {
 
     fn rule_levels(&mut self) {
         for (name, _) in &self.reg.rule_levels {
-            if Rule::from_name(&name.value).is_none() {
+            if !crate::model::rules::is_level_key(&name.value) {
                 let mut f = self
                     .finding(
                         Rule::UnknownRule,
@@ -582,7 +582,9 @@ impl Validator<'_> {
                         "no such rule",
                     )
                     .subject(&name.value);
-                f = match suggest(&name.value, Rule::ALL.iter().map(|r| r.name())) {
+                let keys = Rule::ALL.iter().map(|r| r.name());
+                let keys = keys.chain([crate::model::rules::LOW_CONFIDENCE]);
+                f = match suggest(&name.value, keys) {
                     Some(s) => f.help(format!(
                         "did you mean `{s}`? (`ownlint rules` lists them all)"
                     )),

@@ -6,7 +6,9 @@
 //! result has its rule, level, message, the primary label as its location (relative
 //! to `%SRCROOT%`, the repository root), the other labels (the owner's registry entry,
 //! the other half of a conflict) as related locations, and the stable fingerprint as a
-//! partial fingerprint, so that code scanning tracks an alert across commits.
+//! partial fingerprint, so that code scanning tracks an alert across commits. A
+//! finding about code carries its confidence twice: as the `confidence` property, and
+//! as the result's `rank` ([`rank`]), which viewers sort by.
 
 use super::{Context, Printer, Summary};
 use crate::model::finding::{Finding, Label, Loc};
@@ -92,6 +94,15 @@ pub fn level(s: Severity) -> &'static str {
     }
 }
 
+/// The SARIF `rank` (0 to 100, higher first) of a finding of this confidence: how
+/// likely the finding is to be right, so that a viewer lists guesses last.
+pub fn rank(c: crate::model::Confidence) -> f64 {
+    match c {
+        crate::model::Confidence::High => 90.0,
+        crate::model::Confidence::Low => 30.0,
+    }
+}
+
 /// A rule's `reportingDescriptor`.
 pub fn descriptor(rule: Rule) -> Value {
     let docs = rule.docs();
@@ -137,6 +148,9 @@ fn result(f: &Finding, rule_index: usize, sources: &mut Sources<'_>) -> Value {
     r.insert("ruleId".into(), f.rule.name().into());
     r.insert("ruleIndex".into(), rule_index.into());
     r.insert("level".into(), level(f.severity).into());
+    if let Some(c) = f.confidence {
+        r.insert("rank".into(), rank(c).into());
+    }
     r.insert("message".into(), json!({ "text": message_text(f) }));
     if let Some(primary) = &f.primary {
         let mut loc = json!({ "physicalLocation": physical(primary, sources) });

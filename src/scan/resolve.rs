@@ -53,31 +53,25 @@ impl<'a> Resolver<'a> {
 
     /// The owners `table` may mean for code in `service`: empty when the accessing
     /// service owns it itself (its own `outbox` or local projection) or nobody does.
+    /// Names compare case-insensitively, but a quoted name only within the rule of
+    /// [`spelled_alike`].
     fn owners(&self, table: &TableRef, service: Option<usize>) -> Owners<'a> {
-        let name = if table.quoted {
-            table.name.clone()
-        } else {
-            table.name.to_lowercase()
-        };
         let reg = self.reg;
-        // The index is by folded name; an unquoted one is folded already.
-        let folded = if table.quoted {
-            std::borrow::Cow::Owned(name.to_lowercase())
+        // The index is by folded name.
+        let folded = if table.name.chars().any(char::is_uppercase) {
+            std::borrow::Cow::Owned(table.name.to_lowercase())
         } else {
-            std::borrow::Cow::Borrowed(name.as_str())
+            std::borrow::Cow::Borrowed(table.name.as_str())
         };
         // In registry order: the first owner is the one a finding names.
         let mut all: Vec<(usize, usize)> = reg.tables().owners(folded.as_bytes()).collect();
         all.sort_unstable();
-        let candidates: Vec<Owner<'a>> = all
+        let mut candidates: Vec<Owner<'a>> = all
             .into_iter()
             .map(|(service, entry)| Owner {
                 service,
                 entry,
                 table: &reg.services[service].owns[entry],
-            })
-            .filter(|o| {
-                !table.quoted || o.table.key.name == name || o.table.written.ends_with(&name)
             })
             .filter(|o| {
                 table
@@ -95,6 +89,9 @@ impl<'a> Resolver<'a> {
                 })
             })
             .collect();
+        if table.quoted {
+            candidates = spelled_alike(candidates, &table.name);
+        }
         if candidates.is_empty() {
             return Owners::Nobody;
         }
@@ -288,6 +285,31 @@ impl<'a> Resolver<'a> {
         f.access = Some(AccessKind::Import);
         f.confidence = Some(access.confidence);
         Some(f)
+    }
+}
+
+/// The owners a quoted name means among `candidates` (the entries of its name in any
+/// case): those spelled exactly like it; failing those, all of them when they share
+/// one spelling, since the registry then names no other table it could mean
+/// (`"singleTypes_components"` in code and `singletypes_components`, as `ownlint
+/// init` writes it); none when they differ among themselves only by case, since
+/// which one a quoted name means would be a guess.
+fn spelled_alike<'a>(candidates: Vec<Owner<'a>>, name: &str) -> Vec<Owner<'a>> {
+    fn spelling<'a>(o: &Owner<'a>) -> &'a str {
+        let written = o.table.written.trim();
+        written.rsplit_once('.').map_or(written, |(_, n)| n)
+    }
+    if candidates.iter().any(|o| spelling(o) == name) {
+        return candidates
+            .into_iter()
+            .filter(|o| spelling(o) == name)
+            .collect();
+    }
+    let first = candidates.first().map(spelling);
+    if candidates.iter().all(|o| Some(spelling(o)) == first) {
+        candidates
+    } else {
+        Vec::new()
     }
 }
 

@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use super::split::{dollar_tag_len, skip_block_comment, skip_quoted};
+use super::split::{Nesting, Options, dollar_tag_len, skip_comment, skip_quoted};
 use super::{HOLE, NamePart, RawName};
 use crate::lang::{ident_bytes, line_end};
 use crate::model::AccessKind;
@@ -58,15 +58,20 @@ pub(crate) struct Lexer<'a> {
     i: usize,
     end: usize,
     backslash: bool,
+    nesting: Nesting,
+    hash_comments: bool,
 }
 
 impl<'a> Lexer<'a> {
-    pub(crate) fn new(text: &'a str, start: usize, end: usize, backslash: bool) -> Self {
+    /// A lexer reading quotes and comments as the splitter does with `opts`.
+    pub(crate) fn new(text: &'a str, start: usize, end: usize, opts: Options) -> Self {
         Lexer {
             b: text.as_bytes(),
             i: start,
             end: end.min(text.len()),
-            backslash,
+            backslash: opts.backslash_escapes,
+            nesting: opts.nesting,
+            hash_comments: opts.hash_comments,
         }
     }
 }
@@ -82,9 +87,11 @@ impl Iterator for Lexer<'_> {
             match c {
                 c if c.is_ascii_whitespace() => self.i += 1,
                 b'-' if b.get(i + 1) == Some(&b'-') => self.i = line_end(b, i),
-                b'#' if i == 0 || b[i - 1] == b'\n' => self.i = line_end(b, i),
+                b'#' if self.hash_comments || i == 0 || b[i - 1] == b'\n' => {
+                    self.i = line_end(b, i)
+                }
                 b'/' if b.get(i + 1) == Some(&b'*') => {
-                    self.i = skip_block_comment(b, i, false).unwrap_or(b.len());
+                    self.i = skip_comment(b, i, &mut self.nesting).unwrap_or(b.len());
                 }
                 b'\'' => {
                     self.i = skip_quoted(b, i, self.backslash).unwrap_or(b.len());
@@ -360,7 +367,7 @@ pub(crate) fn fallback(
     text: &str,
     start: usize,
     end: usize,
-    backslash: bool,
+    opts: Options,
     temps: &mut HashSet<String>,
     emit: &mut dyn FnMut(AccessKind, RawName),
 ) {
@@ -399,7 +406,7 @@ pub(crate) fn fallback(
             emit(kind, name);
         };
 
-    for tok in Lexer::new(text, start, end, backslash) {
+    for tok in Lexer::new(text, start, end, opts) {
         n += 1;
         // Continue a pending name first; a token that does not fit falls through to
         // the keyword rules below.
@@ -708,7 +715,7 @@ pub(crate) fn looks_like_sql(s: &str) -> bool {
     }
     // Most string literals are not SQL: decide on the first word before lexing the
     // rest (the answer is false without a statement keyword, whatever follows).
-    let lead = Lexer::new(s, 0, s.len(), true)
+    let lead = Lexer::new(s, 0, s.len(), Options::default())
         .take(LOOK_TOKENS)
         .find(|t| *t != Tok::LParen);
     if !lead
@@ -717,7 +724,9 @@ pub(crate) fn looks_like_sql(s: &str) -> bool {
     {
         return false;
     }
-    let toks: Vec<Tok> = Lexer::new(s, 0, s.len(), true).take(LOOK_TOKENS).collect();
+    let toks: Vec<Tok> = Lexer::new(s, 0, s.len(), Options::default())
+        .take(LOOK_TOKENS)
+        .collect();
     if toks.contains(&Tok::ProseColon) {
         return false;
     }
@@ -891,14 +900,14 @@ pub(crate) fn depth_within(
     text: &str,
     start: usize,
     end: usize,
-    backslash: bool,
+    opts: Options,
     limit: usize,
 ) -> Option<usize> {
     // Per open level: (operator chain, set-operation chain).
     let mut levels: Vec<(usize, usize)> = vec![(0, 0)];
     let mut total = 0usize;
     let mut max = 0usize;
-    for tok in Lexer::new(text, start, end, backslash) {
+    for tok in Lexer::new(text, start, end, opts) {
         match tok {
             Tok::LParen => levels.push((0, 0)),
             Tok::RParen => {

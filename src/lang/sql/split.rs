@@ -1,11 +1,22 @@
 //! Statement splitter: cuts SQL text into statements without parsing it.
 //!
 //! The splitter knows just enough lexical structure to find statement boundaries:
-//! single-, double- and backtick-quoted text, `--`, `#` (at line start) and `/* */`
-//! comments, PostgreSQL dollar quoting (`$$ … $$`, `$tag$ … $tag$`), psql
-//! meta-commands (`\c db` lines), the MySQL client's `DELIMITER` command, `COPY … FROM
+//! single-, double- and backtick-quoted text, `--`, `#` and `/* */` comments (nested
+//! where the dialect nests them), PostgreSQL dollar quoting (`$$ … $$`,
+//! `$tag$ … $tag$`), psql meta-commands (`\c db` lines, with or without a `;`, and
+//! `\g` after a query), the MySQL client's `DELIMITER` command, the batch separators
+//! of Oracle (`/` alone on a line) and SQL Server (`GO` alone on a line), `COPY … FROM
 //! stdin` data blocks ending in `\.`, and migration-tool annotations (goose and
 //! sql-migrate `-- +goose Up`, `-- +goose StatementBegin`, dbmate `-- migrate:up`).
+//!
+//! # Faults
+//!
+//! A quote, dollar quote or block comment that never closes loses only the statement
+//! it is in: it is reported ([`Item::Unterminated`]) and reading starts again after
+//! the next line that ends with the delimiter (or is a batch separator), so the
+//! statements after it are still found. Each unterminated opener costs one read to
+//! the end of the text, so after [`MAX_RESYNCS`] of them the rest of the text is one
+//! statement, as a file of nothing but broken quotes deserves: the cost stays linear.
 //!
 //! It runs in one left-to-right pass over the bytes (every byte it inspects is ASCII,
 //! so cuts always fall on UTF-8 character boundaries) and never recurses.
@@ -24,9 +35,30 @@ pub(crate) enum Item {
     Up,
     /// `-- +goose Down`, `-- +migrate Down`, `-- migrate:down`.
     Down,
-    /// A quote, dollar quote or block comment opened at this offset and never closed:
-    /// everything after it is one statement (or comment).
-    Unterminated { offset: usize, what: &'static str },
+    /// A quote, dollar quote or block comment opened at this offset and never closed.
+    /// Reading went on at `resumed` (the end of the text once [`MAX_RESYNCS`] are
+    /// spent): the statement it was in, up to there, is not analysed.
+    Unterminated {
+        offset: usize,
+        what: &'static str,
+        resumed: usize,
+    },
+}
+
+/// How many unterminated openers a text may have before the rest of it is read as
+/// one statement (see the module documentation).
+pub(crate) const MAX_RESYNCS: usize = 16;
+
+/// Whether `/* /* */ */` nests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Nesting {
+    /// MySQL, SQLite: a comment ends at the first `*/`.
+    Flat,
+    /// PostgreSQL: each `/*` inside a comment needs its own `*/`.
+    Nested,
+    /// Dialect unknown: nested, unless the nested reading never closes and the flat one
+    /// does.
+    NestedOrFlat,
 }
 
 /// Lexical options that depend on the dialect.
@@ -35,15 +67,19 @@ pub(crate) struct Options {
     /// Backslash escapes a quote inside '…' and "…" (MySQL). When false, only
     /// PostgreSQL `E'…'` strings use backslash escapes.
     pub backslash_escapes: bool,
-    /// `/* /* */ */` nests (PostgreSQL).
-    pub nested_comments: bool,
+    /// Whether `/* /* */ */` nests.
+    pub nesting: Nesting,
+    /// `#` starts a comment anywhere outside quotes (MySQL). Otherwise only at the
+    /// start of a line or between statements, since it is an operator in PostgreSQL.
+    pub hash_comments: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             backslash_escapes: true,
-            nested_comments: false,
+            nesting: Nesting::NestedOrFlat,
+            hash_comments: false,
         }
     }
 }
@@ -140,6 +176,24 @@ pub(crate) fn skip_block_comment(b: &[u8], i: usize, nested: bool) -> Option<usi
     None
 }
 
+/// Skips a block comment starting at `i` (on `/*`) read with `nesting`. When a
+/// nested reading never closes and a flat one does, the text does not nest: `nesting`
+/// becomes [`Nesting::Flat`] for the comments after it, so that a text of many
+/// `/* /* */` comments is not read to its end once per comment.
+pub(crate) fn skip_comment(b: &[u8], i: usize, nesting: &mut Nesting) -> Option<usize> {
+    match *nesting {
+        Nesting::Flat => skip_block_comment(b, i, false),
+        Nesting::Nested => skip_block_comment(b, i, true),
+        Nesting::NestedOrFlat => skip_block_comment(b, i, true).or_else(|| {
+            let flat = skip_block_comment(b, i, false);
+            if flat.is_some() {
+                *nesting = Nesting::Flat;
+            }
+            flat
+        }),
+    }
+}
+
 /// Whether a single-quoted string at `i` uses backslash escapes under `opts`.
 fn backslash_at(b: &[u8], i: usize, opts: Options) -> bool {
     if opts.backslash_escapes {
@@ -191,6 +245,8 @@ fn connect_target(line: &str) -> Option<String> {
         return None;
     }
     let db = words.find(|w| !w.starts_with('-'))?;
+    // psql takes `\c billing;` as `\c billing`.
+    let db = db.trim_end_matches(';');
     let db = db
         .strip_prefix('"')
         .and_then(|d| d.strip_suffix('"'))
@@ -208,6 +264,36 @@ struct Splitter<'a> {
 }
 
 impl Splitter<'_> {
+    /// An opener at `at` that never closes: reports it and ends the statement it is in
+    /// (when `in_statement`, with the text up to the resynchronisation point, for the
+    /// keyword scan); returns where reading resumes.
+    fn fault(
+        &mut self,
+        at: usize,
+        what: &'static str,
+        delimiter: &[u8],
+        resyncs: &mut usize,
+        in_statement: bool,
+    ) -> usize {
+        let (end, resumed) = if *resyncs < MAX_RESYNCS {
+            resync(self.b, at, delimiter)
+        } else {
+            (self.b.len(), self.b.len())
+        };
+        *resyncs += 1;
+        self.out.push(Item::Unterminated {
+            offset: at,
+            what,
+            resumed,
+        });
+        if in_statement {
+            let end = at + self.b[at..end].trim_ascii_end().len();
+            self.mark(at, end);
+        }
+        self.flush();
+        resumed
+    }
+
     fn mark(&mut self, from: usize, to: usize) {
         if self.start.is_none() {
             self.start = Some(from);
@@ -245,8 +331,51 @@ impl Splitter<'_> {
     }
 }
 
-/// Splits `text` into statements and directives.
-pub(crate) fn split(text: &str, opts: Options) -> Vec<Item> {
+/// The length of a batch separator line starting at `i` (on its first non-blank
+/// byte), up to its line feed: Oracle's `/` or SQL Server's `GO` (with an optional
+/// count, `GO 5`), alone on the line.
+fn separator_end(b: &[u8], i: usize) -> Option<usize> {
+    let end = line_end(b, i);
+    let line = b[i..end].trim_ascii_end();
+    let rest = if line == b"/" {
+        &[][..]
+    } else if line.len() >= 2 && line[..2].eq_ignore_ascii_case(b"go") {
+        line[2..].trim_ascii()
+    } else {
+        return None;
+    };
+    rest.iter().all(u8::is_ascii_digit).then_some(end)
+}
+
+/// Where the statement an unterminated opener at `from` is in ends, and where reading
+/// resumes: the first line from `from`'s on that ends with `delimiter` (blanks aside)
+/// ends it at the delimiter, a later batch separator line ends it before itself;
+/// failing both, the text's end ends it.
+fn resync(b: &[u8], from: usize, delimiter: &[u8]) -> (usize, usize) {
+    let mut pos = from;
+    loop {
+        let end = line_end(b, pos);
+        let line = b[pos..end].trim_ascii_end();
+        if line.ends_with(delimiter) {
+            return (pos + line.len() - delimiter.len(), (end + 1).min(b.len()));
+        }
+        if pos > from {
+            let first = pos + (line.len() - line.trim_ascii_start().len());
+            if first < pos + line.len() && separator_end(b, first).is_some() {
+                return (pos, (end + 1).min(b.len()));
+            }
+        }
+        if end >= b.len() {
+            return (b.len(), b.len());
+        }
+        pos = end + 1;
+    }
+}
+
+/// Splits `text` into statements and directives. `opts.nesting` becomes
+/// [`Nesting::Flat`] when the text shows that its comments do not nest (see
+/// [`skip_comment`]), for the statements' own lexing to read them alike.
+pub(crate) fn split(text: &str, opts: &mut Options) -> Vec<Item> {
     let b = text.as_bytes();
     let mut s = Splitter {
         b,
@@ -256,6 +385,7 @@ pub(crate) fn split(text: &str, opts: Options) -> Vec<Item> {
     };
     let mut delimiter: Vec<u8> = b";".to_vec();
     let mut in_block = false;
+    let mut resyncs = 0usize;
     // Only spaces and tabs since the last newline (or start of text).
     let mut line_blank = true;
     let mut i = 0;
@@ -283,6 +413,15 @@ pub(crate) fn split(text: &str, opts: Options) -> Vec<Item> {
             if let Some(db) = connect_target(&line) {
                 s.out.push(Item::Connect { db });
             }
+            i = end;
+            continue;
+        }
+        // Oracle `/` and SQL Server `GO`: end the statement (or batch).
+        if was_blank
+            && matches!(c, b'/' | b'g' | b'G')
+            && let Some(end) = separator_end(b, i)
+        {
+            s.flush();
             i = end;
             continue;
         }
@@ -348,34 +487,38 @@ pub(crate) fn split(text: &str, opts: Options) -> Vec<Item> {
                 }
                 i = end;
             }
-            // MySQL `#` comment: at line start, or between statements.
-            b'#' if was_blank || s.start.is_none() => i = line_end(b, i),
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                match skip_block_comment(b, i, opts.nested_comments) {
-                    Some(end) => i = end,
-                    None => {
-                        s.out.push(Item::Unterminated {
-                            offset: i,
-                            what: "block comment",
-                        });
-                        i = b.len();
-                    }
-                }
+            // MySQL `#` comment: anywhere in MySQL; else at line start, or between
+            // statements.
+            b'#' if opts.hash_comments || was_blank || s.start.is_none() => i = line_end(b, i),
+            // psql `\g`, `\gx`, `\gset`, `\gexec` (and the MySQL client's `\G`) after
+            // a query: run it.
+            b'\\' if matches!(b.get(i + 1), Some(b'g' | b'G')) => {
+                s.flush();
+                i = line_end(b, i);
             }
+            b'/' if b.get(i + 1) == Some(&b'*') => match skip_comment(b, i, &mut opts.nesting) {
+                Some(end) => i = end,
+                None => {
+                    let in_statement = s.start.is_some();
+                    i = s.fault(i, "block comment", &delimiter, &mut resyncs, in_statement);
+                    line_blank = true;
+                }
+            },
             b'\'' | b'"' | b'`' => {
-                let backslash = c != b'`' && backslash_at(b, i, opts);
+                let backslash = c != b'`' && backslash_at(b, i, *opts);
                 match skip_quoted(b, i, backslash) {
                     Some(end) => {
                         s.mark(i, end);
                         i = end;
                     }
                     None => {
-                        s.out.push(Item::Unterminated {
-                            offset: i,
-                            what: "quoted text",
-                        });
-                        s.mark(i, b.len());
-                        i = b.len();
+                        let what = match c {
+                            b'\'' => "quoted text (')",
+                            b'"' => "quoted name (\")",
+                            _ => "quoted name (`)",
+                        };
+                        i = s.fault(i, what, &delimiter, &mut resyncs, true);
+                        line_blank = true;
                     }
                 }
             }
@@ -388,12 +531,8 @@ pub(crate) fn split(text: &str, opts: Options) -> Vec<Item> {
                             i = close + n;
                         }
                         None => {
-                            s.out.push(Item::Unterminated {
-                                offset: i,
-                                what: "dollar-quoted text",
-                            });
-                            s.mark(i, b.len());
-                            i = b.len();
+                            i = s.fault(i, "dollar-quoted text", &delimiter, &mut resyncs, true);
+                            line_blank = true;
                         }
                     }
                 }
@@ -419,6 +558,8 @@ pub(crate) fn split(text: &str, opts: Options) -> Vec<Item> {
                             | b'`'
                             | b'$'
                             | b';'
+                            | b'#'
+                            | b'\\'
                     )
                     && b[j] != delimiter[0]
                 {

@@ -793,9 +793,27 @@ fn large_generated_file() {
 #[test]
 fn depth_count_is_bounded_by_length() {
     let within = "(".repeat(DEPTH_LIMIT - 1);
-    assert!(scan::depth_within(&within, 0, within.len(), true, DEPTH_LIMIT).is_some());
+    assert!(
+        scan::depth_within(
+            &within,
+            0,
+            within.len(),
+            split::Options::default(),
+            DEPTH_LIMIT
+        )
+        .is_some()
+    );
     let beyond = "(".repeat(DEPTH_LIMIT);
-    assert!(scan::depth_within(&beyond, 0, beyond.len(), true, DEPTH_LIMIT).is_none());
+    assert!(
+        scan::depth_within(
+            &beyond,
+            0,
+            beyond.len(),
+            split::Options::default(),
+            DEPTH_LIMIT
+        )
+        .is_none()
+    );
 }
 
 #[test]
@@ -1222,4 +1240,275 @@ fn locate_matches_counting_every_character() {
             "round {round}: {text:?}[{start}..{end}] {locs:?}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------
+// Lexing per dialect: nested comments, client commands, batch separators, faults.
+
+/// An expected access: kind, `db.schema.name`, confidence.
+type Want = (AccessKind, &'static str, Confidence);
+
+/// Dialect hints a case holds for.
+type Hints = &'static [Option<&'static str>];
+
+fn hinted(dialect: Option<&str>) -> Context {
+    Context {
+        dialect: dialect.map(String::from),
+    }
+}
+
+/// (kind, `db.schema.name`, confidence) of each access, analysed with and without the
+/// memo; and the problems' messages.
+fn lexed(
+    text: &str,
+    dialect: Option<&str>,
+) -> (Vec<(AccessKind, String, Confidence)>, Vec<String>) {
+    let (ex, _) = with_and_without_memo("db/m.sql", text, &hinted(dialect));
+    let got = ex
+        .accesses
+        .iter()
+        .map(|a| (a.kind, qualified(table(a)), a.confidence))
+        .collect();
+    (got, ex.problems.into_iter().map(|p| p.message).collect())
+}
+
+#[test]
+fn dialect_lexing_must_flag() {
+    use Confidence::{High, Low};
+    // (dialect hints it holds for, text, accesses), all without problems.
+    let none_pg: Hints = &[None, Some("postgres")];
+    let any: Hints = &[None, Some("postgres"), Some("mysql"), Some("sqlite")];
+    let cases: &[(Hints, &str, &[Want])] = &[
+        // PostgreSQL nests comments; a quote in the nested part is comment text.
+        (
+            none_pg,
+            "/* a /* b */ it's c */\nSELECT * FROM users;\nINSERT INTO orders VALUES (1);\n",
+            &[(Read, "users", High), (Write, "orders", High)],
+        ),
+        (
+            none_pg,
+            "SELECT * /* x /* y ' */ z */ FROM users;\nSELECT * FROM orders;",
+            &[(Read, "users", High), (Read, "orders", High)],
+        ),
+        // MySQL and SQLite end a comment at the first `*/`; without a hint, a comment
+        // that never closes nested is read flat.
+        (
+            &[None, Some("mysql"), Some("sqlite")],
+            "/* a /* b */ SELECT * FROM users;\nSELECT * FROM orders;",
+            &[(Read, "users", High), (Read, "orders", High)],
+        ),
+        // psql meta-commands, with or without `;`.
+        (
+            any,
+            "\\c billing;\nSELECT * FROM invoices;",
+            &[(Read, "billing.invoices", High)],
+        ),
+        (
+            any,
+            "\\connect \"billing\";\nSELECT * FROM invoices;",
+            &[(Read, "billing.invoices", High)],
+        ),
+        (
+            any,
+            "\\set ON_ERROR_STOP on\n\\i other.sql\n\\echo it's done\nSELECT * FROM invoices;",
+            &[(Read, "invoices", High)],
+        ),
+        (
+            any,
+            "SELECT max(id) AS top FROM invoices \\gset\nSELECT * FROM users \\gx\nSELECT * FROM orders\\G\n",
+            &[
+                (Read, "invoices", High),
+                (Read, "users", High),
+                (Read, "orders", High),
+            ],
+        ),
+        // MySQL `#` comments: anywhere with the hint; at line start and between
+        // statements always.
+        (
+            &[Some("mysql")],
+            "CREATE TABLE t (\n  id int, # it's the id\n  n int\n);\nSELECT * FROM users; # it's over\n",
+            &[(Ddl, "t", High), (Read, "users", High)],
+        ),
+        (
+            any,
+            "# it's a header\nSELECT * FROM users;\n  # indented, it's fine\nSELECT * FROM orders; # it's trailing\n",
+            &[(Read, "users", High), (Read, "orders", High)],
+        ),
+        // The MySQL client's DELIMITER, with `$$` as the delimiter.
+        (
+            &[None, Some("mysql")],
+            "DELIMITER $$\nCREATE PROCEDURE p()\nBEGIN\n  INSERT INTO audit VALUES (1);\n  SELECT * FROM users;\nEND $$\nDELIMITER ;\nSELECT * FROM orders;\n",
+            &[
+                (Write, "audit", Low),
+                (Read, "users", Low),
+                (Read, "orders", High),
+            ],
+        ),
+        // Oracle's `/` and SQL Server's `GO` end statements without `;`.
+        (
+            any,
+            "SELECT * FROM users\n/\nDELETE FROM orders\n  /  \nSELECT a / b FROM items\n",
+            &[
+                (Read, "users", High),
+                (Write, "orders", High),
+                (Read, "items", High),
+            ],
+        ),
+        (
+            any,
+            "SELECT * FROM users\nGO\nUPDATE orders SET a = 1\ngo 2\nINSERT INTO items VALUES (1)\nGo\n",
+            &[
+                (Read, "users", High),
+                (Write, "orders", High),
+                (Write, "items", High),
+            ],
+        ),
+    ];
+    for (dialects, text, want) in cases {
+        for dialect in *dialects {
+            let (got, problems) = lexed(text, *dialect);
+            let want: Vec<_> = want
+                .iter()
+                .map(|(k, n, c)| (*k, n.to_string(), *c))
+                .collect();
+            assert_eq!(got, want, "{dialect:?}: {text:?}");
+            assert!(problems.is_empty(), "{dialect:?}: {text:?}: {problems:?}");
+        }
+    }
+}
+
+#[test]
+fn dialect_lexing_must_not_flag() {
+    let cases: &[(Option<&str>, &str)] = &[
+        // Nested comments hide what they hold, quotes included.
+        (None, "/* a /* b */ SELECT * FROM hidden; ' */\n"),
+        (
+            Some("postgres"),
+            "/* a /* b */ SELECT * FROM hidden; ' */\n",
+        ),
+        (Some("mysql"), "/* a /* SELECT * FROM hidden */\n"),
+        // `#` comments with the MySQL hint, mid-statement.
+        (Some("mysql"), "SELECT 1 # FROM hidden\n;"),
+        // psql meta-commands are not statements, whatever they hold.
+        (None, "\\echo SELECT * FROM hidden;\n\\c\n"),
+        (None, "SELECT 1 \\g FROM hidden\n"),
+        // Batch separators name nothing.
+        (None, "GO\n/\ngo 5\n"),
+        // A separator-like word inside a statement is not one.
+        (None, "SELECT go FROM (SELECT 1 AS go) x\n"),
+    ];
+    for (dialect, text) in cases {
+        let (got, problems) = lexed(text, *dialect);
+        assert_eq!(got, vec![], "{dialect:?}: {text:?}");
+        assert!(problems.is_empty(), "{dialect:?}: {text:?}: {problems:?}");
+    }
+}
+
+#[test]
+fn a_fault_loses_only_its_statement_and_names_its_cause() {
+    use Confidence::{High, Low};
+    // (text, accesses, the problem's words): one problem each.
+    let cases: &[(&str, &[Want], &str)] = &[
+        (
+            "SELECT * FROM a;\nSELECT 'oops FROM b;\nSELECT * FROM c;\n",
+            &[(Read, "a", High), (Read, "c", High)],
+            "unterminated quoted text (') opened on line 2: its statement is read only up to line 2",
+        ),
+        (
+            "INSERT INTO audit VALUES ('it's\nbroken');\nSELECT * FROM c;\n",
+            &[(Write, "audit", Low), (Read, "c", High)],
+            "unterminated quoted text (') opened on line 2",
+        ),
+        (
+            "SELECT * FROM a;\nSELECT \"oops FROM b\nWHERE x = 1;\nSELECT * FROM c;\n",
+            &[(Read, "a", High), (Read, "c", High)],
+            "unterminated quoted name (\") opened on line 2: its statement is read only up to line 3",
+        ),
+        (
+            "SELECT * FROM a /* never closed\n;\nSELECT * FROM c;\n",
+            &[(Read, "a", Low), (Read, "c", High)],
+            "unterminated block comment opened on line 1",
+        ),
+        (
+            "/* never closed SELECT * FROM b;\nSELECT * FROM c;\n",
+            &[(Read, "c", High)],
+            "unterminated block comment opened on line 1",
+        ),
+        (
+            "DO $body$ BEGIN DELETE FROM b;\nSELECT * FROM c;\n",
+            &[(Write, "b", Low), (Read, "c", High)],
+            "unterminated dollar-quoted text opened on line 1",
+        ),
+        // T-SQL without semicolons: the next `GO` ends the statement at fault.
+        (
+            "SELECT 'oops FROM b\nGO\nSELECT * FROM c\nGO\n",
+            &[(Read, "c", High)],
+            "unterminated quoted text (') opened on line 1: its statement is read only up to line 2",
+        ),
+        // Nothing to resume at: the rest of the file was the statement.
+        (
+            "SELECT * FROM a;\nSELECT 'oops FROM b\n",
+            &[(Read, "a", High)],
+            "the rest of the file is read as one statement",
+        ),
+    ];
+    for (text, want, problem) in cases {
+        let (got, problems) = lexed(text, None);
+        let want: Vec<_> = want
+            .iter()
+            .map(|(k, n, c)| (*k, n.to_string(), *c))
+            .collect();
+        assert_eq!(got, want, "{text:?}");
+        assert_eq!(problems.len(), 1, "{text:?}: {problems:?}");
+        assert!(problems[0].contains(problem), "{text:?}: {problems:?}");
+    }
+}
+
+/// Each unterminated opener reads to the end of the text once: after
+/// [`split::MAX_RESYNCS`] of them the rest is one statement, so a file of broken
+/// quotes costs a bounded number of passes.
+#[test]
+fn resynchronisation_is_bounded() {
+    let mut text = String::new();
+    for i in 0..split::MAX_RESYNCS + 10 {
+        text.push_str(&format!("DO $t{i}$ broken;\nSELECT * FROM t{i};\n"));
+    }
+    let items = split::split(&text, &mut split::Options::default());
+    let faults = items
+        .iter()
+        .filter(|i| matches!(i, split::Item::Unterminated { .. }))
+        .count();
+    assert_eq!(faults, split::MAX_RESYNCS + 1);
+    let last = items.iter().rev().find_map(|i| match i {
+        split::Item::Unterminated { resumed, .. } => Some(*resumed),
+        _ => None,
+    });
+    assert_eq!(last, Some(text.len()));
+    // The statements between the faults are found, and the keyword scan reads the
+    // last statement at fault, the rest of the text.
+    let (got, _) = lexed(&text, None);
+    let high = got.iter().filter(|a| a.2 == Confidence::High).count();
+    assert_eq!(
+        (high, got.len()),
+        (split::MAX_RESYNCS, split::MAX_RESYNCS + 10)
+    );
+}
+
+/// Without a hint, a text whose first comment does not nest is read flat from there
+/// on: one read to the end, not one per comment.
+#[test]
+fn comments_that_do_not_nest_are_read_flat_after_the_first() {
+    let mut opts = split::Options::default();
+    let text = "/* a /* b */ SELECT * FROM t; /* c */ /* d /* e */\n".repeat(1000);
+    let items = split::split(&text, &mut opts);
+    assert_eq!(opts.nesting, split::Nesting::Flat);
+    let stmts = items
+        .iter()
+        .filter(|i| matches!(i, split::Item::Stmt { .. }))
+        .count();
+    assert_eq!(stmts, 1000);
+    // A text whose comments nest keeps reading them nested.
+    let mut opts = split::Options::default();
+    split::split("/* a /* b */ c */ SELECT 1;", &mut opts);
+    assert_eq!(opts.nesting, split::Nesting::NestedOrFlat);
 }
