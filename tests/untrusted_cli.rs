@@ -216,6 +216,34 @@ fn a_baseline_that_is_a_link_is_refused_without_quoting_its_target() {
 }
 
 #[test]
+fn writing_a_baseline_never_writes_through_a_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = Repo::new();
+    repo.write("services/orders/q.sql", CROSS_READ);
+    let target = repo.outside.join("secret");
+    // A link, dangling or not, counts as an existing baseline.
+    for to in [target.clone(), repo.outside.join("missing")] {
+        repo.link(&to, "ownlint-baseline.json");
+        let out = repo.run(&["baseline"]);
+        assert_eq!(out.code, Some(2), "{to:?}: {}", out.both());
+        assert!(out.stderr().contains("already exists"), "{}", out.stderr());
+    }
+    // Replacing a link to a private file replaces the link, and the new baseline
+    // gets the usual mode, not the target's.
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o600)).expect("chmod");
+    repo.link(&target, "ownlint-baseline.json");
+    let out = repo.run(&["baseline", "--update"]);
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let meta = fs::symlink_metadata(repo.root.join("ownlint-baseline.json")).expect("written");
+    assert!(
+        meta.file_type().is_file(),
+        "the link is replaced by the file"
+    );
+    assert_eq!(meta.permissions().mode() & 0o777, 0o644);
+    assert_eq!(fs::read_to_string(&target).expect("secret"), SECRET);
+}
+
+#[test]
 fn a_path_argument_naming_a_link_is_skipped_as_in_the_whole_run() {
     let repo = Repo::new();
     // The link's target has no finding of its own: followed, the run would be clean.
