@@ -144,11 +144,15 @@ pub fn write_atomic(
         .sync_all()
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     // Keep the mode of the file being replaced (tempfile creates 0600); a new file
-    // gets the usual 0644.
+    // gets the usual 0644, and so does one replacing a link (the rename replaces the
+    // link itself, never writes through it; its target's mode is not copied).
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        let mode = std::fs::symlink_metadata(path)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map_or(0o644, |m| m.permissions().mode() & 0o7777);
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(mode))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;

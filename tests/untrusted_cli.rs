@@ -197,8 +197,11 @@ fn a_baseline_that_is_a_link_is_refused_without_quoting_its_target() {
     // dangling link, which must not pass for "no baseline".
     repo.link(&secret, "ownlint-baseline.json");
     repo.link(&secret, "base.json");
+    // And a baseline path through a linked directory of the repository.
+    repo.link(&repo.outside, "config");
     let mut runs = repo.check_all(&[]);
     runs.extend(repo.check_all(&["--baseline", "base.json"]));
+    runs.extend(repo.check_all(&["--baseline", "config/secret"]));
     repo.link(repo.outside.join("missing"), "ownlint-baseline.json");
     runs.extend(repo.check_all(&[]));
     for (format, out) in runs {
@@ -206,10 +209,38 @@ fn a_baseline_that_is_a_link_is_refused_without_quoting_its_target() {
         assert_eq!(out.code, Some(2), "{format}: {}", out.both());
         let err = out.stderr();
         assert!(
-            err.contains("baseline") && err.contains("is a symbolic link"),
+            err.contains("baseline") && err.contains("symbolic link"),
             "{format}: {err}"
         );
     }
+}
+
+#[test]
+fn writing_a_baseline_never_writes_through_a_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = Repo::new();
+    repo.write("services/orders/q.sql", CROSS_READ);
+    let target = repo.outside.join("secret");
+    // A link, dangling or not, counts as an existing baseline.
+    for to in [target.clone(), repo.outside.join("missing")] {
+        repo.link(&to, "ownlint-baseline.json");
+        let out = repo.run(&["baseline"]);
+        assert_eq!(out.code, Some(2), "{to:?}: {}", out.both());
+        assert!(out.stderr().contains("already exists"), "{}", out.stderr());
+    }
+    // Replacing a link to a private file replaces the link, and the new baseline
+    // gets the usual mode, not the target's.
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o600)).expect("chmod");
+    repo.link(&target, "ownlint-baseline.json");
+    let out = repo.run(&["baseline", "--update"]);
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let meta = fs::symlink_metadata(repo.root.join("ownlint-baseline.json")).expect("written");
+    assert!(
+        meta.file_type().is_file(),
+        "the link is replaced by the file"
+    );
+    assert_eq!(meta.permissions().mode() & 0o777, 0o644);
+    assert_eq!(fs::read_to_string(&target).expect("secret"), SECRET);
 }
 
 #[test]

@@ -13,7 +13,9 @@ pub fn run(cli: &Cli, args: &BaselineArgs) -> Result<u8, Failure> {
         .output
         .clone()
         .unwrap_or_else(|| reg.root.join(baseline::DEFAULT_FILE));
-    if path.exists() && !args.update {
+    // A link counts as existing, dangling or not (the write replaces it, never
+    // writes through it).
+    if (path.exists() || crate::links::is_link(&path)) && !args.update {
         return Err(Failure::Usage(format!(
             "{} already exists; pass --update to replace it",
             path.display()

@@ -51,6 +51,16 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
         // A link in the baseline's place is refused, not passed over: it could hide
         // a baseline as much as lead out of the repository.
         if explicit || path.is_file() || crate::links::is_link(&path) {
+            let root = reg.root.canonicalize().unwrap_or_else(|_| reg.root.clone());
+            if let Ok(crate::links::Followed::Link { link, last: false }) =
+                crate::links::follow(&root, &path)
+            {
+                return Err(Failure::Usage(format!(
+                    "baseline {} goes through {}, a symbolic link, and links are never followed",
+                    path.display(),
+                    crate::scan::walk::relative(&root, &link)
+                )));
+            }
             let (base, text) = Baseline::read_with_text(&path).map_err(Failure::Usage)?;
             let shown = crate::scan::walk::relative(&reg.root, &path);
             let scope = run.scope;

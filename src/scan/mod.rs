@@ -621,10 +621,7 @@ impl Engine<'_> {
 /// the scan uses for a file it skips.
 fn read_followed(abs: &std::path::Path, max_file_size: u64) -> Result<String, String> {
     use std::io::Read;
-    let (file, len) = crate::links::open_file(abs).map_err(|refusal| match refusal {
-        crate::links::Refusal::Link => refusal.reason(),
-        _ => "it is not a regular file".to_string(),
-    })?;
+    let (file, len) = crate::links::open_file(abs).map_err(|refusal| refusal.reason())?;
     if len > max_file_size {
         return Err(format!(
             "it is {len} bytes, over the {max_file_size} byte limit (--max-file-size)"
