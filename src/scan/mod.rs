@@ -81,11 +81,20 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         .collect();
     // Imports resolve against the whole repository: a run over a few paths lists it
     // too (without reading it), so that an import means the same in every run.
+    // A package manifest that is a link, found there, leaves imports of its package
+    // unresolved in every run: it is reported in partial runs too.
     let whole: Vec<FileEntry>;
+    let mut unusable_manifests = Vec::new();
     let all = if opts.targets.iter().all(|t| *t == root) {
         &files
     } else {
-        whole = walk::walk(&root, std::slice::from_ref(&root), opts.threads)
+        let listed = walk::walk(&root, std::slice::from_ref(&root), opts.threads);
+        unusable_manifests = listed
+            .problems
+            .into_iter()
+            .filter(|p| packages::is_manifest(&p.rel))
+            .collect();
+        whole = listed
             .files
             .into_iter()
             .filter(|f| !paths.is_excluded(&f.rel) && f.rel != reg.file)
@@ -149,6 +158,8 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
     let mut problems: Vec<walk::WalkProblem> = listing
         .problems
         .into_iter()
+        .filter(|p| !paths.is_excluded(&p.rel))
+        .chain(unusable_manifests)
         .filter(|p| !paths.is_excluded(&p.rel))
         .chain(packages.problems.iter().cloned())
         .collect();
