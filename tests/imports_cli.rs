@@ -185,6 +185,12 @@ fn typescript_aliases_follow_extends_to_the_shared_base_config() {
         "typescript",
         &[
             (
+                "apps/web/src/alias.ts",
+                2,
+                "@billing/index",
+                "services/payments/core/src/index.ts",
+            ),
+            (
                 "apps/web/src/packages.ts",
                 2,
                 "@shop/payments-sdk",
