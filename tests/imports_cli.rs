@@ -185,6 +185,12 @@ fn typescript_aliases_follow_extends_to_the_shared_base_config() {
         "typescript",
         &[
             (
+                "apps/web/src/alias.ts",
+                2,
+                "@billing/index",
+                "services/payments/core/src/index.ts",
+            ),
+            (
                 "apps/web/src/packages.ts",
                 2,
                 "@shop/payments-sdk",
@@ -213,7 +219,7 @@ fn typescript_aliases_follow_extends_to_the_shared_base_config() {
 }
 
 #[test]
-fn dotnet_project_references_are_imports() {
+fn dotnet_project_references_and_usings_of_another_services_namespace() {
     let domain = "src/Services/Ordering/Ordering.Domain/Ordering.Domain.csproj";
     exactly(
         "dotnet",
@@ -223,6 +229,18 @@ fn dotnet_project_references_are_imports() {
                 4,
                 r"..\..\Ordering\Ordering.Domain\Ordering.Domain.csproj",
                 domain,
+            ),
+            (
+                "src/Services/Basket/Basket.API/BasketService.cs",
+                2,
+                "Acme.Ordering.Domain",
+                "src/Services/Ordering/Ordering.Domain/Order.cs",
+            ),
+            (
+                "src/Services/Basket/Basket.API/BasketService.cs",
+                3,
+                "Acme.Ordering.Domain.Order",
+                "src/Services/Ordering/Ordering.Domain/Order.cs",
             ),
             (
                 "src/Services/Basket/Directory.Build.props",

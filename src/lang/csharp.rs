@@ -3,13 +3,14 @@
 //! The lexing and the SQL-in-strings walk are shared with Go and Java/Kotlin in
 //! [`clike`](super::clike); this module only names C#'s sinks, log calls and shapes.
 //!
-//! `using X.Y;` directives are not reported as imports: C# namespaces are not tied to
-//! directories or project names, so the resolver could not map them to a service.
+//! `using X.Y;` directives (also `global using`, `using static`, `using A = X.Y.T;`)
+//! are reported as imports of the namespace (or aliased type) as written; the
+//! resolver maps a namespace to the files that declare it.
 
 use super::clike::{self, Arg, Call, Dialect, FormatStyle, Rules, Sink, Source};
 use super::sinks::{self, NonSql, SinkKind};
 use super::{Context, Extracted};
-use crate::model::{Access, AccessKind};
+use crate::model::{Access, AccessKind, ImportRef};
 
 /// EF Core shapes that name tables outside SQL.
 pub const MARKERS: &[&str] = &["[Table(", "ToTable(", "migrationBuilder", "principalTable"];
@@ -65,6 +66,9 @@ impl Rules for CSharp {
 
     fn shapes(&self, src: &Source, out: &mut Vec<Access>) {
         for i in 0..src.toks.len() {
+            if src.is_word(i, "using") {
+                out.extend(using(src, i));
+            }
             let Some(call) = src.call_at(i) else { continue };
             let Some(name) = src.ident(i) else { continue };
             let attribute = src.enclosing(i).is_some_and(|o| src.punct(o) == "[");
@@ -103,6 +107,36 @@ pub fn analyze_file_with(
     known: Option<&super::values::Known>,
 ) -> Extracted {
     clike::run(&CSharp, text, ctx, known)
+}
+
+/// A using directive at token `i` (`using`): `using A.B;`, `using static A.B.C;`,
+/// `using X = A.B.C;`, each optionally `global`. Using statements and declarations
+/// (`using (..)`, `using var x = ..`) are not directives: a directive is a dotted name
+/// (after an optional `static` or `Alias =`) ended by `;`.
+fn using(src: &Source, i: usize) -> Option<Access> {
+    let mut k = i + 1;
+    if src.is_word(k, "static") {
+        k += 1;
+    } else if src.ident(k).is_some() && src.punct(k + 1) == "=" {
+        k += 2;
+    }
+    let first = k;
+    let mut name = src.ident(first)?.to_string();
+    let mut last = first;
+    while src.punct(last + 1) == "." && src.ident(last + 2).is_some() {
+        last += 2;
+        name.push('.');
+        name.push_str(src.ident(last)?);
+    }
+    if src.punct(last + 1) != ";" || name.starts_with("System.") || name == "System" {
+        return None;
+    }
+    let start = src.toks[first].start;
+    Some(Access::import(
+        ImportRef::Package(name),
+        start,
+        src.toks[last].end - start,
+    ))
 }
 
 /// A call on EF Core's `MigrationBuilder`, or `table.ForeignKey(..)` inside
@@ -246,7 +280,8 @@ mod tests {
     #[test]
     fn mappings_that_do_not_flag() {
         let cases = [
-            "using Acme.Orders.Models;\nusing System.Linq;",
+            "using System.Linq;\nusing static System.Math;",
+            "class C { void M() { using var orders = Open(); using (var x = Open()) {} } }",
             "[Required] public string Orders { get; set; }",
             "class C { var t = new Table(\"orders\"); }",
             "class C { void M() { var x = Table(\"orders\"); } }",
@@ -260,6 +295,37 @@ mod tests {
         for src in cases {
             assert!(found(src).is_empty(), "{src:?}: {:?}", found(src));
         }
+    }
+
+    #[test]
+    fn using_directives_are_imports() {
+        use AccessKind::*;
+        check(&[
+            (
+                "using Acme.Orders.Models;",
+                Import,
+                "Acme.Orders.Models",
+                "Acme.Orders.Models",
+            ),
+            (
+                "global using static Acme.Orders.Money;",
+                Import,
+                "Acme.Orders.Money",
+                "Acme.Orders.Money",
+            ),
+            (
+                "global using OrderModel = Acme.Orders.Models.Order;",
+                Import,
+                "Acme.Orders.Models.Order",
+                "Acme.Orders.Models.Order",
+            ),
+            (
+                "namespace X { using Acme.Orders; class C {} }",
+                Import,
+                "Acme.Orders",
+                "Acme.Orders",
+            ),
+        ]);
     }
 
     #[test]

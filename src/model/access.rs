@@ -80,8 +80,9 @@ impl TableRef {
 pub enum ImportRef {
     /// A crate, package or module by name: `orders_db` (Rust), `@acme/orders` (npm),
     /// `github.com/acme/orders/model` (Go), `orders.models` (Python),
-    /// `com.acme.orders.model` (Java). The resolver matches it against the package
-    /// names found in each service's manifests, by longest prefix.
+    /// `com.acme.orders.model.Order` or `com.acme.orders.model.*` (Java), `Acme.Orders`
+    /// (a C# `using`). The resolver (`scan::imports`) turns it into the files or
+    /// directories it means with the language's own rules.
     Package(String),
     /// A file or directory path, relative to the repository root and `/`-separated,
     /// already resolved against the importing file (TypeScript `../../orders/src/db`).

@@ -81,20 +81,24 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         .collect();
     // Imports resolve against the whole repository: a run over a few paths lists it
     // too (without reading it), so that an import means the same in every run.
-    // A package manifest that is a link, found there, leaves imports of its package
-    // unresolved in every run: it is reported in partial runs too.
+    // A manifest there that is a link is reported as the whole walk would: imports of
+    // its package go unchecked.
     let whole: Vec<FileEntry>;
-    let mut unusable_manifests = Vec::new();
+    let mut unusable: Vec<walk::WalkProblem> = Vec::new();
     let all = if opts.targets.iter().all(|t| *t == root) {
         &files
     } else {
-        let listed = walk::walk(&root, std::slice::from_ref(&root), opts.threads);
-        unusable_manifests = listed
+        let listing = walk::walk(&root, std::slice::from_ref(&root), opts.threads);
+        unusable = listing
             .problems
             .into_iter()
-            .filter(|p| packages::is_manifest(&p.rel))
+            .filter(|p| {
+                packages::is_manifest(&p.rel)
+                    && paths.service_of(&p.rel).is_some()
+                    && !paths.is_excluded(&p.rel)
+            })
             .collect();
-        whole = listed
+        whole = listing
             .files
             .into_iter()
             .filter(|f| !paths.is_excluded(&f.rel) && f.rel != reg.file)
@@ -159,12 +163,11 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         .problems
         .into_iter()
         .filter(|p| !paths.is_excluded(&p.rel))
-        .chain(unusable_manifests)
-        .filter(|p| !paths.is_excluded(&p.rel))
+        .chain(unusable)
         .chain(packages.problems.iter().cloned())
         .collect();
-    // A manifest that is a link is found by the walk and by the package search when
-    // a partial run's paths hold it: one warning, counted once.
+    // A manifest that is a link is found by the walk of the paths and by the whole
+    // walk when a partial run's paths hold it: one warning, counted once.
     problems.sort_by(|a, b| (&a.rel, &a.reason).cmp(&(&b.rel, &b.reason)));
     problems.dedup();
     for p in problems {

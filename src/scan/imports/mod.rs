@@ -7,6 +7,7 @@
 //! files exist: resolving an import is a few hash lookups, never a filesystem access.
 //! Each language's rules live in a module of their own; a new language is one more.
 
+mod csharp;
 mod go;
 mod jvm;
 mod jvm_modules;
@@ -19,7 +20,9 @@ use super::walk::FileEntry;
 use crate::lang::Language;
 use crate::model::ImportRef;
 use crate::registry::{PathMap, Registry};
-use foldhash::{HashMap, HashSet};
+use foldhash::HashMap;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
 
 /// The files and directories of the repository, and each language's resolution data.
 #[derive(Default)]
@@ -29,36 +32,68 @@ pub struct ImportIndex {
     go: go::GoIndex,
     python: python::PythonIndex,
     ts: typescript::TsIndex,
+    cs: csharp::CsIndex,
 }
 
-/// Which files and directories the walk listed (relative, `/`-separated).
+/// Which files and directories the walk listed (relative, `/`-separated): the paths
+/// are copied once into one string, and the sets hold ranges of it (a directory is a
+/// prefix of a file's path), so building them allocates next to nothing per file.
 #[derive(Default)]
 pub struct Tree {
-    files: HashSet<String>,
-    dirs: HashSet<String>,
+    arena: String,
+    files: HashTable<(usize, usize)>,
+    dirs: HashTable<(usize, usize)>,
+}
+
+/// The hash of a path in the tree's sets.
+fn hash(path: &str) -> u64 {
+    foldhash::fast::FixedState::default().hash_one(path)
 }
 
 impl Tree {
     fn new(files: &[FileEntry]) -> Tree {
-        let mut tree = Tree::default();
+        let mut arena = String::with_capacity(files.iter().map(|f| f.rel.len()).sum());
+        let mut set = HashTable::with_capacity(files.len());
+        let mut dirs = HashTable::new();
         for f in files {
-            let mut dir = parent(&f.rel);
-            while !dir.is_empty() && !tree.dirs.contains(dir) {
-                tree.dirs.insert(dir.to_string());
-                dir = parent(dir);
+            let start = arena.len();
+            arena.push_str(&f.rel);
+            let text = &arena;
+            let at = |&(s, l): &(usize, usize)| &text[s..s + l];
+            let mut end = f.rel.rfind('/');
+            while let Some(len) = end {
+                let dir = &f.rel[..len];
+                let h = hash(dir);
+                if dirs.find(h, |e| at(e) == dir).is_some() {
+                    break;
+                }
+                dirs.insert_unique(h, (start, len), |e| hash(at(e)));
+                end = dir.rfind('/');
             }
-            tree.files.insert(f.rel.clone());
+            let h = hash(&f.rel);
+            if set.find(h, |e| at(e) == f.rel).is_none() {
+                set.insert_unique(h, (start, f.rel.len()), |e| hash(at(e)));
+            }
         }
-        tree
+        Tree {
+            arena,
+            files: set,
+            dirs,
+        }
+    }
+
+    fn holds(&self, set: &HashTable<(usize, usize)>, rel: &str) -> bool {
+        set.find(hash(rel), |&(s, l)| &self.arena[s..s + l] == rel)
+            .is_some()
     }
 
     pub fn is_file(&self, rel: &str) -> bool {
-        self.files.contains(rel)
+        self.holds(&self.files, rel)
     }
 
     /// True for a directory holding at least one listed file (the root included).
     pub fn is_dir(&self, rel: &str) -> bool {
-        rel.is_empty() || self.dirs.contains(rel)
+        rel.is_empty() || self.holds(&self.dirs, rel)
     }
 }
 
@@ -77,12 +112,14 @@ impl ImportIndex {
         let go = go::GoIndex::build(files);
         let python = python::PythonIndex::build(files, &tree, reg, paths);
         let ts = typescript::TsIndex::build(files, packages);
+        let cs = csharp::CsIndex::build(files);
         ImportIndex {
             tree,
             jvm,
             go,
             python,
             ts,
+            cs,
         }
     }
 
@@ -103,6 +140,7 @@ impl ImportIndex {
             (Language::Go, ImportRef::Package(path)) => {
                 self.go.resolve(&self.tree, packages, rel, path)
             }
+            (Language::CSharp, ImportRef::Package(name)) => self.cs.resolve(name),
             (Language::Python, ImportRef::Package(name)) => {
                 self.python.resolve(&self.tree, service, name)
             }
@@ -146,6 +184,7 @@ impl ImportIndex {
         out.extend(self.python.homes(paths));
         out.extend(self.ts.homes(paths));
         out.extend(self.go.homes(paths));
+        out.extend(self.cs.homes(paths));
         out
     }
 }

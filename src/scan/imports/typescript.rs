@@ -49,13 +49,18 @@ const EXTENSIONS: &[&str] = &[
 
 impl TsIndex {
     pub fn build(files: &[FileEntry], packages: &PackageIndex) -> TsIndex {
-        let listed = by_path(files);
+        let is_config = |f: &&FileEntry| {
+            let name = f.rel.rsplit('/').next().unwrap_or("");
+            name == "tsconfig.json" || name == "jsconfig.json"
+        };
         let mut idx = TsIndex::default();
-        for f in files {
+        let configs: Vec<&FileEntry> = files.iter().filter(is_config).collect();
+        if configs.is_empty() {
+            return idx;
+        }
+        let listed = by_path(files);
+        for f in configs {
             let (dir, name) = (parent(&f.rel), f.rel.rsplit('/').next().unwrap_or(""));
-            if name != "tsconfig.json" && name != "jsconfig.json" {
-                continue;
-            }
             if name == "jsconfig.json" && listed.contains_key(join(dir, "tsconfig.json").as_str()) {
                 continue;
             }
