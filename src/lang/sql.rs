@@ -36,6 +36,7 @@
 //! the recursive visitor walks; input nested deeper fails to parse and is scanned.
 
 mod ast;
+mod elide;
 mod memo;
 mod plain;
 mod scan;
@@ -413,6 +414,10 @@ impl<'a> Run<'a> {
         if self.embedded && !looks_like_sql(sql) {
             return;
         }
+        if end - start > elide::MAX_PARSE_BYTES {
+            self.large(start, end, depth);
+            return;
+        }
         let mut order = self.dialects;
         if sql.contains('`')
             && let Some(i) = order.iter().position(|&d| d == DialectId::MySql)
@@ -442,21 +447,67 @@ impl<'a> Run<'a> {
                     }
                 }
             }
-            None => {
-                let mut found = Vec::new();
-                scan::fallback(
-                    self.text,
-                    start,
-                    end,
-                    self.opts,
-                    &mut self.temps,
-                    &mut |kind, name| found.push((kind, name)),
-                );
-                for (kind, name) in found {
-                    self.push(kind, &name, true);
-                }
-            }
+            None => self.scan(start, end),
         }
+    }
+
+    /// A statement no dialect parses (or too large to parse): the keyword scan, whose
+    /// findings are low confidence.
+    fn scan(&mut self, start: usize, end: usize) {
+        let mut found = Vec::new();
+        scan::fallback(
+            self.text,
+            start,
+            end,
+            self.opts,
+            &mut self.temps,
+            &mut |kind, name| found.push((kind, name)),
+        );
+        for (kind, name) in found {
+            self.push(kind, &name, true);
+        }
+    }
+
+    /// A statement over [`elide::MAX_PARSE_BYTES`]: parsed without its lists of
+    /// literals when that brings it within the limit (the names mapped back to the
+    /// text), else scanned by keyword, so that memory stays a small multiple of the
+    /// input whatever one statement's size.
+    fn large(&mut self, start: usize, end: usize, depth: u8) {
+        let cut = elide::elided(self.text, start, end, self.opts);
+        let left_out: usize = cut.iter().map(|(s, e)| e - s).sum();
+        if end - start - left_out > elide::MAX_PARSE_BYTES {
+            self.scan(start, end);
+            return;
+        }
+        let mut reduced = Embedded::new();
+        let mut at = start;
+        for &(s, e) in &cut {
+            reduced.push_verbatim(&self.text[at..s], at);
+            at = e;
+        }
+        reduced.push_verbatim(&self.text[at..end], at);
+        let mut sub = Run {
+            text: reduced.text(),
+            dialects: self.dialects,
+            opts: self.opts,
+            database: self.database.take(),
+            temps: std::mem::take(&mut self.temps),
+            out: Vec::new(),
+            embedded: false,
+            drop_ddl: self.drop_ddl,
+            memo: None,
+        };
+        sub.statement(0, reduced.text().len(), depth);
+        let Run {
+            database,
+            temps,
+            out,
+            ..
+        } = sub;
+        self.database = database;
+        self.temps = temps;
+        self.out
+            .extend(out.into_iter().map(|a| reduced.relocate(a)));
     }
 
     /// Parses `sql` with the first dialect of `order` that accepts it.
