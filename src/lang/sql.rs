@@ -339,6 +339,33 @@ fn unterminated(text: &str, offset: usize, what: &str, resumed: usize) -> Proble
     Problem { offset, message }
 }
 
+/// A routine whose body is a `BEGIN … END` block: `CREATE [OR REPLACE] [DEFINER=…]
+/// PROCEDURE|FUNCTION|TRIGGER … BEGIN body END`. Returns where the header ends (the
+/// `BEGIN`) and the body's range, between the first `BEGIN` and the last `END`.
+fn routine_body(
+    text: &str,
+    start: usize,
+    end: usize,
+    opts: split::Options,
+) -> Option<(usize, usize, usize)> {
+    let mut words = scan::Lexer::new(text, start, end, opts).filter_map(|t| match t {
+        scan::Tok::Word { start, end } => Some((start, end)),
+        _ => None,
+    });
+    let is = |(s, e): (usize, usize), kw: &str| text[s..e].eq_ignore_ascii_case(kw);
+    if !words.next().is_some_and(|w| is(w, "create")) {
+        return None;
+    }
+    let routine = ["procedure", "function", "trigger"];
+    let mut header = words.by_ref().take(8);
+    if !header.any(|w| routine.iter().any(|k| is(w, k))) {
+        return None;
+    }
+    let (begin_start, body_start) = words.by_ref().find(|&w| is(w, "begin"))?;
+    let body_end = words.filter(|&w| is(w, "end")).last()?.0;
+    (body_start < body_end).then_some((begin_start, body_start, body_end))
+}
+
 /// The state of one analysis: a file, or one embedded string.
 struct Run<'a> {
     text: &'a str,
@@ -447,7 +474,16 @@ impl<'a> Run<'a> {
                     }
                 }
             }
-            None => self.scan(start, end),
+            None => match routine_body(self.text, start, end, self.opts) {
+                // `CREATE PROCEDURE … BEGIN …; …; END` (MySQL, SQL Server, PL/SQL),
+                // which sqlparser does not parse: its header is scanned, its body
+                // analysed as statements.
+                Some((header_end, bs, be)) if depth < MAX_BODY_DEPTH => {
+                    self.scan(start, header_end);
+                    self.range(bs, be, depth + 1);
+                }
+                _ => self.scan(start, end),
+            },
         }
     }
 

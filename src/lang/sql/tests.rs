@@ -1339,10 +1339,17 @@ fn dialect_lexing_must_flag() {
             &[None, Some("mysql")],
             "DELIMITER $$\nCREATE PROCEDURE p()\nBEGIN\n  INSERT INTO audit VALUES (1);\n  SELECT * FROM users;\nEND $$\nDELIMITER ;\nSELECT * FROM orders;\n",
             &[
-                (Write, "audit", Low),
-                (Read, "users", Low),
+                (Write, "audit", High),
+                (Read, "users", High),
                 (Read, "orders", High),
             ],
+        ),
+        // A routine's BEGIN … END body is analysed statement by statement; its
+        // header by keyword.
+        (
+            &[None, Some("mysql")],
+            "DELIMITER //\nCREATE DEFINER=`root`@`%` TRIGGER tr AFTER INSERT ON orders FOR EACH ROW\nBEGIN\n  DECLARE n INT;\n  IF NEW.a > 0 THEN\n    UPDATE stock SET n = n - 1 WHERE id = NEW.item;\n  END IF;\n  DELETE FROM carts WHERE id = NEW.cart;\nEND //\nDELIMITER ;\n",
+            &[(Write, "stock", Low), (Write, "carts", High)],
         ),
         // Oracle's `/` and SQL Server's `GO` end statements without `;`.
         (
