@@ -5,6 +5,9 @@
 //!   same model, and so does every example registry of the repository;
 //! - every entry's location points at the entry in the file;
 //! - `check` reports the same findings whatever the thread count, run after run.
+//! - a valid SQL access among random valid constructs that are hard to lex (nested
+//!   comments, dollar quotes, psql meta-commands, `#` comments, `DELIMITER` blocks)
+//!   is still found, at high confidence and at its exact place.
 //!
 //! `OWNLINT_FUZZ_CASES` and `OWNLINT_FUZZ_SEED` (see `tests/fuzz.rs`) scale these too.
 

@@ -12,7 +12,9 @@
 //!    names) reuses its outcome ([`memo`]).
 //! 3. A parsed statement's table names are classified by [`ast`]; a statement no
 //!    dialect parses goes through the keyword scan in [`scan`], whose findings are
-//!    [`Confidence::Low`](crate::model::Confidence::Low).
+//!    [`Confidence::Low`](crate::model::Confidence::Low), except for the `BEGIN …
+//!    END` body of a routine, which is analysed as statements. A statement over
+//!    [`elide::MAX_PARSE_BYTES`] is parsed without its lists of literals ([`elide`]).
 //!
 //! Offsets always point at the table identifier itself (inside the quotes for a quoted
 //! name), never at its schema qualifier.
