@@ -142,7 +142,8 @@ fn a_quoted_name_matches_exactly_or_when_the_registry_is_unambiguous() {
          SELECT * FROM \"ORDERS\";\n\
          SELECT * FROM \"orders\";\n\
          SELECT * FROM \"items\";\n\
-         SELECT * FROM \"ITEMS\";\n",
+         SELECT * FROM \"ITEMS\";\n\
+         DROP TABLE IF EXISTS `ITEMS`;\n",
     );
     let (code, findings) = check(root, &[]);
     let read = |line, table| {
@@ -164,6 +165,14 @@ fn a_quoted_name_matches_exactly_or_when_the_registry_is_unambiguous() {
             read(2, "orders"),
             read(4, "items"),
             read(5, "items"),
+            row(
+                "cross-service-ddl",
+                "services/c/q.sql",
+                6,
+                "items",
+                "error",
+                "high"
+            ),
         ]
     );
     assert_eq!(code, 1);
@@ -177,7 +186,7 @@ fn a_quoted_name_matches_exactly_or_when_the_registry_is_unambiguous() {
         .as_array()
         .map(|a| a.iter().filter_map(|f| f["owner"].as_str()).collect())
         .unwrap_or_default();
-    assert_eq!(owners, ["a", "b", "a", "a"]);
+    assert_eq!(owners, ["a", "b", "a", "a", "a"]);
 }
 
 /// `shop` reads catalog's `orders` twice: in a statement that parses (high confidence)

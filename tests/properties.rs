@@ -5,6 +5,9 @@
 //!   same model, and so does every example registry of the repository;
 //! - every entry's location points at the entry in the file;
 //! - `check` reports the same findings whatever the thread count, run after run.
+//! - a valid SQL access among random valid constructs that are hard to lex (nested
+//!   comments, dollar quotes, psql meta-commands, `#` comments, `DELIMITER` blocks)
+//!   is still found, at high confidence and at its exact place.
 //!
 //! `OWNLINT_FUZZ_CASES` and `OWNLINT_FUZZ_SEED` (see `tests/fuzz.rs`) scale these too.
 
@@ -676,5 +679,124 @@ proptest! {
     fn findings_do_not_depend_on_thread_count(files in repo()) {
         let tmp = write_repo(&files);
         same_across_threads(tmp.path()).map_err(TestCaseError::fail)?;
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// SQL: a valid access among random valid tricky constructs is still found
+
+/// Valid SQL-file chunks that are hard to lex, each complete (a statement with its
+/// delimiter, a comment, a client command), with the dialect hints they are valid in
+/// (`None`: without a hint). None of them names `orders`.
+const TRICKY_SQL: &[(&str, &[Option<&str>])] = &[
+    (
+        "/* a /* nested, it's */ still comment */\n",
+        &[None, Some("postgres")],
+    ),
+    (
+        "/* flat, it's */\n",
+        &[None, Some("postgres"), Some("mysql")],
+    ),
+    (
+        "-- it's a comment; SELECT * FROM x\n",
+        &[None, Some("postgres"), Some("mysql")],
+    ),
+    (
+        "# it's a MySQL comment\n",
+        &[None, Some("postgres"), Some("mysql")],
+    ),
+    ("SELECT 1; # it's trailing\n", &[None, Some("mysql")]),
+    (
+        "SELECT a FROM t # it's inside\n WHERE b = 1;\n",
+        &[Some("mysql")],
+    ),
+    (
+        "DO $body$ BEGIN PERFORM 1; /* it's */ END $body$;\n",
+        &[None, Some("postgres")],
+    ),
+    (
+        "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\n",
+        &[None, Some("postgres")],
+    ),
+    (
+        "\\set ON_ERROR_STOP on\n",
+        &[None, Some("postgres"), Some("mysql")],
+    ),
+    (
+        "\\echo it's done; /* \n",
+        &[None, Some("postgres"), Some("mysql")],
+    ),
+    ("SELECT 1 \\gset\n", &[None, Some("postgres")]),
+    (
+        "DELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; SELECT 'it''s'; END $$\nDELIMITER ;\n",
+        &[None, Some("mysql")],
+    ),
+    (
+        "DELIMITER //\nCREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = 1; END //\nDELIMITER ;\n",
+        &[None, Some("mysql")],
+    ),
+    (
+        "SELECT 'it''s; /* not a comment' AS s;\n",
+        &[None, Some("postgres"), Some("mysql")],
+    ),
+    (
+        "SELECT E'it\\'s; -- not a comment' AS s;\n",
+        &[None, Some("postgres")],
+    ),
+    ("SELECT 'it\\'s; # not a comment' AS s;\n", &[Some("mysql")]),
+    (
+        "SELECT \"odd \"\"name;\" FROM t;\n",
+        &[None, Some("postgres")],
+    ),
+    ("SELECT `odd ``name;` FROM t;\n", &[None, Some("mysql")]),
+    (
+        "COPY t (a) FROM stdin;\n1\tit's; DROP\n\\.\n",
+        &[None, Some("postgres")],
+    ),
+    ("SELECT 1\nGO\n", &[None, Some("postgres"), Some("mysql")]),
+    ("SELECT 1\n/\n", &[None, Some("postgres"), Some("mysql")]),
+];
+
+/// The access the property looks for, as its own statement.
+const ACCESS: &str = "SELECT o.id FROM orders o WHERE o.id = $1;\n";
+
+fn tricky_file() -> impl Strategy<Value = (Option<&'static str>, String)> {
+    let dialect = proptest::sample::select(vec![None, Some("postgres"), Some("mysql")]);
+    (
+        dialect,
+        prop::collection::vec(0..TRICKY_SQL.len(), 0..8),
+        prop::collection::vec(0..TRICKY_SQL.len(), 0..8),
+    )
+        .prop_map(|(dialect, before, after)| {
+            let valid = |i: &usize| TRICKY_SQL[*i].1.contains(&dialect);
+            let mut text = String::new();
+            for i in before.iter().filter(|i| valid(i)) {
+                text.push_str(TRICKY_SQL[*i].0);
+            }
+            text.push_str(ACCESS);
+            for i in after.iter().filter(|i| valid(i)) {
+                text.push_str(TRICKY_SQL[*i].0);
+            }
+            (dialect, text)
+        })
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn a_valid_access_among_tricky_sql_is_still_found((dialect, text) in tricky_file()) {
+        use ownlint::lang::{self, Context, Language};
+        use ownlint::model::{AccessKind, Confidence, Target};
+        let ctx = Context { dialect: dialect.map(String::from) };
+        let ex = lang::extract(Language::Sql, "db/m.sql", &text, &ctx);
+        let found = ex.accesses.iter().any(|a| {
+            matches!(&a.target, Target::Table(t) if t.name == "orders")
+                && a.kind == AccessKind::Read
+                && a.confidence == Confidence::High
+                && text.get(a.offset..a.offset + a.len) == Some("orders")
+        });
+        prop_assert!(found, "{dialect:?}: {text:?}: {:?}", ex.accesses);
+        prop_assert!(ex.problems.is_empty(), "{dialect:?}: {text:?}: {:?}", ex.problems);
     }
 }

@@ -12,7 +12,9 @@
 //!    names) reuses its outcome ([`memo`]).
 //! 3. A parsed statement's table names are classified by [`ast`]; a statement no
 //!    dialect parses goes through the keyword scan in [`scan`], whose findings are
-//!    [`Confidence::Low`](crate::model::Confidence::Low).
+//!    [`Confidence::Low`](crate::model::Confidence::Low), except for the `BEGIN …
+//!    END` body of a routine, which is analysed as statements. A statement over
+//!    [`elide::MAX_PARSE_BYTES`] is parsed without its lists of literals ([`elide`]).
 //!
 //! Offsets always point at the table identifier itself (inside the quotes for a quoted
 //! name), never at its schema qualifier.
@@ -36,6 +38,7 @@
 //! the recursive visitor walks; input nested deeper fails to parse and is scanned.
 
 mod ast;
+mod elide;
 mod memo;
 mod plain;
 mod scan;
@@ -338,6 +341,33 @@ fn unterminated(text: &str, offset: usize, what: &str, resumed: usize) -> Proble
     Problem { offset, message }
 }
 
+/// A routine whose body is a `BEGIN … END` block: `CREATE [OR REPLACE] [DEFINER=…]
+/// PROCEDURE|FUNCTION|TRIGGER … BEGIN body END`. Returns where the header ends (the
+/// `BEGIN`) and the body's range, between the first `BEGIN` and the last `END`.
+fn routine_body(
+    text: &str,
+    start: usize,
+    end: usize,
+    opts: split::Options,
+) -> Option<(usize, usize, usize)> {
+    let mut words = scan::Lexer::new(text, start, end, opts).filter_map(|t| match t {
+        scan::Tok::Word { start, end } => Some((start, end)),
+        _ => None,
+    });
+    let is = |(s, e): (usize, usize), kw: &str| text[s..e].eq_ignore_ascii_case(kw);
+    if !words.next().is_some_and(|w| is(w, "create")) {
+        return None;
+    }
+    let routine = ["procedure", "function", "trigger"];
+    let mut header = words.by_ref().take(8);
+    if !header.any(|w| routine.iter().any(|k| is(w, k))) {
+        return None;
+    }
+    let (begin_start, body_start) = words.by_ref().find(|&w| is(w, "begin"))?;
+    let body_end = words.filter(|&w| is(w, "end")).last()?.0;
+    (body_start < body_end).then_some((begin_start, body_start, body_end))
+}
+
 /// The state of one analysis: a file, or one embedded string.
 struct Run<'a> {
     text: &'a str,
@@ -417,6 +447,10 @@ impl<'a> Run<'a> {
         if self.embedded && !looks_like_sql(sql) {
             return;
         }
+        if end - start > elide::MAX_PARSE_BYTES {
+            self.large(start, end, depth);
+            return;
+        }
         let mut order = self.dialects;
         if sql.contains('`')
             && let Some(i) = order.iter().position(|&d| d == DialectId::MySql)
@@ -446,22 +480,81 @@ impl<'a> Run<'a> {
                     }
                 }
             }
-            None if self.fallback => {
-                let mut found = Vec::new();
-                scan::fallback(
-                    self.text,
-                    start,
-                    end,
-                    self.opts,
-                    &mut self.temps,
-                    &mut |kind, name| found.push((kind, name)),
-                );
-                for (kind, name) in found {
-                    self.push(kind, &name, true);
+            None => match routine_body(self.text, start, end, self.opts) {
+                // `CREATE PROCEDURE … BEGIN …; …; END` (MySQL, SQL Server, PL/SQL),
+                // which sqlparser does not parse: its header is scanned, its body
+                // analysed as statements.
+                Some((header_end, bs, be)) if depth < MAX_BODY_DEPTH => {
+                    self.scan(start, header_end);
+                    self.range(bs, be, depth + 1);
                 }
-            }
-            None => {}
+                _ => self.scan(start, end),
+            },
         }
+    }
+
+    /// A statement no dialect parses (or too large to parse): the keyword scan, whose
+    /// findings are low confidence.
+    fn scan(&mut self, start: usize, end: usize) {
+        // Text that reaches no SQL sink is SQL only when it parses: no keyword scan.
+        if !self.fallback {
+            return;
+        }
+        let mut found = Vec::new();
+        scan::fallback(
+            self.text,
+            start,
+            end,
+            self.opts,
+            &mut self.temps,
+            &mut |kind, name| found.push((kind, name)),
+        );
+        for (kind, name) in found {
+            self.push(kind, &name, true);
+        }
+    }
+
+    /// A statement over [`elide::MAX_PARSE_BYTES`]: parsed without its lists of
+    /// literals when that brings it within the limit (the names mapped back to the
+    /// text), else scanned by keyword, so that memory stays a small multiple of the
+    /// input whatever one statement's size.
+    fn large(&mut self, start: usize, end: usize, depth: u8) {
+        let cut = elide::elided(self.text, start, end, self.opts);
+        let left_out: usize = cut.iter().map(|(s, e)| e - s).sum();
+        if end - start - left_out > elide::MAX_PARSE_BYTES {
+            self.scan(start, end);
+            return;
+        }
+        let mut reduced = Embedded::new();
+        let mut at = start;
+        for &(s, e) in &cut {
+            reduced.push_verbatim(&self.text[at..s], at);
+            at = e;
+        }
+        reduced.push_verbatim(&self.text[at..end], at);
+        let mut sub = Run {
+            text: reduced.text(),
+            dialects: self.dialects,
+            opts: self.opts,
+            database: self.database.take(),
+            temps: std::mem::take(&mut self.temps),
+            out: Vec::new(),
+            embedded: false,
+            fallback: self.fallback,
+            drop_ddl: self.drop_ddl,
+            memo: None,
+        };
+        sub.statement(0, reduced.text().len(), depth);
+        let Run {
+            database,
+            temps,
+            out,
+            ..
+        } = sub;
+        self.database = database;
+        self.temps = temps;
+        self.out
+            .extend(out.into_iter().map(|a| reduced.relocate(a)));
     }
 
     /// Parses `sql` with the first dialect of `order` that accepts it.

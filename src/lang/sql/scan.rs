@@ -76,6 +76,13 @@ impl<'a> Lexer<'a> {
     }
 }
 
+impl Lexer<'_> {
+    /// The offset after the last token read (where the next one's blanks start).
+    pub(crate) fn pos(&self) -> usize {
+        self.i
+    }
+}
+
 impl Iterator for Lexer<'_> {
     type Item = Tok;
 

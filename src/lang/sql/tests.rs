@@ -1339,10 +1339,17 @@ fn dialect_lexing_must_flag() {
             &[None, Some("mysql")],
             "DELIMITER $$\nCREATE PROCEDURE p()\nBEGIN\n  INSERT INTO audit VALUES (1);\n  SELECT * FROM users;\nEND $$\nDELIMITER ;\nSELECT * FROM orders;\n",
             &[
-                (Write, "audit", Low),
-                (Read, "users", Low),
+                (Write, "audit", High),
+                (Read, "users", High),
                 (Read, "orders", High),
             ],
+        ),
+        // A routine's BEGIN … END body is analysed statement by statement; its
+        // header by keyword.
+        (
+            &[None, Some("mysql")],
+            "DELIMITER //\nCREATE DEFINER=`root`@`%` TRIGGER tr AFTER INSERT ON orders FOR EACH ROW\nBEGIN\n  DECLARE n INT;\n  IF NEW.a > 0 THEN\n    UPDATE stock SET n = n - 1 WHERE id = NEW.item;\n  END IF;\n  DELETE FROM carts WHERE id = NEW.cart;\nEND //\nDELIMITER ;\n",
+            &[(Write, "stock", Low), (Write, "carts", High)],
         ),
         // Oracle's `/` and SQL Server's `GO` end statements without `;`.
         (
@@ -1511,4 +1518,105 @@ fn comments_that_do_not_nest_are_read_flat_after_the_first() {
     let mut opts = split::Options::default();
     split::split("/* a /* b */ c */ SELECT 1;", &mut opts);
     assert_eq!(opts.nesting, split::Nesting::NestedOrFlat);
+}
+
+/// The text `elide::elided` keeps of `text`.
+fn kept_of(text: &str) -> String {
+    let mut kept = String::new();
+    let mut at = 0;
+    for (s, e) in elide::elided(text, 0, text.len(), split::Options::default()) {
+        kept.push_str(&text[at..s]);
+        at = e;
+    }
+    kept.push_str(&text[at..]);
+    kept
+}
+
+#[test]
+fn lists_of_literals_are_left_out_of_large_statements() {
+    let cases = [
+        (
+            "INSERT INTO users (id, name) VALUES (1, 'a'), (2, 'b'), (-3, NULL) ON CONFLICT DO NOTHING",
+            // The last row is one item with the clause after it.
+            "INSERT INTO users (id, name) VALUES (1), (-3) ON CONFLICT DO NOTHING",
+        ),
+        (
+            "SELECT * FROM t WHERE id IN (1, 2, $3, ?, :x) AND y = 1",
+            "SELECT * FROM t WHERE id IN (1) AND y = 1",
+        ),
+        // Items that are not literals stay, and so do the literals right after them.
+        (
+            "INSERT INTO t VALUES (1, (SELECT id FROM accounts)), (2, 3), (f(x), 4), (5, 6)",
+            "INSERT INTO t VALUES (1, (SELECT id FROM accounts)), (2), (f(x), 4), (5)",
+        ),
+        (
+            "SELECT a, b, 1, 2 FROM t GROUP BY 1, 2",
+            // Items run from comma to comma: `2 FROM t GROUP BY 1` is not a literal.
+            "SELECT a, b, 1, 2 FROM t GROUP BY 1",
+        ),
+        // Nothing to leave out.
+        ("SELECT a, b FROM t", "SELECT a, b FROM t"),
+    ];
+    for (text, want) in cases {
+        assert_eq!(kept_of(text), want, "{text:?}");
+    }
+}
+
+/// A 4 MB statement used to be parsed whole (its tokens and tree took over 100 bytes
+/// per byte of SQL). What is parsed now is its text without the lists of literals,
+/// within `MAX_PARSE_BYTES`; the findings are the same, at high confidence, and point
+/// into the original text. A statement that stays over the limit is scanned.
+#[test]
+fn large_statements_are_parsed_within_the_limit() {
+    let mut dump = String::from("INSERT INTO users (id, name) VALUES ");
+    let mut n = 0;
+    while dump.len() < 4_000_000 {
+        dump.push_str(&format!("({n}, 'name {n}; it''s'),"));
+        n += 1;
+    }
+    dump.push_str("(0, (SELECT max(id) FROM accounts));\nSELECT * FROM orders WHERE id IN (");
+    dump.push_str(
+        &(0..600_000)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    dump.push_str(");\n");
+    let stmts: Vec<(usize, usize)> = split::split(&dump, &mut split::Options::default())
+        .into_iter()
+        .filter_map(|i| match i {
+            split::Item::Stmt { start, end } => Some((start, end)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(stmts.len(), 2);
+    for (start, end) in stmts {
+        assert!(end - start > elide::MAX_PARSE_BYTES);
+        let left_out: usize = elide::elided(&dump, start, end, split::Options::default())
+            .iter()
+            .map(|(s, e)| e - s)
+            .sum();
+        assert!(
+            end - start - left_out < 200,
+            "{} bytes kept",
+            end - start - left_out
+        );
+    }
+    let (got, problems) = lexed(&dump, None);
+    assert_eq!(
+        got,
+        [
+            (Write, "users".to_string(), Confidence::High),
+            (Read, "accounts".to_string(), Confidence::High),
+            (Read, "orders".to_string(), Confidence::High),
+        ]
+    );
+    assert!(problems.is_empty());
+
+    // Over the limit without lists of literals: the keyword scan.
+    let columns: Vec<String> = (0..10_000).map(|i| format!("c{i}")).collect();
+    let wide = format!("SELECT {} FROM orders", columns.join(", "));
+    assert!(wide.len() > elide::MAX_PARSE_BYTES);
+    let (got, _) = lexed(&wide, None);
+    assert_eq!(got, [(Read, "orders".to_string(), Confidence::Low)]);
 }
