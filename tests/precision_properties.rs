@@ -54,6 +54,7 @@ const LANGS: &[Lang] = &[
             "u = f\"\"\"x {'\"\"\"'} y\"\"\"\n",
             "v = rf\"\\{x!r:>{width}}\" + r'\\'\n",
             "w = re.compile(r\"['\\\"]+\")\n",
+            "x = f\"{f\"{'\"'}\"}\" + f\"{n:#x} {m:{'>'}{w}}\"\n",
             "b = b'\\x00\"' + '{'\n",
             "raise ValueError(\"DELETE FROM invoices refused\")\n",
             "logger.warning(f\"UPDATE invoices SET paid = {paid} skipped\")\n",

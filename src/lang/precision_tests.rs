@@ -90,6 +90,8 @@ fn python() {
             "t = f\"a {f\"b {f\"c {x}\"}\"} d\"\ncursor.execute(\"SELECT id FROM orders\")\n",
             "u = f\"\"\"x {'\"\"\"'} y\"\"\"\ncursor.execute(\"SELECT id FROM orders\")\n",
             "v = rf\"\\{x!r:>{width}}\" + f'{\"\\'\"}'\ncursor.execute(\"SELECT id FROM orders\")\n",
+            "w = f\"{f\"{'\"'}\"}\" + f\"{x:#x} {y:{'>'}{w}}\"\ncursor.execute(\"SELECT id FROM orders\")\n",
+            "z = f\"{f'''{\"'\"}'''}\" + f\"{ {'a': '}'}['a'] }\"\ncursor.execute(\"SELECT id FROM orders\")\n",
         ],
     );
 }
