@@ -148,6 +148,7 @@ fn typescript() {
             "it.only(`DELETE FROM invoices`, () => {});\n",
             "assert(ok, \"DELETE FROM invoices must not run\");\n",
             "assert.strictEqual(n, 1, \"DELETE FROM invoices must not run\");\n",
+            "expect(builder.toString()).toBe(\"DELETE FROM invoices WHERE id = 1\");\nexpect(pool.query).toHaveBeenCalledWith(\"SELECT * FROM invoices\");\n",
             "const status = \"UPDATE invoices SET paid\";\n",
             "db.query(\"UPDATE orders SET paid\");\n",
             // Templates inside templates' holes.
@@ -175,6 +176,7 @@ fn go() {
             "package app\nfunc f() error { return pkgerrors.Wrap(err, \"DELETE FROM invoices failed\") }\n",
             "package app\nfunc TestX(t *testing.T) {\n\tt.Run(\"DELETE FROM invoices is refused\", func(t *testing.T) {\n\t\tdb.Query(\"SELECT id FROM orders\")\n\t})\n\tassert.Equal(t, 1, n, \"DELETE FROM invoices must not run\")\n}\n",
             "package app\nvar status = \"UPDATE invoices SET paid\"\n",
+            "package app\nvar _ = Describe(\"DELETE FROM invoices\", func() {\n\tIt(\"UPDATE invoices SET paid = true is refused\", func() {\n\t\tdb.Query(\"SELECT id FROM orders\")\n\t})\n})\n",
             "package app\nfunc f() {\n\ts := `a \"b` + \"c`d\" + string('`')\n\tdb.Query(\"SELECT id FROM orders\")\n}\n",
         ],
     );
@@ -205,6 +207,7 @@ fn kotlin() {
         &[
             "fun f() { if (id == null) throw IllegalStateException(\"DELETE FROM invoices refused\") }\n",
             "fun f() { error(\"DELETE FROM invoices refused\") }\n",
+            "class T {\n    @Test\n    fun `DELETE FROM invoices is refused`() {\n        st.executeQuery(\"SELECT id FROM orders\")\n    }\n}\n",
             "fun f() { logger.info { \"DELETE FROM invoices skipped\" } }\n",
             "fun f() {\n    val s = \"${ \"${x}\" }\"\n    st.executeQuery(\"SELECT id FROM orders\")\n}\n",
             "fun f() {\n    val t = \"a ${ \"b ${ \"}\" } c\" } d\"\n    st.executeQuery(\"SELECT id FROM orders\")\n}\n",

@@ -303,6 +303,22 @@ const JS_TESTS: &[&str] = &[
     "bench",
 ];
 
+/// Jest/Vitest matchers and mock expectations: their string arguments are expected
+/// values (the SQL a query builder should produce), not queries this code runs.
+const JS_MATCHERS: &[&str] = &[
+    "toBe",
+    "toEqual",
+    "toStrictEqual",
+    "toMatch",
+    "toContain",
+    "toThrow",
+    "toThrowError",
+    "toHaveBeenCalledWith",
+    "toHaveBeenLastCalledWith",
+    "toHaveBeenNthCalledWith",
+    "toMatchInlineSnapshot",
+];
+
 /// The modifiers of a test function: `it.only("..")`, `describe.skip("..")`.
 const JS_TEST_MODIFIERS: &[&str] = &[
     "only",
@@ -351,7 +367,11 @@ pub fn js(recv: Option<&str>, name: &str, new: bool, member: bool) -> Option<Sin
         || JS_TEST_MODIFIERS.contains(&name) && recv.is_some_and(|r| JS_TESTS.contains(&r))
     {
         Some(NonSql::TestName)
-    } else if !member && name == "assert" || recv == Some("assert") || name == "fail" {
+    } else if !member && name == "assert"
+        || recv == Some("assert")
+        || name == "fail"
+        || member && JS_MATCHERS.contains(&name)
+    {
         Some(NonSql::Assertion)
     } else {
         None
@@ -429,6 +449,11 @@ pub fn go(recv: Option<&str>, name: &str) -> Option<SinkKind> {
         None => match name {
             "panic" => Some(NonSql::Error),
             "print" | "println" => Some(NonSql::Log),
+            // Ginkgo's specs: `Describe("..", func() {..})`, `It("..", ..)`.
+            "Describe" | "Context" | "When" | "It" | "Specify" | "By" | "DescribeTable"
+            | "Entry" | "FDescribe" | "FIt" | "PDescribe" | "PIt" | "XDescribe" | "XIt" => {
+                Some(NonSql::TestName)
+            }
             _ => None,
         },
     };

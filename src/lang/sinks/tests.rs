@@ -112,6 +112,9 @@ fn js_calls() {
         (Some("suite"), "test", false, true, None),
         (None, "assert", false, false, ASSERT),
         (Some("assert"), "strictEqual", false, true, ASSERT),
+        (None, "toBe", false, true, ASSERT),
+        (None, "toHaveBeenCalledWith", false, true, ASSERT),
+        (None, "toBe", false, false, None),
     ];
     for &(recv, name, new, member, want) in cases {
         assert_eq!(js(recv, name, new, member), want, "{recv:?}.{name}");
@@ -137,6 +140,9 @@ fn go_calls() {
         (Some("t"), "Run", TEST),
         (Some("assert"), "Equal", ASSERT),
         (Some("require"), "NoError", ASSERT),
+        (None, "Describe", TEST),
+        (None, "It", TEST),
+        (Some("db"), "It", None),
     ];
     for &(recv, name, want) in cases {
         assert_eq!(go(recv, name), want, "{recv:?}.{name}");
