@@ -693,6 +693,8 @@ struct Frame {
     /// A call whose own string arguments are prose (an assertion's message), though
     /// the calls among its arguments are read.
     quiet: bool,
+    /// What the callee does with its strings (looked up once, when the call opens).
+    sink: Option<SinkKind>,
     /// Positional index of the current argument.
     pos: usize,
     /// Keyword of the current argument.
@@ -1526,6 +1528,7 @@ impl<'a> Extractor<'a> {
                             callee,
                             log,
                             quiet,
+                            sink,
                             pos: 0,
                             kw: None,
                             arg_start: i + 1,
@@ -1635,7 +1638,7 @@ impl<'a> Extractor<'a> {
                     used.push(a);
                 }
             }
-        } else if sinks::python(callee) == Some(SinkKind::Sql) {
+        } else if f.sink == Some(SinkKind::Sql) {
             let sql_arg = f.args.iter().position(|a| {
                 a.pos == Some(0) || a.kw.as_deref().is_some_and(|k| SQL_KEYWORDS.contains(&k))
             });
