@@ -77,6 +77,7 @@ const LANGS: &[Lang] = &[
             "v = \"#{%q(#{)}\" + %Q[a #{\"]\"} b]\n",
             "l = %W[a#{\"]\"} b] + %i[c]\n",
             "w = \"#{ x # a comment with \" a quote\n}\"\n",
+            "x = \"#{<<~Y}\" + 'z'\n  y \" #{'\"'}\nY\n",
             "h = <<~TEXT\n  a \" #{\"b #{\"}\"}\"} '\nTEXT\n",
             "r = /[\"'#]+/ =~ x\n",
             "c = ?\" + :\"sym\".to_s\n",

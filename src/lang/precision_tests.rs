@@ -124,6 +124,9 @@ fn ruby() {
             "u = \"#{x.map { |y| \"#{y}}\" }}\"\nconn.execute(\"SELECT id FROM orders\")\n",
             "v = <<-A + <<-B\n  #{\"x\"}\n  A\n  #{'\"'}\n  B\nconn.execute(\"SELECT id FROM orders\")\n",
             "w = \"#{ x # a comment with \" a quote\n}\"\nconn.execute(\"SELECT id FROM orders\")\n",
+            "x = \"#{<<~Y}\" + 'z'\n  y \" #{'\"'}\nY\nconn.execute(\"SELECT id FROM orders\")\n",
+            "x = \"a #{[<<-A, <<~'B'].join} b\"\n  \"\n  A\n  '\nB\nconn.execute(\"SELECT id FROM orders\")\n",
+            "x = \"#{a <<B} #{[] <<C}\"\nconn.execute(\"SELECT id FROM orders\")\nB\n",
             "s = \"#{\"#{\"#{\"#{'}'}\"}\"}\"}\"\nconn.execute(\"SELECT id FROM orders\")\n",
         ],
     );
