@@ -72,7 +72,7 @@ fn is_logger(recv: &str) -> bool {
 // ----- Python ------------------------------------------------------------------------
 
 /// Python calls whose first argument is a SQL statement.
-pub const PYTHON_SQL: &[&str] = &[
+const PYTHON_SQL: &[&str] = &[
     "text",
     "execute",
     "executemany",
@@ -265,7 +265,7 @@ pub fn ruby(callee: &str) -> Option<SinkKind> {
 
 /// Calls whose string argument is SQL (always analysed, whatever it looks like): as a
 /// method (`pool.query(..)`, `prisma.$queryRaw(..)`), or `query(..)` alone.
-pub const JS_SQL: &[&str] = &[
+const JS_SQL: &[&str] = &[
     "raw",
     "query",
     "execute",
@@ -386,7 +386,7 @@ pub fn js(recv: Option<&str>, name: &str, new: bool, member: bool) -> Option<Sin
 
 /// Methods of `*sql.DB`/`Tx`/`Conn`, sqlx, pgx and GORM whose first string argument
 /// (after an optional context and destination) is SQL.
-pub const GO_SQL: &[&str] = &[
+const GO_SQL: &[&str] = &[
     "Exec",
     "ExecContext",
     "Query",
@@ -468,7 +468,7 @@ pub fn go(recv: Option<&str>, name: &str) -> Option<SinkKind> {
 /// Spring `JdbcTemplate`/`NamedParameterJdbcTemplate`/`JdbcClient`, JDBC
 /// `Connection`/`Statement`, JPA `createNativeQuery`, R2DBC `sql`, Exposed `exec`:
 /// methods whose first string argument is SQL.
-pub const JVM_SQL: &[&str] = &[
+const JVM_SQL: &[&str] = &[
     "query",
     "queryForObject",
     "queryForList",
@@ -561,7 +561,7 @@ pub const CSHARP_RAW_SQL: &[&str] = &[
 ];
 
 /// EF Core interpolated SQL and Dapper: the SQL is the first string argument.
-pub const CSHARP_SQL: &[&str] = &[
+const CSHARP_SQL: &[&str] = &[
     "FromSqlInterpolated",
     "FromSql",
     "ExecuteSqlInterpolated",
@@ -643,7 +643,7 @@ pub fn csharp(recv: Option<&str>, name: &str, new: bool, attribute: bool) -> Opt
 // ----- Rust --------------------------------------------------------------------------
 
 /// Functions whose first argument is SQL (`sqlx::query(..)`, `diesel::sql_query(..)`).
-pub const RUST_SQL_CALLS: &[&str] = &[
+const RUST_SQL_CALLS: &[&str] = &[
     "query",
     "query_as",
     "query_scalar",
@@ -655,7 +655,7 @@ pub const RUST_SQL_CALLS: &[&str] = &[
 
 /// Methods whose first argument is SQL text: `tokio-postgres`/`postgres` clients,
 /// `rusqlite` connections, `sqlx` executors.
-pub const RUST_SQL_METHODS: &[&str] = &[
+const RUST_SQL_METHODS: &[&str] = &[
     "query",
     "query_one",
     "query_opt",
@@ -682,10 +682,16 @@ pub const RUST_SQL_METHODS: &[&str] = &[
     "execute_many",
 ];
 
-/// What the Rust macro `name!` does with its strings (`sqlx::query!` is the
-/// extractor's: its SQL argument is picked by position).
+/// What the Rust macro `name!` does with its strings: the `sqlx` query macros take
+/// SQL as their first or second argument (the extractor picks it by position).
 pub fn rust_macro(name: &str) -> Option<SinkKind> {
     let non_sql = match name {
+        "query"
+        | "query_as"
+        | "query_scalar"
+        | "query_unchecked"
+        | "query_as_unchecked"
+        | "query_scalar_unchecked" => return Some(SinkKind::Sql),
         "print" | "println" | "eprint" | "eprintln" | "trace" | "debug" | "info" | "warn"
         | "error" | "event" | "span" | "info_span" | "debug_span" | "trace_span" | "warn_span"
         | "error_span" | "dbg" => NonSql::Log,

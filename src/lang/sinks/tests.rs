@@ -224,7 +224,10 @@ fn rust_calls() {
     for name in ["assert", "assert_eq", "debug_assert_ne"] {
         assert_eq!(rust_macro(name), ASSERT, "{name}!");
     }
-    for name in ["format", "concat", "query", "vec", "write"] {
+    for name in ["query", "query_as", "query_scalar_unchecked"] {
+        assert_eq!(rust_macro(name), SQL, "{name}!");
+    }
+    for name in ["format", "concat", "query_file", "vec", "write"] {
         assert_eq!(rust_macro(name), None, "{name}!");
     }
     assert_eq!(rust_macro("t"), I18N);
