@@ -1850,7 +1850,18 @@ pub fn candidates(rules: &impl Rules, src: &Source) -> Vec<Candidate> {
                 if let Some(call) = src.call_at(i) {
                     match rules.prose(src, &call) {
                         Some(k) if k.covers_nested() => {
-                            excluded_until = excluded_until.max(call.close.saturating_add(1));
+                            // Kotlin passes a message as a trailing lambda too:
+                            // `require(ok) { ".." }`.
+                            let end = match src.partner(call.close + 1) {
+                                Some(e)
+                                    if src.dialect == Dialect::Kotlin
+                                        && src.punct(call.close + 1) == "{" =>
+                                {
+                                    e
+                                }
+                                _ => call.close,
+                            };
+                            excluded_until = excluded_until.max(end.saturating_add(1));
                             continue;
                         }
                         Some(_) => {

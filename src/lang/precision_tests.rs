@@ -210,6 +210,7 @@ fn kotlin() {
         &[
             "fun f() { if (id == null) throw IllegalStateException(\"DELETE FROM invoices refused\") }\n",
             "fun f() { error(\"DELETE FROM invoices refused\") }\n",
+            "fun f(ok: Boolean) {\n    require(ok) { \"DELETE FROM invoices WHERE id = 1 refused\" }\n    check(ok) { \"UPDATE invoices SET paid = true refused\" }\n    st.executeQuery(\"SELECT id FROM orders\")\n}\n",
             "class T {\n    @Test\n    fun `DELETE FROM invoices is refused`() {\n        st.executeQuery(\"SELECT id FROM orders\")\n    }\n}\n",
             "fun f() { logger.info { \"DELETE FROM invoices skipped\" } }\n",
             "fun f() {\n    val s = \"${ \"${x}\" }\"\n    st.executeQuery(\"SELECT id FROM orders\")\n}\n",

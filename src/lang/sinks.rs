@@ -12,7 +12,7 @@
 //!
 //! The extractors keep what only they can see (argument positions, receivers that
 //! must be present, ORM shapes); the names live here, so that a logger or a sink added
-//! for one language is added once and tested once ([`tests`]). Each lookup compares the
+//! for one language is added once and tested once (`sinks/tests.rs`). Each lookup compares the
 //! callee's own identifiers (no allocation): extractors ask for every call they meet.
 
 #[cfg(test)]

@@ -1102,7 +1102,8 @@ impl<'a> Extractor<'a> {
         let name = self.ident(i)?;
         let open = i + 1;
         let close = self.partner(open)?;
-        match self.sink_kind(i, name) {
+        let kind = self.sink_kind(i, name);
+        match kind {
             Some(SinkKind::NonSql(k)) if k.covers_nested() => return Some(close),
             Some(SinkKind::NonSql(_)) => {
                 // A test's name, an assertion's message: the literals among its
@@ -1121,13 +1122,13 @@ impl<'a> Extractor<'a> {
             self.decorator(i, name);
             return None;
         }
-        self.call_shapes(i, name, close);
+        self.call_shapes(i, name, close, kind == Some(SinkKind::Sql));
         None
     }
 
     /// Recognises the ORM, query-builder and raw-SQL shapes of the call `name(` at `i`
-    /// whose argument list closes at `close`.
-    fn call_shapes(&mut self, i: usize, name: &'a str, close: usize) -> Option<()> {
+    /// whose argument list closes at `close`; `sql` when it is a SQL sink.
+    fn call_shapes(&mut self, i: usize, name: &'a str, close: usize, sql: bool) -> Option<()> {
         let open = i + 1;
         // Most calls match no shape: the argument list is only split where one needs
         // more than its first argument.
@@ -1136,7 +1137,7 @@ impl<'a> Extractor<'a> {
         let member = self.after_dot(i);
         if name == "EntitySchema" && i > 0 && self.is_ident(i - 1, "new") {
             self.entity_schema(open);
-        } else if sinks::js(recv, name, false, member) == Some(SinkKind::Sql) {
+        } else if sql {
             if let Some((s, e)) = first {
                 self.sink_argument(s, e);
             }
