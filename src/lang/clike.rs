@@ -1846,6 +1846,11 @@ pub fn candidates(rules: &impl Rules, src: &Source) -> Vec<Candidate> {
     for i in 0..n {
         let excluded = i < excluded_until;
         match src.toks[i].kind {
+            Kind::Ident if src.is_word(i, "throw") && src.dialect != Dialect::Go => {
+                // Whatever a `throw` builds is an exception and its message, whatever
+                // the type's name.
+                excluded_until = excluded_until.max(statement_end(src, i + 1));
+            }
             Kind::Ident => {
                 if let Some(call) = src.call_at(i) {
                     match rules.prose(src, &call) {

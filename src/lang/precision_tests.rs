@@ -139,6 +139,7 @@ fn typescript() {
         "app/a.ts",
         &[
             "if (!id) throw new Error(\"DELETE FROM invoices refused\");\n",
+            "if (!id) throw Error(\"DELETE FROM invoices refused\");\n",
             "throw new HttpException(`DELETE FROM invoices WHERE id = ${id} refused`);\n",
             "console.log(\"UPDATE invoices SET paid = true skipped\");\n",
             "this.logger.warn(\"DELETE FROM invoices skipped\");\n",
@@ -192,6 +193,7 @@ fn java() {
         "app/A.java",
         &[
             "class A { void f() { if (id == null) throw new IllegalStateException(\"DELETE FROM invoices refused\"); } }\n",
+            "class A { void f() { if (x) throw new Refusal(\"DELETE FROM invoices refused\"); st.executeQuery(\"SELECT id FROM orders\"); } }\n",
             "class A { void f() { LOGGER.warn(\"UPDATE invoices SET paid = true skipped\"); } }\n",
             "class A { @DisplayName(\"DELETE FROM invoices is refused\") void t() { assertEquals(1, n, \"DELETE FROM invoices must not run\"); } }\n",
             "class A { void t() { assertThat(n).as(\"DELETE FROM invoices\").isZero(); } }\n",
@@ -232,6 +234,7 @@ fn csharp() {
         "app/A.cs",
         &[
             "class A { void F() { if (id == null) throw new InvalidOperationException(\"DELETE FROM invoices refused\"); } }\n",
+            "class A { void F() { if (x) throw new Refusal(\"DELETE FROM invoices refused\"); conn.Execute(\"SELECT id FROM orders\"); } }\n",
             "class A { void F() { _logger.LogWarning(\"UPDATE invoices SET paid = 1 skipped\"); } }\n",
             "class A { [Fact(DisplayName = \"DELETE FROM invoices is refused\")] void T() { Assert.AreEqual(1, n, \"DELETE FROM invoices must not run\"); } }\n",
             "class A { string S = \"UPDATE invoices SET paid\"; }\n",

@@ -333,8 +333,8 @@ const JS_TEST_MODIFIERS: &[&str] = &[
 
 /// What a TypeScript or JavaScript call does with its strings: `name` is the called
 /// identifier, `recv` the identifier before its `.` (`console` in `console.log`),
-/// `new` whether `new` precedes it, `member` whether it follows a `.` at all.
-pub fn js(recv: Option<&str>, name: &str, new: bool, member: bool) -> Option<SinkKind> {
+/// `member` whether it follows a `.` at all.
+pub fn js(recv: Option<&str>, name: &str, member: bool) -> Option<SinkKind> {
     // The method name first: most calls are no log call, and it is the cheaper test.
     let logger = || {
         recv.is_some_and(|r| {
@@ -356,7 +356,8 @@ pub fn js(recv: Option<&str>, name: &str, new: bool, member: bool) -> Option<Sin
         || !member && matches!(name, "log" | "debug" | "print" | "alert")
     {
         Some(NonSql::Log)
-    } else if new && (name == "Error" || is_error_type(name)) {
+    } else if is_error_type(name) {
+        // `new Error("..")`, and `Error("..")`, which constructs one too.
         Some(NonSql::Error)
     } else if matches!(name, "t" | "$t" | "__" | "_t" | "tc" | "$tc")
         && recv.is_none_or(|r| matches!(r, "i18n" | "i18next" | "I18n" | "this" | "intl" | "$i18n"))

@@ -1093,8 +1093,7 @@ impl<'a> Extractor<'a> {
 
     /// What the call `name(` at `callee` does with its strings (see [`sinks::js`]).
     fn sink_kind(&self, callee: usize, name: &str) -> Option<SinkKind> {
-        let new = callee > 0 && self.is_ident(callee - 1, "new");
-        sinks::js(self.receiver(callee), name, new, self.after_dot(callee))
+        sinks::js(self.receiver(callee), name, self.after_dot(callee))
     }
 
     /// Handles a call `name(`; returns the end of its arguments when they must be ignored.
