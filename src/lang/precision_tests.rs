@@ -140,6 +140,7 @@ fn typescript() {
         &[
             "if (!id) throw new Error(\"DELETE FROM invoices refused\");\n",
             "if (!id) throw Error(\"DELETE FROM invoices refused\");\n",
+            "if (!id) throw new Refusal(`DELETE FROM invoices WHERE id = ${id} refused`);\ndb.query(\"SELECT * FROM orders\");\n",
             "throw new HttpException(`DELETE FROM invoices WHERE id = ${id} refused`);\n",
             "console.log(\"UPDATE invoices SET paid = true skipped\");\n",
             "this.logger.warn(\"DELETE FROM invoices skipped\");\n",

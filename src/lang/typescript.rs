@@ -1052,6 +1052,11 @@ impl<'a> Extractor<'a> {
     /// contents must be ignored (the arguments of a log call).
     fn ident_at(&mut self, i: usize) -> Option<usize> {
         let word = self.ident(i)?;
+        if word == "throw" && self.is_ident(i + 1, "new") && self.is_punct(i + 3, b'(') {
+            // Whatever a `throw` builds is an exception and its message, whatever the
+            // type's name.
+            return self.partner(i + 3);
+        }
         if !self.after_dot(i) {
             match word {
                 "import" => self.import_stmt(i),
