@@ -2195,11 +2195,27 @@ pub fn candidates(rules: &impl Rules, src: &Source) -> Vec<Candidate> {
     for i in 0..n {
         let excluded = i < excluded_until;
         match src.toks[i].kind {
+            Kind::Ident if src.is_word(i, "throw") && src.dialect != Dialect::Go => {
+                // Whatever a `throw` builds is an exception and its message, whatever
+                // the type's name.
+                excluded_until = excluded_until.max(statement_end(src, i + 1));
+            }
             Kind::Ident => {
                 if let Some(call) = src.call_at(i) {
                     match rules.prose(src, &call) {
                         Some(k) if k.covers_nested() => {
-                            excluded_until = excluded_until.max(call.close.saturating_add(1));
+                            // Kotlin passes a message as a trailing lambda too:
+                            // `require(ok) { ".." }`.
+                            let end = match src.partner(call.close + 1) {
+                                Some(e)
+                                    if src.dialect == Dialect::Kotlin
+                                        && src.punct(call.close + 1) == "{" =>
+                                {
+                                    e
+                                }
+                                _ => call.close,
+                            };
+                            excluded_until = excluded_until.max(end.saturating_add(1));
                             continue;
                         }
                         Some(_) => {

@@ -90,6 +90,8 @@ fn python() {
             "t = f\"a {f\"b {f\"c {x}\"}\"} d\"\ncursor.execute(\"SELECT id FROM orders\")\n",
             "u = f\"\"\"x {'\"\"\"'} y\"\"\"\ncursor.execute(\"SELECT id FROM orders\")\n",
             "v = rf\"\\{x!r:>{width}}\" + f'{\"\\'\"}'\ncursor.execute(\"SELECT id FROM orders\")\n",
+            "w = f\"{f\"{'\"'}\"}\" + f\"{x:#x} {y:{'>'}{w}}\"\ncursor.execute(\"SELECT id FROM orders\")\n",
+            "z = f\"{f'''{\"'\"}'''}\" + f\"{ {'a': '}'}['a'] }\"\ncursor.execute(\"SELECT id FROM orders\")\n",
         ],
     );
 }
@@ -122,6 +124,9 @@ fn ruby() {
             "u = \"#{x.map { |y| \"#{y}}\" }}\"\nconn.execute(\"SELECT id FROM orders\")\n",
             "v = <<-A + <<-B\n  #{\"x\"}\n  A\n  #{'\"'}\n  B\nconn.execute(\"SELECT id FROM orders\")\n",
             "w = \"#{ x # a comment with \" a quote\n}\"\nconn.execute(\"SELECT id FROM orders\")\n",
+            "x = \"#{<<~Y}\" + 'z'\n  y \" #{'\"'}\nY\nconn.execute(\"SELECT id FROM orders\")\n",
+            "x = \"a #{[<<-A, <<~'B'].join} b\"\n  \"\n  A\n  '\nB\nconn.execute(\"SELECT id FROM orders\")\n",
+            "x = \"#{a <<B} #{[] <<C}\"\nconn.execute(\"SELECT id FROM orders\")\nB\n",
             "s = \"#{\"#{\"#{\"#{'}'}\"}\"}\"}\"\nconn.execute(\"SELECT id FROM orders\")\n",
         ],
     );
@@ -134,6 +139,8 @@ fn typescript() {
         "app/a.ts",
         &[
             "if (!id) throw new Error(\"DELETE FROM invoices refused\");\n",
+            "if (!id) throw Error(\"DELETE FROM invoices refused\");\n",
+            "if (!id) throw new Refusal(`DELETE FROM invoices WHERE id = ${id} refused`);\ndb.query(\"SELECT * FROM orders\");\n",
             "throw new HttpException(`DELETE FROM invoices WHERE id = ${id} refused`);\n",
             "console.log(\"UPDATE invoices SET paid = true skipped\");\n",
             "this.logger.warn(\"DELETE FROM invoices skipped\");\n",
@@ -146,6 +153,7 @@ fn typescript() {
             "it.only(`DELETE FROM invoices`, () => {});\n",
             "assert(ok, \"DELETE FROM invoices must not run\");\n",
             "assert.strictEqual(n, 1, \"DELETE FROM invoices must not run\");\n",
+            "expect(builder.toString()).toBe(\"DELETE FROM invoices WHERE id = 1\");\nexpect(pool.query).toHaveBeenCalledWith(\"SELECT * FROM invoices\");\n",
             "const status = \"UPDATE invoices SET paid\";\n",
             "db.query(\"UPDATE orders SET paid\");\n",
             // Templates inside templates' holes.
@@ -173,6 +181,7 @@ fn go() {
             "package app\nfunc f() error { return pkgerrors.Wrap(err, \"DELETE FROM invoices failed\") }\n",
             "package app\nfunc TestX(t *testing.T) {\n\tt.Run(\"DELETE FROM invoices is refused\", func(t *testing.T) {\n\t\tdb.Query(\"SELECT id FROM orders\")\n\t})\n\tassert.Equal(t, 1, n, \"DELETE FROM invoices must not run\")\n}\n",
             "package app\nvar status = \"UPDATE invoices SET paid\"\n",
+            "package app\nvar _ = Describe(\"DELETE FROM invoices\", func() {\n\tIt(\"UPDATE invoices SET paid = true is refused\", func() {\n\t\tdb.Query(\"SELECT id FROM orders\")\n\t})\n})\n",
             "package app\nfunc f() {\n\ts := `a \"b` + \"c`d\" + string('`')\n\tdb.Query(\"SELECT id FROM orders\")\n}\n",
         ],
     );
@@ -185,6 +194,7 @@ fn java() {
         "app/A.java",
         &[
             "class A { void f() { if (id == null) throw new IllegalStateException(\"DELETE FROM invoices refused\"); } }\n",
+            "class A { void f() { if (x) throw new Refusal(\"DELETE FROM invoices refused\"); st.executeQuery(\"SELECT id FROM orders\"); } }\n",
             "class A { void f() { LOGGER.warn(\"UPDATE invoices SET paid = true skipped\"); } }\n",
             "class A { @DisplayName(\"DELETE FROM invoices is refused\") void t() { assertEquals(1, n, \"DELETE FROM invoices must not run\"); } }\n",
             "class A { void t() { assertThat(n).as(\"DELETE FROM invoices\").isZero(); } }\n",
@@ -203,6 +213,8 @@ fn kotlin() {
         &[
             "fun f() { if (id == null) throw IllegalStateException(\"DELETE FROM invoices refused\") }\n",
             "fun f() { error(\"DELETE FROM invoices refused\") }\n",
+            "fun f(ok: Boolean) {\n    require(ok) { \"DELETE FROM invoices WHERE id = 1 refused\" }\n    check(ok) { \"UPDATE invoices SET paid = true refused\" }\n    st.executeQuery(\"SELECT id FROM orders\")\n}\n",
+            "class T {\n    @Test\n    fun `DELETE FROM invoices is refused`() {\n        st.executeQuery(\"SELECT id FROM orders\")\n    }\n}\n",
             "fun f() { logger.info { \"DELETE FROM invoices skipped\" } }\n",
             "fun f() {\n    val s = \"${ \"${x}\" }\"\n    st.executeQuery(\"SELECT id FROM orders\")\n}\n",
             "fun f() {\n    val t = \"a ${ \"b ${ \"}\" } c\" } d\"\n    st.executeQuery(\"SELECT id FROM orders\")\n}\n",
@@ -223,6 +235,7 @@ fn csharp() {
         "app/A.cs",
         &[
             "class A { void F() { if (id == null) throw new InvalidOperationException(\"DELETE FROM invoices refused\"); } }\n",
+            "class A { void F() { if (x) throw new Refusal(\"DELETE FROM invoices refused\"); conn.Execute(\"SELECT id FROM orders\"); } }\n",
             "class A { void F() { _logger.LogWarning(\"UPDATE invoices SET paid = 1 skipped\"); } }\n",
             "class A { [Fact(DisplayName = \"DELETE FROM invoices is refused\")] void T() { Assert.AreEqual(1, n, \"DELETE FROM invoices must not run\"); } }\n",
             "class A { string S = \"UPDATE invoices SET paid\"; }\n",

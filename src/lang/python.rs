@@ -454,33 +454,7 @@ fn lex_string(
                 continue;
             }
             let hs = j + 1;
-            let mut d = 1usize;
-            let mut k = hs;
-            while k < n {
-                match b[k] {
-                    b'{' => d += 1,
-                    b'}' => {
-                        d -= 1;
-                        if d == 0 {
-                            break;
-                        }
-                    }
-                    b'\'' | b'"' => {
-                        // A string inside the hole: skip it so its braces don't count.
-                        let qq = b[k];
-                        k += 1;
-                        while k < n && b[k] != qq && b[k] != b'\n' {
-                            if b[k] == b'\\' {
-                                k += 1;
-                            }
-                            k += 1;
-                        }
-                    }
-                    b'\n' if !triple => break,
-                    _ => {}
-                }
-                k += 1;
-            }
+            let k = field_end(b, hs, triple);
             if k < n && b[k] == b'}' {
                 holes.push((hs, k));
                 j = k + 1;
@@ -505,6 +479,96 @@ fn lex_string(
         lit: lits.len() - 1,
     });
     end.min(n)
+}
+
+/// How deep strings and replacement fields may nest inside one replacement field
+/// (`f"{f'{x}'}"` is two deep): deeper input reads as an unclosed field.
+const MAX_NEST: usize = 32;
+
+/// What [`field_end`] is inside.
+#[derive(Clone, Copy)]
+enum Nest {
+    /// Code, with this many unclosed brackets `{` of its own.
+    Code(usize),
+    /// A string literal: its quote, whether tripled, whether an f-string.
+    Str { quote: u8, triple: bool, fmt: bool },
+}
+
+/// The offset of the `}` that closes the replacement field whose expression starts at
+/// `hs`, in a literal that is `triple`-quoted or not; where the scan stopped when
+/// none does (the line's end in a single-quoted literal, the end of the text).
+/// Strings inside the field are skipped with their own fields, to any depth up to
+/// [`MAX_NEST`], including PEP 701's reuse of the outer quote (`f"{f"{x}"}"`): a loop
+/// over a fixed-size stack.
+fn field_end(b: &[u8], hs: usize, triple: bool) -> usize {
+    let mut stack = [Nest::Code(0); MAX_NEST];
+    let mut top = 0usize;
+    let mut k = hs;
+    while k < b.len() {
+        let c = b[k];
+        match stack[top] {
+            Nest::Code(d) => match c {
+                b'{' => stack[top] = Nest::Code(d + 1),
+                b'}' if d > 0 => stack[top] = Nest::Code(d - 1),
+                b'}' if top == 0 => return k,
+                b'}' => top -= 1,
+                // (`#` is no comment here: it is a format spec's flag in `{x:#x}`.)
+                b'\n' if top == 0 && !triple => return k,
+                b'\'' | b'"' => {
+                    if top + 1 == MAX_NEST {
+                        return b.len();
+                    }
+                    let mut p = k;
+                    while p > hs && k - p < 2 && is_ident_char(b[p - 1]) {
+                        p -= 1;
+                    }
+                    let fmt = string_prefix(&b[p..k]).is_some_and(|(_, fmt)| fmt);
+                    let tripled = b.get(k + 1) == Some(&c) && b.get(k + 2) == Some(&c);
+                    top += 1;
+                    stack[top] = Nest::Str {
+                        quote: c,
+                        triple: tripled,
+                        fmt,
+                    };
+                    if tripled {
+                        k += 2;
+                    }
+                }
+                _ => {}
+            },
+            Nest::Str {
+                quote,
+                triple: t,
+                fmt,
+            } => match c {
+                b'\\' => k += 1,
+                _ if c == quote
+                    && (!t || (b.get(k + 1) == Some(&quote) && b.get(k + 2) == Some(&quote))) =>
+                {
+                    top -= 1;
+                    if t {
+                        k += 2;
+                    }
+                }
+                b'\n' if !t => {
+                    // Unterminated: the line ends it.
+                    top -= 1;
+                    continue;
+                }
+                b'{' if fmt && b.get(k + 1) == Some(&b'{') => k += 1,
+                b'{' if fmt => {
+                    if top + 1 == MAX_NEST {
+                        return b.len();
+                    }
+                    top += 1;
+                    stack[top] = Nest::Code(0);
+                }
+                _ => {}
+            },
+        }
+        k += 1;
+    }
+    b.len()
 }
 
 /// Decodes the escape sequence at `j` (a backslash); returns the decoded text and the
@@ -629,6 +693,8 @@ struct Frame {
     /// A call whose own string arguments are prose (an assertion's message), though
     /// the calls among its arguments are read.
     quiet: bool,
+    /// What the callee does with its strings (looked up once, when the call opens).
+    sink: Option<SinkKind>,
     /// Positional index of the current argument.
     pos: usize,
     /// Keyword of the current argument.
@@ -1500,6 +1566,7 @@ impl<'a> Extractor<'a> {
                             callee,
                             log,
                             quiet,
+                            sink,
                             pos: 0,
                             kw: None,
                             arg_start: i + 1,
@@ -1609,7 +1676,7 @@ impl<'a> Extractor<'a> {
                     used.push(a);
                 }
             }
-        } else if sinks::python(callee) == Some(SinkKind::Sql) {
+        } else if f.sink == Some(SinkKind::Sql) {
             let sql_arg = f.args.iter().position(|a| {
                 a.pos == Some(0) || a.kw.as_deref().is_some_and(|k| SQL_KEYWORDS.contains(&k))
             });

@@ -565,9 +565,25 @@ impl Lexer<'_> {
             } else if open != close && c == close {
                 depth -= 1;
             } else if interp && c == b'#' && self.b.get(j + 1) == Some(&b'{') {
-                let (hole, after) = hole_at(self.b, j + 2);
+                let mut opened = Vec::new();
+                let (hole, after) = hole_at(self.b, j + 2, &mut opened);
                 if let Some(h) = hole {
                     holes.push(h);
+                }
+                for (id, indented) in opened {
+                    // A heredoc opened in the hole: its body follows this line, and is
+                    // read as text (never as code) like any other heredoc's.
+                    self.lits.push(Lit {
+                        body: (after, after),
+                        esc: Esc::Double,
+                        holes: Vec::new(),
+                    });
+                    let lit = self.lits.len() - 1;
+                    self.pending.push(Pending {
+                        lit,
+                        id: self.src[id.0..id.1].to_string(),
+                        indented,
+                    });
                 }
                 j = after;
                 continue;
@@ -670,7 +686,11 @@ enum Nest {
 /// offset after the closing brace. Strings inside are skipped so their braces and
 /// quotes don't count, and so are the holes inside those strings, to any depth up to
 /// [`MAX_NEST`]: `"a #{"b #{c + '"'}"} d"` is one literal.
-fn hole_at(b: &[u8], from: usize) -> (Option<(usize, usize)>, usize) {
+fn hole_at(
+    b: &[u8],
+    from: usize,
+    heredocs: &mut Vec<((usize, usize), bool)>,
+) -> (Option<(usize, usize)>, usize) {
     let mut stack = [Nest::Code(0); MAX_NEST];
     let mut top = 0usize;
     let mut k = from;
@@ -687,6 +707,12 @@ fn hole_at(b: &[u8], from: usize) -> (Option<(usize, usize)>, usize) {
                     stack[top] = Nest::Str(c);
                 }
                 b'"' | b'\'' | b'`' => break,
+                b'<' if b.get(k + 1) == Some(&b'<') => {
+                    if let Some((id, indented, after)) = heredoc_open(b, k) {
+                        heredocs.push((id, indented));
+                        k = after - 1;
+                    }
+                }
                 // A comment runs to the line's end, quotes and braces included.
                 b'#' => k = super::line_end(b, k).saturating_sub(1),
                 b'%' if top + 1 < MAX_NEST => {
@@ -737,6 +763,47 @@ fn hole_at(b: &[u8], from: usize) -> (Option<(usize, usize)>, usize) {
     (None, b.len())
 }
 
+/// A heredoc opening at `k` (the first `<`) inside a hole: its terminator's range,
+/// whether it may be indented, and the offset after the opener. Only the forms a
+/// shift (`a << b`) cannot take: `<<~ID`, `<<-ID`, quoted IDs, and `<<ID` with a
+/// capital where no value stands before it.
+fn heredoc_open(b: &[u8], k: usize) -> Option<((usize, usize), bool, usize)> {
+    let mut j = k + 2;
+    let indented = matches!(b.get(j), Some(b'~' | b'-'));
+    if indented {
+        j += 1;
+    }
+    let quote = b
+        .get(j)
+        .copied()
+        .filter(|c| matches!(c, b'\'' | b'"' | b'`'));
+    if quote.is_some() {
+        j += 1;
+    }
+    let id_start = j;
+    while j < b.len() && is_ident_char(b[j]) {
+        j += 1;
+    }
+    // A bare `<<ID` after a value is a shift: `a <<B`.
+    let mut p = k;
+    while p > 0 && b[p - 1] == b' ' {
+        p -= 1;
+    }
+    let after_value = p > 0 && (is_ident_char(b[p - 1]) || matches!(b[p - 1], b')' | b']'));
+    let bare = b.get(id_start).is_some_and(u8::is_ascii_uppercase) && !after_value;
+    if j == id_start || !(indented || quote.is_some() || bare) {
+        return None;
+    }
+    let id = (id_start, j);
+    if let Some(q) = quote {
+        if b.get(j) != Some(&q) {
+            return None;
+        }
+        j += 1;
+    }
+    Some((id, indented, j))
+}
+
 /// A `%q(`-style literal opening at `k` (the `%`), inside a hole: its state and how
 /// many bytes after `k` its opening delimiter is. Only the lettered forms: a bare `%(`
 /// in code may as well be the modulo operator.
@@ -781,7 +848,8 @@ fn holes_in(b: &[u8], start: usize, end: usize) -> Vec<(usize, usize)> {
             continue;
         }
         if b[j] == b'#' && b[j + 1] == b'{' {
-            let (hole, after) = hole_at(&b[..end], j + 2);
+            // (A heredoc opened in a heredoc's hole is not followed.)
+            let (hole, after) = hole_at(&b[..end], j + 2, &mut Vec::new());
             if let Some(h) = hole {
                 out.push(h);
             }

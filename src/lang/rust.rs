@@ -490,16 +490,6 @@ fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
-/// `sqlx` macros whose first or second argument is SQL.
-const SQLX_MACROS: &[&str] = &[
-    "query",
-    "query_as",
-    "query_scalar",
-    "query_unchecked",
-    "query_as_unchecked",
-    "query_scalar_unchecked",
-];
-
 /// `sqlx` macros whose first or second argument is the path of a SQL file.
 const SQLX_FILE_MACROS: &[&str] = &[
     "query_file",
@@ -1107,7 +1097,7 @@ impl<'a> Walker<'a> {
             return;
         };
         let name = name.as_str();
-        if SQLX_MACROS.contains(&name) {
+        if sinks::rust_macro(name) == Some(SinkKind::Sql) {
             let args = self.args(open);
             for arg in args.iter().take(2) {
                 if self.string_lit(arg.start).is_some() || self.is_ident(arg.start, "concat") {

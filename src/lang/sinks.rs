@@ -12,7 +12,7 @@
 //!
 //! The extractors keep what only they can see (argument positions, receivers that
 //! must be present, ORM shapes); the names live here, so that a logger or a sink added
-//! for one language is added once and tested once ([`tests`]). Each lookup compares the
+//! for one language is added once and tested once (`sinks/tests.rs`). Each lookup compares the
 //! callee's own identifiers (no allocation): extractors ask for every call they meet.
 
 #[cfg(test)]
@@ -72,7 +72,7 @@ fn is_logger(recv: &str) -> bool {
 // ----- Python ------------------------------------------------------------------------
 
 /// Python calls whose first argument is a SQL statement.
-pub const PYTHON_SQL: &[&str] = &[
+const PYTHON_SQL: &[&str] = &[
     "text",
     "execute",
     "executemany",
@@ -265,7 +265,7 @@ pub fn ruby(callee: &str) -> Option<SinkKind> {
 
 /// Calls whose string argument is SQL (always analysed, whatever it looks like): as a
 /// method (`pool.query(..)`, `prisma.$queryRaw(..)`), or `query(..)` alone.
-pub const JS_SQL: &[&str] = &[
+const JS_SQL: &[&str] = &[
     "raw",
     "query",
     "execute",
@@ -303,6 +303,22 @@ const JS_TESTS: &[&str] = &[
     "bench",
 ];
 
+/// Jest/Vitest matchers and mock expectations: their string arguments are expected
+/// values (the SQL a query builder should produce), not queries this code runs.
+const JS_MATCHERS: &[&str] = &[
+    "toBe",
+    "toEqual",
+    "toStrictEqual",
+    "toMatch",
+    "toContain",
+    "toThrow",
+    "toThrowError",
+    "toHaveBeenCalledWith",
+    "toHaveBeenLastCalledWith",
+    "toHaveBeenNthCalledWith",
+    "toMatchInlineSnapshot",
+];
+
 /// The modifiers of a test function: `it.only("..")`, `describe.skip("..")`.
 const JS_TEST_MODIFIERS: &[&str] = &[
     "only",
@@ -317,8 +333,8 @@ const JS_TEST_MODIFIERS: &[&str] = &[
 
 /// What a TypeScript or JavaScript call does with its strings: `name` is the called
 /// identifier, `recv` the identifier before its `.` (`console` in `console.log`),
-/// `new` whether `new` precedes it, `member` whether it follows a `.` at all.
-pub fn js(recv: Option<&str>, name: &str, new: bool, member: bool) -> Option<SinkKind> {
+/// `member` whether it follows a `.` at all.
+pub fn js(recv: Option<&str>, name: &str, member: bool) -> Option<SinkKind> {
     // The method name first: most calls are no log call, and it is the cheaper test.
     let logger = || {
         recv.is_some_and(|r| {
@@ -340,7 +356,8 @@ pub fn js(recv: Option<&str>, name: &str, new: bool, member: bool) -> Option<Sin
         || !member && matches!(name, "log" | "debug" | "print" | "alert")
     {
         Some(NonSql::Log)
-    } else if new && (name == "Error" || is_error_type(name)) {
+    } else if is_error_type(name) {
+        // `new Error("..")`, and `Error("..")`, which constructs one too.
         Some(NonSql::Error)
     } else if matches!(name, "t" | "$t" | "__" | "_t" | "tc" | "$tc")
         && recv.is_none_or(|r| matches!(r, "i18n" | "i18next" | "I18n" | "this" | "intl" | "$i18n"))
@@ -351,7 +368,11 @@ pub fn js(recv: Option<&str>, name: &str, new: bool, member: bool) -> Option<Sin
         || JS_TEST_MODIFIERS.contains(&name) && recv.is_some_and(|r| JS_TESTS.contains(&r))
     {
         Some(NonSql::TestName)
-    } else if !member && name == "assert" || recv == Some("assert") || name == "fail" {
+    } else if !member && name == "assert"
+        || recv == Some("assert")
+        || name == "fail"
+        || member && JS_MATCHERS.contains(&name)
+    {
         Some(NonSql::Assertion)
     } else {
         None
@@ -366,7 +387,7 @@ pub fn js(recv: Option<&str>, name: &str, new: bool, member: bool) -> Option<Sin
 
 /// Methods of `*sql.DB`/`Tx`/`Conn`, sqlx, pgx and GORM whose first string argument
 /// (after an optional context and destination) is SQL.
-pub const GO_SQL: &[&str] = &[
+const GO_SQL: &[&str] = &[
     "Exec",
     "ExecContext",
     "Query",
@@ -429,6 +450,11 @@ pub fn go(recv: Option<&str>, name: &str) -> Option<SinkKind> {
         None => match name {
             "panic" => Some(NonSql::Error),
             "print" | "println" => Some(NonSql::Log),
+            // Ginkgo's specs: `Describe("..", func() {..})`, `It("..", ..)`.
+            "Describe" | "Context" | "When" | "It" | "Specify" | "By" | "DescribeTable"
+            | "Entry" | "FDescribe" | "FIt" | "PDescribe" | "PIt" | "XDescribe" | "XIt" => {
+                Some(NonSql::TestName)
+            }
             _ => None,
         },
     };
@@ -443,7 +469,7 @@ pub fn go(recv: Option<&str>, name: &str) -> Option<SinkKind> {
 /// Spring `JdbcTemplate`/`NamedParameterJdbcTemplate`/`JdbcClient`, JDBC
 /// `Connection`/`Statement`, JPA `createNativeQuery`, R2DBC `sql`, Exposed `exec`:
 /// methods whose first string argument is SQL.
-pub const JVM_SQL: &[&str] = &[
+const JVM_SQL: &[&str] = &[
     "query",
     "queryForObject",
     "queryForList",
@@ -536,7 +562,7 @@ pub const CSHARP_RAW_SQL: &[&str] = &[
 ];
 
 /// EF Core interpolated SQL and Dapper: the SQL is the first string argument.
-pub const CSHARP_SQL: &[&str] = &[
+const CSHARP_SQL: &[&str] = &[
     "FromSqlInterpolated",
     "FromSql",
     "ExecuteSqlInterpolated",
@@ -618,7 +644,7 @@ pub fn csharp(recv: Option<&str>, name: &str, new: bool, attribute: bool) -> Opt
 // ----- Rust --------------------------------------------------------------------------
 
 /// Functions whose first argument is SQL (`sqlx::query(..)`, `diesel::sql_query(..)`).
-pub const RUST_SQL_CALLS: &[&str] = &[
+const RUST_SQL_CALLS: &[&str] = &[
     "query",
     "query_as",
     "query_scalar",
@@ -630,7 +656,7 @@ pub const RUST_SQL_CALLS: &[&str] = &[
 
 /// Methods whose first argument is SQL text: `tokio-postgres`/`postgres` clients,
 /// `rusqlite` connections, `sqlx` executors.
-pub const RUST_SQL_METHODS: &[&str] = &[
+const RUST_SQL_METHODS: &[&str] = &[
     "query",
     "query_one",
     "query_opt",
@@ -657,10 +683,16 @@ pub const RUST_SQL_METHODS: &[&str] = &[
     "execute_many",
 ];
 
-/// What the Rust macro `name!` does with its strings (`sqlx::query!` is the
-/// extractor's: its SQL argument is picked by position).
+/// What the Rust macro `name!` does with its strings: the `sqlx` query macros take
+/// SQL as their first or second argument (the extractor picks it by position).
 pub fn rust_macro(name: &str) -> Option<SinkKind> {
     let non_sql = match name {
+        "query"
+        | "query_as"
+        | "query_scalar"
+        | "query_unchecked"
+        | "query_as_unchecked"
+        | "query_scalar_unchecked" => return Some(SinkKind::Sql),
         "print" | "println" | "eprint" | "eprintln" | "trace" | "debug" | "info" | "warn"
         | "error" | "event" | "span" | "info_span" | "debug_span" | "trace_span" | "warn_span"
         | "error_span" | "dbg" => NonSql::Log,

@@ -1264,6 +1264,11 @@ impl<'a> Extractor<'a> {
     /// contents must be ignored (the arguments of a log call).
     fn ident_at(&mut self, i: usize) -> Option<usize> {
         let word = self.ident(i)?;
+        if word == "throw" && self.is_ident(i + 1, "new") && self.is_punct(i + 3, b'(') {
+            // Whatever a `throw` builds is an exception and its message, whatever the
+            // type's name.
+            return self.partner(i + 3);
+        }
         if !self.after_dot(i) {
             match word {
                 "import" => self.import_stmt(i),
@@ -1305,8 +1310,7 @@ impl<'a> Extractor<'a> {
 
     /// What the call `name(` at `callee` does with its strings (see [`sinks::js`]).
     fn sink_kind(&self, callee: usize, name: &str) -> Option<SinkKind> {
-        let new = callee > 0 && self.is_ident(callee - 1, "new");
-        sinks::js(self.receiver(callee), name, new, self.after_dot(callee))
+        sinks::js(self.receiver(callee), name, self.after_dot(callee))
     }
 
     /// Handles a call `name(`; returns the end of its arguments when they must be ignored.
@@ -1314,7 +1318,8 @@ impl<'a> Extractor<'a> {
         let name = self.ident(i)?;
         let open = i + 1;
         let close = self.partner(open)?;
-        match self.sink_kind(i, name) {
+        let kind = self.sink_kind(i, name);
+        match kind {
             Some(SinkKind::NonSql(k)) if k.covers_nested() => return Some(close),
             Some(SinkKind::NonSql(_)) => {
                 // A test's name, an assertion's message: the literals among its
@@ -1333,13 +1338,13 @@ impl<'a> Extractor<'a> {
             self.decorator(i, name);
             return None;
         }
-        self.call_shapes(i, name, close);
+        self.call_shapes(i, name, close, kind == Some(SinkKind::Sql));
         None
     }
 
     /// Recognises the ORM, query-builder and raw-SQL shapes of the call `name(` at `i`
-    /// whose argument list closes at `close`.
-    fn call_shapes(&mut self, i: usize, name: &'a str, close: usize) -> Option<()> {
+    /// whose argument list closes at `close`; `sql` when it is a SQL sink.
+    fn call_shapes(&mut self, i: usize, name: &'a str, close: usize, sql: bool) -> Option<()> {
         let open = i + 1;
         // Most calls match no shape: the argument list is only split where one needs
         // more than its first argument.
@@ -1348,7 +1353,7 @@ impl<'a> Extractor<'a> {
         let member = self.after_dot(i);
         if name == "EntitySchema" && i > 0 && self.is_ident(i - 1, "new") {
             self.entity_schema(open);
-        } else if sinks::js(recv, name, false, member) == Some(SinkKind::Sql) {
+        } else if sql {
             if let Some((s, e)) = first {
                 self.sink_argument(s, e);
             }

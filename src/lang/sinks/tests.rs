@@ -81,40 +81,44 @@ fn ruby_calls() {
 
 #[test]
 fn js_calls() {
-    // (receiver, name, after `new`, after a `.`)
-    let cases: &[Row] = &[
-        (Some("pool"), "query", false, true, SQL),
-        (None, "query", false, false, SQL),
-        (Some("prisma"), "$queryRaw", false, true, SQL),
-        (Some("knex"), "raw", false, true, SQL),
-        (None, "execute", false, false, None),
-        (None, "Error", true, false, ERROR),
-        (None, "TypeError", true, false, ERROR),
-        (Some("errors"), "ConflictException", true, true, ERROR),
-        (None, "Error", false, false, None),
-        (Some("console"), "log", false, true, LOG),
-        (Some("logger"), "warn", false, true, LOG),
-        (Some("this"), "warn", false, true, None),
-        (Some("toast"), "error", false, true, LOG),
-        (Some("message"), "warning", false, true, LOG),
-        (Some("message"), "query", false, true, SQL),
-        (None, "t", false, false, I18N),
-        (Some("i18n"), "t", false, true, I18N),
-        (Some("this"), "$t", false, true, I18N),
-        (None, "$t", false, false, I18N),
-        (Some("intl"), "translate", false, true, I18N),
-        (Some("row"), "t", false, true, None),
-        (None, "describe", false, false, TEST),
-        (None, "it", false, false, TEST),
-        (None, "test", false, false, TEST),
-        (Some("it"), "only", false, true, TEST),
-        (Some("describe"), "each", false, true, TEST),
-        (Some("suite"), "test", false, true, None),
-        (None, "assert", false, false, ASSERT),
-        (Some("assert"), "strictEqual", false, true, ASSERT),
+    // (receiver, name, after a `.`)
+    type JsRow<'a> = (Option<&'a str>, &'a str, bool, Option<SinkKind>);
+    let cases: &[JsRow] = &[
+        (Some("pool"), "query", true, SQL),
+        (None, "query", false, SQL),
+        (Some("prisma"), "$queryRaw", true, SQL),
+        (Some("knex"), "raw", true, SQL),
+        (None, "execute", false, None),
+        (None, "TypeError", false, ERROR),
+        (Some("errors"), "ConflictException", true, ERROR),
+        (None, "Error", false, ERROR),
+        (None, "Errors", false, None),
+        (Some("console"), "log", true, LOG),
+        (Some("logger"), "warn", true, LOG),
+        (Some("this"), "warn", true, None),
+        (Some("toast"), "error", true, LOG),
+        (Some("message"), "warning", true, LOG),
+        (Some("message"), "query", true, SQL),
+        (None, "t", false, I18N),
+        (Some("i18n"), "t", true, I18N),
+        (Some("this"), "$t", true, I18N),
+        (None, "$t", false, I18N),
+        (Some("intl"), "translate", true, I18N),
+        (Some("row"), "t", true, None),
+        (None, "describe", false, TEST),
+        (None, "it", false, TEST),
+        (None, "test", false, TEST),
+        (Some("it"), "only", true, TEST),
+        (Some("describe"), "each", true, TEST),
+        (Some("suite"), "test", true, None),
+        (None, "assert", false, ASSERT),
+        (Some("assert"), "strictEqual", true, ASSERT),
+        (None, "toBe", true, ASSERT),
+        (None, "toHaveBeenCalledWith", true, ASSERT),
+        (None, "toBe", false, None),
     ];
-    for &(recv, name, new, member, want) in cases {
-        assert_eq!(js(recv, name, new, member), want, "{recv:?}.{name}");
+    for &(recv, name, member, want) in cases {
+        assert_eq!(js(recv, name, member), want, "{recv:?}.{name}");
     }
 }
 
@@ -137,6 +141,9 @@ fn go_calls() {
         (Some("t"), "Run", TEST),
         (Some("assert"), "Equal", ASSERT),
         (Some("require"), "NoError", ASSERT),
+        (None, "Describe", TEST),
+        (None, "It", TEST),
+        (Some("db"), "It", None),
     ];
     for &(recv, name, want) in cases {
         assert_eq!(go(recv, name), want, "{recv:?}.{name}");
@@ -218,7 +225,10 @@ fn rust_calls() {
     for name in ["assert", "assert_eq", "debug_assert_ne"] {
         assert_eq!(rust_macro(name), ASSERT, "{name}!");
     }
-    for name in ["format", "concat", "query", "vec", "write"] {
+    for name in ["query", "query_as", "query_scalar_unchecked"] {
+        assert_eq!(rust_macro(name), SQL, "{name}!");
+    }
+    for name in ["format", "concat", "query_file", "vec", "write"] {
         assert_eq!(rust_macro(name), None, "{name}!");
     }
     assert_eq!(rust_macro("t"), I18N);
