@@ -58,12 +58,6 @@ fn package(rel: &str, fam: Family) -> (String, Family) {
     }
 }
 
-/// True when the open name `open` is the constant `name` (a TypeScript import of a
-/// directory names its `index` module).
-fn same_name(open: &str, name: &str) -> bool {
-    open == name || open.replacen('#', "/index#", 1) == name
-}
-
 /// The directory of a repository-relative path.
 fn dir(rel: &str) -> &str {
     rel.rsplit_once('/').map_or("", |(d, _)| d)
@@ -203,16 +197,29 @@ pub(super) fn finish(
         }
     }
     packages.retain(|_, p| !p.defs.is_empty());
+    // Each package's defined names, for the holes' look-up.
+    let names: HashMap<(String, Family), HashSet<&str>> = packages
+        .iter()
+        .map(|(k, p)| {
+            let n = p
+                .defs
+                .iter()
+                .map(|&d| defs[d].define.name.as_str())
+                .collect();
+            (k.clone(), n)
+        })
+        .collect();
     // The files to extract again: kept ones with holes a constant of their package
     // names, and the package's files the prefilter skipped that mention one.
     let mut again: Vec<Again> = Vec::new();
     for (rel, open, w) in waiting {
+        // (A TypeScript import of a directory names its `index` module.)
         let fills = family(w.lang)
-            .and_then(|fam| packages.get(&package(&rel, fam)))
-            .is_some_and(|p| {
-                p.defs
-                    .iter()
-                    .any(|&d| open.iter().any(|o| same_name(o, &defs[d].define.name)))
+            .and_then(|fam| names.get(&package(&rel, fam)))
+            .is_some_and(|n| {
+                open.iter().any(|o| {
+                    n.contains(o.as_str()) || n.contains(o.replacen('#', "/index#", 1).as_str())
+                })
             });
         if fills {
             again.push(Again {
@@ -230,6 +237,24 @@ pub(super) fn finish(
     if packages.is_empty() {
         return;
     }
+    // Each package's names as a file may write them (the last part of `Owner.NAME`
+    // or of a module's `path#NAME`), searched in one pass over a file.
+    let searches: HashMap<(String, Family), aho_corasick::AhoCorasick> = names
+        .iter()
+        .filter_map(|(k, n)| {
+            let words: HashSet<&str> = n
+                .iter()
+                .map(|name| {
+                    let name = name.rsplit('#').next().unwrap_or(name);
+                    name.rsplit('.').next().unwrap_or(name)
+                })
+                .collect();
+            aho_corasick::AhoCorasick::new(words)
+                .ok()
+                .map(|a| (k.clone(), a))
+        })
+        .collect();
+    drop(names);
     for e in files {
         let Some(lang) = Language::of(&e.rel) else {
             continue;
@@ -241,19 +266,13 @@ pub(super) fn finish(
         if fam == Family::TypeScript && !under_any(dir(&e.rel), &exporting) {
             continue;
         }
-        let Some(pkg) = packages.get(&package(&e.rel, fam)) else {
+        let Some(search) = searches.get(&package(&e.rel, fam)) else {
             continue;
         };
         let Some(text) = engine.read_quietly(e) else {
             continue;
         };
-        let mentions = pkg.defs.iter().any(|&d| {
-            let name = &defs[d].define.name;
-            let name = name.rsplit('#').next().unwrap_or(name);
-            let last = name.rsplit('.').next().unwrap_or(name);
-            memchr::memmem::find(text.as_bytes(), last.as_bytes()).is_some()
-        });
-        if mentions {
+        if search.is_match(&text) {
             again.push(Again {
                 rel: e.rel.clone(),
                 lang,
