@@ -158,6 +158,40 @@ fn a_variable_is_a_constant_until_another_file_assigns_it() {
     assert_eq!(found, want);
 }
 
+/// A package variable used in its own file is no constant either once another file
+/// of the package assigns it; without that file, its query is reported.
+#[test]
+fn a_variable_used_in_its_own_file_waits_for_the_package() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = tmp.path().join("values");
+    copy_dir(Path::new(VALUES), &root);
+    let store = root.join("services/billing/store");
+    fs::write(
+        store.join("local.go"),
+        "package store\n\nvar localCarts = \"carts\"\n\nfunc (r *Repo) LocalCarts() {\n\tr.db.Query(\"SELECT id FROM \" + localCarts)\n}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (_, found) = rows(&root);
+    let mut want = expected();
+    want.insert(
+        3,
+        row(
+            "cross-service-read",
+            "services/billing/store/local.go:6",
+            "carts",
+            &["services/billing/store/local.go:3 (table name from `localCarts` defined here)"],
+        ),
+    );
+    assert_eq!(found, want);
+    fs::write(
+        store.join("override.go"),
+        "package store\n\nfunc override(t string) { localCarts = t }\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (_, found) = rows(&root);
+    assert_eq!(found, expected());
+}
+
 /// A constant that names nothing any file of its package defines stays a hole, and a
 /// definition in another package (directory) is not used: no finding from guessing.
 #[test]

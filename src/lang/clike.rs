@@ -21,7 +21,7 @@
 //! reported once as a [`Problem`].
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::embedded::Embedded;
 use super::sinks::NonSql;
@@ -882,7 +882,7 @@ pub struct Source<'a> {
     /// Names assigned after their declaration (Go).
     assigned: Vec<String>,
     /// Go `var`s among the constants: another file's assignment undoes them.
-    vars: Vec<String>,
+    vars: HashSet<String>,
     /// The constants other files of the package define.
     known: Option<&'a Known>,
     /// Names used where SQL text was needed that have no value here.
@@ -1004,7 +1004,7 @@ impl<'a> Source<'a> {
             constants: HashMap::new(),
             package_level: Vec::new(),
             assigned: Vec::new(),
-            vars: Vec::new(),
+            vars: HashSet::new(),
             known,
             open: RefCell::new(Vec::new()),
             problem: lexed.problem,
@@ -1136,7 +1136,7 @@ impl<'a> Source<'a> {
         let mut seen: HashMap<String, Option<usize>> = HashMap::new();
         let mut package_level = Vec::new();
         let mut decls: Vec<usize> = Vec::new();
-        let mut vars: Vec<&str> = Vec::new();
+        let mut vars: HashSet<&str> = HashSet::new();
         for j in 2..self.toks.len() {
             if self.punct(j - 1) != "=" || self.lit(j).is_none_or(StrLit::has_holes) {
                 continue;
@@ -1159,7 +1159,7 @@ impl<'a> Source<'a> {
             };
             decls.push(name);
             if decl.var {
-                vars.push(n);
+                vars.insert(n);
             }
             let text = self.lit_text(j);
             let qualified = decl.owner.map(|o| format!("{o}.{n}"));
@@ -1177,7 +1177,7 @@ impl<'a> Source<'a> {
         }
         self.assigned = self.assignments(&decls);
         for a in &self.assigned {
-            if vars.contains(&a.as_str()) {
+            if vars.contains(a.as_str()) {
                 seen.remove(a);
             }
         }
@@ -1198,9 +1198,11 @@ impl<'a> Source<'a> {
             return Vec::new();
         }
         let mut out: Vec<String> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for k in 0..self.toks.len() {
             let Some(name) = self.ident(k) else { continue };
-            if declared.contains(&k) || (k > 0 && self.punct(k - 1) == ".") {
+            // `declared` is in token order.
+            if declared.binary_search(&k).is_ok() || (k > 0 && self.punct(k - 1) == ".") {
                 continue;
             }
             let mut next = k + 1;
@@ -1215,7 +1217,7 @@ impl<'a> Source<'a> {
             let assigned = matches!(self.punct(next), "=" | "+=")
                 || (k > 0 && self.punct(k - 1) == "&")
                 || matches!(self.punct(k + 1), "++" | "--");
-            if assigned && !out.iter().any(|o| o == name) {
+            if assigned && seen.insert(name) {
                 out.push(name.to_string());
             }
         }
@@ -2659,6 +2661,29 @@ mod tests {
             }
             assert_eq!(v.unit.as_deref(), *unit, "{d:?}");
         }
+    }
+
+    /// Many constants, variables and assignments cost linear time: with a look-up per
+    /// pair, 50,000 of each would take minutes.
+    #[test]
+    fn many_constants_stay_linear() {
+        let n = 50_000;
+        let mut text = String::from("package m\n");
+        for k in 0..n {
+            text.push_str(&format!("const c{k} = \"t{k}\"\nvar v{k} = \"u{k}\"\n"));
+        }
+        text.push_str("func f() {\n");
+        for k in 0..n {
+            text.push_str(&format!("\tv{k} = \"x\"\n"));
+        }
+        text.push_str("}\n");
+        let v = Source::new(&text, Dialect::Go).values();
+        assert_eq!(
+            v.defines.len(),
+            n,
+            "the constants, not the assigned variables"
+        );
+        assert_eq!(v.assigned.len(), n);
     }
 
     /// Names without a value in the file are the holes another file may fill; the

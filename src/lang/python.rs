@@ -731,6 +731,8 @@ struct Extractor<'a> {
     lx: Lexed,
     /// Names bound exactly once to a plain string literal: name → literal index.
     consts: foldhash::HashMap<&'a str, Option<usize>>,
+    /// The name of each constant's literal (the inverse of `consts`).
+    const_names: foldhash::HashMap<usize, &'a str>,
     django: bool,
     migration: bool,
     out: Vec<Access>,
@@ -759,6 +761,7 @@ pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
         ctx,
         lx,
         consts: foldhash::HashMap::default(),
+        const_names: foldhash::HashMap::default(),
         django: text.contains("from django") || text.contains("import django"),
         migration: path.starts_with("versions/") || path.contains("/versions/"),
         out: Vec::new(),
@@ -883,6 +886,11 @@ impl<'a> Extractor<'a> {
             };
             self.consts.insert(name, entry);
         }
+        self.const_names = self
+            .consts
+            .iter()
+            .filter_map(|(name, lit)| lit.map(|l| (l, *name)))
+            .collect();
     }
 
     fn run(&mut self, stmts: &[Stmt]) {
@@ -1273,12 +1281,7 @@ impl<'a> Extractor<'a> {
     /// len`: a name found in it is reported there, with the constant as its origin.
     /// A literal passed in place (`"%s" % "orders"`) is read where it is written.
     fn push_const(&self, e: &mut Embedded, lit: usize, at: usize, len: usize) {
-        let name = self
-            .consts
-            .iter()
-            .find(|(_, v)| **v == Some(lit))
-            .map(|(k, _)| *k);
-        let Some(name) = name else {
+        let Some(name) = self.const_names.get(&lit).copied() else {
             return self.push_lit(e, lit, None);
         };
         let mut value = Embedded::new();

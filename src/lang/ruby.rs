@@ -16,7 +16,7 @@
 use super::embedded::Embedded;
 use super::sinks::{self, SinkKind};
 use super::{Context, Extracted, sql};
-use crate::model::{Access, AccessKind, TableRef};
+use crate::model::{Access, AccessKind, Origin, Place, TableRef};
 
 /// Strings whose presence means a Ruby file may name a table in an ActiveRecord model,
 /// migration or schema dump, even when the table is not in the registry.
@@ -1250,10 +1250,13 @@ impl<'a> Extractor<'a> {
         for item in &group.items {
             match item {
                 Item::Lit(l) => self.push_lit(&mut e, *l, true),
-                Item::Name(tok, name) => match self.constant(name) {
-                    Some(l) => self.push_lit(&mut e, l, false),
-                    None => e.push_hole(HOLE, self.tok(*tok).map_or(0, |t| t.start)),
-                },
+                Item::Name(tok, name) => {
+                    let at = self.tok(*tok).map_or(0, |t| t.start);
+                    match self.constant(name) {
+                        Some(l) => self.push_const(&mut e, name, l, at, name.len()),
+                        None => e.push_hole(HOLE, at),
+                    }
+                }
             }
         }
         e
@@ -1301,9 +1304,13 @@ impl<'a> Extractor<'a> {
                 }
                 if let Some(&&(hs, he)) = holes.peek().filter(|h| h.0 == j + 2) {
                     flush(e, run, j);
-                    let name = self.src[hs..he].trim();
+                    let expr = &self.src[hs..he];
+                    let name = expr.trim();
                     match self.constant(name).filter(|_| resolve) {
-                        Some(k) => self.push_lit(e, k, false),
+                        Some(k) => {
+                            let at = hs + (expr.len() - expr.trim_start().len());
+                            self.push_const(e, name, k, at, name.len());
+                        }
                         None => e.push_hole(HOLE, j),
                     }
                     j = (he + 1).min(end);
@@ -1314,6 +1321,22 @@ impl<'a> Extractor<'a> {
             j += 1;
         }
         flush(e, run, end);
+    }
+
+    /// Appends the value of constant `name` (literal `lit`) used at `at..at + len`: a
+    /// name found in it is reported there, with the constant as its origin.
+    fn push_const(&self, e: &mut Embedded, name: &str, lit: usize, at: usize, len: usize) {
+        let mut value = Embedded::new();
+        self.push_lit(&mut value, lit, false);
+        let (a, b) = self.lx.lits[lit].body;
+        let origin = Origin {
+            name: name.to_string(),
+            place: Place::Here {
+                offset: a,
+                len: b - a,
+            },
+        };
+        e.push_value(value.text(), at, len.max(1), origin);
     }
 
     /// A value's plain text and where it maps: symbols directly, strings via their map.
@@ -1903,8 +1926,18 @@ mod tests {
         let got = extract("lib/purge.rb", src, &Context::default()).accesses;
         let at = src.find("orders").unwrap_or(0);
         assert_eq!(got.len(), 2, "{got:?}");
-        for a in &got {
-            assert_eq!((a.offset, &src[a.offset..a.offset + a.len]), (at, "orders"));
+        // Each is labelled at its interpolation; the constant's literal is the origin.
+        let uses: Vec<usize> = src.match_indices("#{TABLE}").map(|(p, _)| p + 2).collect();
+        for (a, used) in got.iter().zip(uses) {
+            assert_eq!(
+                (a.offset, &src[a.offset..a.offset + a.len]),
+                (used, "TABLE")
+            );
+            let origin = a.origin.as_ref().map(|o| (o.name.as_str(), o.place));
+            assert_eq!(
+                origin,
+                Some(("TABLE", crate::model::Place::Here { offset: at, len: 6 }))
+            );
         }
     }
 

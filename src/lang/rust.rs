@@ -81,7 +81,7 @@ use super::embedded::Embedded;
 use super::sinks::{self, SinkKind};
 use super::{Context, Extracted, Follow, Problem, sql};
 use crate::model::finding::LineIndex;
-use crate::model::{Access, AccessKind, ImportRef, TableRef};
+use crate::model::{Access, AccessKind, ImportRef, Origin, Place, TableRef};
 
 /// Byte strings whose presence means a Rust file may map a table the registry does not
 /// know (Diesel and SeaORM mappings), or pull in a SQL file. SQL text in string literals
@@ -1350,11 +1350,48 @@ impl<'a> Walker<'a> {
             let name = self.ident(last).map(bare).unwrap_or_default();
             if let Some([value]) = self.consts.get(name).map(Vec::as_slice) {
                 let value = value.clone();
-                return self.append_expr(value, emb, false, depth + 1);
+                let at = self.toks[s].at.start;
+                let used = at..self.toks[e - 1].at.end;
+                return self.append_value(name.to_string(), value, used, emb, depth);
             }
         }
         emb.push_hole(HOLE, hole_at);
         false
+    }
+
+    /// Appends the value of constant `name` (the expression `value`), used at `used`:
+    /// when the value is a table name, it is reported there, with the constant as its
+    /// origin; any other value is read where it is written.
+    fn append_value(
+        &mut self,
+        name: String,
+        value: Range<usize>,
+        used: Range<usize>,
+        emb: &mut Embedded,
+        depth: usize,
+    ) -> bool {
+        let defined = match (
+            self.toks.get(value.start),
+            value.end.checked_sub(1).and_then(|k| self.toks.get(k)),
+        ) {
+            (Some(a), Some(z)) => a.at.start..z.at.end,
+            _ => return false,
+        };
+        let mut sub = Embedded::new();
+        let any = self.append_expr(value.clone(), &mut sub, false, depth + 1);
+        if !super::values::is_name(sub.text()) {
+            // A fragment or a whole query is read where it is written.
+            return self.append_expr(value, emb, false, depth + 1);
+        }
+        let origin = Origin {
+            name,
+            place: Place::Here {
+                offset: defined.start,
+                len: defined.len(),
+            },
+        };
+        emb.push_value(sub.text(), used.start, used.len().max(1), origin);
+        any
     }
 
     /// `format!`-family or `concat!` macro named at `i`: appends its text to `emb`.
@@ -1468,7 +1505,9 @@ impl<'a> Walker<'a> {
             && let Some([value]) = self.consts.get(name).map(Vec::as_slice)
         {
             let value = value.clone();
-            self.append_expr(value, emb, false, depth + 1);
+            // The capture as written: `{NAME}`.
+            let used = hole_at..hole_at + name.len() + 2;
+            self.append_value(name.to_string(), value, used, emb, depth);
             return;
         }
         emb.push_hole(HOLE, hole_at);
@@ -2274,13 +2313,12 @@ fn f(table: &str) {
                 "SELECT * FROM orders JOIN orders",
             ]
         );
-        let orders_lit = src.find("\"orders\"").unwrap_or_default() + 1;
-        for (_, _, emb) in &c[2..5] {
-            let at = emb.text().find("orders").unwrap_or_default();
-            assert_eq!(emb.file_offset(at), orders_lit);
-            assert_eq!(mapped(src, emb, "orders"), "orders");
+        // Each name is reported where the format uses the constant.
+        let uses = ["TABLE", "{TABLE}", "TABLE"];
+        for ((_, _, emb), used) in c[2..5].iter().zip(uses) {
+            assert_eq!(mapped(src, emb, "orders"), used);
         }
-        assert_eq!(mapped(src, &c[2].2, "billing"), "billing");
+        assert_eq!(mapped(src, &c[2].2, "billing"), "SCHEMA");
         assert_eq!(mapped(src, &c[2].2, "WHERE"), "WHERE");
         assert_eq!(mapped(src, &c[4].2, "WHERE"), "WHERE");
     }
@@ -2298,7 +2336,7 @@ fn f(table: &str) {
         let (text, sink, emb) = c.iter().find(|c| c.1).cloned().unwrap_or_default();
         assert!(sink);
         assert_eq!(text, "SELECT * FROM orders WHERE id = 1");
-        assert_eq!(emb.file_offset(text.find("orders").unwrap_or(0)), 17);
+        assert_eq!(mapped(src, &emb, "orders"), "T");
         assert_eq!(mapped(src, &emb, "WHERE"), "WHERE");
 
         let src = r#"fn f() { sqlx::query(&format!("SELECT * FROM {}", concat!("ord", "ers"))); }"#;
@@ -2442,13 +2480,13 @@ impl X { const LIST: &'static str = r"SELECT * FROM orders"; }
                 r#"const T: &str = "orders"; fn f() { let q = format!("SELECT * FROM {} WHERE id = $1", T); }"#,
                 Read,
                 "orders",
-                "orders",
+                "T",
             ),
             (
                 r#"const T: &str = "orders"; fn f() { let q = format!("SELECT * FROM {T} WHERE id = $1"); }"#,
                 Read,
                 "orders",
-                "orders",
+                "{T}",
             ),
             (
                 r#"fn f() { sqlx::query(GET); } const GET: &str = "SELECT * FROM orders WHERE id = $1";"#,

@@ -534,10 +534,15 @@ impl Engine<'_> {
                 .subject(rel),
             );
         }
+        // Findings from a package variable of this file wait: another file may assign it.
+        let mut from_vars = Vec::new();
         for a in &extracted.accesses {
             if let Some(mut finding) = self.resolver.resolve(&file, a) {
                 values::explain(&mut finding, a, &file, &[]);
-                findings.push(finding);
+                match values::from_var(a, &extracted.values) {
+                    Some(var) => from_vars.push((var.to_string(), finding)),
+                    None => findings.push(finding),
+                }
             }
         }
         for follow in &extracted.follow {
@@ -545,7 +550,7 @@ impl Engine<'_> {
         }
         // A file with holes another file of its package may fill is reported once
         // they are filled (its suppressions are judged against every finding).
-        let values = values::FileValues::new(&file, extracted.values, &mut findings);
+        let values = values::FileValues::new(&file, extracted.values, &mut findings, from_vars);
         let outcome = match &values {
             Some(v) if v.waiting.is_some() => crate::suppress::Outcome::default(),
             _ => crate::suppress::apply(rel, text, findings),

@@ -58,25 +58,23 @@ fn package(rel: &str, fam: Family) -> (String, Family) {
     }
 }
 
-/// True when the open name `open` is the constant `name` (a TypeScript import of a
-/// directory names its `index` module).
-fn same_name(open: &str, name: &str) -> bool {
-    open == name || open.replacen('#', "/index#", 1) == name
-}
-
 /// The directory of a repository-relative path.
 fn dir(rel: &str) -> &str {
     rel.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
 /// A kept file whose report waits for the second step: it used names without a
-/// value, which another file of its package may define.
+/// value, which another file of its package may define, or a package variable,
+/// which another file may assign.
 pub(super) struct Waiting {
     pub text: String,
     pub lang: Language,
     pub service: Option<usize>,
     /// Its findings so far, before suppressions.
     pub findings: Vec<Finding>,
+    /// Findings whose table name came from a variable of this file, by its name:
+    /// dropped when any file of the package assigns it.
+    pub from_vars: Vec<(String, Finding)>,
 }
 
 /// What the first pass learnt from one kept file.
@@ -96,6 +94,7 @@ impl FileValues {
         file: &FileCtx<'_>,
         values: Values,
         findings: &mut Vec<Finding>,
+        from_vars: Vec<(String, Finding)>,
     ) -> Option<FileValues> {
         family(file.lang)?;
         let locs = values
@@ -103,11 +102,13 @@ impl FileValues {
             .iter()
             .map(|d| file.index.loc(file.text, d.offset, d.len))
             .collect();
-        let waiting = (!values.open.is_empty()).then(|| Waiting {
+        let wait = !values.open.is_empty() || !from_vars.is_empty();
+        let waiting = wait.then(|| Waiting {
             text: file.text.to_string(),
             lang: file.lang,
             service: file.service,
             findings: std::mem::take(findings),
+            from_vars,
         });
         Some(FileValues {
             rel: file.rel.to_string(),
@@ -125,6 +126,15 @@ pub(super) struct Def {
     loc: Loc,
     define: Define,
     unit: Option<String>,
+}
+
+/// The name of the package variable of this file `access`'s table name came from, if
+/// any (`vars`: the file's variables among its constants).
+pub(super) fn from_var<'a>(access: &'a Access, vars: &Values) -> Option<&'a str> {
+    let origin = access.origin.as_ref()?;
+    let local = matches!(origin.place, Place::Here { .. });
+    let var = vars.defines.iter().any(|d| d.var && d.name == origin.name);
+    (local && var).then_some(origin.name.as_str())
 }
 
 /// The related label of an access whose table name came from a constant: "table name
@@ -163,6 +173,8 @@ struct Again {
     /// Its first-pass findings, before suppressions (none for a file the prefilter
     /// skipped).
     findings: Vec<Finding>,
+    /// See [`Waiting::from_vars`].
+    from_vars: Vec<(String, Finding)>,
     /// Counted as parsed already.
     parsed: bool,
 }
@@ -172,9 +184,12 @@ struct Again {
 pub(super) fn finish(
     engine: &Engine<'_>,
     files: &[FileEntry],
-    kept: Vec<FileValues>,
+    mut kept: Vec<FileValues>,
     out: &mut Scan,
 ) {
+    // In path order, whatever the order the threads finished in: a constant defined
+    // alike in two files is always attributed to the same one.
+    kept.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut defs: Vec<Def> = Vec::new();
     let mut packages: HashMap<(String, Family), Package> = HashMap::new();
     let mut analysed: HashSet<String> = HashSet::new();
@@ -203,16 +218,30 @@ pub(super) fn finish(
         }
     }
     packages.retain(|_, p| !p.defs.is_empty());
+    // Each package's defined names, for the holes' look-up.
+    let names: HashMap<(String, Family), HashSet<&str>> = packages
+        .iter()
+        .map(|(k, p)| {
+            let n = p
+                .defs
+                .iter()
+                .map(|&d| defs[d].define.name.as_str())
+                .collect();
+            (k.clone(), n)
+        })
+        .collect();
     // The files to extract again: kept ones with holes a constant of their package
     // names, and the package's files the prefilter skipped that mention one.
     let mut again: Vec<Again> = Vec::new();
+    let mut held: Vec<(String, Waiting)> = Vec::new();
     for (rel, open, w) in waiting {
+        // (A TypeScript import of a directory names its `index` module.)
         let fills = family(w.lang)
-            .and_then(|fam| packages.get(&package(&rel, fam)))
-            .is_some_and(|p| {
-                p.defs
-                    .iter()
-                    .any(|&d| open.iter().any(|o| same_name(o, &defs[d].define.name)))
+            .and_then(|fam| names.get(&package(&rel, fam)))
+            .is_some_and(|n| {
+                open.iter().any(|o| {
+                    n.contains(o.as_str()) || n.contains(o.replacen('#', "/index#", 1).as_str())
+                })
             });
         if fills {
             again.push(Again {
@@ -221,16 +250,32 @@ pub(super) fn finish(
                 service: w.service,
                 text: w.text,
                 findings: w.findings,
+                from_vars: w.from_vars,
                 parsed: true,
             });
         } else {
-            report(out, &rel, &w.text, w.findings);
+            held.push((rel, w));
         }
     }
-    if packages.is_empty() {
-        return;
-    }
-    for e in files {
+    // Each package's names as a file may write them (the last part of `Owner.NAME`
+    // or of a module's `path#NAME`), searched in one pass over a file.
+    let searches: HashMap<(String, Family), aho_corasick::AhoCorasick> = names
+        .iter()
+        .filter_map(|(k, n)| {
+            let words: HashSet<&str> = n
+                .iter()
+                .map(|name| {
+                    let name = name.rsplit('#').next().unwrap_or(name);
+                    name.rsplit('.').next().unwrap_or(name)
+                })
+                .collect();
+            aho_corasick::AhoCorasick::new(words)
+                .ok()
+                .map(|a| (k.clone(), a))
+        })
+        .collect();
+    drop(names);
+    for e in files.iter().filter(|_| !searches.is_empty()) {
         let Some(lang) = Language::of(&e.rel) else {
             continue;
         };
@@ -241,25 +286,20 @@ pub(super) fn finish(
         if fam == Family::TypeScript && !under_any(dir(&e.rel), &exporting) {
             continue;
         }
-        let Some(pkg) = packages.get(&package(&e.rel, fam)) else {
+        let Some(search) = searches.get(&package(&e.rel, fam)) else {
             continue;
         };
         let Some(text) = engine.read_quietly(e) else {
             continue;
         };
-        let mentions = pkg.defs.iter().any(|&d| {
-            let name = &defs[d].define.name;
-            let name = name.rsplit('#').next().unwrap_or(name);
-            let last = name.rsplit('.').next().unwrap_or(name);
-            memchr::memmem::find(text.as_bytes(), last.as_bytes()).is_some()
-        });
-        if mentions {
+        if search.is_match(&text) {
             again.push(Again {
                 rel: e.rel.clone(),
                 lang,
                 service: engine.paths.service_of(&e.rel),
                 text,
                 findings: Vec::new(),
+                from_vars: Vec::new(),
                 parsed: false,
             });
         }
@@ -310,8 +350,28 @@ pub(super) fn finish(
                 .filter(|&d| defs[d].define.var && p.assigned.contains(&defs[d].define.name))
         })
         .collect();
+    // Package variables assigned in some file of their package, by package.
+    let assigned_in = |rel: &str, lang: Language, name: &str| {
+        family(lang)
+            .and_then(|fam| packages.get(&package(rel, fam)))
+            .is_some_and(|p| p.assigned.contains(name))
+    };
+    for (rel, w) in held {
+        let mut findings = w.findings;
+        for (var, f) in w.from_vars {
+            if !assigned_in(&rel, w.lang, &var) {
+                findings.push(f);
+            }
+        }
+        report(out, &rel, &w.text, findings);
+    }
     for (a, new) in again.into_iter().zip(found) {
         let mut findings = a.findings;
+        for (var, f) in a.from_vars {
+            if !assigned_in(&a.rel, a.lang, &var) {
+                findings.push(f);
+            }
+        }
         let index = LineIndex::new(&a.text);
         let file = FileCtx {
             rel: &a.rel,

@@ -3,7 +3,7 @@
 //! of `fuzz/` (longer runs; see docs/reliability.md). Included with `#[path]`.
 
 use ownlint::lang::{self, Context, Extracted, Language};
-use ownlint::model::{AccessKind, Confidence, Target};
+use ownlint::model::{AccessKind, Confidence, Place, Target};
 use std::path::Path;
 
 /// A path of the right kind for `lang`.
@@ -50,8 +50,10 @@ pub fn check_extract(lang: Language, text: &str) -> Result<Extracted, String> {
 /// holds the table's name (as written, ignoring case), except where the extractors
 /// document otherwise: low-confidence accesses are inferred; a Prisma relation's
 /// foreign key stands on the related model's name, whose table is that model's
-/// `@@map`; and a name decoded from a string literal with escapes is labelled on its
-/// source spelling (`embedded.rs`), so a range holding a `\` is not compared.
+/// `@@map`; a name decoded from a string literal with escapes is labelled on its
+/// source spelling (`embedded.rs`), so a range holding a `\` is not compared; and a
+/// name from a constant is labelled where the query uses the constant, so its
+/// origin's range (the constant's literal) is the one that holds the name.
 fn well_formed(lang: Language, text: &str, got: &Extracted) -> Result<(), String> {
     let range = |what: &str, offset: usize, len: usize| -> Result<&str, String> {
         let end = offset
@@ -83,13 +85,31 @@ fn well_formed(lang: Language, text: &str, got: &Extracted) -> Result<(), String
         {
             return Err(format!("{a:?}: a table, schema or database without a name"));
         }
+        // A name that came from a constant is labelled where the query uses the
+        // constant: the constant's own range (its origin) holds the name.
+        let (slice, origin) = match a.origin.as_ref().map(|o| o.place) {
+            Some(Place::Here { offset, len }) => {
+                (range(&format!("{a:?} origin"), offset, len)?, true)
+            }
+            Some(Place::Elsewhere(_)) => {
+                return Err(format!(
+                    "{a:?}: an origin in another file, with no other file given"
+                ));
+            }
+            None => (slice, false),
+        };
         if let Some(name) = name {
             let documented = a.confidence == Confidence::Low
                 || (lang == Language::Prisma && a.kind == AccessKind::ForeignKey)
                 || slice.contains('\\');
             if !documented && !holds(slice, name) {
+                let whose = if origin {
+                    "the constant's range"
+                } else {
+                    "the range"
+                };
                 return Err(format!(
-                    "{a:?}: the range {slice:?} does not hold the table name {name:?}"
+                    "{a:?}: {whose} {slice:?} does not hold the table name {name:?}"
                 ));
             }
         }
