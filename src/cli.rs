@@ -193,6 +193,7 @@ const WAVES_FORMATS: &[Format] = &[
 ];
 const EXPLAIN_FORMATS: &[Format] = &[Format::Text, Format::Markdown, Format::Json];
 const RULES_FORMATS: &[Format] = &[Format::Text, Format::Json];
+const INIT_FORMATS: &[Format] = &[Format::Text, Format::Json];
 
 /// Every output format of every command; each command accepts its own subset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -313,7 +314,7 @@ impl Command {
                 .format(a.format)
                 .printing(&a.printing)
                 .gate(&a.gate),
-            Command::Init(a) => own.printing(&a.printing),
+            Command::Init(a) => own.format(a.format).printing(&a.printing),
             Command::Explain(a) => own.format(a.format),
             Command::Rules(a) => own.format(a.format),
             Command::Schema(_) | Command::Completions(_) | Command::Man => own,
@@ -339,6 +340,11 @@ pub struct InitArgs {
     /// Print the registry to stdout and write nothing (the summary goes to stderr).
     #[arg(long, visible_alias = "dry-run", conflicts_with_all = ["output", "force"])]
     pub stdout: bool,
+
+    /// What to print: `text` (the summary on stderr; the default) or `json` (the
+    /// proposal and the registry text as one JSON object on stdout, for tools).
+    #[arg(long, value_name = "FORMAT", value_parser = formats(INIT_FORMATS))]
+    pub format: Option<Format>,
 
     #[command(flatten)]
     pub scan: ScanArgs,

@@ -300,7 +300,7 @@ fn tables_several_services_create_are_left_for_a_person_and_the_result_validates
         "{yaml}"
     );
     assert!(
-        yaml.contains("#   flags: created in infra/tables.sql:1\n"),
+        yaml.contains("#   flags: created in infra/tables.sql:1; no service uses it\n"),
         "{yaml}"
     );
     let validate = ownlint(root, &["validate"]);
@@ -340,12 +340,18 @@ fn no_services_and_bad_arguments_exit_2() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("is not a directory"));
 
-    let format = ownlint(tmp.path(), &["--format", "json", "init"]);
+    // `init` writes the registry or JSON; other formats are refused, before or after
+    // the command.
+    let format = ownlint(tmp.path(), &["--format", "sarif", "init"]);
     assert_eq!(format.status.code(), Some(2));
-    assert!(text(&format.stderr).contains("`--format` does not apply to `ownlint init`"));
-    let after = ownlint(tmp.path(), &["init", "--format", "json"]);
+    assert!(
+        text(&format.stderr).contains("`init` has no `--format sarif` output"),
+        "{}",
+        text(&format.stderr)
+    );
+    let after = ownlint(tmp.path(), &["init", "--format", "sarif"]);
     assert_eq!(after.status.code(), Some(2));
-    assert!(text(&after.stderr).contains("unexpected argument '--format'"));
+    assert!(text(&after.stderr).contains("invalid value 'sarif'"));
 
     let conflict = ownlint(tmp.path(), &["init", "--stdout", "--force"]);
     assert_eq!(conflict.status.code(), Some(2));
