@@ -300,8 +300,16 @@ fn merge_spellings(
             .iter()
             .filter(|q| tables[*q].keys().any(|s| sites.contains_key(s)))
             .collect();
-        if let [q] = same.as_slice() {
-            into.insert(t.clone(), (*q).clone());
+        // Code outside every service (a data-access library) joins the one
+        // qualified spelling.
+        let outside_only = sites.keys().all(Option::is_none);
+        let one = match (same.as_slice(), candidates.as_slice()) {
+            ([q], _) => Some(*q),
+            ([], [q]) if outside_only => Some(q),
+            _ => None,
+        };
+        if let Some(q) = one {
+            into.insert(t.clone(), q.clone());
         }
     }
     for (from, to) in into {
@@ -530,10 +538,10 @@ impl Proposal {
     fn schema_of(&self, s: usize) -> Option<(String, At)> {
         let mut schema: Option<(String, At)> = None;
         for (t, sites) in &self.tables {
-            let Some(site) = sites
-                .get(&Some(s))
-                .filter(|x| x.evidence == Evidence::Creates)
-            else {
+            let Some(site) = sites.get(&Some(s)).filter(|x| {
+                x.evidence == Evidence::Creates
+                    && !x.path.split('/').any(services::is_test_code_dir)
+            }) else {
                 continue;
             };
             let (sch, _) = t.split_once('.')?;
@@ -574,16 +582,19 @@ mod tests {
                 name: "catalog".into(),
                 paths: vec!["services/catalog".into()],
                 why: "a directory below a services directory".into(),
+                runs: true,
             },
             ServiceDir {
                 name: "orders".into(),
                 paths: vec!["services/orders".into()],
                 why: "a directory below a services directory".into(),
+                runs: true,
             },
             ServiceDir {
                 name: "on".into(),
                 paths: vec!["services/on, off\n".into()],
                 why: "a directory below a services directory".into(),
+                runs: true,
             },
         ];
         let mut tables: BTreeMap<String, BTreeMap<Option<usize>, Site>> = BTreeMap::new();

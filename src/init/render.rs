@@ -160,6 +160,12 @@ impl Proposal {
             y.push_str(&format!("  {}:\n", scalar(&s.name)));
             let paths: Vec<String> = s.paths.iter().map(|p| scalar(p)).collect();
             y.push_str(&format!("    paths: [{}]\n", paths.join(", ")));
+            if !s.runs {
+                y.push_str(&format!(
+                    "    public: [{}]  # nothing in it runs: the programs that use its schema compile against its code\n",
+                    paths.join(", ")
+                ));
+            }
             match self.databases.get(i) {
                 Some(DatabaseChoice::One(name, at)) => y.push_str(&format!(
                     "    database: {}  # {}\n",

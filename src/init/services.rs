@@ -16,8 +16,9 @@
 //!    must hold code; the outermost such directory wins.
 //! 3. A project with no signal is a library. It joins a service when it is a sibling
 //!    named after it (`Ordering.Domain` and `Ordering.Infrastructure` beside
-//!    `Ordering.API`; `order-service-api` beside `order-service`): they deploy
-//!    together. Otherwise it stays outside every service and the proposal says so.
+//!    `Ordering.API`; `order-service-api` beside `order-service`; `order-dataaccess`
+//!    beside `order-app`): they deploy together. A multi-module parent directory
+//!    with one program below it is the service. Otherwise it stays outside every service and the proposal says so.
 //! 4. Nothing inside a library or tooling directory ([`NOT_SERVICES`]), a test
 //!    project or a template is a service, and the repository root never is.
 //!
@@ -106,6 +107,9 @@ pub struct ServiceDir {
     pub paths: Vec<String>,
     /// Why it is a service, and which siblings joined it.
     pub why: String,
+    /// False when only its migrations make it one: a schema library the programs
+    /// compile against (its code is proposed as `public`).
+    pub runs: bool,
 }
 
 /// A project that is not a service, and why.
@@ -263,7 +267,27 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
         }
     }
     let workspace = |p: &str| children.get(p).is_some_and(|c| c.len() >= 2);
+    let enclosing_project = |d: &str| -> Option<&String> {
+        projects
+            .iter()
+            .filter(|p| p.as_str() != d && within(d, p))
+            .max_by_key(|p| p.len())
+    };
+    // How many child directories of `p` hold a program.
+    let programs_below = |p: &str| -> usize {
+        signals
+            .iter()
+            .filter(|s| s.runs && within(&s.dir, p) && s.dir != p)
+            .filter_map(|s| s.dir[p.len()..].trim_start_matches('/').split('/').next())
+            .collect::<BTreeSet<&str>>()
+            .len()
+    };
 
+    let running: Vec<&str> = signals
+        .iter()
+        .filter(|s| s.runs)
+        .map(|s| s.dir.as_str())
+        .collect();
     // The deployable units, with the first evidence for each.
     let mut units: BTreeMap<String, String> = BTreeMap::new();
     let mut signals: Vec<&Signal> = signals.iter().collect();
@@ -279,10 +303,18 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
         if project.is_none() && root_project && ROOT_SOURCES.contains(&first) {
             continue;
         }
-        let unit = match project {
+        let mut unit = match project {
             Some(p) if !workspace(p) => p.clone(),
             _ => s.dir.clone(),
         };
+        // A multi-module parent (`order-service/` above `order-app/`,
+        // `order-dataaccess/`) is the service when this is its only program.
+        while let Some(parent) = enclosing_project(&unit) {
+            if programs_below(parent) >= 2 {
+                break;
+            }
+            unit = parent.clone();
+        }
         let inner = s.dir[unit.len()..].trim_start_matches('/');
         if unit.is_empty()
             || !may_hold_services(&unit)
@@ -352,9 +384,18 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
             if !siblings.is_empty() {
                 why.push_str("; with the sibling projects that deploy with it");
             }
+            let runs = containers.contains(&path)
+                || running
+                    .iter()
+                    .any(|r| within(r, &path) && !r[path.len()..].split('/').any(is_test_code_dir));
             let mut paths = vec![path];
             paths.extend(siblings);
-            ServiceDir { name, paths, why }
+            ServiceDir {
+                name,
+                paths,
+                why,
+                runs,
+            }
         })
         .collect();
     services.sort_by(|a, b| a.name.cmp(&b.name));
@@ -366,8 +407,9 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
 
 /// The service a signal-less project `p` deploys with: a sibling (same parent
 /// directory) whose name `p`'s extends (`order-service-api` of `order-service`) or
-/// shares its first dotted part with (`Ordering.Domain` of `Ordering.API`). The
-/// longest such name wins; a tie is no answer.
+/// differs from only in its last part (`Ordering.Domain` of `Ordering.API`,
+/// `customer-dataaccess` of `customer-app`). The longest extended name wins; a tie is
+/// no answer.
 fn sibling_service(p: &str, kept: &[(String, String)]) -> Option<usize> {
     let (parent, name) = p.rsplit_once('/').unwrap_or(("", p));
     let name = name.to_ascii_lowercase();
@@ -382,8 +424,8 @@ fn sibling_service(p: &str, kept: &[(String, String)]) -> Option<usize> {
         let extends = name.len() > kname.len()
             && name.starts_with(&kname)
             && matches!(name.as_bytes()[kname.len()], b'-' | b'_' | b'.');
-        let dotted = |n: &str| n.split_once('.').map(|(a, _)| a.to_string());
-        let shares = dotted(&name).is_some_and(|a| Some(a) == dotted(&kname));
+        let stem = |n: &str| n.rsplit_once(['.', '-', '_']).map(|(a, _)| a.to_string());
+        let shares = stem(&name).is_some_and(|a| !a.is_empty() && Some(a) == stem(&kname));
         if !(extends || shares) {
             continue;
         }
