@@ -102,9 +102,9 @@ fn names_in_line(line: &str) -> Vec<String> {
 /// such as `${DB}` or `{{ .db }}` is not).
 fn word(s: &str) -> Option<String> {
     let end = s
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
         .unwrap_or(s.len());
-    let w = &s[..end];
+    let w = s[..end].trim_end_matches('.');
     let next = s[end..].chars().next();
     let placeholder = matches!(next, Some('$' | '{' | '}' | '%' | '<'));
     (!w.is_empty() && !placeholder && w.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))

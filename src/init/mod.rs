@@ -65,6 +65,8 @@ pub struct Proposal {
     pub tables: BTreeMap<String, BTreeMap<Option<usize>, Site>>,
     /// The tables (lower case, unqualified) each service's code reads or writes.
     pub used_by: BTreeMap<String, BTreeSet<usize>>,
+    /// The tables (lower case, unqualified) each service's code writes.
+    pub written_by: BTreeMap<String, BTreeSet<usize>>,
     /// The tables that are views or materialized views.
     pub views: BTreeSet<String>,
     /// Table names found in code that the registry cannot list (not plain identifiers).
@@ -234,7 +236,10 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
     merge_spellings(&mut proposal.tables, &mut proposal.views);
     for (path, names) in all.uses {
         if let Some(s) = service_of(&path) {
-            for n in names {
+            for (n, write) in names {
+                if write {
+                    proposal.written_by.entry(n.clone()).or_default().insert(s);
+                }
                 proposal.used_by.entry(n).or_default().insert(s);
             }
         }
@@ -337,8 +342,8 @@ fn merge_spellings(
 #[derive(Default)]
 struct FileResults {
     defs: Vec<(String, tables::Definition)>,
-    /// Per file, the tables (lower case, unqualified) it reads or writes.
-    uses: Vec<(String, BTreeSet<String>)>,
+    /// Per file, the tables (lower case, unqualified) it reads or writes (true).
+    uses: Vec<(String, BTreeSet<(String, bool)>)>,
     signals: Vec<Signal>,
     compose: Vec<signals::ComposeService>,
     db_names: Vec<(At, String)>,
@@ -434,13 +439,13 @@ fn analyse(f: &FileEntry, max_file_size: u64, buf: &mut Vec<u8>, out: &mut FileR
         return;
     }
     let (defs, odd) = tables::definitions(text, &extracted.accesses);
-    let uses: BTreeSet<String> = extracted
+    let uses: BTreeSet<(String, bool)> = extracted
         .accesses
         .iter()
         .filter(|a| a.confidence != Confidence::Low)
         .filter(|a| matches!(a.kind, AccessKind::Read | AccessKind::Write))
         .filter_map(|a| match &a.target {
-            Target::Table(t) => Some(t.name.to_lowercase()),
+            Target::Table(t) => Some((t.name.to_lowercase(), a.kind == AccessKind::Write)),
             _ => None,
         })
         .collect();
@@ -478,15 +483,20 @@ impl Proposal {
             .iter()
             .map(|(t, sites)| {
                 let bare = t.rsplit('.').next().unwrap_or(t).to_lowercase();
-                let users: Vec<usize> = self
-                    .used_by
-                    .get(&bare)
-                    .map(|u| u.iter().copied().collect())
-                    .unwrap_or_default();
+                let of = |m: &BTreeMap<String, BTreeSet<usize>>| -> Vec<usize> {
+                    m.get(&bare)
+                        .map(|u| u.iter().copied().collect())
+                        .unwrap_or_default()
+                };
+                let code = tables::Code {
+                    dbs: &dbs,
+                    users: &of(&self.used_by),
+                    writers: &of(&self.written_by),
+                };
                 let named = sites
                     .get(&None)
                     .and_then(|site| self.named_by(t, &site.path));
-                (t.as_str(), tables::decide(sites, &dbs, &users, named))
+                (t.as_str(), tables::decide(sites, &code, named))
             })
             .collect()
     }

@@ -314,16 +314,30 @@ pub enum Adoption {
     Named,
 }
 
+/// What the services' code says about one table, beyond its definitions.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Code<'a> {
+    /// Each service's database (lower case), by service index.
+    pub dbs: &'a [Option<String>],
+    /// The services whose code reads or writes the table.
+    pub users: &'a [usize],
+    /// The services whose code writes it.
+    pub writers: &'a [usize],
+}
+
 /// Decides a table's owner from the strongest evidence of each service (`None`: code
-/// outside every service), the services' databases (`dbs[s]`, lower case), the
-/// services whose code reads or writes it (`users`) and the one service its schema or
-/// file path names (`named`).
+/// outside every service), what the services' code does with it, and the one service
+/// its schema or file path names (`named`).
 pub fn decide(
     sites: &BTreeMap<Option<usize>, Site>,
-    dbs: &[Option<String>],
-    users: &[usize],
+    code: &Code<'_>,
     named: Option<usize>,
 ) -> Decision {
+    let Code {
+        dbs,
+        users,
+        writers,
+    } = *code;
     let by_service: Vec<(usize, Evidence)> = sites
         .iter()
         .filter_map(|(s, site)| s.map(|s| (s, site.evidence)))
@@ -363,8 +377,23 @@ pub fn decide(
                 .iter()
                 .filter_map(|&s| dbs.get(s).and_then(Option::as_deref))
                 .collect();
+            let writing: Vec<usize> = top
+                .iter()
+                .copied()
+                .filter(|s| writers.contains(s))
+                .collect();
             if named.len() == top.len() {
                 Decision::Each { owners: top }
+            } else if let ([owner], false) = (writing.as_slice(), rank(best)) {
+                // Several map it, none creates it, one writes it: the writer.
+                Decision::Owned {
+                    owner: *owner,
+                    others: by_service
+                        .iter()
+                        .map(|&(s, _)| s)
+                        .filter(|s| s != owner)
+                        .collect(),
+                }
             } else {
                 Decision::Undecided { candidates: top }
             }
@@ -495,7 +524,121 @@ mod tests {
     }
 
     fn decide_plain(sites: &BTreeMap<Option<usize>, Site>) -> Decision {
-        decide(sites, &[], &[], None)
+        decide(sites, &Code::default(), None)
+    }
+
+    #[test]
+    fn separate_databases_writers_users_and_names_settle_what_definitions_do_not() {
+        use Evidence::*;
+        let two_creators = sites(&[(Some(0), Creates), (Some(1), Creates)]);
+        let dbs = [
+            Some("catalogdb".to_string()),
+            Some("orderingdb".to_string()),
+        ];
+        let code = Code {
+            dbs: &dbs,
+            ..Code::default()
+        };
+        assert_eq!(
+            decide(&two_creators, &code, None),
+            Decision::Each { owners: vec![0, 1] }
+        );
+        let shared = [Some("db".to_string()), Some("db".to_string())];
+        let code = Code {
+            dbs: &shared,
+            ..Code::default()
+        };
+        assert_eq!(
+            decide(&two_creators, &code, None),
+            Decision::Undecided {
+                candidates: vec![0, 1]
+            },
+            "one database: still a person's call"
+        );
+        let mappers = sites(&[(Some(0), Maps), (Some(1), Maps), (Some(2), Maps)]);
+        let code = Code {
+            writers: &[1],
+            ..Code::default()
+        };
+        assert_eq!(
+            decide(&mappers, &code, None),
+            Decision::Owned {
+                owner: 1,
+                others: vec![0, 2]
+            }
+        );
+        let code = Code {
+            writers: &[1],
+            ..Code::default()
+        };
+        assert!(
+            matches!(
+                decide(&two_creators, &code, None),
+                Decision::Undecided { .. }
+            ),
+            "writing does not outrank creating"
+        );
+        let outside = sites(&[(None, Creates)]);
+        let code = Code {
+            users: &[2],
+            ..Code::default()
+        };
+        assert_eq!(
+            decide(&outside, &code, Some(1)),
+            Decision::Adopted {
+                owner: 2,
+                reason: Adoption::OnlyUser
+            }
+        );
+        let code = Code {
+            users: &[0, 2],
+            ..Code::default()
+        };
+        assert_eq!(
+            decide(&outside, &code, Some(1)),
+            Decision::Adopted {
+                owner: 1,
+                reason: Adoption::Named
+            }
+        );
+        assert_eq!(decide(&outside, &code, None), Decision::Outside);
+    }
+
+    #[test]
+    fn views_sequences_and_spellings() {
+        let text = "CREATE OR REPLACE MATERIALIZED VIEW reporting.totals AS SELECT 1;\nCREATE VIEW v AS SELECT 1;\nCREATE TABLE t (id int);\nCREATE SEQUENCE public.t_id_seq;\nCREATE INDEX IF NOT EXISTS t_idx ON t (id);\nCREATE TYPE mood AS ENUM ('a');";
+        assert!(is_view_creation(
+            text,
+            text.find("totals").expect("in text")
+        ));
+        assert!(is_view_creation(
+            text,
+            text.find(" v ").expect("in text") + 1
+        ));
+        assert!(!is_view_creation(
+            text,
+            text.find("t (id").expect("in text")
+        ));
+        let not_tables: Vec<String> = created_non_tables(text).into_iter().collect();
+        assert_eq!(not_tables, ["mood", "t_id_seq", "t_idx"]);
+        let t = |schema: Option<&str>, name: &str, quoted: bool| TableRef {
+            database: None,
+            schema: schema.map(str::to_string),
+            name: name.to_string(),
+            quoted,
+        };
+        assert_eq!(
+            registry_spelling(&t(Some("Ordering"), "Orders", false)),
+            "ordering.orders"
+        );
+        assert_eq!(
+            registry_spelling(&t(Some("public"), "OrderItems", true)),
+            "OrderItems"
+        );
+        assert_eq!(
+            registry_spelling(&t(None, "AspNetUsers", true)),
+            "AspNetUsers"
+        );
     }
 
     #[test]
