@@ -283,8 +283,11 @@ fn merge_spellings(
             }
         }
     }
+    for (from, to) in into {
+        move_sites(tables, views, &from, &to, None);
+    }
     let mut qualified: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for t in tables.keys().filter(|t| !into.contains_key(*t)) {
+    for t in tables.keys() {
         if let Some((_, name)) = t.split_once('.') {
             qualified
                 .entry(name.to_lowercase())
@@ -292,47 +295,64 @@ fn merge_spellings(
                 .push(t.clone());
         }
     }
-    for (t, sites) in tables.iter() {
-        let target = into.get(t).unwrap_or(t);
-        if target.contains('.') {
-            continue;
-        }
-        let Some(candidates) = qualified.get(&target.to_lowercase()) else {
+    // Each service's unqualified definition joins the one qualified spelling that
+    // service defines; code outside every service (a data-access library) joins the
+    // one qualified spelling there is.
+    let mut moves: Vec<(String, Option<usize>, String)> = Vec::new();
+    for (t, sites) in tables.iter().filter(|(t, _)| !t.contains('.')) {
+        let Some(candidates) = qualified.get(&t.to_lowercase()) else {
             continue;
         };
-        // The one qualified spelling, else the one the same services define.
-        let same: Vec<&String> = candidates
-            .iter()
-            .filter(|q| tables[*q].keys().any(|s| sites.contains_key(s)))
-            .collect();
-        // Code outside every service (a data-access library) joins the one
-        // qualified spelling.
-        let outside_only = sites.keys().all(Option::is_none);
-        let one = match (same.as_slice(), candidates.as_slice()) {
-            ([q], _) => Some(*q),
-            ([], [q]) if outside_only => Some(q),
-            _ => None,
-        };
-        if let Some(q) = one {
-            into.insert(t.clone(), q.clone());
+        for key in sites.keys() {
+            let own: Vec<&String> = match key {
+                Some(_) => candidates
+                    .iter()
+                    .filter(|q| tables[*q].contains_key(key))
+                    .collect(),
+                None => candidates.iter().collect(),
+            };
+            if let [q] = own.as_slice() {
+                moves.push((t.clone(), *key, (*q).clone()));
+            }
         }
     }
-    for (from, to) in into {
-        let Some(sites) = tables.remove(&from) else {
-            continue;
-        };
-        if views.remove(&from) {
-            views.insert(to.clone());
+    for (from, key, to) in moves {
+        move_sites(tables, views, &from, &to, Some(key));
+    }
+}
+
+/// Moves the definitions of `from` (all, or the one of service `only`) to `to`,
+/// keeping the strongest per service.
+fn move_sites(
+    tables: &mut BTreeMap<String, BTreeMap<Option<usize>, Site>>,
+    views: &mut BTreeSet<String>,
+    from: &str,
+    to: &str,
+    only: Option<Option<usize>>,
+) {
+    let Some(sites) = tables.get_mut(from) else {
+        return;
+    };
+    let moved: Vec<(Option<usize>, Site)> = match only {
+        Some(key) => sites.remove(&key).map(|s| (key, s)).into_iter().collect(),
+        None => std::mem::take(sites).into_iter().collect(),
+    };
+    if sites.is_empty() {
+        tables.remove(from);
+        if views.remove(from) {
+            views.insert(to.to_string());
         }
-        let entry = tables.entry(to).or_default();
-        for (service, site) in sites {
-            match entry.get(&service) {
-                Some(old)
-                    if (old.evidence, &old.path, old.line)
-                        <= (site.evidence, &site.path, site.line) => {}
-                _ => {
-                    entry.insert(service, site);
-                }
+    } else if views.contains(from) {
+        views.insert(to.to_string());
+    }
+    let entry = tables.entry(to.to_string()).or_default();
+    for (service, site) in moved {
+        match entry.get(&service) {
+            Some(old)
+                if (old.evidence, &old.path, old.line)
+                    <= (site.evidence, &site.path, site.line) => {}
+            _ => {
+                entry.insert(service, site);
             }
         }
     }
@@ -714,6 +734,41 @@ mod tests {
             reg.service("on").map(|s| s.paths[0].value.as_str()),
             Some("services/on, off\n")
         );
+    }
+
+    #[test]
+    fn each_table_is_listed_once_in_the_spelling_check_matches() {
+        let mut tables: BTreeMap<String, BTreeMap<Option<usize>, Site>> = BTreeMap::new();
+        let mut add = |t: &str, s: Option<usize>, e: Evidence| {
+            tables
+                .entry(t.to_string())
+                .or_default()
+                .insert(s, site(e, "f", 1));
+        };
+        add("orders", Some(0), Evidence::Maps);
+        add("ordering.orders", Some(0), Evidence::Creates);
+        add("customers", Some(0), Evidence::Maps);
+        add("customers", Some(1), Evidence::Maps);
+        add("a.customers", Some(0), Evidence::Creates);
+        add("b.customers", Some(1), Evidence::Creates);
+        add("OrderItems", Some(0), Evidence::Creates);
+        add("orderitems", Some(0), Evidence::Maps);
+        add("items", None, Evidence::Maps);
+        add("x.items", Some(2), Evidence::Creates);
+        let mut views = BTreeSet::new();
+        merge_spellings(&mut tables, &mut views);
+        let names: Vec<&str> = tables.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "OrderItems",
+                "a.customers",
+                "b.customers",
+                "ordering.orders",
+                "x.items"
+            ]
+        );
+        assert_eq!(tables["x.items"].len(), 2, "the outside mapping joined");
     }
 
     #[test]

@@ -338,6 +338,9 @@ pub fn decide(
         users,
         writers,
     } = *code;
+    let created_outside = sites
+        .get(&None)
+        .is_some_and(|s| s.evidence == Evidence::Creates);
     let by_service: Vec<(usize, Evidence)> = sites
         .iter()
         .filter_map(|(s, site)| s.map(|s| (s, site.evidence)))
@@ -384,8 +387,10 @@ pub fn decide(
                 .collect();
             if named.len() == top.len() {
                 Decision::Each { owners: top }
-            } else if let ([owner], false) = (writing.as_slice(), rank(best)) {
-                // Several map it, none creates it, one writes it: the writer.
+            } else if let ([owner], false, true) = (writing.as_slice(), rank(best), created_outside)
+            {
+                // An infrastructure script creates it, several services map it, one
+                // writes it: the writer.
                 Decision::Owned {
                     owner: *owner,
                     others: by_service
@@ -555,11 +560,21 @@ mod tests {
             },
             "one database: still a person's call"
         );
-        let mappers = sites(&[(Some(0), Maps), (Some(1), Maps), (Some(2), Maps)]);
         let code = Code {
             writers: &[1],
             ..Code::default()
         };
+        let mappers = sites(&[(Some(0), Maps), (Some(1), Maps), (Some(2), Maps)]);
+        assert!(
+            matches!(decide(&mappers, &code, None), Decision::Undecided { .. }),
+            "without a creator outside services, mappers are a person's call"
+        );
+        let mappers = sites(&[
+            (Some(0), Maps),
+            (Some(1), Maps),
+            (Some(2), Maps),
+            (None, Creates),
+        ]);
         assert_eq!(
             decide(&mappers, &code, None),
             Decision::Owned {
