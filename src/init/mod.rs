@@ -613,18 +613,21 @@ mod tests {
                 paths: vec!["services/catalog".into()],
                 why: "a directory below a services directory".into(),
                 runs: true,
+                api: Vec::new(),
             },
             ServiceDir {
                 name: "orders".into(),
                 paths: vec!["services/orders".into()],
                 why: "a directory below a services directory".into(),
                 runs: true,
+                api: Vec::new(),
             },
             ServiceDir {
                 name: "on".into(),
                 paths: vec!["services/on, off\n".into()],
                 why: "a directory below a services directory".into(),
                 runs: true,
+                api: Vec::new(),
             },
         ];
         let mut tables: BTreeMap<String, BTreeMap<Option<usize>, Site>> = BTreeMap::new();

@@ -165,6 +165,12 @@ impl Proposal {
                     "    public: [{}]  # nothing in it runs: the programs that use its schema compile against its code\n",
                     paths.join(", ")
                 ));
+            } else if !s.api.is_empty() {
+                let api: Vec<String> = s.api.iter().map(|p| scalar(p)).collect();
+                y.push_str(&format!(
+                    "    public: [{}]  # its published API: other services compile against it\n",
+                    api.join(", ")
+                ));
             }
             match self.databases.get(i) {
                 Some(DatabaseChoice::One(name, at)) => y.push_str(&format!(

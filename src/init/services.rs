@@ -110,6 +110,33 @@ pub struct ServiceDir {
     /// False when only its migrations make it one: a schema library the programs
     /// compile against (its code is proposed as `public`).
     pub runs: bool,
+    /// The joined siblings that are its published API (`order-service-api`,
+    /// `order-service-contracts`), proposed as `public`.
+    pub api: Vec<String>,
+}
+
+/// Last name parts of a sibling project that publishes its service's API, which other
+/// services compile against.
+const API_PARTS: &[&str] = &[
+    "api",
+    "contracts",
+    "contract",
+    "client",
+    "sdk",
+    "proto",
+    "events",
+    "messages",
+    "spec",
+];
+
+/// True when the joined sibling `path` is its service's published API
+/// (`ftgo-order-service-api`, `Ordering.Contracts`), not its implementation
+/// (`Ordering.Domain`).
+fn is_api_sibling(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.rsplit(['.', '-', '_'])
+        .next()
+        .is_some_and(|last| API_PARTS.contains(&last))
 }
 
 /// A project that is not a service, and why.
@@ -388,6 +415,11 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
                 || running
                     .iter()
                     .any(|r| within(r, &path) && !r[path.len()..].split('/').any(is_test_code_dir));
+            let api = siblings
+                .iter()
+                .filter(|p| is_api_sibling(p))
+                .cloned()
+                .collect();
             let mut paths = vec![path];
             paths.extend(siblings);
             ServiceDir {
@@ -395,6 +427,7 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
                 paths,
                 why,
                 runs,
+                api,
             }
         })
         .collect();
@@ -628,6 +661,17 @@ mod tests {
             sig("templates/svc"),
             sig("order-service/src/main/java"),
         ];
+        let api: Vec<(String, Vec<String>)> = find(files.iter().copied(), &signals)
+            .services
+            .into_iter()
+            .map(|s| (s.name, s.api))
+            .filter(|(_, api)| !api.is_empty())
+            .collect();
+        assert_eq!(
+            api,
+            vec![svc("order-service", &["order-service-api"])],
+            "a joined `-api` sibling is public, `.Domain` is not"
+        );
         assert_eq!(
             found(&files, &signals),
             vec![
