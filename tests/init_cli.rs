@@ -786,3 +786,44 @@ fn the_proposal_is_deterministic_and_json_goes_with_writing() {
     let again = ownlint(&root, &["init", "--format", "json"]);
     assert_eq!(again.status.code(), Some(2));
 }
+
+#[test]
+fn a_table_an_infrastructure_script_creates_goes_to_the_service_its_schema_or_path_names() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(root, "go.mod", "module x\n");
+    for svc in ["core-data", "order-history"] {
+        write(
+            root,
+            &format!("cmd/{svc}/main.go"),
+            "package main\n\nfunc main() {}\n",
+        );
+    }
+    write(
+        root,
+        "config/init.sql",
+        "CREATE TABLE orderhistory.orders (id int);\nCREATE TABLE events (id int);\n",
+    );
+    write(
+        root,
+        "internal/core/data/sql/01-tables.sql",
+        "CREATE TABLE readings (id int);\n",
+    );
+    let p = proposal(root);
+    assert_eq!(
+        service(&p, "order-history")["owns"],
+        serde_json::json!(["orderhistory.orders"]),
+        "{p}"
+    );
+    assert_eq!(
+        service(&p, "core-data")["owns"],
+        serde_json::json!(["readings"]),
+        "{p}"
+    );
+    let yaml = p["registry"].as_str().expect("registry");
+    assert!(yaml.contains("      - readings  # created outside every service (internal/core/data/sql/01-tables.sql:1); its schema or path names `core-data`\n"), "{yaml}");
+    assert!(
+        yaml.contains("#   events: created in config/init.sql:2; no service uses it\n"),
+        "{yaml}"
+    );
+}

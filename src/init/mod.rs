@@ -547,9 +547,11 @@ impl Proposal {
                 _ => None,
             }
         };
+        // Compared without separators: schema `orderhistory` names `order-history`.
+        let bare = |s: &str| -> String { s.chars().filter(char::is_ascii_alphanumeric).collect() };
         if let Some((schema, _)) = table.split_once('.') {
-            let schema = services::kebab(schema);
-            if let Some(s) = by(&|name| name == schema) {
+            let schema = bare(&services::kebab(schema));
+            if let Some(s) = by(&|name| bare(name) == schema) {
                 return Some(s);
             }
         }

@@ -2,7 +2,7 @@
 //!
 //! The evidence is what `check` calls *defining* a table (the accesses that make
 //! `unowned-table` fire): high-confidence DDL and ORM model mappings. A table's
-//! owner is proposed in this order (documented in docs/ci.md):
+//! owner is proposed in this order (documented in docs/init.md):
 //!
 //! 1. the one service whose migrations *create* the table;
 //! 2. failing that, the one service that maps or changes it at all.
