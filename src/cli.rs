@@ -258,17 +258,20 @@ pub enum Command {
     Graph(GraphArgs),
     /// Plan release waves: leaf services first, each service after what it depends on.
     Waves(WavesArgs),
-    /// Propose a data-ownership.yaml for an existing repository: services from project
-    /// directories, table owners from the migrations and models in each service.
+    /// Propose a data-ownership.yaml for an existing repository: services from what is
+    /// deployed or runs, databases from connection strings, table owners from the
+    /// migrations and models in each service.
     ///
-    /// A service is a directory directly below `services/`, `apps/` or
-    /// `microservices/` that holds code, or elsewhere the outermost directory holding
-    /// a Cargo.toml, package.json, pyproject.toml, setup.py, go.mod, pom.xml,
-    /// build.gradle(.kts), Gemfile or *.csproj (nested projects and workspace members
-    /// belong to it; the root, `libs/`, `packages/`, `tools/`, `vendor/` and the like
-    /// hold none). A table goes to the service whose migrations create it, else to the
-    /// one whose models map it; tables several services claim are left as comments to
-    /// decide. Never overwrites a registry without --force.
+    /// A service is a directory with a Dockerfile, a compose build, an entry point
+    /// (`package main`, Program.cs, @SpringBootApplication, a [[bin]], a `start`
+    /// script) or migrations, counted at its project (the directory holding a
+    /// Cargo.toml, package.json, go.mod, pom.xml, *.csproj, …), or a directory below
+    /// `services/`, `apps/` or `microservices/`. Sibling projects that deploy together
+    /// (X.API, X.Domain, X.Infrastructure) are one service; libraries, test projects
+    /// and templates are left out, with a comment. A table goes to the service whose
+    /// migrations create it, else to the one whose models map it; what is left to
+    /// decide is said so in comments. The proposal is validated before it is written
+    /// and never overwrites a registry without --force. See docs/init.md.
     Init(InitArgs),
 }
 
