@@ -275,11 +275,16 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
             .take_while(|c| c.starts_with(d))
             .any(|c| within(c, d))
     };
+    // The nearest project at or above `d`: a walk up its directories, so that the cost
+    // is the depth, not the number of projects.
     let project_of = |d: &str| -> Option<&String> {
-        projects
-            .iter()
-            .filter(|p| within(d, p))
-            .max_by_key(|p| p.len())
+        let mut cur = d;
+        loop {
+            if let Some(p) = projects.get(cur) {
+                return Some(p);
+            }
+            cur = cur.rsplit_once('/')?.0;
+        }
     };
 
     // Projects holding programs in two or more child directories are workspaces.
@@ -294,21 +299,24 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
         }
     }
     let workspace = |p: &str| children.get(p).is_some_and(|c| c.len() >= 2);
-    let enclosing_project = |d: &str| -> Option<&String> {
-        projects
-            .iter()
-            .filter(|p| p.as_str() != d && within(d, p))
-            .max_by_key(|p| p.len())
-    };
-    // How many child directories of `p` hold a program.
-    let programs_below = |p: &str| -> usize {
-        signals
-            .iter()
-            .filter(|s| s.runs && within(&s.dir, p) && s.dir != p)
-            .filter_map(|s| s.dir[p.len()..].trim_start_matches('/').split('/').next())
-            .collect::<BTreeSet<&str>>()
-            .len()
-    };
+    let enclosing_project = |d: &str| -> Option<&String> { project_of(d.rsplit_once('/')?.0) };
+    // For each project, the child directories that hold a program (computed once:
+    // each program counts for every project above it).
+    let mut programs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for s in signals.iter().filter(|s| s.runs) {
+        let mut cur = s.dir.as_str();
+        while let Some((parent, _)) = cur.rsplit_once('/') {
+            if let Some(p) = projects.get(parent) {
+                let child = s.dir[p.len()..].trim_start_matches('/');
+                programs
+                    .entry(p.as_str())
+                    .or_default()
+                    .insert(child.split('/').next().unwrap_or(""));
+            }
+            cur = parent;
+        }
+    }
+    let programs_below = |p: &str| programs.get(p).map_or(0, BTreeSet::len);
 
     let running: Vec<&str> = signals
         .iter()
