@@ -193,6 +193,7 @@ const WAVES_FORMATS: &[Format] = &[
 ];
 const EXPLAIN_FORMATS: &[Format] = &[Format::Text, Format::Markdown, Format::Json];
 const RULES_FORMATS: &[Format] = &[Format::Text, Format::Json];
+const INIT_FORMATS: &[Format] = &[Format::Text, Format::Json];
 
 /// Every output format of every command; each command accepts its own subset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -257,17 +258,20 @@ pub enum Command {
     Graph(GraphArgs),
     /// Plan release waves: leaf services first, each service after what it depends on.
     Waves(WavesArgs),
-    /// Propose a data-ownership.yaml for an existing repository: services from project
-    /// directories, table owners from the migrations and models in each service.
+    /// Propose a data-ownership.yaml for an existing repository: services from what is
+    /// deployed or runs, databases from connection strings, table owners from the
+    /// migrations and models in each service.
     ///
-    /// A service is a directory directly below `services/`, `apps/` or
-    /// `microservices/` that holds code, or elsewhere the outermost directory holding
-    /// a Cargo.toml, package.json, pyproject.toml, setup.py, go.mod, pom.xml,
-    /// build.gradle(.kts), Gemfile or *.csproj (nested projects and workspace members
-    /// belong to it; the root, `libs/`, `packages/`, `tools/`, `vendor/` and the like
-    /// hold none). A table goes to the service whose migrations create it, else to the
-    /// one whose models map it; tables several services claim are left as comments to
-    /// decide. Never overwrites a registry without --force.
+    /// A service is a directory with a Dockerfile, a compose build, an entry point
+    /// (`package main`, Program.cs, @SpringBootApplication, a [[bin]], a `start`
+    /// script) or migrations, counted at its project (the directory holding a
+    /// Cargo.toml, package.json, go.mod, pom.xml, *.csproj, …), or a directory below
+    /// `services/`, `apps/` or `microservices/`. Sibling projects that deploy together
+    /// (X.API, X.Domain, X.Infrastructure) are one service; libraries, test projects
+    /// and templates are left out, with a comment. A table goes to the service whose
+    /// migrations create it, else to the one whose models map it; what is left to
+    /// decide is said so in comments. The proposal is validated before it is written
+    /// and never overwrites a registry without --force. See docs/init.md.
     Init(InitArgs),
 }
 
@@ -313,7 +317,7 @@ impl Command {
                 .format(a.format)
                 .printing(&a.printing)
                 .gate(&a.gate),
-            Command::Init(a) => own.printing(&a.printing),
+            Command::Init(a) => own.format(a.format).printing(&a.printing),
             Command::Explain(a) => own.format(a.format),
             Command::Rules(a) => own.format(a.format),
             Command::Schema(_) | Command::Completions(_) | Command::Man => own,
@@ -339,6 +343,11 @@ pub struct InitArgs {
     /// Print the registry to stdout and write nothing (the summary goes to stderr).
     #[arg(long, visible_alias = "dry-run", conflicts_with_all = ["output", "force"])]
     pub stdout: bool,
+
+    /// What to print: `text` (the summary on stderr; the default) or `json` (the
+    /// proposal and the registry text as one JSON object on stdout, for tools).
+    #[arg(long, value_name = "FORMAT", value_parser = formats(INIT_FORMATS))]
+    pub format: Option<Format>,
 
     #[command(flatten)]
     pub scan: ScanArgs,

@@ -300,7 +300,7 @@ fn tables_several_services_create_are_left_for_a_person_and_the_result_validates
         "{yaml}"
     );
     assert!(
-        yaml.contains("#   flags: created in infra/tables.sql:1\n"),
+        yaml.contains("#   flags: created in infra/tables.sql:1; no service uses it\n"),
         "{yaml}"
     );
     let validate = ownlint(root, &["validate"]);
@@ -340,12 +340,18 @@ fn no_services_and_bad_arguments_exit_2() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("is not a directory"));
 
-    let format = ownlint(tmp.path(), &["--format", "json", "init"]);
+    // `init` writes the registry or JSON; other formats are refused, before or after
+    // the command.
+    let format = ownlint(tmp.path(), &["--format", "sarif", "init"]);
     assert_eq!(format.status.code(), Some(2));
-    assert!(text(&format.stderr).contains("`--format` does not apply to `ownlint init`"));
-    let after = ownlint(tmp.path(), &["init", "--format", "json"]);
+    assert!(
+        text(&format.stderr).contains("`init` has no `--format sarif` output"),
+        "{}",
+        text(&format.stderr)
+    );
+    let after = ownlint(tmp.path(), &["init", "--format", "sarif"]);
     assert_eq!(after.status.code(), Some(2));
-    assert!(text(&after.stderr).contains("unexpected argument '--format'"));
+    assert!(text(&after.stderr).contains("invalid value 'sarif'"));
 
     let conflict = ownlint(tmp.path(), &["init", "--stdout", "--force"]);
     assert_eq!(conflict.status.code(), Some(2));
@@ -394,4 +400,430 @@ fn migration_dsls_of_every_language_create_and_change_tables() {
     );
     assert_eq!(owns(&reg, "d"), ["shipments"]);
     assert_eq!(owns(&reg, "e"), ["invoices"]);
+}
+
+/// `init --dry-run --format json` in `root`: the proposal for tools.
+fn proposal(root: &Path) -> Value {
+    let out = ownlint(root, &["init", "--dry-run", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    serde_json::from_str(&text(&out.stdout)).expect("json proposal")
+}
+
+fn service<'a>(p: &'a Value, name: &str) -> &'a Value {
+    p["services"]
+        .as_array()
+        .and_then(|a| a.iter().find(|s| s["name"] == name))
+        .unwrap_or_else(|| panic!("service `{name}` in {p}"))
+}
+
+fn names(p: &Value) -> Vec<String> {
+    p["services"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s["name"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `init` writes the registry, then `check --format json`: the error findings.
+fn init_then_check(root: &Path) -> Vec<Value> {
+    let out = ownlint(root, &["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let check = ownlint(root, &["check", "--format", "json"]);
+    let report: Value = serde_json::from_str(&text(&check.stdout)).expect("json report");
+    report["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|f| f["severity"] == "error")
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn deployables_are_services_and_libraries_tests_templates_are_not() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    // .NET: one service split into API/Domain/Infrastructure projects, a shared
+    // event bus library, a test project and a template.
+    write(root, "src/Ordering.API/Ordering.API.csproj", "<Project/>");
+    write(root, "src/Ordering.API/Program.cs", "var app = Build();\n");
+    write(
+        root,
+        "src/Ordering.Domain/Ordering.Domain.csproj",
+        "<Project/>",
+    );
+    write(root, "src/Ordering.Domain/Order.cs", "class Order {}\n");
+    write(
+        root,
+        "src/Ordering.Infrastructure/Ordering.Infrastructure.csproj",
+        "<Project/>",
+    );
+    write(root, "src/Ordering.Infrastructure/Db.cs", "class Db {}\n");
+    write(root, "src/EventBus/EventBus.csproj", "<Project/>");
+    write(root, "src/EventBus/Bus.cs", "class Bus {}\n");
+    write(
+        root,
+        "tests/Ordering.UnitTests/Ordering.UnitTests.csproj",
+        "<Project/>",
+    );
+    write(root, "tests/Ordering.UnitTests/Program.cs", "class T {}\n");
+    write(root, "templates/svc/Svc.csproj", "<Project/>");
+    write(root, "templates/svc/Program.cs", "class P {}\n");
+    // Go: programs below cmd/ of a root module.
+    write(root, "go.mod", "module x\n");
+    write(
+        root,
+        "cmd/core-data/main.go",
+        "package main\n\nfunc main() {}\n",
+    );
+    write(root, "pkg/util/util.go", "package util\n");
+    // Java: a Spring Boot application below a package path that says `samples`.
+    write(root, "vets/pom.xml", "<project/>");
+    write(
+        root,
+        "vets/src/main/java/org/samples/vets/VetsApplication.java",
+        "@SpringBootApplication\npublic class VetsApplication {}\n",
+    );
+    // Node: a `start` script makes a service; a package without one is a library.
+    write(
+        root,
+        "packages/web/package.json",
+        r#"{"scripts":{"start":"node ."}}"#,
+    );
+    write(root, "packages/web/index.js", "start();\n");
+    write(
+        root,
+        "packages/ui/package.json",
+        r#"{"scripts":{"build":"tsc"}}"#,
+    );
+    write(root, "packages/ui/index.js", "export {};\n");
+    // Rust: a [[bin]] crate; a Dockerfile deploys a Python directory.
+    write(
+        root,
+        "gateway/Cargo.toml",
+        "[package]\nname = \"gateway\"\n\n[[bin]]\nname = \"gw\"\npath = \"gw.rs\"\n",
+    );
+    write(root, "gateway/gw.rs", "fn main() {}\n");
+    write(root, "worker/Dockerfile", "FROM python\n");
+    write(root, "worker/run.py", "print(1)\n");
+    // A database image: a Dockerfile and SQL only.
+    write(root, "db/Dockerfile", "FROM postgres\n");
+    write(root, "db/init.sql", "CREATE TABLE flags (id int);\n");
+
+    let p = proposal(root);
+    assert_eq!(
+        names(&p),
+        [
+            "core-data",
+            "gateway",
+            "ordering-api",
+            "vets",
+            "web",
+            "worker"
+        ],
+        "{p}"
+    );
+    assert_eq!(
+        service(&p, "ordering-api")["paths"],
+        serde_json::json!([
+            "src/Ordering.API",
+            "src/Ordering.Domain",
+            "src/Ordering.Infrastructure"
+        ])
+    );
+    assert_eq!(
+        service(&p, "core-data")["paths"],
+        serde_json::json!(["cmd/core-data"])
+    );
+    assert!(
+        service(&p, "vets")["why"]
+            .as_str()
+            .is_some_and(|w| w.contains("VetsApplication.java")),
+        "{p}"
+    );
+    let left: Vec<(&str, &str)> = p["left_out"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|l| Some((l["path"].as_str()?, l["why"].as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        left.contains(&(
+            "src/EventBus",
+            "a library: nothing in it is deployed or runs"
+        )),
+        "{left:?}"
+    );
+    assert!(
+        left.contains(&(
+            "packages/ui",
+            "a library: nothing in it is deployed or runs"
+        )),
+        "{left:?}"
+    );
+    assert!(left.contains(&("templates/svc", "a template")), "{left:?}");
+    assert!(
+        left.contains(&("tests/Ordering.UnitTests", "a test project")),
+        "{left:?}"
+    );
+    // The registry says why each is a service and what was left out.
+    let yaml = p["registry"].as_str().expect("registry text");
+    assert!(
+        yaml.contains("#   src/EventBus: a library: nothing in it is deployed or runs\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("  # an entry point (src/Ordering.API/Program.cs); with the sibling projects that deploy with it\n  ordering-api:\n"), "{yaml}");
+    assert!(
+        yaml.contains("  # a Dockerfile (worker/Dockerfile)\n  worker:\n"),
+        "{yaml}"
+    );
+    // The database image's table: created outside every service, used by none.
+    assert!(
+        yaml.contains("#   flags: created in db/init.sql:1; no service uses it\n"),
+        "{yaml}"
+    );
+}
+
+#[test]
+fn compose_builds_are_services_and_connection_strings_name_databases() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(
+        root,
+        "deploy/docker-compose.yml",
+        "services:\n  orders:\n    build:\n      context: ..\n      dockerfile: orders/Dockerfile\n    environment:\n      - DATABASE_URL=postgres://u:p@db:5432/orders_db\n  kitchen:\n    build: ../kitchen\n  db:\n    image: postgres\n",
+    );
+    write(root, "orders/Dockerfile", "FROM rust\n");
+    write(root, "orders/app.py", "import db\n");
+    write(root, "kitchen/app.py", "import db\n");
+    write(
+        root,
+        "kitchen/appsettings.json",
+        r#"{"ConnectionStrings":{"Db":"Host=db;Database=kitchen_db;Username=x"}}"#,
+    );
+    write(root, "kitchen/.env", "POSTGRES_DB=${DB}\n");
+    write(
+        root,
+        "billing/application.yml",
+        "url: jdbc:postgresql://db/billing\nother: jdbc:mysql://db/legacy\n",
+    );
+    write(root, "billing/pom.xml", "<project/>");
+    write(
+        root,
+        "billing/src/main/java/b/App.java",
+        "@SpringBootApplication\nclass App {}\n",
+    );
+    write(
+        root,
+        "billing/src/main/resources/db/V1__init.sql",
+        "CREATE TABLE ledger.entries (id int);\n",
+    );
+    let p = proposal(root);
+    assert_eq!(names(&p), ["billing", "kitchen", "orders"], "{p}");
+    assert_eq!(
+        service(&p, "orders")["database"],
+        serde_json::json!({"name": "orders_db", "from": "compose service `orders`:0"})
+    );
+    assert_eq!(
+        service(&p, "kitchen")["database"]["name"],
+        "kitchen_db",
+        "a placeholder names no database: {p}"
+    );
+    assert_eq!(
+        service(&p, "billing")["database"]["candidates"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "{p}"
+    );
+    assert_eq!(service(&p, "billing")["schema"]["name"], "ledger", "{p}");
+    let yaml = p["registry"].as_str().expect("registry");
+    assert!(
+        yaml.contains("    database: kitchen_db  # named in kitchen/appsettings.json:1\n"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("    database: orders_db  # named in compose service `orders`\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("    # database: one of billing (billing/application.yml:1), legacy (billing/application.yml:2): its configuration names several\n"), "{yaml}");
+    assert!(yaml.contains("    schema: ledger  # every table its code creates is in this schema (billing/src/main/resources/db/V1__init.sql:1)\n"), "{yaml}");
+}
+
+#[test]
+fn tables_views_and_spellings_that_check_then_matches() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(
+        root,
+        "services/orders/migrations/001.sql",
+        concat!(
+            "CREATE TABLE \"OrderItems\" (id int);\n",
+            "CREATE TABLE ordering.orders (id serial);\n",
+            "CREATE SEQUENCE ordering.orders_id_seq;\n",
+            "CREATE INDEX orders_idx ON ordering.orders (id);\n",
+            "CREATE TYPE status AS ENUM ('a');\n",
+            "CREATE MATERIALIZED VIEW ordering.order_totals AS SELECT id FROM ordering.orders;\n",
+        ),
+    );
+    write(
+        root,
+        "services/orders/src/models.py",
+        "class Order(Base):\n    __tablename__ = 'orders'\n",
+    );
+    write(
+        root,
+        "services/users/main.go",
+        "package main\n\nfunc main() { db.Query(\"SELECT id FROM users\") }\n",
+    );
+    write(root, "infra/users.sql", "CREATE TABLE users (id int);\n");
+    write(root, "infra/audit.sql", "CREATE TABLE audit (id int);\n");
+    let p = proposal(root);
+    assert_eq!(
+        service(&p, "orders")["owns"],
+        serde_json::json!(["OrderItems", "ordering.order_totals", "ordering.orders"]),
+        "{p}"
+    );
+    assert_eq!(p["views"], serde_json::json!(["ordering.order_totals"]));
+    // Created by an infrastructure script, used only by `users`.
+    assert_eq!(
+        service(&p, "users")["owns"],
+        serde_json::json!(["users"]),
+        "{p}"
+    );
+    let yaml = p["registry"].as_str().expect("registry");
+    assert!(
+        yaml.contains("      - ordering.order_totals  # a view\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("      - users  # created outside every service (infra/users.sql:1); only `users` uses it\n"), "{yaml}");
+    assert!(
+        yaml.contains("#   audit: created in infra/audit.sql:1; no service uses it\n"),
+        "{yaml}"
+    );
+    assert_eq!(p["to_decide"][0]["table"], "audit", "{p}");
+    // `check` on the proposal: only the table left to decide is reported.
+    let errors = init_then_check(root);
+    let subjects: Vec<(&str, &str)> = errors
+        .iter()
+        .filter_map(|f| Some((f["rule"].as_str()?, f["table"].as_str()?)))
+        .collect();
+    assert_eq!(subjects, [("unowned-table", "audit")], "{errors:?}");
+}
+
+#[test]
+fn sequences_pg_dump_alters_as_tables_are_never_proposed() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(
+        root,
+        "services/orders/migrations/001.sql",
+        "CREATE TABLE orders (id int);\nCREATE SEQUENCE public.orders_id_seq;\nALTER TABLE public.orders_id_seq OWNER TO app;\n",
+    );
+    let p = proposal(root);
+    assert_eq!(
+        service(&p, "orders")["owns"],
+        serde_json::json!(["orders"]),
+        "{p}"
+    );
+}
+
+#[test]
+fn a_table_each_service_creates_in_its_own_database_is_owned_by_each() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    for svc in ["catalog", "ordering"] {
+        write(
+            root,
+            &format!("services/{svc}/migrations/001.sql"),
+            "CREATE TABLE outbox (id int);\n",
+        );
+        write(
+            root,
+            &format!("services/{svc}/appsettings.json"),
+            &format!(r#"{{"ConnectionStrings":{{"Db":"Database={svc}db"}}}}"#),
+        );
+    }
+    let p = proposal(root);
+    for svc in ["catalog", "ordering"] {
+        assert_eq!(
+            service(&p, svc)["owns"],
+            serde_json::json!(["outbox"]),
+            "{p}"
+        );
+    }
+    assert!(init_then_check(root).is_empty());
+}
+
+#[test]
+fn the_proposal_is_deterministic_and_json_goes_with_writing() {
+    let (_tmp, root) = shop();
+    let a = ownlint(&root, &["init", "--dry-run", "-j", "1"]);
+    let b = ownlint(&root, &["init", "--dry-run", "-j", "4"]);
+    assert_eq!(a.status.code(), Some(0));
+    assert_eq!(text(&a.stdout), text(&b.stdout));
+    let out = ownlint(&root, &["init", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: Value = serde_json::from_str(&text(&out.stdout)).expect("json");
+    assert_eq!(doc["written"], "./data-ownership.yaml");
+    assert_eq!(
+        doc["registry"].as_str(),
+        Some(
+            std::fs::read_to_string(root.join("data-ownership.yaml"))
+                .expect("written")
+                .as_str()
+        )
+    );
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+    // Never over an existing registry without --force, JSON or not.
+    let again = ownlint(&root, &["init", "--format", "json"]);
+    assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn a_table_an_infrastructure_script_creates_goes_to_the_service_its_schema_or_path_names() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(root, "go.mod", "module x\n");
+    for svc in ["core-data", "order-history"] {
+        write(
+            root,
+            &format!("cmd/{svc}/main.go"),
+            "package main\n\nfunc main() {}\n",
+        );
+    }
+    write(
+        root,
+        "config/init.sql",
+        "CREATE TABLE orderhistory.orders (id int);\nCREATE TABLE events (id int);\n",
+    );
+    write(
+        root,
+        "internal/core/data/sql/01-tables.sql",
+        "CREATE TABLE readings (id int);\n",
+    );
+    let p = proposal(root);
+    assert_eq!(
+        service(&p, "order-history")["owns"],
+        serde_json::json!(["orderhistory.orders"]),
+        "{p}"
+    );
+    assert_eq!(
+        service(&p, "core-data")["owns"],
+        serde_json::json!(["readings"]),
+        "{p}"
+    );
+    let yaml = p["registry"].as_str().expect("registry");
+    assert!(yaml.contains("      - readings  # created outside every service (internal/core/data/sql/01-tables.sql:1); its schema or path names `core-data`\n"), "{yaml}");
+    assert!(
+        yaml.contains("#   events: created in config/init.sql:2; no service uses it\n"),
+        "{yaml}"
+    );
 }

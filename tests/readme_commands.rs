@@ -203,7 +203,7 @@ fn each_command_help_lists_only_the_options_it_takes() {
                 "--deny-warnings",
             ],
         ),
-        ("init", &["--color", "--quiet"]),
+        ("init", &["--format", "--color", "--quiet"]),
         ("explain", &["--format"]),
         ("rules", &["--format"]),
         ("schema", &[]),

@@ -1,35 +1,74 @@
 //! `ownlint init`: propose a `data-ownership.yaml` for a repository that has none.
 //!
-//! Services come from project directories ([`services`]), table owners from the
-//! migrations and models each service's code holds ([`tables`]), both found with the
-//! same walk and extractors `check` uses, so that `check` on the proposal agrees with
-//! it. The proposal is rendered as YAML with comments wherever a person must decide.
+//! Services come from the evidence that a directory runs or is deployed
+//! ([`signals`], [`services`]); table owners from the migrations and models each
+//! service's code holds ([`tables`]), found with the same walk and extractors `check`
+//! uses, so that `check` on the proposal agrees with it; databases from the
+//! connection strings in each service's configuration ([`databases`]). The proposal
+//! is rendered as YAML with a comment for every decision ([`render`]).
 
+pub mod databases;
+pub mod render;
 pub mod services;
+pub mod signals;
 pub mod tables;
 
 use crate::lang::{self, Language};
+use crate::model::{AccessKind, Confidence, Target};
 use crate::registry::paths::within;
 use crate::scan::walk::{self, FileEntry};
-use services::ServiceDir;
-use std::collections::BTreeMap;
+use services::{Left, ServiceDir, Signal};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tables::{Decision, Site};
+use tables::{Decision, Evidence, Site};
 
-/// The registry's JSON Schema, as the README's example registry names it.
-const SCHEMA_URL: &str =
-    "https://raw.githubusercontent.com/ownlint/ownlint/main/schemas/data-ownership.schema.json";
+/// Where a piece of evidence stands: `path:line`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct At {
+    pub path: String,
+    pub line: u32,
+}
+
+impl std::fmt::Display for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.path, self.line)
+    }
+}
+
+/// The database proposed for a service.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum DatabaseChoice {
+    /// Nothing names one.
+    #[default]
+    Unknown,
+    /// One name, with where it was first seen.
+    One(String, At),
+    /// Several names: a person chooses (each with where it was first seen).
+    Several(Vec<(String, At)>),
+}
 
 /// What `init` found in a repository.
 #[derive(Debug, Default)]
 pub struct Proposal {
     /// The services, sorted by name.
     pub services: Vec<ServiceDir>,
+    /// Projects left outside every service, with why.
+    pub left: Vec<Left>,
+    /// Each service's database (by index into `services`).
+    pub databases: Vec<DatabaseChoice>,
+    /// Each service's schema, when every table its code creates is in that schema.
+    pub schemas: Vec<Option<(String, At)>>,
     /// For each table (registry spelling), the strongest definition in each service
     /// (`None`: outside every service).
     pub tables: BTreeMap<String, BTreeMap<Option<usize>, Site>>,
+    /// The tables (lower case, unqualified) each service's code reads or writes.
+    pub used_by: BTreeMap<String, BTreeSet<usize>>,
+    /// The tables (lower case, unqualified) each service's code writes.
+    pub written_by: BTreeMap<String, BTreeSet<usize>>,
+    /// The tables that are views or materialized views.
+    pub views: BTreeSet<String>,
     /// Table names found in code that the registry cannot list (not plain identifiers).
     pub odd_names: Vec<String>,
     /// Files that could not be analysed, with the reason.
@@ -37,23 +76,18 @@ pub struct Proposal {
 }
 
 /// Walks `root` (respecting `.gitignore`, skipping hidden directories, never
-/// following links) and proposes services and table owners.
+/// following links) and proposes services, databases and table owners.
 pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
     let listing = walk::walk(root, &[root.to_path_buf()], threads);
     let mut proposal = Proposal {
-        services: services::find(listing.files.iter().map(|f| f.rel.as_str())),
+        skipped: listing
+            .problems
+            .into_iter()
+            .map(|p| (p.rel, p.reason))
+            .collect(),
         ..Proposal::default()
     };
-    proposal.skipped = listing
-        .problems
-        .into_iter()
-        .map(|p| (p.rel, p.reason))
-        .collect();
-    let files: Vec<&FileEntry> = listing
-        .files
-        .iter()
-        .filter(|f| Language::of(&f.rel).is_some())
-        .collect();
+    let files: Vec<&FileEntry> = listing.files.iter().collect();
     let cursor = AtomicUsize::new(0);
     let results: Vec<FileResults> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads.max(1))
@@ -72,72 +106,342 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
             .collect();
         handles.into_iter().filter_map(|h| h.join().ok()).collect()
     });
+    let mut all = FileResults::default();
     for r in results {
+        all.defs.extend(r.defs);
+        all.uses.extend(r.uses);
+        all.signals.extend(r.signals);
+        all.compose.extend(r.compose);
+        all.db_names.extend(r.db_names);
         proposal.skipped.extend(r.skipped);
         proposal.odd_names.extend(r.odd_names);
-        for (path, def) in r.defs {
-            let service = proposal
-                .services
-                .iter()
-                .position(|s| within(&path, &s.path));
-            let site = Site {
-                evidence: def.evidence,
-                path,
-                line: def.line,
+    }
+    // Deterministic whatever the threads' order.
+    all.defs
+        .sort_by(|a, b| (&a.0, a.1.line, &a.1.table).cmp(&(&b.0, b.1.line, &b.1.table)));
+    all.signals
+        .sort_by(|a, b| (&a.dir, &a.what).cmp(&(&b.dir, &b.what)));
+    all.compose.sort_by(|a, b| a.name.cmp(&b.name));
+    all.db_names.sort();
+    // Migrations make their project a service too.
+    let mut migration_dirs: BTreeSet<&str> = BTreeSet::new();
+    for (path, d) in &all.defs {
+        if d.evidence == Evidence::Creates && migration_dirs.insert(signals::dir_of(path)) {
+            all.signals.push(Signal {
+                dir: signals::dir_of(path).to_string(),
+                what: format!("migrations that create tables ({path})"),
+                runs: false,
+            });
+        }
+    }
+    for c in &all.compose {
+        if let Some(dir) = &c.build {
+            all.signals.push(Signal {
+                dir: dir.clone(),
+                what: format!("the build context of compose service `{}`", c.name),
+                runs: true,
+            });
+        }
+    }
+    let found = services::find(listing.files.iter().map(|f| f.rel.as_str()), &all.signals);
+    proposal.services = found.services;
+    proposal.left = found.left;
+    let service_of = |path: &str| -> Option<usize> {
+        proposal
+            .services
+            .iter()
+            .position(|s| s.paths.iter().any(|p| within(path, p)))
+    };
+
+    // Databases: connection strings in each service's configuration, then in the
+    // environment of the compose services built from its directory, then psql's
+    // `\c db` before its DDL.
+    let mut named: Vec<Vec<(String, At)>> = vec![Vec::new(); proposal.services.len()];
+    let mut add_name = |s: usize, name: &str, at: At| {
+        if !named[s].iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            named[s].push((name.to_string(), at));
+        }
+    };
+    for (at, name) in &all.db_names {
+        if let Some(s) = service_of(&at.path) {
+            add_name(s, name, at.clone());
+        }
+    }
+    for c in &all.compose {
+        let Some(s) = c.build.as_deref().and_then(service_of) else {
+            continue;
+        };
+        for (name, _) in c.environment.iter().flat_map(|e| databases::names_in(e)) {
+            let at = At {
+                path: format!("compose service `{}`", c.name),
+                line: 0,
             };
-            let entry = proposal.tables.entry(def.table).or_default();
-            match entry.get(&service) {
-                Some(old)
-                    if (old.evidence, &old.path, old.line)
-                        <= (site.evidence, &site.path, site.line) => {}
-                _ => {
-                    entry.insert(service, site);
-                }
+            add_name(s, &name, at);
+        }
+    }
+    for (path, d) in &all.defs {
+        if let (Some(db), Some(s)) = (&d.database, service_of(path)) {
+            add_name(
+                s,
+                db,
+                At {
+                    path: path.clone(),
+                    line: d.line,
+                },
+            );
+        }
+    }
+    proposal.databases = named
+        .into_iter()
+        .map(|mut n| match n.len() {
+            0 => DatabaseChoice::Unknown,
+            1 => {
+                let (name, at) = n.remove(0);
+                DatabaseChoice::One(name, at)
+            }
+            _ => DatabaseChoice::Several(n),
+        })
+        .collect();
+
+    // Tables: the strongest definition per service. Test code (`src/test/resources`
+    // schemas, fixtures) counts only for tables nothing else defines.
+    let (tests, real): (Vec<_>, Vec<_>) = all
+        .defs
+        .into_iter()
+        .partition(|(path, _)| path.split('/').any(services::is_test_code_dir));
+    let defined: BTreeSet<String> = real.iter().map(|(_, d)| d.table.to_lowercase()).collect();
+    let tests = tests
+        .into_iter()
+        .filter(|(_, d)| !defined.contains(&d.table.to_lowercase()));
+    for (path, def) in real.into_iter().chain(tests) {
+        let service = service_of(&path);
+        if def.view {
+            proposal.views.insert(def.table.clone());
+        }
+        let site = Site {
+            evidence: def.evidence,
+            path,
+            line: def.line,
+        };
+        let entry = proposal.tables.entry(def.table).or_default();
+        match entry.get(&service) {
+            Some(old)
+                if (old.evidence, &old.path, old.line)
+                    <= (site.evidence, &site.path, site.line) => {}
+            _ => {
+                entry.insert(service, site);
             }
         }
     }
+    merge_spellings(&mut proposal.tables, &mut proposal.views);
+    for (path, names) in all.uses {
+        if let Some(s) = service_of(&path) {
+            for (n, write) in names {
+                if write {
+                    proposal.written_by.entry(n.clone()).or_default().insert(s);
+                }
+                proposal.used_by.entry(n).or_default().insert(s);
+            }
+        }
+    }
+    proposal.schemas = (0..proposal.services.len())
+        .map(|s| proposal.schema_of(s))
+        .collect();
     proposal.skipped.sort();
     proposal.odd_names.sort();
     proposal.odd_names.dedup();
     proposal
 }
 
+/// Lists each table once: spellings equal but for case become the mixed-case one (a
+/// quoted name, which `check` matches exactly), and an unqualified name joins the one
+/// qualified spelling the same service defines (`orders` into `ordering.orders`, when
+/// the schema is set in another file), which `check` matches from either spelling.
+fn merge_spellings(
+    tables: &mut BTreeMap<String, BTreeMap<Option<usize>, Site>>,
+    views: &mut BTreeSet<String>,
+) {
+    let mut by_lower: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for t in tables.keys() {
+        by_lower
+            .entry(t.to_lowercase())
+            .or_default()
+            .push(t.clone());
+    }
+    let mut into: BTreeMap<String, String> = BTreeMap::new();
+    for spellings in by_lower.values() {
+        // The one with capitals wins; several distinct mixed spellings stay apart.
+        let mixed: Vec<&String> = spellings
+            .iter()
+            .filter(|s| **s != s.to_lowercase())
+            .collect();
+        if let [keep] = mixed.as_slice() {
+            for s in spellings {
+                if s != *keep {
+                    into.insert(s.clone(), (*keep).clone());
+                }
+            }
+        }
+    }
+    for (from, to) in into {
+        move_sites(tables, views, &from, &to, None);
+    }
+    let mut qualified: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for t in tables.keys() {
+        if let Some((_, name)) = t.split_once('.') {
+            qualified
+                .entry(name.to_lowercase())
+                .or_default()
+                .push(t.clone());
+        }
+    }
+    // Each service's unqualified definition joins the one qualified spelling that
+    // service defines; code outside every service (a data-access library) joins the
+    // one qualified spelling there is.
+    let mut moves: Vec<(String, Option<usize>, String)> = Vec::new();
+    for (t, sites) in tables.iter().filter(|(t, _)| !t.contains('.')) {
+        let Some(candidates) = qualified.get(&t.to_lowercase()) else {
+            continue;
+        };
+        for key in sites.keys() {
+            let own: Vec<&String> = match key {
+                Some(_) => candidates
+                    .iter()
+                    .filter(|q| tables[*q].contains_key(key))
+                    .collect(),
+                None => candidates.iter().collect(),
+            };
+            if let [q] = own.as_slice() {
+                moves.push((t.clone(), *key, (*q).clone()));
+            }
+        }
+    }
+    for (from, key, to) in moves {
+        move_sites(tables, views, &from, &to, Some(key));
+    }
+}
+
+/// Moves the definitions of `from` (all, or the one of service `only`) to `to`,
+/// keeping the strongest per service.
+fn move_sites(
+    tables: &mut BTreeMap<String, BTreeMap<Option<usize>, Site>>,
+    views: &mut BTreeSet<String>,
+    from: &str,
+    to: &str,
+    only: Option<Option<usize>>,
+) {
+    let Some(sites) = tables.get_mut(from) else {
+        return;
+    };
+    let moved: Vec<(Option<usize>, Site)> = match only {
+        Some(key) => sites.remove(&key).map(|s| (key, s)).into_iter().collect(),
+        None => std::mem::take(sites).into_iter().collect(),
+    };
+    if sites.is_empty() {
+        tables.remove(from);
+        if views.remove(from) {
+            views.insert(to.to_string());
+        }
+    } else if views.contains(from) {
+        views.insert(to.to_string());
+    }
+    let entry = tables.entry(to.to_string()).or_default();
+    for (service, site) in moved {
+        match entry.get(&service) {
+            Some(old)
+                if (old.evidence, &old.path, old.line)
+                    <= (site.evidence, &site.path, site.line) => {}
+            _ => {
+                entry.insert(service, site);
+            }
+        }
+    }
+}
+
 /// One worker's findings.
 #[derive(Default)]
 struct FileResults {
     defs: Vec<(String, tables::Definition)>,
+    /// Per file, the tables (lower case, unqualified) it reads or writes (true).
+    uses: Vec<(String, BTreeSet<(String, bool)>)>,
+    signals: Vec<Signal>,
+    compose: Vec<signals::ComposeService>,
+    db_names: Vec<(At, String)>,
     odd_names: Vec<String>,
     skipped: Vec<(String, String)>,
 }
 
-/// Reads one file and collects its table definitions.
-fn analyse(f: &FileEntry, max_file_size: u64, buf: &mut Vec<u8>, out: &mut FileResults) {
-    let Some(lang) = Language::of(&f.rel) else {
-        return;
-    };
+/// Reads `f` whole (up to the size limit); `Err` says why it cannot be used, `Ok(None)`
+/// is a binary file.
+fn read_text<'b>(
+    f: &FileEntry,
+    max_file_size: u64,
+    buf: &'b mut Vec<u8>,
+) -> Result<Option<&'b str>, String> {
     buf.clear();
     let read = walk::open(&f.abs).and_then(|file| file.take(max_file_size + 1).read_to_end(buf));
     if let Err(e) = read {
-        out.skipped.push((f.rel.clone(), walk::unreadable(&e)));
-        return;
+        return Err(walk::unreadable(&e));
     }
     // The walk no longer stats every file: the size limit is enforced on the read.
     if buf.len() as u64 > max_file_size {
-        out.skipped.push((
-            f.rel.clone(),
-            format!("larger than {max_file_size} bytes (--max-file-size)"),
+        return Err(format!(
+            "larger than {max_file_size} bytes (--max-file-size)"
         ));
-        return;
     }
     if buf.iter().take(8192).any(|&b| b == 0) {
-        return; // binary: names no table
+        return Ok(None);
     }
-    let Ok(text) = std::str::from_utf8(buf) else {
-        out.skipped
-            .push((f.rel.clone(), "not valid UTF-8".to_string()));
+    std::str::from_utf8(buf)
+        .map(Some)
+        .map_err(|_| "not valid UTF-8".to_string())
+}
+
+/// Reads one file and collects what it says about services, databases and tables.
+fn analyse(f: &FileEntry, max_file_size: u64, buf: &mut Vec<u8>, out: &mut FileResults) {
+    let rel = f.rel.as_str();
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if let Some(s) = signals::from_name(rel) {
+        out.signals.push(s);
+    }
+    let lang = Language::of(rel);
+    let config = databases::is_config(name);
+    let compose = signals::is_compose(name);
+    let package = name == "package.json";
+    if lang.is_none() && !config && !compose && !package {
+        return;
+    }
+    let text = match read_text(f, max_file_size, buf) {
+        Ok(Some(t)) => t,
+        Ok(None) => return, // binary: names no table
+        Err(why) => {
+            if lang.is_some() {
+                out.skipped.push((f.rel.clone(), why));
+            }
+            return;
+        }
+    };
+    if config {
+        for (db, line) in databases::names_in(text) {
+            out.db_names.push((
+                At {
+                    path: f.rel.clone(),
+                    line,
+                },
+                db,
+            ));
+        }
+    }
+    if compose {
+        out.compose.extend(signals::compose_services(rel, text));
+    }
+    if package {
+        out.signals.extend(signals::from_package_json(rel, text));
+    }
+    let Some(lang) = lang else {
         return;
     };
-    let rel = f.rel.as_str();
+    out.signals.extend(signals::from_text(lang, rel, text));
     let extracted =
         std::panic::catch_unwind(|| lang::extract(lang, rel, text, &lang::Context::default()));
     let Ok(extracted) = extracted else {
@@ -155,6 +459,19 @@ fn analyse(f: &FileEntry, max_file_size: u64, buf: &mut Vec<u8>, out: &mut FileR
         return;
     }
     let (defs, odd) = tables::definitions(text, &extracted.accesses);
+    let uses: BTreeSet<(String, bool)> = extracted
+        .accesses
+        .iter()
+        .filter(|a| a.confidence != Confidence::Low)
+        .filter(|a| matches!(a.kind, AccessKind::Read | AccessKind::Write))
+        .filter_map(|a| match &a.target {
+            Target::Table(t) => Some((t.name.to_lowercase(), a.kind == AccessKind::Write)),
+            _ => None,
+        })
+        .collect();
+    if !uses.is_empty() {
+        out.uses.push((f.rel.clone(), uses));
+    }
     out.defs
         .extend(defs.into_iter().map(|d| (f.rel.clone(), d)));
     out.odd_names.extend(odd);
@@ -167,16 +484,40 @@ pub struct Counts {
     pub owned: usize,
     /// Tables several services claim.
     pub undecided: usize,
-    /// Tables defined only outside every service.
+    /// Tables defined only outside every service, that no one service uses.
     pub outside: usize,
 }
 
 impl Proposal {
     /// Every table's decision, by name.
     pub fn decisions(&self) -> BTreeMap<&str, Decision> {
+        let dbs: Vec<Option<String>> = self
+            .databases
+            .iter()
+            .map(|d| match d {
+                DatabaseChoice::One(n, _) => Some(n.to_lowercase()),
+                _ => None,
+            })
+            .collect();
         self.tables
             .iter()
-            .map(|(t, sites)| (t.as_str(), tables::decide(sites)))
+            .map(|(t, sites)| {
+                let bare = t.rsplit('.').next().unwrap_or(t).to_lowercase();
+                let of = |m: &BTreeMap<String, BTreeSet<usize>>| -> Vec<usize> {
+                    m.get(&bare)
+                        .map(|u| u.iter().copied().collect())
+                        .unwrap_or_default()
+                };
+                let code = tables::Code {
+                    dbs: &dbs,
+                    users: &of(&self.used_by),
+                    writers: &of(&self.written_by),
+                };
+                let named = sites
+                    .get(&None)
+                    .and_then(|site| self.named_by(t, &site.path));
+                (t.as_str(), tables::decide(sites, &code, named))
+            })
             .collect()
     }
 
@@ -184,7 +525,9 @@ impl Proposal {
         let mut c = Counts::default();
         for d in self.decisions().values() {
             match d {
-                Decision::Owned { .. } => c.owned += 1,
+                Decision::Owned { .. } | Decision::Each { .. } | Decision::Adopted { .. } => {
+                    c.owned += 1
+                }
                 Decision::Undecided { .. } => c.undecided += 1,
                 Decision::Outside => c.outside += 1,
             }
@@ -192,166 +535,68 @@ impl Proposal {
         c
     }
 
-    /// The registry text.
-    pub fn render(&self) -> String {
-        let decisions = self.decisions();
-        let mut owned: Vec<Vec<String>> = vec![Vec::new(); self.services.len()];
-        let mut undecided: Vec<Vec<String>> = vec![Vec::new(); self.services.len()];
-        let mut header: Vec<String> = Vec::new();
-        for (table, d) in &decisions {
-            let sites = &self.tables[*table];
-            match d {
-                Decision::Owned { owner, others } => {
-                    let mut line = format!("- {}", scalar(table));
-                    if !others.is_empty() {
-                        let who: Vec<String> = others
-                            .iter()
-                            .map(|&s| self.claim(s, &sites[&Some(s)]))
-                            .collect();
-                        line.push_str(&format!(
-                            "  # also {}: check that `{}` owns it",
-                            who.join("; "),
-                            self.services[*owner].name
-                        ));
-                    }
-                    owned[*owner].push(line);
-                }
-                Decision::Undecided { candidates } => {
-                    let names: Vec<&str> = candidates
-                        .iter()
-                        .map(|&s| self.services[s].name.as_str())
-                        .collect();
-                    header.push(format!(
-                        "#   {table}: {}",
-                        candidates
-                            .iter()
-                            .map(|&s| self.claim(s, &sites[&Some(s)]))
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    ));
-                    for &s in candidates {
-                        let rivals: Vec<&str> = names
-                            .iter()
-                            .copied()
-                            .filter(|n| *n != self.services[s].name)
-                            .collect();
-                        undecided[s].push(format!(
-                            "# - {}  # undecided: also claimed by {}; uncomment it under one service",
-                            scalar(table),
-                            rivals.join(", ")
-                        ));
-                    }
-                }
-                Decision::Outside => {}
+    /// The one service whose name is the schema of `table` or is spelled by
+    /// consecutive directories of `path` (`core-data` by `internal/core/data/…`).
+    fn named_by(&self, table: &str, path: &str) -> Option<usize> {
+        let by = |pred: &dyn Fn(&str) -> bool| -> Option<usize> {
+            let hits: Vec<usize> = (0..self.services.len())
+                .filter(|&s| pred(&self.services[s].name))
+                .collect();
+            match hits.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            }
+        };
+        // Compared without separators: schema `orderhistory` names `order-history`.
+        let bare = |s: &str| -> String { s.chars().filter(char::is_ascii_alphanumeric).collect() };
+        if let Some((schema, _)) = table.split_once('.') {
+            let schema = bare(&services::kebab(schema));
+            if let Some(s) = by(&|name| bare(name) == schema) {
+                return Some(s);
             }
         }
-
-        let mut y = String::new();
-        // Editors with the YAML language server complete and check the file.
-        y.push_str("# yaml-language-server: $schema=");
-        y.push_str(SCHEMA_URL);
-        y.push('\n');
-        y.push_str(
-            "# data-ownership.yaml, proposed by `ownlint init`: which service owns which tables.\n",
-        );
-        y.push_str("# Services are the project directories found (see `ownlint init --help`); each table\n");
-        y.push_str(
-            "# is owned by the service whose migrations create it (or, failing that, whose\n",
-        );
-        y.push_str(
-            "# models map it). Review it, add events (`publishes_events`, `consumes_events`) and\n",
-        );
-        y.push_str(
-            "# API reads (`reads_from_apis`), then run `ownlint validate` and `ownlint check`.\n",
-        );
-        if !header.is_empty() {
-            y.push_str("#\n# To decide (claimed by several services, so owned by none yet):\n");
-            for h in &header {
-                y.push_str(&comment(h));
-            }
-        }
-        let outside: Vec<String> = decisions
-            .iter()
-            .filter(|(_, d)| matches!(d, Decision::Outside))
-            .map(|(t, _)| {
-                let site = &self.tables[*t][&None];
-                format!(
-                    "#   {t}: {} in {}:{}",
-                    site.evidence.verb(),
-                    site.path,
-                    site.line
-                )
-            })
+        let dirs: Vec<String> = signals::dir_of(path)
+            .split('/')
+            .map(services::kebab)
             .collect();
-        if !outside.is_empty() {
-            y.push_str("#\n# Defined only outside every service (add them to an owner, or `exclude` the code):\n");
-            for o in &outside {
-                y.push_str(&comment(o));
-            }
-        }
-        y.push_str("version: 1\n\nservices:\n");
-        for (i, s) in self.services.iter().enumerate() {
-            y.push_str(&format!("  {}:\n", scalar(&s.name)));
-            y.push_str(&format!("    paths: [{}]\n", scalar(&s.path)));
-            if owned[i].is_empty() {
-                y.push_str("    owns: []\n");
-            } else {
-                y.push_str("    owns:\n");
-                for line in &owned[i] {
-                    y.push_str(&format!("      {}", comment(line)));
+        let spelled: BTreeSet<String> = (1..=3)
+            .flat_map(|n| dirs.windows(n).map(|w| w.join("-")))
+            .collect();
+        by(&|name| spelled.contains(name))
+    }
+
+    /// The schema of service `s`: every table its code creates is qualified with
+    /// the same schema (other than `public`).
+    fn schema_of(&self, s: usize) -> Option<(String, At)> {
+        let mut schema: Option<(String, At)> = None;
+        for (t, sites) in &self.tables {
+            let Some(site) = sites.get(&Some(s)).filter(|x| {
+                x.evidence == Evidence::Creates
+                    && !x.path.split('/').any(services::is_test_code_dir)
+            }) else {
+                continue;
+            };
+            let (sch, _) = t.split_once('.')?;
+            match &schema {
+                Some((known, _)) if known != sch => return None,
+                Some(_) => {}
+                None => {
+                    schema = Some((
+                        sch.to_string(),
+                        At {
+                            path: site.path.clone(),
+                            line: site.line,
+                        },
+                    ))
                 }
             }
-            for line in &undecided[i] {
-                y.push_str(&format!("      {}", comment(line)));
-            }
         }
-        y
-    }
-
-    /// `mapped by `orders` (services/orders/src/schema.rs:9)`.
-    fn claim(&self, service: usize, site: &Site) -> String {
-        format!(
-            "{} by `{}` ({}:{})",
-            site.evidence.verb(),
-            self.services[service].name,
-            site.path,
-            site.line
-        )
+        schema
     }
 }
-
-/// A line that stays one line: control characters (from file names) become `?`.
-fn comment(line: &str) -> String {
-    let mut s: String = line
-        .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    s.push('\n');
-    s
-}
-
-/// A YAML scalar for a name or path: plain when that reads back as the same string,
-/// else double-quoted (JSON string syntax is valid YAML).
-fn scalar(s: &str) -> String {
-    let plain = s
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '$'))
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
-        );
-    if plain {
-        s.to_string()
-    } else {
-        serde_json::Value::String(s.to_string()).to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::render::scalar;
     use super::tables::Evidence;
     use super::*;
 
@@ -367,15 +612,24 @@ mod tests {
         let services = vec![
             ServiceDir {
                 name: "catalog".into(),
-                path: "services/catalog".into(),
+                paths: vec!["services/catalog".into()],
+                why: "a directory below a services directory".into(),
+                runs: true,
+                api: Vec::new(),
             },
             ServiceDir {
                 name: "orders".into(),
-                path: "services/orders".into(),
+                paths: vec!["services/orders".into()],
+                why: "a directory below a services directory".into(),
+                runs: true,
+                api: Vec::new(),
             },
             ServiceDir {
                 name: "on".into(),
-                path: "services/on, off\n".into(),
+                paths: vec!["services/on, off\n".into()],
+                why: "a directory below a services directory".into(),
+                runs: true,
+                api: Vec::new(),
             },
         ];
         let mut tables: BTreeMap<String, BTreeMap<Option<usize>, Site>> = BTreeMap::new();
@@ -435,6 +689,10 @@ mod tests {
                 outside: 1
             }
         );
+        assert!(
+            y.contains("  # a directory below a services directory\n  catalog:\n"),
+            "every service says why it is one: {y}"
+        );
         assert!(y.contains(
             "  catalog:\n    paths: [services/catalog]\n    owns:\n      - products  # also mapped by `orders` (services/orders/schema.rs:9): check that `catalog` owns it\n      # - shared  # undecided: also claimed by orders; uncomment it under one service\n"
         ), "{y}");
@@ -445,7 +703,7 @@ mod tests {
         );
         assert!(y.contains("#   shared: created by `catalog` (services/catalog/m.sql:7); created by `orders` (services/orders/m.sql:8)\n"), "{y}");
         assert!(
-            y.contains("#   seeds: created in infra/seed?.sql:1\n"),
+            y.contains("#   seeds: created in infra/seed?.sql:1; no service uses it\n"),
             "{y}"
         );
     }
@@ -481,6 +739,41 @@ mod tests {
             reg.service("on").map(|s| s.paths[0].value.as_str()),
             Some("services/on, off\n")
         );
+    }
+
+    #[test]
+    fn each_table_is_listed_once_in_the_spelling_check_matches() {
+        let mut tables: BTreeMap<String, BTreeMap<Option<usize>, Site>> = BTreeMap::new();
+        let mut add = |t: &str, s: Option<usize>, e: Evidence| {
+            tables
+                .entry(t.to_string())
+                .or_default()
+                .insert(s, site(e, "f", 1));
+        };
+        add("orders", Some(0), Evidence::Maps);
+        add("ordering.orders", Some(0), Evidence::Creates);
+        add("customers", Some(0), Evidence::Maps);
+        add("customers", Some(1), Evidence::Maps);
+        add("a.customers", Some(0), Evidence::Creates);
+        add("b.customers", Some(1), Evidence::Creates);
+        add("OrderItems", Some(0), Evidence::Creates);
+        add("orderitems", Some(0), Evidence::Maps);
+        add("items", None, Evidence::Maps);
+        add("x.items", Some(2), Evidence::Creates);
+        let mut views = BTreeSet::new();
+        merge_spellings(&mut tables, &mut views);
+        let names: Vec<&str> = tables.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "OrderItems",
+                "a.customers",
+                "b.customers",
+                "ordering.orders",
+                "x.items"
+            ]
+        );
+        assert_eq!(tables["x.items"].len(), 2, "the outside mapping joined");
     }
 
     #[test]

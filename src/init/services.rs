@@ -1,20 +1,26 @@
 //! Which directories are services: the first half of `ownlint init`.
 //!
-//! The rules, in order (documented in docs/ci.md):
+//! A service is something that is deployed or runs, so the rules (documented in
+//! docs/init.md) look for that evidence, not for project files alone:
 //!
 //! 1. A directory directly below a *container* (`services/`, `apps/`,
-//!    `microservices/`) that holds code or a project manifest is a service, with or
-//!    without a manifest of its own (`services/inventory/src/stock.rs` makes
-//!    `services/inventory` one). Everything below it belongs to it, so the crates and
-//!    packages nested in a service (`services/users/users-db`) are part of it.
-//! 2. Elsewhere, a directory holding a project manifest ([`MANIFESTS`], `*.csproj`)
-//!    is a service, unless an enclosing directory is one too: the outermost project
-//!    wins, so a Cargo workspace's member crates (or a Gradle build's subprojects)
-//!    belong to the workspace's directory.
-//! 3. The repository root is never a service (its manifest is usually the workspace of
-//!    everything), and nothing inside a library or tooling directory ([`NOT_SERVICES`]:
-//!    `libs/`, `packages/`, `tools/`, `vendor/`, …) is one: shared code has no tables
-//!    of its own to own.
+//!    `microservices/`) that holds code is a service: the layout says so. Everything
+//!    below it belongs to it.
+//! 2. Elsewhere, a [`Signal`] (a Dockerfile, a compose service's build context, an
+//!    entry point such as `package main`, `Program.cs`, `@SpringBootApplication`, a
+//!    `[[bin]]`, a `start` script, or migrations that create tables) makes the
+//!    nearest enclosing project directory a service (the directory holding a
+//!    manifest: [`MANIFESTS`], `*.csproj`), or the signal's own directory when the
+//!    project is the repository root or a workspace of several programs (entry points
+//!    in two or more of its child directories, as `cmd/a`, `cmd/b`). The directory
+//!    must hold code; the outermost such directory wins.
+//! 3. A project with no signal is a library. It joins a service when it is a sibling
+//!    named after it (`Ordering.Domain` and `Ordering.Infrastructure` beside
+//!    `Ordering.API`; `order-service-api` beside `order-service`; `order-dataaccess`
+//!    beside `order-app`): they deploy together. A multi-module parent directory
+//!    with one program below it is the service. Otherwise it stays outside every service and the proposal says so.
+//! 4. Nothing inside a library or tooling directory ([`NOT_SERVICES`]), a test
+//!    project or a template is a service, and the repository root never is.
 //!
 //! Service names are the directory's name in kebab-case; when two directories share a
 //! name, their parent's name is prefixed (`apps-web`, `services-web`).
@@ -43,18 +49,21 @@ pub const MANIFESTS: &[&str] = &[
 pub const NOT_SERVICES: &[&str] = &[
     "libs",
     "lib",
-    "packages",
     "shared",
     "common",
     "tools",
     "scripts",
     "examples",
     "example",
+    "samples",
     "docs",
     "doc",
     "test",
     "tests",
     "testdata",
+    "testing",
+    "e2e",
+    "__tests__",
     "fixtures",
     "vendor",
     "third_party",
@@ -63,15 +72,87 @@ pub const NOT_SERVICES: &[&str] = &[
     "target",
     "build",
     "dist",
+    "template",
+    "templates",
+    "scaffold",
+    "skeleton",
+    "boilerplate",
 ];
+
+/// The directories where a project keeps its own sources: a root project's program
+/// there is the root's.
+const ROOT_SOURCES: &[&str] = &["src", "app", "lib", "main"];
+
+/// Why a directory runs or is deployed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signal {
+    /// The directory the evidence points at (the file's directory, or a compose
+    /// service's build context), relative to the root (`""`: the root).
+    pub dir: String,
+    /// What it is, for the proposal's comment: "a Dockerfile", "`package main`
+    /// (cmd/x/main.go)".
+    pub what: String,
+    /// True for an entry point or a deployment (counted to tell a workspace of
+    /// programs); false for migrations.
+    pub runs: bool,
+}
 
 /// A proposed service.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceDir {
     /// Its registry name (kebab-case, unique).
     pub name: String,
-    /// Its directory, relative to the repository root.
+    /// Its directories, relative to the repository root: the deployable first, then
+    /// the sibling projects that deploy with it.
+    pub paths: Vec<String>,
+    /// Why it is a service, and which siblings joined it.
+    pub why: String,
+    /// False when only its migrations make it one: a schema library the programs
+    /// compile against (its code is proposed as `public`).
+    pub runs: bool,
+    /// The joined siblings that are its published API (`order-service-api`,
+    /// `order-service-contracts`), proposed as `public`.
+    pub api: Vec<String>,
+}
+
+/// Last name parts of a sibling project that publishes its service's API, which other
+/// services compile against.
+const API_PARTS: &[&str] = &[
+    "api",
+    "contracts",
+    "contract",
+    "client",
+    "sdk",
+    "proto",
+    "events",
+    "messages",
+    "spec",
+];
+
+/// True when the joined sibling `path` is its service's published API
+/// (`ftgo-order-service-api`, `Ordering.Contracts`), not its implementation
+/// (`Ordering.Domain`).
+fn is_api_sibling(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.rsplit(['.', '-', '_'])
+        .next()
+        .is_some_and(|last| API_PARTS.contains(&last))
+}
+
+/// A project that is not a service, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Left {
     pub path: String,
+    pub why: &'static str,
+}
+
+/// What service discovery found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Discovery {
+    /// The services, sorted by name.
+    pub services: Vec<ServiceDir>,
+    /// Projects left outside every service, sorted by path.
+    pub left: Vec<Left>,
 }
 
 /// True when `name` is a project manifest.
@@ -82,55 +163,345 @@ pub fn is_manifest(name: &str) -> bool {
             .is_some_and(|(stem, ext)| !stem.is_empty() && ext.eq_ignore_ascii_case("csproj"))
 }
 
+/// True for a test project's directory name (`Ordering.UnitTests`, `api-tests`,
+/// `integration_test`).
+fn is_test_name(dir: &str) -> bool {
+    let d = dir.to_ascii_lowercase();
+    ["tests", "test", "specs", "e2e", "it"].iter().any(|t| {
+        d.ends_with(&format!(".{t}"))
+            || d.ends_with(&format!("-{t}"))
+            || d.ends_with(&format!("_{t}"))
+    }) || d.ends_with("tests")
+}
+
+/// True for a directory of test code or test data inside a project (`src/test`).
+pub fn is_test_code_dir(d: &str) -> bool {
+    matches!(
+        d.to_ascii_lowercase().as_str(),
+        "test" | "tests" | "e2e" | "__tests__" | "testdata" | "fixtures" | "examples" | "example"
+    )
+}
+
+/// True when no component of `dir` rules a service out: a library, tooling, test or
+/// template directory, or a placeholder (`{{name}}`).
+fn may_hold_services(dir: &str) -> bool {
+    !dir.split('/').any(|d| {
+        NOT_SERVICES.contains(&d.to_ascii_lowercase().as_str())
+            || is_test_name(d)
+            || d.contains("{{")
+    })
+}
+
+/// What `dir` is left out as.
+fn left_reason(dir: &str) -> &'static str {
+    let parts: Vec<&str> = dir.split('/').collect();
+    let lower = |d: &&str| d.to_ascii_lowercase();
+    if parts.iter().any(|d| {
+        let d = lower(d);
+        matches!(
+            d.as_str(),
+            "template" | "templates" | "scaffold" | "skeleton" | "boilerplate"
+        ) || d.contains("{{")
+    }) {
+        "a template"
+    } else if parts.iter().any(|d| {
+        is_test_name(d)
+            || matches!(
+                lower(d).as_str(),
+                "test" | "tests" | "testing" | "e2e" | "__tests__"
+            )
+    }) {
+        "a test project"
+    } else if parts
+        .iter()
+        .any(|d| matches!(lower(d).as_str(), "examples" | "example" | "samples"))
+    {
+        "an example"
+    } else {
+        "a library: nothing in it is deployed or runs"
+    }
+}
+
 /// The services among the repository's files (`/`-separated paths relative to the
-/// root), sorted by name.
-pub fn find<'a>(files: impl IntoIterator<Item = &'a str>) -> Vec<ServiceDir> {
-    let mut roots: BTreeSet<String> = BTreeSet::new();
+/// root) given the run and deploy evidence found in them.
+pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) -> Discovery {
+    let mut containers: BTreeSet<String> = BTreeSet::new();
+    let mut projects: BTreeSet<String> = BTreeSet::new();
+    let mut root_project = false;
+    let mut code_dirs: BTreeSet<String> = BTreeSet::new();
     for file in files {
         let Some((dir, name)) = file.rsplit_once('/') else {
-            continue; // a file at the root: the root is never a service
+            // A file at the root: the root is never a service.
+            root_project |= is_manifest(file);
+            continue;
         };
         let manifest = is_manifest(name);
-        if !manifest && Language::of(file).is_none() {
+        let lang = Language::of(file);
+        if !manifest && lang.is_none() {
             continue;
+        }
+        // A directory of SQL scripts alone (a database image's init scripts) runs
+        // nothing of its own.
+        if lang.is_some_and(|l| l != Language::Sql) {
+            code_dirs.insert(dir.to_string());
         }
         let dirs: Vec<&str> = dir.split('/').collect();
         if let Some(root) = container_root(&dirs) {
-            roots.insert(root);
-        } else if manifest && !dirs.iter().any(|d| NOT_SERVICES.contains(d)) {
-            roots.insert(dir.to_string());
+            containers.insert(root);
+        }
+        if manifest {
+            projects.insert(dir.to_string());
         }
     }
-    // Outermost wins: drop every root inside another (sorted order puts a parent
-    // right before its children, but not necessarily adjacent, so check all kept).
-    let mut kept: Vec<String> = Vec::new();
-    for r in roots {
-        if !kept.iter().any(|k| within(&r, k)) {
-            kept.push(r);
+    // A services directory none of whose children runs holds libraries (integration
+    // crates, say), not services.
+    let parent = |c: &str| {
+        c.rsplit_once('/')
+            .map_or(String::new(), |(p, _)| p.to_string())
+    };
+    let trusted: BTreeSet<String> = containers
+        .iter()
+        .filter(|c| signals.iter().any(|s| within(&s.dir, c)))
+        .map(|c| parent(c))
+        .collect();
+    containers.retain(|c| trusted.contains(&parent(c)));
+    for c in &containers {
+        projects.retain(|p| !within(p, c));
+    }
+
+    let holds_code = |d: &str| {
+        code_dirs
+            .range(d.to_string()..)
+            .take_while(|c| c.starts_with(d))
+            .any(|c| within(c, d))
+    };
+    // The nearest project at or above `d`: a walk up its directories, so that the cost
+    // is the depth, not the number of projects.
+    let project_of = |d: &str| -> Option<&String> {
+        let mut cur = d;
+        loop {
+            if let Some(p) = projects.get(cur) {
+                return Some(p);
+            }
+            cur = cur.rsplit_once('/')?.0;
+        }
+    };
+
+    // Projects holding programs in two or more child directories are workspaces.
+    let mut children: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for s in signals.iter().filter(|s| s.runs) {
+        if let Some(p) = project_of(&s.dir) {
+            let rest = s.dir[p.len()..].trim_start_matches('/');
+            children
+                .entry(p.as_str())
+                .or_default()
+                .insert(rest.split('/').next().unwrap_or(""));
         }
     }
-    // The registry reads `*?[{` in `paths` as globs: a directory named like a
-    // template placeholder (`{{cookiecutter.name}}`) cannot be listed as itself.
-    kept.retain(|r| !is_glob(r));
-    name_services(kept)
+    let workspace = |p: &str| children.get(p).is_some_and(|c| c.len() >= 2);
+    let enclosing_project = |d: &str| -> Option<&String> { project_of(d.rsplit_once('/')?.0) };
+    // For each project, the child directories that hold a program (computed once:
+    // each program counts for every project above it).
+    let mut programs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for s in signals.iter().filter(|s| s.runs) {
+        let mut cur = s.dir.as_str();
+        while let Some((parent, _)) = cur.rsplit_once('/') {
+            if let Some(p) = projects.get(parent) {
+                let child = s.dir[p.len()..].trim_start_matches('/');
+                programs
+                    .entry(p.as_str())
+                    .or_default()
+                    .insert(child.split('/').next().unwrap_or(""));
+            }
+            cur = parent;
+        }
+    }
+    let programs_below = |p: &str| programs.get(p).map_or(0, BTreeSet::len);
+
+    let running: Vec<&str> = signals
+        .iter()
+        .filter(|s| s.runs)
+        .map(|s| s.dir.as_str())
+        .collect();
+    // The deployable units, with the first evidence for each.
+    let mut units: BTreeMap<String, String> = BTreeMap::new();
+    let mut signals: Vec<&Signal> = signals.iter().collect();
+    signals.sort_by(|a, b| (!a.runs, &a.dir, &a.what).cmp(&(!b.runs, &b.dir, &b.what)));
+    for s in signals {
+        if containers.iter().any(|c| within(&s.dir, c)) {
+            continue;
+        }
+        let project = project_of(&s.dir);
+        // The root project's own sources (`src/main.rs` of a root crate) are the
+        // root's, which is never a service.
+        let first = s.dir.split('/').next().unwrap_or("");
+        if project.is_none() && root_project && ROOT_SOURCES.contains(&first) {
+            continue;
+        }
+        let mut unit = match project {
+            Some(p) if !workspace(p) => p.clone(),
+            _ => s.dir.clone(),
+        };
+        // A multi-module parent (`order-service/` above `order-app/`,
+        // `order-dataaccess/`) is the service when this is its only program.
+        while let Some(parent) = enclosing_project(&unit) {
+            if programs_below(parent) >= 2 {
+                break;
+            }
+            unit = parent.clone();
+        }
+        let inner = s.dir[unit.len()..].trim_start_matches('/');
+        if unit.is_empty()
+            || !may_hold_services(&unit)
+            || inner.split('/').any(is_test_code_dir)
+            || !holds_code(&unit)
+        {
+            continue;
+        }
+        units.entry(unit).or_insert_with(|| s.what.clone());
+    }
+    // A directory holding two or more units aggregates them (a compose build context
+    // of `.`); otherwise the outermost wins (sorted order puts a parent first).
+    let all: Vec<String> = units.keys().cloned().collect();
+    units.retain(|u, _| all.iter().filter(|o| *o != u && within(o, u)).count() < 2);
+    for c in &containers {
+        units.retain(|u, _| !within(u, c) && !within(c, u));
+        units.insert(
+            c.clone(),
+            "a directory below a services directory".to_string(),
+        );
+    }
+    let mut kept: Vec<(String, String)> = Vec::new();
+    for (u, why) in units {
+        if !kept.iter().any(|(k, _)| within(&u, k)) && !is_glob(&u) {
+            kept.push((u, why));
+        }
+    }
+
+    // Projects without a signal: siblings named after a service join it; the rest
+    // are left out.
+    let mut joined: Vec<Vec<String>> = vec![Vec::new(); kept.len()];
+    let mut left: Vec<Left> = Vec::new();
+    for p in &projects {
+        if kept.iter().any(|(k, _)| within(p, k) || within(k, p)) {
+            continue;
+        }
+        if !may_hold_services(p) || is_glob(p) {
+            left.push(Left {
+                path: p.clone(),
+                why: left_reason(p),
+            });
+            continue;
+        }
+        match sibling_service(p, &kept) {
+            Some(i) => joined[i].push(p.clone()),
+            None => left.push(Left {
+                path: p.clone(),
+                why: left_reason(p),
+            }),
+        }
+    }
+    // Drop projects nested in one already left out.
+    let mut outer: Vec<Left> = Vec::new();
+    for l in left {
+        if !outer.iter().any(|o| within(&l.path, &o.path)) {
+            outer.push(l);
+        }
+    }
+
+    let dirs: Vec<String> = kept.iter().map(|(k, _)| k.clone()).collect();
+    let mut services: Vec<ServiceDir> = name_services(&dirs)
+        .into_iter()
+        .zip(kept)
+        .zip(joined)
+        .map(|((name, (path, why)), siblings)| {
+            let mut why = why;
+            if !siblings.is_empty() {
+                why.push_str("; with the sibling projects that deploy with it");
+            }
+            let runs = containers.contains(&path)
+                || running
+                    .iter()
+                    .any(|r| within(r, &path) && !r[path.len()..].split('/').any(is_test_code_dir));
+            let api = siblings
+                .iter()
+                .filter(|p| is_api_sibling(p))
+                .cloned()
+                .collect();
+            let mut paths = vec![path];
+            paths.extend(siblings);
+            ServiceDir {
+                name,
+                paths,
+                why,
+                runs,
+                api,
+            }
+        })
+        .collect();
+    services.sort_by(|a, b| a.name.cmp(&b.name));
+    Discovery {
+        services,
+        left: outer,
+    }
+}
+
+/// The service a signal-less project `p` deploys with: a sibling (same parent
+/// directory) whose name `p`'s extends (`order-service-api` of `order-service`) or
+/// differs from only in its last part (`Ordering.Domain` of `Ordering.API`,
+/// `customer-dataaccess` of `customer-app`). The longest extended name wins; a tie is
+/// no answer.
+fn sibling_service(p: &str, kept: &[(String, String)]) -> Option<usize> {
+    let (parent, name) = p.rsplit_once('/').unwrap_or(("", p));
+    let name = name.to_ascii_lowercase();
+    let mut best: Option<(usize, usize)> = None;
+    let mut tie = false;
+    for (i, (k, _)) in kept.iter().enumerate() {
+        let (kparent, kname) = k.rsplit_once('/').unwrap_or(("", k));
+        if kparent != parent {
+            continue;
+        }
+        let kname = kname.to_ascii_lowercase();
+        let extends = name.len() > kname.len()
+            && name.starts_with(&kname)
+            && matches!(name.as_bytes()[kname.len()], b'-' | b'_' | b'.');
+        let stem = |n: &str| n.rsplit_once(['.', '-', '_']).map(|(a, _)| a.to_string());
+        let shares = stem(&name).is_some_and(|a| !a.is_empty() && Some(a) == stem(&kname));
+        if !(extends || shares) {
+            continue;
+        }
+        let strength = if extends { kname.len() } else { 0 };
+        match best {
+            Some((_, b)) if b > strength => {}
+            Some((_, b)) if b == strength => tie = true,
+            _ => {
+                best = Some((i, strength));
+                tie = false;
+            }
+        }
+    }
+    best.filter(|_| !tie).map(|(i, _)| i)
 }
 
 /// `services/<name>` (at any depth) when `dirs` lies inside such a directory and no
 /// library directory comes first.
 fn container_root(dirs: &[&str]) -> Option<String> {
     for (i, d) in dirs.iter().enumerate() {
-        if NOT_SERVICES.contains(d) {
+        if !may_hold_services(d) {
             return None;
         }
-        if CONTAINERS.contains(d) && i + 1 < dirs.len() {
+        if CONTAINERS.contains(&d.to_ascii_lowercase().as_str()) && i + 1 < dirs.len() {
+            if !may_hold_services(dirs[i + 1]) {
+                return None;
+            }
             return Some(dirs[..=i + 1].join("/"));
         }
     }
     None
 }
 
-/// Gives each directory a unique kebab-case name.
-fn name_services(paths: Vec<String>) -> Vec<ServiceDir> {
+/// Gives each directory a unique kebab-case name, in the order given.
+fn name_services(paths: &[String]) -> Vec<String> {
     // Candidate names from the most to the least readable; the last (the whole path)
     // is unique because the paths are.
     let candidates = |p: &str| -> Vec<String> {
@@ -168,9 +539,9 @@ fn name_services(paths: Vec<String>) -> Vec<ServiceDir> {
             }
         }
         if !changed {
-            let mut out: Vec<ServiceDir> = Vec::new();
+            let mut out: Vec<String> = Vec::new();
             let mut used: BTreeSet<String> = BTreeSet::new();
-            for (i, (path, name)) in paths.into_iter().zip(names).enumerate() {
+            for (i, name) in names.into_iter().enumerate() {
                 // Names made only of characters kebab-case drops (`日本`), or still
                 // equal after every candidate, get a numbered name.
                 let mut name = if name.is_empty() {
@@ -184,9 +555,8 @@ fn name_services(paths: Vec<String>) -> Vec<ServiceDir> {
                     k += 1;
                 }
                 used.insert(name.clone());
-                out.push(ServiceDir { name, path });
+                out.push(name);
             }
-            out.sort_by(|a, b| a.name.cmp(&b.name));
             return out;
         }
     }
@@ -218,17 +588,27 @@ pub fn kebab(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn found(files: &[&str]) -> Vec<(String, String)> {
-        find(files.iter().copied())
+    fn sig(dir: &str) -> Signal {
+        Signal {
+            dir: dir.to_string(),
+            what: format!("an entry point ({dir})"),
+            runs: true,
+        }
+    }
+
+    fn found(files: &[&str], signals: &[Signal]) -> Vec<(String, Vec<String>)> {
+        find(files.iter().copied(), signals)
+            .services
             .into_iter()
-            .map(|s| (s.name, s.path))
+            .map(|s| (s.name, s.paths))
             .collect()
     }
 
-    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-        p.iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
+    fn svc(name: &str, paths: &[&str]) -> (String, Vec<String>) {
+        (
+            name.to_string(),
+            paths.iter().map(|p| p.to_string()).collect(),
+        )
     }
 
     #[test]
@@ -244,52 +624,141 @@ mod tests {
             "services/inventory/src/stock.rs",
             "services/README.md",
             "services/docs-only/README.md",
-            "apps/web/package.json",
         ];
         assert_eq!(
-            found(&files),
-            pairs(&[
-                ("catalog", "services/catalog"),
-                ("inventory", "services/inventory"),
-                ("orders", "services/orders"),
-                ("users", "services/users"),
-                ("web", "apps/web"),
-            ])
+            found(&files, &[sig("services/orders/src")]),
+            vec![
+                svc("catalog", &["services/catalog"]),
+                svc("inventory", &["services/inventory"]),
+                svc("orders", &["services/orders"]),
+                svc("users", &["services/users"]),
+            ]
+        );
+        // A services directory where nothing runs holds libraries.
+        let d = find(files.iter().copied(), &[]);
+        assert!(d.services.is_empty(), "{d:?}");
+        assert!(d.left.iter().any(|l| l.path == "services/orders"), "{d:?}");
+    }
+
+    #[test]
+    fn only_what_runs_is_a_service_and_siblings_deploy_together() {
+        let files = [
+            "src/Ordering.API/Ordering.API.csproj",
+            "src/Ordering.API/Program.cs",
+            "src/Ordering.Domain/Ordering.Domain.csproj",
+            "src/Ordering.Domain/Order.cs",
+            "src/Ordering.Infrastructure/Ordering.Infrastructure.csproj",
+            "src/Ordering.Infrastructure/Db.cs",
+            "src/EventBus/EventBus.csproj",
+            "src/EventBus/Bus.cs",
+            "src/Catalog.API/Catalog.API.csproj",
+            "src/Catalog.API/Program.cs",
+            "tests/Ordering.UnitTests/Ordering.UnitTests.csproj",
+            "tests/Ordering.UnitTests/Program.cs",
+            "templates/svc/Svc.csproj",
+            "templates/svc/Program.cs",
+            "order-service/pom.xml",
+            "order-service/src/main/java/App.java",
+            "order-service-api/pom.xml",
+            "order-service-api/src/main/java/Api.java",
+        ];
+        let signals = [
+            sig("src/Ordering.API"),
+            sig("src/Catalog.API"),
+            sig("tests/Ordering.UnitTests"),
+            sig("templates/svc"),
+            sig("order-service/src/main/java"),
+        ];
+        let api: Vec<(String, Vec<String>)> = find(files.iter().copied(), &signals)
+            .services
+            .into_iter()
+            .map(|s| (s.name, s.api))
+            .filter(|(_, api)| !api.is_empty())
+            .collect();
+        assert_eq!(
+            api,
+            vec![svc("order-service", &["order-service-api"])],
+            "a joined `-api` sibling is public, `.Domain` is not"
+        );
+        assert_eq!(
+            found(&files, &signals),
+            vec![
+                svc("catalog-api", &["src/Catalog.API"]),
+                svc("order-service", &["order-service", "order-service-api"]),
+                svc(
+                    "ordering-api",
+                    &[
+                        "src/Ordering.API",
+                        "src/Ordering.Domain",
+                        "src/Ordering.Infrastructure"
+                    ]
+                ),
+            ]
+        );
+        let left: Vec<(String, &str)> = find(files.iter().copied(), &signals)
+            .left
+            .into_iter()
+            .map(|l| (l.path, l.why))
+            .collect();
+        assert_eq!(
+            left,
+            vec![
+                (
+                    "src/EventBus".to_string(),
+                    "a library: nothing in it is deployed or runs"
+                ),
+                ("templates/svc".to_string(), "a template"),
+                ("tests/Ordering.UnitTests".to_string(), "a test project"),
+            ]
         );
     }
 
     #[test]
-    fn outermost_project_wins_and_libraries_are_not_services() {
+    fn programs_of_a_root_project_or_a_workspace_are_services_each() {
         let files = [
-            "package.json",
-            "billing/pom.xml",
-            "billing/core/pom.xml",
-            "billing/api/build.gradle.kts",
-            "backend/Cargo.toml",
-            "backend/crates/a/Cargo.toml",
-            "backend/services/x/src/main.rs",
-            "payments/Payments.csproj",
-            "ledger/pyproject.toml",
-            "search/go.mod",
-            "legacy/setup.py",
-            "store/Gemfile",
-            "libs/common-db/Cargo.toml",
-            "templates/{{name}}/Cargo.toml",
-            "packages/ui/package.json",
-            "tools/gen/go.mod",
-            "src/main.rs",
+            "go.mod",
+            "cmd/core-data/main.go",
+            "cmd/core-metadata/main.go",
+            "internal/core/data/db.go",
+            "src/go.mod",
+            "src/core/main.go",
+            "src/jobservice/main.go",
+            "src/pkg/dao.go",
+            "db/Dockerfile",
+            "db/init.sql",
+            "java/pom.xml",
+            "java/src/main/java/org/samples/App.java",
+            "java/src/test/java/T.java",
+        ];
+        let signals = [
+            sig("cmd/core-data"),
+            sig("cmd/core-metadata"),
+            sig("src/core"),
+            sig("src/jobservice"),
+            sig("db"),
+            sig("java/src/main/java/org/samples"),
+            sig("java/src/test/java"),
+            sig(""),
         ];
         assert_eq!(
-            found(&files),
-            pairs(&[
-                ("backend", "backend"),
-                ("billing", "billing"),
-                ("ledger", "ledger"),
-                ("legacy", "legacy"),
-                ("payments", "payments"),
-                ("search", "search"),
-                ("store", "store"),
-            ])
+            found(&files, &signals),
+            vec![
+                svc("core", &["src/core"]),
+                svc("core-data", &["cmd/core-data"]),
+                svc("core-metadata", &["cmd/core-metadata"]),
+                svc("java", &["java"]),
+                svc("jobservice", &["src/jobservice"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_directory_aggregating_units_is_not_one() {
+        let files = ["src/a/x.py", "src/b/y.py"];
+        let signals = [sig("src"), sig("src/a"), sig("src/b")];
+        assert_eq!(
+            found(&files, &signals),
+            vec![svc("a", &["src/a"]), svc("b", &["src/b"])]
         );
     }
 
@@ -303,14 +772,14 @@ mod tests {
             "services/日本/go.mod",
         ];
         assert_eq!(
-            found(&files),
-            pairs(&[
-                ("apps-web", "apps/web"),
-                ("order-service", "services/OrderService"),
-                ("service-5", "services/日本"),
-                ("services-web", "services/web"),
-                ("user-accounts", "services/user_accounts"),
-            ])
+            found(&files, &[sig("apps/web"), sig("services/web")]),
+            vec![
+                svc("apps-web", &["apps/web"]),
+                svc("order-service", &["services/OrderService"]),
+                svc("service-5", &["services/日本"]),
+                svc("services-web", &["services/web"]),
+                svc("user-accounts", &["services/user_accounts"]),
+            ]
         );
     }
 
@@ -325,10 +794,16 @@ mod tests {
     }
 
     #[test]
-    fn manifests() {
+    fn manifests_and_test_names() {
         assert!(is_manifest("Orders.Api.csproj"));
         assert!(!is_manifest(".csproj"));
         assert!(is_manifest("build.gradle.kts"));
         assert!(!is_manifest("Cargo.lock"));
+        for t in ["Ordering.UnitTests", "api-tests", "orders_test", "web.e2e"] {
+            assert!(is_test_name(t), "{t}");
+        }
+        for t in ["latest", "contest-service", "orders"] {
+            assert!(!is_test_name(t), "{t}");
+        }
     }
 }
