@@ -183,7 +183,16 @@ fn formats(allowed: &'static [Format]) -> impl clap::builder::TypedValueParser<V
     )
 }
 
-const FINDINGS_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Sarif, Format::Github];
+const FINDINGS_FORMATS: &[Format] = &[
+    Format::Human,
+    Format::Concise,
+    Format::Json,
+    Format::JsonLines,
+    Format::Sarif,
+    Format::Github,
+    Format::Gitlab,
+    Format::Junit,
+];
 const GRAPH_FORMATS: &[Format] = &[Format::Text, Format::Mermaid, Format::Dot, Format::Json];
 const WAVES_FORMATS: &[Format] = &[
     Format::Text,
@@ -199,9 +208,13 @@ const INIT_FORMATS: &[Format] = &[Format::Text, Format::Json];
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
+    Concise,
     Json,
+    JsonLines,
     Sarif,
     Github,
+    Gitlab,
+    Junit,
     Text,
     Mermaid,
     Dot,
@@ -212,9 +225,13 @@ impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Format::Human => "human",
+            Format::Concise => "concise",
             Format::Json => "json",
+            Format::JsonLines => "json-lines",
             Format::Sarif => "sarif",
             Format::Github => "github",
+            Format::Gitlab => "gitlab",
+            Format::Junit => "junit",
             Format::Text => "text",
             Format::Mermaid => "mermaid",
             Format::Dot => "dot",

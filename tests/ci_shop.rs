@@ -300,7 +300,7 @@ fn example_workflow_is_never_triggered_in_this_repository() {
 }
 
 #[test]
-fn example_workflow_installs_checks_uploads_annotates_and_then_fails() {
+fn example_workflow_runs_the_action_at_this_release() {
     let wf = workflow();
     assert_eq!(wf["permissions"]["security-events"], "write");
     let steps = steps(&wf);
@@ -309,56 +309,91 @@ fn example_workflow_installs_checks_uploads_annotates_and_then_fails() {
         checkout["with"]["fetch-depth"], 0,
         "history for --changed-since"
     );
-    let install = step(&steps, "cargo install");
-    assert!(
-        install["run"]
-            .as_str()
-            .unwrap_or_default()
-            .contains(" ownlint")
-    );
-
-    let sarif = step(&steps, "ownlint check --format sarif > ownlint.sarif");
-    let script = sarif["run"].as_str().unwrap_or_default();
-    assert!(
-        script.contains("set +e"),
-        "findings must not stop the job before upload"
-    );
-    let id = sarif["id"].as_str().expect("the SARIF step has an id");
-
-    let upload = step(&steps, "github/codeql-action/upload-sarif@");
-    assert_eq!(upload["with"]["sarif_file"], "ownlint.sarif");
+    let version = env!("CARGO_PKG_VERSION");
+    let action = step(&steps, "ownlint/ownlint@");
     assert_eq!(
-        upload["if"],
-        format!("steps.{id}.outputs.exit_code != '2'").as_str()
+        action["uses"],
+        format!("ownlint/ownlint@v{version}").as_str()
     );
-
-    let annotate = step(&steps, "--format github --changed-since");
-    assert_eq!(annotate["if"], "github.event_name == 'pull_request'");
-    assert_eq!(annotate["env"]["BASE_REF"], "${{ github.base_ref }}");
-    assert!(
-        annotate["run"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("\"origin/$BASE_REF\"")
-    );
-
-    // The job fails last, with ownlint's own exit code.
-    let last = steps.last().expect("steps");
-    assert_eq!(
-        last["if"],
-        format!("steps.{id}.outputs.exit_code != '0'").as_str()
-    );
-    assert!(
-        last["run"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("exit \"$EXIT_CODE\"")
-    );
-    let order: Vec<usize> = [sarif, upload, annotate, last]
+    assert_eq!(action["with"]["version"], version);
+    let order: Vec<usize> = [checkout, action]
         .iter()
         .map(|s| steps.iter().position(|x| x == *s).expect("step"))
         .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+}
+
+fn action() -> Value {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml"))
+        .expect("action.yml");
+    serde_saphyr::from_str(&text).expect("action.yml is valid YAML")
+}
+
+/// The action installs a verified, cached binary, runs the check, uploads SARIF
+/// unless nothing was reported, and ends with ownlint's exit code.
+#[test]
+fn action_verifies_caches_checks_uploads_and_exits_with_ownlints_code() {
+    let action = action();
+    assert_eq!(action["runs"]["using"], "composite");
+    // (Keys in alphabetical order, as the parsed map holds them.)
+    let inputs: Vec<&String> = action["inputs"]
+        .as_object()
+        .expect("inputs")
+        .keys()
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            "args",
+            "baseline",
+            "changed-since",
+            "format",
+            "paths",
+            "sarif",
+            "token",
+            "version"
+        ]
+    );
+    assert_eq!(action["inputs"]["sarif"]["default"], "auto");
+    let steps = action["runs"]["steps"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let cache = step(&steps, "actions/cache@");
+    let key = cache["with"]["key"].as_str().unwrap_or_default();
+    assert!(
+        key.contains("steps.release.outputs.version")
+            && key.contains("steps.release.outputs.target"),
+        "{key}"
+    );
+    let download = step(&steps, "gh release download");
+    assert_eq!(download["if"], "steps.cache.outputs.cache-hit != 'true'");
+    let script = download["run"].as_str().unwrap_or_default();
+    assert!(script.contains("sha256.sum") && script.contains("checksum mismatch"));
+    let run = step(&steps, "--format sarif");
+    assert_eq!(run["id"], "run");
+    let upload = step(&steps, "github/codeql-action/upload-sarif@");
+    assert_eq!(
+        upload["if"],
+        "steps.run.outputs.upload == 'true' && steps.run.outputs.exit-code != '2'"
+    );
+    let last = steps.last().expect("steps");
+    assert_eq!(last["env"]["CODE"], "${{ steps.run.outputs.exit-code }}");
+    assert_eq!(last["run"], "exit \"$CODE\"");
+    let order: Vec<usize> = [download, run, upload, last]
+        .iter()
+        .map(|s| steps.iter().position(|x| x == *s).expect("step"))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    // Inputs and event values reach the scripts through the environment only, never
+    // spliced into the script text (where a branch name could inject commands).
+    for s in &steps {
+        let script = s["run"].as_str().unwrap_or_default();
+        assert!(
+            !script.contains("${{"),
+            "an expression inside a script: {script}"
+        );
+    }
 }
 
 #[test]

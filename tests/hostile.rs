@@ -80,7 +80,15 @@ impl Repo {
         json_args.extend_from_slice(args);
         let run = self.run(&json_args, limit);
         run.sane();
-        for format in ["sarif", "human", "github"] {
+        for format in [
+            "sarif",
+            "human",
+            "github",
+            "concise",
+            "json-lines",
+            "gitlab",
+            "junit",
+        ] {
             let mut other = vec!["check", "--format", format];
             other.extend_from_slice(args);
             let r = self.run(&other, limit);
@@ -175,6 +183,46 @@ impl Run {
         match format {
             Some("json") => assert_schema(report_schema(), &self.json(), "JSON report"),
             Some("sarif") => assert_schema(sarif_schema(), &self.json(), "SARIF"),
+            Some(other) => self.readable_as(other),
+            None => {}
+        }
+    }
+
+    /// Output of the other machine-read formats parses as its format, one finding
+    /// per line where the format is line-based, nothing from input leaks a control
+    /// character into a line.
+    fn readable_as(&self, format: &str) {
+        let text = String::from_utf8_lossy(&self.stdout);
+        let what = format!("`ownlint {}`", self.args.join(" "));
+        match format {
+            "json-lines" => {
+                for line in text.lines() {
+                    let f: Value = serde_json::from_str(line)
+                        .unwrap_or_else(|e| panic!("{what}: not JSON ({e}): {line}"));
+                    assert!(f["rule"].is_string(), "{what}: {line}");
+                }
+            }
+            "gitlab" => {
+                let mut seen = std::collections::HashSet::new();
+                for e in self.json().as_array().expect("a JSON array") {
+                    assert!(e["check_name"].is_string() && e["description"].is_string());
+                    assert!(e["location"]["path"].is_string(), "{what}: {e}");
+                    assert!(e["location"]["lines"]["begin"].as_u64() >= Some(1));
+                    assert!(seen.insert(e["fingerprint"].to_string()), "{what}: {e}");
+                }
+            }
+            "junit" => {
+                roxmltree::Document::parse(&text)
+                    .unwrap_or_else(|e| panic!("{what}: not well-formed XML ({e})"));
+            }
+            "concise" => {
+                for line in text.lines() {
+                    assert!(
+                        !line.chars().any(char::is_control),
+                        "{what}: a control character in {line:?}"
+                    );
+                }
+            }
             _ => {}
         }
     }

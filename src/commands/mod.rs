@@ -214,9 +214,17 @@ pub fn print_findings(
         Format::Json => Box::new(report::Json),
         Format::Sarif => Box::new(report::Sarif),
         Format::Github => Box::new(report::Github),
+        Format::Concise => Box::new(report::Concise),
+        Format::JsonLines => Box::new(report::JsonLines),
+        Format::Gitlab => Box::new(report::Gitlab {
+            registry: reg.file.clone(),
+        }),
+        Format::Junit => Box::new(report::Junit {
+            registry: reg.file.clone(),
+        }),
         other => {
             return Err(Failure::Usage(format!(
-                "this command has no `--format {}` output; use human, json, sarif or github",
+                "this command has no `--format {}` output; use human, concise, json, json-lines, sarif, github, gitlab or junit",
                 other.name()
             )));
         }

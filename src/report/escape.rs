@@ -18,12 +18,19 @@ use std::borrow::Cow;
 /// True for a character that is never printed as it is: the C0 and C1 control
 /// characters (newline, carriage return, tab, ESC, BEL, NEL ...) and DEL, the line
 /// and paragraph separators U+2028 and U+2029, and the bidirectional embeddings,
-/// overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+/// overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the invisible direction
+/// marks (U+061C, U+200E, U+200F).
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
         )
 }
 

@@ -1,15 +1,23 @@
 //! Printing findings: one [`Printer`] per output format, all fed the same sorted
 //! findings and summary, so formats cannot disagree about what was found.
 
+mod concise;
 pub mod escape;
 mod github;
+mod gitlab;
 mod human;
 mod json;
+mod json_lines;
+mod junit;
 mod sarif;
 
+pub use concise::Concise;
 pub use github::{Github, escape_data, escape_property, unescape as unescape_github};
+pub use gitlab::Gitlab;
 pub use human::Human;
 pub use json::{FindingJson, Json, finding_json};
+pub use json_lines::JsonLines;
+pub use junit::Junit;
 pub use sarif::{FINGERPRINT_KEY, Sarif, sarif_log};
 
 use crate::model::finding::Finding;
