@@ -114,7 +114,7 @@ impl Language {
             Some("ts" | "tsx" | "js" | "jsx" | "mjs" | "cjs" | "mts" | "cts") => {
                 Some(Language::TypeScript)
             }
-            Some("prisma") => Some(Language::Prisma),
+            Some("prisma") if prisma::is_schema(path) => Some(Language::Prisma),
             Some("py") => Some(Language::Python),
             Some("rb" | "rake") => Some(Language::Ruby),
             _ if name == "Rakefile" => Some(Language::Ruby),

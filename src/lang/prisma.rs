@@ -256,9 +256,40 @@ fn is_owning_relation(toks: &[Tok], text: &str, from: usize, to: usize) -> bool 
     (at + 3..to).any(|x| word(x) == Some("fields") && punct(x + 1, b':'))
 }
 
+/// Whether Prisma loads the file as a schema: `schema.prisma` (Prisma's default name,
+/// at the root or in `prisma/`), or any `.prisma` file in a `prisma/` directory (a
+/// schema split into several files). Other `.prisma` files are data to Prisma — sample
+/// schemas an application imports, test inputs — and map no table (a schema placed
+/// elsewhere through `package.json`'s `prisma.schema` is not followed: docs/languages.md).
+pub fn is_schema(path: &str) -> bool {
+    let mut parts = path.rsplit('/');
+    let name = parts.next().unwrap_or(path);
+    name == "schema.prisma" || parts.any(|dir| dir == "prisma")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_schemas_prisma_loads_are_read() {
+        for path in [
+            "schema.prisma",
+            "prisma/schema.prisma",
+            "services/a/prisma/schema.prisma",
+            "services/a/prisma/schema/models.prisma",
+            "db/schema.prisma",
+        ] {
+            assert!(is_schema(path), "{path}");
+        }
+        for path in [
+            "src/core/dbSchemaImport/predefinedSchemes/abby/abby.prisma",
+            "test/fixtures/sample.prisma",
+            "prisma.prisma",
+        ] {
+            assert!(!is_schema(path), "{path}");
+        }
+    }
     use crate::model::{Confidence, Target};
     use AccessKind::{ForeignKey, Model};
 

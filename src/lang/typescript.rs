@@ -1395,8 +1395,14 @@ impl<'a> Extractor<'a> {
                     self.emit(AccessKind::Ddl, n, chain.schema_builder);
                 }
             }
-        } else if matches!(name, "knex" | "db" | "trx" | "tx") && (!member || recv == Some("this"))
+        } else if (matches!(name, "knex" | "db" | "trx" | "tx")
+            && (!member || recv == Some("this")))
+            || (member && name == "knex")
+            || (member && name == "database" && recv == Some("bp"))
         {
+            // A Knex instance called with a table: `knex('t')`, `db('t')`, a
+            // transaction, `this.db('t')`, any object's `knex` member
+            // (`database.knex('t')`), and the Botpress SDK's `bp.database('t')`.
             if let Some((s, e)) = first
                 && let Some(mut n) = self.table_value(s, e)
             {
