@@ -11,6 +11,27 @@ pub mod embedded;
 pub mod go;
 pub mod java;
 pub mod msbuild;
+
+/// `rel` joined onto `dir` with `.` and `..` applied (`\` read as `/`); `None` when
+/// it climbs out of the repository or is absolute.
+pub fn join_path(dir: &str, rel: &str) -> Option<String> {
+    let rel = rel.replace('\\', "/");
+    if rel.starts_with('/') || rel.contains(':') {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 #[cfg(test)]
 mod precision_tests;
 pub mod prisma;

@@ -125,23 +125,14 @@ fn strip_ci<'a>(value: &'a str, prefix: &str) -> Option<&'a str> {
         .map(|_| value[prefix.len()..].trim_start_matches(['\\', '/']))
 }
 
-/// `rel` joined onto `dir`; `None` when it is absolute or climbs out of the root.
+/// `rel` joined onto `dir`; `None` when it is empty, absolute or climbs out of the
+/// root.
 fn join(dir: &str, rel: &str) -> Option<String> {
-    let rel = rel.trim().replace('\\', "/");
-    if rel.is_empty() || rel.starts_with('/') || rel.contains(':') {
+    let rel = rel.trim();
+    if rel.is_empty() {
         return None;
     }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
+    super::join_path(dir, rel)
 }
 
 #[cfg(test)]

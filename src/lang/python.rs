@@ -12,7 +12,7 @@
 use super::embedded::Embedded;
 use super::sinks::{self, SinkKind};
 use super::{Context, Extracted, sql};
-use crate::model::{Access, AccessKind, ImportRef, Origin, Place, TableRef};
+use crate::model::{Access, AccessKind, ImportRef, Origin, TableRef};
 
 /// Strings whose presence means a Python file may name a table in an ORM or migration
 /// shape, even when the table is not in the registry.
@@ -1287,13 +1287,7 @@ impl<'a> Extractor<'a> {
         let mut value = Embedded::new();
         self.push_lit(&mut value, lit, None);
         let (a, b) = self.lx.lits[lit].body;
-        let origin = Origin {
-            name: name.to_string(),
-            place: Place::Here {
-                offset: a,
-                len: b - a,
-            },
-        };
+        let origin = Origin::here(name, a, b - a);
         e.push_value(value.text(), at, len.max(1), origin);
     }
 
@@ -1914,6 +1908,7 @@ fn trimmed(s: &str) -> (usize, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Place;
     use crate::model::Target;
 
     /// (kind, name, text at the access's offset) for every access.

@@ -16,7 +16,7 @@
 use super::embedded::Embedded;
 use super::sinks::{self, SinkKind};
 use super::{Context, Extracted, sql};
-use crate::model::{Access, AccessKind, Origin, Place, TableRef};
+use crate::model::{Access, AccessKind, Origin, TableRef};
 
 /// Strings whose presence means a Ruby file may name a table in an ActiveRecord model,
 /// migration or schema dump, even when the table is not in the registry.
@@ -1329,13 +1329,7 @@ impl<'a> Extractor<'a> {
         let mut value = Embedded::new();
         self.push_lit(&mut value, lit, false);
         let (a, b) = self.lx.lits[lit].body;
-        let origin = Origin {
-            name: name.to_string(),
-            place: Place::Here {
-                offset: a,
-                len: b - a,
-            },
-        };
+        let origin = Origin::here(name, a, b - a);
         e.push_value(value.text(), at, len.max(1), origin);
     }
 

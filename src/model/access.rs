@@ -105,6 +105,16 @@ pub struct Origin {
     pub place: Place,
 }
 
+impl Origin {
+    /// A constant defined in the same file, its value at `offset..offset + len`.
+    pub fn here(name: &str, offset: usize, len: usize) -> Origin {
+        Origin {
+            name: name.to_string(),
+            place: Place::Here { offset, len },
+        }
+    }
+}
+
 /// Where a constant is defined.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Place {

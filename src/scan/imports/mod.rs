@@ -203,25 +203,7 @@ pub(crate) fn join(dir: &str, name: &str) -> String {
     }
 }
 
-/// `rel` joined onto `dir` with `.` and `..` applied (`\` read as `/`); `None` when
-/// it climbs out of the repository or is absolute.
-pub(crate) fn normalize_join(dir: &str, rel: &str) -> Option<String> {
-    let rel = rel.replace('\\', "/");
-    if rel.starts_with('/') || rel.contains(':') {
-        return None;
-    }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
+pub(crate) use crate::lang::join_path as normalize_join;
 
 /// How deep a chain of configuration files (`extends`) is followed.
 const MAX_CHAIN: usize = 16;
