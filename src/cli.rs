@@ -314,16 +314,12 @@ impl Command {
     fn options(&self) -> Own {
         let own = Own::default();
         match self {
-            Command::Check(a) => own
-                .registry(&a.registry)
-                .format(a.format)
-                .printing(&a.printing)
-                .gate(&a.gate),
-            Command::Validate(a) => own
-                .registry(&a.registry)
-                .format(a.format)
-                .printing(&a.printing)
-                .gate(&a.gate),
+            Command::Check(CheckArgs { report: r, .. })
+            | Command::Validate(ValidateArgs { report: r }) => own
+                .registry(&r.registry)
+                .format(r.format)
+                .printing(&r.printing)
+                .gate(&r.gate),
             Command::Baseline(a) => own.registry(&a.registry).printing(&a.printing),
             Command::Graph(a) => own
                 .registry(&a.registry)
@@ -435,21 +431,18 @@ pub struct CheckArgs {
     pub max_findings_per_file: usize,
 
     #[command(flatten)]
-    pub registry: RegistryOpt,
-
-    /// Output format (default: human).
-    #[arg(long, value_name = "FORMAT", value_parser = formats(FINDINGS_FORMATS))]
-    pub format: Option<Format>,
-
-    #[command(flatten)]
-    pub printing: PrintOpts,
-
-    #[command(flatten)]
-    pub gate: GateOpt,
+    pub report: FindingsOpts,
 }
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
+    #[command(flatten)]
+    pub report: FindingsOpts,
+}
+
+/// The options of the commands that report findings (`check`, `validate`).
+#[derive(Debug, Args)]
+pub struct FindingsOpts {
     #[command(flatten)]
     pub registry: RegistryOpt,
 
