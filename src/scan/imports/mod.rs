@@ -107,12 +107,21 @@ impl ImportIndex {
         paths: &PathMap,
         packages: &PackageIndex,
     ) -> ImportIndex {
-        let tree = Tree::new(files);
-        let jvm = jvm::JvmIndex::build(files);
-        let go = go::GoIndex::build(files);
+        // The index is on the scan's critical path (the prefilter and the resolver
+        // need it), so the tree of paths is built beside the indexes that do not
+        // need it.
+        let (tree, (jvm, go, ts, cs)) = super::beside(
+            || Tree::new(files),
+            || {
+                (
+                    jvm::JvmIndex::build(files),
+                    go::GoIndex::build(files),
+                    typescript::TsIndex::build(files, packages),
+                    csharp::CsIndex::build(files),
+                )
+            },
+        );
         let python = python::PythonIndex::build(files, &tree, reg, paths);
-        let ts = typescript::TsIndex::build(files, packages);
-        let cs = csharp::CsIndex::build(files);
         ImportIndex {
             tree,
             jvm,
