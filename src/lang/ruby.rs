@@ -481,40 +481,22 @@ impl Lexer<'_> {
     /// the heredoc starts; its body is read when the line ends.
     fn heredoc(&mut self) -> bool {
         let s = self.i;
-        let mut k = s + 2;
-        let flag = self.b.get(k).copied();
-        let indented = matches!(flag, Some(b'~' | b'-'));
-        if indented {
-            k += 1;
-        }
-        let quote = self
-            .b
-            .get(k)
-            .copied()
-            .filter(|c| matches!(c, b'\'' | b'"' | b'`'));
-        if quote.is_some() {
-            k += 1;
-        }
-        let id_start = k;
-        while k < self.b.len() && is_ident_char(self.b[k]) {
-            k += 1;
-        }
-        if k == id_start {
+        let Some(Opener {
+            indented,
+            quote,
+            id: (id_start, id_end),
+            end: k,
+        }) = opener(self.b, s)
+        else {
             return false;
-        }
+        };
         let bare_ok = indented
             || quote.is_some()
             || (self.b[id_start].is_ascii_uppercase() && self.command_arg_start());
         if !bare_ok || (!indented && self.prev_is_value() && !self.command_arg_start()) {
             return false;
         }
-        let id = self.src[id_start..k].to_string();
-        if let Some(q) = quote {
-            if self.b.get(k) != Some(&q) {
-                return false;
-            }
-            k += 1;
-        }
+        let id = self.src[id_start..id_end].to_string();
         let esc = if quote == Some(b'\'') {
             Esc::None
         } else {
@@ -768,6 +750,36 @@ fn hole_at(
 /// shift (`a << b`) cannot take: `<<~ID`, `<<-ID`, quoted IDs, and `<<ID` with a
 /// capital where no value stands before it.
 fn heredoc_open(b: &[u8], k: usize) -> Option<((usize, usize), bool, usize)> {
+    let o = opener(b, k)?;
+    // A bare `<<ID` after a value is a shift: `a <<B`.
+    let mut p = k;
+    while p > 0 && b[p - 1] == b' ' {
+        p -= 1;
+    }
+    let after_value = p > 0 && (is_ident_char(b[p - 1]) || matches!(b[p - 1], b')' | b']'));
+    let bare = b[o.id.0].is_ascii_uppercase() && !after_value;
+    if !(o.indented || o.quote.is_some() || bare) {
+        return None;
+    }
+    Some((o.id, o.indented, o.end))
+}
+
+/// The parts of a heredoc opener at `k` (the first `<`): `<<~ID`, `<<-ID`, `<<ID`,
+/// with the ID optionally in quotes. Whether `<<` opens a heredoc there at all (and
+/// not a shift) is the caller's judgement; this only reads the syntax, shared by the
+/// lexer and the reading of holes.
+struct Opener {
+    /// `~` or `-`: the terminator may be indented.
+    indented: bool,
+    /// The quote around the ID, if any: `'` reads the body raw, `` ` `` runs it.
+    quote: Option<u8>,
+    /// The ID's byte range.
+    id: (usize, usize),
+    /// The offset after the opener.
+    end: usize,
+}
+
+fn opener(b: &[u8], k: usize) -> Option<Opener> {
     let mut j = k + 2;
     let indented = matches!(b.get(j), Some(b'~' | b'-'));
     if indented {
@@ -784,14 +796,7 @@ fn heredoc_open(b: &[u8], k: usize) -> Option<((usize, usize), bool, usize)> {
     while j < b.len() && is_ident_char(b[j]) {
         j += 1;
     }
-    // A bare `<<ID` after a value is a shift: `a <<B`.
-    let mut p = k;
-    while p > 0 && b[p - 1] == b' ' {
-        p -= 1;
-    }
-    let after_value = p > 0 && (is_ident_char(b[p - 1]) || matches!(b[p - 1], b')' | b']'));
-    let bare = b.get(id_start).is_some_and(u8::is_ascii_uppercase) && !after_value;
-    if j == id_start || !(indented || quote.is_some() || bare) {
+    if j == id_start {
         return None;
     }
     let id = (id_start, j);
@@ -801,7 +806,12 @@ fn heredoc_open(b: &[u8], k: usize) -> Option<((usize, usize), bool, usize)> {
         }
         j += 1;
     }
-    Some((id, indented, j))
+    Some(Opener {
+        indented,
+        quote,
+        id,
+        end: j,
+    })
 }
 
 /// A `%q(`-style literal opening at `k` (the `%`), inside a hole: its state and how
