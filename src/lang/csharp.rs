@@ -95,11 +95,6 @@ impl Rules for CSharp {
     }
 }
 
-/// Analyses a C# file.
-pub fn analyze_file(_path: &str, text: &str, ctx: &Context) -> Extracted {
-    analyze_file_with(text, ctx, None)
-}
-
 /// Analyses a C# file with the constants the other files of its directory define.
 pub fn analyze_file_with(
     text: &str,
@@ -177,7 +172,7 @@ mod tests {
     use super::*;
 
     fn run(text: &str) -> Extracted {
-        analyze_file("svc/Data/Repo.cs", text, &Context::default())
+        analyze_file_with(text, &Context::default(), None)
     }
 
     /// (kind, qualified name, text at the access's offset).

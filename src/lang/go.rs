@@ -104,11 +104,6 @@ fn gorm_chain_kind(src: &Source, table: &Call) -> AccessKind {
     AccessKind::Read
 }
 
-/// Analyses a Go file.
-pub fn analyze_file(_path: &str, text: &str, ctx: &Context) -> Extracted {
-    analyze_file_with(text, ctx, None)
-}
-
 /// Analyses a Go file with the constants the other files of its package define.
 pub fn analyze_file_with(text: &str, ctx: &Context, known: Option<&Known>) -> Extracted {
     clike::run(&Go, text, ctx, known)
@@ -191,7 +186,7 @@ mod tests {
     use crate::model::Confidence;
 
     fn run(text: &str) -> Extracted {
-        analyze_file("svc/repo.go", text, &Context::default())
+        analyze_file_with(text, &Context::default(), None)
     }
 
     /// (kind, qualified name, text at the access's offset).

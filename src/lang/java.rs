@@ -156,11 +156,6 @@ impl Rules for Jvm {
     }
 }
 
-/// Analyses a Java file.
-pub fn analyze_file(_path: &str, text: &str, ctx: &Context) -> Extracted {
-    analyze_file_with(text, ctx, None)
-}
-
 /// Analyses a Java file with the constants the other files of its package define.
 pub fn analyze_file_with(
     text: &str,
@@ -168,11 +163,6 @@ pub fn analyze_file_with(
     known: Option<&super::values::Known>,
 ) -> Extracted {
     clike::run(&Jvm(Dialect::Java), text, ctx, known)
-}
-
-/// Analyses a Kotlin file (`.kt`, `.kts`).
-pub fn analyze_kotlin_file(_path: &str, text: &str, ctx: &Context) -> Extracted {
-    analyze_kotlin_file_with(text, ctx, None)
 }
 
 /// Analyses a Kotlin file with the constants the other files of its package define.
@@ -368,11 +358,11 @@ mod tests {
     use crate::model::Confidence;
 
     fn run_java(text: &str) -> Extracted {
-        analyze_file("svc/src/main/java/A.java", text, &Context::default())
+        analyze_file_with(text, &Context::default(), None)
     }
 
     fn run_kt(text: &str) -> Extracted {
-        analyze_kotlin_file("svc/src/main/kotlin/A.kt", text, &Context::default())
+        analyze_kotlin_file_with(text, &Context::default(), None)
     }
 
     /// (kind, qualified name, text at the access's offset, confidence).
