@@ -83,10 +83,12 @@
 //!   `concat!`, constants), which the sinks analyse.
 //! * [`orm`]: Diesel, SeaORM and ormx table mappings.
 //! * [`imports`]: `use` trees, `extern crate` and qualified paths.
+//! * [`modules`]: table names held in constants of another module of the crate.
 //! * [`syntax`] and [`shape`]: the syntax check with `syn` and its memo of shapes.
 
 mod imports;
 mod lex;
+mod modules;
 mod orm;
 mod queries;
 mod shape;
@@ -98,7 +100,11 @@ mod walker;
 #[cfg(test)]
 mod tests;
 
+use super::values::Known;
 use super::{Context, Extracted, Problem};
+use modules::{Crate, module_of};
+
+pub use modules::crate_root;
 use syntax::longest_chain;
 use walker::Walker;
 
@@ -158,16 +164,26 @@ pub fn spawn_worker<'scope, T: Send + 'scope>(
 }
 
 /// Extracts the accesses of one Rust file.
-pub fn extract(_path: &str, text: &str, ctx: &Context) -> Extracted {
+pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
+    extract_with(path, text, ctx, None)
+}
+
+/// Like [`extract`], with the constants the other modules of the file's crate define
+/// (keyed by crate path, see [`modules`]), for the paths this file names them by.
+pub fn extract_with(path: &str, text: &str, ctx: &Context, known: Option<&Known>) -> Extracted {
+    let krate = Crate {
+        module: module_of(path),
+        known,
+    };
     if BIG_STACK.get() {
-        return analyse(text, ctx, MAX_CHAIN);
+        return analyse(text, &krate, ctx, MAX_CHAIN);
     }
     // Elsewhere (`ownlint init`'s workers, tests), a thread with the large stack per file.
     let run = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("ownlint-rust".into())
             .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || analyse(text, ctx, MAX_CHAIN))
+            .spawn_scoped(scope, || analyse(text, &krate, ctx, MAX_CHAIN))
             .map(|handle| handle.join())
     });
     match run {
@@ -176,7 +192,7 @@ pub fn extract(_path: &str, text: &str, ctx: &Context) -> Extracted {
         Ok(Err(panic)) => std::panic::resume_unwind(panic),
         // No thread available: analyse on the caller's stack (at least the 2 MiB of a
         // default thread), with the syntax check limited to short chains.
-        Err(_) => analyse(text, ctx, SMALL_STACK_CHAIN),
+        Err(_) => analyse(text, &krate, ctx, SMALL_STACK_CHAIN),
     }
 }
 
@@ -184,7 +200,7 @@ pub fn extract(_path: &str, text: &str, ctx: &Context) -> Extracted {
 /// `chain_limit` skip the syntax check. Afterwards (also when unwinding from a panic)
 /// the copy of the file that `proc_macro2` keeps in this thread's source map is
 /// dropped, so a long-lived thread does not accumulate every file it analysed.
-fn analyse(text: &str, ctx: &Context, chain_limit: usize) -> Extracted {
+fn analyse(text: &str, krate: &Crate<'_>, ctx: &Context, chain_limit: usize) -> Extracted {
     struct ForgetSpans;
     impl Drop for ForgetSpans {
         fn drop(&mut self) {
@@ -193,7 +209,7 @@ fn analyse(text: &str, ctx: &Context, chain_limit: usize) -> Extracted {
     }
     let _forget = ForgetSpans;
     let mut out = Extracted::default();
-    if let Some((mut walker, checked)) = prepare(text, chain_limit, &mut out) {
+    if let Some((mut walker, checked)) = prepare(text, krate, chain_limit, &mut out) {
         walker.finish(ctx, &mut out);
         if checked {
             walker.check_syntax(&mut out);
@@ -202,11 +218,12 @@ fn analyse(text: &str, ctx: &Context, chain_limit: usize) -> Extracted {
     out
 }
 
-/// Lexes and walks the file. `None` when the file is refused (recorded in `out`);
+/// Lexes and walks the file, a module of `krate`. `None` when the file is refused (recorded in `out`);
 /// otherwise the walker (holding the SQL candidates not yet analysed) and whether the
 /// file's operator chains allow the syntax check.
 fn prepare<'a>(
     text: &'a str,
+    krate: &Crate<'a>,
     chain_limit: usize,
     out: &mut Extracted,
 ) -> Option<(Walker<'a>, bool)> {
@@ -230,7 +247,9 @@ fn prepare<'a>(
     };
     let checked = longest_chain(&lexed.toks) <= chain_limit;
     let mut walker = Walker::new(lexed, text, base);
+    walker.krate = krate.clone();
     walker.prepass();
+    walker.crate_names();
     walker.walk();
     Some((walker, checked))
 }

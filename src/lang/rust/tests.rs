@@ -4,13 +4,14 @@
 
 use super::*;
 use crate::lang::embedded::Embedded;
+use crate::model::Place;
 use crate::model::{Access, AccessKind, ImportRef, TableRef};
+use crate::model::{Confidence, Target};
 use lex::{Kind, Word};
 use proc_macro2::TokenStream;
 use std::ops::Range;
 use std::str::FromStr;
 use syntax::Split;
-use crate::model::{Confidence, Target};
 
 fn run(text: &str) -> Extracted {
     extract("svc/src/lib.rs", text, &Context::default())
@@ -61,14 +62,19 @@ fn imports(text: &str) -> Vec<(String, String)> {
 
 /// The SQL candidates of a file: (assembled text, from a known sink, map).
 fn candidates(text: &str) -> Vec<(String, bool, Embedded)> {
-    prepare(text, MAX_CHAIN, &mut Extracted::default())
-        .map(|(w, _)| {
-            w.candidates
-                .iter()
-                .map(|(e, sink)| (e.text().to_string(), *sink, e.clone()))
-                .collect()
-        })
-        .unwrap_or_default()
+    prepare(
+        text,
+        &Crate::default(),
+        MAX_CHAIN,
+        &mut Extracted::default(),
+    )
+    .map(|(w, _)| {
+        w.candidates
+            .iter()
+            .map(|(e, sink)| (e.text().to_string(), *sink, e.clone()))
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// The file slice that `needle` (found in the assembled text) maps back to.
@@ -955,8 +961,13 @@ fn bodiless_fn_items_are_read_once() {
             "const Q: &str = \"SELECT * FROM orders\";\n{}",
             item.repeat(1_000_000 / item.len())
         );
-        let (w, _) = prepare(&src, MAX_CHAIN, &mut Extracted::default())
-            .unwrap_or_else(|| panic!("refused"));
+        let (w, _) = prepare(
+            &src,
+            &Crate::default(),
+            MAX_CHAIN,
+            &mut Extracted::default(),
+        )
+        .unwrap_or_else(|| panic!("refused"));
         assert!(w.functions().is_empty());
         // (The second file's `->` and `&` make one operator chain too long for the
         // syntax check, which it then skips.)
@@ -1000,7 +1011,12 @@ fn pieces_pass_only_what_parses_whole() {
                 5 => format!("{before}let {token}{after}"),
                 _ => format!("{before}#![a] {token}{after}"),
             };
-            let Some((w, _)) = prepare(&mutated, MAX_CHAIN, &mut Extracted::default()) else {
+            let Some((w, _)) = prepare(
+                &mutated,
+                &Crate::default(),
+                MAX_CHAIN,
+                &mut Extracted::default(),
+            ) else {
                 continue;
             };
             for split in left_out_variants(&w) {
@@ -1201,7 +1217,7 @@ const VALID: &[&str] = &[
 #[test]
 fn leaving_out_what_the_check_may_keeps_valid_files_valid() {
     for src in VALID {
-        let (w, _) = prepare(src, MAX_CHAIN, &mut Extracted::default())
+        let (w, _) = prepare(src, &Crate::default(), MAX_CHAIN, &mut Extracted::default())
             .unwrap_or_else(|| panic!("{src}: refused"));
         assert!(parses(src), "{src}: not valid");
         // Without its comments (doc comments among them), still valid.
@@ -1367,7 +1383,7 @@ fn analysis_without_a_big_stack_does_not_overflow() {
             let ctx = Context::default();
             for n in [SMALL_STACK_CHAIN - 8, MAX_CHAIN - 8, 50_000] {
                 for src in chains(n) {
-                    let out = analyse(&src, &ctx, SMALL_STACK_CHAIN);
+                    let out = analyse(&src, &Crate::default(), &ctx, SMALL_STACK_CHAIN);
                     assert!(out.problems.iter().all(|p| !p.message.contains("internal")));
                 }
             }
@@ -1378,8 +1394,18 @@ fn analysis_without_a_big_stack_does_not_overflow() {
                     "!".repeat(n)
                 )
             };
-            let short = analyse(&broken(SMALL_STACK_CHAIN - 8), &ctx, SMALL_STACK_CHAIN);
-            let long = analyse(&broken(SMALL_STACK_CHAIN + 8), &ctx, SMALL_STACK_CHAIN);
+            let short = analyse(
+                &broken(SMALL_STACK_CHAIN - 8),
+                &Crate::default(),
+                &ctx,
+                SMALL_STACK_CHAIN,
+            );
+            let long = analyse(
+                &broken(SMALL_STACK_CHAIN + 8),
+                &Crate::default(),
+                &ctx,
+                SMALL_STACK_CHAIN,
+            );
             (short.problems, long.problems)
         })
         .expect("a thread")
@@ -1417,12 +1443,12 @@ fn offsets_stay_exact_across_parses_on_one_thread() {
     let ctx = Context::default();
     for prefix in ["", "// ééé\n", "/* ✓✓ */ const A: u8 = 1;\n", ""] {
         let src = format!("{prefix}use orders_db::X;");
-        let out = analyse(&src, &ctx, MAX_CHAIN);
+        let out = analyse(&src, &Crate::default(), &ctx, MAX_CHAIN);
         let a = &out.accesses[0];
         assert_eq!(&src[a.offset..a.offset + a.len], "orders_db");
         // A syntax error's offset, from `proc_macro2`'s span in the checked text.
         let src = format!("{prefix}fn f() {{ let a = 1; /* é */ let = orders_db::x(); }}");
-        let out = analyse(&src, &ctx, MAX_CHAIN);
+        let out = analyse(&src, &Crate::default(), &ctx, MAX_CHAIN);
         assert_eq!(out.problems.len(), 1, "{src}");
         assert!(
             src[out.problems[0].offset..].starts_with("= orders_db"),
@@ -1560,7 +1586,12 @@ pub async fn load(pool: &PgPool, id: i64) -> Result<Vec<Row>, Error> {
     );
     for _ in 0..3 {
         let t = std::time::Instant::now();
-        let w = prepare(&text, MAX_CHAIN, &mut Extracted::default());
+        let w = prepare(
+            &text,
+            &Crate::default(),
+            MAX_CHAIN,
+            &mut Extracted::default(),
+        );
         eprintln!("  lex + walk without SQL analysis: {:?}", t.elapsed());
         drop(w);
     }
@@ -1635,8 +1666,12 @@ fn scan_dir() {
                 }
                 // Leaving out what the syntax check may never makes an error:
                 // a file whose whole parse succeeds still parses.
-                if let Some((w, _)) = prepare(&text, MAX_CHAIN, &mut Extracted::default())
-                    && parses(&text[base..])
+                if let Some((w, _)) = prepare(
+                    &text,
+                    &Crate::default(),
+                    MAX_CHAIN,
+                    &mut Extracted::default(),
+                ) && parses(&text[base..])
                 {
                     for split in left_out_variants(&w) {
                         assert!(
@@ -1653,7 +1688,12 @@ fn scan_dir() {
                     }
                 }
                 // The pieces pass only what parses whole, on the file as it is.
-                if let Some((w, _)) = prepare(&text, MAX_CHAIN, &mut Extracted::default()) {
+                if let Some((w, _)) = prepare(
+                    &text,
+                    &Crate::default(),
+                    MAX_CHAIN,
+                    &mut Extracted::default(),
+                ) {
                     for split in left_out_variants(&w) {
                         if w.known_valid(&w.skipped(&split.cuts), &split.runs) {
                             assert!(
@@ -1679,4 +1719,319 @@ fn scan_dir() {
         slowest.0,
         slowest.1
     );
+}
+
+// ----- constants of other modules of the crate -----------------------------------
+
+/// The crate's constants as the scan hands them to a file: path, value, index.
+const CRATE_KNOWN: &[(&str, &str, usize)] = &[
+    ("crate::tables::ORDERS", "orders", 1),
+    ("crate::db::ITEMS", "order_items", 2),
+    ("crate::db::repo::names::CARTS", "carts", 3),
+];
+
+/// A table access: kind, table, slice of the file, where the name came from.
+type CrateRow = (AccessKind, String, String, Option<Place>);
+
+/// The table accesses of `text` at `path` with the crate's constants.
+fn crate_rows(path: &str, text: &str) -> (Vec<CrateRow>, Extracted) {
+    let known = modules::known(CRATE_KNOWN);
+    let out = extract_with(path, text, &Context::default(), Some(&known));
+    let rows = out
+        .accesses
+        .iter()
+        .filter_map(|a| match &a.target {
+            Target::Table(t) => Some((
+                a.kind,
+                t.name.clone(),
+                text[a.offset..a.offset + a.len].to_string(),
+                a.origin.as_ref().map(|o| o.place),
+            )),
+            Target::Import(_) => None,
+        })
+        .collect();
+    (rows, out)
+}
+
+#[test]
+fn constants_of_other_modules_must_flag() {
+    use AccessKind::*;
+    let repo = "svc/src/db/repo.rs";
+    let cases: &[(&str, AccessKind, &str, &str, usize)] = &[
+        (
+            r#"use crate::tables::ORDERS;
+fn f() { sqlx::query(&format!("SELECT * FROM {}", ORDERS)).fetch_all(&p); }"#,
+            Read,
+            "orders",
+            "ORDERS",
+            1,
+        ),
+        (
+            r#"use crate::tables::ORDERS;
+fn f() { let q = format!("SELECT * FROM {ORDERS} WHERE id = 1"); }"#,
+            Read,
+            "orders",
+            "{ORDERS}",
+            1,
+        ),
+        (
+            r#"fn f() { sqlx::query(&format!("DELETE FROM {}", crate::tables::ORDERS)); }"#,
+            Write,
+            "orders",
+            "crate::tables::ORDERS",
+            1,
+        ),
+        (
+            r#"use crate::tables;
+fn f() { sqlx::query(&format!("SELECT * FROM {}", tables::ORDERS)); }"#,
+            Read,
+            "orders",
+            "tables::ORDERS",
+            1,
+        ),
+        (
+            r#"use super::ITEMS;
+fn f() { sqlx::query(&format!("INSERT INTO {} (id) VALUES ($1)", ITEMS)); }"#,
+            Write,
+            "order_items",
+            "ITEMS",
+            2,
+        ),
+        (
+            r#"use super::super::tables::ORDERS as T;
+fn f() { sqlx::query(&format!("SELECT * FROM {T}")); }"#,
+            Read,
+            "orders",
+            "{T}",
+            1,
+        ),
+        (
+            r#"mod names;
+async fn f() { client.query(&format!("SELECT * FROM {}", names::CARTS), &[]).await; }"#,
+            Read,
+            "carts",
+            "names::CARTS",
+            3,
+        ),
+        (
+            r#"use self::names::CARTS;
+mod names;
+fn f() { sqlx::query(&format!("SELECT id FROM {CARTS}")); }"#,
+            Read,
+            "carts",
+            "{CARTS}",
+            3,
+        ),
+        (
+            r#"use crate::tables::{self, ORDERS as O};
+fn f() { sqlx::query(&(String::from("SELECT * FROM ") + tables::ORDERS)); let q = concat!("SELECT 1 FROM ", O); }"#,
+            Read,
+            "orders",
+            "tables::ORDERS",
+            1,
+        ),
+        (
+            r#"fn f() { use crate::tables::ORDERS; sqlx::query(&format!("UPDATE {ORDERS} SET x = 1")); }"#,
+            Write,
+            "orders",
+            "{ORDERS}",
+            1,
+        ),
+        (
+            r#"use {crate::tables::ORDERS, std::fmt};
+fn f() { sqlx::query(&format!("SELECT * FROM {ORDERS}")); }"#,
+            Read,
+            "orders",
+            "{ORDERS}",
+            1,
+        ),
+    ];
+    for (src, kind, table, slice, id) in cases {
+        let (got, _) = crate_rows(repo, src);
+        let want = (
+            *kind,
+            table.to_string(),
+            slice.to_string(),
+            Some(Place::Elsewhere(*id)),
+        );
+        assert!(got.contains(&want), "{src}\nwant {want:?}\ngot {got:?}");
+    }
+}
+
+#[test]
+fn constants_of_other_modules_must_not_flag() {
+    let repo = "svc/src/db/repo.rs";
+    let cases: &[(&str, &str)] = &[
+        // Prose: a log message and an error message.
+        (
+            repo,
+            r#"use crate::tables::ORDERS; fn f() { info!("SELECT * FROM {}", ORDERS); }"#,
+        ),
+        (
+            repo,
+            r#"use crate::tables::ORDERS; fn f() -> R { Err(format!("DELETE FROM {ORDERS} refused")) }"#,
+        ),
+        // A glob import, a name never imported, another crate's path, a module the
+        // file does not declare: not followed.
+        (
+            repo,
+            r#"use crate::tables::*; fn f() { sqlx::query(&format!("SELECT * FROM {}", ORDERS)); }"#,
+        ),
+        (
+            repo,
+            r#"fn f() { sqlx::query(&format!("SELECT * FROM {}", ORDERS)); }"#,
+        ),
+        (
+            repo,
+            r#"use orders_db::tables::ORDERS; fn f() { sqlx::query(&format!("SELECT * FROM {ORDERS}")); }"#,
+        ),
+        (
+            repo,
+            r#"fn f() { sqlx::query(&format!("SELECT * FROM {}", tables::ORDERS)); }"#,
+        ),
+        // A name bound to two paths in two scopes.
+        (
+            repo,
+            r#"fn a() { use crate::tables::ORDERS; }
+fn b() { use crate::archive::ORDERS; sqlx::query(&format!("SELECT * FROM {ORDERS}")); }"#,
+        ),
+        // `super` above the crate's root.
+        (
+            repo,
+            r#"use super::super::super::tables::ORDERS; fn f() { sqlx::query(&format!("SELECT * FROM {ORDERS}")); }"#,
+        ),
+        // Files that are no module of the crate: tests, binaries.
+        (
+            "svc/tests/it.rs",
+            r#"use crate::tables::ORDERS; fn f() { sqlx::query(&format!("SELECT * FROM {ORDERS}")); }"#,
+        ),
+        (
+            "svc/src/bin/tool.rs",
+            r#"use crate::tables::ORDERS; fn f() { sqlx::query(&format!("SELECT * FROM {ORDERS}")); }"#,
+        ),
+        // A constant of the file comes first.
+        (
+            repo,
+            r#"use crate::tables; const ORDERS: &str = "invoices"; fn f() { sqlx::query(&format!("SELECT * FROM {ORDERS}")); }"#,
+        ),
+    ];
+    for (path, src) in cases {
+        let (got, _) = crate_rows(path, src);
+        let from_crate: Vec<_> = got
+            .iter()
+            .filter(|r| matches!(r.3, Some(Place::Elsewhere(_))) || r.1 != "invoices")
+            .collect();
+        assert!(from_crate.is_empty(), "{path}: {src}\ngot {got:?}");
+    }
+}
+
+#[test]
+fn unknown_crate_paths_stay_holes_and_are_open() {
+    let src = r#"use crate::tables::{MISSING, ORDERS};
+mod names;
+fn f() {
+    sqlx::query(&format!("SELECT * FROM {MISSING}"));
+    sqlx::query(&format!("SELECT * FROM {}", names::OTHER));
+    sqlx::query(&format!("SELECT * FROM {}", local));
+}"#;
+    let out = extract("svc/src/db/repo.rs", src, &Context::default());
+    assert!(
+        out.accesses
+            .iter()
+            .all(|a| !matches!(a.target, Target::Table(_)))
+    );
+    assert_eq!(
+        out.values.open,
+        ["crate::db::repo::names::OTHER", "crate::tables::MISSING"]
+    );
+    // With the crate's constants, what they define is filled and nothing else is open.
+    let (got, out) = crate_rows("svc/src/db/repo.rs", &src.replace("MISSING}", "ORDERS}"));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(out.values.open, ["crate::db::repo::names::OTHER"]);
+}
+
+#[test]
+fn constants_offered_to_other_modules() {
+    let src = r#"pub const ORDERS: &str = "orders";
+pub static ITEMS: &'static str = r"order_items";
+static mut SCRATCH: &str = "carts";
+pub const GREETING: &str = "the orders";
+const QUERY: &str = "SELECT * FROM orders";
+const JOINED: &str = concat!("ord", "ers");
+pub const COUNT: usize = 3;
+impl X { const INNER: &str = "carts"; }
+mod inline { pub const NESTED: &str = "carts"; }
+const TWICE: &str = "a";
+fn f() { const TWICE: &str = "b"; const LOCAL: &str = "carts"; }
+"#;
+    let defines = |path: &str| {
+        extract(path, src, &Context::default())
+            .values
+            .defines
+            .iter()
+            .map(|d| {
+                (
+                    d.name.clone(),
+                    d.value.clone(),
+                    &src[d.offset..d.offset + d.len],
+                    d.var,
+                )
+            })
+            .map(|(n, v, at, var)| (n, v, at.to_string(), var))
+            .collect::<Vec<_>>()
+    };
+    let want = |module: &str| {
+        vec![
+            (
+                format!("{module}::ORDERS"),
+                "orders".to_string(),
+                "\"orders\"".to_string(),
+                false,
+            ),
+            (
+                format!("{module}::ITEMS"),
+                "order_items".to_string(),
+                "r\"order_items\"".to_string(),
+                false,
+            ),
+        ]
+    };
+    assert_eq!(defines("svc/src/tables.rs"), want("crate::tables"));
+    assert_eq!(defines("svc/src/lib.rs"), want("crate"));
+    assert_eq!(defines("src/main.rs"), want("crate"));
+    assert_eq!(defines("svc/src/db/mod.rs"), want("crate::db"));
+    assert_eq!(defines("a/b/src/db/tables.rs"), want("crate::db::tables"));
+    for outside in [
+        "svc/tests/it.rs",
+        "svc/src/bin/tool.rs",
+        "svc/build.rs",
+        "tables.rs",
+    ] {
+        assert!(defines(outside).is_empty(), "{outside}");
+    }
+}
+
+#[test]
+fn modules_and_crates_of_paths() {
+    let cases: &[(&str, Option<&str>, Option<&str>)] = &[
+        ("src/lib.rs", Some("src"), Some("crate")),
+        ("src/main.rs", Some("src"), Some("crate")),
+        ("svc/src/lib.rs", Some("svc/src"), Some("crate")),
+        ("svc/src/tables.rs", Some("svc/src"), Some("crate::tables")),
+        ("svc/src/db/mod.rs", Some("svc/src"), Some("crate::db")),
+        ("svc/src/db/lib.rs", Some("svc/src"), Some("crate::db::lib")),
+        ("svc/src/r#type.rs", Some("svc/src"), None),
+        ("svc/src/bin/tool.rs", Some("svc/src"), None),
+        ("svc/src/notes.txt", Some("svc/src"), None),
+        ("svc/tests/it.rs", None, None),
+        ("build.rs", None, None),
+    ];
+    for (rel, root, module) in cases {
+        assert_eq!(crate_root(rel), *root, "{rel}");
+        assert_eq!(
+            modules::module_of(rel).map(|m| m.join("::")).as_deref(),
+            *module,
+            "{rel}"
+        );
+    }
 }

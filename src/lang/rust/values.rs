@@ -206,6 +206,19 @@ impl<'a> Walker<'a> {
                 let used = at..self.toks[e - 1].at.end;
                 return self.append_value(name.to_string(), value, used, emb, depth);
             }
+            // A constant of another module of the crate.
+            let name = name.to_string();
+            if let Some(segments) = self.segments(s..e)
+                && let Some((value, id)) = self.crate_value(&segments)
+            {
+                let used = self.toks[s].at.start..self.toks[e - 1].at.end;
+                let origin = Origin {
+                    name,
+                    place: Place::Elsewhere(id),
+                };
+                emb.push_value(value, used.start, used.len().max(1), origin);
+                return true;
+            }
         }
         emb.push_hole(HOLE, hole_at);
         false
@@ -357,7 +370,8 @@ impl<'a> Walker<'a> {
         true
     }
 
-    /// An implicit `{NAME}` capture: the constant `NAME` of this file, else a hole.
+    /// An implicit `{NAME}` capture: the constant `NAME` of this file, or of another
+    /// module of the crate that a `use` brings in, else a hole.
     pub(super) fn append_const(
         &mut self,
         name: &str,
@@ -372,6 +386,14 @@ impl<'a> Walker<'a> {
             // The capture as written: `{NAME}`.
             let used = hole_at..hole_at + name.len() + 2;
             self.append_value(name.to_string(), value, used, emb, depth);
+            return;
+        }
+        if let Some((value, id)) = self.crate_value(&[name.to_string()]) {
+            let origin = Origin {
+                name: name.to_string(),
+                place: Place::Elsewhere(id),
+            };
+            emb.push_value(value, hole_at, name.len() + 2, origin);
             return;
         }
         emb.push_hole(HOLE, hole_at);

@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use super::imports::NOT_CRATES;
 use super::lex::{Kind, Lexed, Tok, Word};
+use super::modules::{Bindings, Crate};
 use super::strings::{Decoded, bare, decode, is_string_lit};
 use crate::lang::embedded::Embedded;
 use crate::lang::{Context, Extracted, Follow, sql};
@@ -44,6 +45,14 @@ pub(super) struct Walker<'a> {
     pub(super) follows: Vec<Follow>,
     /// (crate, line) pairs already reported.
     pub(super) imported: HashSet<(String, usize)>,
+    /// The file's module and the constants of its crate (see [`super::modules`]).
+    pub(super) krate: Crate<'a>,
+    /// `mod x;` declared at the top level of the file.
+    pub(super) mods: HashSet<String>,
+    /// `use` bindings of crate paths.
+    pub(super) crate_uses: Bindings,
+    /// Crate paths used where a value was needed, without one.
+    pub(super) open: Vec<String>,
 }
 
 impl<'a> Walker<'a> {
@@ -64,6 +73,10 @@ impl<'a> Walker<'a> {
             accesses: Vec::new(),
             follows: Vec::new(),
             imported: HashSet::default(),
+            krate: Crate::default(),
+            mods: HashSet::default(),
+            crate_uses: Bindings::default(),
+            open: Vec::new(),
         }
     }
 
@@ -299,6 +312,7 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// Analyses the SQL candidates and puts what the file holds into `out`.
     pub(super) fn finish(&mut self, ctx: &Context, out: &mut Extracted) {
         let mut accesses = std::mem::take(&mut self.accesses);
         for (emb, sink) in std::mem::take(&mut self.candidates) {
@@ -309,5 +323,6 @@ impl<'a> Walker<'a> {
         accesses.sort_by(|a, b| a.offset.cmp(&b.offset).then(a.kind.cmp(&b.kind)));
         out.accesses = accesses;
         out.follow = std::mem::take(&mut self.follows);
+        out.values = self.crate_values();
     }
 }
