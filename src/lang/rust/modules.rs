@@ -14,9 +14,10 @@
 //! `src/a/mod.rs` and `src/a.rs` are `crate::a`. Files under `src/bin/` (crates of
 //! their own) and outside `src/` (tests, examples, build scripts) take part in
 //! nothing. A path is resolved only through what the file says: `crate::`, `self::`,
-//! `super::`, a `mod x;` of the file, or a `use` binding of a crate path; a glob
-//! import, a re-export or an inline `mod { .. }` is not followed, and a name that is
-//! not known stays a hole.
+//! `super::`, a `mod x;` of the file, a `use` binding of a crate path, or a glob
+//! import of a crate module that alone defines the name; inside an inline
+//! `mod x { .. }` (`mod tests { use super::*; }`) only `crate::` paths. A re-export
+//! is not followed, and a name that is not known stays a hole.
 
 use foldhash::HashMap;
 use std::ops::Range;
@@ -97,7 +98,20 @@ impl<'a> Walker<'a> {
             }
             i = self.skip(i);
         }
+        for i in 0..self.toks.len() {
+            if self.is_word(i, Word::Mod)
+                && self.ident(i + 1).is_some()
+                && self.open(i + 2) == Some('{')
+            {
+                let close = self.toks[i + 2].close;
+                self.inline_mods
+                    .push(self.range(i + 2).start..self.range(close).end);
+            }
+        }
         for (start, end) in self.uses.clone() {
+            if self.in_inline_mod(self.range(start).start) {
+                continue;
+            }
             let end = if self.is_punct(end.wrapping_sub(1), ';') {
                 end - 1
             } else {
@@ -129,7 +143,13 @@ impl<'a> Walker<'a> {
                 }
                 return;
             }
-            if self.is_punct(i, '*') || (path.is_empty() && self.is_path_sep(i)) {
+            if self.is_punct(i, '*') {
+                if !path.is_empty() {
+                    self.globs.push(path);
+                }
+                return;
+            }
+            if path.is_empty() && self.is_path_sep(i) {
                 return;
             }
             if let Some(name) = self.ident(i).map(bare) {
@@ -224,16 +244,50 @@ impl<'a> Walker<'a> {
         (path.len() > 1).then(|| path.join("::"))
     }
 
-    /// The value another module of the crate gives the name written as `segments`,
-    /// with the index the scan knows its definition by; a crate path without one is
-    /// noted as open (the scan may know it when it extracts the file again).
-    pub(super) fn crate_value(&mut self, segments: &[String]) -> Option<(&'a str, usize)> {
-        let path = self.crate_path(segments)?;
-        let found = self.krate.known.and_then(|k| k.get(&path));
-        if found.is_none() {
-            self.open.push(path);
+    /// Whether byte `at` of the file is inside an inline `mod x { .. }`, where
+    /// relative paths and `use` bindings mean another module than the file's.
+    fn in_inline_mod(&self, at: usize) -> bool {
+        self.inline_mods.iter().any(|m| m.contains(&at))
+    }
+
+    /// The value another module of the crate gives the name written as `segments` at
+    /// byte `at`, with the index the scan knows its definition by. A name of one
+    /// segment that no `use` binds may come from a glob import of a crate module
+    /// (`use crate::tables::*`): it is taken when exactly one of them defines it (Rust
+    /// refuses a name two globs give). Crate paths without a value are noted as open
+    /// (the scan may know them when it extracts the file again). Inside an inline
+    /// `mod`, only `crate::` paths are read.
+    pub(super) fn crate_value(
+        &mut self,
+        segments: &[String],
+        at: usize,
+    ) -> Option<(&'a str, usize)> {
+        let first = segments.first()?;
+        if first != "crate" && self.in_inline_mod(at) {
+            return None;
         }
-        found
+        let paths: Vec<String> = match self.crate_path(segments) {
+            Some(path) => vec![path],
+            None if segments.len() == 1 && !self.crate_uses.contains_key(first) => self
+                .globs
+                .iter()
+                .map(|g| format!("{}::{first}", g.join("::")))
+                .collect(),
+            None => Vec::new(),
+        };
+        let known = self.krate.known;
+        let found: Vec<(&'a str, usize)> = paths
+            .iter()
+            .filter_map(|p| known.and_then(|k| k.get(p)))
+            .collect();
+        match found.as_slice() {
+            [one] => Some(*one),
+            [] => {
+                self.open.extend(paths);
+                None
+            }
+            _ => None,
+        }
     }
 
     /// What this file tells the scan about its crate: the string constants of its

@@ -1728,6 +1728,7 @@ const CRATE_KNOWN: &[(&str, &str, usize)] = &[
     ("crate::tables::ORDERS", "orders", 1),
     ("crate::db::ITEMS", "order_items", 2),
     ("crate::db::repo::names::CARTS", "carts", 3),
+    ("crate::db::ORDERS", "archived_orders", 4),
 ];
 
 /// A table access: kind, table, slice of the file, where the name came from.
@@ -1838,6 +1839,31 @@ fn f() { sqlx::query(&(String::from("SELECT * FROM ") + tables::ORDERS)); let q 
             1,
         ),
         (
+            r#"use crate::tables::*;
+fn f() { sqlx::query(&format!("SELECT * FROM {}", ORDERS)); }"#,
+            Read,
+            "orders",
+            "ORDERS",
+            1,
+        ),
+        (
+            r#"use super::*;
+fn f() { sqlx::query(&format!("DELETE FROM {ITEMS}")); }"#,
+            Write,
+            "order_items",
+            "{ITEMS}",
+            2,
+        ),
+        (
+            r#"mod tests {
+    fn f() { sqlx::query(&format!("SELECT * FROM {}", crate::tables::ORDERS)); }
+}"#,
+            Read,
+            "orders",
+            "crate::tables::ORDERS",
+            1,
+        ),
+        (
             r#"use {crate::tables::ORDERS, std::fmt};
 fn f() { sqlx::query(&format!("SELECT * FROM {ORDERS}")); }"#,
             Read,
@@ -1871,12 +1897,8 @@ fn constants_of_other_modules_must_not_flag() {
             repo,
             r#"use crate::tables::ORDERS; fn f() -> R { Err(format!("DELETE FROM {ORDERS} refused")) }"#,
         ),
-        // A glob import, a name never imported, another crate's path, a module the
-        // file does not declare: not followed.
-        (
-            repo,
-            r#"use crate::tables::*; fn f() { sqlx::query(&format!("SELECT * FROM {}", ORDERS)); }"#,
-        ),
+        // A name never imported, another crate's path, a module the file does not
+        // declare: not followed.
         (
             repo,
             r#"fn f() { sqlx::query(&format!("SELECT * FROM {}", ORDERS)); }"#,
@@ -1894,6 +1916,24 @@ fn constants_of_other_modules_must_not_flag() {
             repo,
             r#"fn a() { use crate::tables::ORDERS; }
 fn b() { use crate::archive::ORDERS; sqlx::query(&format!("SELECT * FROM {ORDERS}")); }"#,
+        ),
+        // A name two glob imports define (Rust refuses it).
+        (
+            repo,
+            r#"use crate::tables::*; use super::*; fn f() { sqlx::query(&format!("SELECT * FROM {ORDERS}")); }"#,
+        ),
+        // Inside an inline module, `super`, `use` and globs mean another module.
+        (
+            repo,
+            r#"mod tests { use super::ITEMS; fn f() { sqlx::query(&format!("SELECT * FROM {ITEMS}")); } }"#,
+        ),
+        (
+            repo,
+            r#"use crate::tables::ORDERS; mod t { use super::*; fn f() { sqlx::query(&format!("SELECT * FROM {ORDERS}")); } }"#,
+        ),
+        (
+            repo,
+            r#"mod t { fn f() { sqlx::query(&format!("SELECT * FROM {}", super::ITEMS)); } }"#,
         ),
         // `super` above the crate's root.
         (
@@ -1928,6 +1968,7 @@ fn b() { use crate::archive::ORDERS; sqlx::query(&format!("SELECT * FROM {ORDERS
 #[test]
 fn unknown_crate_paths_stay_holes_and_are_open() {
     let src = r#"use crate::tables::{MISSING, ORDERS};
+use crate::archive::*;
 mod names;
 fn f() {
     sqlx::query(&format!("SELECT * FROM {MISSING}"));
@@ -1942,12 +1983,19 @@ fn f() {
     );
     assert_eq!(
         out.values.open,
-        ["crate::db::repo::names::OTHER", "crate::tables::MISSING"]
+        [
+            "crate::archive::local",
+            "crate::db::repo::names::OTHER",
+            "crate::tables::MISSING"
+        ]
     );
     // With the crate's constants, what they define is filled and nothing else is open.
     let (got, out) = crate_rows("svc/src/db/repo.rs", &src.replace("MISSING}", "ORDERS}"));
     assert_eq!(got.len(), 1, "{got:?}");
-    assert_eq!(out.values.open, ["crate::db::repo::names::OTHER"]);
+    assert_eq!(
+        out.values.open,
+        ["crate::archive::local", "crate::db::repo::names::OTHER"]
+    );
 }
 
 #[test]

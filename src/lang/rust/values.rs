@@ -209,7 +209,7 @@ impl<'a> Walker<'a> {
             // A constant of another module of the crate.
             let name = name.to_string();
             if let Some(segments) = self.segments(s..e)
-                && let Some((value, id)) = self.crate_value(&segments)
+                && let Some((value, id)) = self.crate_value(&segments, self.toks[s].at.start)
             {
                 let used = self.toks[s].at.start..self.toks[e - 1].at.end;
                 let origin = Origin {
@@ -388,7 +388,7 @@ impl<'a> Walker<'a> {
             self.append_value(name.to_string(), value, used, emb, depth);
             return;
         }
-        if let Some((value, id)) = self.crate_value(&[name.to_string()]) {
+        if let Some((value, id)) = self.crate_value(&[name.to_string()], hole_at) {
             let origin = Origin {
                 name: name.to_string(),
                 place: Place::Elsewhere(id),

@@ -53,6 +53,10 @@ pub(super) struct Walker<'a> {
     pub(super) crate_uses: Bindings,
     /// Crate paths used where a value was needed, without one.
     pub(super) open: Vec<String>,
+    /// Crate modules imported whole (`use crate::tables::*`).
+    pub(super) globs: Vec<Vec<String>>,
+    /// Byte ranges of the bodies of inline `mod x { .. }`.
+    pub(super) inline_mods: Vec<Range<usize>>,
 }
 
 impl<'a> Walker<'a> {
@@ -77,6 +81,8 @@ impl<'a> Walker<'a> {
             mods: HashSet::default(),
             crate_uses: Bindings::default(),
             open: Vec::new(),
+            globs: Vec::new(),
+            inline_mods: Vec::new(),
         }
     }
 
