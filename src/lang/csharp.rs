@@ -8,9 +8,9 @@
 //! resolver maps a namespace to the files that declare it.
 
 use super::clike::{self, Arg, Call, Dialect, FormatStyle, Rules, Sink, Source};
-use super::sinks::{self, NonSql, SinkKind};
+use super::sinks::{self, SinkKind};
 use super::{Context, Extracted};
-use crate::model::{Access, AccessKind, ImportRef};
+use crate::model::{Access, AccessKind};
 
 /// EF Core shapes that name tables outside SQL.
 pub const MARKERS: &[&str] = &["[Table(", "ToTable(", "migrationBuilder", "principalTable"];
@@ -23,7 +23,11 @@ const DATA_OPS: &[&str] = &["InsertData", "UpdateData", "DeleteData"];
 
 struct CSharp;
 
-impl CSharp {
+impl Rules for CSharp {
+    fn dialect(&self) -> Dialect {
+        Dialect::CSharp
+    }
+
     fn kind(&self, src: &Source, call: &Call) -> Option<SinkKind> {
         let name = src.ident(call.name)?;
         let recv = call.recv.and_then(|r| src.ident(r));
@@ -31,19 +35,6 @@ impl CSharp {
             .enclosing(call.name)
             .is_some_and(|o| src.punct(o) == "[");
         sinks::csharp(recv, name, call.new, attribute)
-    }
-}
-
-impl Rules for CSharp {
-    fn dialect(&self) -> Dialect {
-        Dialect::CSharp
-    }
-
-    fn prose(&self, src: &Source, call: &Call) -> Option<NonSql> {
-        match self.kind(src, call)? {
-            SinkKind::NonSql(k) => Some(k),
-            SinkKind::Sql => None,
-        }
     }
 
     fn sink(&self, src: &Source, call: &Call) -> Sink {
@@ -116,22 +107,11 @@ fn using(src: &Source, i: usize) -> Option<Access> {
         k += 2;
     }
     let first = k;
-    let mut name = src.ident(first)?.to_string();
-    let mut last = first;
-    while src.punct(last + 1) == "." && src.ident(last + 2).is_some() {
-        last += 2;
-        name.push('.');
-        name.push_str(src.ident(last)?);
-    }
+    let (name, last) = src.dotted_name(first)?;
     if src.punct(last + 1) != ";" || name.starts_with("System.") || name == "System" {
         return None;
     }
-    let start = src.toks[first].start;
-    Some(Access::import(
-        ImportRef::Package(name),
-        start,
-        src.toks[last].end - start,
-    ))
+    Some(src.import_of(name, first, last))
 }
 
 /// A call on EF Core's `MigrationBuilder`, or `table.ForeignKey(..)` inside
@@ -175,12 +155,8 @@ mod tests {
         analyze_file_with(text, &Context::default(), None)
     }
 
-    /// (kind, qualified name, text at the access's offset).
     fn found(text: &str) -> Vec<(AccessKind, String, String)> {
-        crate::lang::clike::described(&run(text), text)
-            .into_iter()
-            .map(|(k, n, t, _)| (k, n, t))
-            .collect()
+        clike::found(&run(text), text)
     }
 
     fn check(cases: &[(&str, AccessKind, &str, &str)]) {
@@ -287,9 +263,7 @@ mod tests {
             "class C { void M(ModelBuilder b) { b.Entity<Order>().ToTable(tableName); } }",
             "class M { void Up(MigrationBuilder migrationBuilder) { migrationBuilder.ForeignKey(name: \"orders\"); } }",
         ];
-        for src in cases {
-            assert!(found(src).is_empty(), "{src:?}: {:?}", found(src));
-        }
+        clike::assert_no_accesses(run, &cases);
     }
 
     #[test]
@@ -415,27 +389,15 @@ mod tests {
             "class C { string s = $\"{{SELECT * FROM orders}}\"; }",
             "class C { void M() { throw new InvalidOperationException(\"Select a row from the orders grid.\"); } }",
         ];
-        for src in cases {
-            assert!(
-                !found(src).iter().any(|(_, n, _)| n == "orders"),
-                "{src:?}: {:?}",
-                found(src)
-            );
-        }
+        clike::assert_never_names(run, &cases, "orders");
     }
 
     #[test]
     fn robustness() {
-        let nested = format!(
-            "class C {{ int x = {}1{}; }}",
-            "(".repeat(50_000),
-            ")".repeat(50_000)
-        );
-        assert!(run(&nested).accesses.is_empty());
+        let nested = format!("class C {{ int x = {}; }}", clike::parens(50_000, "1"));
         let brackets = format!("class C {{ {} }}", "[".repeat(50_000));
-        assert!(run(&brackets).accesses.is_empty());
         let holes = format!("class C {{ string s = $\"{}\"; }}", "{".repeat(50_000));
-        assert!(run(&holes).accesses.is_empty());
+        clike::assert_no_accesses(run, &[nested, brackets, holes]);
         assert_eq!(run("[Table(\"orders").problems.len(), 1);
         assert_eq!(run("var s = @\"never closed").problems.len(), 1);
         assert_eq!(run("var s = \"\"\"never closed").problems.len(), 1);

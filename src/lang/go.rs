@@ -4,8 +4,8 @@
 //! The lexing and the SQL-in-strings walk are shared with Java/Kotlin/C# in
 //! [`clike`](super::clike); this module only names Go's sinks, log calls and shapes.
 
-use super::clike::{self, Call, Dialect, Rules, Sink, Source};
-use super::sinks::{self, NonSql, SinkKind};
+use super::clike::{self, Call, Dialect, Rules, Source};
+use super::sinks::{self, SinkKind};
 use super::values::Known;
 use super::{Context, Extracted};
 use crate::model::{Access, AccessKind, ImportRef};
@@ -16,30 +16,14 @@ pub const MARKERS: &[&str] = &["TableName()", ".Table(", "pgx.Identifier{"];
 
 struct Go;
 
-impl Go {
-    fn kind(&self, src: &Source, call: &Call) -> Option<SinkKind> {
-        let name = src.ident(call.name)?;
-        sinks::go(call.recv.and_then(|r| src.ident(r)), name)
-    }
-}
-
 impl Rules for Go {
     fn dialect(&self) -> Dialect {
         Dialect::Go
     }
 
-    fn prose(&self, src: &Source, call: &Call) -> Option<NonSql> {
-        match self.kind(src, call)? {
-            SinkKind::NonSql(k) => Some(k),
-            SinkKind::Sql => None,
-        }
-    }
-
-    fn sink(&self, src: &Source, call: &Call) -> Sink {
-        match self.kind(src, call) {
-            Some(SinkKind::Sql) => Sink::Sql,
-            _ => Sink::None,
-        }
+    fn kind(&self, src: &Source, call: &Call) -> Option<SinkKind> {
+        let name = src.ident(call.name)?;
+        sinks::go(call.recv.and_then(|r| src.ident(r)), name)
     }
 
     fn shapes(&self, src: &Source, out: &mut Vec<Access>) {
@@ -189,18 +173,25 @@ mod tests {
         analyze_file_with(text, &Context::default(), None)
     }
 
-    /// (kind, qualified name, text at the access's offset).
     fn found(text: &str) -> Vec<(AccessKind, String, String)> {
-        crate::lang::clike::described(&run(text), text)
-            .into_iter()
-            .map(|(k, n, t, _)| (k, n, t))
-            .collect()
+        clike::found(&run(text), text)
     }
 
     fn has(text: &str, kind: AccessKind, name: &str) -> bool {
         found(text).iter().any(|(k, n, at)| {
             *k == kind && n == name && at.ends_with(name.rsplit('.').next().unwrap_or(name))
         })
+    }
+
+    /// Each case yields an access of its kind to its table.
+    fn check(cases: &[(&str, AccessKind, &str)]) {
+        for (src, kind, name) in cases {
+            assert!(
+                has(src, *kind, name),
+                "{src:?}: expected {kind:?} {name}, got {:?}",
+                found(src)
+            );
+        }
     }
 
     #[test]
@@ -263,13 +254,7 @@ mod tests {
                 "github.com/acme/orders/model",
             ),
         ];
-        for (src, kind, name) in cases {
-            assert!(
-                has(src, *kind, name),
-                "{src:?}: expected {kind:?} {name}, got {:?}",
-                found(src)
-            );
-        }
+        check(cases);
     }
 
     #[test]
@@ -365,13 +350,7 @@ mod tests {
             // A function's own variable is not followed.
             "package m\nfunc f() { var t = \"orders\"\n\tdb.Query(\"SELECT * FROM \" + t) }",
         ];
-        for src in cases {
-            assert!(
-                !found(src).iter().any(|(_, n, _)| n == "orders"),
-                "{src:?}: {:?}",
-                found(src)
-            );
-        }
+        clike::assert_never_names(run, &cases, "orders");
     }
 
     /// What a file tells its package: the constants it defines at package level (with
@@ -461,9 +440,7 @@ mod tests {
             // Identifiers named like tables.
             "package m\nfunc f(orders []Order) { for _, o := range orders { use(o) } }",
         ];
-        for src in cases {
-            assert!(found(src).is_empty(), "{src:?}: {:?}", found(src));
-        }
+        clike::assert_no_accesses(run, &cases);
     }
 
     #[test]
@@ -506,13 +483,7 @@ mod tests {
                 "orders",
             ),
         ];
-        for (src, kind, name) in cases {
-            assert!(
-                has(src, *kind, name),
-                "{src:?}: expected {kind:?} {name}, got {:?}",
-                found(src)
-            );
-        }
+        check(cases);
     }
 
     #[test]
@@ -533,25 +504,17 @@ mod tests {
             // Template hole without a visible constant: not guessed.
             "package m\nfunc f(t string) { db.Query(fmt.Sprintf(\"SELECT * FROM %s\", t)) }",
         ];
-        for src in cases {
-            assert!(
-                !found(src).iter().any(|(_, n, _)| n == "orders"),
-                "{src:?}: {:?}",
-                found(src)
-            );
-        }
+        clike::assert_never_names(run, &cases, "orders");
     }
 
     #[test]
     fn robustness() {
         let nested = format!(
-            "package m\nfunc f() {{ x := {}{} }}",
-            "(".repeat(50_000),
-            ")".repeat(50_000)
+            "package m\nfunc f() {{ x := {} }}",
+            clike::parens(50_000, "")
         );
-        assert!(run(&nested).accesses.is_empty());
         let calls = format!("package m\nfunc f() {{ {} }}", "db.Query(".repeat(50_000));
-        assert!(run(&calls).accesses.is_empty());
+        clike::assert_no_accesses(run, &[nested, calls]);
         let unterminated = "package m\nfunc (Order) TableName() string { return \"orders";
         let r = run(unterminated);
         assert!(!r.problems.is_empty());

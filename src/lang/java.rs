@@ -7,9 +7,9 @@
 //! tables, so its strings are skipped rather than analysed.
 
 use super::clike::{self, Call, Dialect, FormatStyle, Rules, Sink, Source};
-use super::sinks::{self, NonSql, SinkKind};
+use super::sinks::{self, SinkKind};
 use super::{Context, Extracted, sql};
-use crate::model::{Access, AccessKind, ImportRef, TableRef};
+use crate::model::{Access, AccessKind, TableRef};
 
 /// `@Entity` without a table name maps the class name onto a table the file never
 /// spells; the others name tables in mapping shapes (Exposed's `: Table("t")`).
@@ -90,7 +90,11 @@ const MODIFIERS: &[&str] = &[
 
 struct Jvm(Dialect);
 
-impl Jvm {
+impl Rules for Jvm {
+    fn dialect(&self) -> Dialect {
+        self.0
+    }
+
     fn kind(&self, src: &Source, call: &Call) -> Option<SinkKind> {
         let name = src.ident(call.name)?;
         let recv = call.recv.and_then(|r| src.ident(r));
@@ -101,19 +105,6 @@ impl Jvm {
             call.new,
             call.annotation,
         )
-    }
-}
-
-impl Rules for Jvm {
-    fn dialect(&self) -> Dialect {
-        self.0
-    }
-
-    fn prose(&self, src: &Source, call: &Call) -> Option<NonSql> {
-        match self.kind(src, call)? {
-            SinkKind::NonSql(k) => Some(k),
-            SinkKind::Sql => None,
-        }
     }
 
     fn sink(&self, src: &Source, call: &Call) -> Sink {
@@ -330,13 +321,7 @@ fn import(src: &Source, i: usize) -> Option<Access> {
         k += 1;
     }
     let first = k;
-    let mut name = src.ident(first)?.to_string();
-    let mut last = first;
-    while src.punct(last + 1) == "." && src.ident(last + 2).is_some() {
-        last += 2;
-        name.push('.');
-        name.push_str(src.ident(last)?);
-    }
+    let (mut name, last) = src.dotted_name(first)?;
     let probe = format!("{name}.");
     if PLATFORM.iter().any(|p| probe.starts_with(p)) {
         return None;
@@ -344,12 +329,7 @@ fn import(src: &Source, i: usize) -> Option<Access> {
     if src.punct(last + 1) == "." && src.punct(last + 2) == "*" {
         name.push_str(".*");
     }
-    let start = src.toks[first].start;
-    Some(Access::import(
-        ImportRef::Package(name),
-        start,
-        src.toks[last].end - start,
-    ))
+    Some(src.import_of(name, first, last))
 }
 
 #[cfg(test)]
@@ -801,11 +781,7 @@ mod tests {
 
     #[test]
     fn robustness() {
-        let nested = format!(
-            "class A {{ int x = {}1{}; }}",
-            "(".repeat(50_000),
-            ")".repeat(50_000)
-        );
+        let nested = format!("class A {{ int x = {}; }}", clike::parens(50_000, "1"));
         assert!(run_java(&nested).accesses.is_empty());
         let braces = format!("class A {}", "{".repeat(50_000));
         assert!(run_kt(&braces).accesses.is_empty());

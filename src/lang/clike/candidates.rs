@@ -10,7 +10,7 @@ use super::assemble::{Built, FormatStyle};
 use super::lex::{Dialect, Kind};
 use super::source::{Call, Source};
 use crate::lang::embedded::Embedded;
-use crate::lang::sinks::NonSql;
+use crate::lang::sinks::{NonSql, SinkKind};
 use crate::model::Access;
 
 /// What a call does with its string arguments.
@@ -30,11 +30,25 @@ pub enum Sink {
 /// The questions whose answers differ between languages.
 pub trait Rules {
     fn dialect(&self) -> Dialect;
+    /// The language's entry in the shared table of SQL sinks and prose calls
+    /// ([`sinks`](crate::lang::sinks)) for `call`.
+    fn kind(&self, src: &Source, call: &Call) -> Option<SinkKind>;
     /// The prose a call takes (log and error messages, test names, assertion
-    /// messages: see [`sinks`]), whose strings are never SQL.
-    fn prose(&self, src: &Source, call: &Call) -> Option<NonSql>;
-    /// How `call` treats its string arguments.
-    fn sink(&self, src: &Source, call: &Call) -> Sink;
+    /// messages), whose strings are never SQL: by default, what [`Self::kind`] says.
+    fn prose(&self, src: &Source, call: &Call) -> Option<NonSql> {
+        match self.kind(src, call)? {
+            SinkKind::NonSql(k) => Some(k),
+            SinkKind::Sql => None,
+        }
+    }
+    /// How `call` treats its string arguments: by default, a SQL sink when
+    /// [`Self::kind`] says so.
+    fn sink(&self, src: &Source, call: &Call) -> Sink {
+        match self.kind(src, call) {
+            Some(SinkKind::Sql) => Sink::Sql,
+            _ => Sink::None,
+        }
+    }
     /// True for a property whose assigned string is SQL (`CommandText = ".."`).
     fn sql_property(&self, _name: &str) -> bool {
         false

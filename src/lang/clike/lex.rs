@@ -141,7 +141,7 @@ impl Lexer<'_> {
                     self.i = crate::lang::line_end(self.b, i);
                 }
                 b'/' if self.at(i + 1) == b'*' => self.block_comment(),
-                b'"' => self.quoted(i),
+                b'"' => self.literal(i),
                 b'`' if d == Dialect::Go => self.go_raw(i),
                 b'`' if d == Dialect::Kotlin => {
                     // A backquoted identifier: `` `is` ``.
@@ -159,7 +159,7 @@ impl Lexer<'_> {
                         }
                     }
                 }
-                b'$' | b'@' if d == Dialect::CSharp => self.csharp_prefixed(i),
+                b'$' | b'@' if d == Dialect::CSharp => self.literal(i),
                 b'\'' => self.char_lit(i),
                 _ if c.is_ascii_digit() => {
                     let mut j = i + 1;

@@ -104,5 +104,44 @@ pub(crate) fn described(
         .collect()
 }
 
+/// Test helper shared by the C-family extractors' tests: [`described`] without the
+/// confidence.
+#[cfg(test)]
+pub(crate) fn found(r: &Extracted, text: &str) -> Vec<(AccessKind, String, String)> {
+    described(r, text)
+        .into_iter()
+        .map(|(k, n, t, _)| (k, n, t))
+        .collect()
+}
+
+/// Test helper shared by the C-family extractors' tests: none of `cases` yields an
+/// access to `table` (the must-not-flag tables).
+#[cfg(test)]
+pub(crate) fn assert_never_names(run: impl Fn(&str) -> Extracted, cases: &[&str], table: &str) {
+    for src in cases {
+        let f = found(&run(src), src);
+        assert!(!f.iter().any(|(_, n, _)| n == table), "{src:?}: {f:?}");
+    }
+}
+
+/// Test helper shared by the C-family extractors' tests: none of `texts` (must-not-flag
+/// cases, hostile input such as deep nesting or endless chains) yields an access.
+#[cfg(test)]
+pub(crate) fn assert_no_accesses(run: impl Fn(&str) -> Extracted, texts: &[impl AsRef<str>]) {
+    for t in texts {
+        let t = t.as_ref();
+        let f = found(&run(t), t);
+        let shown: String = t.chars().take(200).collect();
+        assert!(f.is_empty(), "{shown:?}: {f:?}");
+    }
+}
+
+/// Test helper: `inner` inside `depth` parentheses, `((inner))`, the deepest
+/// nesting a hostile file can ask for.
+#[cfg(test)]
+pub(crate) fn parens(depth: usize, inner: &str) -> String {
+    format!("{}{inner}{}", "(".repeat(depth), ")".repeat(depth))
+}
+
 #[cfg(test)]
 mod tests;

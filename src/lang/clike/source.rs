@@ -14,7 +14,7 @@ use super::strings::{Part, StrLit};
 use crate::lang::Problem;
 use crate::lang::sql;
 use crate::lang::values::Known;
-use crate::model::{Access, AccessKind, Target};
+use crate::model::{Access, AccessKind, ImportRef, Target};
 
 /// No matching bracket.
 const NONE: usize = usize::MAX;
@@ -192,6 +192,25 @@ impl<'a> Source<'a> {
             }
         }
         s
+    }
+
+    /// The dotted name `a.b.C` whose first identifier is token `first`, and the index
+    /// of its last identifier: what an import or `using` directive names.
+    pub fn dotted_name(&self, first: usize) -> Option<(String, usize)> {
+        let mut name = self.ident(first)?.to_string();
+        let mut last = first;
+        while self.punct(last + 1) == "." && self.ident(last + 2).is_some() {
+            last += 2;
+            name.push('.');
+            name.push_str(self.ident(last)?);
+        }
+        Some((name, last))
+    }
+
+    /// An import of package `name`, labelled on tokens `first..=last`.
+    pub fn import_of(&self, name: String, first: usize, last: usize) -> Access {
+        let start = self.toks[first].start;
+        Access::import(ImportRef::Package(name), start, self.toks[last].end - start)
     }
 
     /// The call whose name is token `i`, if `i` is an identifier followed by

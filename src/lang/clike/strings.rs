@@ -90,104 +90,20 @@ impl Lexer<'_> {
         self.string(i, i + 1, mode);
     }
 
-    /// A literal starting with `"`: Java text blocks and Kotlin raw strings use three.
-    pub(super) fn quoted(&mut self, i: usize) {
-        let triple = self.at(i + 1) == b'"' && self.at(i + 2) == b'"';
-        let mode = match self.d {
-            Dialect::Java | Dialect::Kotlin if triple => StrMode {
-                quotes: 3,
-                close: b'"',
-                escapes: self.d == Dialect::Java,
-                doubled: false,
-                multiline: true,
-                templ: if self.d == Dialect::Kotlin {
-                    Templ::Dollar
-                } else {
-                    Templ::None
-                },
-            },
-            Dialect::CSharp if triple => {
-                return self.csharp_raw(i, i, 0);
-            }
-            _ => StrMode {
-                quotes: 1,
-                close: b'"',
-                escapes: true,
-                doubled: false,
-                multiline: false,
-                templ: if self.d == Dialect::Kotlin {
-                    Templ::Dollar
-                } else {
-                    Templ::None
-                },
-            },
-        };
-        self.string(i, i + mode.quotes, mode);
-    }
-
-    /// C# `$"…"`, `@"…"`, `$@"…"`, `$$"""…"""` and verbatim identifiers `@class`.
-    pub(super) fn csharp_prefixed(&mut self, i: usize) {
-        let mut j = i;
-        let (mut dollars, mut at) = (0usize, false);
-        while j < self.b.len() && (self.b[j] == b'$' || self.b[j] == b'@') {
-            if self.b[j] == b'$' {
-                dollars += 1;
-            } else {
-                at = true;
-            }
-            j += 1;
+    /// A string literal opening at `i` (see [`Self::opener`]); a C# `@` or `$` that
+    /// opens none is a verbatim identifier (`@class`) or punctuation.
+    pub(super) fn literal(&mut self, i: usize) {
+        if let Some((mode, body)) = self.opener(i) {
+            return self.string(i, body, mode);
         }
-        if self.at(j) != b'"' {
-            if self.b[i] == b'@' && j == i + 1 && is_ident_start(self.at(j), self.d) {
-                let end = self.ident_end(j);
-                self.push(Kind::Ident, j, end);
-                self.i = end;
-            } else {
-                self.push(Kind::Punct, i, i + 1);
-                self.i = i + 1;
-            }
-            return;
+        if self.b[i] == b'@' && is_ident_start(self.at(i + 1), self.d) {
+            let end = self.ident_end(i + 1);
+            self.push(Kind::Ident, i + 1, end);
+            self.i = end;
+        } else {
+            self.push(Kind::Punct, i, i + 1);
+            self.i = i + 1;
         }
-        if !at && self.at(j + 1) == b'"' && self.at(j + 2) == b'"' {
-            return self.csharp_raw(i, j, dollars);
-        }
-        let mode = StrMode {
-            quotes: 1,
-            close: b'"',
-            escapes: !at,
-            doubled: at,
-            multiline: at,
-            templ: if dollars > 0 {
-                Templ::Brace { n: 1, raw: false }
-            } else {
-                Templ::None
-            },
-        };
-        self.string(i, j + 1, mode);
-    }
-
-    /// C# raw string literal: `q` is its first quote, `dollars` its `$` prefix count.
-    fn csharp_raw(&mut self, start: usize, q: usize, dollars: usize) {
-        let mut quotes = 0;
-        while self.at(q + quotes) == b'"' {
-            quotes += 1;
-        }
-        let mode = StrMode {
-            quotes,
-            close: b'"',
-            escapes: false,
-            doubled: false,
-            multiline: true,
-            templ: if dollars > 0 {
-                Templ::Brace {
-                    n: dollars,
-                    raw: true,
-                }
-            } else {
-                Templ::None
-            },
-        };
-        self.string(start, q + quotes, mode);
     }
 
     /// Scans a string literal whose token starts at `start` and contents at `body`.
@@ -434,7 +350,7 @@ impl Lexer<'_> {
                             continue;
                         }
                         b'"' | b'$' | b'@' => {
-                            if let Some((mode, body)) = self.string_mode(j) {
+                            if let Some((mode, body)) = self.opener(j) {
                                 if top + 1 == MAX_NEST {
                                     break;
                                 }
@@ -513,9 +429,11 @@ impl Lexer<'_> {
         (from, b.len(), b.len())
     }
 
-    /// The mode and contents' start of a string literal opening at `i` inside a hole
-    /// (`"`, `"""`, C# `$"`, `@"`, `$$"""`), or `None` when no literal opens there.
-    fn string_mode(&self, i: usize) -> Option<(StrMode, usize)> {
+    /// The mode and contents' start of a string literal opening at `i` (`"`, Java
+    /// text blocks and Kotlin raw strings `"""`, C# `$"`, `@"`, `$@"`, `"""`,
+    /// `$$"""`), or `None` when no literal opens there. The one reading of a
+    /// literal's opener, shared by the lexer and the scan of template holes.
+    fn opener(&self, i: usize) -> Option<(StrMode, usize)> {
         let mut j = i;
         let (mut dollars, mut at) = (0usize, false);
         if self.d == Dialect::CSharp {
@@ -541,6 +459,11 @@ impl Lexer<'_> {
             templ: Templ::None,
         };
         let mode = match self.d {
+            Dialect::Java if triple => StrMode {
+                quotes: 3,
+                multiline: true,
+                ..plain
+            },
             Dialect::Kotlin => StrMode {
                 quotes: if triple { 3 } else { 1 },
                 escapes: !triple,

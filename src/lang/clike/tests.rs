@@ -4,7 +4,7 @@
 use super::format::{Verb, parse_dotnet, parse_printf};
 use super::names::qualified_name;
 use super::*;
-use crate::lang::sinks::NonSql;
+use crate::lang::sinks::{NonSql, SinkKind};
 use crate::model::{Access, TableRef};
 
 /// Rules with one SQL sink, `sink(..)`, and one log call, `log(..)`.
@@ -14,8 +14,9 @@ impl Rules for Probe {
     fn dialect(&self) -> Dialect {
         self.0
     }
-    fn prose(&self, src: &Source, call: &Call) -> Option<NonSql> {
-        src.is_word(call.name, "log").then_some(NonSql::Log)
+    fn kind(&self, src: &Source, call: &Call) -> Option<SinkKind> {
+        src.is_word(call.name, "log")
+            .then_some(SinkKind::NonSql(NonSql::Log))
     }
     fn sink(&self, src: &Source, call: &Call) -> Sink {
         if src.is_word(call.name, "sink") {
