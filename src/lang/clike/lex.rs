@@ -35,7 +35,7 @@ impl Dialect {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Ident,
-    /// A string literal; the index into [`Source::strs`].
+    /// A string literal; the index into [`Source::strs`](super::Source::strs).
     Str(usize),
     Char,
     Number,

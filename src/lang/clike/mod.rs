@@ -18,7 +18,7 @@
 //! explicit stack, template holes inside strings are scanned with a depth counter, and
 //! every backward look is bounded. Any byte sequence lexes: an unterminated string or
 //! comment ends at the end of its line (single-line strings) or of the file, and is
-//! reported once as a [`Problem`].
+//! reported once as a [`Problem`](super::Problem).
 //!
 //! # Layout
 //!

@@ -7,9 +7,7 @@
 //! language. Holes are scanned with an explicit nesting stack bounded by
 //! [`MAX_NEST`]: no recursion, linear in the input.
 
-use super::lex::{Dialect, is_ident_byte, is_ident_start};
-
-use super::lex::{Kind, Lexer};
+use super::lex::{Dialect, Kind, Lexer, is_ident_byte, is_ident_start};
 
 /// One piece of a string literal's contents.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
