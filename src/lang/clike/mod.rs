@@ -32,6 +32,7 @@
 //! | [`format`] | printf, .NET and MyBatis format verbs |
 //! | [`names`] | table names in text; JPA's snake_case naming |
 //! | [`candidates`] | the walk for SQL strings and the per-language [`Rules`] |
+//! | `testing` | helpers the C-family extractors' tests share |
 
 mod assemble;
 mod candidates;
@@ -52,8 +53,6 @@ pub use strings::{Part, StrLit};
 use super::sql;
 use super::values::Known;
 use super::{Context, Extracted};
-#[cfg(test)]
-use crate::model::AccessKind;
 
 /// Runs the shared analysis and the language's shapes over one file; `known` holds
 /// the constants other files of its package define.
@@ -76,72 +75,7 @@ pub fn run(rules: &impl Rules, text: &str, ctx: &Context, known: Option<&Known>)
     }
 }
 
-/// Test helper shared by the C-family extractors' tests: each access as (kind,
-/// qualified name, text at its offset, confidence).
 #[cfg(test)]
-pub(crate) fn described(
-    r: &Extracted,
-    text: &str,
-) -> Vec<(AccessKind, String, String, crate::model::Confidence)> {
-    use crate::model::{ImportRef, Target};
-    r.accesses
-        .iter()
-        .map(|a| {
-            let name = match &a.target {
-                Target::Table(t) => match &t.schema {
-                    Some(s) => format!("{s}.{}", t.name),
-                    None => t.name.clone(),
-                },
-                Target::Import(ImportRef::Package(p) | ImportRef::Path(p)) => p.clone(),
-            };
-            (
-                a.kind,
-                name,
-                text[a.offset..a.offset + a.len].to_string(),
-                a.confidence,
-            )
-        })
-        .collect()
-}
-
-/// Test helper shared by the C-family extractors' tests: [`described`] without the
-/// confidence.
-#[cfg(test)]
-pub(crate) fn found(r: &Extracted, text: &str) -> Vec<(AccessKind, String, String)> {
-    described(r, text)
-        .into_iter()
-        .map(|(k, n, t, _)| (k, n, t))
-        .collect()
-}
-
-/// Test helper shared by the C-family extractors' tests: none of `cases` yields an
-/// access to `table` (the must-not-flag tables).
-#[cfg(test)]
-pub(crate) fn assert_never_names(run: impl Fn(&str) -> Extracted, cases: &[&str], table: &str) {
-    for src in cases {
-        let f = found(&run(src), src);
-        assert!(!f.iter().any(|(_, n, _)| n == table), "{src:?}: {f:?}");
-    }
-}
-
-/// Test helper shared by the C-family extractors' tests: none of `texts` (must-not-flag
-/// cases, hostile input such as deep nesting or endless chains) yields an access.
-#[cfg(test)]
-pub(crate) fn assert_no_accesses(run: impl Fn(&str) -> Extracted, texts: &[impl AsRef<str>]) {
-    for t in texts {
-        let t = t.as_ref();
-        let f = found(&run(t), t);
-        let shown: String = t.chars().take(200).collect();
-        assert!(f.is_empty(), "{shown:?}: {f:?}");
-    }
-}
-
-/// Test helper: `inner` inside `depth` parentheses, `((inner))`, the deepest
-/// nesting a hostile file can ask for.
-#[cfg(test)]
-pub(crate) fn parens(depth: usize, inner: &str) -> String {
-    format!("{}{inner}{}", "(".repeat(depth), ")".repeat(depth))
-}
-
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;

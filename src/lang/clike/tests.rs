@@ -5,7 +5,7 @@ use super::format::{Verb, parse_dotnet, parse_printf};
 use super::names::qualified_name;
 use super::*;
 use crate::lang::sinks::{NonSql, SinkKind};
-use crate::model::{Access, TableRef};
+use crate::model::{Access, AccessKind, TableRef};
 
 /// Rules with one SQL sink, `sink(..)`, and one log call, `log(..)`.
 struct Probe(Dialect);

@@ -8,7 +8,7 @@ fn run(text: &str) -> Extracted {
 }
 
 fn found(text: &str) -> Vec<(AccessKind, String, String)> {
-    clike::found(&run(text), text)
+    clike::testing::found(&run(text), text)
 }
 
 fn check(cases: &[(&str, AccessKind, &str, &str)]) {
@@ -115,7 +115,7 @@ fn mappings_that_do_not_flag() {
         "class C { void M(ModelBuilder b) { b.Entity<Order>().ToTable(tableName); } }",
         "class M { void Up(MigrationBuilder migrationBuilder) { migrationBuilder.ForeignKey(name: \"orders\"); } }",
     ];
-    clike::assert_no_accesses(run, &cases);
+    clike::testing::assert_no_accesses(run, &cases);
 }
 
 #[test]
@@ -241,15 +241,18 @@ fn sql_traps_do_not_flag() {
         "class C { string s = $\"{{SELECT * FROM orders}}\"; }",
         "class C { void M() { throw new InvalidOperationException(\"Select a row from the orders grid.\"); } }",
     ];
-    clike::assert_never_names(run, &cases, "orders");
+    clike::testing::assert_never_names(run, &cases, "orders");
 }
 
 #[test]
 fn robustness() {
-    let nested = format!("class C {{ int x = {}; }}", clike::parens(50_000, "1"));
+    let nested = format!(
+        "class C {{ int x = {}; }}",
+        clike::testing::parens(50_000, "1")
+    );
     let brackets = format!("class C {{ {} }}", "[".repeat(50_000));
     let holes = format!("class C {{ string s = $\"{}\"; }}", "{".repeat(50_000));
-    clike::assert_no_accesses(run, &[nested, brackets, holes]);
+    clike::testing::assert_no_accesses(run, &[nested, brackets, holes]);
     assert_eq!(run("[Table(\"orders").problems.len(), 1);
     assert_eq!(run("var s = @\"never closed").problems.len(), 1);
     assert_eq!(run("var s = \"\"\"never closed").problems.len(), 1);

@@ -9,7 +9,7 @@ fn run(text: &str) -> Extracted {
 }
 
 fn found(text: &str) -> Vec<(AccessKind, String, String)> {
-    clike::found(&run(text), text)
+    clike::testing::found(&run(text), text)
 }
 
 fn has(text: &str, kind: AccessKind, name: &str) -> bool {
@@ -184,7 +184,7 @@ fn constants_that_do_not_flag() {
         // A function's own variable is not followed.
         "package m\nfunc f() { var t = \"orders\"\n\tdb.Query(\"SELECT * FROM \" + t) }",
     ];
-    clike::assert_never_names(run, &cases, "orders");
+    clike::testing::assert_never_names(run, &cases, "orders");
 }
 
 /// What a file tells its package: the constants it defines at package level (with
@@ -274,7 +274,7 @@ fn shapes_that_do_not_flag() {
         // Identifiers named like tables.
         "package m\nfunc f(orders []Order) { for _, o := range orders { use(o) } }",
     ];
-    clike::assert_no_accesses(run, &cases);
+    clike::testing::assert_no_accesses(run, &cases);
 }
 
 #[test]
@@ -338,17 +338,17 @@ fn sql_traps_do_not_flag() {
         // Template hole without a visible constant: not guessed.
         "package m\nfunc f(t string) { db.Query(fmt.Sprintf(\"SELECT * FROM %s\", t)) }",
     ];
-    clike::assert_never_names(run, &cases, "orders");
+    clike::testing::assert_never_names(run, &cases, "orders");
 }
 
 #[test]
 fn robustness() {
     let nested = format!(
         "package m\nfunc f() {{ x := {} }}",
-        clike::parens(50_000, "")
+        clike::testing::parens(50_000, "")
     );
     let calls = format!("package m\nfunc f() {{ {} }}", "db.Query(".repeat(50_000));
-    clike::assert_no_accesses(run, &[nested, calls]);
+    clike::testing::assert_no_accesses(run, &[nested, calls]);
     let unterminated = "package m\nfunc (Order) TableName() string { return \"orders";
     let r = run(unterminated);
     assert!(!r.problems.is_empty());

@@ -14,7 +14,7 @@ fn run_kt(text: &str) -> Extracted {
 
 /// (kind, qualified name, text at the access's offset, confidence).
 fn found(r: &Extracted, text: &str) -> Vec<(AccessKind, String, String, Confidence)> {
-    crate::lang::clike::described(r, text)
+    crate::lang::clike::testing::described(r, text)
 }
 
 /// Java and Kotlin cases: (source, kotlin?, kind, name, text at offset).
@@ -448,7 +448,10 @@ fn sql_traps_do_not_flag() {
 
 #[test]
 fn robustness() {
-    let nested = format!("class A {{ int x = {}; }}", clike::parens(50_000, "1"));
+    let nested = format!(
+        "class A {{ int x = {}; }}",
+        clike::testing::parens(50_000, "1")
+    );
     assert!(run_java(&nested).accesses.is_empty());
     let braces = format!("class A {}", "{".repeat(50_000));
     assert!(run_kt(&braces).accesses.is_empty());
