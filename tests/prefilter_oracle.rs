@@ -9,7 +9,10 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
+
+#[path = "common/tree.rs"]
+mod tree;
+use tree::{check_json, copy_tree};
 
 /// The comment syntax of each kind of source file of the example; other files (the
 /// registry, JSON manifests, ignore files, docs) are copied unchanged.
@@ -23,39 +26,15 @@ fn comment(name: &str) -> Option<&'static str> {
     }
 }
 
-/// Copies `from` into `to`; with `mark`, each source file ends with a marker comment.
-fn copy_tree(from: &Path, to: &Path, mark: bool) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_tree(&entry.path(), &target, mark);
-            continue;
+/// A source file's bytes with a marker comment appended.
+fn mark(name: &str, mut bytes: Vec<u8>) -> Vec<u8> {
+    if let Some(c) = comment(name) {
+        if !bytes.ends_with(b"\n") {
+            bytes.push(b'\n');
         }
-        let mut bytes = std::fs::read(entry.path()).expect("read");
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(c) = comment(&name).filter(|_| mark) {
-            if !bytes.ends_with(b"\n") {
-                bytes.push(b'\n');
-            }
-            bytes.extend_from_slice(format!("{c} CREATE TABLE\n").as_bytes());
-        }
-        std::fs::write(&target, bytes).expect("write");
+        bytes.extend_from_slice(format!("{c} CREATE TABLE\n").as_bytes());
     }
-}
-
-/// The JSON report of `check` over `dir`.
-fn check_json(dir: &Path) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_ownlint"))
-        .args(["check", "--format", "json"])
-        .arg(dir)
-        .env_remove("OWNLINT_REGISTRY")
-        .env("OWNLINT_TODAY", "2026-01-01")
-        .output()
-        .expect("run ownlint");
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
-    serde_json::from_slice(&out.stdout).expect("json report")
+    bytes
 }
 
 /// The findings without their fingerprints.
@@ -72,8 +51,8 @@ fn every_file_parsed_gives_the_findings_of_the_prefiltered_run() {
     let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/shop");
     let tmp = tempfile::tempdir().expect("tempdir");
     let (plain, all) = (tmp.path().join("plain"), tmp.path().join("all"));
-    copy_tree(&shop, &plain, false);
-    copy_tree(&shop, &all, true);
+    copy_tree(&shop, &plain, &|_, bytes| bytes);
+    copy_tree(&shop, &all, &mark);
     let (filtered, parsed) = (check_json(&plain), check_json(&all));
     // The marker did its work: every file the walk lists (ignored and vendored files
     // are not listed) was parsed, more than the prefilter keeps of the untouched copy.
