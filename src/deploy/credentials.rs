@@ -198,6 +198,18 @@ fn connections<'a>(d: &'a Deployment, reg: &Registry, paths: &PathMap) -> Vec<Co
             out.push(c);
         }
     }
+    // A file read both as a unit of its own and through a compose `env_file` (or
+    // one ConfigMap of several workloads of one service) is one connection.
+    let mut seen = BTreeSet::new();
+    out.retain(|c| {
+        seen.insert((
+            c.service,
+            &c.at.path,
+            c.at.key_at,
+            &c.user_at.path,
+            c.user_at.key_at,
+        ))
+    });
     out
 }
 
@@ -271,15 +283,11 @@ pub fn check(d: &Deployment, reg: &Registry, paths: &PathMap) -> Vec<Finding> {
                     f = f.related(
                         &reg.file,
                         d.loc,
-                        format!("{}'s database", reg.services[o].name),
+                        format!("the database of {}", reg.services[o].name),
                     );
                 }
             }
-            out.push(
-                f,
-                c.at,
-                format!("`{}` connects to `{db}` (value masked)", c.at.key),
-            );
+            out.push(f, c.at, format!("`{}` connects to `{db}`", c.at.key));
             break;
         }
     }
@@ -349,18 +357,25 @@ pub fn check(d: &Deployment, reg: &Registry, paths: &PathMap) -> Vec<Finding> {
         .help("give each service its own database user (and database), so that one service's credentials cannot read or change another's data; a service reaches another's data through its API or events")
         .service(svc.clone())
         .subject(subject);
+        shared_with.sort_by_key(|b| (b.service, &b.user_at.path, b.user_at.key_at));
+        shared_with.dedup_by(|x, y| {
+            (x.service, &x.user_at.path, x.user_at.key_at)
+                == (y.service, &y.user_at.path, y.user_at.key_at)
+        });
         for b in shared_with {
             let loc = out.loc(b.user_at);
             f = f.related(
                 &b.user_at.path,
                 loc,
-                format!(
-                    "`{}` of {} (value masked)",
-                    b.user_at.key, reg.services[b.service].name
-                ),
+                format!("`{}` of {}", b.user_at.key, reg.services[b.service].name),
             );
         }
-        out.push(f, at, format!("`{}` (value masked)", at.key));
+        let label = if by_string {
+            format!("`{}`, the same connection string", at.key)
+        } else {
+            format!("`{}` names the user", at.key)
+        };
+        out.push(f, at, label);
     }
     out.list
 }
@@ -451,5 +466,177 @@ impl<'a> Findings<'a> {
             label,
         );
         self.list.push(f);
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::deploy::{kind_of, read};
+
+    /// A registry of `orders`, `payments` and `reporting` (each under
+    /// `services/<name>`, with its own database) and the deployment of `files`.
+    pub(crate) fn setup(files: &[(&str, &str)]) -> (Registry, Deployment) {
+        let yaml = "services:\n  orders: {paths: [services/orders], database: orders}\n  payments: {paths: [services/payments], database: payments}\n  reporting: {paths: [services/reporting], database: reporting}\n";
+        let reg = crate::registry::load_str(yaml, "data-ownership.yaml", ".".into())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut d = Deployment::default();
+        for (rel, text) in files {
+            let kind = kind_of(rel).unwrap_or_else(|| panic!("{rel}"));
+            d.add(rel, read(kind, rel, text), text);
+        }
+        (reg, d)
+    }
+
+    /// Files of a repository: (path, text).
+    type Files<'a> = &'a [(&'a str, &'a str)];
+
+    fn flagged(files: &[(&str, &str)]) -> Vec<(String, String)> {
+        let (reg, d) = setup(files);
+        let paths = PathMap::new(&reg);
+        check(&d, &reg, &paths)
+            .into_iter()
+            .map(|f| (f.service.unwrap_or_default(), f.message))
+            .collect()
+    }
+
+    #[test]
+    fn must_flag() {
+        let cases: &[(&str, Files, &str, &str)] = &[
+            (
+                "another service's database by name",
+                &[(
+                    "services/reporting/application.properties",
+                    "spring.datasource.url=jdbc:postgresql://pg/payments\n",
+                )],
+                "reporting",
+                "database `payments`",
+            ),
+            (
+                "another service's database by host",
+                &[(
+                    "services/reporting/.env",
+                    "DATABASE_URL=postgres://r@payments/x\n",
+                )],
+                "reporting",
+                "database `payments`",
+            ),
+            (
+                "the same user on one server, URL and separate keys",
+                &[
+                    (
+                        "services/orders/application.yml",
+                        "spring:\n  datasource:\n    url: jdbc:mysql://mysql/orders\n    username: app\n",
+                    ),
+                    (
+                        "services/payments/appsettings.json",
+                        "{\"ConnectionStrings\": {\"Db\": \"Server=mysql;Database=payments;User Id=app;Password=x\"}}",
+                    ),
+                ],
+                "orders",
+                "same database user as payments",
+            ),
+            (
+                "the same connection string without a user",
+                &[
+                    (
+                        "services/orders/a.env",
+                        "MONGO=mongodb://mongo:27017/shop\n",
+                    ),
+                    (
+                        "services/payments/a.env",
+                        "MONGO=mongodb://mongo:27017/shop\n",
+                    ),
+                ],
+                "payments",
+                "same connection string as orders",
+            ),
+            (
+                "compose services by name, libpq form",
+                &[(
+                    "docker-compose.yml",
+                    "services:\n  orders:\n    image: o\n    environment: {PG_CONN: host=pg dbname=o user=shared}\n  payments:\n    image: p\n    environment: [\"PG_CONN=host=pg dbname=p user=shared\"]\n",
+                )],
+                "payments",
+                "same database user as orders",
+            ),
+        ];
+        for (what, files, service, message) in cases {
+            let got = flagged(files);
+            assert!(
+                got.iter().any(|(s, m)| s == service && m.contains(message)),
+                "{what}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn must_not_flag() {
+        let cases: &[(&str, Files)] = &[
+            (
+                "own database, own user",
+                &[
+                    (
+                        "services/orders/a.env",
+                        "DATABASE_URL=postgres://orders:x@pg/orders\n",
+                    ),
+                    (
+                        "services/payments/a.env",
+                        "DATABASE_URL=postgres://payments:x@pg/payments\n",
+                    ),
+                ],
+            ),
+            (
+                "the same user name on different servers",
+                &[
+                    (
+                        "services/orders/a.env",
+                        "DATABASE_URL=postgres://postgres:x@orders-db/orders\n",
+                    ),
+                    (
+                        "services/payments/a.env",
+                        "DATABASE_URL=postgres://postgres:x@payments-db/payments\n",
+                    ),
+                ],
+            ),
+            (
+                "loopback hosts with different databases",
+                &[
+                    (
+                        "services/orders/a.env",
+                        "DATABASE_URL=postgres://postgres:x@localhost/orders\n",
+                    ),
+                    (
+                        "services/payments/a.env",
+                        "DATABASE_URL=postgres://postgres:x@127.0.0.1/payments\n",
+                    ),
+                ],
+            ),
+            (
+                "a database container is infrastructure",
+                &[(
+                    "docker-compose.yml",
+                    "services:\n  db:\n    image: postgres\n    environment: {POSTGRES_USER: app, POSTGRES_DB: payments}\n  orders:\n    image: o\n    environment: {DB_URL: \"postgres://orders@db/orders\"}\n",
+                )],
+            ),
+            (
+                "placeholders name nothing",
+                &[
+                    ("services/orders/a.env", "DB_USER=${DB_USER}\nDB_HOST=pg\n"),
+                    (
+                        "services/payments/a.env",
+                        "DB_USER=${DB_USER}\nDB_HOST=pg\n",
+                    ),
+                ],
+            ),
+            (
+                "outside every service",
+                &[("tools/a.env", "DATABASE_URL=postgres://x@pg/payments\n")],
+            ),
+        ];
+        for (what, files) in cases {
+            let got = flagged(files);
+            assert!(got.is_empty(), "{what}: {got:?}");
+        }
     }
 }

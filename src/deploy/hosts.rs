@@ -196,3 +196,51 @@ mod tests {
         assert_eq!(dns_service("api.example.com"), "api.example.com");
     }
 }
+
+#[cfg(test)]
+mod references_tests {
+    use super::*;
+    use crate::deploy::credentials::tests::setup;
+
+    #[test]
+    fn references_of_each_service() {
+        let compose = "services:\n  orders:\n    build: services/orders\n    environment:\n      PAYMENTS_URL: http://payments:8080/api\n      SELF: http://orders:8080/health\n      DB: jdbc:postgresql://pg/orders\n  gateway:\n    image: g\n    environment: [\"ORDERS_ADDR=orders:3550\"]\n";
+        let k8s = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: reporting}\nspec:\n  template:\n    spec:\n      containers:\n        - name: reporting\n          env:\n            - {name: ORDERS_HOST, value: orders.shop.svc.cluster.local}\n            - {name: STRIPE, value: \"https://api.stripe.com\"}\n";
+        let (reg, d) = setup(&[("docker-compose.yml", compose), ("k8s/reporting.yaml", k8s)]);
+        let refs = references(&d, &reg, &PathMap::new(&reg));
+        let got: Vec<(&str, &str, &str, &str)> = refs
+            .iter()
+            .map(|r| {
+                (
+                    r.from_service.as_str(),
+                    r.host.as_str(),
+                    r.key.as_str(),
+                    r.file.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("orders", "payments", "PAYMENTS_URL", "docker-compose.yml"),
+                (
+                    "reporting",
+                    "api.stripe.com",
+                    "STRIPE",
+                    "k8s/reporting.yaml"
+                ),
+                (
+                    "reporting",
+                    "orders.shop.svc.cluster.local",
+                    "ORDERS_HOST",
+                    "k8s/reporting.yaml"
+                ),
+            ]
+        );
+        let r = &refs[0];
+        assert_eq!(
+            &d.texts["docker-compose.yml"][r.span.0..r.span.1],
+            "payments"
+        );
+    }
+}
