@@ -11,8 +11,8 @@
 //! ranges), and a unit maps to a registry service ([`Deployment::service_of`]): a
 //! compose service by its build context's directory (its own, or the one a compose
 //! file of the same directory gives the service of that name: an override file),
-//! then by its name or `container_name`; a Kubernetes workload by its name, its containers' names or its
-//! `app` label; a configuration file by the directory it is in.
+//! then by its name or `container_name`; a Kubernetes workload by its name, its
+//! containers' names or its `app` label; a configuration file by the directory it is in.
 //!
 //! Files of tests are not deployment ([`is_test`]): a test's compose file or
 //! `application-test.yml` wires a test double, not a service.
@@ -252,13 +252,22 @@ impl Deployment {
     /// The registry service a unit belongs to (see the module's documentation).
     pub fn service_of(&self, reg: &Registry, paths: &PathMap, u: &Unit) -> Option<usize> {
         let by_name = || {
-            std::iter::once(&u.name)
-                .chain(&u.aliases)
-                .filter(|n| !n.is_empty())
+            let names = || {
+                std::iter::once(&u.name)
+                    .chain(&u.aliases)
+                    .filter(|n| !n.is_empty())
+            };
+            names()
                 .find_map(|n| {
                     reg.services
                         .iter()
                         .position(|s| s.name.eq_ignore_ascii_case(n))
+                })
+                .or_else(|| {
+                    names().find_map(|n| {
+                        let n = stem(n);
+                        reg.services.iter().position(|s| stem(&s.name) == n)
+                    })
                 })
         };
         match u.kind {
@@ -337,6 +346,25 @@ pub fn check(d: &Deployment, reg: &Registry, paths: &PathMap) -> crate::scan::Sc
     out
 }
 
+/// A service name without case, separators and a trailing `service`, `svc` or
+/// `api`: compose's `accounting-service` and `catalog-api` are the registry's
+/// `accounting` and `catalog-service`.
+fn stem(name: &str) -> String {
+    let flat: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    for suffix in ["service", "svc", "api"] {
+        if let Some(s) = flat.strip_suffix(suffix)
+            && !s.is_empty()
+        {
+            return s.to_string();
+        }
+    }
+    flat
+}
+
 /// How many leading path components two directories share.
 fn common(a: &str, b: &str) -> usize {
     a.split('/')
@@ -353,6 +381,25 @@ fn walk_dir(rel: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stems_of_names() {
+        for (a, b) in [
+            ("accounting-service", "accounting"),
+            ("catalog-api", "catalog-service"),
+            ("order_history_service", "order-history"),
+            ("productcatalogservice", "product-catalog"),
+        ] {
+            assert_eq!(stem(a), stem(b), "{a} {b}");
+        }
+        for (a, b) in [
+            ("orders-db", "orders"),
+            ("order-cdc", "order"),
+            ("service", "api"),
+        ] {
+            assert_ne!(stem(a), stem(b), "{a} {b}");
+        }
+    }
 
     #[test]
     fn kinds_by_name() {
