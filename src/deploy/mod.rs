@@ -435,4 +435,72 @@ mod tests {
             assert!(!is_test(rel), "{rel}");
         }
     }
+
+    /// Text made of the pieces deployment files are made of, in any order.
+    fn config_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let fragments = &[
+            "services:",
+            "\n",
+            "  ",
+            "- ",
+            "a",
+            "DB_URL",
+            "=",
+            ": ",
+            "\"",
+            "'",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            "&x ",
+            "*x",
+            "<<: ",
+            "---\n",
+            "postgres://u:p@h/d",
+            "Password=pw;",
+            "${X:-",
+            "é",
+            "#",
+            "kind: ConfigMap\napiVersion: v1\n",
+            "data:",
+            "\t",
+            "//",
+            "/*",
+            "\\u12",
+            "environment:",
+            "containers:",
+            "envFrom:",
+            "name: ",
+        ];
+        prop::collection::vec(prop::sample::select(&fragments[..]), 0..60).prop_map(|f| f.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            failure_persistence: None,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0xde91),
+            ..proptest::test_runner::Config::default()
+        })]
+
+        /// Any text, read as any kind of file: no panic, every range inside the text
+        /// on character boundaries, and masking keeps every byte where it was.
+        #[test]
+        fn any_text_reads_safely(text in config_text()) {
+            for rel in ["docker-compose.yml", "k8s/x.yaml", "a/application.yml", "a/appsettings.json", "a/.env", "a/application.properties"] {
+                let Some(kind) = kind_of(rel) else { continue };
+                let c = read(kind, rel, &text);
+                let settings = c.units.iter().flat_map(|u| &u.settings).chain(c.config_maps.iter().flat_map(|m| &m.settings));
+                for s in settings {
+                    for (a, b) in [s.key_at, s.value_at] {
+                        proptest::prop_assert!(a <= b && text.get(a..b).is_some(), "{rel}: {a}..{b}");
+                    }
+                }
+                let masked = mask::secrets(rel, &text);
+                proptest::prop_assert_eq!(masked.len(), text.len());
+            }
+        }
+    }
 }
