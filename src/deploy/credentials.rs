@@ -154,36 +154,28 @@ fn connections<'a>(d: &'a Deployment, reg: &Registry, paths: &PathMap) -> Vec<Co
             v.iter().all(|(x, _)| *x == first.0).then(|| first.clone())
         };
         let (user, name, host) = (one(&users), one(&names), one(&hosts));
-        if full.is_empty() {
-            if let Some((u, at)) = &user {
-                let conn = Conn {
-                    host: host.as_ref().map(|h| h.0.clone()).filter(|h| !loopback(h)),
-                    database: name.as_ref().map(|n| n.0.clone()),
-                    user: Some(u.clone()),
-                    password: None,
-                };
-                out.push(Connection {
-                    service,
-                    conn,
-                    at,
-                    user_at: at,
-                    string: None,
-                });
-            } else if let Some((n, at)) = &name {
-                let conn = Conn {
-                    host: host.as_ref().map(|h| h.0.clone()).filter(|h| !loopback(h)),
-                    database: Some(n.clone()),
-                    user: None,
-                    password: None,
-                };
-                out.push(Connection {
-                    service,
-                    conn,
-                    at,
-                    user_at: at,
-                    string: None,
-                });
-            }
+        // Without a connection string, the separate settings are one connection: the
+        // user's, else the database name's.
+        let loose = user
+            .as_ref()
+            .map(|(u, at)| (Some(u.clone()), name.as_ref().map(|n| n.0.clone()), *at))
+            .or_else(|| name.as_ref().map(|(n, at)| (None, Some(n.clone()), *at)));
+        if full.is_empty()
+            && let Some((user, database, at)) = loose
+        {
+            let conn = Conn {
+                host: host.as_ref().map(|h| h.0.clone()).filter(|h| !loopback(h)),
+                database,
+                user,
+                password: None,
+            };
+            out.push(Connection {
+                service,
+                conn,
+                at,
+                user_at: at,
+                string: None,
+            });
         }
         for mut c in full {
             if c.conn.host.as_deref().is_some_and(loopback) {

@@ -31,6 +31,17 @@ pub enum Node {
     Null,
 }
 
+impl Node {
+    /// An empty mapping, or an empty sequence.
+    fn empty(map: bool) -> Node {
+        if map {
+            Node::Map(Vec::new())
+        } else {
+            Node::Seq(Vec::new())
+        }
+    }
+}
+
 /// One file's documents.
 #[derive(Clone, Debug, Default)]
 pub struct Tree {
@@ -172,13 +183,7 @@ pub fn yaml(text: &str) -> Option<Tree> {
                     return None;
                 }
                 let is_map = matches!(event, Event::MappingStart(..));
-                let id = tree
-                    .push(if is_map {
-                        Node::Map(Vec::new())
-                    } else {
-                        Node::Seq(Vec::new())
-                    })
-                    .ok()?;
+                let id = tree.push(Node::empty(is_map)).ok()?;
                 attach(&mut tree, &mut open, id);
                 if anchor != 0 {
                     pending_anchors.push((anchor, id));
@@ -280,13 +285,7 @@ impl Json<'_> {
                 let is_map = self.b[self.i] == b'{';
                 let close = if is_map { b'}' } else { b']' };
                 self.i += 1;
-                let id = tree
-                    .push(if is_map {
-                        Node::Map(Vec::new())
-                    } else {
-                        Node::Seq(Vec::new())
-                    })
-                    .ok()?;
+                let id = tree.push(Node::empty(is_map)).ok()?;
                 loop {
                     self.skip();
                     if *self.b.get(self.i)? == close {
