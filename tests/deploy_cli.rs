@@ -182,6 +182,18 @@ fn suppressions_and_exceptions_apply() {
 }
 
 #[test]
+fn a_run_over_some_paths_reports_the_findings_in_them() {
+    let (code, out) = run(SHARED, &["check", "--format", "json", "k8s"]);
+    assert_eq!(code, 1);
+    let got = rows(&out);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].0.as_str(), got[0].1), ("k8s/reporting.yaml", 25));
+    let (code, out) = run(SHARED, &["check", "--format", "json", "services/payments"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(rows(&out).is_empty());
+}
+
+#[test]
 fn explain_documents_the_rule() {
     let (code, out) = run(".", &["explain", "shared-database-credentials"]);
     assert_eq!(code, 0);
