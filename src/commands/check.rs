@@ -317,6 +317,12 @@ fn apply_exceptions(reg: &Registry, findings: Vec<Finding>, today: &str) -> (Vec
 }
 
 fn covers(e: &registry::Exception, f: &Finding) -> bool {
+    if f.rule == crate::model::rules::Rule::SharedDatabaseCredentials {
+        return f.service.as_deref() == Some(e.service.value.as_str())
+            && e.database
+                .as_ref()
+                .is_some_and(|d| crate::deploy::credentials::concerns(f, &d.value));
+    }
     let (Some(service), Some(kind)) = (&f.service, f.access) else {
         return false;
     };

@@ -4,10 +4,9 @@
 //! ([`signals`], [`services`]); table owners from the migrations and models each
 //! service's code holds ([`tables`]), found with the same walk and extractors `check`
 //! uses, so that `check` on the proposal agrees with it; databases from the
-//! connection strings in each service's configuration ([`databases`]). The proposal
+//! connection strings in each service's configuration (`crate::deploy`). The proposal
 //! is rendered as YAML with a comment for every decision ([`render`]).
 
-pub mod databases;
 pub mod render;
 pub mod services;
 pub mod signals;
@@ -171,7 +170,11 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
         let Some(s) = c.build.as_deref().and_then(service_of) else {
             continue;
         };
-        for (name, _) in c.environment.iter().flat_map(|e| databases::names_in(e)) {
+        for (name, _) in c
+            .environment
+            .iter()
+            .flat_map(|e| crate::deploy::connection::names_in(e))
+        {
             let at = At {
                 path: format!("compose service `{}`", c.name),
                 line: 0,
@@ -365,7 +368,7 @@ struct FileResults {
     /// Per file, the tables (lower case, unqualified) it reads or writes (true).
     uses: Vec<(String, BTreeSet<(String, bool)>)>,
     signals: Vec<Signal>,
-    compose: Vec<signals::ComposeService>,
+    compose: Vec<crate::deploy::compose::ComposeService>,
     db_names: Vec<(At, String)>,
     odd_names: Vec<String>,
     skipped: Vec<(String, String)>,
@@ -405,8 +408,8 @@ fn analyse(f: &FileEntry, max_file_size: u64, buf: &mut Vec<u8>, out: &mut FileR
         out.signals.push(s);
     }
     let lang = Language::of(rel);
-    let config = databases::is_config(name);
-    let compose = signals::is_compose(name);
+    let config = crate::deploy::connection::is_config(name);
+    let compose = crate::deploy::kind_of(rel) == Some(crate::deploy::Kind::Compose);
     let package = name == "package.json";
     if lang.is_none() && !config && !compose && !package {
         return;
@@ -422,7 +425,7 @@ fn analyse(f: &FileEntry, max_file_size: u64, buf: &mut Vec<u8>, out: &mut FileR
         }
     };
     if config {
-        for (db, line) in databases::names_in(text) {
+        for (db, line) in crate::deploy::connection::names_in(text) {
             out.db_names.push((
                 At {
                     path: f.rel.clone(),
@@ -433,7 +436,8 @@ fn analyse(f: &FileEntry, max_file_size: u64, buf: &mut Vec<u8>, out: &mut FileR
         }
     }
     if compose {
-        out.compose.extend(signals::compose_services(rel, text));
+        out.compose
+            .extend(crate::deploy::compose::services(rel, text));
     }
     if package {
         out.signals.extend(signals::from_package_json(rel, text));

@@ -1,6 +1,6 @@
 //! The evidence that a directory runs or is deployed, for service discovery
 //! ([`super::services`]): found from file names, from the text of code files `init`
-//! reads anyway, and from `package.json` and compose files.
+//! reads anyway, and from `package.json` (compose files: `crate::deploy::compose`).
 
 use super::services::Signal;
 use crate::lang::Language;
@@ -80,90 +80,6 @@ pub fn from_package_json(rel: &str, text: &str) -> Option<Signal> {
     ))
 }
 
-/// True for a compose file's name.
-pub fn is_compose(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    (lower.starts_with("docker-compose") || lower.starts_with("compose"))
-        && (lower.ends_with(".yml") || lower.ends_with(".yaml"))
-}
-
-/// One service of a compose file.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct ComposeService {
-    pub name: String,
-    /// Its build context, relative to the repository root (`None`: an image).
-    pub build: Option<String>,
-    /// Its `environment` as `KEY=value` lines.
-    pub environment: Vec<String>,
-}
-
-/// The services of a compose file at `rel` (none when it does not parse).
-pub fn compose_services(rel: &str, text: &str) -> Vec<ComposeService> {
-    let Ok(v) = serde_saphyr::from_str::<Value>(text) else {
-        return Vec::new();
-    };
-    let Some(services) = v.get("services").and_then(Value::as_object) else {
-        return Vec::new();
-    };
-    let base = dir_of(rel);
-    services
-        .iter()
-        .map(|(name, s)| {
-            // The Dockerfile's directory when it names one (`context: .` with
-            // `dockerfile: Services/Basket/Dockerfile`), else the context.
-            let build = match s.get("build") {
-                Some(Value::String(c)) => join(base, c),
-                Some(b) => b.get("context").and_then(Value::as_str).and_then(|c| {
-                    let ctx = join(base, c)?;
-                    match b.get("dockerfile").and_then(Value::as_str) {
-                        Some(d) => join(&ctx, dir_of(d)),
-                        None => Some(ctx),
-                    }
-                }),
-                None => None,
-            };
-            let environment = match s.get("environment") {
-                Some(Value::Object(m)) => m
-                    .iter()
-                    .map(|(k, v)| match v {
-                        Value::String(s) => format!("{k}={s}"),
-                        other => format!("{k}={other}"),
-                    })
-                    .collect(),
-                Some(Value::Array(a)) => a
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect(),
-                _ => Vec::new(),
-            };
-            ComposeService {
-                name: name.clone(),
-                build,
-                environment,
-            }
-        })
-        .collect()
-}
-
-/// `base/rel`, normalised; `None` when it leaves the repository or is absolute.
-pub fn join(base: &str, rel: &str) -> Option<String> {
-    if rel.starts_with('/') || rel.contains("://") {
-        return None;
-    }
-    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
-    for p in rel.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,26 +157,5 @@ mod tests {
         assert!(from_package_json("w/package.json", r#"{"scripts":{"start":"node ."}}"#).is_some());
         assert!(from_package_json("w/package.json", r#"{"scripts":{"build":"tsc"}}"#).is_none());
         assert!(from_package_json("w/package.json", "not json").is_none());
-    }
-
-    #[test]
-    fn compose_build_contexts_and_environment() {
-        let text = "services:\n  orders:\n    build: ../services/orders\n    environment:\n      - DB=x\n  web:\n    build:\n      context: ./web\n    environment:\n      PORT: 80\n  db:\n    image: postgres\n  evil:\n    build: ../../..\n";
-        let s = compose_services("deploy/docker-compose.yml", text);
-        let got: Vec<(&str, Option<&str>, usize)> = s
-            .iter()
-            .map(|c| (c.name.as_str(), c.build.as_deref(), c.environment.len()))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                ("db", None, 0),
-                ("evil", None, 0),
-                ("orders", Some("services/orders"), 1),
-                ("web", Some("deploy/web"), 1),
-            ]
-        );
-        assert!(compose_services("c.yml", ": : :").is_empty());
-        assert!(is_compose("docker-compose.override.yml") && !is_compose("compose.json"));
     }
 }

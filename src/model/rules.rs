@@ -87,6 +87,7 @@ rules! {
     CrossServiceForeignKey => "cross-service-foreign-key", Code, Error, "A service's schema points a foreign key at a table owned by another service.";
     CrossServiceImport => "cross-service-import", Code, Error, "A service imports code that lives inside another service, outside its public paths.";
     UnownedTable => "unowned-table", Code, Error, "Code creates or maps a table that no service owns.";
+    SharedDatabaseCredentials => "shared-database-credentials", Code, Error, "A service's deployment configuration connects to another service's database, or two services share a database user or connection string.";
     UnassignedAccess => "unassigned-access", Code, Warning, "Code outside every service touches a service-owned table.";
     UnusedSuppression => "unused-suppression", Run, Warning, "An `ownlint: allow(...)` comment suppresses nothing.";
     InvalidSuppression => "invalid-suppression", Run, Warning, "An `ownlint: allow(...)` comment has no reason or names no known rule.";

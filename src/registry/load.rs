@@ -539,6 +539,7 @@ fn convert(raw: RawRegistry, text: &str, file: &str, root: PathBuf) -> Registry 
             service: item(e.service, text),
             table: e.table.map(|t| item(t, text)),
             import: e.import.map(|t| item(t, text)),
+            database: e.database.map(|t| item(t, text)),
             access: e.access.iter().map(|a| a.value).collect(),
             reason: item(e.reason, text),
             expires: e.expires.map(|t| item(t, text)),

@@ -167,6 +167,11 @@ pub struct RawException {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub import: Option<S<String>>,
+    /// The database (as a `shared-database-credentials` finding names it: a database
+    /// or a database host) the service may hold credentials of.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub database: Option<S<String>>,
     /// Which accesses are granted; all of them when absent.
     #[serde(default)]
     #[schemars(with = "Vec<ExceptionAccess>")]

@@ -93,6 +93,8 @@ pub struct Exception {
     pub service: Item,
     pub table: Option<Item>,
     pub import: Option<Item>,
+    /// A database whose credentials the service may hold (`shared-database-credentials`).
+    pub database: Option<Item>,
     /// Granted access kinds; empty means all.
     pub access: Vec<ExceptionAccess>,
     pub reason: Item,

@@ -501,7 +501,7 @@ impl Validator<'_> {
                 self.unknown_service(&ex.service, None, "an exception");
             }
             let svc = ex.service.value.as_str();
-            if ex.table.is_none() && ex.import.is_none() {
+            if ex.table.is_none() && ex.import.is_none() && ex.database.is_none() {
                 let f = self
                     .finding(Rule::InvalidException, "exception names neither a `table` nor an `import`".into(), &ex.loc, "this exception")
                     .help("say what the deviation is about: `table: <name>` or `import: <crate or path>`")

@@ -95,7 +95,8 @@ pub struct Context {
 }
 
 impl Context {
-    /// The text of the file at `path` (relative to the root), if it can be read. Each
+    /// The text of the file at `path` (relative to the root), if it can be read, with
+    /// the secrets of deployment configuration masked (`crate::deploy::mask`). Each
     /// file is read once per run, however many findings it has.
     pub fn source(&self, path: &str) -> Option<Arc<str>> {
         if let Some(cached) = self.cache.0.borrow().get(path) {
@@ -113,7 +114,11 @@ impl Context {
                     (&file).read_to_end(&mut bytes).ok()?;
                     Some(bytes)
                 })
-                .map(|bytes| Arc::from(String::from_utf8_lossy(&bytes).as_ref())),
+                // Deployment configuration is shown with its secrets masked.
+                .map(|bytes| {
+                    let text = String::from_utf8_lossy(&bytes);
+                    Arc::from(crate::deploy::mask::secrets(path, &text).as_str())
+                }),
         };
         self.cache
             .0

@@ -105,6 +105,15 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
             .collect();
         &whole
     };
+    // A run over some paths reports the deployment findings in them.
+    let in_paths: Option<std::collections::HashSet<String>> =
+        (!opts.targets.iter().all(|t| *t == root))
+            .then(|| files.iter().map(|f| f.rel.clone()).collect());
+    let config_files: Vec<FileEntry> = all
+        .iter()
+        .filter(|f| crate::deploy::kind_of(&f.rel).is_some())
+        .cloned()
+        .collect();
     let packages = PackageIndex::build(all, &paths);
     let imports = ImportIndex::build(all, reg, &paths, &packages);
     // A manifest the index could not use is reported once, by the index, which says
@@ -133,13 +142,32 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         }
         (w.out, w.kept)
     };
+    // Deployment configuration (a few small files, read whatever the paths: its rule
+    // compares services across the repository) is read beside the workers.
+    let read_deployment = || {
+        let d = crate::deploy::Deployment::read(&config_files);
+        crate::deploy::check(&d, reg, &paths)
+    };
+    let mut deployed: Option<Scan> = None;
     let mut results: Vec<(Scan, Vec<values::FileValues>)> = std::thread::scope(|s| {
+        let deploy = std::thread::Builder::new()
+            .name("ownlint-deploy".into())
+            .spawn_scoped(s, read_deployment)
+            .ok();
         // Workers get the stack the Rust extractor needs, so it analyses each file in
         // place. A worker the system refuses is one fewer; with none, this thread does
         // the work (the extractor then falls back to a thread per file).
         let handles: Vec<_> = (0..threads)
             .filter_map(|_| lang::rust::spawn_worker(s, "ownlint-scan", work).ok())
             .collect();
+        deployed = Some(match deploy.map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(scan)) => scan,
+            Some(Err(_)) => Scan {
+                findings: vec![internal_error("")],
+                ..Scan::default()
+            },
+            None => read_deployment(),
+        });
         if handles.is_empty() {
             return vec![work()];
         }
@@ -184,6 +212,14 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         kept.append(k);
     }
     values::finish(&engine, &files, kept, &mut total);
+    if let Some(mut d) = deployed {
+        if let Some(listed) = &in_paths {
+            d.findings
+                .retain(|f| f.path().is_none_or(|p| listed.contains(p)));
+        }
+        total.stats.suppressed += d.stats.suppressed;
+        crate::model::finding::join(&mut total.findings, d.findings);
+    }
     // The resolver and the prefilter borrow the registry's tables (theirs are cheap to
     // free).
     drop((resolver, prefilter));
