@@ -10,7 +10,7 @@
 //! package); the import resolves to the deepest one its name reaches. Relative
 //! imports arrive as paths, already joined onto the importing package.
 
-use super::{Tree, join, parent};
+use super::{Tree, join, parent, split};
 use crate::registry::{PathMap, Registry, paths};
 use crate::scan::walk::FileEntry;
 use foldhash::{HashMap, HashSet};
@@ -39,7 +39,7 @@ impl PythonIndex {
         };
         with_src(&mut roots, "");
         for f in files {
-            let (dir, name) = (parent(&f.rel), f.rel.rsplit('/').next().unwrap_or(""));
+            let (dir, name) = split(&f.rel);
             if name == "__init__.py" {
                 packages.insert(dir);
             } else if METADATA.contains(&name) {
