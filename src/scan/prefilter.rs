@@ -26,15 +26,18 @@
 //! name was the previous design: its DFA outgrows memory past a few thousand names,
 //! and the NFA that replaced it doubled the scan's CPU on a 50,000-table registry.)
 //! Only the markers, which count inside identifiers too, and names without any
-//! identifier byte go through Aho-Corasick; the markers are few, so the automaton can
-//! use its SIMD prefilter (Teddy), which needs a case-sensitive search: the file is
-//! lowercased into a buffer first. (Past 64 markers, or on a CPU without SSSE3, Teddy
-//! is off and the marker search walks the automaton over every byte: the same answers,
-//! more slowly.)
+//! identifier byte go through Aho-Corasick; the markers are searched through a few
+//! anchors (`markers`), so the automaton can use its SIMD prefilter (Teddy), which
+//! needs a case-sensitive search: the file is lowercased into a buffer first. (Past
+//! 64 anchors, or on a CPU without SSSE3, Teddy is off and the marker search walks the
+//! automaton over every byte: the same answers, more slowly.)
+
+mod markers;
 
 use crate::registry::TableIndex;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use hashbrown::HashTable;
+use markers::Markers;
 use std::cell::Cell;
 use std::ops::Range;
 
@@ -355,7 +358,7 @@ pub struct Prefilter<'t> {
     /// Patterns that count anywhere (markers), lowercase; a pattern containing
     /// another is left out (the shorter one is found wherever it is). `None`: there is
     /// none.
-    markers: Option<AhoCorasick>,
+    markers: Option<Markers>,
     /// Names without any identifier byte, lowercase, with their scopes by pattern id:
     /// found by Aho-Corasick, then held to whole words.
     symbols: Option<(AhoCorasick, Vec<Scope>)>,
@@ -447,10 +450,12 @@ impl<'t> Prefilter<'t> {
                 .build(patterns)
                 .map(Some)
         };
-        // Leftmost-first allows the SIMD prefilter; whether a marker occurs is all
-        // that is asked. Symbols need every overlapping hit (standard semantics); one
-        // given twice is relevant wherever either is, as `any` over both hits does.
-        let marker_ac = automaton(&markers, MatchKind::LeftmostFirst);
+        // Whether a marker occurs is all that is asked (`markers` searches a few
+        // anchors with the SIMD prefilter). Symbols need every overlapping hit
+        // (standard semantics); one given twice is relevant wherever either is, as
+        // `any` over both hits does.
+        let markers: Vec<&str> = markers.iter().map(|m| m.as_str()).collect();
+        let marker_ac = Markers::new(&markers);
         let symbol_patterns: Vec<&String> = symbols.iter().map(|(p, _)| p).collect();
         let symbol_ac = automaton(&symbol_patterns, MatchKind::Standard);
         let keep_all = marker_ac.is_err() || symbol_ac.is_err();

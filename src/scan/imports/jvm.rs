@@ -10,7 +10,7 @@
 //! ([`Modules`]).
 
 use super::jvm_modules::Modules;
-use super::{join, parent};
+use super::{join, parent, split};
 use crate::registry::PathMap;
 use crate::scan::walk::FileEntry;
 use foldhash::HashMap;
@@ -112,11 +112,11 @@ impl JvmIndex {
 /// The package and class of a Java/Kotlin source file in the Maven/Gradle layout
 /// (`<module>/src/<source set>/java|kotlin/<package dirs>/<Class>.java|.kt`).
 fn source_file(rel: &str) -> Option<(String, &str)> {
-    let name = rel.rsplit('/').next()?;
+    let (dir, name) = split(rel);
     let class = name
         .strip_suffix(".java")
         .or_else(|| name.strip_suffix(".kt"))?;
-    let parts: Vec<&str> = parent(rel).split('/').collect();
+    let parts: Vec<&str> = dir.split('/').collect();
     let root = (0..parts.len().saturating_sub(2)).find(|&i| {
         parts[i] == "src" && matches!(parts[i + 2], "java" | "kotlin") && !parts[i + 1].is_empty()
     })?;

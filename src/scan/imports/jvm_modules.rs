@@ -12,7 +12,7 @@
 //! dependencies in a way this does not read (Gradle's `projects.x` accessors) is
 //! unknown, and then every module is a candidate.
 
-use super::{join, parent, read_config};
+use super::{join, parent, read_config, split};
 use crate::scan::walk::FileEntry;
 use foldhash::{HashMap, HashSet};
 
@@ -39,7 +39,7 @@ impl Modules {
         let mut artifacts: HashMap<String, Vec<String>> = HashMap::default();
         let mut gradle: Vec<&FileEntry> = Vec::new();
         for f in files {
-            let (dir, name) = (parent(&f.rel), f.rel.rsplit('/').next().unwrap_or(""));
+            let (dir, name) = split(&f.rel);
             match name {
                 "settings.gradle" | "settings.gradle.kts" => {
                     settings.insert(dir);

@@ -60,7 +60,7 @@ impl Tree {
             arena.push_str(&f.rel);
             let text = &arena;
             let at = |&(s, l): &(usize, usize)| &text[s..s + l];
-            let mut end = f.rel.rfind('/');
+            let mut end = memchr::memrchr(b'/', f.rel.as_bytes());
             while let Some(len) = end {
                 let dir = &f.rel[..len];
                 let h = hash(dir);
@@ -68,7 +68,7 @@ impl Tree {
                     break;
                 }
                 dirs.insert_unique(h, (start, len), |e| hash(at(e)));
-                end = dir.rfind('/');
+                end = memchr::memrchr(b'/', dir.as_bytes());
             }
             let h = hash(&f.rel);
             if set.find(h, |e| at(e) == f.rel).is_none() {
@@ -200,7 +200,19 @@ impl ImportIndex {
 
 /// The directory of `rel` (`""` at the root).
 pub(crate) fn parent(rel: &str) -> &str {
-    rel.rfind('/').map_or("", |i| &rel[..i])
+    split(rel).0
+}
+
+/// The directory of `rel` (`""` at the root) and its file name. Every index asks it
+/// of every listed file, so it is one backward byte search (`/` is one byte in UTF-8,
+/// never part of another character): `str::rfind` and `rsplit` made the indexes of
+/// languages a repository does not even use cost 30 M instructions on the benchmark's
+/// realistic tree (20,000 files), on the scan's critical path.
+pub(crate) fn split(rel: &str) -> (&str, &str) {
+    match memchr::memrchr(b'/', rel.as_bytes()) {
+        Some(i) => (&rel[..i], &rel[i + 1..]),
+        None => ("", rel),
+    }
 }
 
 /// `dir/name`, or `name` at the root.
@@ -252,6 +264,17 @@ mod tests {
         assert_eq!(normalize_join("a", "../../x"), None);
         assert_eq!(normalize_join("a", "/etc/passwd"), None);
         assert_eq!(normalize_join("a", "C:/x"), None);
+    }
+
+    #[test]
+    fn a_path_splits_into_its_directory_and_name() {
+        for rel in ["a/b/c.py", "c.py", "a/b/", "/c", "", "é/ü/ß.rs", "a//b"] {
+            let plain = (
+                rel.rfind('/').map_or("", |i| &rel[..i]),
+                rel.rsplit('/').next().unwrap_or(""),
+            );
+            assert_eq!(split(rel), plain, "{rel:?}");
+        }
     }
 
     #[test]

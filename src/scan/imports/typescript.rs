@@ -9,7 +9,7 @@
 //! that declares them. A path means a file (with the extensions the compiler tries,
 //! and `.js` written for a `.ts` source) or a directory.
 
-use super::{MAX_CHAIN, Tree, by_path, join, normalize_join, parent, read_config};
+use super::{MAX_CHAIN, Tree, by_path, join, normalize_join, parent, read_config, split};
 use crate::model::Ecosystem;
 use crate::registry::PathMap;
 use crate::scan::packages::PackageIndex;
@@ -50,7 +50,7 @@ const EXTENSIONS: &[&str] = &[
 impl TsIndex {
     pub fn build(files: &[FileEntry], packages: &PackageIndex) -> TsIndex {
         let is_config = |f: &&FileEntry| {
-            let name = f.rel.rsplit('/').next().unwrap_or("");
+            let name = split(&f.rel).1;
             name == "tsconfig.json" || name == "jsconfig.json"
         };
         let mut idx = TsIndex::default();
@@ -60,7 +60,7 @@ impl TsIndex {
         }
         let listed = by_path(files);
         for f in configs {
-            let (dir, name) = (parent(&f.rel), f.rel.rsplit('/').next().unwrap_or(""));
+            let (dir, name) = split(&f.rel);
             if name == "jsconfig.json" && listed.contains_key(join(dir, "tsconfig.json").as_str()) {
                 continue;
             }
