@@ -128,21 +128,34 @@ impl Language {
         if msbuild::is_project_file(name) {
             return Some(Language::MsBuild);
         }
-        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-        match ext.as_deref() {
-            Some("sql") => Some(Language::Sql),
-            Some("rs") => Some(Language::Rust),
-            Some("ts" | "tsx" | "js" | "jsx" | "mjs" | "cjs" | "mts" | "cts") => {
+        // The extension, lowercased in a buffer on the stack: this runs once per listed
+        // file, and the longest extension that names a language ("prisma") has six
+        // bytes, so a longer one names none.
+        let mut buf = [0u8; 6];
+        let ext = name
+            .rsplit_once('.')
+            .map(|(_, e)| e.as_bytes())
+            .filter(|e| e.len() <= buf.len())
+            .map(|e| {
+                let lower = &mut buf[..e.len()];
+                lower.copy_from_slice(e);
+                lower.make_ascii_lowercase();
+                &*lower
+            });
+        match ext {
+            Some(b"sql") => Some(Language::Sql),
+            Some(b"rs") => Some(Language::Rust),
+            Some(b"ts" | b"tsx" | b"js" | b"jsx" | b"mjs" | b"cjs" | b"mts" | b"cts") => {
                 Some(Language::TypeScript)
             }
-            Some("prisma") if prisma::is_schema(path) => Some(Language::Prisma),
-            Some("py") => Some(Language::Python),
-            Some("rb" | "rake") => Some(Language::Ruby),
+            Some(b"prisma") if prisma::is_schema(path) => Some(Language::Prisma),
+            Some(b"py") => Some(Language::Python),
+            Some(b"rb" | b"rake") => Some(Language::Ruby),
             _ if name == "Rakefile" => Some(Language::Ruby),
-            Some("go") => Some(Language::Go),
-            Some("java") => Some(Language::Java),
-            Some("kt" | "kts") => Some(Language::Kotlin),
-            Some("cs") => Some(Language::CSharp),
+            Some(b"go") => Some(Language::Go),
+            Some(b"java") => Some(Language::Java),
+            Some(b"kt" | b"kts") => Some(Language::Kotlin),
+            Some(b"cs") => Some(Language::CSharp),
             _ => None,
         }
     }
@@ -249,6 +262,30 @@ pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The extension is compared without regard to case, and one longer than any
+    /// language's (read in a fixed buffer) names no language.
+    #[test]
+    fn language_of_extensions_in_any_case() {
+        let cases = [
+            ("db/001_init.SQL", Some(Language::Sql)),
+            ("src/Main.Rs", Some(Language::Rust)),
+            ("web/App.TSX", Some(Language::TypeScript)),
+            ("svc/Handler.Go", Some(Language::Go)),
+            ("svc/Order.JAVA", Some(Language::Java)),
+            ("svc/build.gradle.KTS", Some(Language::Kotlin)),
+            ("svc/Program.CS", Some(Language::CSharp)),
+            ("db/schema.prisma", Some(Language::Prisma)),
+            ("db/dump.sqlite3", None),
+            ("notes.typescript", None),
+            ("README", None),
+            ("dir.sql/README", None),
+            (".sql", Some(Language::Sql)),
+        ];
+        for (path, want) in cases {
+            assert_eq!(Language::of(path), want, "{path}");
+        }
+    }
 
     /// Every path on which an extractor gives up on the whole file says so, and a
     /// file read with gaps does not: the scan counts the first kind as skipped.
