@@ -113,6 +113,8 @@ pub struct ServiceDir {
     /// The joined siblings that are its published API (`order-service-api`,
     /// `order-service-contracts`), proposed as `public`.
     pub api: Vec<String>,
+    /// The programs that only migrate its schema, which joined it (not `public`).
+    pub migrators: Vec<String>,
 }
 
 /// Last name parts of a sibling project that publishes its service's API, which other
@@ -138,6 +140,9 @@ fn is_api_sibling(path: &str) -> bool {
         .next()
         .is_some_and(|last| API_PARTS.contains(&last))
 }
+
+/// Why a bundle of services is left out.
+const BUNDLE: &str = "a bundle: its build takes in two or more services' programs, which it runs together (a development server or an orchestration host), so it is not a service of its own";
 
 /// A project that is not a service, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -224,7 +229,16 @@ fn left_reason(dir: &str) -> &'static str {
 
 /// The services among the repository's files (`/`-separated paths relative to the
 /// root) given the run and deploy evidence found in them.
-pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) -> Discovery {
+///
+/// `deps` maps a project directory to the project directories its manifest depends on
+/// ([`super::manifests`]): a unit whose build takes in two or more other units'
+/// programs is a bundle of them, not a service, and a schema library joins the one
+/// program built with it.
+pub fn find<'a>(
+    files: impl IntoIterator<Item = &'a str>,
+    signals: &[Signal],
+    deps: &BTreeMap<String, BTreeSet<String>>,
+) -> Discovery {
     let mut containers: BTreeSet<String> = BTreeSet::new();
     let mut projects: BTreeSet<String> = BTreeSet::new();
     let mut root_project = false;
@@ -378,12 +392,88 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
         }
     }
 
+    // A unit runs when a program or deployment lies in it (outside its test code).
+    let runs_in = |path: &str| {
+        containers.contains(path)
+            || running
+                .iter()
+                .any(|r| within(r, path) && !r[path.len()..].split('/').any(is_test_code_dir))
+    };
+    // What each unit's build depends on: the project directories its own manifests
+    // (not its tests') name.
+    let depends_on = |unit: &str| -> BTreeSet<&String> {
+        deps.iter()
+            .filter(|(p, _)| within(p, unit) && may_hold_services(&p[unit.len()..]))
+            .flat_map(|(_, d)| d.iter())
+            .filter(|d| !within(d, unit))
+            .collect()
+    };
+    let mut left: Vec<Left> = Vec::new();
+    // A bundle: a unit whose build takes in the programs of two or more other units
+    // (a standalone development server, an orchestration host) runs them together; it
+    // is not a service of its own.
+    let bundles: BTreeSet<String> = kept
+        .iter()
+        .filter(|(u, _)| {
+            let programs: BTreeSet<&String> = depends_on(u)
+                .into_iter()
+                .filter(|d| {
+                    running
+                        .iter()
+                        .any(|r| within(r, d) && !r[d.len()..].split('/').any(is_test_code_dir))
+                })
+                .filter_map(|d| {
+                    kept.iter()
+                        .map(|(k, _)| k)
+                        .find(|k| *k != u && within(d, k))
+                })
+                .collect();
+            programs.len() >= 2
+        })
+        .map(|(u, _)| u.clone())
+        .collect();
+    kept.retain(|(u, _)| !bundles.contains(u));
+    left.extend(bundles.into_iter().map(|path| Left { path, why: BUNDLE }));
+    // A schema library (a unit only migrations make one) joins the one program whose
+    // build depends on it, else the running sibling named after it
+    // (`Ordering.Infrastructure` beside `Ordering.API`): they deploy together.
+    let mut libraries: BTreeMap<String, String> = BTreeMap::new();
+    let programs: Vec<(String, String)> =
+        kept.iter().filter(|(u, _)| runs_in(u)).cloned().collect();
+    for (k, _) in kept.iter().filter(|(u, _)| !runs_in(u)) {
+        let users: Vec<&String> = programs
+            .iter()
+            .map(|(p, _)| p)
+            .filter(|p| depends_on(p).iter().any(|d| within(d, k) || within(k, d)))
+            .collect();
+        let target = match users.as_slice() {
+            [one] => Some((*one).clone()),
+            [] => sibling_service(k, &programs).map(|i| programs[i].0.clone()),
+            _ => None,
+        };
+        if let Some(t) = target {
+            libraries.insert(k.clone(), t);
+        }
+    }
+    kept.retain(|(u, _)| !libraries.contains_key(u));
+
     // Projects without a signal: siblings named after a service join it; the rest
     // are left out.
-    let mut joined: Vec<Vec<String>> = vec![Vec::new(); kept.len()];
-    let mut left: Vec<Left> = Vec::new();
+    let mut joined: Vec<Vec<String>> = kept
+        .iter()
+        .map(|(k, _)| {
+            libraries
+                .iter()
+                .filter(|(_, t)| *t == k)
+                .map(|(l, _)| l.clone())
+                .collect()
+        })
+        .collect();
     for p in &projects {
-        if kept.iter().any(|(k, _)| within(p, k) || within(k, p)) {
+        if kept.iter().any(|(k, _)| within(p, k) || within(k, p))
+            || left.iter().any(|l| within(p, &l.path))
+            || libraries.keys().any(|l| within(p, l))
+        {
             continue;
         }
         if !may_hold_services(p) || is_glob(p) {
@@ -402,6 +492,7 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
         }
     }
     // Drop projects nested in one already left out.
+    left.sort_by(|a, b| a.path.cmp(&b.path));
     let mut outer: Vec<Left> = Vec::new();
     for l in left {
         if !outer.iter().any(|o| within(&l.path, &o.path)) {
@@ -414,15 +505,13 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
         .into_iter()
         .zip(kept)
         .zip(joined)
-        .map(|((name, (path, why)), siblings)| {
+        .map(|((name, (path, why)), mut siblings)| {
+            siblings.sort();
             let mut why = why;
             if !siblings.is_empty() {
                 why.push_str("; with the sibling projects that deploy with it");
             }
-            let runs = containers.contains(&path)
-                || running
-                    .iter()
-                    .any(|r| within(r, &path) && !r[path.len()..].split('/').any(is_test_code_dir));
+            let runs = runs_in(&path);
             let api = siblings
                 .iter()
                 .filter(|p| is_api_sibling(p))
@@ -436,6 +525,7 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
                 why,
                 runs,
                 api,
+                migrators: Vec::new(),
             }
         })
         .collect();
@@ -597,7 +687,7 @@ mod tests {
     }
 
     fn found(files: &[&str], signals: &[Signal]) -> Vec<(String, Vec<String>)> {
-        find(files.iter().copied(), signals)
+        find(files.iter().copied(), signals, &BTreeMap::new())
             .services
             .into_iter()
             .map(|s| (s.name, s.paths))
@@ -635,7 +725,7 @@ mod tests {
             ]
         );
         // A services directory where nothing runs holds libraries.
-        let d = find(files.iter().copied(), &[]);
+        let d = find(files.iter().copied(), &[], &BTreeMap::new());
         assert!(d.services.is_empty(), "{d:?}");
         assert!(d.left.iter().any(|l| l.path == "services/orders"), "{d:?}");
     }
@@ -669,12 +759,13 @@ mod tests {
             sig("templates/svc"),
             sig("order-service/src/main/java"),
         ];
-        let api: Vec<(String, Vec<String>)> = find(files.iter().copied(), &signals)
-            .services
-            .into_iter()
-            .map(|s| (s.name, s.api))
-            .filter(|(_, api)| !api.is_empty())
-            .collect();
+        let api: Vec<(String, Vec<String>)> =
+            find(files.iter().copied(), &signals, &BTreeMap::new())
+                .services
+                .into_iter()
+                .map(|s| (s.name, s.api))
+                .filter(|(_, api)| !api.is_empty())
+                .collect();
         assert_eq!(
             api,
             vec![svc("order-service", &["order-service-api"])],
@@ -695,7 +786,7 @@ mod tests {
                 ),
             ]
         );
-        let left: Vec<(String, &str)> = find(files.iter().copied(), &signals)
+        let left: Vec<(String, &str)> = find(files.iter().copied(), &signals, &BTreeMap::new())
             .left
             .into_iter()
             .map(|l| (l.path, l.why))
