@@ -1206,3 +1206,60 @@ fn a_program_that_only_migrates_another_services_schema_joins_it() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn a_services_child_with_no_evidence_of_its_own_is_its_siblings_shared_code() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(
+        root,
+        "setup.py",
+        "from setuptools import setup\nsetup(name='x')\n",
+    );
+    write(root, "services/__init__.py", "");
+    write(
+        root,
+        "services/utils/__init__.py",
+        "def retry(f):\n    return f\n",
+    );
+    write(
+        root,
+        "services/utils/tests/test_retry.py",
+        "if __name__ == '__main__':\n    run()\n",
+    );
+    write(
+        root,
+        "services/api/server.py",
+        "from services.utils import retry\n\nif __name__ == '__main__':\n    main()\n",
+    );
+    write(
+        root,
+        "services/migrator/migrations/001.sql",
+        "CREATE TABLE flows (id int);\n",
+    );
+    write(
+        root,
+        "services/migrator/run.py",
+        "from services.utils import retry\n",
+    );
+    // Must not: a child whose code writes its own table is a service, evidence or not.
+    write(
+        root,
+        "services/ledger/store.py",
+        "def add(cur):\n    cur.execute(\"INSERT INTO entries (id) VALUES (1)\")\n",
+    );
+    let p = proposal(root);
+    assert_eq!(names(&p), ["api", "ledger", "migrator"], "{p}");
+    assert!(
+        left_out(&p).contains(&(
+            "services/utils".to_string(),
+            "shared code of the services beside it: nothing in it runs, is deployed, migrates or maps a table".to_string()
+        )),
+        "{p}"
+    );
+    let errors = init_then_check(root);
+    assert!(
+        !errors.iter().any(|f| f["rule"] == "cross-service-import"),
+        "{errors:?}"
+    );
+}

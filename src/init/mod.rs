@@ -147,10 +147,24 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
         }
     }
     let deps = resolve_refs(listing.files.iter().map(|f| f.rel.as_str()), &all);
+    // Where code defines or writes tables: a service's own data.
+    let tables_in: BTreeSet<String> = all
+        .defs
+        .iter()
+        .map(|(path, _)| path)
+        .chain(
+            all.uses
+                .iter()
+                .filter(|(_, names)| names.iter().any(|(_, write)| *write))
+                .map(|(path, _)| path),
+        )
+        .map(|path| signals::dir_of(path).to_string())
+        .collect();
     let found = services::find(
         listing.files.iter().map(|f| f.rel.as_str()),
         &all.signals,
         &deps,
+        &tables_in,
     );
     proposal.services = found.services;
     proposal.left = found.left;

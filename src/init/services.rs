@@ -238,6 +238,7 @@ pub fn find<'a>(
     files: impl IntoIterator<Item = &'a str>,
     signals: &[Signal],
     deps: &BTreeMap<String, BTreeSet<String>>,
+    tables_in: &BTreeSet<String>,
 ) -> Discovery {
     let mut containers: BTreeSet<String> = BTreeSet::new();
     let mut projects: BTreeSet<String> = BTreeSet::new();
@@ -279,6 +280,22 @@ pub fn find<'a>(
         .map(|c| parent(c))
         .collect();
     containers.retain(|c| trusted.contains(&parent(c)));
+    // In a services directory where some children run, a child with no evidence of
+    // its own (nothing in it runs, is deployed, migrates or maps a table, outside its
+    // tests) is the
+    // shared code of its siblings (`services/utils`, `services/data`), not a service.
+    let outside_tests =
+        |d: &str, c: &str| within(d, c) && !d[c.len()..].split('/').any(is_test_code_dir);
+    let evidence_in = |c: &str| {
+        signals.iter().any(|s| outside_tests(&s.dir, c))
+            || tables_in.iter().any(|d| outside_tests(d, c))
+    };
+    let shared: Vec<String> = containers
+        .iter()
+        .filter(|c| !evidence_in(c))
+        .cloned()
+        .collect();
+    containers.retain(|c| evidence_in(c));
     for c in &containers {
         projects.retain(|p| !within(p, c));
     }
@@ -491,6 +508,22 @@ pub fn find<'a>(
             }),
         }
     }
+    for c in shared {
+        let covered = kept.iter().any(|(k, _)| within(&c, k) || within(k, &c))
+            || joined
+                .iter()
+                .flatten()
+                .any(|j| within(&c, j) || within(j, &c))
+            || left
+                .iter()
+                .any(|l| within(&c, &l.path) || within(&l.path, &c));
+        if !covered {
+            left.push(Left {
+                path: c,
+                why: "shared code of the services beside it: nothing in it runs, is deployed, migrates or maps a table",
+            });
+        }
+    }
     // Drop projects nested in one already left out.
     left.sort_by(|a, b| a.path.cmp(&b.path));
     let mut outer: Vec<Left> = Vec::new();
@@ -687,11 +720,16 @@ mod tests {
     }
 
     fn found(files: &[&str], signals: &[Signal]) -> Vec<(String, Vec<String>)> {
-        find(files.iter().copied(), signals, &BTreeMap::new())
-            .services
-            .into_iter()
-            .map(|s| (s.name, s.paths))
-            .collect()
+        find(
+            files.iter().copied(),
+            signals,
+            &BTreeMap::new(),
+            &BTreeSet::new(),
+        )
+        .services
+        .into_iter()
+        .map(|s| (s.name, s.paths))
+        .collect()
     }
 
     fn svc(name: &str, paths: &[&str]) -> (String, Vec<String>) {
@@ -715,17 +753,54 @@ mod tests {
             "services/README.md",
             "services/docs-only/README.md",
         ];
+        let signals = [
+            sig("services/orders/src"),
+            sig("services/users/users-db"),
+            Signal {
+                dir: "services/catalog/migrations".into(),
+                what: "migrations".into(),
+                runs: false,
+            },
+            sig("services/inventory/tests"),
+        ];
         assert_eq!(
-            found(&files, &[sig("services/orders/src")]),
+            found(&files, &signals),
             vec![
                 svc("catalog", &["services/catalog"]),
-                svc("inventory", &["services/inventory"]),
                 svc("orders", &["services/orders"]),
                 svc("users", &["services/users"]),
             ]
         );
+        // A child with no evidence of its own (its tests' do not count) is its
+        // siblings' shared code.
+        let d = find(
+            files.iter().copied(),
+            &signals,
+            &BTreeMap::new(),
+            &BTreeSet::new(),
+        );
+        assert!(
+            d.left
+                .iter()
+                .any(|l| l.path == "services/inventory" && l.why.starts_with("shared code")),
+            "{d:?}"
+        );
+        // Code that defines or writes tables is a service's own data.
+        let tables_in = BTreeSet::from(["services/inventory/src".to_string()]);
+        let d = find(
+            files.iter().copied(),
+            &signals,
+            &BTreeMap::new(),
+            &tables_in,
+        );
+        assert!(d.services.iter().any(|s| s.name == "inventory"), "{d:?}");
         // A services directory where nothing runs holds libraries.
-        let d = find(files.iter().copied(), &[], &BTreeMap::new());
+        let d = find(
+            files.iter().copied(),
+            &[],
+            &BTreeMap::new(),
+            &BTreeSet::new(),
+        );
         assert!(d.services.is_empty(), "{d:?}");
         assert!(d.left.iter().any(|l| l.path == "services/orders"), "{d:?}");
     }
@@ -759,13 +834,17 @@ mod tests {
             sig("templates/svc"),
             sig("order-service/src/main/java"),
         ];
-        let api: Vec<(String, Vec<String>)> =
-            find(files.iter().copied(), &signals, &BTreeMap::new())
-                .services
-                .into_iter()
-                .map(|s| (s.name, s.api))
-                .filter(|(_, api)| !api.is_empty())
-                .collect();
+        let api: Vec<(String, Vec<String>)> = find(
+            files.iter().copied(),
+            &signals,
+            &BTreeMap::new(),
+            &BTreeSet::new(),
+        )
+        .services
+        .into_iter()
+        .map(|s| (s.name, s.api))
+        .filter(|(_, api)| !api.is_empty())
+        .collect();
         assert_eq!(
             api,
             vec![svc("order-service", &["order-service-api"])],
@@ -786,11 +865,16 @@ mod tests {
                 ),
             ]
         );
-        let left: Vec<(String, &str)> = find(files.iter().copied(), &signals, &BTreeMap::new())
-            .left
-            .into_iter()
-            .map(|l| (l.path, l.why))
-            .collect();
+        let left: Vec<(String, &str)> = find(
+            files.iter().copied(),
+            &signals,
+            &BTreeMap::new(),
+            &BTreeSet::new(),
+        )
+        .left
+        .into_iter()
+        .map(|l| (l.path, l.why))
+        .collect();
         assert_eq!(
             left,
             vec![
@@ -863,7 +947,16 @@ mod tests {
             "services/日本/go.mod",
         ];
         assert_eq!(
-            found(&files, &[sig("apps/web"), sig("services/web")]),
+            found(
+                &files,
+                &[
+                    sig("apps/web"),
+                    sig("services/web"),
+                    sig("services/OrderService"),
+                    sig("services/user_accounts"),
+                    sig("services/日本")
+                ]
+            ),
             vec![
                 svc("apps-web", &["apps/web"]),
                 svc("order-service", &["services/OrderService"]),
