@@ -959,14 +959,41 @@ fn a_bundle_of_services_programs_is_left_out_and_its_shared_defaults_stay_a_libr
         "standalone-server/src/main/java/org/x/StandaloneServer.java",
         "@SpringBootApplication\npublic class StandaloneServer {}\n",
     );
+    // Go: a monolith module built from the services' modules (`replace … => ../x`).
+    for m in ["kitchen", "order"] {
+        write(root, &format!("{m}/go.mod"), &format!("module x/{m}\n"));
+        write(
+            root,
+            &format!("{m}/cmd/service/main.go"),
+            "package main\n\nfunc main() {}\n",
+        );
+    }
+    write(
+        root,
+        "monolith/go.mod",
+        "module x/monolith\n\nreplace x/kitchen => ../kitchen\n\nreplace x/order => ../order\n",
+    );
+    write(
+        root,
+        "monolith/cmd/service/main.go",
+        "package main\n\nimport (\n\t\"x/kitchen/kitcmod\"\n\t\"x/order/ordmod\"\n)\n\nfunc main() {}\n",
+    );
     let p = proposal(root);
     assert_eq!(
         names(&p),
-        ["basket-api", "catalog-api", "gateway", "master", "worker"],
+        [
+            "basket-api",
+            "catalog-api",
+            "gateway",
+            "kitchen",
+            "master",
+            "order",
+            "worker"
+        ],
         "{p}"
     );
     let left = left_out(&p);
-    for bundle in ["src/Shop.AppHost", "standalone-server"] {
+    for bundle in ["src/Shop.AppHost", "standalone-server", "monolith"] {
         assert!(
             left.iter()
                 .any(|(path, why)| path == bundle && why.starts_with("a bundle: ")),
@@ -1261,5 +1288,52 @@ fn a_services_child_with_no_evidence_of_its_own_is_its_siblings_shared_code() {
     assert!(
         !errors.iter().any(|f| f["rule"] == "cross-service-import"),
         "{errors:?}"
+    );
+}
+
+#[test]
+fn a_services_contract_directories_are_its_published_api() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    for svc in ["Basket.API", "WebApp"] {
+        write(root, &format!("src/{svc}/{svc}.csproj"), "<Project/>");
+        write(
+            root,
+            &format!("src/{svc}/Program.cs"),
+            "var app = Build();\n",
+        );
+    }
+    write(
+        root,
+        "src/Basket.API/Proto/basket.proto",
+        "syntax = \"proto3\";\n",
+    );
+    write(root, "src/Basket.API/Grpc/BasketService.cs", "class S {}\n");
+    write(root, "go.mod", "module x\n");
+    write(
+        root,
+        "cmd/registryctl/main.go",
+        "package main\n\nfunc main() {}\n",
+    );
+    write(root, "cmd/registryctl/client/client.go", "package client\n");
+    // Must not: a test's client stays private.
+    write(
+        root,
+        "cmd/registryctl/tests/client/fake.go",
+        "package client\n",
+    );
+    let p = proposal(root);
+    let yaml = p["registry"].as_str().expect("registry");
+    assert!(
+        yaml.contains("  basket-api:\n    paths: [src/Basket.API]\n    public: [src/Basket.API/Proto]  # its published API"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("  registryctl:\n    paths: [cmd/registryctl]\n    public: [cmd/registryctl/client]  # its published API"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("  web-app:\n    paths: [src/WebApp]\n    owns: []"),
+        "{yaml}"
     );
 }

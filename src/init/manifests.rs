@@ -66,6 +66,21 @@ pub fn references(rel: &str, text: &str) -> Vec<Ref> {
                 }
             }
         }
+    } else if name == "go.mod" {
+        // `replace example.com/x => ../x`, alone or in a `replace ( … )` block: a
+        // module built from a directory of the repository.
+        for line in text.lines() {
+            let line = line.split("//").next().unwrap_or("");
+            let Some((_, target)) = line.split_once("=>") else {
+                continue;
+            };
+            let target = target.split_whitespace().next().unwrap_or("");
+            if (target.starts_with("./") || target.starts_with("../"))
+                && let Some(d) = join(dir, target)
+            {
+                out.push(Ref::Dir(d));
+            }
+        }
     } else if name == "Cargo.toml" {
         for line in text.lines() {
             let Some(i) = line.find("path") else { continue };
@@ -188,6 +203,11 @@ mod tests {
                 "crates/all/Cargo.toml",
                 "[dependencies]\norders = { path = \"../orders\" }\nserde = \"1\"\n[dependencies.users]\npath = \"../../users\"\n",
                 vec![dir("crates/orders"), dir("users")],
+            ),
+            (
+                "monolith/go.mod",
+                "module x/monolith\n\nreplace x/kitchen => ./../kitchen\n\nreplace (\n\tx/order v1.0.0 => ../order\n\tgithub.com/y/z => github.com/y/z v1.2.0\n)\n//replace x/edat => ../../edat\nrequire x/kitchen v0.0.0\n",
+                vec![dir("kitchen"), dir("order")],
             ),
             (
                 "packages/server/package.json",

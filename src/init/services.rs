@@ -144,6 +144,22 @@ fn is_api_sibling(path: &str) -> bool {
 /// Why a bundle of services is left out.
 const BUNDLE: &str = "a bundle: its build takes in two or more services' programs, which it runs together (a development server or an orchestration host), so it is not a service of its own";
 
+/// Directory names that hold a service's contract with its clients: protobuf
+/// definitions (which other services compile into their gRPC clients) and client
+/// packages.
+const CONTRACT_DIRS: &[&str] = &["proto", "protos", "client", "clients", "sdk"];
+
+/// The outermost directory of `dir` (itself or an ancestor, never the first
+/// component) named like a contract ([`CONTRACT_DIRS`]), outside test and library
+/// directories: `src/Basket.API/Proto`, `src/registryctl/client`.
+fn contract_dir(dir: &str) -> Option<String> {
+    let parts: Vec<&str> = dir.split('/').collect();
+    let i = (1..parts.len())
+        .find(|&i| CONTRACT_DIRS.contains(&parts[i].to_ascii_lowercase().as_str()))?;
+    let c = parts[..=i].join("/");
+    may_hold_services(&c).then_some(c)
+}
+
 /// A project that is not a service, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Left {
@@ -244,12 +260,16 @@ pub fn find<'a>(
     let mut projects: BTreeSet<String> = BTreeSet::new();
     let mut root_project = false;
     let mut code_dirs: BTreeSet<String> = BTreeSet::new();
+    let mut contracts: BTreeSet<String> = BTreeSet::new();
     for file in files {
         let Some((dir, name)) = file.rsplit_once('/') else {
             // A file at the root: the root is never a service.
             root_project |= is_manifest(file);
             continue;
         };
+        if let Some(c) = contract_dir(dir) {
+            contracts.insert(c);
+        }
         let manifest = is_manifest(name);
         let lang = Language::of(file);
         if !manifest && lang.is_none() {
@@ -545,13 +565,20 @@ pub fn find<'a>(
                 why.push_str("; with the sibling projects that deploy with it");
             }
             let runs = runs_in(&path);
-            let api = siblings
+            let mut paths = vec![path];
+            paths.extend(siblings);
+            let mut api: Vec<String> = paths[1..]
                 .iter()
                 .filter(|p| is_api_sibling(p))
                 .cloned()
                 .collect();
-            let mut paths = vec![path];
-            paths.extend(siblings);
+            // Its contract directories (`Proto`, `client`), outermost first.
+            for c in &contracts {
+                if paths.iter().any(|p| within(c, p) && c != p) && !api.iter().any(|a| within(c, a))
+                {
+                    api.push(c.clone());
+                }
+            }
             ServiceDir {
                 name,
                 paths,
