@@ -879,6 +879,37 @@ fn a_table_an_infrastructure_script_creates_goes_to_the_service_its_schema_or_pa
     );
 }
 
+/// (rule, path) of each finding.
+fn rules_and_paths(findings: &[Value]) -> Vec<(&str, &str)> {
+    findings
+        .iter()
+        .filter_map(|f| Some((f["rule"].as_str()?, f["path"].as_str()?)))
+        .collect()
+}
+
+/// A DAO module with `schema` and a mapper, and two servers whose poms depend on it.
+fn dao_built_into_two_servers(root: &Path, schema: &str) {
+    for m in ["api", "master"] {
+        write(
+            root,
+            &format!("{m}/pom.xml"),
+            "<project><dependencies><dependency><artifactId>dao</artifactId></dependency></dependencies></project>",
+        );
+        write(
+            root,
+            &format!("{m}/src/main/java/org/x/{m}/App.java"),
+            "@SpringBootApplication\npublic class App {}\n",
+        );
+    }
+    write(root, "dao/pom.xml", "<project/>");
+    write(
+        root,
+        "dao/src/main/java/org/x/dao/TaskMapper.java",
+        "public interface TaskMapper {}\n",
+    );
+    write(root, "dao/src/main/resources/sql/schema.sql", schema);
+}
+
 /// The `left_out` entries of a proposal: (path, why).
 fn left_out(p: &Value) -> Vec<(String, String)> {
     p["left_out"]
@@ -1017,12 +1048,8 @@ fn a_bundle_of_services_programs_is_left_out_and_its_shared_defaults_stay_a_libr
     // The shared defaults are a library: importing them is no cross-service import
     // (the gateway's reference to the basket's program is one).
     let errors = init_then_check(root);
-    let imports: Vec<(&str, &str)> = errors
-        .iter()
-        .filter_map(|f| Some((f["rule"].as_str()?, f["path"].as_str()?)))
-        .collect();
     assert_eq!(
-        imports,
+        rules_and_paths(&errors),
         [("cross-service-import", "src/Gateway/Gateway.csproj")],
         "{errors:?}"
     );
@@ -1083,29 +1110,7 @@ fn a_schema_library_joins_the_one_program_built_with_it() {
         "export * from './client';\n",
     );
     // Must not: a DAO two programs are built with stays a schema library of its own.
-    for m in ["api", "master"] {
-        write(
-            root,
-            &format!("{m}/pom.xml"),
-            "<project><dependencies><dependency><artifactId>dao</artifactId></dependency></dependencies></project>",
-        );
-        write(
-            root,
-            &format!("{m}/src/main/java/org/x/{m}/App.java"),
-            "@SpringBootApplication\npublic class App {}\n",
-        );
-    }
-    write(root, "dao/pom.xml", "<project/>");
-    write(
-        root,
-        "dao/src/main/java/org/x/dao/TaskMapper.java",
-        "public interface TaskMapper {}\n",
-    );
-    write(
-        root,
-        "dao/src/main/resources/sql/schema.sql",
-        "CREATE TABLE t_task (id int);\n",
-    );
+    dao_built_into_two_servers(root, "CREATE TABLE t_task (id int);\n");
     let p = proposal(root);
     assert_eq!(
         names(&p),
@@ -1148,27 +1153,8 @@ fn a_program_that_only_migrates_another_services_schema_joins_it() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path();
     // The DAO's schema, which two servers are built with.
-    for m in ["api", "master"] {
-        write(
-            root,
-            &format!("{m}/pom.xml"),
-            "<project><dependencies><dependency><artifactId>dao</artifactId></dependency></dependencies></project>",
-        );
-        write(
-            root,
-            &format!("{m}/src/main/java/org/x/{m}/App.java"),
-            "@SpringBootApplication\npublic class App {}\n",
-        );
-    }
-    write(root, "dao/pom.xml", "<project/>");
-    write(
+    dao_built_into_two_servers(
         root,
-        "dao/src/main/java/org/x/dao/TaskMapper.java",
-        "public interface TaskMapper {}\n",
-    );
-    write(
-        root,
-        "dao/src/main/resources/sql/schema.sql",
         "CREATE TABLE t_task (id int);\nCREATE TABLE t_user (id int);\n",
     );
     // The upgrader: a program whose DDL only changes the DAO's tables (its test
@@ -1223,12 +1209,8 @@ fn a_program_that_only_migrates_another_services_schema_joins_it() {
         "{yaml}"
     );
     let errors = init_then_check(root);
-    let found: Vec<(&str, &str)> = errors
-        .iter()
-        .filter_map(|f| Some((f["rule"].as_str()?, f["path"].as_str()?)))
-        .collect();
     assert_eq!(
-        found,
+        rules_and_paths(&errors),
         [("cross-service-ddl", "billing/src/main/resources/db/V1.sql")],
         "{errors:?}"
     );

@@ -8,6 +8,7 @@
 //! Gradle build, `path = "…"` dependencies of a `Cargo.toml`, the `dependencies` of a
 //! `package.json` and the `implicitDependencies` of an Nx `project.json`.
 
+use super::signals::join;
 use serde_json::Value;
 
 /// One dependency on another project of the repository.
@@ -144,25 +145,6 @@ fn between<'t>(text: &'t str, open: &str, close: &str) -> Option<&'t str> {
     let start = text.find(open)? + open.len();
     let len = text[start..].find(close)?;
     Some(&text[start..start + len])
-}
-
-/// `base` joined with the relative path `rel`, normalised; `None` when it leaves the
-/// repository (or is absolute).
-fn join(base: &str, rel: &str) -> Option<String> {
-    if rel.starts_with('/') {
-        return None;
-    }
-    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
-    for p in rel.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]
