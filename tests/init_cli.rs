@@ -709,13 +709,64 @@ fn tables_views_and_spellings_that_check_then_matches() {
         "{yaml}"
     );
     assert_eq!(p["to_decide"][0]["table"], "audit", "{p}");
-    // `check` on the proposal: only the table left to decide is reported.
+    assert!(
+        yaml.ends_with("rules:\n  unowned-table: warning\n"),
+        "a table left to decide is a warning until decided: {yaml}"
+    );
+    // `check` on the proposal: only the table left to decide is reported, as a
+    // warning (the proposal lists it as to decide).
     let errors = init_then_check(root);
-    let subjects: Vec<(&str, &str)> = errors
-        .iter()
-        .filter_map(|f| Some((f["rule"].as_str()?, f["table"].as_str()?)))
-        .collect();
-    assert_eq!(subjects, [("unowned-table", "audit")], "{errors:?}");
+    assert_eq!(errors, Vec::<Value>::new());
+    let check = ownlint(root, &["check", "--format", "json"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+    let report: Value = serde_json::from_str(&text(&check.stdout)).expect("json report");
+    let subjects: Vec<(&str, &str, &str)> = report["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|f| f["rule"] == "unowned-table")
+                .filter_map(|f| {
+                    Some((
+                        f["rule"].as_str()?,
+                        f["table"].as_str()?,
+                        f["severity"].as_str()?,
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        subjects,
+        [("unowned-table", "audit", "warning")],
+        "{report}"
+    );
+}
+
+#[test]
+fn a_proposal_with_nothing_to_decide_keeps_unowned_tables_errors() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(
+        root,
+        "services/orders/migrations/001.sql",
+        "CREATE TABLE orders (id int);\n",
+    );
+    let p = proposal(root);
+    let yaml = p["registry"].as_str().expect("registry");
+    assert!(!yaml.contains("rules:"), "{yaml}");
+    // A table added after the proposal, with no owner, is an error.
+    let out = ownlint(root, &["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    write(root, "infra/late.sql", "CREATE TABLE late (id int);\n");
+    let check = ownlint(root, &["check", "--format", "json"]);
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check.stdout));
+    let report: Value = serde_json::from_str(&text(&check.stdout)).expect("json report");
+    assert!(
+        report["findings"].as_array().is_some_and(|a| a
+            .iter()
+            .any(|f| f["table"] == "late" && f["severity"] == "error")),
+        "{report}"
+    );
 }
 
 #[test]
@@ -824,6 +875,447 @@ fn a_table_an_infrastructure_script_creates_goes_to_the_service_its_schema_or_pa
     assert!(yaml.contains("      - readings  # created outside every service (internal/core/data/sql/01-tables.sql:1); its schema or path names `core-data`\n"), "{yaml}");
     assert!(
         yaml.contains("#   events: created in config/init.sql:2; no service uses it\n"),
+        "{yaml}"
+    );
+}
+
+/// (rule, path) of each finding.
+fn rules_and_paths(findings: &[Value]) -> Vec<(&str, &str)> {
+    findings
+        .iter()
+        .filter_map(|f| Some((f["rule"].as_str()?, f["path"].as_str()?)))
+        .collect()
+}
+
+/// A DAO module with `schema` and a mapper, and two servers whose poms depend on it.
+fn dao_built_into_two_servers(root: &Path, schema: &str) {
+    for m in ["api", "master"] {
+        write(
+            root,
+            &format!("{m}/pom.xml"),
+            "<project><dependencies><dependency><artifactId>dao</artifactId></dependency></dependencies></project>",
+        );
+        write(
+            root,
+            &format!("{m}/src/main/java/org/x/{m}/App.java"),
+            "@SpringBootApplication\npublic class App {}\n",
+        );
+    }
+    write(root, "dao/pom.xml", "<project/>");
+    write(
+        root,
+        "dao/src/main/java/org/x/dao/TaskMapper.java",
+        "public interface TaskMapper {}\n",
+    );
+    write(root, "dao/src/main/resources/sql/schema.sql", schema);
+}
+
+/// The `left_out` entries of a proposal: (path, why).
+fn left_out(p: &Value) -> Vec<(String, String)> {
+    p["left_out"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|l| Some((l["path"].as_str()?.into(), l["why"].as_str()?.into())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_bundle_of_services_programs_is_left_out_and_its_shared_defaults_stay_a_library() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    let defaults = r#"<Project><ItemGroup><ProjectReference Include="..\Shop.ServiceDefaults\Shop.ServiceDefaults.csproj" /></ItemGroup></Project>"#;
+    for svc in ["Basket.API", "Catalog.API"] {
+        write(root, &format!("src/{svc}/{svc}.csproj"), defaults);
+        write(
+            root,
+            &format!("src/{svc}/Program.cs"),
+            "using Shop.ServiceDefaults;\nvar app = Build();\n",
+        );
+    }
+    write(
+        root,
+        "src/Shop.ServiceDefaults/Shop.ServiceDefaults.csproj",
+        "<Project/>",
+    );
+    write(
+        root,
+        "src/Shop.ServiceDefaults/Extensions.cs",
+        "namespace Shop.ServiceDefaults;\npublic static class Extensions {}\n",
+    );
+    // An orchestration host: its build takes in both services' programs.
+    write(
+        root,
+        "src/Shop.AppHost/Shop.AppHost.csproj",
+        r#"<Project><ItemGroup>
+  <ProjectReference Include="..\Basket.API\Basket.API.csproj" />
+  <ProjectReference Include="..\Catalog.API\Catalog.API.csproj" />
+</ItemGroup></Project>"#,
+    );
+    write(root, "src/Shop.AppHost/Program.cs", "var b = Create();\n");
+    // Must not: a gateway built with one service's program is still a service.
+    write(
+        root,
+        "src/Gateway/Gateway.csproj",
+        r#"<Project><ItemGroup><ProjectReference Include="..\Basket.API\Basket.API.csproj" /></ItemGroup></Project>"#,
+    );
+    write(root, "src/Gateway/Program.cs", "var app = Build();\n");
+    // Java: a standalone server whose pom takes in two servers' modules.
+    write(
+        root,
+        "pom.xml",
+        "<project><artifactId>root</artifactId></project>",
+    );
+    for m in ["master", "worker"] {
+        write(
+            root,
+            &format!("{m}/pom.xml"),
+            &format!("<project><artifactId>{m}</artifactId></project>"),
+        );
+        write(
+            root,
+            &format!("{m}/src/main/java/org/x/{m}/Server.java"),
+            "@SpringBootApplication\npublic class Server {}\n",
+        );
+    }
+    write(
+        root,
+        "standalone-server/pom.xml",
+        "<project><artifactId>standalone-server</artifactId><dependencies>\n<dependency><artifactId>master</artifactId></dependency>\n<dependency><artifactId>worker</artifactId></dependency>\n</dependencies></project>",
+    );
+    write(
+        root,
+        "standalone-server/src/main/java/org/x/StandaloneServer.java",
+        "@SpringBootApplication\npublic class StandaloneServer {}\n",
+    );
+    // Go: a monolith module built from the services' modules (`replace … => ../x`).
+    for m in ["kitchen", "order"] {
+        write(root, &format!("{m}/go.mod"), &format!("module x/{m}\n"));
+        write(
+            root,
+            &format!("{m}/cmd/service/main.go"),
+            "package main\n\nfunc main() {}\n",
+        );
+    }
+    write(
+        root,
+        "monolith/go.mod",
+        "module x/monolith\n\nreplace x/kitchen => ../kitchen\n\nreplace x/order => ../order\n",
+    );
+    write(
+        root,
+        "monolith/cmd/service/main.go",
+        "package main\n\nimport (\n\t\"x/kitchen/kitcmod\"\n\t\"x/order/ordmod\"\n)\n\nfunc main() {}\n",
+    );
+    let p = proposal(root);
+    assert_eq!(
+        names(&p),
+        [
+            "basket-api",
+            "catalog-api",
+            "gateway",
+            "kitchen",
+            "master",
+            "order",
+            "worker"
+        ],
+        "{p}"
+    );
+    let left = left_out(&p);
+    for bundle in ["src/Shop.AppHost", "standalone-server", "monolith"] {
+        assert!(
+            left.iter()
+                .any(|(path, why)| path == bundle && why.starts_with("a bundle: ")),
+            "{bundle}: {left:?}"
+        );
+    }
+    assert!(
+        left.contains(&(
+            "src/Shop.ServiceDefaults".to_string(),
+            "a library: nothing in it is deployed or runs".to_string()
+        )),
+        "{left:?}"
+    );
+    let yaml = p["registry"].as_str().expect("registry");
+    assert!(
+        yaml.contains(
+            "#   src/Shop.AppHost: a bundle: its build takes in two or more services' programs"
+        ),
+        "{yaml}"
+    );
+    // The shared defaults are a library: importing them is no cross-service import
+    // (the gateway's reference to the basket's program is one).
+    let errors = init_then_check(root);
+    assert_eq!(
+        rules_and_paths(&errors),
+        [("cross-service-import", "src/Gateway/Gateway.csproj")],
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_schema_library_joins_the_one_program_built_with_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    // .NET: the API references its Infrastructure (migrations) and Domain projects.
+    write(
+        root,
+        "src/Ordering.API/Ordering.API.csproj",
+        r#"<Project><ItemGroup><ProjectReference Include="..\Ordering.Infrastructure\Ordering.Infrastructure.csproj" /></ItemGroup></Project>"#,
+    );
+    write(root, "src/Ordering.API/Program.cs", "var app = Build();\n");
+    write(
+        root,
+        "src/Ordering.Infrastructure/Ordering.Infrastructure.csproj",
+        "<Project/>",
+    );
+    write(
+        root,
+        "src/Ordering.Infrastructure/Migrations/001.sql",
+        "CREATE TABLE ordering.orders (id int);\n",
+    );
+    write(
+        root,
+        "src/Ordering.Domain/Ordering.Domain.csproj",
+        "<Project/>",
+    );
+    write(root, "src/Ordering.Domain/Order.cs", "class Order {}\n");
+    // Nx: the server names the Prisma package as an implicit dependency.
+    write(
+        root,
+        "packages/server/package.json",
+        r#"{"name": "server", "scripts": {"start": "node ."}}"#,
+    );
+    write(
+        root,
+        "packages/server/project.json",
+        r#"{"name": "server", "implicitDependencies": ["prisma-db"]}"#,
+    );
+    write(root, "packages/server/index.js", "start();\n");
+    write(
+        root,
+        "packages/prisma-db/package.json",
+        r#"{"name": "@x/prisma-db"}"#,
+    );
+    write(
+        root,
+        "packages/prisma-db/prisma/migrations/1_init/migration.sql",
+        "CREATE TABLE \"Account\" (id int);\n",
+    );
+    write(
+        root,
+        "packages/prisma-db/index.ts",
+        "export * from './client';\n",
+    );
+    // Must not: a DAO two programs are built with stays a schema library of its own.
+    dao_built_into_two_servers(root, "CREATE TABLE t_task (id int);\n");
+    let p = proposal(root);
+    assert_eq!(
+        names(&p),
+        ["api", "dao", "master", "ordering-api", "server"],
+        "{p}"
+    );
+    assert_eq!(
+        service(&p, "ordering-api")["paths"],
+        serde_json::json!([
+            "src/Ordering.API",
+            "src/Ordering.Domain",
+            "src/Ordering.Infrastructure"
+        ]),
+        "{p}"
+    );
+    assert_eq!(
+        service(&p, "ordering-api")["owns"],
+        serde_json::json!(["ordering.orders"])
+    );
+    assert_eq!(
+        service(&p, "server")["paths"],
+        serde_json::json!(["packages/server", "packages/prisma-db"]),
+        "{p}"
+    );
+    assert_eq!(
+        service(&p, "server")["owns"],
+        serde_json::json!(["Account"])
+    );
+    assert_eq!(service(&p, "dao")["owns"], serde_json::json!(["t_task"]));
+    let yaml = p["registry"].as_str().expect("registry");
+    assert!(
+        yaml.contains("  dao:\n    paths: [dao]\n    public: [dao]"),
+        "{yaml}"
+    );
+    assert_eq!(init_then_check(root), Vec::<Value>::new());
+}
+
+#[test]
+fn a_program_that_only_migrates_another_services_schema_joins_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    // The DAO's schema, which two servers are built with.
+    dao_built_into_two_servers(
+        root,
+        "CREATE TABLE t_task (id int);\nCREATE TABLE t_user (id int);\n",
+    );
+    // The upgrader: a program whose DDL only changes the DAO's tables (its test
+    // resources hold an old copy of the schema).
+    write(root, "upgrader/pom.xml", "<project/>");
+    write(
+        root,
+        "upgrader/src/main/java/org/x/tools/Upgrade.java",
+        "@SpringBootApplication\npublic class Upgrade {}\n",
+    );
+    write(
+        root,
+        "upgrader/src/main/resources/upgrade/2.0/ddl.sql",
+        "ALTER TABLE t_task ADD COLUMN name text;\nALTER TABLE t_user ADD COLUMN mail text;\n",
+    );
+    write(
+        root,
+        "upgrader/src/test/resources/1.0/schema.sql",
+        "CREATE TABLE t_task (id int);\n",
+    );
+    // Must not: a program that creates a table of its own and alters the DAO's is a
+    // service, and its DDL on the DAO's table is reported.
+    write(root, "billing/pom.xml", "<project/>");
+    write(
+        root,
+        "billing/src/main/java/org/x/billing/Billing.java",
+        "@SpringBootApplication\npublic class Billing {}\n",
+    );
+    write(
+        root,
+        "billing/src/main/resources/db/V1.sql",
+        "CREATE TABLE invoices (id int);\nALTER TABLE t_task ADD COLUMN invoice int;\n",
+    );
+    let p = proposal(root);
+    assert_eq!(names(&p), ["api", "billing", "dao", "master"], "{p}");
+    assert_eq!(
+        service(&p, "dao")["paths"],
+        serde_json::json!(["dao", "upgrader"]),
+        "{p}"
+    );
+    assert_eq!(
+        service(&p, "dao")["owns"],
+        serde_json::json!(["t_task", "t_user"])
+    );
+    let yaml = p["registry"].as_str().expect("registry");
+    assert!(
+        yaml.contains("  dao:\n    paths: [dao, upgrader]\n    public: [dao]"),
+        "the upgrader is not public: {yaml}"
+    );
+    assert!(
+        yaml.contains("; with `upgrader`, a program that only migrates its schema (upgrader/"),
+        "{yaml}"
+    );
+    let errors = init_then_check(root);
+    assert_eq!(
+        rules_and_paths(&errors),
+        [("cross-service-ddl", "billing/src/main/resources/db/V1.sql")],
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_services_child_with_no_evidence_of_its_own_is_its_siblings_shared_code() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(
+        root,
+        "setup.py",
+        "from setuptools import setup\nsetup(name='x')\n",
+    );
+    write(root, "services/__init__.py", "");
+    write(
+        root,
+        "services/utils/__init__.py",
+        "def retry(f):\n    return f\n",
+    );
+    write(
+        root,
+        "services/utils/tests/test_retry.py",
+        "if __name__ == '__main__':\n    run()\n",
+    );
+    write(
+        root,
+        "services/api/server.py",
+        "from services.utils import retry\n\nif __name__ == '__main__':\n    main()\n",
+    );
+    write(
+        root,
+        "services/migrator/migrations/001.sql",
+        "CREATE TABLE flows (id int);\n",
+    );
+    write(
+        root,
+        "services/migrator/run.py",
+        "from services.utils import retry\n",
+    );
+    // Must not: a child whose code writes its own table is a service, evidence or not.
+    write(
+        root,
+        "services/ledger/store.py",
+        "def add(cur):\n    cur.execute(\"INSERT INTO entries (id) VALUES (1)\")\n",
+    );
+    let p = proposal(root);
+    assert_eq!(names(&p), ["api", "ledger", "migrator"], "{p}");
+    assert!(
+        left_out(&p).contains(&(
+            "services/utils".to_string(),
+            "shared code of the services beside it: nothing in it runs, is deployed, migrates or maps a table".to_string()
+        )),
+        "{p}"
+    );
+    let errors = init_then_check(root);
+    assert!(
+        !errors.iter().any(|f| f["rule"] == "cross-service-import"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_services_contract_directories_are_its_published_api() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    for svc in ["Basket.API", "WebApp"] {
+        write(root, &format!("src/{svc}/{svc}.csproj"), "<Project/>");
+        write(
+            root,
+            &format!("src/{svc}/Program.cs"),
+            "var app = Build();\n",
+        );
+    }
+    write(
+        root,
+        "src/Basket.API/Proto/basket.proto",
+        "syntax = \"proto3\";\n",
+    );
+    write(root, "src/Basket.API/Grpc/BasketService.cs", "class S {}\n");
+    write(root, "go.mod", "module x\n");
+    write(
+        root,
+        "cmd/registryctl/main.go",
+        "package main\n\nfunc main() {}\n",
+    );
+    write(root, "cmd/registryctl/client/client.go", "package client\n");
+    // Must not: a test's client stays private.
+    write(
+        root,
+        "cmd/registryctl/tests/client/fake.go",
+        "package client\n",
+    );
+    let p = proposal(root);
+    let yaml = p["registry"].as_str().expect("registry");
+    assert!(
+        yaml.contains("  basket-api:\n    paths: [src/Basket.API]\n    public: [src/Basket.API/Proto]  # its published API"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("  registryctl:\n    paths: [cmd/registryctl]\n    public: [cmd/registryctl/client]  # its published API"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("  web-app:\n    paths: [src/WebApp]\n    owns: []"),
         "{yaml}"
     );
 }

@@ -75,8 +75,8 @@ fn row(rule: &str, path: &str, line: u64, table: &str, sev: &str, conf: &str) ->
     )
 }
 
-/// Two services: `catalog` creates tables with mixed-case quoted names, `shop` reads
-/// and indexes them with the same quoting.
+/// Two services: `catalog` creates tables with mixed-case quoted names, `shop` (a
+/// deployed directory) reads and indexes them with the same quoting.
 fn mixed_case_repo(root: &Path) {
     write(
         root,
@@ -85,6 +85,7 @@ fn mixed_case_repo(root: &Path) {
          CREATE TABLE \"Files\" (id int);\n\
          ALTER TABLE \"singleTypes_components\" ADD COLUMN \"fileId\" int REFERENCES \"Files\"(id);\n",
     );
+    write(root, "services/shop/Dockerfile", "FROM scratch\n");
     write(
         root,
         "services/shop/src/q.sql",

@@ -7,6 +7,7 @@
 //! connection strings in each service's configuration (`crate::deploy`). The proposal
 //! is rendered as YAML with a comment for every decision ([`render`]).
 
+pub mod manifests;
 pub mod render;
 pub mod services;
 pub mod signals;
@@ -112,6 +113,8 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
         all.signals.extend(r.signals);
         all.compose.extend(r.compose);
         all.db_names.extend(r.db_names);
+        all.refs.extend(r.refs);
+        all.project_names.extend(r.project_names);
         proposal.skipped.extend(r.skipped);
         proposal.odd_names.extend(r.odd_names);
     }
@@ -142,9 +145,29 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
             });
         }
     }
-    let found = services::find(listing.files.iter().map(|f| f.rel.as_str()), &all.signals);
+    let deps = resolve_refs(listing.files.iter().map(|f| f.rel.as_str()), &all);
+    // Where code defines or writes tables: a service's own data.
+    let tables_in: BTreeSet<String> = all
+        .defs
+        .iter()
+        .map(|(path, _)| path)
+        .chain(
+            all.uses
+                .iter()
+                .filter(|(_, names)| names.iter().any(|(_, write)| *write))
+                .map(|(path, _)| path),
+        )
+        .map(|path| signals::dir_of(path).to_string())
+        .collect();
+    let found = services::find(
+        listing.files.iter().map(|f| f.rel.as_str()),
+        &all.signals,
+        &deps,
+        &tables_in,
+    );
     proposal.services = found.services;
     proposal.left = found.left;
+    join_migrators(&mut proposal.services, &all.defs);
     let service_of = |path: &str| -> Option<usize> {
         proposal
             .services
@@ -361,9 +384,123 @@ fn move_sites(
     }
 }
 
+/// A program that creates no table of its own and whose table definitions (its DDL,
+/// tests included) all touch tables one other service's DDL creates or changes is that service's
+/// schema migrator (an upgrade tool): it joins that service, whose tables it changes.
+fn join_migrators(services: &mut Vec<ServiceDir>, defs: &[(String, tables::Definition)]) {
+    let service_of = |services: &[ServiceDir], path: &str| {
+        services
+            .iter()
+            .position(|s| s.paths.iter().any(|p| within(path, p)))
+    };
+    let bare = |t: &str| t.rsplit('.').next().unwrap_or(t).to_lowercase();
+    let test = |path: &str| path.split('/').any(services::is_test_code_dir);
+    loop {
+        // The services whose own (non-test) DDL creates or changes each table.
+        let mut creators: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+        let mut touched: Vec<BTreeMap<String, &(String, tables::Definition)>> =
+            vec![BTreeMap::new(); services.len()];
+        let mut ddl = vec![false; services.len()];
+        let mut creates = vec![false; services.len()];
+        for def in defs {
+            let (path, d) = def;
+            let Some(s) = service_of(services, path) else {
+                continue;
+            };
+            if d.evidence != Evidence::Maps && !test(path) {
+                creators.entry(bare(&d.table)).or_default().insert(s);
+            }
+            creates[s] |= d.evidence == Evidence::Creates && !test(path);
+            ddl[s] |= d.evidence != Evidence::Maps;
+            touched[s].entry(bare(&d.table)).or_insert(def);
+        }
+        let found = (0..services.len()).find_map(|m| {
+            if !services[m].runs || !ddl[m] || creates[m] || touched[m].is_empty() {
+                return None;
+            }
+            let mut common: Option<BTreeSet<usize>> = None;
+            for t in touched[m].keys() {
+                let mut by = creators.get(t).cloned().unwrap_or_default();
+                by.remove(&m);
+                common = Some(match common {
+                    None => by,
+                    Some(c) => c.intersection(&by).copied().collect(),
+                });
+            }
+            match common?.into_iter().collect::<Vec<_>>().as_slice() {
+                [o] => {
+                    let (path, d) = touched[m].values().next()?;
+                    Some((m, *o, format!("{path}:{}", d.line)))
+                }
+                _ => None,
+            }
+        });
+        let Some((m, o, at)) = found else { break };
+        let program = services.remove(m);
+        let o = if o > m { o - 1 } else { o };
+        let owner = &mut services[o];
+        owner.why.push_str(&format!(
+            "; with `{}`, a program that only migrates its schema ({at})",
+            program.name
+        ));
+        owner.migrators.extend(program.paths.iter().cloned());
+        owner.paths.extend(program.paths);
+    }
+}
+
+/// Each project directory's dependencies on other project directories, from the
+/// references its manifests make: directories as they are, names matched against the
+/// name a project declares or its directory's name (`@x/db` and `db` both name
+/// `packages/db`).
+fn resolve_refs<'a>(
+    files: impl Iterator<Item = &'a str>,
+    all: &FileResults,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut by_name: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for f in files {
+        if let Some((dir, name)) = f.rsplit_once('/')
+            && (services::is_manifest(name) || name == "project.json")
+        {
+            let last = dir.rsplit('/').next().unwrap_or(dir);
+            by_name.entry(last).or_default().insert(dir);
+        }
+    }
+    for (name, dir) in &all.project_names {
+        by_name
+            .entry(name.as_str())
+            .or_default()
+            .insert(dir.as_str());
+    }
+    let mut deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (dir, refs) in &all.refs {
+        let entry = deps.entry(dir.clone()).or_default();
+        for r in refs {
+            match r {
+                manifests::Ref::Dir(d) => {
+                    entry.insert(d.clone());
+                }
+                manifests::Ref::Name(n) => {
+                    let unscoped = n.rsplit('/').next().unwrap_or(n);
+                    for key in [n.as_str(), unscoped] {
+                        if let Some(dirs) = by_name.get(key) {
+                            entry.extend(dirs.iter().map(|d| d.to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        entry.remove(dir);
+    }
+    deps
+}
+
 /// One worker's findings.
 #[derive(Default)]
 struct FileResults {
+    /// Per manifest, its directory and the projects it depends on.
+    refs: Vec<(String, Vec<manifests::Ref>)>,
+    /// The names projects declare (`package.json`'s `name`), with their directory.
+    project_names: Vec<(String, String)>,
     defs: Vec<(String, tables::Definition)>,
     /// Per file, the tables (lower case, unqualified) it reads or writes (true).
     uses: Vec<(String, BTreeSet<(String, bool)>)>,
@@ -411,7 +548,8 @@ fn analyse(f: &FileEntry, max_file_size: u64, buf: &mut Vec<u8>, out: &mut FileR
     let config = crate::deploy::connection::is_config(name);
     let compose = crate::deploy::kind_of(rel) == Some(crate::deploy::Kind::Compose);
     let package = name == "package.json";
-    if lang.is_none() && !config && !compose && !package {
+    let manifest = services::is_manifest(name) || name == "project.json";
+    if lang.is_none() && !config && !compose && !package && !manifest {
         return;
     }
     let text = match read_text(f, max_file_size, buf) {
@@ -441,6 +579,16 @@ fn analyse(f: &FileEntry, max_file_size: u64, buf: &mut Vec<u8>, out: &mut FileR
     }
     if package {
         out.signals.extend(signals::from_package_json(rel, text));
+    }
+    if manifest {
+        let dir = signals::dir_of(rel).to_string();
+        if let Some(n) = manifests::declared_name(name, text) {
+            out.project_names.push((n, dir.clone()));
+        }
+        let refs = manifests::references(rel, text);
+        if !refs.is_empty() {
+            out.refs.push((dir, refs));
+        }
     }
     let Some(lang) = lang else {
         return;
@@ -620,6 +768,7 @@ mod tests {
                 why: "a directory below a services directory".into(),
                 runs: true,
                 api: Vec::new(),
+                migrators: Vec::new(),
             },
             ServiceDir {
                 name: "orders".into(),
@@ -627,6 +776,7 @@ mod tests {
                 why: "a directory below a services directory".into(),
                 runs: true,
                 api: Vec::new(),
+                migrators: Vec::new(),
             },
             ServiceDir {
                 name: "on".into(),
@@ -634,6 +784,7 @@ mod tests {
                 why: "a directory below a services directory".into(),
                 runs: true,
                 api: Vec::new(),
+                migrators: Vec::new(),
             },
         ];
         let mut tables: BTreeMap<String, BTreeMap<Option<usize>, Site>> = BTreeMap::new();

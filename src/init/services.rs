@@ -113,6 +113,8 @@ pub struct ServiceDir {
     /// The joined siblings that are its published API (`order-service-api`,
     /// `order-service-contracts`), proposed as `public`.
     pub api: Vec<String>,
+    /// The programs that only migrate its schema, which joined it (not `public`).
+    pub migrators: Vec<String>,
 }
 
 /// Last name parts of a sibling project that publishes its service's API, which other
@@ -137,6 +139,25 @@ fn is_api_sibling(path: &str) -> bool {
     name.rsplit(['.', '-', '_'])
         .next()
         .is_some_and(|last| API_PARTS.contains(&last))
+}
+
+/// Why a bundle of services is left out.
+const BUNDLE: &str = "a bundle: its build takes in two or more services' programs, which it runs together (a development server or an orchestration host), so it is not a service of its own";
+
+/// Directory names that hold a service's contract with its clients: protobuf
+/// definitions (which other services compile into their gRPC clients) and client
+/// packages.
+const CONTRACT_DIRS: &[&str] = &["proto", "protos", "client", "clients", "sdk"];
+
+/// The outermost directory of `dir` (itself or an ancestor, never the first
+/// component) named like a contract ([`CONTRACT_DIRS`]), outside test and library
+/// directories: `src/Basket.API/Proto`, `src/registryctl/client`.
+fn contract_dir(dir: &str) -> Option<String> {
+    let parts: Vec<&str> = dir.split('/').collect();
+    let i = (1..parts.len())
+        .find(|&i| CONTRACT_DIRS.contains(&parts[i].to_ascii_lowercase().as_str()))?;
+    let c = parts[..=i].join("/");
+    may_hold_services(&c).then_some(c)
 }
 
 /// A project that is not a service, and why.
@@ -224,17 +245,31 @@ fn left_reason(dir: &str) -> &'static str {
 
 /// The services among the repository's files (`/`-separated paths relative to the
 /// root) given the run and deploy evidence found in them.
-pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) -> Discovery {
+///
+/// `deps` maps a project directory to the project directories its manifest depends on
+/// ([`super::manifests`]): a unit whose build takes in two or more other units'
+/// programs is a bundle of them, not a service, and a schema library joins the one
+/// program built with it.
+pub fn find<'a>(
+    files: impl IntoIterator<Item = &'a str>,
+    signals: &[Signal],
+    deps: &BTreeMap<String, BTreeSet<String>>,
+    tables_in: &BTreeSet<String>,
+) -> Discovery {
     let mut containers: BTreeSet<String> = BTreeSet::new();
     let mut projects: BTreeSet<String> = BTreeSet::new();
     let mut root_project = false;
     let mut code_dirs: BTreeSet<String> = BTreeSet::new();
+    let mut contracts: BTreeSet<String> = BTreeSet::new();
     for file in files {
         let Some((dir, name)) = file.rsplit_once('/') else {
             // A file at the root: the root is never a service.
             root_project |= is_manifest(file);
             continue;
         };
+        if let Some(c) = contract_dir(dir) {
+            contracts.insert(c);
+        }
         let manifest = is_manifest(name);
         let lang = Language::of(file);
         if !manifest && lang.is_none() {
@@ -265,6 +300,22 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
         .map(|c| parent(c))
         .collect();
     containers.retain(|c| trusted.contains(&parent(c)));
+    // In a services directory where some children run, a child with no evidence of
+    // its own (nothing in it runs, is deployed, migrates or maps a table, outside its
+    // tests) is the
+    // shared code of its siblings (`services/utils`, `services/data`), not a service.
+    let outside_tests =
+        |d: &str, c: &str| within(d, c) && !d[c.len()..].split('/').any(is_test_code_dir);
+    let evidence_in = |c: &str| {
+        signals.iter().any(|s| outside_tests(&s.dir, c))
+            || tables_in.iter().any(|d| outside_tests(d, c))
+    };
+    let shared: Vec<String> = containers
+        .iter()
+        .filter(|c| !evidence_in(c))
+        .cloned()
+        .collect();
+    containers.retain(|c| evidence_in(c));
     for c in &containers {
         projects.retain(|p| !within(p, c));
     }
@@ -378,12 +429,88 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
         }
     }
 
+    // A unit runs when a program or deployment lies in it (outside its test code).
+    let runs_in = |path: &str| {
+        containers.contains(path)
+            || running
+                .iter()
+                .any(|r| within(r, path) && !r[path.len()..].split('/').any(is_test_code_dir))
+    };
+    // What each unit's build depends on: the project directories its own manifests
+    // (not its tests') name.
+    let depends_on = |unit: &str| -> BTreeSet<&String> {
+        deps.iter()
+            .filter(|(p, _)| within(p, unit) && may_hold_services(&p[unit.len()..]))
+            .flat_map(|(_, d)| d.iter())
+            .filter(|d| !within(d, unit))
+            .collect()
+    };
+    let mut left: Vec<Left> = Vec::new();
+    // A bundle: a unit whose build takes in the programs of two or more other units
+    // (a standalone development server, an orchestration host) runs them together; it
+    // is not a service of its own.
+    let bundles: BTreeSet<String> = kept
+        .iter()
+        .filter(|(u, _)| {
+            let programs: BTreeSet<&String> = depends_on(u)
+                .into_iter()
+                .filter(|d| {
+                    running
+                        .iter()
+                        .any(|r| within(r, d) && !r[d.len()..].split('/').any(is_test_code_dir))
+                })
+                .filter_map(|d| {
+                    kept.iter()
+                        .map(|(k, _)| k)
+                        .find(|k| *k != u && within(d, k))
+                })
+                .collect();
+            programs.len() >= 2
+        })
+        .map(|(u, _)| u.clone())
+        .collect();
+    kept.retain(|(u, _)| !bundles.contains(u));
+    left.extend(bundles.into_iter().map(|path| Left { path, why: BUNDLE }));
+    // A schema library (a unit only migrations make one) joins the one program whose
+    // build depends on it, else the running sibling named after it
+    // (`Ordering.Infrastructure` beside `Ordering.API`): they deploy together.
+    let mut libraries: BTreeMap<String, String> = BTreeMap::new();
+    let programs: Vec<(String, String)> =
+        kept.iter().filter(|(u, _)| runs_in(u)).cloned().collect();
+    for (k, _) in kept.iter().filter(|(u, _)| !runs_in(u)) {
+        let users: Vec<&String> = programs
+            .iter()
+            .map(|(p, _)| p)
+            .filter(|p| depends_on(p).iter().any(|d| within(d, k) || within(k, d)))
+            .collect();
+        let target = match users.as_slice() {
+            [one] => Some((*one).clone()),
+            [] => sibling_service(k, &programs).map(|i| programs[i].0.clone()),
+            _ => None,
+        };
+        if let Some(t) = target {
+            libraries.insert(k.clone(), t);
+        }
+    }
+    kept.retain(|(u, _)| !libraries.contains_key(u));
+
     // Projects without a signal: siblings named after a service join it; the rest
     // are left out.
-    let mut joined: Vec<Vec<String>> = vec![Vec::new(); kept.len()];
-    let mut left: Vec<Left> = Vec::new();
+    let mut joined: Vec<Vec<String>> = kept
+        .iter()
+        .map(|(k, _)| {
+            libraries
+                .iter()
+                .filter(|(_, t)| *t == k)
+                .map(|(l, _)| l.clone())
+                .collect()
+        })
+        .collect();
     for p in &projects {
-        if kept.iter().any(|(k, _)| within(p, k) || within(k, p)) {
+        if kept.iter().any(|(k, _)| within(p, k) || within(k, p))
+            || left.iter().any(|l| within(p, &l.path))
+            || libraries.keys().any(|l| within(p, l))
+        {
             continue;
         }
         if !may_hold_services(p) || is_glob(p) {
@@ -401,7 +528,24 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
             }),
         }
     }
+    for c in shared {
+        let covered = kept.iter().any(|(k, _)| within(&c, k) || within(k, &c))
+            || joined
+                .iter()
+                .flatten()
+                .any(|j| within(&c, j) || within(j, &c))
+            || left
+                .iter()
+                .any(|l| within(&c, &l.path) || within(&l.path, &c));
+        if !covered {
+            left.push(Left {
+                path: c,
+                why: "shared code of the services beside it: nothing in it runs, is deployed, migrates or maps a table",
+            });
+        }
+    }
     // Drop projects nested in one already left out.
+    left.sort_by(|a, b| a.path.cmp(&b.path));
     let mut outer: Vec<Left> = Vec::new();
     for l in left {
         if !outer.iter().any(|o| within(&l.path, &o.path)) {
@@ -414,28 +558,34 @@ pub fn find<'a>(files: impl IntoIterator<Item = &'a str>, signals: &[Signal]) ->
         .into_iter()
         .zip(kept)
         .zip(joined)
-        .map(|((name, (path, why)), siblings)| {
+        .map(|((name, (path, why)), mut siblings)| {
+            siblings.sort();
             let mut why = why;
             if !siblings.is_empty() {
                 why.push_str("; with the sibling projects that deploy with it");
             }
-            let runs = containers.contains(&path)
-                || running
-                    .iter()
-                    .any(|r| within(r, &path) && !r[path.len()..].split('/').any(is_test_code_dir));
-            let api = siblings
+            let runs = runs_in(&path);
+            let mut paths = vec![path];
+            paths.extend(siblings);
+            let mut api: Vec<String> = paths[1..]
                 .iter()
                 .filter(|p| is_api_sibling(p))
                 .cloned()
                 .collect();
-            let mut paths = vec![path];
-            paths.extend(siblings);
+            // Its contract directories (`Proto`, `client`), outermost first.
+            for c in &contracts {
+                if paths.iter().any(|p| within(c, p) && c != p) && !api.iter().any(|a| within(c, a))
+                {
+                    api.push(c.clone());
+                }
+            }
             ServiceDir {
                 name,
                 paths,
                 why,
                 runs,
                 api,
+                migrators: Vec::new(),
             }
         })
         .collect();
@@ -597,11 +747,16 @@ mod tests {
     }
 
     fn found(files: &[&str], signals: &[Signal]) -> Vec<(String, Vec<String>)> {
-        find(files.iter().copied(), signals)
-            .services
-            .into_iter()
-            .map(|s| (s.name, s.paths))
-            .collect()
+        find(
+            files.iter().copied(),
+            signals,
+            &BTreeMap::new(),
+            &BTreeSet::new(),
+        )
+        .services
+        .into_iter()
+        .map(|s| (s.name, s.paths))
+        .collect()
     }
 
     fn svc(name: &str, paths: &[&str]) -> (String, Vec<String>) {
@@ -625,17 +780,54 @@ mod tests {
             "services/README.md",
             "services/docs-only/README.md",
         ];
+        let signals = [
+            sig("services/orders/src"),
+            sig("services/users/users-db"),
+            Signal {
+                dir: "services/catalog/migrations".into(),
+                what: "migrations".into(),
+                runs: false,
+            },
+            sig("services/inventory/tests"),
+        ];
         assert_eq!(
-            found(&files, &[sig("services/orders/src")]),
+            found(&files, &signals),
             vec![
                 svc("catalog", &["services/catalog"]),
-                svc("inventory", &["services/inventory"]),
                 svc("orders", &["services/orders"]),
                 svc("users", &["services/users"]),
             ]
         );
+        // A child with no evidence of its own (its tests' do not count) is its
+        // siblings' shared code.
+        let d = find(
+            files.iter().copied(),
+            &signals,
+            &BTreeMap::new(),
+            &BTreeSet::new(),
+        );
+        assert!(
+            d.left
+                .iter()
+                .any(|l| l.path == "services/inventory" && l.why.starts_with("shared code")),
+            "{d:?}"
+        );
+        // Code that defines or writes tables is a service's own data.
+        let tables_in = BTreeSet::from(["services/inventory/src".to_string()]);
+        let d = find(
+            files.iter().copied(),
+            &signals,
+            &BTreeMap::new(),
+            &tables_in,
+        );
+        assert!(d.services.iter().any(|s| s.name == "inventory"), "{d:?}");
         // A services directory where nothing runs holds libraries.
-        let d = find(files.iter().copied(), &[]);
+        let d = find(
+            files.iter().copied(),
+            &[],
+            &BTreeMap::new(),
+            &BTreeSet::new(),
+        );
         assert!(d.services.is_empty(), "{d:?}");
         assert!(d.left.iter().any(|l| l.path == "services/orders"), "{d:?}");
     }
@@ -669,12 +861,17 @@ mod tests {
             sig("templates/svc"),
             sig("order-service/src/main/java"),
         ];
-        let api: Vec<(String, Vec<String>)> = find(files.iter().copied(), &signals)
-            .services
-            .into_iter()
-            .map(|s| (s.name, s.api))
-            .filter(|(_, api)| !api.is_empty())
-            .collect();
+        let api: Vec<(String, Vec<String>)> = find(
+            files.iter().copied(),
+            &signals,
+            &BTreeMap::new(),
+            &BTreeSet::new(),
+        )
+        .services
+        .into_iter()
+        .map(|s| (s.name, s.api))
+        .filter(|(_, api)| !api.is_empty())
+        .collect();
         assert_eq!(
             api,
             vec![svc("order-service", &["order-service-api"])],
@@ -695,11 +892,16 @@ mod tests {
                 ),
             ]
         );
-        let left: Vec<(String, &str)> = find(files.iter().copied(), &signals)
-            .left
-            .into_iter()
-            .map(|l| (l.path, l.why))
-            .collect();
+        let left: Vec<(String, &str)> = find(
+            files.iter().copied(),
+            &signals,
+            &BTreeMap::new(),
+            &BTreeSet::new(),
+        )
+        .left
+        .into_iter()
+        .map(|l| (l.path, l.why))
+        .collect();
         assert_eq!(
             left,
             vec![
@@ -772,7 +974,16 @@ mod tests {
             "services/日本/go.mod",
         ];
         assert_eq!(
-            found(&files, &[sig("apps/web"), sig("services/web")]),
+            found(
+                &files,
+                &[
+                    sig("apps/web"),
+                    sig("services/web"),
+                    sig("services/OrderService"),
+                    sig("services/user_accounts"),
+                    sig("services/日本")
+                ]
+            ),
             vec![
                 svc("apps-web", &["apps/web"]),
                 svc("order-service", &["services/OrderService"]),

@@ -384,6 +384,10 @@ struct Run<'a> {
     fallback: bool,
     /// Down migration: drop DDL and foreign keys.
     drop_ddl: bool,
+    /// Sequences the text creates (`CREATE SEQUENCE`), folded `(schema, name)`: DDL
+    /// on one of them (pg_dump's `ALTER TABLE public.orders_id_seq OWNER TO …`) is not
+    /// table access.
+    sequences: HashSet<(Option<String>, String)>,
     /// Parse outcomes by statement shape (`None` in tests that parse every statement).
     memo: Option<memo::Memo>,
 }
@@ -398,6 +402,7 @@ impl<'a> Run<'a> {
             opts: lexing(hint),
             database: None,
             temps: HashSet::new(),
+            sequences: HashSet::new(),
             out: Vec::new(),
             embedded,
             fallback: true,
@@ -443,6 +448,9 @@ impl<'a> Run<'a> {
         if let Some(db) = use_database(sql) {
             self.database = Some(db);
             return;
+        }
+        if let Some(seq) = created_sequence(sql) {
+            self.sequences.insert(seq);
         }
         if self.embedded && !looks_like_sql(sql) {
             return;
@@ -538,6 +546,7 @@ impl<'a> Run<'a> {
             opts: self.opts,
             database: self.database.take(),
             temps: std::mem::take(&mut self.temps),
+            sequences: HashSet::new(),
             out: Vec::new(),
             embedded: false,
             fallback: self.fallback,
@@ -548,11 +557,13 @@ impl<'a> Run<'a> {
         let Run {
             database,
             temps,
+            sequences,
             out,
             ..
         } = sub;
         self.database = database;
         self.temps = temps;
+        self.sequences.extend(sequences);
         self.out
             .extend(out.into_iter().map(|a| reduced.relocate(a)));
     }
@@ -726,11 +737,69 @@ impl<'a> Run<'a> {
 
     /// The accesses, ordered by offset, without duplicates.
     fn finish(mut self) -> Vec<Access> {
+        if !self.sequences.is_empty() {
+            let sequences = &self.sequences;
+            self.out.retain(|a| {
+                let crate::model::Target::Table(t) = &a.target else {
+                    return true;
+                };
+                let name = t.name.to_lowercase();
+                let schema = t.schema.as_ref().map(|s| s.to_lowercase());
+                a.kind != AccessKind::Ddl
+                    || !sequences.iter().any(|(ss, sn)| {
+                        *sn == name && (ss.is_none() || schema.is_none() || *ss == schema)
+                    })
+            });
+        }
         self.out.sort_by(|a, b| {
             (a.offset, a.len, a.kind, a.confidence).cmp(&(b.offset, b.len, b.kind, b.confidence))
         });
         self.out.dedup();
         self.out
+    }
+}
+
+/// The folded `(schema, name)` of the sequence `sql` creates, when it is
+/// `CREATE [TEMP] SEQUENCE [IF NOT EXISTS] [schema.]name …` (after leading comments).
+fn created_sequence(sql: &str) -> Option<(Option<String>, String)> {
+    let mut rest = sql.trim_start();
+    loop {
+        if let Some(r) = rest.strip_prefix("--") {
+            rest = r.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map_or("", |(_, r)| r).trim_start();
+        } else {
+            break;
+        }
+    }
+    let mut words = rest.split(|c: char| c.is_whitespace() || c == ';' || c == '(');
+    let mut words = std::iter::from_fn(|| words.by_ref().find(|w| !w.is_empty()));
+    if !words.next()?.eq_ignore_ascii_case("create") {
+        return None;
+    }
+    let mut w = words.next()?;
+    while ["temp", "temporary", "unlogged"]
+        .iter()
+        .any(|k| w.eq_ignore_ascii_case(k))
+    {
+        w = words.next()?;
+    }
+    if !w.eq_ignore_ascii_case("sequence") {
+        return None;
+    }
+    let mut name = words.next()?;
+    if name.eq_ignore_ascii_case("if") {
+        words.next()?; // not
+        words.next()?; // exists
+        name = words.next()?;
+    }
+    // Compared without case or quotes: a sequence's name is never a table's.
+    let fold = |p: &str| p.trim_matches(|c| c == '"' || c == '`').to_lowercase();
+    let parts: Vec<&str> = name.split('.').collect();
+    match parts.as_slice() {
+        [n] => Some((None, fold(n))),
+        [.., sch, n] => Some((Some(fold(sch)), fold(n))),
+        [] => None,
     }
 }
 

@@ -1650,3 +1650,49 @@ fn elided_statements_name_what_whole_ones_name() {
     }
     assert!(elided >= 8, "only {elided} cases had a list left out");
 }
+
+/// pg_dump alters a sequence with `ALTER TABLE … OWNER TO`: DDL on a sequence the file
+/// creates is not table access; the same statements on a table still are.
+#[test]
+fn ddl_on_a_sequence_the_file_creates_is_not_table_access() {
+    let text = concat!(
+        "CREATE TABLE public.orders (id integer NOT NULL);\n",
+        "-- Name: orders_id_seq; Type: SEQUENCE\n",
+        "CREATE SEQUENCE public.orders_id_seq\n    START WITH 1\n    CACHE 1;\n",
+        "ALTER TABLE public.orders_id_seq OWNER TO app;\n",
+        "ALTER SEQUENCE public.orders_id_seq OWNED BY public.orders.id;\n",
+        "CREATE SEQUENCE IF NOT EXISTS \"Ledger_Seq\";\n",
+        "ALTER TABLE ledger_seq OWNER TO app;\n",
+        "ALTER TABLE public.orders OWNER TO app;\n",
+        "ALTER TABLE billing.orders_id_seq OWNER TO app;\n",
+        "ALTER TABLE orders_seq OWNER TO app;\n",
+    );
+    let ex = file("dump.sql", text, &ctx());
+    let ddl: Vec<String> = ex
+        .accesses
+        .iter()
+        .filter(|a| a.kind == Ddl)
+        .map(|a| qualified(table(a)))
+        .collect();
+    assert_eq!(
+        ddl,
+        [
+            "public.orders",
+            "public.orders",
+            "billing.orders_id_seq",
+            "orders_seq"
+        ],
+        "{:?}",
+        ex.accesses
+    );
+    for (sql, seq) in [
+        ("CREATE SEQUENCE s.a START 1", Some((Some("s"), "a"))),
+        ("/* x */ create temp sequence A", Some((None, "a"))),
+        ("CREATE TABLE sequence (id int)", None),
+        ("SELECT 1", None),
+    ] {
+        let want =
+            seq.map(|(sch, n): (Option<&str>, &str)| (sch.map(str::to_string), n.to_string()));
+        assert_eq!(created_sequence(sql), want, "{sql}");
+    }
+}
