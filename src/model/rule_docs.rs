@@ -229,6 +229,35 @@ pub fn docs(rule: Rule) -> RuleDocs {
                 "```sql\n-- ownlint: allow(unowned-table) -- scratch table of the nightly import, dropped at the end\nCREATE TABLE import_batch (id BIGINT);\n```"
             ),
         },
+        Rule::UndeclaredApiDependency => RuleDocs {
+            what: "Reports code of one service that calls another service's API when the caller's `reads_from_apis` does not list the callee. The evidence, in Go, Java, Kotlin and C#: a string literal (or constant) that is the callee's URL (`http://order-service:8080/orders`, `http+https://basket-api`, a Kubernetes name `order-service.shop.svc.cluster.local`), an environment variable or placeholder holding its address (`ORDER_SERVICE_URL`, `PRODUCT_CATALOG_SERVICE_ADDR`, `${ORDER_SERVICE_URL}`), a client named after it (`@FeignClient(name = \"order-service\")`, `AddHttpClient(\"order-service\")`), or a generated gRPC client of it (`pb.NewOrderServiceClient`, `OrderServiceGrpc.newBlockingStub`). A service is recognised by its `hosts` in the registry, by default its name spelled with `-`, `_` or nothing between words. Never evidence: comments, log and error messages, test code, health and metrics probes (`/health`, `/ready`, `/metrics`), the service's own hosts, hosts of no service.",
+            why: "`reads_from_apis` drives the release waves: a service is released after the services it reads. A call the registry does not list puts the caller in a wave before its dependency, and the plan breaks the release the day the callee changes its API.",
+            example: "```go\n// services/checkout/main.go\nconn, _ := grpc.Dial(os.Getenv(\"PAYMENT_SERVICE_ADDR\"))\n```\n\n```text\nerror[undeclared-api-dependency]: `checkout` calls the API of `payment-service`, which its `reads_from_apis` does not list\n  --> services/checkout/main.go:2:28  environment variable holding its address `payment-service`\n```",
+            fix: "Add the callee to the caller's `reads_from_apis` (`- payment-service: [POST /payments]`), or remove the call. When the URL names a host that is not the service's name, list it in the callee's `hosts`.",
+            suppress: code_suppress!(
+                "undeclared-api-dependency",
+                "```go\n// ownlint: allow(undeclared-api-dependency) -- migration shim, removed in CHK-12\nconn, _ := grpc.Dial(os.Getenv(\"PAYMENT_SERVICE_ADDR\"))\n```",
+                "  - service: checkout\n    api: payment-service\n    reason: migration shim until CHK-12\n    expires: 2026-09-30\n"
+            ),
+        },
+        Rule::UnusedApiDependency => RuleDocs {
+            what: "Reports a `reads_from_apis` entry whose service the caller's code never calls. Only in a run over the whole repository, and only where the evidence is complete enough: ownlint saw at least one API call of that service (so its calls take shapes ownlint reads: Go, Java, Kotlin or C# code, with URLs, address variables, Feign, `AddHttpClient` or gRPC clients), or the registry sets the rule's level explicitly (`rules: {unused-api-dependency: warning}`), which asks for it everywhere. A service whose calls are all in Python, TypeScript, Ruby or Rust, or built from configuration ownlint does not read, is not reported by default. Warning by default.",
+            why: "A dependency that no longer exists still holds the caller back in the release waves and still shows in the dependency graph, so the plan is slower and the map is wrong.",
+            example: "```yaml\nservices:\n  checkout:\n    reads_from_apis:\n      - payment-service: [POST /payments]\n      - legacy-pricing: [GET /prices]   # no code calls it any more\n```\n\n```text\nwarning[unused-api-dependency]: `checkout` lists `legacy-pricing` in `reads_from_apis`, but no call to it was found\n  --> data-ownership.yaml:5:9  never called\n```",
+            fix: "Remove the entry when the dependency is gone. When the call is real but made in a way ownlint does not read (a host from configuration, a client library), list the host in the callee's `hosts`, or lower the rule for the repository.",
+            suppress: registry_suppress!("unused-api-dependency"),
+        },
+        Rule::UndeclaredEvent => RuleDocs {
+            what: "Reports code of a service that publishes an event its `publishes_events` does not list, or consumes one its `consumes_events` does not list. Evidence, in Go, Java, Kotlin and C#: subscriptions (`eventBus.AddSubscription<OrderStartedIntegrationEvent, ...>()`, MassTransit `IConsumer<T>`), typed publishing (`Publish<T>(...)`), integration events created (`new OrderStartedIntegrationEvent(...)`), Eventuate handlers (`.onEvent(OrderCreatedEvent.class, ...)`), listener annotations (`@KafkaListener(topics = \"orders\")`, `@RabbitListener`, `@StreamListener`, `@SqsListener`, `@JmsListener`), producer calls (`kafkaTemplate.send(\"orders\", ...)`, `rabbitTemplate.convertAndSend`, `streamBridge.send`), and `new XxxEvent(...)` of an event the registry knows. Names are compared loosely: case, `.`, `-`, `_`, `/` and a trailing `Event`, `IntegrationEvent` or `Message` do not matter (`order.placed` is `OrderPlacedEvent`), and a service's `topics` map an event to the topic the code names. Test code never counts.",
+            why: "`publishes_events` and `consumes_events` say who depends on whom through messages: `unpublished-event` and the observed graph are built on them. An event the registry does not list is a dependency nobody reviews when its publisher changes the payload.",
+            example: "```csharp\n// src/Basket.API/Extensions/Extensions.cs\neventBus.AddSubscription<OrderStartedIntegrationEvent, OrderStartedIntegrationEventHandler>();\n```\n\n```text\nerror[undeclared-event]: `basket-service` consumes `OrderStartedIntegrationEvent`, which its `consumes_events` does not list\n  --> src/Basket.API/Extensions/Extensions.cs:2:27  subscription of `OrderStartedIntegrationEvent`\n```",
+            fix: "Declare the event in the service's `publishes_events` or `consumes_events` (and, for a consumer, make sure a service publishes it). When the code names a topic rather than the event, map it: `topics: {order.started: orders.started.v1}`.",
+            suppress: code_suppress!(
+                "undeclared-event",
+                "```csharp\n// ownlint: allow(undeclared-event) -- replay tool, subscribes to everything\neventBus.AddSubscription<OrderStartedIntegrationEvent, OrderStartedIntegrationEventHandler>();\n```",
+                "  - service: basket-service\n    event: OrderStartedIntegrationEvent\n    reason: replay tool until BSK-7\n"
+            ),
+        },
         Rule::UnassignedAccess => RuleDocs {
             what: "Reports code that belongs to no service (its path matches no service's `paths` and is not under `exclude`) and touches a table owned by a service. Warning by default.",
             why: "Scripts, shared libraries and tools outside every service often read and write production tables directly. They are not necessarily wrong, but they are invisible to the owners, and they break at the owner's next migration just the same.",
