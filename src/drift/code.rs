@@ -210,6 +210,12 @@ fn strings_in(src: &Source, start: usize, end: usize) -> Vec<(String, usize)> {
     out
 }
 
+/// True for the usual names of type parameters: `T`, `TEvent`, `TNotification`.
+fn is_type_parameter(name: &str) -> bool {
+    let b = name.as_bytes();
+    b == b"T" || (b.len() > 1 && b[0] == b'T' && b[1].is_ascii_uppercase())
+}
+
 /// The first type named in the generic arguments at `lt` (`<A.B, C>` → `B`).
 fn first_type_arg(src: &Source, lt: usize) -> Option<usize> {
     if src.punct(lt) != "<" {
@@ -254,13 +260,25 @@ fn ident(src: &Source, i: usize, word: &str, hosts: &Hosts, out: &mut Vec<Sighti
     match word {
         // eShop's event bus, MassTransit consumers: `AddSubscription<OrderStarted, Handler>()`.
         "AddSubscription" | "Subscribe" | "SubscribeAsync" | "IConsumer" => {
-            if let Some(k) = first_type_arg(src, i + 1) {
+            if let Some(k) = first_type_arg(src, i + 1)
+                .filter(|&k| !is_type_parameter(src.ident(k).unwrap_or("")))
+            {
                 out.push(event(k, Consume, true, "subscription"));
             }
         }
-        // MassTransit and similar: `Publish<OrderSubmitted>(...)`.
+        // MassTransit and similar: `Publish<OrderSubmitted>(...)`. Not MediatR's
+        // in-process notifications (`mediator.Publish<T>`), nor a type parameter.
         "Publish" | "PublishAsync" => {
-            if let Some(k) = first_type_arg(src, i + 1) {
+            let recv = src
+                .call_at(i)
+                .and_then(|c| c.recv)
+                .and_then(|r| src.ident(r));
+            if recv.is_some_and(|r| r.to_ascii_lowercase().contains("mediator")) {
+                return;
+            }
+            if let Some(k) = first_type_arg(src, i + 1)
+                .filter(|&k| !is_type_parameter(src.ident(k).unwrap_or("")))
+            {
                 out.push(event(k, Publish, true, "publish call"));
             }
         }
@@ -325,7 +343,7 @@ fn ident(src: &Source, i: usize, word: &str, hosts: &Hosts, out: &mut Vec<Sighti
                 .and_then(|r| src.ident(r))
                 .unwrap_or("")
                 .to_ascii_lowercase();
-            let producer = ["kafka", "template", "producer", "streambridge", "rabbit"]
+            let producer = ["kafka", "producer", "streambridge", "rabbit", "jmstemplate", "sqstemplate", "snstemplate"]
                 .iter()
                 .any(|p| recv.contains(p));
             if !producer {
@@ -347,6 +365,26 @@ fn ident(src: &Source, i: usize, word: &str, hosts: &Hosts, out: &mut Vec<Sighti
                     len,
                     how: "producer call",
                 });
+            }
+        }
+        // Spring Cloud service discovery: `discoveryClient.getInstances("customers-service")`,
+        // `loadBalancerClient.choose("customers-service")`.
+        "getInstances" | "choose" => {
+            let Some(call) = src.call_at(i) else { return };
+            let recv = call
+                .recv
+                .and_then(|r| src.ident(r))
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if !(recv.contains("discovery") || recv.contains("loadbalancer")) {
+                return;
+            }
+            let args = src.args(&call);
+            if let Some(a) = args.first()
+                && let Some((v, k)) = strings_in(src, a.start, a.end).into_iter().next()
+                && let Some(t) = hosts.by_name(v.trim())
+            {
+                out.push(api(k, t, "service discovery of the service"));
             }
         }
         "FeignClient" | "AddHttpClient" | "AddGrpcClient" => {
@@ -381,6 +419,164 @@ fn ident(src: &Source, i: usize, word: &str, hosts: &Hosts, out: &mut Vec<Sighti
             {
                 out.push(api(i, t, "generated gRPC client"));
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drift::Role::{Consume, Publish};
+
+    fn hosts() -> Hosts {
+        let reg = crate::registry::load_str(
+            "services:\n  order-service: {}\n  cart: {}\n",
+            "data-ownership.yaml",
+            ".".into(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        Hosts::new(&reg)
+    }
+
+    /// What the sightings of `text` name: `api:N` or `pub:NAME`/`sub:NAME` (`~` for a
+    /// name that counts only when the registry knows it).
+    fn seen(lang: Language, text: &str) -> Vec<String> {
+        sightings(lang, text, &hosts())
+            .into_iter()
+            .map(|s| match s.seen {
+                Seen::Api(t) => format!("api:{t}"),
+                Seen::Event { name, role, strong } => {
+                    let r = if role == Publish { "pub" } else { "sub" };
+                    format!("{r}:{}{name}", if strong { "" } else { "~" })
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn must_flag() {
+        use Language::*;
+        let cases: &[(Language, &str, &[&str])] = &[
+            (Go, r#"u := "http://order-service:8080/orders""#, &["api:0"]),
+            (Go, r#"a := os.Getenv("ORDER_SERVICE_ADDR")"#, &["api:0"]),
+            (Go, "c := pb.NewCartClient(conn)", &["api:1"]),
+            (
+                Java,
+                r#"@FeignClient(name = "order-service") interface O {}"#,
+                &["api:0"],
+            ),
+            (
+                Java,
+                r#"@Value("${ORDER_SERVICE_URL:http://localhost}") String u;"#,
+                &["api:0"],
+            ),
+            (Java, "var s = CartGrpc.newBlockingStub(ch);", &["api:1"]),
+            (
+                Java,
+                r#"var i = discoveryClient.getInstances("cart");"#,
+                &["api:1"],
+            ),
+            (
+                CSharp,
+                r#"services.AddHttpClient<C>(o => o.BaseAddress = new("http+https://cart"));"#,
+                &["api:1"],
+            ),
+            (
+                Java,
+                r#"@KafkaListener(topics = {"a.b", "c"}) void on() {}"#,
+                &["sub:a.b", "sub:c"],
+            ),
+            (
+                Java,
+                "static final String T = \"orders\"; void f() { kafkaTemplate.send(T, x); }",
+                &["pub:orders"],
+            ),
+            (
+                Java,
+                ".onEvent(OrderCreatedEvent.class, this::h)",
+                &["sub:OrderCreatedEvent"],
+            ),
+            (
+                CSharp,
+                "bus.AddSubscription<OrderStarted, H>();",
+                &["sub:OrderStarted"],
+            ),
+            (
+                CSharp,
+                "class C : IConsumer<Billing.OrderPaid> {}",
+                &["sub:OrderPaid"],
+            ),
+            (
+                CSharp,
+                "await bus.Publish<OrderSubmitted>(new { Id = 1 });",
+                &["pub:OrderSubmitted"],
+            ),
+            (
+                CSharp,
+                "var e = new OrderStartedIntegrationEvent(id);",
+                &["pub:OrderStartedIntegrationEvent"],
+            ),
+            (
+                Java,
+                "return List.of(new OrderCreatedEvent(id));",
+                &["pub:~OrderCreatedEvent"],
+            ),
+        ];
+        for (lang, text, want) in cases {
+            assert_eq!(seen(*lang, text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn must_not_flag() {
+        use Language::*;
+        let cases: &[(Language, &str)] = &[
+            (Go, "// see http://order-service:8080/orders\nx := 1"),
+            (
+                Go,
+                r#"log.Printf("calling http://order-service/orders failed")"#,
+            ),
+            (Go, r#"return fmt.Errorf("http://order-service is down")"#),
+            (
+                Java,
+                r#"throw new IllegalStateException("http://order-service down");"#,
+            ),
+            (CSharp, r#"_logger.LogWarning("http://cart/x failed");"#),
+            (Go, r#"u := "https://api.stripe.com/v1/charges""#),
+            (Go, r#"u := "http://order-service:8080/healthz""#),
+            (Go, r#"u := "http://order-services/x""#),
+            (Go, r#"a := os.Getenv("DATABASE_URL")"#),
+            (Go, r#"name := "order-service""#),
+            (CSharp, "await _mediator.Publish<OrderPlaced>(e);"),
+            (
+                CSharp,
+                "public Task Publish<TEvent>(TEvent e) => bus.Publish<TEvent>(e);",
+            ),
+            (Java, "restTemplate.send(\"orders\", x);"),
+            (Java, "var u = new User(name);"),
+        ];
+        for (lang, text) in cases {
+            assert_eq!(seen(*lang, text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn test_paths_are_not_evidence() {
+        for p in [
+            "svc/main_test.go",
+            "svc/src/test/java/a/OrderTest.java",
+            "tests/Basket.UnitTests/X.cs",
+            "src/Ordering.FunctionalTests/Y.cs",
+            "svc/testdata/z.go",
+        ] {
+            assert!(is_test_path(p), "{p}");
+        }
+        for p in [
+            "svc/main.go",
+            "src/main/java/a/Order.java",
+            "src/Basket.API/Testimonials.cs",
+        ] {
+            assert!(!is_test_path(p), "{p}");
         }
     }
 }

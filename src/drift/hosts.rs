@@ -121,7 +121,17 @@ impl Hosts {
         let mut out: Vec<String> = self.exact.keys().cloned().collect();
         out.extend(self.prefixes.iter().map(|(p, _)| p.clone()));
         out.extend(ADDRESS_SUFFIXES.iter().map(|s| s.to_ascii_lowercase()));
-        out.extend(["grpc", "newclient", "feignclient", "addhttpclient"].map(String::from));
+        out.extend(
+            [
+                "grpc",
+                "newclient",
+                "feignclient",
+                "addhttpclient",
+                "getinstances",
+                "loadbalancer",
+            ]
+            .map(String::from),
+        );
         out
     }
 
