@@ -343,9 +343,17 @@ fn ident(src: &Source, i: usize, word: &str, hosts: &Hosts, out: &mut Vec<Sighti
                 .and_then(|r| src.ident(r))
                 .unwrap_or("")
                 .to_ascii_lowercase();
-            let producer = ["kafka", "producer", "streambridge", "rabbit", "jmstemplate", "sqstemplate", "snstemplate"]
-                .iter()
-                .any(|p| recv.contains(p));
+            let producer = [
+                "kafka",
+                "producer",
+                "streambridge",
+                "rabbit",
+                "jmstemplate",
+                "sqstemplate",
+                "snstemplate",
+            ]
+            .iter()
+            .any(|p| recv.contains(p));
             if !producer {
                 return;
             }

@@ -118,20 +118,25 @@ impl Hosts {
     /// The spellings a file must contain (ignoring case) for any of the shapes above
     /// to be in it: what the scan looks for before lexing a file.
     pub fn needles(&self) -> Vec<String> {
-        let mut out: Vec<String> = self.exact.keys().cloned().collect();
+        // A host counts in a URL (`://host`), as a whole literal (a client's or a
+        // discovery name: `"host"`), or in a generated gRPC client's name.
+        let mut out: Vec<String> = Vec::new();
+        for host in self.exact.keys() {
+            out.push(format!("://{host}"));
+            out.push(format!("\"{host}\""));
+        }
+        for sq in self.squashed.keys() {
+            out.push(format!("new{sq}client"));
+            out.push(format!("{sq}grpc"));
+        }
         out.extend(self.prefixes.iter().map(|(p, _)| p.clone()));
-        out.extend(ADDRESS_SUFFIXES.iter().map(|s| s.to_ascii_lowercase()));
-        out.extend(
-            [
-                "grpc",
-                "newclient",
-                "feignclient",
-                "addhttpclient",
-                "getinstances",
-                "loadbalancer",
-            ]
-            .map(String::from),
-        );
+        // An address variable ends a literal (`"ORDER_SERVICE_URL"`) or a placeholder's
+        // name (`${ORDER_SERVICE_URL}`, `${ORDER_SERVICE_URL:default}`).
+        for suffix in ADDRESS_SUFFIXES {
+            for end in ['"', '}', ':'] {
+                out.push(format!("{}{end}", suffix.to_ascii_lowercase()));
+            }
+        }
         out
     }
 

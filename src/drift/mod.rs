@@ -153,18 +153,31 @@ pub fn declares(reg: &Registry, svc: usize, role: Role, name: &str) -> bool {
     })
 }
 
-/// The shapes of event code that make a file worth lexing, whatever hosts it names.
+/// The shapes of event code that make a file worth lexing, whatever hosts it names:
+/// the markers of every shape [`code`] reads, as specific as they can be, since each
+/// file they match is lexed.
 const EVENT_NEEDLES: &[&str] = &[
-    "addsubscription",
-    "subscribe",
+    "subscription<",
+    "subscribe<",
+    "subscribeasync<",
     "iconsumer<",
-    "publish",
+    "publish<",
+    "publishasync<",
+    "integrationevent(",
     "onevent(",
-    "event(",
     "listener(",
-    ".send(",
-    "convertandsend(",
+    "kafka",
+    "producer",
+    "streambridge",
+    "rabbit",
+    "jmstemplate",
+    "sqstemplate",
+    "snstemplate",
 ];
+
+/// The marker of `new XxxEvent(...)`, which counts only for events the registry
+/// knows: looked for only when it declares some.
+const KNOWN_EVENT_NEEDLE: &str = "event(";
 
 /// Everything the scan needs to read evidence: built once per run.
 #[derive(Debug)]
@@ -177,8 +190,12 @@ pub struct Drift {
 impl Drift {
     pub fn new(reg: &Registry) -> Drift {
         let hosts = hosts::Hosts::new(reg);
+        let events = Events::new(reg);
         let mut needles = hosts.needles();
         needles.extend(EVENT_NEEDLES.iter().map(|s| s.to_string()));
+        if !events.known.is_empty() {
+            needles.push(KNOWN_EVENT_NEEDLE.to_string());
+        }
         let needles = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostFirst)
@@ -186,7 +203,7 @@ impl Drift {
             .ok();
         Drift {
             hosts,
-            events: Events::new(reg),
+            events,
             needles,
         }
     }
