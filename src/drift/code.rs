@@ -434,7 +434,7 @@ fn ident(src: &Source, i: usize, word: &str, hosts: &Hosts, out: &mut Vec<Sighti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::drift::Role::{Consume, Publish};
+    use crate::drift::Role::Publish;
 
     fn hosts() -> Hosts {
         let reg = crate::registry::load_str(
