@@ -194,6 +194,48 @@ fn literal(src: &Source, i: usize, hosts: &Hosts, out: &mut Vec<Sighting>) {
     }
 }
 
+/// Receivers whose `send`/`convertAndSend` publishes a message: Kafka and Spring
+/// producers (`kafkaTemplate`, `kafkaProducer`, `streamBridge`, `rabbitTemplate`,
+/// `jmsTemplate`, `sqsTemplate`, `snsTemplate`).
+pub const PRODUCERS: &[&str] = &[
+    "kafka",
+    "producer",
+    "streambridge",
+    "rabbit",
+    "jmstemplate",
+    "sqstemplate",
+    "snstemplate",
+];
+
+/// The receiver of `call` in lower case (empty when it has none).
+fn receiver(src: &Source, call: &crate::lang::clike::Call) -> String {
+    call.recv
+        .and_then(|r| src.ident(r))
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// A sighting of the event or topic `name`, at token `k`.
+fn named_event(
+    src: &Source,
+    k: usize,
+    name: String,
+    role: super::Role,
+    how: &'static str,
+) -> Sighting {
+    let (offset, len) = range(src, k);
+    Sighting {
+        seen: Seen::Event {
+            name,
+            role,
+            strong: true,
+        },
+        offset,
+        len,
+        how,
+    }
+}
+
 /// The string values of tokens `start..end`: literals, and names of this file's
 /// string constants.
 fn strings_in(src: &Source, start: usize, end: usize) -> Vec<(String, usize)> {
@@ -318,17 +360,7 @@ fn ident(src: &Source, i: usize, word: &str, hosts: &Hosts, out: &mut Vec<Sighti
                 if keyed.is_none_or(|k| keys.contains(&k)) {
                     for (name, k) in strings_in(src, a.start, a.end) {
                         if !name.contains("${") && !name.contains("#{") {
-                            let (offset, len) = range(src, k);
-                            out.push(Sighting {
-                                seen: Seen::Event {
-                                    name,
-                                    role: Consume,
-                                    strong: true,
-                                },
-                                offset,
-                                len,
-                                how: "listener",
-                            });
+                            out.push(named_event(src, k, name, Consume, "listener"));
                         }
                     }
                 }
@@ -338,22 +370,8 @@ fn ident(src: &Source, i: usize, word: &str, hosts: &Hosts, out: &mut Vec<Sighti
         // `rabbitTemplate.convertAndSend("orders", ...)`, `streamBridge.send("orders-out", ...)`.
         "send" | "convertAndSend" => {
             let Some(call) = src.call_at(i) else { return };
-            let recv = call
-                .recv
-                .and_then(|r| src.ident(r))
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            let producer = [
-                "kafka",
-                "producer",
-                "streambridge",
-                "rabbit",
-                "jmstemplate",
-                "sqstemplate",
-                "snstemplate",
-            ]
-            .iter()
-            .any(|p| recv.contains(p));
+            let recv = receiver(src, &call);
+            let producer = PRODUCERS.iter().any(|p| recv.contains(p));
             if !producer {
                 return;
             }
@@ -362,28 +380,14 @@ fn ident(src: &Source, i: usize, word: &str, hosts: &Hosts, out: &mut Vec<Sighti
                 && let Some((name, k)) = strings_in(src, a.start, a.end).into_iter().next()
                 && a.end - a.start == 1
             {
-                let (offset, len) = range(src, k);
-                out.push(Sighting {
-                    seen: Seen::Event {
-                        name,
-                        role: Publish,
-                        strong: true,
-                    },
-                    offset,
-                    len,
-                    how: "producer call",
-                });
+                out.push(named_event(src, k, name, Publish, "producer call"));
             }
         }
         // Spring Cloud service discovery: `discoveryClient.getInstances("customers-service")`,
         // `loadBalancerClient.choose("customers-service")`.
         "getInstances" | "choose" => {
             let Some(call) = src.call_at(i) else { return };
-            let recv = call
-                .recv
-                .and_then(|r| src.ident(r))
-                .unwrap_or("")
-                .to_ascii_lowercase();
+            let recv = receiver(src, &call);
             if !(recv.contains("discovery") || recv.contains("loadbalancer")) {
                 return;
             }

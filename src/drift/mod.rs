@@ -166,13 +166,6 @@ const EVENT_NEEDLES: &[&str] = &[
     "integrationevent(",
     "onevent(",
     "listener(",
-    "kafka",
-    "producer",
-    "streambridge",
-    "rabbit",
-    "jmstemplate",
-    "sqstemplate",
-    "snstemplate",
 ];
 
 /// The marker of `new XxxEvent(...)`, which counts only for events the registry
@@ -193,6 +186,7 @@ impl Drift {
         let events = Events::new(reg);
         let mut needles = hosts.needles();
         needles.extend(EVENT_NEEDLES.iter().map(|s| s.to_string()));
+        needles.extend(code::PRODUCERS.iter().map(|s| s.to_string()));
         if !events.known.is_empty() {
             needles.push(KNOWN_EVENT_NEEDLE.to_string());
         }

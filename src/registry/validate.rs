@@ -539,7 +539,7 @@ impl Validator<'_> {
             if ex.table.is_none() && ex.import.is_none() && ex.api.is_none() && ex.event.is_none() {
                 let f = self
                     .finding(Rule::InvalidException, "exception names no `table`, `import`, `api` or `event`".into(), &ex.loc, "this exception")
-                    .help("say what the deviation is about: `table: <name>` or `import: <crate or path>`")
+                    .help("say what the deviation is about: `table: <name>`, `import: <crate or path>`, `api: <service>` or `event: <name>`")
                     .service(svc)
                     .subject(svc);
                 self.push(f);
