@@ -177,29 +177,36 @@ const KNOWN_EVENT_NEEDLE: &str = "event(";
 pub struct Drift {
     pub hosts: hosts::Hosts,
     pub events: Events,
-    needles: Option<AhoCorasick>,
+    /// The search that picks the files to lex, built at the first file in a language
+    /// [`code`] reads: a repository without any costs nothing more.
+    needles: std::sync::OnceLock<Option<AhoCorasick>>,
 }
 
 impl Drift {
     pub fn new(reg: &Registry) -> Drift {
-        let hosts = hosts::Hosts::new(reg);
-        let events = Events::new(reg);
-        let mut needles = hosts.needles();
-        needles.extend(EVENT_NEEDLES.iter().map(|s| s.to_string()));
-        needles.extend(code::PRODUCERS.iter().map(|s| s.to_string()));
-        if !events.known.is_empty() {
-            needles.push(KNOWN_EVENT_NEEDLE.to_string());
-        }
-        let needles = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(&needles)
-            .ok();
         Drift {
-            hosts,
-            events,
-            needles,
+            hosts: hosts::Hosts::new(reg),
+            events: Events::new(reg),
+            needles: std::sync::OnceLock::new(),
         }
+    }
+
+    fn needles(&self) -> Option<&AhoCorasick> {
+        self.needles
+            .get_or_init(|| {
+                let mut needles = self.hosts.needles();
+                needles.extend(EVENT_NEEDLES.iter().map(|s| s.to_string()));
+                needles.extend(code::PRODUCERS.iter().map(|s| s.to_string()));
+                if !self.events.known.is_empty() {
+                    needles.push(KNOWN_EVENT_NEEDLE.to_string());
+                }
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(&needles)
+                    .ok()
+            })
+            .as_ref()
     }
 
     /// True when a file of `lang` at `rel` may hold evidence: a language [`code`]
@@ -207,7 +214,7 @@ impl Drift {
     pub fn wants(&self, lang: Language, rel: &str, bytes: &[u8]) -> bool {
         code::dialect(lang).is_some()
             && !code::is_test_path(rel)
-            && self.needles.as_ref().is_some_and(|ac| ac.is_match(bytes))
+            && self.needles().is_some_and(|ac| ac.is_match(bytes))
     }
 
     /// The observations of one decoded file of service `service`.
