@@ -57,8 +57,7 @@ fn row(rule: &str, path: &str, line: u64, severity: &str) -> (String, String, u6
 /// Every must-flag line of the fixture is reported, and nothing else: not the
 /// declared calls and events, the service's own URL, the health probe, the third-party
 /// host, the owner's own client library, the log and exception messages, the comment,
-/// the test doubles, the
-/// suppressed line or the call an exception covers.
+/// the test doubles, the suppressed line or the call an exception covers.
 #[test]
 fn drift_fixture_exact_findings() {
     let (code, v) = json(&["check", "--format", "json", DRIFT]);

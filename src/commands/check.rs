@@ -102,6 +102,8 @@ pub struct Run {
     pub scope: Option<Vec<String>>,
     /// The API and event edges the code shows (`crate::drift`), declared or not.
     pub edges: Vec<crate::drift::ObservedEdge>,
+    /// What the code showed, one observation per place (`crate::drift`).
+    pub observations: Vec<crate::drift::Observation>,
 }
 
 /// Validates the registry, scans `paths` (the whole repository when empty) and
@@ -154,8 +156,9 @@ fn collect_listed(
     );
     // The rules that need every file (`crate::drift`); configuration edges join here.
     let drift = crate::drift::Drift::new(reg);
+    let observations = scan.observations;
     let (drift_findings, edges) =
-        crate::drift::after_scan(reg, &drift, &scan.observations, &[], scope.is_none());
+        crate::drift::after_scan(reg, &drift, &observations, &[], scope.is_none());
     let mut scanned = scan.findings;
     finding::join(&mut scanned, drift_findings);
     let (code_findings, excepted) = apply_exceptions(reg, scanned, &today);
@@ -174,6 +177,7 @@ fn collect_listed(
         summary,
         scope,
         edges,
+        observations,
     })
 }
 

@@ -81,7 +81,7 @@ fn as_observed(reg: &Registry, run: &super::check::Run) -> (Registry, Vec<String
         ));
     }
     for e in &run.edges {
-        let (Some(from), Some(to)) = (reg.service_index(&e.from), reg.service_index(&e.to)) else {
+        let (Some(from), Some(_)) = (reg.service_index(&e.from), reg.service_index(&e.to)) else {
             continue;
         };
         let at = |p: &str| format!("{}:{}", p, e.evidence.line);
@@ -112,31 +112,39 @@ fn as_observed(reg: &Registry, run: &super::check::Run) -> (Registry, Vec<String
                     ));
                 }
             }
-            EdgeKind::Event { name } => {
-                for (si, role) in [(from, Role::Publish), (to, Role::Consume)] {
-                    if declares(reg, si, role, name) {
-                        continue;
-                    }
-                    let svc = &mut code.services[si];
-                    let list = if role == Role::Publish {
-                        &mut svc.publishes
-                    } else {
-                        &mut svc.consumes
-                    };
-                    if !list.iter().any(|i| i.value == *name) {
-                        list.push(Item {
-                            value: name.clone(),
-                            loc: svc.loc,
-                        });
-                        let verb = if role == Role::Publish {
-                            "publishes"
-                        } else {
-                            "consumes"
-                        };
-                        notes.push(format!("{} {verb} {name} (undeclared)", svc.name));
-                    }
-                }
-            }
+            // Events: from every observation below, publishers and consumers alike.
+            EdgeKind::Event { .. } => {}
+        }
+    }
+    let drift = crate::drift::Drift::new(reg);
+    for o in &run.observations {
+        let crate::drift::code::Seen::Event { name, role, .. } = &o.seen else {
+            continue;
+        };
+        let event = drift.events.canonical(name).unwrap_or(name).to_string();
+        if declares(reg, o.service, *role, name) {
+            continue;
+        }
+        let svc = &mut code.services[o.service];
+        let list = if *role == Role::Publish {
+            &mut svc.publishes
+        } else {
+            &mut svc.consumes
+        };
+        if !list.iter().any(|i| i.value == event) {
+            list.push(Item {
+                value: event.clone(),
+                loc: svc.loc,
+            });
+            let verb = if *role == Role::Publish {
+                "publishes"
+            } else {
+                "consumes"
+            };
+            notes.push(format!(
+                "{} {verb} {event} (undeclared, {}:{})",
+                svc.name, o.evidence.path, o.evidence.line
+            ));
         }
     }
     notes.sort();
