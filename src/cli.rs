@@ -523,7 +523,8 @@ pub struct GraphArgs {
     pub reverse: bool,
 
     /// Also draw observed edges: where `check` finds code of one service touching
-    /// another's tables or code, coupling them behind the registry's back.
+    /// another's tables or code, calling its API or consuming its events, coupling
+    /// them behind the registry's back.
     #[arg(long)]
     pub observed: bool,
 
@@ -547,6 +548,15 @@ pub struct WavesArgs {
     /// closes no cycle.
     #[arg(long)]
     pub include_events: bool,
+
+    /// Also plan from what the code shows (API calls and events it makes that the
+    /// registry does not declare, declared API reads it never makes) and say where
+    /// that plan differs from the registry's. Reads the whole repository.
+    #[arg(long)]
+    pub observed: bool,
+
+    #[command(flatten)]
+    pub scan: ScanArgs,
 
     #[command(flatten)]
     pub registry: RegistryOpt,

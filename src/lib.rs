@@ -7,6 +7,7 @@ pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod deploy;
+pub mod drift;
 pub mod graph;
 pub mod init;
 pub mod lang;

@@ -100,6 +100,10 @@ pub struct Run {
     pub summary: Summary,
     /// Repo-relative paths the run scanned; `None` for the whole repository.
     pub scope: Option<Vec<String>>,
+    /// The API and event edges the code shows (`crate::drift`), declared or not.
+    pub edges: Vec<crate::drift::ObservedEdge>,
+    /// What the code showed, one observation per place (`crate::drift`).
+    pub observations: Vec<crate::drift::Observation>,
 }
 
 /// Validates the registry, scans `paths` (the whole repository when empty) and
@@ -150,7 +154,14 @@ fn collect_listed(
             scan
         },
     );
-    let (code_findings, excepted) = apply_exceptions(reg, scan.findings, &today);
+    // The rules that need every file (`crate::drift`); configuration edges join here.
+    let drift = crate::drift::Drift::new(reg);
+    let observations = scan.observations;
+    let (drift_findings, edges) =
+        crate::drift::after_scan(reg, &drift, &observations, &[], scope.is_none());
+    let mut scanned = scan.findings;
+    finding::join(&mut scanned, drift_findings);
+    let (code_findings, excepted) = apply_exceptions(reg, scanned, &today);
     // The registry's findings first; most often there are none.
     finding::join(&mut findings, code_findings);
     apply_levels(&mut findings, reg);
@@ -165,6 +176,8 @@ fn collect_listed(
         findings,
         summary,
         scope,
+        edges,
+        observations,
     })
 }
 
@@ -317,11 +330,25 @@ fn apply_exceptions(reg: &Registry, findings: Vec<Finding>, today: &str) -> (Vec
 }
 
 fn covers(e: &registry::Exception, f: &Finding) -> bool {
-    if f.rule == crate::model::rules::Rule::SharedDatabaseCredentials {
-        return f.service.as_deref() == Some(e.service.value.as_str())
-            && e.database
-                .as_ref()
-                .is_some_and(|d| crate::deploy::credentials::concerns(f, &d.value));
+    use crate::model::rules::Rule;
+    match f.rule {
+        Rule::SharedDatabaseCredentials => {
+            return f.service.as_deref() == Some(e.service.value.as_str())
+                && e.database
+                    .as_ref()
+                    .is_some_and(|d| crate::deploy::credentials::concerns(f, &d.value));
+        }
+        Rule::UndeclaredApiDependency => {
+            return f.service.as_deref() == Some(e.service.value.as_str())
+                && e.api.as_ref().map(|a| Some(a.value.as_str())) == Some(f.owner.as_deref());
+        }
+        Rule::UndeclaredEvent => {
+            return f.service.as_deref() == Some(e.service.value.as_str())
+                && e.event.as_ref().is_some_and(|w| {
+                    crate::drift::event_key(&w.value) == crate::drift::event_key(&f.subject)
+                });
+        }
+        _ => {}
     }
     let (Some(service), Some(kind)) = (&f.service, f.access) else {
         return false;

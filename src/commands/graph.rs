@@ -109,5 +109,51 @@ fn add_observed(
         let subject = f.table.as_deref().or(f.import.as_deref()).unwrap_or("");
         graph.add_observed(from, to, &format!("{} {subject}", access.as_str()));
     }
+    for (from, to, label) in undeclared_edges(reg, &run.edges) {
+        graph.add_observed(&from, &to, &label);
+    }
     Ok(())
+}
+
+/// The observed API and event edges (`crate::drift`) the registry does not declare,
+/// as graph edges: (dependent, dependency, label). A consumer depends on the
+/// publisher, as in the registry's graph.
+pub(super) fn undeclared_edges(
+    reg: &crate::registry::Registry,
+    edges: &[crate::drift::ObservedEdge],
+) -> Vec<(String, String, String)> {
+    use crate::drift::{EdgeKind, Role, declares};
+    let mut out = Vec::new();
+    for e in edges {
+        let (Some(from), Some(to)) = (reg.service_index(&e.from), reg.service_index(&e.to)) else {
+            continue;
+        };
+        match &e.kind {
+            EdgeKind::Api => {
+                if !reg.services[from]
+                    .reads
+                    .iter()
+                    .any(|r| r.target.value == e.to)
+                {
+                    out.push((
+                        e.from.clone(),
+                        e.to.clone(),
+                        format!("calls API ({})", e.evidence.how),
+                    ));
+                }
+            }
+            EdgeKind::Event { name } => {
+                if !(declares(reg, from, Role::Publish, name)
+                    && declares(reg, to, Role::Consume, name))
+                {
+                    out.push((
+                        e.to.clone(),
+                        e.from.clone(),
+                        format!("consumes event {name}"),
+                    ));
+                }
+            }
+        }
+    }
+    out
 }

@@ -28,17 +28,173 @@ pub fn run(cli: &Cli, args: &WavesArgs) -> Result<u8, Failure> {
     let mut findings = cycle_findings(&reg, &graph, &plan);
     apply_levels(&mut findings, &reg);
     finding::sort(&mut findings);
-    let text = match format {
+    let mut text = match format {
         Format::Json => render::waves_json_text(&graph, &plan, include_events, &findings),
         Format::Markdown => render::waves_markdown(&graph, &plan, include_events),
         Format::Mermaid => render::waves_mermaid(&graph, &plan),
         _ => render::waves_text(&graph, &plan, include_events),
     };
+    if args.observed {
+        if matches!(format, Format::Json | Format::Mermaid) {
+            return Err(Failure::Usage(
+                "`waves --observed` prints text or markdown; use `--format text` or `--format markdown`".into(),
+            ));
+        }
+        let run = super::check::collect(&reg, &args.scan, &[])?;
+        text.push_str(&observed_section(
+            &reg,
+            &graph,
+            &plan,
+            &run,
+            PlanOptions { include_events },
+        ));
+    }
     write_stdout(&text, format == Format::Json)?;
     if format != Format::Json && !findings.is_empty() {
         print_warnings(cli, &reg, &findings);
     }
     Ok(exit_code(&findings, cli.deny_warnings))
+}
+
+/// The registry as the code shows it: declared API reads the code never makes (as
+/// `unused-api-dependency` reports them) are dropped; API calls and events the code
+/// makes without the registry declaring them are added.
+fn as_observed(reg: &Registry, run: &super::check::Run) -> (Registry, Vec<String>) {
+    use crate::drift::{EdgeKind, Role, declares};
+    use crate::registry::{ApiRead, Item};
+    let mut code = reg.clone();
+    let mut notes = Vec::new();
+    for f in run
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::UnusedApiDependency)
+    {
+        let Some(si) = f.service.as_deref().and_then(|s| reg.service_index(s)) else {
+            continue;
+        };
+        code.services[si]
+            .reads
+            .retain(|r| r.target.value != f.subject);
+        notes.push(format!(
+            "{} never calls {} (declared in reads_from_apis)",
+            reg.services[si].name, f.subject
+        ));
+    }
+    for e in &run.edges {
+        let (Some(from), Some(_)) = (reg.service_index(&e.from), reg.service_index(&e.to)) else {
+            continue;
+        };
+        let at = |p: &str| format!("{}:{}", p, e.evidence.line);
+        match &e.kind {
+            EdgeKind::Api => {
+                if !code.services[from]
+                    .reads
+                    .iter()
+                    .any(|r| r.target.value == e.to)
+                    && !reg.services[from]
+                        .reads
+                        .iter()
+                        .any(|r| r.target.value == e.to)
+                {
+                    let loc = reg.services[from].loc;
+                    code.services[from].reads.push(ApiRead {
+                        target: Item {
+                            value: e.to.clone(),
+                            loc,
+                        },
+                        endpoints: Vec::new(),
+                    });
+                    notes.push(format!(
+                        "{} calls {} (undeclared, {})",
+                        e.from,
+                        e.to,
+                        at(&e.evidence.path)
+                    ));
+                }
+            }
+            // Events: from every observation below, publishers and consumers alike.
+            EdgeKind::Event { .. } => {}
+        }
+    }
+    let drift = crate::drift::Drift::new(reg);
+    for o in &run.observations {
+        let crate::drift::code::Seen::Event { name, role, .. } = &o.seen else {
+            continue;
+        };
+        let event = drift.events.canonical(name).unwrap_or(name).to_string();
+        if declares(reg, o.service, *role, name) {
+            continue;
+        }
+        let svc = &mut code.services[o.service];
+        let list = if *role == Role::Publish {
+            &mut svc.publishes
+        } else {
+            &mut svc.consumes
+        };
+        if !list.iter().any(|i| i.value == event) {
+            list.push(Item {
+                value: event.clone(),
+                loc: svc.loc,
+            });
+            let verb = if *role == Role::Publish {
+                "publishes"
+            } else {
+                "consumes"
+            };
+            notes.push(format!(
+                "{} {verb} {event} (undeclared, {}:{})",
+                svc.name, o.evidence.path, o.evidence.line
+            ));
+        }
+    }
+    notes.sort();
+    notes.dedup();
+    (code, notes)
+}
+
+/// What `waves --observed` adds: the differences between the registry's edges and
+/// the code's, and every service whose wave differs between the two plans.
+fn observed_section(
+    reg: &Registry,
+    graph: &Graph,
+    plan: &Plan,
+    run: &super::check::Run,
+    opts: PlanOptions,
+) -> String {
+    let (code, notes) = as_observed(reg, run);
+    let code_graph = Graph::from_registry(&code);
+    let code_plan = crate::graph::plan::plan(&code_graph, opts);
+    let mut moved = Vec::new();
+    for (i, node) in graph.services().enumerate() {
+        let before = plan.wave_of.get(i).map_or(0, |w| w + 1);
+        let after = code_graph
+            .index_of(&node.name)
+            .and_then(|j| code_plan.wave_of.get(j))
+            .map_or(0, |w| w + 1);
+        if before != after {
+            moved.push(format!(
+                "{}: wave {before} in the registry's plan, wave {after} in the code's",
+                node.name
+            ));
+        }
+    }
+    let mut out = String::from("\nObserved (--observed): the plan the code implies\n");
+    if notes.is_empty() && moved.is_empty() {
+        out.push_str("  The code shows the same API and event dependencies as the registry.\n");
+        return out;
+    }
+    for n in &notes {
+        out.push_str(&format!("  - {n}\n"));
+    }
+    if moved.is_empty() {
+        out.push_str("  Every service keeps its wave.\n");
+    } else {
+        out.push_str("  Services in another wave:\n");
+        for m in &moved {
+            out.push_str(&format!("  - {m}\n"));
+        }
+    }
+    out
 }
 
 /// A `dependency-cycle` warning per cycle of API reads, pointing at the registry

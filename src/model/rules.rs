@@ -88,6 +88,9 @@ rules! {
     CrossServiceImport => "cross-service-import", Code, Error, "A service imports code that lives inside another service, outside its public paths.";
     UnownedTable => "unowned-table", Code, Error, "Code creates or maps a table that no service owns.";
     SharedDatabaseCredentials => "shared-database-credentials", Code, Error, "A service's deployment configuration connects to another service's database, or two services share a database user or connection string.";
+    UndeclaredApiDependency => "undeclared-api-dependency", Code, Error, "A service calls another service's API that its `reads_from_apis` does not list.";
+    UnusedApiDependency => "unused-api-dependency", Code, Warning, "A `reads_from_apis` entry that the code never uses (reported only where the evidence is complete enough).";
+    UndeclaredEvent => "undeclared-event", Code, Error, "A service publishes or consumes an event its `publishes_events`/`consumes_events` does not list.";
     UnassignedAccess => "unassigned-access", Code, Warning, "Code outside every service touches a service-owned table.";
     UnusedSuppression => "unused-suppression", Run, Warning, "An `ownlint: allow(...)` comment suppresses nothing.";
     InvalidSuppression => "invalid-suppression", Run, Warning, "An `ownlint: allow(...)` comment has no reason or names no known rule.";

@@ -540,6 +540,8 @@ fn convert(raw: RawRegistry, text: &str, file: &str, root: PathBuf) -> Registry 
             table: e.table.map(|t| item(t, text)),
             import: e.import.map(|t| item(t, text)),
             database: e.database.map(|t| item(t, text)),
+            api: e.api.map(|t| item(t, text)),
+            event: e.event.map(|t| item(t, text)),
             access: e.access.iter().map(|a| a.value).collect(),
             reason: item(e.reason, text),
             expires: e.expires.map(|t| item(t, text)),
@@ -617,6 +619,12 @@ fn convert_service(name: S<String>, svc: RawService, text: &str) -> Service {
         schema,
         dialect: svc.dialect.map(|d| d.value),
         team: svc.team.map(|t| t.value),
+        hosts: items(svc.hosts, text),
+        topics: svc
+            .topics
+            .into_iter()
+            .map(|(k, v)| (item(k, text), item(v, text)))
+            .collect(),
     }
 }
 

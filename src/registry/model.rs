@@ -98,6 +98,17 @@ pub struct RawService {
     /// Free text describing the service.
     #[serde(default)]
     pub description: Option<String>,
+    /// Host names or URL prefixes that identify this service when other services call
+    /// it (`order-service`, `orders.internal`, `http://orders.example.com/api`). Default:
+    /// the service's name and its spellings with `-`, `_` or nothing between words.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub hosts: Vec<S<String>>,
+    /// The topic, queue or channel name of an event where it differs from the event's
+    /// name, e.g. `{order.placed: orders.v1}`.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, String>")]
+    pub topics: IndexMap<S<String>, S<String>>,
 }
 
 /// An absent `owns`: no tables, and no place in the file.
@@ -172,6 +183,16 @@ pub struct RawException {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub database: Option<S<String>>,
+    /// The service whose API it may call without listing it in `reads_from_apis`
+    /// (covers `undeclared-api-dependency`).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub api: Option<S<String>>,
+    /// The event or topic it may publish or consume without declaring it (covers
+    /// `undeclared-event`).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub event: Option<S<String>>,
     /// Which accesses are granted; all of them when absent.
     #[serde(default)]
     #[schemars(with = "Vec<ExceptionAccess>")]

@@ -71,6 +71,11 @@ pub struct Service {
     pub schema: Option<Item>,
     pub dialect: Option<Dialect>,
     pub team: Option<String>,
+    /// Host names or URL prefixes that identify the service (`hosts`; empty: the
+    /// defaults of [`crate::drift::hosts`]).
+    pub hosts: Vec<Item>,
+    /// Event name → topic name, where they differ (`topics`).
+    pub topics: Vec<(Item, Item)>,
 }
 
 impl Service {
@@ -95,6 +100,10 @@ pub struct Exception {
     pub import: Option<Item>,
     /// A database whose credentials the service may hold (`shared-database-credentials`).
     pub database: Option<Item>,
+    /// A service whose API may be called undeclared.
+    pub api: Option<Item>,
+    /// An event or topic that may be published or consumed undeclared.
+    pub event: Option<Item>,
     /// Granted access kinds; empty means all.
     pub access: Vec<ExceptionAccess>,
     pub reason: Item,

@@ -20,6 +20,7 @@ pub fn validate(reg: &Registry, today: &str) -> Vec<Finding> {
     // setup beside, and whose prefilter waits for it.
     v.owners();
     v.names();
+    v.drift_names();
     v.api_reads();
     v.events();
     v.cycles();
@@ -93,6 +94,40 @@ impl Validator<'_> {
                         )
                         .service(&svc.name)
                         .subject(&e.value);
+                    self.push(f);
+                }
+            }
+        }
+    }
+
+    /// `hosts` entries and `topics` mappings (see `crate::drift`): a malformed entry
+    /// would silently identify nothing, and a mapping for an event the service does
+    /// not declare would never apply.
+    fn drift_names(&mut self) {
+        for svc in &self.reg.services {
+            let topics = svc.topics.iter().flat_map(|(k, v)| [k, v]);
+            for h in svc.hosts.iter().chain(topics) {
+                if !valid_event_name(&h.value) {
+                    let f = self
+                        .finding(Rule::InvalidName, format!("invalid host or topic `{}`", h.value), &h.loc, "this entry")
+                        .help("hosts and topics are non-empty and contain no spaces, e.g. `order-service` or `orders.v1`")
+                        .service(&svc.name)
+                        .subject(&h.value);
+                    self.push(f);
+                }
+            }
+            for (event, _) in &svc.topics {
+                let declared = svc
+                    .publishes
+                    .iter()
+                    .chain(&svc.consumes)
+                    .any(|e| e.value == event.value);
+                if !declared {
+                    let f = self
+                        .finding(Rule::InvalidName, format!("`topics` maps `{}`, which `{}` neither publishes nor consumes", event.value, svc.name), &event.loc, "not declared by this service")
+                        .help("map the events listed in the service's `publishes_events` or `consumes_events`")
+                        .service(&svc.name)
+                        .subject(&event.value);
                     self.push(f);
                 }
             }
@@ -501,13 +536,23 @@ impl Validator<'_> {
                 self.unknown_service(&ex.service, None, "an exception");
             }
             let svc = ex.service.value.as_str();
-            if ex.table.is_none() && ex.import.is_none() && ex.database.is_none() {
+            if ex.table.is_none()
+                && ex.import.is_none()
+                && ex.database.is_none()
+                && ex.api.is_none()
+                && ex.event.is_none()
+            {
                 let f = self
-                    .finding(Rule::InvalidException, "exception names neither a `table` nor an `import`".into(), &ex.loc, "this exception")
-                    .help("say what the deviation is about: `table: <name>` or `import: <crate or path>`")
+                    .finding(Rule::InvalidException, "exception names no `table`, `import`, `database`, `api` or `event`".into(), &ex.loc, "this exception")
+                    .help("say what the deviation is about: `table: <name>`, `import: <crate or path>`, `database: <name>`, `api: <service>` or `event: <name>`")
                     .service(svc)
                     .subject(svc);
                 self.push(f);
+            }
+            if let Some(api) = &ex.api
+                && self.reg.service(&api.value).is_none()
+            {
+                self.unknown_service(api, None, "an exception's `api`");
             }
             if let Some(t) = &ex.table {
                 let lower = t.value.to_lowercase();

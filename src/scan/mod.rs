@@ -52,6 +52,9 @@ pub struct Stats {
 pub struct Scan {
     pub findings: Vec<Finding>,
     pub stats: Stats,
+    /// The API calls and events the code shows (`crate::drift`), for the rules that
+    /// need every file and for the observed graph.
+    pub observations: Vec<crate::drift::Observation>,
 }
 
 /// Per-thread state: a reused read buffer, findings and counts, and what kept files
@@ -129,6 +132,7 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         prefilter_patterns(reg, &paths, &packages, &imports),
     );
     let resolver = Resolver::new(reg, &paths, &packages, &imports);
+    let drift = crate::drift::Drift::new(reg);
     let cursor = AtomicUsize::new(0);
     let threads = opts.threads.max(1);
     let engine = Engine {
@@ -136,6 +140,7 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         paths: &paths,
         resolver: &resolver,
         prefilter: &prefilter,
+        drift: &drift,
         max_file_size: opts.max_file_size,
     };
     let work = || {
@@ -214,6 +219,7 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         total.stats.files_parsed += r.stats.files_parsed;
         total.stats.files_skipped += r.stats.files_skipped;
         total.stats.suppressed += r.stats.suppressed;
+        total.observations.append(&mut r.observations);
         kept.append(k);
     }
     values::finish(&engine, &files, kept, &mut total);
@@ -349,6 +355,7 @@ struct Engine<'a> {
     paths: &'a PathMap,
     resolver: &'a Resolver<'a>,
     prefilter: &'a Prefilter<'a>,
+    drift: &'a crate::drift::Drift,
     max_file_size: u64,
 }
 
@@ -419,6 +426,7 @@ fn contained(
             }
             out.stats.suppressed += a.outcome.suppressed;
             out.findings.extend(a.outcome.findings);
+            out.observations.extend(a.observations);
             a.values
         }
         Err(_) => {
@@ -437,6 +445,8 @@ struct Analysis {
     /// What the file says about its package's constants; its findings wait there
     /// when another file may fill its holes.
     values: Option<values::FileValues>,
+    /// The API calls and events the file shows (`crate::drift`).
+    observations: Vec<crate::drift::Observation>,
 }
 
 impl Engine<'_> {
@@ -476,7 +486,12 @@ impl Engine<'_> {
         }
         drop(file);
         let service = self.paths.service_of(&f.rel);
-        if !self.prefilter.keeps(&w.buf, service) {
+        // A file is read for its tables and imports when the prefilter keeps it, and
+        // for the services and events it names (`crate::drift`) when it belongs to a
+        // service and the drift search finds something in it.
+        let full = self.prefilter.keeps(&w.buf, service);
+        let drift = service.is_some() && self.drift.wants(lang, &f.rel, &w.buf);
+        if !full && !drift {
             return;
         }
         if memchr::memchr(0, &w.buf[..w.buf.len().min(8192)]).is_some() {
@@ -496,7 +511,7 @@ impl Engine<'_> {
         // one file's analysis becomes an `internal-error` for that file, never a lost
         // worker with all its findings.
         let values = contained(&mut w.out, rel, || {
-            self.analyse(lang, rel, text, service, &ctx)
+            self.analyse(lang, rel, text, service, &ctx, (full, drift))
         });
         w.kept.extend(values);
     }
@@ -534,8 +549,13 @@ impl Engine<'_> {
         text: &str,
         service: Option<usize>,
         ctx: &lang::Context,
+        (full, drift): (bool, bool),
     ) -> Analysis {
-        let extracted = lang::extract(lang, rel, text, ctx);
+        let extracted = if full {
+            lang::extract(lang, rel, text, ctx)
+        } else {
+            lang::Extracted::default()
+        };
         let index = crate::model::finding::LineIndex::new(text);
         if extracted.refused {
             // Nothing was read, so the file's suppressions cannot be judged either
@@ -552,6 +572,7 @@ impl Engine<'_> {
                 },
                 refused: true,
                 values: None,
+                observations: Vec::new(),
             };
         }
         let file = FileCtx {
@@ -589,6 +610,16 @@ impl Engine<'_> {
         for follow in &extracted.follow {
             self.follow(&file, follow, ctx, &mut findings);
         }
+        let observations = match service {
+            Some(si) if drift => {
+                let obs = self.drift.observe(lang, rel, text, si, &index);
+                findings.extend(crate::drift::file_findings(
+                    self.reg, self.drift, &obs, text, &index,
+                ));
+                obs
+            }
+            _ => Vec::new(),
+        };
         // A file with holes another file of its package may fill is reported once
         // they are filled (its suppressions are judged against every finding).
         let values = values::FileValues::new(&file, extracted.values, &mut findings, from_vars);
@@ -600,6 +631,7 @@ impl Engine<'_> {
             outcome,
             refused: false,
             values,
+            observations,
         }
     }
 
@@ -866,11 +898,13 @@ mod tests {
         let resolver = Resolver::new(&reg, &paths, &packages, &imports);
         let patterns = prefilter_patterns(&reg, &paths, &packages, &imports);
         let prefilter = Prefilter::new(reg.tables(), patterns);
+        let drift = crate::drift::Drift::new(&reg);
         let engine = Engine {
             reg: &reg,
             paths: &paths,
             resolver: &resolver,
             prefilter: &prefilter,
+            drift: &drift,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
         };
         // The walk listed the file; then it changes.
@@ -1047,6 +1081,7 @@ mod tests {
             },
             refused,
             values: None,
+            observations: Vec::new(),
         };
         let mut out = Scan::default();
         contained(&mut out, "a/before.sql", || analysis("before", false));

@@ -1,0 +1,285 @@
+//! CLI tests of the rules that compare the registry's API reads and events with the
+//! code (`undeclared-api-dependency`, `unused-api-dependency`, `undeclared-event`) and
+//! of `graph --observed` / `waves --observed`, over `fixtures/drift`.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const DRIFT: &str = "fixtures/drift";
+
+fn ownlint() -> Command {
+    let mut cmd = Command::cargo_bin("ownlint").unwrap_or_else(|e| panic!("{e}"));
+    cmd.env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .env("OWNLINT_TODAY", "2026-03-01")
+        .env_remove("OWNLINT_REGISTRY");
+    cmd
+}
+
+fn json(args: &[&str]) -> (i32, Value) {
+    let out = ownlint()
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "invalid JSON: {e}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), v)
+}
+
+/// (rule, path, line, severity) of every finding.
+fn rows(v: &Value) -> Vec<(String, String, u64, String)> {
+    v["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| {
+                    let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+                    (
+                        s("rule"),
+                        s("path"),
+                        f["line"].as_u64().unwrap_or(0),
+                        s("severity"),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn row(rule: &str, path: &str, line: u64, severity: &str) -> (String, String, u64, String) {
+    (rule.into(), path.into(), line, severity.into())
+}
+
+/// Every must-flag line of the fixture is reported, and nothing else: not the
+/// declared calls and events, the service's own URL, the health probe, the third-party
+/// host, the owner's own client library, the log and exception messages, the comment,
+/// the test doubles, the suppressed line or the call an exception covers.
+#[test]
+fn drift_fixture_exact_findings() {
+    let (code, v) = json(&["check", "--format", "json", DRIFT]);
+    assert_eq!(code, 1);
+    let java = "services/catalog/src/main/java/shop/catalog/PriceEvents.java";
+    assert_eq!(
+        rows(&v),
+        [
+            row(
+                "unused-api-dependency",
+                "data-ownership.yaml",
+                11,
+                "warning"
+            ),
+            row("undeclared-api-dependency", java, 7, "error"),
+            row("undeclared-event", java, 16, "error"),
+            row("undeclared-event", java, 19, "error"),
+            row(
+                "undeclared-api-dependency",
+                "services/checkout/main.go",
+                15,
+                "error"
+            ),
+            row(
+                "undeclared-api-dependency",
+                "services/checkout/main.go",
+                16,
+                "error"
+            ),
+            row(
+                "undeclared-event",
+                "services/reporting/Program.cs",
+                12,
+                "error"
+            ),
+            row(
+                "undeclared-event",
+                "services/reporting/Program.cs",
+                13,
+                "error"
+            ),
+        ]
+    );
+    assert_eq!(v["summary"]["suppressed"], 1, "the allow comment");
+    assert_eq!(v["summary"]["excepted"], 1, "the `api: catalog` exception");
+}
+
+#[test]
+fn drift_human_report_snapshot() {
+    let out = ownlint()
+        .args(["check", "--quiet", "--color", "never", DRIFT])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("drift_human", String::from_utf8_lossy(&out.stdout));
+}
+
+/// A run over some paths sees too little to call a declared dependency unused.
+#[test]
+fn unused_api_dependency_needs_the_whole_repository() {
+    let (_, v) = json(&[
+        "check",
+        "--format",
+        "json",
+        "fixtures/drift/services/checkout/main.go",
+    ]);
+    let rules: Vec<String> = rows(&v).into_iter().map(|r| r.0).collect();
+    assert_eq!(
+        rules,
+        ["undeclared-api-dependency", "undeclared-api-dependency"]
+    );
+}
+
+/// A service none of whose API calls ownlint sees is not reported unused by default.
+#[test]
+fn unused_api_dependency_is_off_without_evidence_for_the_service() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("a")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(root.join("b")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(root.join("a/app.py"), "print('a')\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(root.join("b/main.go"), "package main\n").unwrap_or_else(|e| panic!("{e}"));
+    let registry = "services:\n  a:\n    reads_from_apis:\n      - b: [GET /x]\n  b: {}\n";
+    std::fs::write(root.join("data-ownership.yaml"), registry).unwrap_or_else(|e| panic!("{e}"));
+    let dir_arg = root.to_string_lossy().to_string();
+    let (code, v) = json(&["check", "--format", "json", &dir_arg]);
+    assert_eq!((code, rows(&v)), (0, vec![]));
+    // Asked for explicitly, it is reported everywhere.
+    let asked = format!("{registry}rules: {{unused-api-dependency: warning}}\n");
+    std::fs::write(root.join("data-ownership.yaml"), asked).unwrap_or_else(|e| panic!("{e}"));
+    let (_, v) = json(&["check", "--format", "json", &dir_arg]);
+    assert_eq!(
+        rows(&v),
+        [row(
+            "unused-api-dependency",
+            "data-ownership.yaml",
+            4,
+            "warning"
+        )]
+    );
+}
+
+#[test]
+fn graph_observed_shows_undeclared_calls_and_events() {
+    let (code, v) = json(&[
+        "graph",
+        "--registry",
+        "fixtures/drift/data-ownership.yaml",
+        "--format",
+        "json",
+        "--observed",
+    ]);
+    assert_eq!(code, 0);
+    let mut edges: Vec<(String, String, String)> = v["edges"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|e| e["kind"] == "observed")
+                .map(|e| {
+                    let s = |k: &str| e[k].as_str().unwrap_or("").to_string();
+                    (s("from"), s("to"), s("label"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    edges.sort();
+    let edge = |a: &str, b: &str, l: &str| (a.to_string(), b.to_string(), l.to_string());
+    assert_eq!(
+        edges,
+        [
+            edge(
+                "catalog",
+                "legacy-pricing",
+                "calls API (client of the service)"
+            ),
+            edge(
+                "catalog",
+                "payment-service",
+                "consumes event payment.captured"
+            ),
+            edge(
+                "checkout",
+                "catalog",
+                "calls API (environment variable holding its address)"
+            ),
+            // catalog publishes order.placed too (undeclared), so reporting depends on it.
+            edge(
+                "reporting",
+                "catalog",
+                "consumes event order.placed, calls API (URL of the service)"
+            ),
+            edge("reporting", "checkout", "consumes event order.placed"),
+            // The suppressed call: suppressed findings still show what the code does.
+            edge(
+                "reporting",
+                "payment-service",
+                "calls API (URL of the service)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn waves_observed_says_where_the_plans_differ() {
+    let out = ownlint()
+        .args([
+            "waves",
+            "--registry",
+            "fixtures/drift/data-ownership.yaml",
+            "--observed",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("drift_waves_observed", String::from_utf8_lossy(&out.stdout));
+}
+
+/// `hosts`, `topics` and the exceptions' `api` are validated like the rest of the
+/// registry.
+#[test]
+fn hosts_topics_and_api_exceptions_are_validated() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let registry = "services:\n  a:\n    hosts: ['']\n    publishes_events: [x.y]\n    topics: {x.z: t}\n  b: {}\nexceptions:\n  - service: a\n    api: c\n    reason: r\n";
+    std::fs::write(dir.path().join("data-ownership.yaml"), registry)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let reg = dir.path().join("data-ownership.yaml");
+    let reg = reg.to_string_lossy();
+    let (code, v) = json(&["validate", "--registry", &reg, "--format", "json"]);
+    assert_eq!(code, 1);
+    let got: Vec<(String, u64)> = rows(&v).into_iter().map(|r| (r.0, r.2)).collect();
+    assert_eq!(
+        got,
+        [
+            ("invalid-name".to_string(), 3),
+            ("invalid-name".to_string(), 5),
+            ("unknown-service".to_string(), 9),
+        ]
+    );
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["message"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(messages[1].contains("`topics` maps `x.z`"), "{messages:?}");
+}
+
+#[test]
+fn explain_documents_the_new_rules() {
+    for rule in [
+        "undeclared-api-dependency",
+        "unused-api-dependency",
+        "undeclared-event",
+    ] {
+        let out = ownlint()
+            .args(["explain", rule])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(0), "{rule}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains(rule));
+    }
+}
