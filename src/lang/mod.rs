@@ -38,6 +38,7 @@ pub mod prisma;
 pub mod python;
 pub mod ruby;
 pub mod rust;
+pub mod script;
 pub mod sinks;
 pub mod sql;
 pub mod typescript;
