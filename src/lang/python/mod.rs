@@ -18,8 +18,7 @@ mod templates;
 #[cfg(test)]
 mod tests;
 
-use super::embedded::Embedded;
-use super::script::{self, Constants, Kind, Literals, Stmt, Tokens};
+use super::script::{self, Constants, Kind, Stmt, Tokens};
 use super::{Context, Extracted};
 use crate::model::Access;
 use templates::Subst;
@@ -104,49 +103,7 @@ pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
     script::finish(ex.out)
 }
 
-impl<'a> Literals<'a> for Extractor<'a> {
-    fn code(&self) -> &Tokens<'a> {
-        &self.code
-    }
-
-    fn constants(&self) -> &Constants<'a> {
-        &self.consts
-    }
-
-    fn push_plain(&self, e: &mut Embedded, lit: usize) {
-        self.push_lit(e, lit, None);
-    }
-}
-
 impl<'a> Extractor<'a> {
-    /// Records `NAME = "literal"` (and `NAME: T = "literal"`) bindings; a name bound twice
-    /// to different text is ambiguous and never substituted.
-    fn collect_consts(&mut self, stmts: &[Stmt]) {
-        let code = &self.code;
-        for &Stmt { s, e, .. } in stmts {
-            if code.kind(s) != Some(Kind::Name) || e - s < 3 {
-                continue;
-            }
-            let eq = if code.is_op(s + 1, "=") {
-                s + 1
-            } else if code.is_op(s + 1, ":") {
-                match (s + 2..e).find(|&i| code.is_op(i, "=")) {
-                    Some(i) => i,
-                    None => continue,
-                }
-            } else {
-                continue;
-            };
-            let value = (e == eq + 2)
-                .then(|| code.tok(eq + 1))
-                .flatten()
-                .filter(|t| t.kind == Kind::Str && !code.lits[t.lit].fmt)
-                .map(|t| t.lit);
-            self.consts.bind(code, code.text(s), value);
-        }
-        self.consts.seal();
-    }
-
     fn run(&mut self, stmts: &[Stmt]) {
         let mut line = usize::MAX;
         let mut indent = 0;

@@ -7,6 +7,8 @@
 use super::lexer::decode_escape;
 use super::{Extractor, Group};
 use crate::lang::embedded::Embedded;
+use crate::lang::script::assemble::string_items;
+use crate::lang::script::{Constants, Stmt, Tokens};
 use crate::lang::script::{Esc, Item, Kind, Literals, Piece, Step, is_ident_char};
 
 /// A value filling a `%s` or `{}` placeholder: the literal it resolves to, if visible.
@@ -89,41 +91,31 @@ impl Extractor<'_> {
     /// to it. Returns the group and the token after it.
     pub(super) fn group_at(&self, i: usize, e: usize) -> (Group, usize) {
         let code = &self.code;
-        let mut items = Vec::new();
-        let mut j = i;
-        while j < e {
-            match code.tok(j) {
-                Some(t) if t.kind == Kind::Str => {
-                    items.push(Item::Lit(t.lit));
-                    j += 1;
-                }
-                _ if code.is_op(j, "+") && j > i => {
-                    if code.kind(j + 1) == Some(Kind::Str) {
-                        j += 1;
-                        continue;
-                    }
-                    // `+ NAME` or `+ self.NAME`, not followed by a call or subscript.
-                    let mut k = j + 1;
-                    let mut last = None;
-                    while code.kind(k) == Some(Kind::Name) {
-                        last = Some(k);
-                        if code.is_op(k + 1, ".") && code.kind(k + 2) == Some(Kind::Name) {
-                            k += 2;
-                        } else {
-                            k += 1;
-                            break;
-                        }
-                    }
-                    let Some(last) = last else { break };
-                    if code.is_op(k, "(") || code.is_op(k, "[") || code.is_op(k, ".") {
-                        break;
-                    }
-                    items.push(self.name_item(j + 1, code.text(last)));
-                    j = k;
-                }
-                _ => break,
+        let (items, mut j) = string_items(code, i, e, |j| {
+            if !(code.is_op(j, "+") && j > i) {
+                return None;
             }
-        }
+            if code.kind(j + 1) == Some(Kind::Str) {
+                return Some((None, j + 1));
+            }
+            // `+ NAME` or `+ self.NAME`, not followed by a call or subscript.
+            let mut k = j + 1;
+            let mut last = None;
+            while code.kind(k) == Some(Kind::Name) {
+                last = Some(k);
+                if code.is_op(k + 1, ".") && code.kind(k + 2) == Some(Kind::Name) {
+                    k += 2;
+                } else {
+                    k += 1;
+                    break;
+                }
+            }
+            let last = last?;
+            if code.is_op(k, "(") || code.is_op(k, "[") || code.is_op(k, ".") {
+                return None;
+            }
+            Some((Some(self.name_item(j + 1, code.text(last))), k))
+        });
         let mut subst = Subst::default();
         if code.is_op(j, "%") {
             j = self.percent_operand(j + 1, e, &mut subst);
@@ -340,5 +332,47 @@ impl Extractor<'_> {
             return None;
         }
         self.consts.get(parts.last()?)
+    }
+}
+
+impl<'a> Literals<'a> for Extractor<'a> {
+    fn parts(&self) -> (&Tokens<'a>, &Constants<'a>) {
+        (&self.code, &self.consts)
+    }
+
+    /// A constant's value or a literal filled in place: never an f-string, and its
+    /// `%s` stay holes (a constant is no template of its own).
+    fn push_plain(&self, e: &mut Embedded, lit: usize) {
+        self.push_lit(e, lit, None);
+    }
+}
+
+impl<'a> Extractor<'a> {
+    /// Records `NAME = "literal"` (and `NAME: T = "literal"`) bindings; a name bound twice
+    /// to different text is ambiguous and never substituted.
+    pub(super) fn collect_consts(&mut self, stmts: &[Stmt]) {
+        let code = &self.code;
+        for &Stmt { s, e, .. } in stmts {
+            if code.kind(s) != Some(Kind::Name) || e - s < 3 {
+                continue;
+            }
+            let eq = if code.is_op(s + 1, "=") {
+                s + 1
+            } else if code.is_op(s + 1, ":") {
+                match (s + 2..e).find(|&i| code.is_op(i, "=")) {
+                    Some(i) => i,
+                    None => continue,
+                }
+            } else {
+                continue;
+            };
+            let value = (e == eq + 2)
+                .then(|| code.tok(eq + 1))
+                .flatten()
+                .filter(|t| t.kind == Kind::Str && !code.lits[t.lit].fmt)
+                .map(|t| t.lit);
+            self.consts.bind(code, code.text(s), value);
+        }
+        self.consts.seal();
     }
 }

@@ -14,7 +14,7 @@ use crate::lang::embedded::Embedded;
 use crate::lang::sql::HOLE;
 use crate::model::{Access, AccessKind, Origin, TableRef};
 
-use super::{Constants, Tokens};
+use super::{Constants, Kind, Tokens};
 
 /// A part of a string expression.
 #[derive(Clone, Debug)]
@@ -72,9 +72,16 @@ pub struct Step {
 
 /// A language's reading of its string literals.
 pub trait Literals<'a> {
-    fn code(&self) -> &Tokens<'a>;
+    /// The file's tokens, and its constants that fill holes.
+    fn parts(&self) -> (&Tokens<'a>, &Constants<'a>);
 
-    fn constants(&self) -> &Constants<'a>;
+    fn code(&self) -> &Tokens<'a> {
+        self.parts().0
+    }
+
+    fn constants(&self) -> &Constants<'a> {
+        self.parts().1
+    }
 
     /// Appends literal `lit` read on its own: escapes decoded, every hole and
     /// placeholder left unknown. The reading of a constant's value, and of a literal
@@ -145,6 +152,33 @@ pub trait Literals<'a> {
         }
         e
     }
+}
+
+/// The items of the string expression that starts at token `i` (a literal), up to token
+/// `e`: adjacent literals, and what `join` adds at a token that is no literal (`+ "x"`,
+/// `+ NAME`, `.squish`): the item, if any, and the token after it; `None` where the
+/// expression ends. Returns the items and the token after them.
+pub fn string_items(
+    code: &Tokens<'_>,
+    i: usize,
+    e: usize,
+    mut join: impl FnMut(usize) -> Option<(Option<Item>, usize)>,
+) -> (Vec<Item>, usize) {
+    let mut items = Vec::new();
+    let mut j = i;
+    while j < e {
+        if let Some(t) = code.tok(j).filter(|t| t.kind == Kind::Str) {
+            items.push(Item::Lit(t.lit));
+            j += 1;
+            continue;
+        }
+        let Some((item, next)) = join(j) else {
+            break;
+        };
+        items.extend(item);
+        j = next;
+    }
+    (items, j)
 }
 
 /// The text of a string that names one thing (a table, `schema.table`, `t.column`):
