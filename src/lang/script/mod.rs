@@ -30,6 +30,8 @@ pub mod token;
 
 #[cfg(test)]
 pub mod testing;
+#[cfg(test)]
+mod tests;
 
 pub use assemble::{Group, Item, Literals, Piece, Step};
 pub use constants::Constants;
