@@ -37,6 +37,7 @@ pub(super) fn hole_at(
     let mut k = from;
     while k < b.len() {
         let c = b[k];
+        let mut opens_hole = false;
         match &mut stack[top] {
             Nest::Code(d) => match c {
                 b'{' => *d += 1,
@@ -68,14 +69,7 @@ pub(super) fn hole_at(
             Nest::Str(q) => match c {
                 b'\\' => k += 1,
                 _ if c == *q => top -= 1,
-                b'#' if *q != b'\'' && b.get(k + 1) == Some(&b'{') => {
-                    if top + 1 == MAX_NEST {
-                        break;
-                    }
-                    top += 1;
-                    stack[top] = Nest::Code(0);
-                    k += 1;
-                }
+                b'#' => opens_hole = *q != b'\'' && b.get(k + 1) == Some(&b'{'),
                 _ => {}
             },
             Nest::Pct {
@@ -88,16 +82,18 @@ pub(super) fn hole_at(
                 _ if c == *close && *depth == 0 => top -= 1,
                 _ if c == *close => *depth -= 1,
                 _ if c == *open && open != close => *depth += 1,
-                b'#' if *interp && b.get(k + 1) == Some(&b'{') => {
-                    if top + 1 == MAX_NEST {
-                        break;
-                    }
-                    top += 1;
-                    stack[top] = Nest::Code(0);
-                    k += 1;
-                }
+                b'#' => opens_hole = *interp && b.get(k + 1) == Some(&b'{'),
                 _ => {}
             },
+        }
+        if opens_hole {
+            // `#{` inside an interpolating string: a hole of its own.
+            if top + 1 == MAX_NEST {
+                break;
+            }
+            top += 1;
+            stack[top] = Nest::Code(0);
+            k += 1;
         }
         k += 1;
     }
