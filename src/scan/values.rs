@@ -14,7 +14,12 @@
 //! table name of their own) that mention a defined name. A TypeScript module's
 //! exports are named by the module's path (see [`lang::typescript::module_key`]), so
 //! all of them form one package; the files that may import them are those in the
-//! exporting module's directory and below it. Only the accesses whose table
+//! exporting module's directory and below it. A Python module's constants are named
+//! by the module's path too, and a file asks for them by the module as its import
+//! writes it (see [`lang::python::values`]): the scan resolves each such name to its
+//! file, absolute imports with the Python import index (a module of the service's own
+//! import roots wins), and hands the file the values of exactly the names it asked
+//! for. Only the accesses whose table
 //! name came from another file's constant are new; a file kept in the first pass had
 //! its suppressions judged after them. A name defined twice with different values, or
 //! a package-level variable assigned anywhere in the package, is no constant: a hole
@@ -37,6 +42,7 @@ enum Family {
     Jvm,
     CSharp,
     TypeScript,
+    Python,
 }
 
 fn family(lang: Language) -> Option<Family> {
@@ -45,15 +51,16 @@ fn family(lang: Language) -> Option<Family> {
         Language::Java | Language::Kotlin => Some(Family::Jvm),
         Language::CSharp => Some(Family::CSharp),
         Language::TypeScript => Some(Family::TypeScript),
+        Language::Python => Some(Family::Python),
         _ => None,
     }
 }
 
-/// The package of a file: its directory and family; every TypeScript module is in
-/// one, its constants being named by module path.
+/// The package of a file: its directory and family; every TypeScript (Python) module
+/// is in one, its constants being named by module path.
 fn package(rel: &str, fam: Family) -> (String, Family) {
     match fam {
-        Family::TypeScript => (String::new(), fam),
+        Family::TypeScript | Family::Python => (String::new(), fam),
         _ => (dir(rel).to_string(), fam),
     }
 }
@@ -177,6 +184,8 @@ struct Again {
     from_vars: Vec<(String, Finding)>,
     /// Counted as parsed already.
     parsed: bool,
+    /// A Python file's own constants: the values of the names it asked for.
+    known: Option<Known>,
 }
 
 /// Finishes the scan: fills the holes of the first pass from the package constants
@@ -230,11 +239,39 @@ pub(super) fn finish(
             (k.clone(), n)
         })
         .collect();
+    // Python modules' constants by name (`path.py#NAME`), for the names files import.
+    let python: HashMap<&str, usize> = packages
+        .get(&package("", Family::Python))
+        .map(|p| {
+            p.defs
+                .iter()
+                .map(|&d| (defs[d].define.name.as_str(), d))
+                .collect()
+        })
+        .unwrap_or_default();
     // The files to extract again: kept ones with holes a constant of their package
     // names, and the package's files the prefilter skipped that mention one.
     let mut again: Vec<Again> = Vec::new();
     let mut held: Vec<(String, Waiting)> = Vec::new();
     for (rel, open, w) in waiting {
+        if w.lang == Language::Python {
+            let known = python_known(engine, &rel, w.service, &open, &python, &defs);
+            if known.is_empty() {
+                held.push((rel, w));
+            } else {
+                again.push(Again {
+                    rel,
+                    lang: w.lang,
+                    service: w.service,
+                    text: w.text,
+                    findings: w.findings,
+                    from_vars: w.from_vars,
+                    parsed: true,
+                    known: Some(known),
+                });
+            }
+            continue;
+        }
         // (A TypeScript import of a directory names its `index` module.)
         let fills = family(w.lang)
             .and_then(|fam| names.get(&package(&rel, fam)))
@@ -252,6 +289,7 @@ pub(super) fn finish(
                 findings: w.findings,
                 from_vars: w.from_vars,
                 parsed: true,
+                known: None,
             });
         } else {
             held.push((rel, w));
@@ -292,18 +330,41 @@ pub(super) fn finish(
         let Some(text) = engine.read_quietly(e) else {
             continue;
         };
-        if search.is_match(&text) {
-            again.push(Again {
-                rel: e.rel.clone(),
-                lang,
-                service: engine.paths.service_of(&e.rel),
-                text,
-                findings: Vec::new(),
-                from_vars: Vec::new(),
-                parsed: false,
-            });
+        if !search.is_match(&text) {
+            continue;
         }
+        let service = engine.paths.service_of(&e.rel);
+        // A Python file is read once to learn what it imports.
+        let known = match fam {
+            Family::Python => {
+                let ctx = engine.context(service);
+                let run = std::panic::catch_unwind(|| {
+                    lang::extract_with(lang, &e.rel, &text, &ctx, None)
+                });
+                let Ok(ex) = run else {
+                    out.findings.push(internal_error(&e.rel));
+                    continue;
+                };
+                let known = python_known(engine, &e.rel, service, &ex.values.open, &python, &defs);
+                if known.is_empty() {
+                    continue;
+                }
+                Some(known)
+            }
+            _ => None,
+        };
+        again.push(Again {
+            rel: e.rel.clone(),
+            lang,
+            service,
+            text,
+            findings: Vec::new(),
+            from_vars: Vec::new(),
+            parsed: false,
+            known,
+        });
     }
+    drop(python);
     let known: HashMap<(String, Family), Known> = packages
         .iter()
         .map(|(k, p)| (k.clone(), known(p, &defs)))
@@ -315,7 +376,9 @@ pub(super) fn finish(
         let key = family(a.lang).map(|fam| package(&a.rel, fam));
         let (Some(pkg), Some(known)) = (
             key.as_ref().and_then(|k| packages.get_mut(k)),
-            key.as_ref().and_then(|k| known.get(k)),
+            a.known
+                .as_ref()
+                .or_else(|| key.as_ref().and_then(|k| known.get(k))),
         ) else {
             found.push(Vec::new());
             continue;
@@ -441,6 +504,76 @@ fn known(pkg: &Package, defs: &[Def]) -> Known {
     for (name, d) in by_name {
         if let Some(d) = d {
             known.insert(name, &defs[d].define.value, d);
+        }
+    }
+    known
+}
+
+/// The values of the names a Python file (`rel`, in `service`) asked for (`open`, keys
+/// as in [`lang::python::values::key`]), by those keys: each names the constant of
+/// one module, found by the import index the way Python's `import` finds it. A name
+/// whose module resolves to several files is filled only when all of them define it
+/// alike; a module or constant not found leaves the hole unknown.
+fn python_known(
+    engine: &Engine<'_>,
+    rel: &str,
+    service: Option<usize>,
+    open: &[String],
+    defined: &HashMap<&str, usize>,
+    defs: &[Def],
+) -> Known {
+    use lang::python::values::{self as py, Module};
+    let mut known = Known::default();
+    if defined.is_empty() {
+        return known;
+    }
+    let imports = engine.resolver.imports;
+    for key in open {
+        let Some((module, name)) = py::parse_key(key) else {
+            continue;
+        };
+        let files: Vec<String> = match &module {
+            Module::Path(p) => [format!("{p}.py"), format!("{p}/__init__.py")]
+                .into_iter()
+                .find(|f| imports.is_file(f))
+                .into_iter()
+                .collect(),
+            Module::Dotted(d) => {
+                let want = d.replace('.', "/");
+                let import = crate::model::ImportRef::Package(d.clone());
+                imports
+                    .resolve(
+                        engine.resolver.packages,
+                        rel,
+                        Language::Python,
+                        service,
+                        &import,
+                    )
+                    .into_iter()
+                    .filter_map(|p| {
+                        let m = p.strip_suffix(".py").unwrap_or(&p);
+                        let full = m == want || m.ends_with(&format!("/{want}"));
+                        let file = if p.ends_with(".py") {
+                            p.clone()
+                        } else {
+                            format!("{p}/__init__.py")
+                        };
+                        (full && imports.is_file(&file)).then_some(file)
+                    })
+                    .collect()
+            }
+        };
+        let found: Option<Vec<usize>> = files
+            .iter()
+            .map(|f| defined.get(py::define_name(f, name).as_str()).copied())
+            .collect();
+        let Some(found) = found else { continue };
+        let Some(&first) = found.first() else {
+            continue;
+        };
+        let value = &defs[first].define.value;
+        if found.iter().all(|&d| &defs[d].define.value == value) {
+            known.insert(key, value, first);
         }
     }
     known

@@ -200,7 +200,7 @@ impl Extractor<'_> {
     }
 
     /// The directory `dots` levels up: one dot is the file's own package directory.
-    fn package_dir(&self, dots: usize) -> Option<String> {
+    pub(super) fn package_dir(&self, dots: usize) -> Option<String> {
         let mut parts: Vec<&str> = self.path.split('/').collect();
         parts.pop();
         for _ in 1..dots {

@@ -17,8 +17,10 @@ mod orm;
 mod templates;
 #[cfg(test)]
 mod tests;
+pub mod values;
 
 use super::script::{self, Constants, Kind, Stmt, Tokens};
+use super::values::Known;
 use super::{Context, Extracted};
 use crate::model::Access;
 use templates::Subst;
@@ -70,10 +72,24 @@ struct Extractor<'a> {
     tablenames: Vec<(usize, usize)>,
     /// `__table_args__` schemas by class block id.
     schemas: Vec<(usize, String)>,
+    /// Constants bound at module level: name and literal (see [`values`]).
+    module_consts: Vec<(&'a str, usize)>,
+    /// Local names bound by imports; `None` when bound by two different imports.
+    imports: foldhash::HashMap<&'a str, Option<values::Bound>>,
+    /// Other modules' constants, by the keys this file asks for ([`values::key`]).
+    known: Option<&'a Known>,
+    /// Imported names used where a value was needed, without one.
+    open: std::cell::RefCell<Vec<String>>,
 }
 
 /// Extracts table accesses and imports from one Python file.
 pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
+    extract_with(path, text, ctx, None)
+}
+
+/// Like [`extract`], with other modules' constants by the keys the file asks for
+/// ([`values::key`]), for the names it imports.
+pub fn extract_with(path: &str, text: &str, ctx: &Context, known: Option<&Known>) -> Extracted {
     let mut ex = Extractor {
         code: Tokens::new(text, lexer::lex(text)),
         path,
@@ -86,6 +102,10 @@ pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
         next_block: 0,
         tablenames: Vec::new(),
         schemas: Vec::new(),
+        module_consts: Vec::new(),
+        imports: foldhash::HashMap::default(),
+        known,
+        open: std::cell::RefCell::new(Vec::new()),
     };
     let stmts = ex.code.statements();
     ex.collect_consts(&stmts);
@@ -100,7 +120,11 @@ pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
             }
         }
     }
-    script::finish(ex.out)
+    let values = ex.values();
+    Extracted {
+        values,
+        ..script::finish(ex.out)
+    }
 }
 
 impl<'a> Extractor<'a> {
@@ -206,6 +230,7 @@ impl<'a> Extractor<'a> {
         let before = self.out.len();
         let code = &self.code;
         if matches!(code.text(s), "import" | "from") && code.kind(s) == Some(Kind::Name) {
+            self.bind_imports(s, e);
             self.import(s, e);
             return;
         }

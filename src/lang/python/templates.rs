@@ -10,9 +10,18 @@ use crate::lang::embedded::Embedded;
 use crate::lang::script::assemble::string_items;
 use crate::lang::script::{Constants, Stmt, Tokens};
 use crate::lang::script::{Esc, Item, Kind, Literals, Piece, Step, is_ident_char};
+use crate::model::Origin;
 
-/// A value filling a `%s` or `{}` placeholder: the literal it resolves to, if visible.
-type Value = Option<usize>;
+/// What fills a placeholder or hole: a constant of this file (its literal) or of
+/// another module (its value and origin).
+#[derive(Clone, Debug)]
+pub(super) enum Fill {
+    Lit(usize),
+    Imported(String, Origin),
+}
+
+/// A value filling a `%s` or `{}` placeholder, if visible.
+type Value = Option<Fill>;
 
 /// Values for the group's `%`-style or `.format` placeholders. `%s` placeholders with
 /// no value (DB-API parameters) still become holes so the SQL parses.
@@ -55,10 +64,14 @@ fn lookup(sub: &Subst, next: &mut usize, key: FieldKey<'_>) -> Value {
     match key {
         FieldKey::Next => {
             *next += 1;
-            sub.positional.get(*next - 1).copied().flatten()
+            sub.positional.get(*next - 1).cloned().flatten()
         }
-        FieldKey::Index(i) => sub.positional.get(i).copied().flatten(),
-        FieldKey::Name(n) => sub.named.iter().find(|(k, _)| k == n).and_then(|(_, v)| *v),
+        FieldKey::Index(i) => sub.positional.get(i).cloned().flatten(),
+        FieldKey::Name(n) => sub
+            .named
+            .iter()
+            .find(|(k, _)| k == n)
+            .and_then(|(_, v)| v.clone()),
         FieldKey::Other => None,
     }
 }
@@ -146,11 +159,27 @@ impl Extractor<'_> {
         }
     }
 
-    /// A simple value: a constant's name or a plain literal, ending where `next` holds.
-    fn value_at(&self, k: usize) -> Option<Value> {
-        match self.code.tok(k) {
-            Some(t) if t.kind == Kind::Name => Some(self.consts.get(self.code.text(k))),
-            Some(t) if t.kind == Kind::Str && !self.code.lits[t.lit].fmt => Some(Some(t.lit)),
+    /// A simple value at token `k`: a constant's name, a name imported from another
+    /// module (`ORDERS`, `tables.ORDERS`) or a plain literal; with the token after it.
+    fn value_at(&self, k: usize) -> Option<(Value, usize)> {
+        let code = &self.code;
+        match code.tok(k) {
+            Some(t) if t.kind == Kind::Name => {
+                let mut end = k + 1;
+                while code.is_op(end, ".") && code.kind(end + 1) == Some(Kind::Name) {
+                    end += 2;
+                }
+                let value = if end == k + 1 {
+                    self.consts.get(code.text(k)).map(Fill::Lit)
+                } else {
+                    None
+                };
+                let written = &code.src[code.start(k)..code.toks[end - 1].end];
+                Some((value.or_else(|| self.imported_fill(written)), end))
+            }
+            Some(t) if t.kind == Kind::Str && !code.lits[t.lit].fmt => {
+                Some((Some(Fill::Lit(t.lit)), k + 1))
+            }
             _ => None,
         }
     }
@@ -161,23 +190,23 @@ impl Extractor<'_> {
     fn percent_operand(&self, k: usize, e: usize, subst: &mut Subst) -> usize {
         let code = &self.code;
         let ends = |x: usize| x >= e || matches!(code.text(x), "," | ")" | "]" | "}" | ":");
-        if let Some(v) = self.value_at(k)
-            && ends(k + 1)
+        if let Some((v, next)) = self.value_at(k)
+            && ends(next)
         {
             subst.positional.push(v);
-            return k + 1;
+            return next;
         }
         if !code.is_op(k, "(") {
             return k;
         }
         let mut x = k + 1;
         let mut values = Vec::new();
-        while let Some(v) = self.value_at(x) {
+        while let Some((v, next)) = self.value_at(x) {
             values.push(v);
-            if code.is_op(x + 1, ",") {
-                x += 2;
+            if code.is_op(next, ",") {
+                x = next + 1;
             } else {
-                x += 1;
+                x = next;
                 break;
             }
         }
@@ -198,8 +227,10 @@ impl Extractor<'_> {
             let arg_end = |y: usize| code.is_op(y, ",") || code.is_op(y, ")");
             let keyword = code.kind(x) == Some(Kind::Name) && code.is_op(x + 1, "=");
             let at = if keyword { x + 2 } else { x };
-            let simple = self.value_at(at).filter(|_| arg_end(at + 1));
-            let value = simple.flatten();
+            let value = self
+                .value_at(at)
+                .filter(|(_, next)| arg_end(*next))
+                .and_then(|(v, _)| v);
             if keyword {
                 subst.named.push((code.text(x).to_string(), value));
             } else {
@@ -256,7 +287,13 @@ impl Extractor<'_> {
         let end = l.body.1;
         let mut holes = l.holes.iter().peekable();
         let value = |value: Value, at: usize, len: usize| match value {
-            Some(lit) => Piece::Const { lit, at, len },
+            Some(Fill::Lit(lit)) => Piece::Const { lit, at, len },
+            Some(Fill::Imported(text, origin)) => Piece::Value {
+                text,
+                origin,
+                at,
+                len,
+            },
             None => Piece::Hole(at),
         };
         let step = |keep: usize, piece: Piece, resume: usize| {
@@ -318,9 +355,10 @@ impl Extractor<'_> {
         });
     }
 
-    /// The constant an f-string hole names: `{T}`, `{self.T}`, `{Config.T}`, `{T!s}`.
-    /// (Its value is reported at the hole's expression.)
-    fn hole_constant(&self, hs: usize, he: usize) -> Option<usize> {
+    /// The constant an f-string hole names: `{T}`, `{self.T}`, `{Config.T}`, `{T!s}`,
+    /// or a name imported from another module (`{tables.ORDERS}`). (Its value is
+    /// reported at the hole's expression.)
+    fn hole_constant(&self, hs: usize, he: usize) -> Value {
         let expr = self.code.src[hs..he].trim();
         let expr = expr.strip_suffix("!s").unwrap_or(expr).trim_end();
         let parts: Vec<&str> = expr.split('.').collect();
@@ -328,16 +366,26 @@ impl Extractor<'_> {
             let pb = p.as_bytes();
             !pb.is_empty() && !pb[0].is_ascii_digit() && pb.iter().all(|&c| is_ident_char(c))
         };
-        if parts.len() > 2 || !parts.iter().all(|p| ident(p)) {
+        if !parts.iter().all(|p| ident(p)) {
             return None;
         }
-        self.consts.get(parts.last()?)
+        let local = (parts.len() <= 2)
+            .then(|| self.consts.get(parts.last()?))
+            .flatten();
+        match local {
+            Some(lit) => Some(Fill::Lit(lit)),
+            None => self.imported_fill(expr),
+        }
     }
 }
 
 impl<'a> Literals<'a> for Extractor<'a> {
     fn parts(&self) -> (&Tokens<'a>, &Constants<'a>) {
         (&self.code, &self.consts)
+    }
+
+    fn imported(&self, written: &str) -> Option<(String, Origin)> {
+        self.imported_value(written)
     }
 
     /// A constant's value or a literal filled in place: never an f-string, and its
@@ -371,6 +419,11 @@ impl<'a> Extractor<'a> {
                 .flatten()
                 .filter(|t| t.kind == Kind::Str && !code.lits[t.lit].fmt)
                 .map(|t| t.lit);
+            if let Some(lit) = value
+                && self.indent_of(s) == 0
+            {
+                self.module_consts.push((code.text(s), lit));
+            }
             self.consts.bind(code, code.text(s), value);
         }
         self.consts.seal();

@@ -425,3 +425,137 @@ fn markers_are_specific() {
     assert!(MARKERS.iter().all(|m| m.len() >= 6));
     assert!(MARKERS.contains(&"__tablename__"));
 }
+
+const REPO: &str = "services/billing/app/repo.py";
+
+/// A module's constants bound once at module level to a table name are defined by its
+/// path; imported names used without a value are open, named by the module as the
+/// import writes it (a relative one joined onto the package).
+#[test]
+fn module_constants_and_open_imports() {
+    let src = "from .db.tables import ORDERS as O\nfrom ..shared import names\nfrom app.db import tables\nimport app.db.tables as t\nimport app.other\nCARTS = 'carts'\nITEMS: str = \"order_items\"\nHINT = 'pick some orders'\nMOVED = 'a'\nMOVED = 'b'\nPATTERN = 'orders_%s'\nclass K:\n    INNER = 'orders'\ndef f(c):\n    LOCAL = 'orders'\n    c.execute(f'SELECT * FROM {O}')\n    c.execute('SELECT * FROM ' + names.INVOICES)\n    c.execute('SELECT * FROM {}'.format(tables.CARTS))\n    c.execute('SELECT * FROM %s' % t.ORDERS)\n    c.execute(f'SELECT * FROM {app.other.T}')\n";
+    let v = extract(REPO, src, &Context::default()).values;
+    let defined: Vec<(&str, &str, &str)> = v
+        .defines
+        .iter()
+        .map(|d| {
+            let at = &src[d.offset..d.offset + d.len];
+            (d.name.as_str(), d.value.as_str(), at)
+        })
+        .collect();
+    assert_eq!(
+        defined,
+        [
+            ("services/billing/app/repo.py#CARTS", "carts", "carts"),
+            (
+                "services/billing/app/repo.py#ITEMS",
+                "order_items",
+                "order_items"
+            ),
+        ]
+    );
+    assert_eq!(
+        v.open,
+        [
+            "/services/billing/app/db/tables#ORDERS",
+            "/services/billing/shared/names#INVOICES",
+            "app.db.tables#CARTS",
+            "app.db.tables#ORDERS",
+            "app.other#T",
+        ]
+    );
+}
+
+/// Other modules' constants fill the names imported from them, in every template
+/// form: the access sits where the query uses the name, its origin the definition's
+/// index. Names not handed over, shadowed, imported twice differently or used in
+/// prose stay unknown.
+#[test]
+fn imported_constants_fill_holes() {
+    let mut known = crate::lang::values::Known::default();
+    known.insert("/services/billing/app/db/tables#ORDERS", "orders", 1);
+    known.insert("app.db.tables#ITEMS", "order_items", 2);
+    known.insert("app.db.tables#CARTS", "carts", 3);
+    known.insert("app.db#ORDERS", "orders", 4);
+    let imports = "from .db.tables import ORDERS\nfrom app.db.tables import ITEMS as I\nfrom app.db import tables\nimport app.db.tables as t\nimport app.db.tables\n";
+    type Row<'s> = (AccessKind, &'s str, &'s str, Option<Place>);
+    let flag: &[(&str, &[Row<'_>])] = &[
+        (
+            "c.execute(f'SELECT * FROM {ORDERS}')",
+            &[(Read, "orders", "ORDERS", Some(Place::Elsewhere(1)))],
+        ),
+        (
+            "c.execute('DELETE FROM ' + I + ' WHERE id = %s', (x,))",
+            &[(Write, "order_items", "I", Some(Place::Elsewhere(2)))],
+        ),
+        (
+            "c.execute('SELECT * FROM {}'.format(tables.CARTS))",
+            &[(Read, "carts", "{}", Some(Place::Elsewhere(3)))],
+        ),
+        (
+            "c.execute('SELECT * FROM {t}'.format(t=t.CARTS))",
+            &[(Read, "carts", "{t}", Some(Place::Elsewhere(3)))],
+        ),
+        (
+            "c.execute('SELECT * FROM %s WHERE a = %s' % (t.ITEMS, x))",
+            &[(Read, "order_items", "%s", Some(Place::Elsewhere(2)))],
+        ),
+        (
+            "c.execute('SELECT * FROM ' + tables.ITEMS)",
+            &[(
+                Read,
+                "order_items",
+                "tables.ITEMS",
+                Some(Place::Elsewhere(2)),
+            )],
+        ),
+        (
+            "c.execute(f'SELECT * FROM {app.db.tables.CARTS}')",
+            &[(
+                Read,
+                "carts",
+                "app.db.tables.CARTS",
+                Some(Place::Elsewhere(3)),
+            )],
+        ),
+    ];
+    let silent: &[&str] = &[
+        // Not handed over: unknown.
+        "c.execute(f'SELECT * FROM {tables.MISSING}')",
+        "c.execute(f'SELECT * FROM {t}')",
+        "c.execute(f'SELECT * FROM {unknown.CARTS}')",
+        // Prose.
+        "log.info(f'reading {ORDERS}')",
+        "raise ValueError(f'no {tables.CARTS} here')",
+        // Bound in this file too: the import is not the value.
+        "ORDERS = make()\nc.execute(f'SELECT * FROM {ORDERS}')",
+        // Bound by two different imports.
+        "from app.db import ORDERS\nc.execute(f'SELECT * FROM {ORDERS}')",
+    ];
+    let rows = |src: &str| -> Vec<(AccessKind, String, String, Option<Place>)> {
+        let full = format!("{imports}{src}\n");
+        extract_with(REPO, &full, &Context::default(), Some(&known))
+            .accesses
+            .into_iter()
+            .filter_map(|a| match &a.target {
+                crate::model::Target::Table(t) => Some((
+                    a.kind,
+                    t.name.clone(),
+                    full[a.offset..a.offset + a.len].to_string(),
+                    a.origin.as_ref().map(|o| o.place),
+                )),
+                crate::model::Target::Import(_) => None,
+            })
+            .collect()
+    };
+    for (src, want) in flag {
+        let want: Vec<_> = want
+            .iter()
+            .map(|(k, n, t, o)| (*k, n.to_string(), t.to_string(), *o))
+            .collect();
+        assert_eq!(rows(src), want, "{src}");
+    }
+    for src in silent {
+        assert_eq!(rows(src), [], "{src}");
+    }
+}

@@ -55,6 +55,14 @@ pub enum Piece {
     /// A hole or placeholder filled by the constant whose literal is `lit`, written at
     /// `at..at + len`.
     Const { lit: usize, at: usize, len: usize },
+    /// A hole or placeholder filled by a constant of another module (see
+    /// [`Literals::imported`]), written at `at..at + len`.
+    Value {
+        text: String,
+        origin: Origin,
+        at: usize,
+        len: usize,
+    },
     /// A hole whose value is unknown: [`HOLE`], mapped to this offset.
     Hole(usize),
     /// Bytes dropped (the second brace of `{{`).
@@ -83,6 +91,13 @@ pub trait Literals<'a> {
         self.parts().1
     }
 
+    /// The value of a constant another module defines, as the code writes it here
+    /// (`ORDERS`, `tables.ORDERS`), with its origin: languages whose files import
+    /// constants of other files say so; by default there is none.
+    fn imported(&self, _written: &str) -> Option<(String, Origin)> {
+        None
+    }
+
     /// Appends literal `lit` read on its own: escapes decoded, every hole and
     /// placeholder left unknown. The reading of a constant's value, and of a literal
     /// filled into a placeholder in place.
@@ -106,6 +121,12 @@ pub trait Literals<'a> {
                 Piece::Decoded(text) if !text.is_empty() => e.push_decoded(&text, step.keep),
                 Piece::Decoded(_) | Piece::Skip => {}
                 Piece::Const { lit, at, len } => self.push_const(e, lit, at, len),
+                Piece::Value {
+                    text,
+                    origin,
+                    at,
+                    len,
+                } => e.push_value(&text, at, len.max(1), origin),
                 Piece::Hole(at) => e.push_hole(HOLE, at),
             }
             j = step.resume.min(end);
@@ -143,9 +164,13 @@ pub trait Literals<'a> {
                 Item::Lit(l) => push_lit(&mut e, *l),
                 Item::Name { tok, name, len } => {
                     let at = self.code().start(*tok);
+                    let written = self.code().src.get(at..at + *len).unwrap_or("");
                     match self.constants().get(name) {
                         Some(l) => self.push_const(&mut e, l, at, *len),
-                        None => e.push_hole(HOLE, at),
+                        None => match self.imported(written) {
+                            Some((value, origin)) => e.push_value(&value, at, *len, origin),
+                            None => e.push_hole(HOLE, at),
+                        },
                     }
                 }
             }

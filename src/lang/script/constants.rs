@@ -38,6 +38,11 @@ impl<'a> Constants<'a> {
         self.by_name.get(name).copied().flatten()
     }
 
+    /// True when the file binds `name` at all (to a literal or to anything else).
+    pub fn is_bound(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
     /// The name of the constant whose literal is `lit`.
     pub fn name_of(&self, lit: usize) -> Option<&'a str> {
         self.names.get(&lit).copied()
