@@ -313,6 +313,7 @@ pub(super) fn finish(
         })
         .collect();
     drop(names);
+    let importers = PyImporters::new(python.keys().copied());
     for e in files.iter().filter(|_| !searches.is_empty()) {
         let Some(lang) = Language::of(&e.rel) else {
             continue;
@@ -330,7 +331,13 @@ pub(super) fn finish(
         let Some(text) = engine.read_quietly(e) else {
             continue;
         };
-        if !search.is_match(&text) {
+        let may_use = match fam {
+            Family::Python => importers
+                .as_ref()
+                .is_some_and(|i| i.may_import(&e.rel, &text)),
+            _ => search.is_match(&text),
+        };
+        if !may_use {
             continue;
         }
         let service = engine.paths.service_of(&e.rel);
@@ -577,4 +584,105 @@ fn python_known(
         }
     }
     known
+}
+
+/// What a Python file mentions when it may import a module's constant: the constant's
+/// name and the module's own (`tables` of `app/db/tables.py`, `db` of
+/// `app/db/__init__.py`), unless it sits in the module's package (`from . import
+/// ORDERS`). Only such files are read a second time.
+struct PyImporters {
+    search: aho_corasick::AhoCorasick,
+    /// Per constant: its name's and its module's word (indexes into the patterns),
+    /// and the module's directory.
+    needs: Vec<(usize, usize, String)>,
+    words: usize,
+}
+
+impl PyImporters {
+    /// From the constants' names (`path.py#NAME`).
+    fn new<'a>(defined: impl Iterator<Item = &'a str>) -> Option<PyImporters> {
+        let mut words: Vec<&str> = Vec::new();
+        let mut at: HashMap<&str, usize> = HashMap::new();
+        let index = |w: &'a str, words: &mut Vec<&'a str>, at: &mut HashMap<&'a str, usize>| {
+            *at.entry(w).or_insert_with(|| {
+                words.push(w);
+                words.len() - 1
+            })
+        };
+        let mut needs = Vec::new();
+        for d in defined {
+            let Some((file, name)) = d.rsplit_once('#') else {
+                continue;
+            };
+            let module = file.strip_suffix(".py").unwrap_or(file);
+            let (pkg, stem) = module.rsplit_once('/').unwrap_or(("", module));
+            let stem = if stem == "__init__" {
+                pkg.rsplit('/').next().unwrap_or(pkg)
+            } else {
+                stem
+            };
+            if stem.is_empty() {
+                continue;
+            }
+            let n = index(name, &mut words, &mut at);
+            let m = index(stem, &mut words, &mut at);
+            needs.push((n, m, pkg.to_string()));
+        }
+        let search = aho_corasick::AhoCorasick::new(&words).ok()?;
+        (!needs.is_empty()).then_some(PyImporters {
+            search,
+            needs,
+            words: words.len(),
+        })
+    }
+
+    /// True when the file at `rel` may import one of the constants.
+    fn may_import(&self, rel: &str, text: &str) -> bool {
+        let mut seen = vec![false; self.words];
+        for m in self.search.find_overlapping_iter(text) {
+            seen[m.pattern().as_usize()] = true;
+        }
+        let here = dir(rel);
+        self.needs.iter().any(|(n, m, pkg)| {
+            seen[*n]
+                && (seen[*m]
+                    || here == pkg
+                    || here
+                        .strip_prefix(pkg.as_str())
+                        .is_some_and(|r| r.starts_with('/')))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Python file is read again only when it names a constant and its module (or
+    /// sits in the module's package).
+    #[test]
+    fn python_importers_name_the_constant_and_its_module() {
+        let defined = [
+            "svc/app/db/tables.py#ORDERS",
+            "svc/app/db/__init__.py#CARTS",
+        ];
+        let Some(i) = PyImporters::new(defined.into_iter()) else {
+            panic!("no importers");
+        };
+        for (rel, text) in [
+            ("svc/app/repo.py", "from .db.tables import ORDERS"),
+            ("other/x.py", "import app.db.tables as t\nt.ORDERS"),
+            ("svc/app/repo.py", "from app.db import CARTS"),
+            ("svc/app/db/q.py", "from . import CARTS"),
+        ] {
+            assert!(i.may_import(rel, text), "{rel}: {text}");
+        }
+        for (rel, text) in [
+            ("svc/app/repo.py", "ORDERS = 1"),
+            ("svc/app/repo.py", "from .models import Order"),
+            ("svc/app/repo.py", "from . import CARTS"),
+        ] {
+            assert!(!i.may_import(rel, text), "{rel}: {text}");
+        }
+    }
 }
