@@ -80,6 +80,8 @@ struct Extractor<'a> {
     known: Option<&'a Known>,
     /// Imported names used where a value was needed, without one.
     open: std::cell::RefCell<Vec<String>>,
+    /// Names bound by parameters and loop or `as` targets, which may hide an import.
+    shadowed: foldhash::HashSet<&'a str>,
 }
 
 /// Extracts table accesses and imports from one Python file.
@@ -106,9 +108,13 @@ pub fn extract_with(path: &str, text: &str, ctx: &Context, known: Option<&Known>
         imports: foldhash::HashMap::default(),
         known,
         open: std::cell::RefCell::new(Vec::new()),
+        shadowed: foldhash::HashSet::default(),
     };
     let stmts = ex.code.statements();
     ex.collect_consts(&stmts);
+    for st in &stmts {
+        ex.bind_shadows(st.s, st.e);
+    }
     ex.run(&stmts);
     for (block, schema) in std::mem::take(&mut ex.schemas) {
         for &(b, idx) in &ex.tablenames {

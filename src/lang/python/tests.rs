@@ -529,6 +529,11 @@ fn imported_constants_fill_holes() {
         "raise ValueError(f'no {tables.CARTS} here')",
         // Bound in this file too: the import is not the value.
         "ORDERS = make()\nc.execute(f'SELECT * FROM {ORDERS}')",
+        // A parameter, a loop target or an `as` target hides the import.
+        "def f(c, ORDERS):\n    c.execute(f'SELECT * FROM {ORDERS}')",
+        "def f(c, t=None):\n    c.execute(f'SELECT * FROM {t.CARTS}')",
+        "for tables in x:\n    c.execute(f'SELECT * FROM {tables.CARTS}')",
+        "with open(p) as I:\n    c.execute('SELECT * FROM ' + I)",
         // Bound by two different imports.
         "from app.db import ORDERS\nc.execute(f'SELECT * FROM {ORDERS}')",
     ];

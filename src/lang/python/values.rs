@@ -8,8 +8,9 @@
 //! scan can tell which file an absolute import means (the service's own import roots
 //! first), so it resolves those keys and hands the file their values
 //! ([`Known`](crate::lang::values::Known), by the same keys). A local name bound both
-//! by an import and by an assignment, or imported twice from different places, is
-//! never filled: an unknown hole is never guessed.
+//! by an import and otherwise (an assignment, a parameter, a loop or `as` target), or
+//! imported twice from different places, is never filled: an unknown hole is never
+//! guessed.
 
 use super::Extractor;
 use super::templates::Fill;
@@ -151,6 +152,40 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// Records the names statement `s..e` binds other than by assignment: a `def`'s
+    /// parameters, `for` targets (loops and comprehensions), `as` targets of `with`
+    /// and `except`. Such a name may hide an imported one, which is then never filled.
+    pub(super) fn bind_shadows(&mut self, s: usize, e: usize) {
+        let code = &self.code;
+        if matches!(code.text(s), "import" | "from") {
+            return;
+        }
+        let def = (s..e.min(s + 2)).find(|&i| code.is_name(i, "def"));
+        let mut in_for = false;
+        for i in s..e {
+            if code.kind(i) != Some(Kind::Name) {
+                continue;
+            }
+            let t = code.text(i);
+            match t {
+                "for" => in_for = true,
+                "in" => in_for = false,
+                _ => {
+                    let after_as = i > s && code.is_name(i - 1, "as");
+                    let param = def.is_some_and(|d| i > d + 1)
+                        && (code.is_op(i - 1, "(")
+                            || code.is_op(i - 1, ",")
+                            || code.is_op(i - 1, "*")
+                            || code.is_op(i - 1, "**"))
+                        && !code.is_op(i + 1, ".");
+                    if in_for || after_as || param {
+                        self.shadowed.insert(t);
+                    }
+                }
+            }
+        }
+    }
+
     /// The names of a dotted module name starting at token `i`, and the token after.
     fn dotted_parts(&self, i: usize, e: usize) -> (Vec<&'a str>, usize) {
         let code = &self.code;
@@ -177,7 +212,7 @@ impl<'a> Extractor<'a> {
             return None;
         }
         let (&head, rest) = parts.split_first()?;
-        if self.consts.is_bound(head) {
+        if self.consts.is_bound(head) || self.shadowed.contains(head) {
             return None;
         }
         let bound = self.imports.get(head)?.as_ref()?;
