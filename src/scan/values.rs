@@ -254,32 +254,20 @@ pub(super) fn finish(
     let mut again: Vec<Again> = Vec::new();
     let mut held: Vec<(String, Waiting)> = Vec::new();
     for (rel, open, w) in waiting {
-        if w.lang == Language::Python {
-            let known = python_known(engine, &rel, w.service, &open, &python, &defs);
-            if known.is_empty() {
-                held.push((rel, w));
-            } else {
-                again.push(Again {
-                    rel,
-                    lang: w.lang,
-                    service: w.service,
-                    text: w.text,
-                    findings: w.findings,
-                    from_vars: w.from_vars,
-                    parsed: true,
-                    known: Some(known),
-                });
-            }
-            continue;
-        }
+        // A Python file's names resolve file by file, to values of its own.
+        let known = (w.lang == Language::Python)
+            .then(|| python_known(engine, &rel, w.service, &open, &python, &defs));
         // (A TypeScript import of a directory names its `index` module.)
-        let fills = family(w.lang)
-            .and_then(|fam| names.get(&package(&rel, fam)))
-            .is_some_and(|n| {
-                open.iter().any(|o| {
-                    n.contains(o.as_str()) || n.contains(o.replacen('#', "/index#", 1).as_str())
-                })
-            });
+        let fills = match &known {
+            Some(k) => !k.is_empty(),
+            None => family(w.lang)
+                .and_then(|fam| names.get(&package(&rel, fam)))
+                .is_some_and(|n| {
+                    open.iter().any(|o| {
+                        n.contains(o.as_str()) || n.contains(o.replacen('#', "/index#", 1).as_str())
+                    })
+                }),
+        };
         if fills {
             again.push(Again {
                 rel,
@@ -289,7 +277,7 @@ pub(super) fn finish(
                 findings: w.findings,
                 from_vars: w.from_vars,
                 parsed: true,
-                known: None,
+                known,
             });
         } else {
             held.push((rel, w));
