@@ -277,3 +277,80 @@ fn values_human_report_snapshot() {
     assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!("values_human", String::from_utf8_lossy(&out.stdout));
 }
+
+const VALUES_PYTHON: &str = "fixtures/values_python";
+
+/// Python: module constants of `app/db/tables.py` used by other modules of the
+/// service through relative and absolute imports (`fixtures/values_python`); a name
+/// bound twice, a name no module defines, prose and a log message are not reported.
+fn expected_python() -> Vec<Row> {
+    let tables = "services/billing/app/db/tables.py";
+    let related =
+        |line: u32, name: &str| format!("{tables}:{line} (table name from `{name}` defined here)");
+    vec![
+        row(
+            "cross-service-write",
+            "services/billing/app/repo.py:11",
+            "order_items",
+            &[&related(4, "ITEMS")],
+        ),
+        row(
+            "cross-service-read",
+            "services/billing/app/repo.py:15",
+            "carts",
+            &[&related(5, "CARTS")],
+        ),
+        row(
+            "cross-service-read",
+            "services/billing/app/repo.py:19",
+            "orders",
+            &[&related(3, "ORDERS")],
+        ),
+        row(
+            "cross-service-read",
+            "services/billing/app/report.py:5",
+            "orders",
+            &[&related(3, "ORDERS")],
+        ),
+    ]
+}
+
+#[test]
+fn constants_of_other_python_modules_are_followed_exactly() {
+    let (code, found) = rows(Path::new(VALUES_PYTHON));
+    assert_eq!(code, 1);
+    assert_eq!(found, expected_python());
+}
+
+/// billing's `app.db.tables` is found on its own import root; without it, the
+/// `app.db.tables` of order-service (other values) is not used in its place, and an
+/// absolute import it cannot resolve stays unknown.
+#[test]
+fn python_imports_resolve_on_the_service_own_root_only() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = tmp.path().join("values_python");
+    copy_dir(Path::new(VALUES_PYTHON), &root);
+    fs::remove_file(root.join("services/billing/app/db/tables.py"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (code, found) = rows(&root);
+    assert_eq!((code, found), (0, Vec::new()));
+}
+
+/// A module constant assigned again, here by another binding in its module, is no
+/// constant: the queries that use it are not reported.
+#[test]
+fn a_python_constant_bound_twice_is_not_used() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = tmp.path().join("values_python");
+    copy_dir(Path::new(VALUES_PYTHON), &root);
+    let tables = root.join("services/billing/app/db/tables.py");
+    let mut text = fs::read_to_string(&tables).unwrap_or_else(|e| panic!("{e}"));
+    text.push_str("\nif DEBUG:\n    ORDERS = \"orders_debug\"\n");
+    fs::write(&tables, text).unwrap_or_else(|e| panic!("{e}"));
+    let (_, found) = rows(&root);
+    let want: Vec<Row> = expected_python()
+        .into_iter()
+        .filter(|r| r.2 != "orders")
+        .collect();
+    assert_eq!(found, want);
+}

@@ -38,6 +38,7 @@ pub mod prisma;
 pub mod python;
 pub mod ruby;
 pub mod rust;
+pub mod script;
 pub mod sinks;
 pub mod sql;
 pub mod typescript;
@@ -224,7 +225,8 @@ pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extract
 }
 
 /// Runs the extractor for `lang` over one file, with the constants other files of its
-/// package define (see [`values`]; Go, Java, Kotlin, C#, TypeScript and Rust use them).
+/// package define (see [`values`]; Go, Java, Kotlin, C#, TypeScript, Rust and Python
+/// use them).
 pub fn extract_with(
     lang: Language,
     path: &str,
@@ -238,7 +240,7 @@ pub fn extract_with(
         Language::CargoToml => cargo_toml::extract(path, text),
         Language::TypeScript => typescript::extract_with(path, text, ctx, known),
         Language::Prisma => prisma::extract(path, text, ctx),
-        Language::Python => python::extract(path, text, ctx),
+        Language::Python => python::extract_with(path, text, ctx, known),
         Language::Ruby => ruby::extract(path, text, ctx),
         Language::Go => go::analyze_file_with(text, ctx, known),
         Language::Java => java::analyze_file_with(text, ctx, known),

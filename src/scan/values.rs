@@ -17,7 +17,12 @@
 //! all of them form one package; the files that may import them are those in the
 //! exporting module's directory and below it. A Rust module's constants are named by
 //! their path in the crate (`crate::tables::ORDERS`) and a crate (the files below one
-//! `src/`) is one package. Only the accesses whose table
+//! `src/`) is one package. A Python module's constants are named
+//! by the module's path too, and a file asks for them by the module as its import
+//! writes it (see [`lang::python::values`]): the scan resolves each such name to its
+//! file, absolute imports with the Python import index (a module of the service's own
+//! import roots wins), and hands the file the values of exactly the names it asked
+//! for. Only the accesses whose table
 //! name came from another file's constant are new; a file kept in the first pass had
 //! its suppressions judged after them. A name defined twice with different values, or
 //! a package-level variable assigned anywhere in the package, is no constant: a hole
@@ -41,6 +46,7 @@ enum Family {
     CSharp,
     TypeScript,
     Rust,
+    Python,
 }
 
 fn family(lang: Language) -> Option<Family> {
@@ -50,16 +56,17 @@ fn family(lang: Language) -> Option<Family> {
         Language::CSharp => Some(Family::CSharp),
         Language::TypeScript => Some(Family::TypeScript),
         Language::Rust => Some(Family::Rust),
+        Language::Python => Some(Family::Python),
         _ => None,
     }
 }
 
-/// The package of a file: its directory and family; every TypeScript module is in
-/// one, its constants being named by module path; a Rust module is in its crate's
-/// (see [`lang::rust::crate_root`]), its constants being named by crate path.
+/// The package of a file: its directory and family; every TypeScript (Python) module
+/// is in one, its constants being named by module path; a Rust module is in its
+/// crate's (see [`lang::rust::crate_root`]), its constants being named by crate path.
 fn package(rel: &str, fam: Family) -> (String, Family) {
     match fam {
-        Family::TypeScript => (String::new(), fam),
+        Family::TypeScript | Family::Python => (String::new(), fam),
         Family::Rust => (
             lang::rust::crate_root(rel).unwrap_or(dir(rel)).to_string(),
             fam,
@@ -187,6 +194,8 @@ struct Again {
     from_vars: Vec<(String, Finding)>,
     /// Counted as parsed already.
     parsed: bool,
+    /// A Python file's own constants: the values of the names it asked for.
+    known: Option<Known>,
 }
 
 /// Finishes the scan: fills the holes of the first pass from the package constants
@@ -240,19 +249,35 @@ pub(super) fn finish(
             (k.clone(), n)
         })
         .collect();
+    // Python modules' constants by name (`path.py#NAME`), for the names files import.
+    let python: HashMap<&str, usize> = packages
+        .get(&package("", Family::Python))
+        .map(|p| {
+            p.defs
+                .iter()
+                .map(|&d| (defs[d].define.name.as_str(), d))
+                .collect()
+        })
+        .unwrap_or_default();
     // The files to extract again: kept ones with holes a constant of their package
     // names, and the package's files the prefilter skipped that mention one.
     let mut again: Vec<Again> = Vec::new();
     let mut held: Vec<(String, Waiting)> = Vec::new();
     for (rel, open, w) in waiting {
+        // A Python file's names resolve file by file, to values of its own.
+        let known = (w.lang == Language::Python)
+            .then(|| python_known(engine, &rel, w.service, &open, &python, &defs));
         // (A TypeScript import of a directory names its `index` module.)
-        let fills = family(w.lang)
-            .and_then(|fam| names.get(&package(&rel, fam)))
-            .is_some_and(|n| {
-                open.iter().any(|o| {
-                    n.contains(o.as_str()) || n.contains(o.replacen('#', "/index#", 1).as_str())
-                })
-            });
+        let fills = match &known {
+            Some(k) => !k.is_empty(),
+            None => family(w.lang)
+                .and_then(|fam| names.get(&package(&rel, fam)))
+                .is_some_and(|n| {
+                    open.iter().any(|o| {
+                        n.contains(o.as_str()) || n.contains(o.replacen('#', "/index#", 1).as_str())
+                    })
+                }),
+        };
         if fills {
             again.push(Again {
                 rel,
@@ -262,6 +287,7 @@ pub(super) fn finish(
                 findings: w.findings,
                 from_vars: w.from_vars,
                 parsed: true,
+                known,
             });
         } else {
             held.push((rel, w));
@@ -287,6 +313,7 @@ pub(super) fn finish(
         })
         .collect();
     drop(names);
+    let importers = PyImporters::new(python.keys().copied());
     for e in files.iter().filter(|_| !searches.is_empty()) {
         let Some(lang) = Language::of(&e.rel) else {
             continue;
@@ -304,18 +331,47 @@ pub(super) fn finish(
         let Some(text) = engine.read_quietly(e) else {
             continue;
         };
-        if search.is_match(&text) {
-            again.push(Again {
-                rel: e.rel.clone(),
-                lang,
-                service: engine.paths.service_of(&e.rel),
-                text,
-                findings: Vec::new(),
-                from_vars: Vec::new(),
-                parsed: false,
-            });
+        let may_use = match fam {
+            Family::Python => importers
+                .as_ref()
+                .is_some_and(|i| i.may_import(&e.rel, &text)),
+            _ => search.is_match(&text),
+        };
+        if !may_use {
+            continue;
         }
+        let service = engine.paths.service_of(&e.rel);
+        // A Python file is read once to learn what it imports.
+        let known = match fam {
+            Family::Python => {
+                let ctx = engine.context(service);
+                let run = std::panic::catch_unwind(|| {
+                    lang::extract_with(lang, &e.rel, &text, &ctx, None)
+                });
+                let Ok(ex) = run else {
+                    out.findings.push(internal_error(&e.rel));
+                    continue;
+                };
+                let known = python_known(engine, &e.rel, service, &ex.values.open, &python, &defs);
+                if known.is_empty() {
+                    continue;
+                }
+                Some(known)
+            }
+            _ => None,
+        };
+        again.push(Again {
+            rel: e.rel.clone(),
+            lang,
+            service,
+            text,
+            findings: Vec::new(),
+            from_vars: Vec::new(),
+            parsed: false,
+            known,
+        });
     }
+    drop(python);
     let known: HashMap<(String, Family), Known> = packages
         .iter()
         .map(|(k, p)| (k.clone(), known(p, &defs)))
@@ -327,7 +383,9 @@ pub(super) fn finish(
         let key = family(a.lang).map(|fam| package(&a.rel, fam));
         let (Some(pkg), Some(known)) = (
             key.as_ref().and_then(|k| packages.get_mut(k)),
-            key.as_ref().and_then(|k| known.get(k)),
+            a.known
+                .as_ref()
+                .or_else(|| key.as_ref().and_then(|k| known.get(k))),
         ) else {
             found.push(Vec::new());
             continue;
@@ -456,4 +514,175 @@ fn known(pkg: &Package, defs: &[Def]) -> Known {
         }
     }
     known
+}
+
+/// The values of the names a Python file (`rel`, in `service`) asked for (`open`, keys
+/// as in [`lang::python::values::key`]), by those keys: each names the constant of
+/// one module, found by the import index the way Python's `import` finds it. A name
+/// whose module resolves to several files is filled only when all of them define it
+/// alike; a module or constant not found leaves the hole unknown.
+fn python_known(
+    engine: &Engine<'_>,
+    rel: &str,
+    service: Option<usize>,
+    open: &[String],
+    defined: &HashMap<&str, usize>,
+    defs: &[Def],
+) -> Known {
+    use lang::python::values::{self as py, Module};
+    let mut known = Known::default();
+    if defined.is_empty() {
+        return known;
+    }
+    let imports = engine.resolver.imports;
+    for key in open {
+        let Some((module, name)) = py::parse_key(key) else {
+            continue;
+        };
+        let files: Vec<String> = match &module {
+            Module::Path(p) => [format!("{p}.py"), format!("{p}/__init__.py")]
+                .into_iter()
+                .find(|f| imports.is_file(f))
+                .into_iter()
+                .collect(),
+            Module::Dotted(d) => {
+                let want = d.replace('.', "/");
+                let import = crate::model::ImportRef::Package(d.clone());
+                imports
+                    .resolve(
+                        engine.resolver.packages,
+                        rel,
+                        Language::Python,
+                        service,
+                        &import,
+                    )
+                    .into_iter()
+                    .filter_map(|p| {
+                        let m = p.strip_suffix(".py").unwrap_or(&p);
+                        let full = m == want || m.ends_with(&format!("/{want}"));
+                        let file = if p.ends_with(".py") {
+                            p.clone()
+                        } else {
+                            format!("{p}/__init__.py")
+                        };
+                        (full && imports.is_file(&file)).then_some(file)
+                    })
+                    .collect()
+            }
+        };
+        let found: Option<Vec<usize>> = files
+            .iter()
+            .map(|f| defined.get(py::define_name(f, name).as_str()).copied())
+            .collect();
+        let Some(found) = found else { continue };
+        let Some(&first) = found.first() else {
+            continue;
+        };
+        let value = &defs[first].define.value;
+        if found.iter().all(|&d| &defs[d].define.value == value) {
+            known.insert(key, value, first);
+        }
+    }
+    known
+}
+
+/// What a Python file mentions when it may import a module's constant: the constant's
+/// name and the module's own (`tables` of `app/db/tables.py`, `db` of
+/// `app/db/__init__.py`), unless it sits in the module's package (`from . import
+/// ORDERS`). Only such files are read a second time.
+struct PyImporters {
+    search: aho_corasick::AhoCorasick,
+    /// Per constant: its name's and its module's word (indexes into the patterns),
+    /// and the module's directory.
+    needs: Vec<(usize, usize, String)>,
+    words: usize,
+}
+
+impl PyImporters {
+    /// From the constants' names (`path.py#NAME`).
+    fn new<'a>(defined: impl Iterator<Item = &'a str>) -> Option<PyImporters> {
+        let mut words: Vec<&str> = Vec::new();
+        let mut at: HashMap<&str, usize> = HashMap::new();
+        let index = |w: &'a str, words: &mut Vec<&'a str>, at: &mut HashMap<&'a str, usize>| {
+            *at.entry(w).or_insert_with(|| {
+                words.push(w);
+                words.len() - 1
+            })
+        };
+        let mut needs = Vec::new();
+        for d in defined {
+            let Some((file, name)) = d.rsplit_once('#') else {
+                continue;
+            };
+            let module = file.strip_suffix(".py").unwrap_or(file);
+            let (pkg, stem) = module.rsplit_once('/').unwrap_or(("", module));
+            let stem = if stem == "__init__" {
+                pkg.rsplit('/').next().unwrap_or(pkg)
+            } else {
+                stem
+            };
+            if stem.is_empty() {
+                continue;
+            }
+            let n = index(name, &mut words, &mut at);
+            let m = index(stem, &mut words, &mut at);
+            needs.push((n, m, pkg.to_string()));
+        }
+        let search = aho_corasick::AhoCorasick::new(&words).ok()?;
+        (!needs.is_empty()).then_some(PyImporters {
+            search,
+            needs,
+            words: words.len(),
+        })
+    }
+
+    /// True when the file at `rel` may import one of the constants.
+    fn may_import(&self, rel: &str, text: &str) -> bool {
+        let mut seen = vec![false; self.words];
+        for m in self.search.find_overlapping_iter(text) {
+            seen[m.pattern().as_usize()] = true;
+        }
+        let here = dir(rel);
+        self.needs.iter().any(|(n, m, pkg)| {
+            seen[*n]
+                && (seen[*m]
+                    || here == pkg
+                    || here
+                        .strip_prefix(pkg.as_str())
+                        .is_some_and(|r| r.starts_with('/')))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Python file is read again only when it names a constant and its module (or
+    /// sits in the module's package).
+    #[test]
+    fn python_importers_name_the_constant_and_its_module() {
+        let defined = [
+            "svc/app/db/tables.py#ORDERS",
+            "svc/app/db/__init__.py#CARTS",
+        ];
+        let Some(i) = PyImporters::new(defined.into_iter()) else {
+            panic!("no importers");
+        };
+        for (rel, text) in [
+            ("svc/app/repo.py", "from .db.tables import ORDERS"),
+            ("other/x.py", "import app.db.tables as t\nt.ORDERS"),
+            ("svc/app/repo.py", "from app.db import CARTS"),
+            ("svc/app/db/q.py", "from . import CARTS"),
+        ] {
+            assert!(i.may_import(rel, text), "{rel}: {text}");
+        }
+        for (rel, text) in [
+            ("svc/app/repo.py", "ORDERS = 1"),
+            ("svc/app/repo.py", "from .models import Order"),
+            ("svc/app/repo.py", "from . import CARTS"),
+        ] {
+            assert!(!i.may_import(rel, text), "{rel}: {text}");
+        }
+    }
 }
