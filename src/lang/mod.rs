@@ -19,6 +19,12 @@ pub fn join_path(dir: &str, rel: &str) -> Option<String> {
     if rel.starts_with('/') || rel.contains(':') {
         return None;
     }
+    join_relative(dir, &rel)
+}
+
+/// `rel`, a relative path with `/` separators taken as written, joined onto `dir` with
+/// `.` and `..` applied; `None` when it climbs out of the repository.
+pub fn join_relative(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for seg in rel.split('/') {
         match seg {
