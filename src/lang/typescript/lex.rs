@@ -171,8 +171,26 @@ pub(super) fn lex(text: &str) -> Lexed {
                     ce: if closed { end - 1 } else { end },
                 }
             }
-            b'`' => {
-                let (tok, hole) = lex_chunk(b, i, true);
+            b'{' => {
+                braces.push(None);
+                i += 1;
+                simple(Kind::Punct(b'{'), start, i)
+            }
+            b'}' if !matches!(braces.last(), Some(Some(_))) => {
+                braces.pop();
+                i += 1;
+                simple(Kind::Punct(b'}'), start, i)
+            }
+            // A template literal opens, or the `}` of one of its holes resumes it.
+            b'`' | b'}' => {
+                let first = c == b'`';
+                if !first
+                    && let Some(Some(prev)) = braces.pop()
+                    && let Some(p) = pair.get_mut(prev)
+                {
+                    *p = toks.len();
+                }
+                let (tok, hole) = lex_chunk(b, i, first);
                 i = tok.end;
                 if hole {
                     braces.push(Some(toks.len()));
@@ -184,33 +202,6 @@ pub(super) fn lex(text: &str) -> Lexed {
                 }
                 tok
             }
-            b'{' => {
-                braces.push(None);
-                i += 1;
-                simple(Kind::Punct(b'{'), start, i)
-            }
-            b'}' => match braces.pop() {
-                Some(Some(prev)) => {
-                    let (tok, hole) = lex_chunk(b, i, false);
-                    i = tok.end;
-                    if let Some(p) = pair.get_mut(prev) {
-                        *p = toks.len();
-                    }
-                    if hole {
-                        braces.push(Some(toks.len()));
-                    } else if !matches!(tok.kind, Kind::Tpl { closed: true, .. }) {
-                        problems.push(Problem {
-                            offset: start,
-                            message: "unterminated template literal".into(),
-                        });
-                    }
-                    tok
-                }
-                _ => {
-                    i += 1;
-                    simple(Kind::Punct(b'}'), start, i)
-                }
-            },
             b'.' if next.is_ascii_digit() => {
                 i = lex_number(b, i);
                 simple(Kind::Num, start, i)
