@@ -213,8 +213,8 @@ impl<'a> Extractor<'a> {
         {
             self.analyse_sql(i + 1, true);
         }
-        if self.is_punct(i + 1, b'(') {
-            return self.call(i);
+        if let Some(open) = self.call_open(i) {
+            return self.call(i, open);
         }
         None
     }

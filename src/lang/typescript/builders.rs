@@ -31,6 +31,15 @@ const BUILDER_ROOTS: &[&str] = &[
     "supabase",
 ];
 
+/// How many `function` callbacks [`Extractor::chain_back`] follows outwards from a
+/// chain rooted at `this` (bounds adversarial nesting).
+const CALLBACK_LEVELS: usize = 8;
+
+/// Whether a chain's root is a known query builder (which makes its table sure).
+fn is_builder_root(root: Option<&str>) -> bool {
+    root.is_some_and(|r| BUILDER_ROOTS.contains(&r))
+}
+
 /// Knex chain methods that make the chain's table a write target.
 const WRITE_METHODS: &[&str] = &[
     "insert",
@@ -120,9 +129,8 @@ impl<'a> Extractor<'a> {
     }
 
     /// Handles a call `name(`; returns the end of its arguments when they must be ignored.
-    pub(super) fn call(&mut self, i: usize) -> Option<usize> {
+    pub(super) fn call(&mut self, i: usize, open: usize) -> Option<usize> {
         let name = self.ident(i)?;
-        let open = i + 1;
         let close = self.partner(open)?;
         let kind = self.sink_kind(i, name);
         match kind {
@@ -141,17 +149,25 @@ impl<'a> Extractor<'a> {
             _ => {}
         }
         if i > 0 && self.is_punct(i - 1, b'@') {
-            self.decorator(i, name);
+            if open == i + 1 {
+                self.decorator(i, name);
+            }
             return None;
         }
-        self.call_shapes(i, name, close, kind == Some(SinkKind::Sql));
+        self.call_shapes(i, open, name, close, kind == Some(SinkKind::Sql));
         None
     }
 
     /// Recognises the ORM, query-builder and raw-SQL shapes of the call `name(` at `i`
     /// whose argument list closes at `close`; `sql` when it is a SQL sink.
-    fn call_shapes(&mut self, i: usize, name: &'a str, close: usize, sql: bool) -> Option<()> {
-        let open = i + 1;
+    fn call_shapes(
+        &mut self,
+        i: usize,
+        open: usize,
+        name: &'a str,
+        close: usize,
+        sql: bool,
+    ) -> Option<()> {
         // Most calls match no shape: the argument list is only split where one needs
         // more than its first argument.
         let first = self.first_item(open);
@@ -234,10 +250,7 @@ impl<'a> Extractor<'a> {
             if n.table.schema.is_none() {
                 n.table.schema.clone_from(&chain.with_schema);
             }
-            let high = chain
-                .root
-                .as_deref()
-                .is_some_and(|r| BUILDER_ROOTS.contains(&r));
+            let high = is_builder_root(chain.root.as_deref());
             let kind = if name == "table" && chain.schema_builder {
                 AccessKind::Ddl
             } else if name == "into" || chain.write || self.chain_forward_writes(close) {
@@ -257,10 +270,7 @@ impl<'a> Extractor<'a> {
                     // `leftJoin("user.profile", "p")` joins a relation, not a table.
                     return Some(());
                 }
-                let high = chain
-                    .root
-                    .as_deref()
-                    .is_some_and(|r| BUILDER_ROOTS.contains(&r));
+                let high = is_builder_root(chain.root.as_deref());
                 self.emit(AccessKind::Read, n, high && !chain.typeorm);
             }
         } else if name == "selectFrom"
@@ -303,8 +313,34 @@ impl<'a> Extractor<'a> {
         Some(())
     }
 
-    /// Walks back from a method name along `a.b(..).c(..)` to the chain's root.
+    /// Walks back from a method name along `a.b(..).c(..)` to the chain's root. A chain
+    /// that starts at `this` inside a `function` callback passed to a call continues
+    /// with that call's chain: Knex calls such callbacks (`where`, `whereIn`, `from`
+    /// subqueries) with `this` bound to the builder, so `this.max("id").from("t")` in
+    /// one belongs to the builder of the chain around it. An arrow function's `this`
+    /// is the enclosing one's, so it is not followed.
     fn chain_back(&self, callee: usize) -> Chain {
+        let (mut chain, mut start) = self.walk_back(callee);
+        for _ in 0..CALLBACK_LEVELS {
+            if is_builder_root(chain.root.as_deref()) || !self.is_ident(start, "this") {
+                break;
+            }
+            let Some(outer) = self.callback_call(start) else {
+                break;
+            };
+            let (around, outer_start) = self.walk_back(outer);
+            if is_builder_root(around.root.as_deref()) {
+                chain.root = around.root;
+                chain.typeorm |= around.typeorm;
+            }
+            start = outer_start;
+        }
+        chain
+    }
+
+    /// [`Self::chain_back`] within one chain: what it found and the token the chain
+    /// starts at.
+    fn walk_back(&self, callee: usize) -> (Chain, usize) {
         let mut chain = Chain::default();
         let mut k = callee;
         let mut last_name: Option<&str> = None;
@@ -315,15 +351,16 @@ impl<'a> Extractor<'a> {
             let p = k - 2;
             let name = if self.is_punct(p, b')') {
                 let Some(open) = self.partner(p) else { break };
-                let Some(name) = open.checked_sub(1).and_then(|c| self.ident(c)) else {
+                let Some(c) = self.callee_of(open) else {
                     break;
                 };
+                let Some(name) = self.ident(c) else { break };
                 if name == "withSchema"
                     && let Some((s, e)) = self.plain_literal(open + 1)
                 {
                     chain.with_schema = Some(self.text[s..e].to_string());
                 }
-                k = open - 1;
+                k = c;
                 name
             } else if let Some(name) = self.ident(p) {
                 k = p;
@@ -346,9 +383,34 @@ impl<'a> Extractor<'a> {
             if name != "this" {
                 last_name = Some(name);
             }
+            if name == "database" && self.receiver(k) == Some("bp") {
+                // The Botpress SDK's Knex instance: `bp.database("t")` roots the chain.
+                break;
+            }
         }
         chain.root = last_name.map(str::to_string);
-        chain
+        (chain, k)
+    }
+
+    /// The call whose argument is the `function` expression (`function (..) {`,
+    /// `function name(..) {`) whose body directly holds the token at `i`: the index
+    /// of the call's callee.
+    fn callback_call(&self, i: usize) -> Option<usize> {
+        let body = self.parent(i).filter(|&b| self.is_punct(b, b'{'))?;
+        let params = self.partner(body.checked_sub(1)?)?;
+        let mut f = params.checked_sub(1)?;
+        if !self.is_ident(f, "function") {
+            f = f.checked_sub(1)?;
+            if !self.is_ident(f, "function") {
+                return None;
+            }
+        }
+        let before = f.checked_sub(1)?;
+        if !(self.is_punct(before, b'(') || self.is_punct(before, b',')) {
+            return None;
+        }
+        let args = self.parent(f).filter(|&a| self.is_punct(a, b'('))?;
+        self.callee_of(args)
     }
 
     /// True when the chain continuing after the `)` at `close` calls a write method.
@@ -364,8 +426,8 @@ impl<'a> Extractor<'a> {
             if WRITE_METHODS.contains(&name) {
                 return true;
             }
-            if self.is_punct(k + 2, b'(') {
-                let Some(c) = self.partner(k + 2) else {
+            if let Some(open) = self.call_open(k + 1) {
+                let Some(c) = self.partner(open) else {
                     return false;
                 };
                 k = c + 1;

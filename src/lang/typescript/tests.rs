@@ -717,3 +717,98 @@ fn imported_constants_fill_holes() {
         ]
     );
 }
+
+/// TypeScript type arguments between a call's name and its `(` hide neither the call
+/// nor a chain's root; a `<` that is a comparison stays one.
+#[test]
+fn generic_calls() {
+    check(&[
+        (
+            "return this.bp\n  .database<sdk.IO.StoredEvent>('events')\n  .select('*')",
+            &[(Read, "events", "events")],
+        ),
+        (
+            "await knex<Order>('orders').insert(row)",
+            &[(Write, "orders", "orders")],
+        ),
+        (
+            "await pool.query<Array<Row>>('SELECT * FROM orders')",
+            &[(Read, "orders", "orders")],
+        ),
+        (
+            "const T = 'handoffs';\nthis.bp\n  .database<IHandoff>(T)\n  .select(`${T}.*`)\n  .leftJoin('srv_channel_users', `${T}.userId`, 'srv_channel_users.user_id')",
+            &[
+                (Read, "handoffs", "T"),
+                (Read, "srv_channel_users", "srv_channel_users"),
+            ],
+        ),
+        (
+            "db.select('*').where<{ a: number }>({ a: 1 }).from('orders')",
+            &[(Read, "orders", "orders")],
+        ),
+        // Comparisons are not type arguments.
+        (
+            "if (a < b && c > (d)) { f(e) }\nfor (let i = 0; i < n; i++) pool.query('SELECT * FROM orders')",
+            &[(Read, "orders", "orders")],
+        ),
+        ("logger.info<string>('DELETE FROM orders')", &[]),
+        ("const x = a < b > (c);", &[]),
+    ]);
+    for src in [
+        "this.bp.database<Row>('events').where('a', 1)",
+        "this.bp.database<IHandoff>(T).select('*').leftJoin('srv_channel_users', 'a', 'b')",
+        "db.select('*').where<{ a: number }>({ a: 1 }).from('orders')",
+    ] {
+        let got = found(PATH, src);
+        assert!(!got.is_empty(), "{src}");
+        for (_, t, _, c) in got {
+            if t != "T" {
+                assert_eq!(c, Confidence::High, "{t} in {src}");
+            }
+        }
+    }
+}
+
+/// Knex binds `this` to the builder in a `function` callback: a chain rooted at `this`
+/// there is as sure as the chain around the callback. An arrow function's `this`, or a
+/// callback of something that is no builder, proves nothing.
+#[test]
+fn this_in_builder_callbacks() {
+    let nested = "return this.bp\n  .database<sdk.IO.StoredEvent>('events')\n  .select('*')\n  .andWhere(function() {\n    this.whereIn('id', function() {\n      this.max('id')\n        .from('events')\n        .where('type', 'text')\n    })\n  })";
+    let got = found(PATH, nested);
+    assert_eq!(
+        got,
+        vec![
+            (Read, "events".into(), "events".into(), Confidence::High),
+            (Read, "events".into(), "events".into(), Confidence::High),
+        ]
+    );
+    for (src, want) in [
+        (
+            "knex('a').where(function () { this.select('id').from('orders') })",
+            Confidence::High,
+        ),
+        (
+            "knex('a').whereIn('id', function sub(qb) { this.select('id').from('orders') })",
+            Confidence::High,
+        ),
+        (
+            "knex('a').where(() => { this.select('id').from('orders') })",
+            Confidence::Low,
+        ),
+        (
+            "items.forEach(function () { this.select('id').from('orders') })",
+            Confidence::Low,
+        ),
+        (
+            "knex('a').where(function () { if (x) { this.select('id').from('orders') } })",
+            Confidence::Low,
+        ),
+        (
+            "function f() { this.select('id').from('orders') }",
+            Confidence::Low,
+        ),
+    ] {
+        assert_eq!(confidence(src, "orders"), Some(want), "{src}");
+    }
+}

@@ -181,4 +181,100 @@ impl<'a> Extractor<'a> {
         }
         Some((name, k))
     }
+
+    /// The `(` of a call whose callee is the identifier at `i`: the next token, or the
+    /// one after TypeScript type arguments (`database<Row>(`, `query<Array<T>>(`), as
+    /// TypeScript itself reads `name<..>(`.
+    pub(super) fn call_open(&self, i: usize) -> Option<usize> {
+        let mut k = i + 1;
+        if self.is_punct(k, b'(') {
+            return Some(k);
+        }
+        if !self.is_punct(k, b'<') {
+            return None;
+        }
+        let mut depth = 0usize;
+        for _ in 0..TYPE_ARG_TOKENS {
+            if matches!(self.kind(k), Some(Kind::Punct(b')' | b']' | b'}'))) {
+                return None;
+            }
+            depth = match self.type_arg_step(k)? {
+                Step::Open => depth + 1,
+                Step::Close(n) => depth.checked_sub(n)?,
+                Step::Other => depth,
+            };
+            k = self.skip(k);
+            if depth == 0 {
+                return self.is_punct(k, b'(').then_some(k);
+            }
+        }
+        None
+    }
+
+    /// The callee of the call whose `(` is at `open`: the identifier before it, or
+    /// before its type arguments (see [`Self::call_open`]).
+    pub(super) fn callee_of(&self, open: usize) -> Option<usize> {
+        let mut k = open.checked_sub(1)?;
+        if self.ident(k).is_some() {
+            return Some(k);
+        }
+        let mut depth = 0usize;
+        for _ in 0..TYPE_ARG_TOKENS {
+            if matches!(self.kind(k), Some(Kind::Punct(b'(' | b'[' | b'{'))) {
+                return None;
+            }
+            depth = match self.type_arg_step(k)? {
+                Step::Close(n) => depth + n,
+                Step::Open => depth.checked_sub(1)?,
+                Step::Other => depth,
+            };
+            if depth == 0 {
+                let callee = k.checked_sub(1)?;
+                return self.ident(callee).map(|_| callee);
+            }
+            // A closing bracket steps back to its partner.
+            k = match self.kind(k) {
+                Some(Kind::Punct(b')' | b']' | b'}')) => self.partner(k)?,
+                _ => k,
+            }
+            .checked_sub(1)?;
+        }
+        None
+    }
+
+    /// What the token at `k` is inside type arguments; `None` when it cannot be in
+    /// them (an operator, a template, `;` outside braces).
+    fn type_arg_step(&self, k: usize) -> Option<Step> {
+        let t = self.toks.get(k)?;
+        match t.kind {
+            Kind::Punct(b'<') => Some(Step::Open),
+            Kind::Punct(b'>') => Some(Step::Close(1)),
+            Kind::Op => {
+                let op = &self.text[t.start..t.end];
+                if op == "=>" {
+                    Some(Step::Other)
+                } else if op.bytes().all(|c| c == b'>') {
+                    Some(Step::Close(op.len()))
+                } else {
+                    None
+                }
+            }
+            Kind::Punct(b'.' | b',' | b'|' | b'&' | b'(' | b')' | b'[' | b']' | b'{' | b'}')
+            | Kind::Ident
+            | Kind::Str { closed: true }
+            | Kind::Num => Some(Step::Other),
+            _ => None,
+        }
+    }
+}
+
+/// How many tokens TypeScript type arguments may span before a `<` is taken for a
+/// comparison (bounds the look at every `<` after a name).
+const TYPE_ARG_TOKENS: usize = 64;
+
+/// One token of type arguments, for their bracket depth.
+enum Step {
+    Open,
+    Close(usize),
+    Other,
 }
