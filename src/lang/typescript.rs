@@ -83,6 +83,7 @@ pub fn extract_with(path: &str, text: &str, ctx: &Context, known: Option<&Known>
         pair: &lexed.pair,
         parents: std::cell::OnceCell::new(),
         consts: foldhash::HashMap::default(),
+        choices: foldhash::HashMap::default(),
         schemas: foldhash::HashMap::default(),
         handled: vec![false; lexed.toks.len()],
         table_objects: HashSet::new(),
@@ -129,6 +130,11 @@ struct Extractor<'a> {
     /// members, Drizzle table variables): token index of the literal, or `None` when the
     /// name is bound to different literals.
     consts: foldhash::HashMap<String, Option<usize>>,
+    /// Names a `const` binds to a conditional whose every outcome is a literal
+    /// (`const where = lite ? "where a" : "where b"`): the literal tokens, or `None`
+    /// when the name is declared more than once. A template hole naming one is each
+    /// outcome in turn, not an unknown.
+    choices: foldhash::HashMap<String, Option<Vec<usize>>>,
     /// Drizzle schema variables (`const s = pgSchema("billing")`) → schema literal token.
     schemas: foldhash::HashMap<String, usize>,
     /// String and template tokens already analysed as part of a larger expression.

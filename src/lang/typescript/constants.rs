@@ -74,11 +74,19 @@ pub(super) fn parse_name(value: &str, offset: usize) -> Option<Name> {
     })
 }
 
+/// At most this many outcomes make a conditional of literals a value (see
+/// [`Extractor::literal_choices`]).
+const MAX_CHOICES: usize = 8;
+
+/// How many tokens a conditional of literals may span.
+const CHOICE_TOKENS: usize = 256;
+
 impl<'a> Extractor<'a> {
     /// Records `const T = "t"`, object and enum members, Drizzle table and schema
     /// variables: the values a template hole or a call argument may refer to.
     pub(super) fn collect_constants(&mut self) {
         let mut found: Vec<(String, usize)> = Vec::new();
+        let mut choices: Vec<(String, Vec<usize>)> = Vec::new();
         for i in 0..self.toks.len() {
             let Some(word) = self.ident(i) else { continue };
             // The words first: nearly every identifier is none of them.
@@ -121,6 +129,10 @@ impl<'a> Extractor<'a> {
                                 }
                             }
                         }
+                    } else if word == "const"
+                        && let Some(outcomes) = self.literal_choices(v)
+                    {
+                        choices.push((name.to_string(), outcomes));
                     } else if let Some(callee) = self.ident(v)
                         && self.is_punct(v + 1, b'(')
                         && self.plain_literal(v + 2).is_some()
@@ -161,6 +173,56 @@ impl<'a> Extractor<'a> {
             };
             self.consts.insert(name, value);
         }
+        for (name, outcomes) in choices {
+            // Declared twice (in two functions, say): which one a use means is unknown.
+            let twice = self.choices.contains_key(&name) || self.consts.contains_key(&name);
+            self.choices.insert(name, (!twice).then_some(outcomes));
+        }
+    }
+
+    /// The literals a conditional expression starting at `v` yields, when every
+    /// outcome is a closed literal (`c ? "a" : d ? "b" : "c"`, nested either way) and
+    /// there are at most [`MAX_CHOICES`]; `None` for any other value. A condition is
+    /// any run of tokens without `?`, `:`, `,`, `;`, `=` or a template outside
+    /// brackets, on one line (a line break there may end the statement).
+    fn literal_choices(&self, v: usize) -> Option<Vec<usize>> {
+        let mut outcomes = Vec::new();
+        // `?` not yet matched by their `:`.
+        let mut open = 0usize;
+        let mut k = v;
+        for _ in 0..CHOICE_TOKENS {
+            if self.is_simple_literal(k) && !self.is_punct(k + 1, b'?') {
+                outcomes.push(k);
+                if self.is_punct(k + 1, b':') {
+                    open = open.checked_sub(1)?;
+                    k += 2;
+                    continue;
+                }
+                return (open == 0
+                    && outcomes.len() >= 2
+                    && outcomes.len() <= MAX_CHOICES
+                    && self.ends_value(k + 1))
+                .then_some(outcomes);
+            }
+            // A condition, up to its `?`.
+            let first = k;
+            while !self.is_punct(k, b'?') {
+                let t = self.toks.get(k)?;
+                let condition = match t.kind {
+                    Kind::Punct(c) => !b":,;={}])@#".contains(&c),
+                    Kind::Ident | Kind::Num | Kind::Op | Kind::Str { closed: true } => true,
+                    _ => false,
+                };
+                let broken = k > first && self.text[self.toks[k - 1].end..t.start].contains('\n');
+                if !condition || broken || k - first > CHOICE_TOKENS {
+                    return None;
+                }
+                k = self.skip(k);
+            }
+            open += 1;
+            k += 1;
+        }
+        None
     }
 
     /// True when the token at `k` ends a value (so `const T = "a" + b` is not a constant).

@@ -11,7 +11,12 @@ use super::Extractor;
 use super::lex::{Kind, Part, decode_escape};
 use crate::lang::embedded::Embedded;
 use crate::lang::sql::{self, HOLE};
-use crate::model::Place;
+use crate::model::{Access, AccessKind, Confidence, Origin, Place, Target};
+
+/// At most this many texts are analysed for one string expression: one per
+/// combination of the outcomes of the conditional constants it uses (more, and those
+/// names are unknown holes).
+const MAX_VARIANTS: usize = 8;
 
 /// Tags of template literals that hold SQL.
 pub(super) const SQL_TAGS: &[&str] = &[
@@ -71,9 +76,41 @@ impl<'a> Extractor<'a> {
             return;
         }
         let operands = self.operands(i);
-        let embedded = self.assemble(&operands);
-        self.out
-            .extend(sql::analyze_candidate(&embedded, always, self.ctx));
+        let mut sizes = Vec::new();
+        let embedded = self.assemble(&operands, &[], &mut sizes);
+        let variants: usize = sizes.iter().product();
+        if sizes.is_empty() || variants > MAX_VARIANTS {
+            self.out
+                .extend(sql::analyze_candidate(&embedded, always, self.ctx));
+            return;
+        }
+        // One text per combination of the conditional constants' outcomes: each is a
+        // text the program can send, so what any of them accesses is accessed.
+        let mut found: Vec<Access> = Vec::new();
+        for v in 0..variants {
+            let mut rest = v;
+            let picks: Vec<usize> = sizes
+                .iter()
+                .map(|&n| {
+                    let pick = rest % n;
+                    rest /= n;
+                    pick
+                })
+                .collect();
+            let embedded = self.assemble(&operands, &picks, &mut Vec::new());
+            found.extend(sql::analyze_candidate(&embedded, always, self.ctx));
+        }
+        // A name one text parses and another only scans is as sure as the parse.
+        let sure: Vec<(AccessKind, usize, usize, Target)> = found
+            .iter()
+            .filter(|a| a.confidence == Confidence::High)
+            .map(|a| (a.kind, a.offset, a.len, a.target.clone()))
+            .collect();
+        found.retain(|a| {
+            a.confidence == Confidence::High
+                || !sure.contains(&(a.kind, a.offset, a.len, a.target.clone()))
+        });
+        self.out.extend(found);
     }
 
     /// Reads `a + b + c` from `i`, marking its literal tokens as handled.
@@ -135,8 +172,10 @@ impl<'a> Extractor<'a> {
         ops
     }
 
-    /// Builds the text of a string expression with each piece mapped to the file.
-    fn assemble(&self, operands: &[Operand]) -> Embedded {
+    /// Builds the text of a string expression with each piece mapped to the file. The
+    /// n-th name bound to a conditional of literals takes outcome `picks[n]` (a
+    /// placeholder without one); `sizes` gets each such name's number of outcomes.
+    fn assemble(&self, operands: &[Operand], picks: &[usize], sizes: &mut Vec<usize>) -> Embedded {
         let mut e = Embedded::new();
         for op in operands {
             match op {
@@ -149,7 +188,9 @@ impl<'a> Extractor<'a> {
                         let tok = self.toks[c];
                         self.push_contents(&mut e, tok.cs, tok.ce);
                         if let Some(&next) = chunks.get(n + 1) {
-                            self.push_hole_value(&mut e, c + 1, next, tok.ce);
+                            if !self.push_choice(&mut e, (c + 1, next), picks, sizes) {
+                                self.push_hole_value(&mut e, c + 1, next, tok.ce);
+                            }
                         } else if matches!(
                             tok.kind,
                             Kind::Tpl {
@@ -164,7 +205,9 @@ impl<'a> Extractor<'a> {
                 }
                 Operand::Ref(name, t) => {
                     let end = self.path_at(*t).map_or(*t + 1, |(_, end)| end);
-                    if !self.push_value(&mut e, name, *t, end) {
+                    if !self.push_value(&mut e, name, *t, end)
+                        && !self.push_choice(&mut e, (*t, end), picks, sizes)
+                    {
                         e.push_hole(HOLE, self.toks[*t].start);
                     }
                 }
@@ -172,6 +215,51 @@ impl<'a> Extractor<'a> {
             }
         }
         e
+    }
+
+    /// The name written by tokens `s..end`, when it is bound to a conditional of
+    /// literals (see `Extractor::choices`): appends outcome `picks[n]` (`n`
+    /// counting such names so far, in `sizes`), or a placeholder when there is no
+    /// pick. False for any other name.
+    fn push_choice(
+        &self,
+        e: &mut Embedded,
+        (s, end): (usize, usize),
+        picks: &[usize],
+        sizes: &mut Vec<usize>,
+    ) -> bool {
+        let Some((name, after)) = self.path_at(s) else {
+            return false;
+        };
+        if after != end || self.consts.contains_key(&name) {
+            return false;
+        }
+        let Some(Some(outcomes)) = self.choices.get(&name) else {
+            return false;
+        };
+        let (Some(a), Some(z)) = (
+            self.toks.get(s),
+            end.checked_sub(1).and_then(|k| self.toks.get(k)),
+        ) else {
+            return false;
+        };
+        let pick = picks.get(sizes.len()).and_then(|&p| outcomes.get(p));
+        sizes.push(outcomes.len());
+        match pick {
+            Some(&lit) => {
+                let t = &self.toks[lit];
+                let origin = Origin {
+                    name,
+                    place: Place::Here {
+                        offset: t.start,
+                        len: t.end - t.start,
+                    },
+                };
+                e.push_value(self.contents(lit), a.start, z.end - a.start, origin);
+            }
+            None => e.push_hole(HOLE, a.start),
+        }
+        true
     }
 
     /// A template hole spanning tokens `s..e`: a constant's literal when the hole names

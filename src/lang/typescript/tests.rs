@@ -812,3 +812,55 @@ fn this_in_builder_callbacks() {
         assert_eq!(confidence(src, "orders"), Some(want), "{src}");
     }
 }
+
+/// A `const` bound to a conditional whose every outcome is a literal is a known value:
+/// a hole naming it is each outcome in turn, so the statement parses and its tables are
+/// sure. A name bound otherwise, or twice, stays an unknown hole.
+#[test]
+fn conditional_constants_fill_holes() {
+    let broadcast = "const whereClause = this.knex.isLite\n  ? _.isNil(tz)\n    ? \"where json_extract(attributes, '$.timezone') IS NULL\"\n    : \"where json_extract(attributes, '$.timezone') = :tz\"\n  : _.isNil(tz)\n  ? \"where attributes->> 'timezone' IS NULL\"\n  : \"where cast (attributes->> 'timezone' as integer) = :tz\"\n\nconst sql = `insert into outbox (\"userId\")\n  select userId from (\n    select id as userId\n    from srv_channel_users as scu\n    inner join bot_chat_users as bcu on bcu.\"userId\" = scu.user_id\n    ${whereClause}\n    and bcu.\"botId\" = :botId\n  ) as q1`\n\nreturn this.knex.raw(sql, { botId })";
+    let got = found(PATH, broadcast);
+    let mut want = vec![
+        (Write, "outbox".to_string(), "outbox".to_string(), Confidence::High),
+        (Read, "srv_channel_users".into(), "srv_channel_users".into(), Confidence::High),
+        (Read, "bot_chat_users".into(), "bot_chat_users".into(), Confidence::High),
+    ];
+    let mut got_sorted = got.clone();
+    got_sorted.sort();
+    want.sort();
+    assert_eq!(got_sorted, want);
+    check(&[
+        (
+            "const w = a ? 'where a = 1' : 'where b = 2';\nconst q = `select o.id from orders o join items i on i.o = o.id ${w} and o.x = 1`;",
+            &[(Read, "orders", "orders"), (Read, "items", "items")],
+        ),
+        (
+            "const w = a ? 'where a = 1' : 'where b = 2';\nconst q = 'select o.id from orders o join items i on i.o = o.id ' + w + ' and o.x = 1';",
+            &[(Read, "orders", "orders"), (Read, "items", "items")],
+        ),
+        // Every outcome is a table the program may use: each is reported at the hole.
+        (
+            "const t = big ? 'orders' : 'order_archive';\nconst q = `DELETE FROM ${t} WHERE id = $1`;",
+            &[(Write, "orders", "t"), (Write, "order_archive", "t")],
+        ),
+    ]);
+    // Unknown holes stay unknown: a `let`, a name declared twice, a condition over a
+    // line break (the next statement), too many combinations, a non-literal outcome.
+    let shape = "\nconst q = `select o.id from orders o join items i on i.o = o.id ${w} and o.x = 1`;";
+    for decl in [
+        "let w = a ? 'where a = 1' : 'where b = 2';",
+        "function f() { const w = a ? 'where a = 1' : 'where b = 2' }\nfunction g() { const w = a ? 'where c = 1' : 'where d = 2' }",
+        "const w = f(a)\nreturn b ? 'where a = 1' : 'where b = 2'",
+        "const w = a ? 'where a = 1' : b;",
+        "const w = a ? `where ${a}` : 'where b = 2';",
+        "const w = { a: 'where a = 1' };",
+    ] {
+        let src = format!("{decl}{shape}");
+        assert!(
+            found(PATH, &src).iter().all(|(_, t, _, _)| t != "orders"),
+            "{src}"
+        );
+    }
+    let many = "const a = x ? 'where a = 1' : y ? 'where a = 2' : 'where a = 3';\nconst b = x ? 'and b = 1' : y ? 'and b = 2' : 'and b = 3';\nconst q = `select o.id from orders o join items i on i.o = o.id ${a} ${b} and o.x = 1`;";
+    assert!(found(PATH, many).iter().all(|(_, t, _, _)| t != "orders"));
+}
