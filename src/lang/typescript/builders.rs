@@ -264,8 +264,8 @@ impl<'a> Extractor<'a> {
                 return Some(());
             }
             let (s, e) = first?;
-            let chain = self.chain_back(i);
             if let Some(n) = self.table_value(s, e) {
+                let chain = self.chain_back(i);
                 if chain.typeorm && n.table.schema.is_some() {
                     // `leftJoin("user.profile", "p")` joins a relation, not a table.
                     return Some(());

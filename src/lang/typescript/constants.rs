@@ -78,7 +78,8 @@ pub(super) fn parse_name(value: &str, offset: usize) -> Option<Name> {
 /// [`Extractor::literal_choices`]).
 const MAX_CHOICES: usize = 8;
 
-/// How many tokens a conditional of literals may span.
+/// How many tokens (a bracketed group counting as one) a conditional of literals may
+/// span: the look at each `const` stays bounded.
 const CHOICE_TOKENS: usize = 256;
 
 impl<'a> Extractor<'a> {
@@ -190,7 +191,9 @@ impl<'a> Extractor<'a> {
         // `?` not yet matched by their `:`.
         let mut open = 0usize;
         let mut k = v;
-        for _ in 0..CHOICE_TOKENS {
+        let mut budget = CHOICE_TOKENS;
+        while budget > 0 {
+            budget -= 1;
             if self.is_simple_literal(k) && !self.is_punct(k + 1, b'?') {
                 outcomes.push(k);
                 if self.is_punct(k + 1, b':') {
@@ -214,9 +217,10 @@ impl<'a> Extractor<'a> {
                     _ => false,
                 };
                 let broken = k > first && self.text[self.toks[k - 1].end..t.start].contains('\n');
-                if !condition || broken || k - first > CHOICE_TOKENS {
+                if !condition || broken || budget == 0 {
                     return None;
                 }
+                budget -= 1;
                 k = self.skip(k);
             }
             open += 1;

@@ -335,47 +335,33 @@ fn lex_string(b: &[u8], i: usize) -> (usize, bool) {
 /// Lexes one template chunk whose opening delimiter (a backtick, or the `}` closing a
 /// hole) is at `i`. Returns the token and whether it ends in a `${` hole.
 fn lex_chunk(b: &[u8], i: usize, first: bool) -> (Tok, bool) {
+    // The chunk's token: contents from after the delimiter to `ce`, delimiters to `end`.
+    let chunk = |hole: bool, closed: bool, ce: usize, end: usize| {
+        let part = match (first, hole) {
+            (true, false) => Part::Full,
+            (true, true) => Part::Head,
+            (false, true) => Part::Middle,
+            (false, false) => Part::Tail,
+        };
+        let tok = Tok {
+            kind: Kind::Tpl { part, closed },
+            start: i,
+            end,
+            cs: (i + 1).min(ce),
+            ce,
+        };
+        (tok, hole)
+    };
     let mut k = i + 1;
     while k < b.len() {
         match b[k] {
             b'\\' => k += 2,
-            b'`' => {
-                let part = if first { Part::Full } else { Part::Tail };
-                let tok = Tok {
-                    kind: Kind::Tpl { part, closed: true },
-                    start: i,
-                    end: k + 1,
-                    cs: i + 1,
-                    ce: k,
-                };
-                return (tok, false);
-            }
-            b'$' if b.get(k + 1) == Some(&b'{') => {
-                let part = if first { Part::Head } else { Part::Middle };
-                let tok = Tok {
-                    kind: Kind::Tpl { part, closed: true },
-                    start: i,
-                    end: k + 2,
-                    cs: i + 1,
-                    ce: k,
-                };
-                return (tok, true);
-            }
+            b'`' => return chunk(false, true, k, k + 1),
+            b'$' if b.get(k + 1) == Some(&b'{') => return chunk(true, true, k, k + 2),
             _ => k += 1,
         }
     }
-    let part = if first { Part::Full } else { Part::Tail };
-    let tok = Tok {
-        kind: Kind::Tpl {
-            part,
-            closed: false,
-        },
-        start: i,
-        end: b.len(),
-        cs: (i + 1).min(b.len()),
-        ce: b.len(),
-    };
-    (tok, false)
+    chunk(false, false, b.len(), b.len())
 }
 
 /// Pairs brackets through an explicit stack.
@@ -408,8 +394,9 @@ fn match_brackets(toks: &[Tok], pair: &mut [usize]) {
 /// The innermost open bracket enclosing each token, or [`NONE`], from the pairs
 /// [`match_brackets`] found: a bracket stays open until its partner (one without
 /// a partner, to the end), and a closer without one is no bracket. Only an object
-/// key `tableName` or `references` asks, so it is built for the few files that have
-/// one (for every file, it was a tenth of the lexer's time).
+/// key `tableName` or `references`, and a builder call naming a table in a chain
+/// rooted at `this`, ask, so it is built for the few files that have one (for every
+/// file, it was a tenth of the lexer's time).
 pub(super) fn parents(toks: &[Tok], pair: &[usize]) -> Vec<usize> {
     let mut parent = vec![NONE; toks.len()];
     let mut stack: Vec<usize> = Vec::new();

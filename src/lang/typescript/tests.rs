@@ -821,9 +821,24 @@ fn conditional_constants_fill_holes() {
     let broadcast = "const whereClause = this.knex.isLite\n  ? _.isNil(tz)\n    ? \"where json_extract(attributes, '$.timezone') IS NULL\"\n    : \"where json_extract(attributes, '$.timezone') = :tz\"\n  : _.isNil(tz)\n  ? \"where attributes->> 'timezone' IS NULL\"\n  : \"where cast (attributes->> 'timezone' as integer) = :tz\"\n\nconst sql = `insert into outbox (\"userId\")\n  select userId from (\n    select id as userId\n    from srv_channel_users as scu\n    inner join bot_chat_users as bcu on bcu.\"userId\" = scu.user_id\n    ${whereClause}\n    and bcu.\"botId\" = :botId\n  ) as q1`\n\nreturn this.knex.raw(sql, { botId })";
     let got = found(PATH, broadcast);
     let mut want = vec![
-        (Write, "outbox".to_string(), "outbox".to_string(), Confidence::High),
-        (Read, "srv_channel_users".into(), "srv_channel_users".into(), Confidence::High),
-        (Read, "bot_chat_users".into(), "bot_chat_users".into(), Confidence::High),
+        (
+            Write,
+            "outbox".to_string(),
+            "outbox".to_string(),
+            Confidence::High,
+        ),
+        (
+            Read,
+            "srv_channel_users".into(),
+            "srv_channel_users".into(),
+            Confidence::High,
+        ),
+        (
+            Read,
+            "bot_chat_users".into(),
+            "bot_chat_users".into(),
+            Confidence::High,
+        ),
     ];
     let mut got_sorted = got.clone();
     got_sorted.sort();
@@ -846,7 +861,8 @@ fn conditional_constants_fill_holes() {
     ]);
     // Unknown holes stay unknown: a `let`, a name declared twice, a condition over a
     // line break (the next statement), too many combinations, a non-literal outcome.
-    let shape = "\nconst q = `select o.id from orders o join items i on i.o = o.id ${w} and o.x = 1`;";
+    let shape =
+        "\nconst q = `select o.id from orders o join items i on i.o = o.id ${w} and o.x = 1`;";
     for decl in [
         "let w = a ? 'where a = 1' : 'where b = 2';",
         "function f() { const w = a ? 'where a = 1' : 'where b = 2' }\nfunction g() { const w = a ? 'where c = 1' : 'where d = 2' }",
