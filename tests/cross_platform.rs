@@ -7,42 +7,22 @@ use ownlint::model::finding::{Finding, Loc};
 use ownlint::model::rules::Rule;
 use ownlint::registry::paths::normalize;
 use ownlint::scan::walk::relative;
-use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
-/// Copies `from` into `to`; with `crlf`, every text file (UTF-8 without NUL) gets
-/// CRLF line endings, as a Windows checkout with `core.autocrlf=true` has them.
-fn copy_tree(from: &Path, to: &Path, crlf: bool) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_tree(&entry.path(), &target, crlf);
-            continue;
-        }
-        let bytes = std::fs::read(entry.path()).expect("read");
-        let bytes = match std::str::from_utf8(&bytes) {
-            Ok(text) if crlf && !text.contains('\0') => text
-                .replace("\r\n", "\n")
-                .replace('\n', "\r\n")
-                .into_bytes(),
-            _ => bytes,
-        };
-        std::fs::write(&target, bytes).expect("write");
+#[path = "common/tree.rs"]
+mod tree;
+use tree::{check_json, copy_tree};
+
+/// A file's bytes as a Windows checkout with `core.autocrlf=true` has them: every
+/// text file (UTF-8 without NUL) with CRLF line endings.
+fn with_crlf(_name: &str, bytes: Vec<u8>) -> Vec<u8> {
+    match std::str::from_utf8(&bytes) {
+        Ok(text) if !text.contains('\0') => text
+            .replace("\r\n", "\n")
+            .replace('\n', "\r\n")
+            .into_bytes(),
+        _ => bytes,
     }
-}
-
-fn check_json(dir: &Path) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_ownlint"))
-        .args(["check", "--format", "json"])
-        .arg(dir)
-        .env_remove("OWNLINT_REGISTRY")
-        .output()
-        .expect("run ownlint");
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
-    serde_json::from_slice(&out.stdout).expect("json report")
 }
 
 /// The bundled example checked out with LF and with CRLF line endings: the same
@@ -53,8 +33,8 @@ fn a_crlf_checkout_has_the_same_findings_as_an_lf_one() {
     let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/shop");
     let tmp = tempfile::tempdir().expect("tempdir");
     let (lf, crlf) = (tmp.path().join("lf"), tmp.path().join("crlf"));
-    copy_tree(&shop, &lf, false);
-    copy_tree(&shop, &crlf, true);
+    copy_tree(&shop, &lf, &|_, bytes| bytes);
+    copy_tree(&shop, &crlf, &with_crlf);
     let registry = std::fs::read(crlf.join("data-ownership.yaml")).expect("registry");
     assert!(
         registry.windows(2).any(|w| w == b"\r\n"),

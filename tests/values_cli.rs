@@ -122,6 +122,42 @@ fn constants_of_other_files_are_followed_exactly() {
     assert_eq!(found, expected());
 }
 
+/// Rust: table names in `const`/`static` items of `crate::tables`, used by
+/// `crate::db` through `use` bindings and paths (`fixtures/values_rust`); their use in
+/// a log and an error message and a name no module defines are not reported.
+#[test]
+fn constants_of_other_rust_modules_are_followed_exactly() {
+    let (code, found) = rows(Path::new("fixtures/values_rust"));
+    assert_eq!(code, 1);
+    let db = "services/billing/src/db/mod.rs";
+    let tables = "services/billing/src/tables.rs";
+    let related =
+        |line: u32, name: &str| format!("{tables}:{line} (table name from `{name}` defined here)");
+    assert_eq!(
+        found,
+        [
+            row(
+                "cross-service-read",
+                &format!("{db}:5"),
+                "orders",
+                &[&related(3, "ORDERS")]
+            ),
+            row(
+                "cross-service-write",
+                &format!("{db}:6"),
+                "order_items",
+                &[&related(4, "ITEMS")]
+            ),
+            row(
+                "cross-service-read",
+                &format!("{db}:7"),
+                "carts",
+                &[&related(5, "CARTS")]
+            ),
+        ]
+    );
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap_or_else(|e| panic!("{e}"));
     for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")) {

@@ -8,9 +8,9 @@
 //! resolver maps a namespace to the files that declare it.
 
 use super::clike::{self, Arg, Call, Dialect, FormatStyle, Rules, Sink, Source};
-use super::sinks::{self, NonSql, SinkKind};
+use super::sinks::{self, SinkKind};
 use super::{Context, Extracted};
-use crate::model::{Access, AccessKind, ImportRef};
+use crate::model::{Access, AccessKind};
 
 /// EF Core shapes that name tables outside SQL.
 pub const MARKERS: &[&str] = &["[Table(", "ToTable(", "migrationBuilder", "principalTable"];
@@ -23,7 +23,11 @@ const DATA_OPS: &[&str] = &["InsertData", "UpdateData", "DeleteData"];
 
 struct CSharp;
 
-impl CSharp {
+impl Rules for CSharp {
+    fn dialect(&self) -> Dialect {
+        Dialect::CSharp
+    }
+
     fn kind(&self, src: &Source, call: &Call) -> Option<SinkKind> {
         let name = src.ident(call.name)?;
         let recv = call.recv.and_then(|r| src.ident(r));
@@ -31,19 +35,6 @@ impl CSharp {
             .enclosing(call.name)
             .is_some_and(|o| src.punct(o) == "[");
         sinks::csharp(recv, name, call.new, attribute)
-    }
-}
-
-impl Rules for CSharp {
-    fn dialect(&self) -> Dialect {
-        Dialect::CSharp
-    }
-
-    fn prose(&self, src: &Source, call: &Call) -> Option<NonSql> {
-        match self.kind(src, call)? {
-            SinkKind::NonSql(k) => Some(k),
-            SinkKind::Sql => None,
-        }
     }
 
     fn sink(&self, src: &Source, call: &Call) -> Sink {
@@ -116,22 +107,11 @@ fn using(src: &Source, i: usize) -> Option<Access> {
         k += 2;
     }
     let first = k;
-    let mut name = src.ident(first)?.to_string();
-    let mut last = first;
-    while src.punct(last + 1) == "." && src.ident(last + 2).is_some() {
-        last += 2;
-        name.push('.');
-        name.push_str(src.ident(last)?);
-    }
+    let (name, last) = src.dotted_name(first)?;
     if src.punct(last + 1) != ";" || name.starts_with("System.") || name == "System" {
         return None;
     }
-    let start = src.toks[first].start;
-    Some(Access::import(
-        ImportRef::Package(name),
-        start,
-        src.toks[last].end - start,
-    ))
+    Some(src.import_of(name, first, last))
 }
 
 /// A call on EF Core's `MigrationBuilder`, or `table.ForeignKey(..)` inside
@@ -168,278 +148,4 @@ fn migration(src: &Source, name: &str, args: &[Arg], out: &mut Vec<Access>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(text: &str) -> Extracted {
-        analyze_file_with(text, &Context::default(), None)
-    }
-
-    /// (kind, qualified name, text at the access's offset).
-    fn found(text: &str) -> Vec<(AccessKind, String, String)> {
-        crate::lang::clike::described(&run(text), text)
-            .into_iter()
-            .map(|(k, n, t, _)| (k, n, t))
-            .collect()
-    }
-
-    fn check(cases: &[(&str, AccessKind, &str, &str)]) {
-        for (src, kind, name, at) in cases {
-            let f = found(src);
-            assert!(
-                f.iter().any(|(k, n, a)| k == kind && n == name && a == at),
-                "{src:?}: expected {kind:?} {name} at {at:?}, got {f:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn mappings_flag() {
-        use AccessKind::*;
-        check(&[
-            (
-                "[Table(\"orders\")]\npublic class Order {}",
-                Model,
-                "orders",
-                "orders",
-            ),
-            (
-                "[Table(\"invoices\", Schema = \"billing\")]\npublic class Invoice {}",
-                Model,
-                "billing.invoices",
-                "invoices",
-            ),
-            (
-                "[Key, Table(\"orders\")] class O {}",
-                Model,
-                "orders",
-                "orders",
-            ),
-            (
-                "[System.ComponentModel.DataAnnotations.Schema.Table(\"orders\")] class O {}",
-                Model,
-                "orders",
-                "orders",
-            ),
-            (
-                "class C { void M(ModelBuilder b) { b.Entity<Order>().ToTable(\"orders\"); } }",
-                Model,
-                "orders",
-                "orders",
-            ),
-            (
-                "class C { void M(ModelBuilder b) { b.Entity<Order>().ToTable(\"orders\", \"sales\"); } }",
-                Model,
-                "sales.orders",
-                "orders",
-            ),
-            (
-                "class C { void M(EntityTypeBuilder<Order> b) { b.ToTable(\"orders\", schema: \"sales\"); } }",
-                Model,
-                "sales.orders",
-                "orders",
-            ),
-            (
-                "class C { const string T = \"orders\"; void M(ModelBuilder b) { b.Entity<Order>().ToTable(T); } }",
-                Model,
-                "orders",
-                "T",
-            ),
-            (
-                "class M { void Up(MigrationBuilder migrationBuilder) { migrationBuilder.CreateTable(name: \"orders\", columns: t => new { Id = t.Column<int>() }); } }",
-                Ddl,
-                "orders",
-                "orders",
-            ),
-            (
-                "class M { void Up(MigrationBuilder migrationBuilder) { migrationBuilder.AddColumn<int>(name: \"total\", table: \"orders\"); } }",
-                Ddl,
-                "orders",
-                "orders",
-            ),
-            (
-                "class M { void Up(MigrationBuilder migrationBuilder) { migrationBuilder.InsertData(table: \"orders\", columns: c, values: v); } }",
-                Write,
-                "orders",
-                "orders",
-            ),
-            (
-                "class M { void Up(MigrationBuilder migrationBuilder) { migrationBuilder.CreateTable(name: \"orders\", constraints: table => { table.ForeignKey(name: \"FK_orders_customers\", column: x => x.CustomerId, principalTable: \"customers\", principalColumn: \"Id\"); }); } }",
-                ForeignKey,
-                "customers",
-                "customers",
-            ),
-        ]);
-    }
-
-    #[test]
-    fn mappings_that_do_not_flag() {
-        let cases = [
-            "using System.Linq;\nusing static System.Math;",
-            "class C { void M() { using var orders = Open(); using (var x = Open()) {} } }",
-            "[Required] public string Orders { get; set; }",
-            "class C { var t = new Table(\"orders\"); }",
-            "class C { void M() { var x = Table(\"orders\"); } }",
-            "// [Table(\"orders\")]\n/* b.Entity<Order>().ToTable(\"orders\"); */",
-            "/// <summary>Maps to [Table(\"orders\")]</summary>\nclass O {}",
-            "class C { string s = \"call ToTable(orders)\"; }",
-            "class C { DbSet<Order> Orders { get; set; } int invoices = Orders.Count(); }",
-            "class C { void M(ModelBuilder b) { b.Entity<Order>().ToTable(tableName); } }",
-            "class M { void Up(MigrationBuilder migrationBuilder) { migrationBuilder.ForeignKey(name: \"orders\"); } }",
-        ];
-        for src in cases {
-            assert!(found(src).is_empty(), "{src:?}: {:?}", found(src));
-        }
-    }
-
-    #[test]
-    fn using_directives_are_imports() {
-        use AccessKind::*;
-        check(&[
-            (
-                "using Acme.Orders.Models;",
-                Import,
-                "Acme.Orders.Models",
-                "Acme.Orders.Models",
-            ),
-            (
-                "global using static Acme.Orders.Money;",
-                Import,
-                "Acme.Orders.Money",
-                "Acme.Orders.Money",
-            ),
-            (
-                "global using OrderModel = Acme.Orders.Models.Order;",
-                Import,
-                "Acme.Orders.Models.Order",
-                "Acme.Orders.Models.Order",
-            ),
-            (
-                "namespace X { using Acme.Orders; class C {} }",
-                Import,
-                "Acme.Orders",
-                "Acme.Orders",
-            ),
-        ]);
-    }
-
-    #[test]
-    fn sql_in_strings() {
-        use AccessKind::*;
-        check(&[
-            (
-                "class C { void M() { db.Orders.FromSqlRaw(\"SELECT * FROM orders WHERE id = {0}\", id); } }",
-                Read,
-                "orders",
-                "orders",
-            ),
-            (
-                "class C { void M() { db.Database.ExecuteSqlRaw(\"DELETE FROM carts\"); } }",
-                Write,
-                "carts",
-                "carts",
-            ),
-            (
-                "class C { void M() { db.Database.ExecuteSqlInterpolated($\"UPDATE orders SET paid = {paid} WHERE id = {id}\"); } }",
-                Write,
-                "orders",
-                "orders",
-            ),
-            (
-                "class C { void M() { conn.Query<Order>(\"SELECT * FROM orders\"); } }",
-                Read,
-                "orders",
-                "orders",
-            ),
-            (
-                "class C { async Task M() { await conn.ExecuteAsync(sql: \"INSERT INTO invoices (id) VALUES (@id)\", new { id }); } }",
-                Write,
-                "invoices",
-                "invoices",
-            ),
-            (
-                "class C { void M() { var cmd = new SqlCommand(\"SELECT id FROM payments\", conn); } }",
-                Read,
-                "payments",
-                "payments",
-            ),
-            (
-                "class C { void M() { cmd.CommandText = \"SELECT id FROM payments\"; } }",
-                Read,
-                "payments",
-                "payments",
-            ),
-            (
-                "class C { void M() { var c = new NpgsqlCommand { CommandText = @\"SELECT id\n FROM \"\"Payments\"\"\" }; } }",
-                Read,
-                "Payments",
-                "Payments",
-            ),
-            (
-                "class C { void M() { conn.Query(\"SELECT o.id \" +\n \"FROM orders o JOIN order_items i ON i.order_id = o.id\"); } }",
-                Read,
-                "order_items",
-                "order_items",
-            ),
-            (
-                "class C { const string T = \"restaurants\"; void M() { conn.Query($\"SELECT * FROM {T} WHERE id = @id\"); } }",
-                Read,
-                "restaurants",
-                "T",
-            ),
-            (
-                "class C { const string T = \"restaurants\"; void M() { conn.Query(string.Format(\"SELECT * FROM {0}\", T)); } }",
-                Read,
-                "restaurants",
-                "T",
-            ),
-            (
-                "class C { void M() { conn.Query(\"\"\"\n    SELECT *\n    FROM orders\n    \"\"\"); } }",
-                Read,
-                "orders",
-                "orders",
-            ),
-        ]);
-    }
-
-    #[test]
-    fn sql_traps_do_not_flag() {
-        let cases = [
-            "class C { void M() { Console.WriteLine(\"SELECT * FROM orders\"); } }",
-            "class C { void M() { _logger.LogInformation(\"DELETE FROM orders took {Ms}\", ms); } }",
-            "class C { void M() { logger.LogWarning($\"UPDATE orders SET x = {x}\"); } }",
-            "class C { void M() { Log.Information(\"SELECT * FROM orders\"); } }",
-            "// conn.Query(\"SELECT * FROM orders\")\n/* SELECT * FROM orders */",
-            "class C { void M() { conn.Query(\"SELECT orders FROM customer_stats\"); } }",
-            "class C { void M(string t) { conn.Query($\"SELECT * FROM {t}\"); } }",
-            "class C { string s = $\"{{SELECT * FROM orders}}\"; }",
-            "class C { void M() { throw new InvalidOperationException(\"Select a row from the orders grid.\"); } }",
-        ];
-        for src in cases {
-            assert!(
-                !found(src).iter().any(|(_, n, _)| n == "orders"),
-                "{src:?}: {:?}",
-                found(src)
-            );
-        }
-    }
-
-    #[test]
-    fn robustness() {
-        let nested = format!(
-            "class C {{ int x = {}1{}; }}",
-            "(".repeat(50_000),
-            ")".repeat(50_000)
-        );
-        assert!(run(&nested).accesses.is_empty());
-        let brackets = format!("class C {{ {} }}", "[".repeat(50_000));
-        assert!(run(&brackets).accesses.is_empty());
-        let holes = format!("class C {{ string s = $\"{}\"; }}", "{".repeat(50_000));
-        assert!(run(&holes).accesses.is_empty());
-        assert_eq!(run("[Table(\"orders").problems.len(), 1);
-        assert_eq!(run("var s = @\"never closed").problems.len(), 1);
-        assert_eq!(run("var s = \"\"\"never closed").problems.len(), 1);
-        assert!(run("class\0 C { string s = \"\0\"; }").accesses.is_empty());
-        assert!(run("@").accesses.is_empty() && run("$").accesses.is_empty());
-    }
-}
+mod tests;

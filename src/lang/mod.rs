@@ -217,7 +217,7 @@ pub fn extract(lang: Language, path: &str, text: &str, ctx: &Context) -> Extract
 }
 
 /// Runs the extractor for `lang` over one file, with the constants other files of its
-/// package define (see [`values`]; Go, Java, Kotlin, C# and TypeScript use them).
+/// package define (see [`values`]; Go, Java, Kotlin, C#, TypeScript and Rust use them).
 pub fn extract_with(
     lang: Language,
     path: &str,
@@ -227,7 +227,7 @@ pub fn extract_with(
 ) -> Extracted {
     match lang {
         Language::Sql => sql::analyze_file(path, text, ctx),
-        Language::Rust => rust::extract(path, text, ctx),
+        Language::Rust => rust::extract_with(path, text, ctx, known),
         Language::CargoToml => cargo_toml::extract(path, text),
         Language::TypeScript => typescript::extract_with(path, text, ctx, known),
         Language::Prisma => prisma::extract(path, text, ctx),

@@ -1,8 +1,9 @@
 //! Table names held in constants of another file of the same package.
 //!
 //! The first pass analyses each file the prefilter keeps, as usual; the extractors of
-//! the languages that track values (Go, Java, Kotlin, C#, TypeScript) also report the
-//! constants the file defines at package level and the names it used without a value
+//! the languages that track values (Go, Java, Kotlin, C#, TypeScript, Rust) also
+//! report the constants the file defines at package level and the names it used
+//! without a value
 //! ([`lang::values::Values`]). A file that defines another service's table name in a
 //! constant holds that name as a string, so the prefilter keeps it: the definitions
 //! that can matter are all seen in the first pass, without reading any file twice.
@@ -14,7 +15,9 @@
 //! table name of their own) that mention a defined name. A TypeScript module's
 //! exports are named by the module's path (see [`lang::typescript::module_key`]), so
 //! all of them form one package; the files that may import them are those in the
-//! exporting module's directory and below it. Only the accesses whose table
+//! exporting module's directory and below it. A Rust module's constants are named by
+//! their path in the crate (`crate::tables::ORDERS`) and a crate (the files below one
+//! `src/`) is one package. Only the accesses whose table
 //! name came from another file's constant are new; a file kept in the first pass had
 //! its suppressions judged after them. A name defined twice with different values, or
 //! a package-level variable assigned anywhere in the package, is no constant: a hole
@@ -37,6 +40,7 @@ enum Family {
     Jvm,
     CSharp,
     TypeScript,
+    Rust,
 }
 
 fn family(lang: Language) -> Option<Family> {
@@ -45,15 +49,21 @@ fn family(lang: Language) -> Option<Family> {
         Language::Java | Language::Kotlin => Some(Family::Jvm),
         Language::CSharp => Some(Family::CSharp),
         Language::TypeScript => Some(Family::TypeScript),
+        Language::Rust => Some(Family::Rust),
         _ => None,
     }
 }
 
 /// The package of a file: its directory and family; every TypeScript module is in
-/// one, its constants being named by module path.
+/// one, its constants being named by module path; a Rust module is in its crate's
+/// (see [`lang::rust::crate_root`]), its constants being named by crate path.
 fn package(rel: &str, fam: Family) -> (String, Family) {
     match fam {
         Family::TypeScript => (String::new(), fam),
+        Family::Rust => (
+            lang::rust::crate_root(rel).unwrap_or(dir(rel)).to_string(),
+            fam,
+        ),
         _ => (dir(rel).to_string(), fam),
     }
 }
@@ -257,8 +267,9 @@ pub(super) fn finish(
             held.push((rel, w));
         }
     }
-    // Each package's names as a file may write them (the last part of `Owner.NAME`
-    // or of a module's `path#NAME`), searched in one pass over a file.
+    // Each package's names as a file may write them (the last part of `Owner.NAME`,
+    // of a module's `path#NAME` or of a crate path `crate::m::NAME`), searched in one
+    // pass over a file.
     let searches: HashMap<(String, Family), aho_corasick::AhoCorasick> = names
         .iter()
         .filter_map(|(k, n)| {
@@ -266,6 +277,7 @@ pub(super) fn finish(
                 .iter()
                 .map(|name| {
                     let name = name.rsplit('#').next().unwrap_or(name);
+                    let name = name.rsplit("::").next().unwrap_or(name);
                     name.rsplit('.').next().unwrap_or(name)
                 })
                 .collect();

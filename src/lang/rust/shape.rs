@@ -178,7 +178,7 @@ pub(super) fn parses(grammar: Grammar, text: &str) -> bool {
         return false;
     };
     match grammar {
-        Grammar::File => super::parse_as_file(stream).is_ok(),
+        Grammar::File => super::syntax::parse_as_file(stream).is_ok(),
         Grammar::Statements => {
             let statements = |input: syn::parse::ParseStream| {
                 syn::Block::parse_within(input)?;

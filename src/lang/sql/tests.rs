@@ -1620,3 +1620,33 @@ fn large_statements_are_parsed_within_the_limit() {
     let (got, _) = lexed(&wide, None);
     assert_eq!(got, [(Read, "orders".to_string(), Confidence::Low)]);
 }
+
+/// The oracle of `elide`: what a statement names is the same whether it is parsed
+/// whole (the plain path) or without the lists of literals `elide` leaves out (the
+/// path of statements over `MAX_PARSE_BYTES`). Checked on statements small enough to
+/// parse whole, with lists in every place a list of literals can stand.
+#[test]
+fn elided_statements_name_what_whole_ones_name() {
+    let cases = [
+        "INSERT INTO users (id, name) VALUES (1, 'a'), (2, 'b'), (3, NULL)",
+        "INSERT INTO users (id, name) VALUES (1, 'a'), (2, (SELECT name FROM accounts LIMIT 1)), (3, 'c') ON CONFLICT (id) DO UPDATE SET name = 'x'",
+        "INSERT INTO t SELECT * FROM orders WHERE id IN (1, 2, 3) AND k NOT IN ('a', 'b')",
+        "UPDATE orders SET paid = TRUE WHERE id IN (1, 2, 3, 4) AND customer_id IN (SELECT id FROM customers WHERE region IN ('eu', 'us'))",
+        "DELETE FROM invoices WHERE id IN ($1, $2, $3) OR ref IN (SELECT ref FROM refunds)",
+        "SELECT a, b, 1, 2 FROM t JOIN u ON u.id = t.id GROUP BY 1, 2 ORDER BY 1, 2",
+        "SELECT coalesce(x, 0, 1, 2) FROM metrics WHERE y IN (1.5, -2, DEFAULT, FALSE)",
+        "WITH v (a, b) AS (VALUES (1, 2), (3, 4)) SELECT * FROM v JOIN orders ON orders.id = v.a",
+        "SELECT * FROM orders WHERE (a, b) IN ((1, 2), (3, 4), (5, 6)) AND c IN (SELECT c FROM carts)",
+        "INSERT INTO audit (id, at) VALUES (1, now()), (2, now()), (3, now())",
+        "SELECT * FROM orders WHERE id = ANY (ARRAY[1, 2, 3]) AND tag IN ('x', 'y')",
+    ];
+    let mut elided = 0;
+    for text in cases {
+        let kept = kept_of(text);
+        if kept != text {
+            elided += 1;
+        }
+        assert_eq!(kinds(&kept), kinds(text), "{text:?} kept as {kept:?}");
+    }
+    assert!(elided >= 8, "only {elided} cases had a list left out");
+}
