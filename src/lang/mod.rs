@@ -4,6 +4,7 @@
 //! Extractors never see the registry. Adding a language is one new module and one line
 //! in [`Language::of`] and [`extract`].
 
+pub mod brackets;
 pub mod cargo_toml;
 pub mod clike;
 pub mod csharp;
@@ -11,6 +12,7 @@ pub mod embedded;
 pub mod go;
 pub mod java;
 pub mod msbuild;
+pub mod naming;
 
 /// `rel` joined onto `dir` with `.` and `..` applied (`\` read as `/`); `None` when
 /// it climbs out of the repository or is absolute.

@@ -379,13 +379,6 @@ impl<'a> Extractor<'a> {
                 })
             })
             .collect();
-        let mut open = self.open.take();
-        open.sort();
-        open.dedup();
-        Values {
-            defines,
-            open,
-            ..Values::default()
-        }
+        Values::new(defines, self.open.take())
     }
 }

@@ -10,9 +10,10 @@
 //! so one misread cannot swallow the rest of the file.
 
 use crate::lang::Problem;
+use crate::lang::brackets::{self, Recovery};
 
 /// No index: used in the pair table for tokens without a partner.
-pub(super) const NONE: usize = usize::MAX;
+pub(super) use crate::lang::brackets::NONE;
 
 /// Which piece of a template literal a chunk token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -256,7 +257,7 @@ pub(super) fn lex(text: &str) -> Lexed {
             message: "unterminated template literal".into(),
         });
     }
-    match_brackets(&toks, &mut pair);
+    let pair = match_brackets(&toks, pair);
     Lexed {
         toks,
         pair,
@@ -364,51 +365,42 @@ fn lex_chunk(b: &[u8], i: usize, first: bool) -> (Tok, bool) {
     chunk(false, false, b.len(), b.len())
 }
 
-/// Pairs brackets through an explicit stack.
-/// A closing bracket that does not match the innermost open one is left unpaired.
-fn match_brackets(toks: &[Tok], pair: &mut [usize]) {
-    let mut stack: Vec<usize> = Vec::new();
-    for (i, t) in toks.iter().enumerate() {
-        let Kind::Punct(c) = t.kind else { continue };
-        match c {
-            b'(' | b'[' | b'{' => stack.push(i),
-            b')' | b']' | b'}' => {
-                let open = match c {
-                    b')' => b'(',
-                    b']' => b'[',
-                    _ => b'{',
-                };
-                if let Some(&o) = stack.last()
-                    && toks[o].kind == Kind::Punct(open)
-                {
-                    stack.pop();
-                    pair[o] = i;
-                    pair[i] = o;
-                }
-            }
-            _ => {}
-        }
+/// The byte of token `i` when it is punctuation (brackets among them), for
+/// [`brackets::pair`].
+fn punct_byte(toks: &[Tok], i: usize) -> u8 {
+    match toks.get(i).map(|t| t.kind) {
+        Some(Kind::Punct(c)) => c,
+        _ => 0,
     }
 }
 
-/// The innermost open bracket enclosing each token, or [`NONE`], from the pairs
-/// [`match_brackets`] found: a bracket stays open until its partner (one without
-/// a partner, to the end), and a closer without one is no bracket. Only an object
-/// key `tableName` or `references`, and a builder call naming a table in a chain
-/// rooted at `this`, ask, so it is built for the few files that have one (for every
-/// file, it was a tenth of the lexer's time).
-pub(super) fn parents(toks: &[Tok], pair: &[usize]) -> Vec<usize> {
-    let mut parent = vec![NONE; toks.len()];
-    let mut stack: Vec<usize> = Vec::new();
+/// Pairs brackets ([`brackets::pair`]); a closing bracket that does not match the
+/// innermost open one is left unpaired. The template chunks' links already in `pair`
+/// are kept.
+fn match_brackets(toks: &[Tok], pair: Vec<usize>) -> Vec<usize> {
+    brackets::pair(pair, |i| punct_byte(toks, i), Recovery::Unpaired, false).partner
+}
+
+/// The innermost open bracket enclosing each token, or [`NONE`], from the same
+/// pairing as [`match_brackets`]: a bracket stays open until its partner (one without
+/// a partner, to the end), and a closer without one is no bracket; a paired closer
+/// is outside the group it closes. Only an object key `tableName` or `references`,
+/// and a builder call naming a table in a chain rooted at `this`, ask, so it is built
+/// for the few files that have one (for every file, it was a tenth of the lexer's
+/// time).
+pub(super) fn parents(toks: &[Tok]) -> Vec<usize> {
+    let pairs = brackets::pair(
+        vec![NONE; toks.len()],
+        |i| punct_byte(toks, i),
+        Recovery::Unpaired,
+        true,
+    );
+    let mut parent = pairs.parent;
     for (i, t) in toks.iter().enumerate() {
-        parent[i] = stack.last().copied().unwrap_or(NONE);
-        match t.kind {
-            Kind::Punct(b'(' | b'[' | b'{') => stack.push(i),
-            Kind::Punct(b')' | b']' | b'}') if pair.get(i).is_some_and(|&p| p != NONE) => {
-                stack.pop();
-                parent[i] = stack.last().copied().unwrap_or(NONE);
-            }
-            _ => {}
+        if let Kind::Punct(b')' | b']' | b'}') = t.kind
+            && let Some(&o) = pairs.partner.get(i).filter(|&&o| o != NONE)
+        {
+            parent[i] = parent[o];
         }
     }
     parent

@@ -9,6 +9,7 @@ use super::builders::{QI_DDL, QI_WRITE};
 use super::constants::{Name, is_identifier};
 use super::lex::{Kind, NONE};
 use super::{CHAIN_STEPS, Extractor};
+use crate::lang::naming::snake_case;
 use crate::model::{AccessKind, TableRef};
 
 /// Calls whose options object names the model's table through `tableName`.
@@ -17,26 +18,6 @@ const MODEL_CALLS: &[&str] = &["define", "init", "EntitySchema", "Table", "Entit
 pub(super) const DRIZZLE_TABLES: &[&str] =
     &["pgTable", "mysqlTable", "sqliteTable", "singlestoreTable"];
 pub(super) const DRIZZLE_SCHEMAS: &[&str] = &["pgSchema", "mysqlSchema"];
-
-/// TypeORM's `snakeCase`: `UserProfile` → `user_profile`, `HTTPRequest` → `http_request`.
-pub(super) fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if i > 0 && c.is_ascii_uppercase() {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            if prev.is_ascii_lowercase()
-                || prev.is_ascii_digit()
-                || (prev.is_ascii_uppercase() && next_lower)
-            {
-                out.push('_');
-            }
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
-}
 
 impl<'a> Extractor<'a> {
     /// The schema a Drizzle `x.table(` call is in: `x` bound to `pgSchema("s")`, or the

@@ -3,8 +3,8 @@
 
 use super::constants::parse_name;
 use super::imports::resolve_relative;
-use super::orm::snake_case;
 use super::*;
+use crate::lang::naming::snake_case;
 use crate::model::{Confidence, ImportRef, Place, Target};
 use AccessKind::{Ddl, ForeignKey, Import, Model, Read, Write};
 
@@ -104,6 +104,11 @@ fn typeorm_entities() {
     ]);
     assert_eq!(
         confidence("@Entity()\nclass OrderItem {}", "order_item"),
+        Some(Confidence::Low)
+    );
+    // A non-ASCII class name is lowered whole, as TypeORM's `toLowerCase` does.
+    assert_eq!(
+        confidence("@Entity()\nclass ÄpfelPreis {}", "äpfel_preis"),
         Some(Confidence::Low)
     );
     assert_eq!(

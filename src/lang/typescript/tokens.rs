@@ -27,7 +27,7 @@ impl<'a> Extractor<'a> {
 
     /// The innermost open bracket enclosing token `i` ([`NONE`] when there is none).
     pub(super) fn parent(&self, i: usize) -> Option<usize> {
-        let parents = self.parents.get_or_init(|| parents(self.toks, self.pair));
+        let parents = self.parents.get_or_init(|| parents(self.toks));
         parents.get(i).copied()
     }
 
