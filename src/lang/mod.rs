@@ -254,6 +254,32 @@ pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
     }
 }
 
+/// The table accesses among `accesses` as rows a test compares whole: kind, table,
+/// the slice of `text` they cover, and where a filled-in name came from.
+#[cfg(test)]
+pub(crate) fn table_rows<'t>(
+    accesses: &[Access],
+    text: &'t str,
+) -> Vec<(
+    crate::model::AccessKind,
+    String,
+    &'t str,
+    Option<crate::model::Place>,
+)> {
+    accesses
+        .iter()
+        .filter_map(|a| match &a.target {
+            crate::model::Target::Table(t) => Some((
+                a.kind,
+                t.name.clone(),
+                &text[a.offset..a.offset + a.len],
+                a.origin.as_ref().map(|o| o.place),
+            )),
+            crate::model::Target::Import(_) => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

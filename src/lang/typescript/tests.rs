@@ -696,19 +696,7 @@ fn imported_constants_fill_holes() {
     known.insert("services/billing/src/tables#CARTS", "carts", 6);
     let src = "import { ORDERS as O } from './tables';\nimport * as S from '../shared';\nimport { CARTS } from 'tables';\nconst a = knex(O).select();\nconst b = `DELETE FROM ${S.INVOICES} WHERE id = $1`;\nconst c = knex(CARTS).select();";
     let r = extract_with(PATH, src, &Context::default(), Some(&known));
-    let got: Vec<(AccessKind, String, &str, Option<Place>)> = r
-        .accesses
-        .iter()
-        .filter_map(|a| match &a.target {
-            Target::Table(t) => Some((
-                a.kind,
-                t.name.clone(),
-                &src[a.offset..a.offset + a.len],
-                a.origin.as_ref().map(|o| o.place),
-            )),
-            Target::Import(_) => None,
-        })
-        .collect();
+    let got = crate::lang::table_rows(&r.accesses, src);
     assert_eq!(
         got,
         [
