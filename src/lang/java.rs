@@ -306,7 +306,7 @@ fn entity(src: &Source, c: usize) -> Option<Access> {
     let table = TableRef {
         database: None,
         schema,
-        name: clike::snake_case(&name),
+        name: crate::lang::naming::snake_case(&name),
         quoted: false,
     };
     Some(Access::table(AccessKind::Model, table, offset, len).low())

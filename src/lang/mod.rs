@@ -4,6 +4,7 @@
 //! Extractors never see the registry. Adding a language is one new module and one line
 //! in [`Language::of`] and [`extract`].
 
+pub mod brackets;
 pub mod cargo_toml;
 pub mod clike;
 pub mod csharp;
@@ -11,6 +12,7 @@ pub mod embedded;
 pub mod go;
 pub mod java;
 pub mod msbuild;
+pub mod naming;
 
 /// `rel` joined onto `dir` with `.` and `..` applied (`\` read as `/`); `None` when
 /// it climbs out of the repository or is absolute.
@@ -19,6 +21,12 @@ pub fn join_path(dir: &str, rel: &str) -> Option<String> {
     if rel.starts_with('/') || rel.contains(':') {
         return None;
     }
+    join_relative(dir, &rel)
+}
+
+/// `rel`, a relative path with `/` separators taken as written, joined onto `dir` with
+/// `.` and `..` applied; `None` when it climbs out of the repository.
+pub fn join_relative(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for seg in rel.split('/') {
         match seg {
@@ -259,6 +267,32 @@ pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
         seed ^= seed << 17;
         seed
     }
+}
+
+/// The table accesses among `accesses` as rows a test compares whole: kind, table,
+/// the slice of `text` they cover, and where a filled-in name came from.
+#[cfg(test)]
+pub(crate) fn table_rows<'t>(
+    accesses: &[Access],
+    text: &'t str,
+) -> Vec<(
+    crate::model::AccessKind,
+    String,
+    &'t str,
+    Option<crate::model::Place>,
+)> {
+    accesses
+        .iter()
+        .filter_map(|a| match &a.target {
+            crate::model::Target::Table(t) => Some((
+                a.kind,
+                t.name.clone(),
+                &text[a.offset..a.offset + a.len],
+                a.origin.as_ref().map(|o| o.place),
+            )),
+            crate::model::Target::Import(_) => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -42,6 +42,21 @@ pub struct Values {
     pub open: Vec<String>,
 }
 
+impl Values {
+    /// A file's definitions and the names it left open, each open name once and in
+    /// order, so that the scan's view of a file does not depend on how often or where
+    /// the file used a name.
+    pub fn new(defines: Vec<Define>, mut open: Vec<String>) -> Values {
+        open.sort();
+        open.dedup();
+        Values {
+            defines,
+            open,
+            ..Values::default()
+        }
+    }
+}
+
 /// The constants of a file's package defined in its other files, by name: the value
 /// and the index the scan knows the definition by.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -113,6 +128,15 @@ mod tests {
         ] {
             assert!(!is_name(no), "{no}");
         }
+    }
+
+    #[test]
+    fn open_names_are_sorted_once() {
+        let open = ["b", "a", "b"].map(String::from).to_vec();
+        let v = Values::new(Vec::new(), open);
+        assert_eq!(v.open, ["a", "b"]);
+        assert_eq!(v.unit, None);
+        assert!(v.assigned.is_empty());
     }
 
     #[test]

@@ -30,7 +30,7 @@
 //! | [`constants`] | value tracking: string constants of the file and of its package |
 //! | [`assemble`] | SQL text from string expressions, constants and format calls |
 //! | [`format`] | printf, .NET and MyBatis format verbs |
-//! | [`names`] | table names in text; JPA's snake_case naming |
+//! | [`names`] | table names in text |
 //! | [`candidates`] | the walk for SQL strings and the per-language [`Rules`] |
 //! | `testing` | helpers the C-family extractors' tests share |
 
@@ -46,7 +46,6 @@ mod strings;
 pub use assemble::{Built, FormatStyle};
 pub use candidates::{Candidate, Rules, Sink, candidates};
 pub use lex::{Dialect, Kind, Token};
-pub use names::snake_case;
 pub use source::{Arg, Call, Source};
 pub use strings::{Part, StrLit};
 

@@ -1,6 +1,6 @@
 //! Table names written in strings and code: a possibly qualified, possibly quoted
 //! name at the start of assembled text (ORM mappings such as `@Table("s.t")`,
-//! `ToTable("t")`), and the snake_case naming of JPA entities.
+//! `ToTable("t")`).
 
 use crate::lang::embedded::Embedded;
 use crate::lang::sql;
@@ -89,27 +89,4 @@ pub(super) fn table_in_text(emb: &Embedded, kind: AccessKind) -> Option<Access> 
         quoted: last.quoted,
     };
     Some(emb.relocate(Access::table(kind, table, last.offset, last.len)))
-}
-
-/// `OrderItem` → `order_item`, `HTTPRequest` → `http_request`: the default physical
-/// naming of JPA/Hibernate under Spring Boot.
-pub fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (k, &c) in chars.iter().enumerate() {
-        if c.is_uppercase() {
-            let prev = k.checked_sub(1).and_then(|p| chars.get(p));
-            let next = chars.get(k + 1);
-            let boundary = prev.is_some_and(|p| p.is_lowercase() || p.is_ascii_digit())
-                || (prev.is_some_and(|p| p.is_uppercase())
-                    && next.is_some_and(|n| n.is_lowercase()));
-            if boundary && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }

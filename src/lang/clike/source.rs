@@ -12,12 +12,10 @@ use std::collections::{HashMap, HashSet};
 use super::lex::{Dialect, Kind, Token, lex};
 use super::strings::{Part, StrLit};
 use crate::lang::Problem;
+use crate::lang::brackets::{self, NONE, Recovery};
 use crate::lang::sql;
 use crate::lang::values::Known;
 use crate::model::{Access, AccessKind, ImportRef, Target};
-
-/// No matching bracket.
-const NONE: usize = usize::MAX;
 
 /// A lexed file with bracket structure and the string constants it declares.
 pub struct Source<'a> {
@@ -89,7 +87,7 @@ impl<'a> Source<'a> {
             toks: lexed.toks,
             strs: lexed.strs,
             partner: vec![NONE; n],
-            enclosing: vec![NONE; n],
+            enclosing: Vec::new(),
             constants: HashMap::new(),
             package_level: Vec::new(),
             assigned: Vec::new(),
@@ -103,41 +101,21 @@ impl<'a> Source<'a> {
         src
     }
 
-    /// Matches brackets with a stack. A closer that does not match the innermost
-    /// opener closes a nearby enclosing one of its kind (looking a few levels down,
-    /// so that recovery stays linear); otherwise it is ignored.
+    /// Pairs brackets ([`brackets::pair`]): a closer that does not match the innermost
+    /// opener closes a nearby enclosing one of its kind (looking a few levels down, so
+    /// that recovery stays linear); otherwise it is ignored. An opener never closed
+    /// ends at the end of the tokens.
     fn match_brackets(&mut self) {
         let n = self.toks.len();
-        let mut stack: Vec<usize> = Vec::new();
-        for i in 0..n {
-            self.enclosing[i] = stack.last().copied().unwrap_or(NONE);
-            let p = self.punct(i);
-            match p {
-                "(" | "[" | "{" => stack.push(i),
-                ")" | "]" | "}" => {
-                    let want = match p {
-                        ")" => "(",
-                        "]" => "[",
-                        _ => "{",
-                    };
-                    let depth = stack.len();
-                    let found = (1..=depth.min(8)).find(|&k| self.punct(stack[depth - k]) == want);
-                    if let Some(k) = found {
-                        for _ in 1..k {
-                            if let Some(o) = stack.pop() {
-                                self.partner[o] = i;
-                            }
-                        }
-                        if let Some(o) = stack.pop() {
-                            self.partner[o] = i;
-                            self.partner[i] = o;
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        for o in stack {
+        let partner = std::mem::take(&mut self.partner);
+        let byte = |i: usize| match self.punct(i).as_bytes() {
+            [c] => *c,
+            _ => 0,
+        };
+        let pairs = brackets::pair(partner, byte, Recovery::Enclosing(8), true);
+        self.partner = pairs.partner;
+        self.enclosing = pairs.parent;
+        for o in pairs.unclosed {
             self.partner[o] = n;
         }
     }

@@ -386,19 +386,6 @@ fn qualified_names() {
 }
 
 #[test]
-fn snake_case_names() {
-    for (from, to) in [
-        ("Order", "order"),
-        ("OrderItem", "order_item"),
-        ("HTTPRequestLog", "http_request_log"),
-        ("Order2Item", "order2_item"),
-        ("order_item", "order_item"),
-    ] {
-        assert_eq!(snake_case(from), to);
-    }
-}
-
-#[test]
 fn format_verbs() {
     let verb = |s: &str| {
         parse_printf(s.as_bytes()).map(|v| (v.len, matches!(v.what, Verb::Arg { text: true, .. })))

@@ -320,14 +320,7 @@ impl<'a> Walker<'a> {
             }
             i = self.skip(i);
         }
-        let mut open = std::mem::take(&mut self.open);
-        open.sort();
-        open.dedup();
-        Values {
-            defines,
-            open,
-            ..Values::default()
-        }
+        Values::new(defines, std::mem::take(&mut self.open))
     }
 }
 

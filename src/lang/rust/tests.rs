@@ -1738,18 +1738,9 @@ type CrateRow = (AccessKind, String, String, Option<Place>);
 fn crate_rows(path: &str, text: &str) -> (Vec<CrateRow>, Extracted) {
     let known = modules::known(CRATE_KNOWN);
     let out = extract_with(path, text, &Context::default(), Some(&known));
-    let rows = out
-        .accesses
-        .iter()
-        .filter_map(|a| match &a.target {
-            Target::Table(t) => Some((
-                a.kind,
-                t.name.clone(),
-                text[a.offset..a.offset + a.len].to_string(),
-                a.origin.as_ref().map(|o| o.place),
-            )),
-            Target::Import(_) => None,
-        })
+    let rows = crate::lang::table_rows(&out.accesses, text)
+        .into_iter()
+        .map(|(kind, name, slice, place)| (kind, name, slice.to_string(), place))
         .collect();
     (rows, out)
 }
