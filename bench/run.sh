@@ -49,18 +49,7 @@ cargo build --release --quiet
 bin="$(cd "$target/release" && pwd)/ownlint"
 mkdir -p "$dir"
 
-# gen NAME ARGS...: generates the tree once (again when the generator changed).
-gen() {
-  local name=$1
-  shift
-  local stamp
-  stamp="$(sha256sum bench/gen.py | cut -c1-16) $*"
-  if [ "$(cat "$dir/$name.stamp" 2>/dev/null)" != "$stamp" ]; then
-    echo "generating $name ($*)" >&2
-    python3 bench/gen.py --out "$dir/$name" "$@"
-    echo "$stamp" >"$dir/$name.stamp"
-  fi
-}
+. bench/gen.sh
 
 # means JSON: "wall_s cpu_s" of the first command of a hyperfine export.
 means() {

@@ -24,18 +24,7 @@ corpus=${3:-}
 dir=${BENCH_DIR:-/tmp/ownlint-bench}
 mkdir -p "$out" "$dir"
 
-gen() {
-  local name=$1
-  shift
-  local stamp
-  stamp="$(sha256sum bench/gen.py | cut -c1-16) $*"
-  if [ "$(cat "$dir/$name.stamp" 2>/dev/null)" != "$stamp" ]; then
-    echo "generating $name ($*)" >&2
-    rm -rf "${dir:?}/$name"
-    python3 bench/gen.py --out "$dir/$name" "$@"
-    echo "$stamp" >"$dir/$name.stamp"
-  fi
-}
+. bench/gen.sh
 
 # report NAME DIR [ARGS...]: ownlint's JSON report of DIR, and its exit code.
 report() {

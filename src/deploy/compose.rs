@@ -142,17 +142,7 @@ pub fn join(base: &str, rel: &str) -> Option<String> {
     if rel.starts_with('/') || rel.contains("://") {
         return None;
     }
-    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
-    for p in rel.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
+    crate::lang::join_relative(base, rel)
 }
 
 /// One service of a compose file, as `init` reads it.
