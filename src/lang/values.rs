@@ -42,6 +42,33 @@ pub struct Values {
     pub open: Vec<String>,
 }
 
+impl Define {
+    /// A constant (never a variable) named `name` whose literal spans `at`.
+    pub fn constant(name: String, value: String, at: std::ops::Range<usize>) -> Define {
+        Define {
+            name,
+            value,
+            offset: at.start,
+            len: at.len(),
+            var: false,
+        }
+    }
+}
+
+impl Values {
+    /// What a file tells about its constants: `defines`, and the names it used without
+    /// a value, each once and sorted, however often and in what order it used them.
+    pub fn new(defines: Vec<Define>, mut open: Vec<String>) -> Values {
+        open.sort();
+        open.dedup();
+        Values {
+            defines,
+            open,
+            ..Values::default()
+        }
+    }
+}
+
 /// The constants of a file's package defined in its other files, by name: the value
 /// and the index the scan knows the definition by.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -311,14 +311,10 @@ impl<'a> Source<'a> {
                 })
             })
             .collect();
-        let mut open = self.open.take();
-        open.sort();
-        open.dedup();
         Values {
             unit: self.unit(),
-            defines,
             assigned: self.assigned.clone(),
-            open,
+            ..Values::new(defines, self.open.take())
         }
     }
 }
