@@ -12,6 +12,7 @@ pub mod graph;
 pub mod init;
 pub mod lang;
 pub mod links;
+pub mod memory;
 pub mod model;
 pub mod registry;
 pub mod report;

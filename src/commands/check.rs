@@ -86,11 +86,8 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
         crate::model::cap::per_file(&mut findings, args.max_findings_per_file);
     }
     print_findings(cli, &reg, &findings, &summary)?;
-    // The process ends right after: freeing a large registry entry by entry (a
-    // 50,000-table one is ~1% of a whole run), or thousands of findings string by
-    // string (a millisecond for 4,000), would be work nobody waits for.
-    std::mem::forget(reg);
-    std::mem::forget(findings);
+    // The process ends right after.
+    crate::memory::at_exit((reg, findings));
     Ok(code)
 }
 

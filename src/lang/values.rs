@@ -42,10 +42,22 @@ pub struct Values {
     pub open: Vec<String>,
 }
 
+impl Define {
+    /// A constant (never a variable) named `name` whose literal spans `at`.
+    pub fn constant(name: String, value: String, at: std::ops::Range<usize>) -> Define {
+        Define {
+            name,
+            value,
+            offset: at.start,
+            len: at.len(),
+            var: false,
+        }
+    }
+}
+
 impl Values {
-    /// A file's definitions and the names it left open, each open name once and in
-    /// order, so that the scan's view of a file does not depend on how often or where
-    /// the file used a name.
+    /// What a file tells about its constants: `defines`, and the names it used without
+    /// a value, each once and sorted, however often and in what order it used them.
     pub fn new(defines: Vec<Define>, mut open: Vec<String>) -> Values {
         open.sort();
         open.dedup();

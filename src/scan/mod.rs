@@ -234,22 +234,10 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
     // The resolver and the prefilter borrow the registry's tables (theirs are cheap to
     // free).
     drop((resolver, prefilter));
-    drop_aside((packages, imports, paths, files));
+    // What the scan built and no longer needs: the file list, two strings per file,
+    // the package index and the path map.
+    crate::memory::aside((packages, imports, paths, files));
     total
-}
-
-/// Drops `value` on a thread of its own (here when the system refuses one), so that
-/// the caller goes on at once: what a scan built and no longer needs (the file list,
-/// two strings per file, the package index and the path map) is freed after the scan
-/// and before the report, where it is time the user waits for (when the prefilter
-/// still copied the registry's table names, freeing 50,000 of them took ~4 ms). The
-/// process may end before that thread is done, which only skips freeing memory it
-/// gives back anyway.
-fn drop_aside<T: Send + 'static>(value: T) {
-    // A refused thread drops the closure, and `value` with it, here.
-    let _ = std::thread::Builder::new()
-        .name("ownlint-free".into())
-        .spawn(move || drop(value));
 }
 
 /// Runs `first` on a thread of its own while `second` runs on this one, and returns
@@ -770,22 +758,6 @@ mod tests {
             payload.downcast_ref::<String>().map(String::as_str),
             Some("boom 7")
         );
-    }
-
-    /// What is dropped aside is dropped, on another thread.
-    #[test]
-    fn drop_aside_drops_the_value() {
-        struct Tell(std::sync::mpsc::Sender<std::thread::ThreadId>);
-        impl Drop for Tell {
-            fn drop(&mut self) {
-                let _ = self.0.send(std::thread::current().id());
-            }
-        }
-        let (tx, rx) = std::sync::mpsc::channel();
-        drop_aside(Tell(tx));
-        // Generous: a value that is never dropped fails here instead of hanging.
-        let dropped_on = rx.recv_timeout(std::time::Duration::from_secs(30));
-        assert!(dropped_on.is_ok_and(|id| id != std::thread::current().id()));
     }
 
     #[test]

@@ -145,6 +145,20 @@ impl PackageIndex {
         }
     }
 
+    /// The packages an import path of `name` (a Go import path, an npm specifier) may
+    /// mean, with the package's name and the path within it after that name (`""`
+    /// for the package itself): `github.com/acme/orders/model` is `model` in module
+    /// `github.com/acme/orders`.
+    pub fn lookup_within<'n>(
+        &self,
+        eco: Ecosystem,
+        name: &'n str,
+    ) -> Option<(&'n str, &'n str, &[Package])> {
+        let (len, found) = self.lookup_prefix(eco, name)?;
+        let (package, within) = name.split_at(len);
+        Some((package, within.trim_start_matches('/'), found))
+    }
+
     /// Every package name of every ecosystem with the service that holds it (for the
     /// prefilter); Cargo crates in both spellings (`orders-db` and `orders_db`).
     pub fn homes(&self) -> impl Iterator<Item = (String, usize)> + '_ {
@@ -293,6 +307,11 @@ mod tests {
             idx.lookup_prefix(Ecosystem::Go, "github.com/acme/orders/model")
                 .map(|(len, _)| len),
             Some("github.com/acme/orders".len())
+        );
+        assert_eq!(
+            idx.lookup_within(Ecosystem::Go, "github.com/acme/orders/model")
+                .map(|(name, within, found)| (name, within, found[0].service)),
+            Some(("github.com/acme/orders", "model", Some(1)))
         );
         assert!(
             idx.lookup(Ecosystem::Go, "github.com/acme/ordersx")

@@ -82,6 +82,10 @@ struct Extractor<'a> {
     open: std::cell::RefCell<Vec<String>>,
     /// Names bound by parameters and loop or `as` targets, which may hide an import.
     shadowed: foldhash::HashSet<&'a str>,
+    /// Whether statements with no string literal and no constant are passed over
+    /// unread (see [`Extractor::simple`]); `false` only in the test that proves the
+    /// shortcut changes nothing.
+    skip_valueless: bool,
 }
 
 /// Extracts table accesses and imports from one Python file.
@@ -92,6 +96,28 @@ pub fn extract(path: &str, text: &str, ctx: &Context) -> Extracted {
 /// Like [`extract`], with other modules' constants by the keys the file asks for
 /// ([`values::key`]), for the names it imports.
 pub fn extract_with(path: &str, text: &str, ctx: &Context, known: Option<&Known>) -> Extracted {
+    extract_from(path, text, ctx, known, true)
+}
+
+/// Like [`extract_with`], reading every statement: the plain path the shortcut of
+/// [`Extractor::simple`] must agree with.
+#[cfg(test)]
+pub(crate) fn extract_every_statement(
+    path: &str,
+    text: &str,
+    ctx: &Context,
+    known: Option<&Known>,
+) -> Extracted {
+    extract_from(path, text, ctx, known, false)
+}
+
+fn extract_from(
+    path: &str,
+    text: &str,
+    ctx: &Context,
+    known: Option<&Known>,
+    skip_valueless: bool,
+) -> Extracted {
     let mut ex = Extractor {
         code: Tokens::new(text, lexer::lex(text)),
         path,
@@ -109,6 +135,7 @@ pub fn extract_with(path: &str, text: &str, ctx: &Context, known: Option<&Known>
         known,
         open: std::cell::RefCell::new(Vec::new()),
         shadowed: foldhash::HashSet::default(),
+        skip_valueless,
     };
     let stmts = ex.code.statements();
     ex.collect_consts(&stmts);
@@ -245,14 +272,16 @@ impl<'a> Extractor<'a> {
         if (s..e).all(|i| code.kind(i) == Some(Kind::Str)) {
             return;
         }
-        // Every access comes from a string literal or a constant bound to one; most
-        // statements hold neither, and walking their calls would find nothing.
+        // A shortcut: every access comes from a string literal or a constant bound to
+        // one; most statements hold neither, and walking their calls would find
+        // nothing (`tests::skipping_valueless_statements_changes_nothing` compares
+        // with reading them).
         let holds_value = (s..e).any(|i| match code.kind(i) {
             Some(Kind::Str) => true,
             Some(Kind::Name) => self.consts.get(code.text(i)).is_some(),
             _ => false,
         });
-        if !holds_value {
+        if !holds_value && self.skip_valueless {
             return;
         }
         if code.kind(s) == Some(Kind::Name) && code.is_op(s + 1, "=") && self.assignment(s, e) {

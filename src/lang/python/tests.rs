@@ -2,6 +2,21 @@ use super::*;
 use crate::lang::script::testing::{self, Expect};
 use crate::model::{AccessKind, Place};
 
+/// [`super::extract_with`], asserting on the way that reading every statement gives
+/// the same (see [`skipping_valueless_statements_changes_nothing`]): every test here
+/// goes through it, so every table below is also an oracle case for the shortcut.
+fn extract_with(path: &str, src: &str, ctx: &Context, known: Option<&Known>) -> Extracted {
+    let got = super::extract_with(path, src, ctx, known);
+    let every = extract_every_statement(path, src, ctx, known);
+    assert_eq!(got, every, "the shortcut changed what was found in:\n{src}");
+    got
+}
+
+/// [`super::extract`], checked against reading every statement like [`extract_with`].
+fn extract(path: &str, src: &str, ctx: &Context) -> Extracted {
+    extract_with(path, src, ctx, None)
+}
+
 fn run(path: &str, src: &str) -> Vec<(AccessKind, String, String)> {
     testing::accesses(extract, path, src)
 }
@@ -562,5 +577,24 @@ fn imported_constants_fill_holes() {
     }
     for src in silent {
         assert_eq!(rows(src), [], "{src}");
+    }
+}
+
+/// The shortcut of `Extractor::simple` (statements with no string literal and no
+/// constant are not read) finds what reading every statement finds, on code where
+/// most statements are valueless: calls on names, imported constants used bare
+/// (filled or not), chains and assignments between strings. The tables above go
+/// through the same comparison ([`extract_with`]), and so do the Python precision
+/// cases (`lang::precision_tests`).
+#[test]
+fn skipping_valueless_statements_changes_nothing() {
+    let mut known = crate::lang::values::Known::default();
+    known.insert("app.db.tables#ORDERS", "orders", 1);
+    known.insert("app.db.tables#QUERY", "SELECT * FROM orders", 2);
+    let src = "from app.db.tables import ORDERS, QUERY\nfrom app.db import tables\nLOCAL = 'orders'\nLOCAL_QUERY = 'SELECT * FROM orders'\nq = LOCAL\ndef f(c, x):\n    c.execute(QUERY)\n    c.execute(LOCAL_QUERY)\n    op.drop_table(LOCAL)\n    c.execute(tables.QUERY)\n    c.execute(q)\n    session.query(Order).filter(Order.id == x).all()\n    Order.objects.filter(id=x).delete()\n    c.execute(sql)\n    op.drop_table(ORDERS)\n    t = Table(ORDERS, metadata)\n    cursor.execute(build(ORDERS))\n    return c.fetchall()\nclass Order(Base):\n    __tablename__ = ORDERS\nclass Item(Base):\n    __tablename__ = LOCAL\n    id = Column(Integer, ForeignKey(tables.ORDERS))\n";
+    for path in ["app/repo.py", "db/versions/0001_x.py"] {
+        for known in [None, Some(&known)] {
+            extract_with(path, src, &Context::default(), known);
+        }
     }
 }

@@ -266,21 +266,12 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             let (a, b) = self.code.lits[lit].body;
-            defines.push(Define {
-                name: define_name(self.path, name),
-                value: value.to_string(),
-                offset: a,
-                len: b - a,
-                var: false,
-            });
+            defines.push(Define::constant(
+                define_name(self.path, name),
+                value.to_string(),
+                a..b,
+            ));
         }
-        let mut open = self.open.take();
-        open.sort();
-        open.dedup();
-        Values {
-            defines,
-            open,
-            ..Values::default()
-        }
+        Values::new(defines, self.open.take())
     }
 }

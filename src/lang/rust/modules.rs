@@ -309,14 +309,11 @@ impl<'a> Walker<'a> {
                 && let Some(d) = self.decode_at(value.start)
                 && is_name(&d.text)
             {
-                let at = self.range(value.start);
-                defines.push(Define {
-                    name: format!("{}::{name}", module.join("::")),
-                    value: d.text,
-                    offset: at.start,
-                    len: at.len(),
-                    var: false,
-                });
+                defines.push(Define::constant(
+                    format!("{}::{name}", module.join("::")),
+                    d.text,
+                    self.range(value.start),
+                ));
             }
             i = self.skip(i);
         }

@@ -6,10 +6,9 @@
 //! exist. `public` then applies to the package directory, so a service that is one
 //! module can publish `api/` and keep `internal/` to itself.
 
-use super::{Tree, join, normalize_join, parent, read_config, split};
+use super::{Site, join, normalize_join, parent, read_config, split};
 use crate::model::Ecosystem;
 use crate::registry::PathMap;
-use crate::scan::packages::PackageIndex;
 use crate::scan::walk::FileEntry;
 use foldhash::HashMap;
 
@@ -39,23 +38,16 @@ impl GoIndex {
         idx
     }
 
-    /// The package directory `path` (imported by the file `rel`) means, if it is in
-    /// the repository.
-    pub fn resolve(
-        &self,
-        tree: &Tree,
-        packages: &PackageIndex,
-        rel: &str,
-        path: &str,
-    ) -> Vec<String> {
+    /// The package directory `path` (imported by `from.rel`) means, if it is in the
+    /// repository.
+    pub fn resolve(&self, from: &Site<'_>, path: &str) -> Vec<String> {
         let mut candidates = Vec::new();
         if let Some(dir) = [&self.works, &self.mods]
             .iter()
-            .find_map(|m| nearest(m, rel).and_then(|r| replaced(r, path)))
+            .find_map(|m| nearest(m, from.rel).and_then(|r| replaced(r, path)))
         {
             candidates.push(dir);
-        } else if let Some((module, found)) = packages.lookup_prefix(Ecosystem::Go, path) {
-            let rest = path[module..].trim_start_matches('/');
+        } else if let Some((_, rest, found)) = from.packages.lookup_within(Ecosystem::Go, path) {
             candidates.extend(found.iter().map(|p| {
                 if rest.is_empty() {
                     p.dir.clone()
@@ -64,7 +56,7 @@ impl GoIndex {
                 }
             }));
         }
-        candidates.retain(|c| tree.is_dir(c));
+        candidates.retain(|c| from.tree.is_dir(c));
         candidates
     }
 

@@ -129,14 +129,7 @@ mod tests {
     use super::*;
 
     fn index(paths: &[&str]) -> JvmIndex {
-        let files: Vec<FileEntry> = paths
-            .iter()
-            .map(|p| FileEntry {
-                rel: (*p).to_string(),
-                abs: (*p).into(),
-            })
-            .collect();
-        JvmIndex::build(&files)
+        JvmIndex::build(&super::super::entries(paths))
     }
 
     #[test]

@@ -35,6 +35,15 @@ pub struct ImportIndex {
     cs: csharp::CsIndex,
 }
 
+/// Where an import is resolved from: the repository's files, the package index, and
+/// the importing file (the configuration nearest to it applies).
+#[derive(Clone, Copy)]
+pub struct Site<'a> {
+    pub tree: &'a Tree,
+    pub packages: &'a PackageIndex,
+    pub rel: &'a str,
+}
+
 /// Which files and directories the walk listed (relative, `/`-separated): the paths
 /// are copied once into one string, and the sets hold ranges of it (a directory is a
 /// prefix of a file's path), so building them allocates next to nothing per file.
@@ -142,21 +151,22 @@ impl ImportIndex {
         service: Option<usize>,
         import: &ImportRef,
     ) -> Vec<String> {
+        let from = Site {
+            tree: &self.tree,
+            packages,
+            rel,
+        };
         match (lang, import) {
             (Language::Java | Language::Kotlin, ImportRef::Package(name)) => {
                 self.jvm.resolve(rel, name)
             }
-            (Language::Go, ImportRef::Package(path)) => {
-                self.go.resolve(&self.tree, packages, rel, path)
-            }
+            (Language::Go, ImportRef::Package(path)) => self.go.resolve(&from, path),
             (Language::CSharp, ImportRef::Package(name)) => self.cs.resolve(name),
             (Language::Python, ImportRef::Package(name)) => {
                 self.python.resolve(&self.tree, service, name)
             }
             (Language::Python, ImportRef::Path(p)) => self.python.resolve_path(&self.tree, p),
-            (Language::TypeScript, ImportRef::Package(spec)) => {
-                self.ts.resolve(&self.tree, packages, rel, spec)
-            }
+            (Language::TypeScript, ImportRef::Package(spec)) => self.ts.resolve(&from, spec),
             (Language::TypeScript, ImportRef::Path(p)) => {
                 typescript::file_or_dir(&self.tree, p).into_iter().collect()
             }
@@ -248,6 +258,18 @@ fn read_config(f: &FileEntry) -> Option<String> {
 /// The listed files by relative path, for configuration files named by others.
 fn by_path(files: &[FileEntry]) -> HashMap<&str, &FileEntry> {
     files.iter().map(|f| (f.rel.as_str(), f)).collect()
+}
+
+/// The walk's entries for `paths`, for the tests of each language's index.
+#[cfg(test)]
+fn entries(paths: &[&str]) -> Vec<FileEntry> {
+    paths
+        .iter()
+        .map(|p| FileEntry {
+            rel: (*p).to_string(),
+            abs: (*p).into(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

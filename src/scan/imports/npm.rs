@@ -188,7 +188,6 @@ impl Manifests {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::walk::FileEntry;
 
     fn manifest(json: &str) -> Manifest {
         Manifest::from_json(&serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}")))
@@ -213,14 +212,11 @@ mod tests {
 
     #[test]
     fn exports_map_subpaths() {
-        let files: Vec<FileEntry> = ["p/src/index.ts", "p/src/db/x.ts", "p/lib/y.ts"]
-            .iter()
-            .map(|p| FileEntry {
-                rel: (*p).to_string(),
-                abs: (*p).into(),
-            })
-            .collect();
-        let tree = Tree::new(&files);
+        let tree = Tree::new(&super::super::entries(&[
+            "p/src/index.ts",
+            "p/src/db/x.ts",
+            "p/lib/y.ts",
+        ]));
         let mut m = Manifests::default();
         m.insert(
             "p",

@@ -197,13 +197,7 @@ mod tests {
     use super::*;
 
     fn setup(files: &[&str], yaml: &str) -> (Tree, PythonIndex, Registry) {
-        let entries: Vec<FileEntry> = files
-            .iter()
-            .map(|p| FileEntry {
-                rel: (*p).to_string(),
-                abs: (*p).into(),
-            })
-            .collect();
+        let entries = super::super::entries(files);
         let reg = crate::registry::load_str(yaml, "data-ownership.yaml", ".".into())
             .unwrap_or_else(|e| panic!("{e}"));
         let map = PathMap::new(&reg);

@@ -9,7 +9,7 @@
 //! that declares them. A path means a file (with the extensions the compiler tries,
 //! and `.js` written for a `.ts` source) or a directory.
 
-use super::{MAX_CHAIN, Tree, by_path, join, normalize_join, parent, read_config, split};
+use super::{MAX_CHAIN, Site, Tree, by_path, join, normalize_join, parent, read_config, split};
 use crate::model::Ecosystem;
 use crate::registry::PathMap;
 use crate::scan::packages::PackageIndex;
@@ -89,14 +89,13 @@ impl TsIndex {
         idx
     }
 
-    /// The file or directory the bare specifier `spec` (imported by `rel`) means.
-    pub fn resolve(
-        &self,
-        tree: &Tree,
-        packages: &PackageIndex,
-        rel: &str,
-        spec: &str,
-    ) -> Vec<String> {
+    /// The file or directory the bare specifier `spec` (imported by `from.rel`) means.
+    pub fn resolve(&self, from: &Site<'_>, spec: &str) -> Vec<String> {
+        let Site {
+            tree,
+            packages,
+            rel,
+        } = *from;
         if let Some(config) = self.nearest(rel) {
             if let Some(found) = alias(tree, config, spec) {
                 return vec![found];
@@ -110,10 +109,9 @@ impl TsIndex {
                 return vec![found];
             }
         }
-        let Some((len, found)) = packages.lookup_prefix(Ecosystem::Npm, spec) else {
+        let Some((name, sub, found)) = packages.lookup_within(Ecosystem::Npm, spec) else {
             return Vec::new();
         };
-        let (name, sub) = (&spec[..len], spec[len..].trim_start_matches('/'));
         found
             .iter()
             .filter(|p| packages.npm.links(rel, name, &p.dir))
@@ -293,8 +291,7 @@ fn extended(
         let p = normalize_join(dir, value)?;
         vec![p.clone(), format!("{p}.json"), join(&p, "tsconfig.json")]
     } else {
-        let (len, found) = packages.lookup_prefix(Ecosystem::Npm, value)?;
-        let sub = value[len..].trim_start_matches('/');
+        let (_, sub, found) = packages.lookup_within(Ecosystem::Npm, value)?;
         found
             .iter()
             .flat_map(|p| {
@@ -369,14 +366,10 @@ mod tests {
 
     #[test]
     fn aliases_take_the_longest_fixed_prefix_and_the_first_target_that_exists() {
-        let files: Vec<FileEntry> = ["libs/core/src/index.ts", "services/pay/core/x.ts"]
-            .iter()
-            .map(|p| FileEntry {
-                rel: (*p).to_string(),
-                abs: (*p).into(),
-            })
-            .collect();
-        let tree = Tree::new(&files);
+        let tree = Tree::new(&super::super::entries(&[
+            "libs/core/src/index.ts",
+            "services/pay/core/x.ts",
+        ]));
         let config = Config {
             base_url: None,
             paths: vec![
