@@ -15,6 +15,7 @@
 //! and files in other languages nothing.
 
 pub mod code;
+pub mod config;
 pub mod hosts;
 mod rules;
 

@@ -209,13 +209,13 @@ pub fn after_scan(
         let mut f = Finding::new(
             Rule::UndeclaredApiDependency,
             format!(
-                "`{}` calls the API of `{}`, which its `reads_from_apis` does not list",
+                "`{}`'s deployment configuration points it at `{}`, which its `reads_from_apis` does not list",
                 svc.name, e.to
             ),
         )
         .related(&reg.file, svc.loc, format!("`{}`'s entry", svc.name))
         .help(format!(
-            "add `- {}: [...]` to `{}`'s `reads_from_apis`, or remove the reference",
+            "add `- {}: [...]` to `{}`'s `reads_from_apis` (the release waves depend on it), or remove the setting if the service no longer calls it",
             e.to, svc.name
         ))
         .service(&svc.name)
