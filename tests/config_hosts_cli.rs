@@ -113,6 +113,21 @@ fn a_password_in_the_url_never_reaches_any_report() {
 }
 
 #[test]
+fn an_inline_suppression_in_the_configuration_holds() {
+    let (code, out) = run(&["check", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["summary"]["suppressed"].as_u64(), Some(1), "{out}");
+    assert!(!out.contains("unused-suppression"), "{out}");
+    // The suppressed call is still an edge of the observed graph.
+    let (_, waves) = run(&["waves", "--observed"]);
+    assert!(
+        waves.contains("gateway calls reporting (undeclared, docker-compose.yml:22)"),
+        "{waves}"
+    );
+}
+
+#[test]
 fn human_report_names_the_setting() {
     let (code, out) = run(&["check", "--quiet", "--color", "never"]);
     assert_eq!(code, 1);

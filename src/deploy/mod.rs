@@ -354,11 +354,18 @@ pub enum Source<'a> {
     ConfigMap(&'a str),
 }
 
-/// The `shared-database-credentials` findings of `d`, after the inline suppressions
-/// of the files they are in (`# ownlint: allow(shared-database-credentials) -- why`).
-pub fn check(d: &Deployment, reg: &Registry, paths: &PathMap) -> crate::scan::Scan {
+/// The `shared-database-credentials` findings of `d`, with `more` (the findings of
+/// other rules in deployment files: `undeclared-api-dependency` from the hosts they
+/// name), after the inline suppressions of the files they are in
+/// (`# ownlint: allow(shared-database-credentials) -- why`).
+pub fn check(
+    d: &Deployment,
+    reg: &Registry,
+    paths: &PathMap,
+    more: Vec<crate::model::finding::Finding>,
+) -> crate::scan::Scan {
     let mut by_file: BTreeMap<String, Vec<crate::model::finding::Finding>> = BTreeMap::new();
-    for f in credentials::check(d, reg, paths) {
+    for f in credentials::check(d, reg, paths).into_iter().chain(more) {
         by_file
             .entry(f.path().unwrap_or("").to_string())
             .or_default()

@@ -213,6 +213,8 @@ mod tests {
             &PathMap::new(&reg),
             &super::super::hosts::Hosts::new(&reg),
         );
+        assert_eq!(found.len(), 1);
+        assert_eq!(super::super::config_finding(&reg, &found[0]), None);
         let drift = super::super::Drift::new(&reg);
         let (findings, graph) = super::super::after_scan(&reg, &drift, &[], &found, true);
         assert!(findings.is_empty(), "{findings:?}");

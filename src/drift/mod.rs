@@ -19,7 +19,7 @@ pub mod config;
 pub mod hosts;
 mod rules;
 
-pub use rules::{after_scan, file_findings};
+pub use rules::{after_scan, config_finding, file_findings};
 
 use crate::lang::Language;
 use crate::model::Confidence;

@@ -160,8 +160,13 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
     // its own rule and for the API calls it shows.
     let read_deployment = || {
         let d = crate::deploy::Deployment::read(&config_files);
-        let mut scan = crate::deploy::check(&d, reg, &paths);
-        scan.config_edges = crate::drift::config::edges(&d, reg, &paths, &drift.hosts);
+        let edges = crate::drift::config::edges(&d, reg, &paths, &drift.hosts);
+        let api = edges
+            .iter()
+            .filter_map(|e| crate::drift::config_finding(reg, e))
+            .collect();
+        let mut scan = crate::deploy::check(&d, reg, &paths, api);
+        scan.config_edges = edges;
         scan
     };
     let mut deployed: Option<Scan> = None;
