@@ -154,8 +154,13 @@ fn collect_listed(
     // The rules that need every file (`crate::drift`); configuration edges join here.
     let drift = crate::drift::Drift::new(reg);
     let observations = scan.observations;
-    let (drift_findings, edges) =
-        crate::drift::after_scan(reg, &drift, &observations, &[], scope.is_none());
+    let (drift_findings, edges) = crate::drift::after_scan(
+        reg,
+        &drift,
+        &observations,
+        &scan.config_edges,
+        scope.is_none(),
+    );
     let mut scanned = scan.findings;
     finding::join(&mut scanned, drift_findings);
     let (code_findings, excepted) = apply_exceptions(reg, scanned, &today);

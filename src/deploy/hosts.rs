@@ -8,11 +8,18 @@
 //! Not references: database connections (their own rule reads them), `localhost`
 //! and IP addresses, values with placeholders, and the unit's own names. Compose
 //! `depends_on`/`links` order start-up and are not read as calls.
+//!
+//! Nor are settings that reach the unit only through a compose `env_file` or a
+//! ConfigMap loaded with `envFrom` that units of more than one service load: such a
+//! file is the address book of the whole deployment (one ConfigMap listing every
+//! service's address, loaded by every workload), which says where each service is,
+//! not which of them a service calls.
 
 use super::connection;
 use super::credentials::database_key;
-use super::{Deployment, Setting};
+use super::{Deployment, Setting, Source};
 use crate::registry::{PathMap, Registry};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One host named in a service's configuration.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -32,18 +39,40 @@ pub struct HostReference {
 
 /// Every host reference of the deployment `d`, sorted, without duplicates.
 pub fn references(d: &Deployment, reg: &Registry, paths: &PathMap) -> Vec<HostReference> {
+    let mapped: Vec<(&super::Unit, usize)> = d
+        .units
+        .iter()
+        .filter_map(|u| Some((u, d.service_of(reg, paths, u)?)))
+        .collect();
+    // The services that load each env_file and ConfigMap.
+    let mut loaders: BTreeMap<Source, BTreeSet<usize>> = BTreeMap::new();
+    for (u, si) in &mapped {
+        let loaded = u
+            .env_files
+            .iter()
+            .map(|f| Source::EnvFile(f))
+            .chain(u.config_refs.iter().map(|c| Source::ConfigMap(c)));
+        for src in loaded {
+            loaders.entry(src).or_default().insert(*si);
+        }
+    }
+    let shared = |src: &Source| loaders.get(src).is_some_and(|l| l.len() > 1);
     let mut out = Vec::new();
-    for u in &d.units {
-        let Some(si) = d.service_of(reg, paths, u) else {
+    for &(u, si) in &mapped {
+        // A `.env` file is also a unit of its directory's service.
+        if u.kind == super::UnitKind::Config && shared(&Source::EnvFile(&u.path)) {
             continue;
-        };
+        }
         let service = &reg.services[si].name;
         let own = |h: &str| {
             h.eq_ignore_ascii_case(service)
                 || h.eq_ignore_ascii_case(&u.name)
                 || u.aliases.iter().any(|a| h.eq_ignore_ascii_case(a))
         };
-        for s in d.settings_of(u) {
+        for (s, src) in d.sourced_settings(u) {
+            if shared(&src) {
+                continue;
+            }
             let Some((at, len)) = host_in(s) else {
                 continue;
             };

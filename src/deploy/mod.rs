@@ -297,9 +297,24 @@ impl Deployment {
     /// Every setting of `u`: its own, then its `env_file`s', then its ConfigMaps'
     /// (those of the same directory when there are any, else every one of that name).
     pub fn settings_of<'a>(&'a self, u: &'a Unit) -> Vec<&'a Setting> {
-        let mut out: Vec<&Setting> = u.settings.iter().collect();
+        self.sourced_settings(u)
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect()
+    }
+
+    /// [`Deployment::settings_of`], each setting with where it reaches the unit from.
+    pub fn sourced_settings<'a>(&'a self, u: &'a Unit) -> Vec<(&'a Setting, Source<'a>)> {
+        let mut out: Vec<(&Setting, Source)> =
+            u.settings.iter().map(|s| (s, Source::Own)).collect();
         for f in &u.env_files {
-            out.extend(self.env_files.get(f).into_iter().flatten());
+            out.extend(
+                self.env_files
+                    .get(f)
+                    .into_iter()
+                    .flatten()
+                    .map(|s| (s, Source::EnvFile(f))),
+            );
         }
         let dir = walk_dir(&u.path);
         for name in &u.config_refs {
@@ -319,18 +334,38 @@ impl Deployment {
                 named
                     .iter()
                     .filter(|c| common(dir, walk_dir(&c.path)) == near)
-                    .flat_map(|c| &c.settings),
+                    .flat_map(|c| &c.settings)
+                    .map(|s| (s, Source::ConfigMap(name))),
             );
         }
         out
     }
 }
 
-/// The `shared-database-credentials` findings of `d`, after the inline suppressions
-/// of the files they are in (`# ownlint: allow(shared-database-credentials) -- why`).
-pub fn check(d: &Deployment, reg: &Registry, paths: &PathMap) -> crate::scan::Scan {
+/// Where a unit's setting comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source<'a> {
+    /// The unit's own entry (a compose service's `environment`, a container's `env`,
+    /// a configuration file's keys).
+    Own,
+    /// A compose `env_file`, by its path.
+    EnvFile(&'a str),
+    /// A ConfigMap loaded with `envFrom`, by its name.
+    ConfigMap(&'a str),
+}
+
+/// The `shared-database-credentials` findings of `d`, with `more` (the findings of
+/// other rules in deployment files: `undeclared-api-dependency` from the hosts they
+/// name), after the inline suppressions of the files they are in
+/// (`# ownlint: allow(shared-database-credentials) -- why`).
+pub fn check(
+    d: &Deployment,
+    reg: &Registry,
+    paths: &PathMap,
+    more: Vec<crate::model::finding::Finding>,
+) -> crate::scan::Scan {
     let mut by_file: BTreeMap<String, Vec<crate::model::finding::Finding>> = BTreeMap::new();
-    for f in credentials::check(d, reg, paths) {
+    for f in credentials::check(d, reg, paths).into_iter().chain(more) {
         by_file
             .entry(f.path().unwrap_or("").to_string())
             .or_default()

@@ -39,7 +39,16 @@ const ADDRESS_SUFFIXES: &[&str] = &[
 
 /// Paths of a URL that only probe a service's health: never a dependency on its API.
 const PROBES: &[&str] = &[
-    "/health", "/healthz", "/ready", "/readyz", "/live", "/livez", "/metrics", "/ping",
+    "/health",
+    "/healthz",
+    "/hc",
+    "/ready",
+    "/readyz",
+    "/live",
+    "/livez",
+    "/liveness",
+    "/metrics",
+    "/ping",
 ];
 
 /// The hosts of every service, for lookups by exact host and by squashed spelling.
@@ -180,6 +189,20 @@ impl Hosts {
         kubernetes.then(|| self.exact.get(first).copied()).flatten()
     }
 
+    /// The service a bare host answers for: one of its hosts, or one of them followed
+    /// by a Kubernetes DNS suffix (`orders.shop.svc.cluster.local`). URL prefixes
+    /// are not hosts and never match here.
+    pub fn by_host(&self, host: &str) -> Option<usize> {
+        let lower = host.to_ascii_lowercase();
+        self.exact
+            .get(&lower)
+            .or_else(|| {
+                let svc = crate::deploy::hosts::dns_service(&lower);
+                (svc != lower).then(|| self.exact.get(svc)).flatten()
+            })
+            .copied()
+    }
+
     /// The service whose address the environment variable or key `name` holds.
     pub fn by_env(&self, name: &str) -> Option<usize> {
         let upper_words = !name.is_empty()
@@ -204,7 +227,7 @@ impl Hosts {
 }
 
 /// True when the path part of a URL is a health or metrics probe.
-fn is_probe(path: &str) -> bool {
+pub fn is_probe(path: &str) -> bool {
     let path = path.split_once('/').map_or("", |(_, p)| p);
     let path = format!("/{}", path.split(['?', '#']).next().unwrap_or(""));
     PROBES
@@ -248,6 +271,8 @@ mod tests {
             // Must not: health probes, third-party hosts, look-alikes, no scheme.
             ("http://order-service:8080/health", None),
             ("http://order-service/healthz?x=1", None),
+            ("http://order-service/hc", None),
+            ("http://order-service/liveness", None),
             ("https://order-service.example.com/x", None),
             ("http://order-services/x", None),
             ("http://example.com/order-service", None),

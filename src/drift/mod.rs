@@ -15,10 +15,11 @@
 //! and files in other languages nothing.
 
 pub mod code;
+pub mod config;
 pub mod hosts;
 mod rules;
 
-pub use rules::{after_scan, file_findings};
+pub use rules::{after_scan, config_finding, file_findings};
 
 use crate::lang::Language;
 use crate::model::Confidence;

@@ -180,10 +180,52 @@ pub fn edges(
         .collect()
 }
 
-/// What the rules add once every file is read: `undeclared-api-dependency` for the
-/// API edges of `extra` (configuration; code's own were reported per file), and
-/// `unused-api-dependency` when `whole` (the run read the whole repository: a run
-/// over a few paths sees too little to call anything unused).
+/// The `undeclared-api-dependency` finding of an API edge from deployment
+/// configuration (`crate::drift::config`), at the host in the setting; `None` when
+/// the caller's `reads_from_apis` lists the callee. The scan makes these beside the
+/// other findings of deployment files, so that the files' inline suppressions apply
+/// to all of them at once.
+pub fn config_finding(reg: &Registry, e: &ObservedEdge) -> Option<Finding> {
+    let svc = reg.service(&e.from)?;
+    if e.kind != EdgeKind::Api || e.from == e.to || svc.reads.iter().any(|r| r.target.value == e.to)
+    {
+        return None;
+    }
+    let ev = &e.evidence;
+    let mut f = Finding::new(
+        Rule::UndeclaredApiDependency,
+        format!(
+            "`{}`'s deployment configuration points it at `{}`, which its `reads_from_apis` does not list",
+            svc.name, e.to
+        ),
+    )
+    .related(&reg.file, svc.loc, format!("`{}`'s entry", svc.name))
+    .help(format!(
+        "add `- {}: [...]` to `{}`'s `reads_from_apis` (the release waves depend on it), or remove the setting if the service no longer calls it",
+        e.to, svc.name
+    ))
+    .service(&svc.name)
+    .subject(&e.to);
+    f.owner = Some(e.to.clone());
+    f.primary = Some(crate::model::finding::Label {
+        path: ev.path.clone(),
+        loc: crate::model::finding::Loc {
+            line: ev.line,
+            column: ev.column,
+            offset: ev.offset,
+            len: ev.len,
+        },
+        message: ev.how.clone(),
+    });
+    f.confidence = Some(e.confidence);
+    Some(f)
+}
+
+/// What the rules add once every file is read: the observed graph's edges (code's,
+/// and `extra`: configuration's, whose findings the scan made with
+/// [`config_finding`]), and `unused-api-dependency` when `whole` (the run read the
+/// whole repository: a run over a few paths sees too little to call anything
+/// unused).
 ///
 /// `unused-api-dependency` reports a `reads_from_apis` entry of a service whose
 /// evidence is complete enough, which means: the registry sets the rule's level
@@ -198,42 +240,6 @@ pub fn after_scan(
 ) -> (Vec<Finding>, Vec<ObservedEdge>) {
     let edges = edges(reg, drift, obs, extra);
     let mut out = Vec::new();
-    for e in extra.iter().filter(|e| e.kind == EdgeKind::Api) {
-        let Some(svc) = reg.service(&e.from) else {
-            continue;
-        };
-        if e.from == e.to || svc.reads.iter().any(|r| r.target.value == e.to) {
-            continue;
-        }
-        let ev = &e.evidence;
-        let mut f = Finding::new(
-            Rule::UndeclaredApiDependency,
-            format!(
-                "`{}` calls the API of `{}`, which its `reads_from_apis` does not list",
-                svc.name, e.to
-            ),
-        )
-        .related(&reg.file, svc.loc, format!("`{}`'s entry", svc.name))
-        .help(format!(
-            "add `- {}: [...]` to `{}`'s `reads_from_apis`, or remove the reference",
-            e.to, svc.name
-        ))
-        .service(&svc.name)
-        .subject(&e.to);
-        f.owner = Some(e.to.clone());
-        f.primary = Some(crate::model::finding::Label {
-            path: ev.path.clone(),
-            loc: crate::model::finding::Loc {
-                line: ev.line,
-                column: ev.column,
-                offset: ev.offset,
-                len: ev.len,
-            },
-            message: ev.how.clone(),
-        });
-        f.confidence = Some(e.confidence);
-        out.push(f);
-    }
     if whole {
         let explicit = reg
             .rule_levels

@@ -55,6 +55,9 @@ pub struct Scan {
     /// The API calls and events the code shows (`crate::drift`), for the rules that
     /// need every file and for the observed graph.
     pub observations: Vec<crate::drift::Observation>,
+    /// The API calls deployment configuration shows (`crate::drift::config`), in the
+    /// given paths when the run has paths.
+    pub config_edges: Vec<crate::drift::ObservedEdge>,
 }
 
 /// Per-thread state: a reused read buffer, findings and counts, and what kept files
@@ -153,10 +156,18 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         (w.out, w.kept)
     };
     // Deployment configuration (a few small files, read whatever the paths: its rule
-    // compares services across the repository) is read beside the workers.
+    // compares services across the repository) is read beside the workers, once for
+    // its own rule and for the API calls it shows.
     let read_deployment = || {
         let d = crate::deploy::Deployment::read(&config_files);
-        crate::deploy::check(&d, reg, &paths)
+        let edges = crate::drift::config::edges(&d, reg, &paths, &drift.hosts);
+        let api = edges
+            .iter()
+            .filter_map(|e| crate::drift::config_finding(reg, e))
+            .collect();
+        let mut scan = crate::deploy::check(&d, reg, &paths, api);
+        scan.config_edges = edges;
+        scan
     };
     let mut deployed: Option<Scan> = None;
     let mut results: Vec<(Scan, Vec<values::FileValues>)> = std::thread::scope(|s| {
@@ -228,8 +239,12 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
             d.findings
                 .retain(|f| f.path().is_none_or(|p| listed.contains(p)));
         }
+        if let Some(listed) = &in_paths {
+            d.config_edges.retain(|e| listed.contains(&e.evidence.path));
+        }
         total.stats.suppressed += d.stats.suppressed;
         crate::model::finding::join(&mut total.findings, d.findings);
+        total.config_edges = d.config_edges;
     }
     // The resolver and the prefilter borrow the registry's tables (theirs are cheap to
     // free).
