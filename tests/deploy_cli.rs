@@ -201,3 +201,46 @@ fn explain_documents_the_rule() {
         assert!(out.contains(needle), "{needle}: {out}");
     }
 }
+
+/// A deployment file ownlint cannot read is reported where it is, never passed over in
+/// silence: a compose file made unparsable would otherwise hide the credentials it
+/// holds. An `appsettings.json` that starts with a byte-order mark (as Visual Studio
+/// writes it) is read, and its shared credentials are found.
+#[test]
+fn unreadable_deployment_files_are_reported_and_a_byte_order_mark_is_read() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let write = |rel: &str, text: &str| {
+        let p = tmp.path().join(rel);
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::write(p, text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    write(
+        "data-ownership.yaml",
+        "version: 1\nservices:\n  orders:\n    paths: [services/orders]\n    database: ordersdb\n  billing:\n    paths: [services/billing]\n    database: billingdb\n",
+    );
+    write("docker-compose.yml", "services:\n  orders: [unclosed\n");
+    write(
+        "services/orders/appsettings.json",
+        "\u{feff}{ \"ConnectionStrings\": { \"Db\": \"Host=db;Database=billingdb;Username=u;Password=secret\" } }",
+    );
+    write("services/billing/Dockerfile", "FROM scratch\n");
+    let out = ownlint(tmp.path())
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(1));
+    let got = rows(&String::from_utf8_lossy(&out.stdout));
+    assert!(
+        got.iter()
+            .any(|r| r.0 == "docker-compose.yml" && r.3.contains("was not analysed")),
+        "{got:?}"
+    );
+    assert!(
+        got.iter().any(|r| r.0 == "services/orders/appsettings.json"
+            && r.2 == "orders"
+            && r.3.contains("database `billingdb`")),
+        "{got:?}"
+    );
+}

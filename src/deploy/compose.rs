@@ -6,10 +6,7 @@ use super::tree::{self, Id, Node, Tree};
 use super::{Setting, Unit, UnitKind};
 
 /// The services of the compose file at `rel` (none when it does not parse).
-pub fn units(rel: &str, text: &str) -> Vec<Unit> {
-    let Some(t) = tree::yaml(text) else {
-        return Vec::new();
-    };
+pub fn units(rel: &str, t: &tree::Tree) -> Vec<Unit> {
     let Some(&doc) = t.docs.first() else {
         return Vec::new();
     };
@@ -19,7 +16,7 @@ pub fn units(rel: &str, text: &str) -> Vec<Unit> {
     let base = dir_of(rel);
     t.entries(services)
         .into_iter()
-        .map(|(name, k, s)| unit(rel, base, &t, name, k, s))
+        .map(|(name, k, s)| unit(rel, base, t, name, k, s))
         .collect()
 }
 
@@ -157,7 +154,10 @@ pub struct ComposeService {
 
 /// The services of a compose file at `rel`, by name, as `init` reads them.
 pub fn services(rel: &str, text: &str) -> Vec<ComposeService> {
-    let mut out: Vec<ComposeService> = units(rel, text)
+    let Some(t) = tree::yaml(text) else {
+        return Vec::new();
+    };
+    let mut out: Vec<ComposeService> = units(rel, &t)
         .into_iter()
         .map(|u| ComposeService {
             name: u.name,
@@ -206,7 +206,8 @@ mod tests {
     #[test]
     fn names_files_dependencies_and_spans() {
         let text = "x-env: &env\n  environment:\n    A: \"1\"\nservices:\n  api:\n    <<: *env\n    container_name: api-1\n    env_file: [api.env, {path: ../x.env}]\n    depends_on: {db: {condition: service_healthy}}\n    links: [\"cache:c\"]\n  w:\n    environment: [\"B=2\", C]\n";
-        let u = units("d/compose.yml", text);
+        let t = tree::yaml(text).expect("valid YAML");
+        let u = units("d/compose.yml", &t);
         assert_eq!(u.len(), 2);
         assert_eq!(u[0].aliases, ["api-1"]);
         assert_eq!(u[0].env_files, ["d/api.env", "x.env"]);

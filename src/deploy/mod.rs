@@ -73,8 +73,9 @@ pub fn kind_of(rel: &str) -> Option<Kind> {
     yaml.then_some(Kind::Manifest)
 }
 
-/// True for a file of tests: under a `test`/`tests`/`e2e`/`testdata` directory, or
-/// named for tests (`application-test.yml`, `docker-compose.test.yml`).
+/// True for a file of tests: under a `test`/`tests`/`e2e`/`testdata` directory or a
+/// test project's (`Catalog.FunctionalTests`, `orders-tests`, `api_test`), or named
+/// for tests (`application-test.yml`, `docker-compose.test.yml`).
 pub fn is_test(rel: &str) -> bool {
     let lower = rel.to_ascii_lowercase();
     let mut parts = lower.split('/');
@@ -83,7 +84,8 @@ pub fn is_test(rel: &str) -> bool {
         matches!(
             d,
             "test" | "tests" | "__tests__" | "testdata" | "test-data" | "e2e" | "integration-tests"
-        )
+        ) || d.ends_with("tests")
+            || [".test", "-test", "_test"].iter().any(|s| d.ends_with(s))
     }) || name.contains("test")
 }
 
@@ -147,6 +149,10 @@ pub struct FileContents {
     pub k8s_services: Vec<String>,
     /// A `.env` file's settings (also read as a unit of the directory's service).
     pub env: Vec<Setting>,
+    /// Why the file could not be read as its kind (YAML or JSON that does not parse):
+    /// a compose file or a service's configuration that ownlint cannot read could hide
+    /// the credentials it holds, so it is reported, never passed over in silence.
+    pub unparsed: Option<&'static str>,
 }
 
 /// Reads the file at `rel` of kind `kind`.
@@ -165,22 +171,23 @@ pub fn read(kind: Kind, rel: &str, text: &str) -> FileContents {
         depends_on: Vec::new(),
     };
     match kind {
-        Kind::Compose => out.units = compose::units(rel, text),
+        Kind::Compose => match tree::yaml(text) {
+            Some(t) => out.units = compose::units(rel, &t),
+            None => out.unparsed = Some(NOT_YAML),
+        },
         Kind::Env => {
             out.env = flat::env_lines(rel, text);
             out.units.push(config(out.env.clone()));
         }
         Kind::Properties => out.units.push(config(flat::env_lines(rel, text))),
-        Kind::YamlConfig => {
-            if let Some(t) = tree::yaml(text) {
-                out.units.push(config(flat::tree(rel, &t, ".")));
-            }
-        }
-        Kind::AppSettings => {
-            if let Some(t) = tree::json(text) {
-                out.units.push(config(flat::tree(rel, &t, ":")));
-            }
-        }
+        Kind::YamlConfig => match tree::yaml(text) {
+            Some(t) => out.units.push(config(flat::tree(rel, &t, "."))),
+            None => out.unparsed = Some(NOT_YAML),
+        },
+        Kind::AppSettings => match tree::json(text) {
+            Some(t) => out.units.push(config(flat::tree(rel, &t, ":"))),
+            None => out.unparsed = Some(NOT_JSON),
+        },
         Kind::Manifest => {
             if text.contains("apiVersion") && text.contains("kind") {
                 kube::read(rel, text, &mut out);
@@ -189,6 +196,13 @@ pub fn read(kind: Kind, rel: &str, text: &str) -> FileContents {
     }
     out
 }
+
+/// Why a YAML or JSON configuration file was not read: the parser refused it, or it
+/// passed the bounds that keep hostile input cheap (nesting, nodes).
+const NOT_YAML: &str =
+    "it is not YAML ownlint can read (a syntax error, or nested or sized past its limits)";
+const NOT_JSON: &str =
+    "it is not JSON ownlint can read (a syntax error, or nested or sized past its limits)";
 
 /// The deployment configuration of a whole repository.
 #[derive(Debug, Default)]
@@ -200,6 +214,9 @@ pub struct Deployment {
     /// The text of every file that holds a setting, by path (for labels and
     /// suppressions).
     pub texts: BTreeMap<String, String>,
+    /// The configuration files that could not be read, by path, with the reason: each
+    /// becomes a `skipped-file` finding.
+    pub skipped: Vec<(String, &'static str)>,
 }
 
 /// Most bytes of deployment configuration read from one file.
@@ -223,13 +240,26 @@ impl Deployment {
             let ok = walk::open(&f.abs)
                 .and_then(|file| file.take(MAX_CONFIG_FILE + 1).read_to_end(&mut buf))
                 .is_ok();
-            if !ok || buf.len() as u64 > MAX_CONFIG_FILE {
+            let problem = if !ok {
+                Some("it could not be read")
+            } else if buf.len() as u64 > MAX_CONFIG_FILE {
+                Some("it is larger than 1 MiB, the most read of a deployment file")
+            } else {
+                None
+            };
+            if let Some(why) = problem {
+                d.skipped.push((f.rel.clone(), why));
                 continue;
             }
             let Ok(text) = std::str::from_utf8(&buf) else {
+                d.skipped.push((f.rel.clone(), "it is not UTF-8 text"));
                 continue;
             };
-            d.add(&f.rel, read(kind, &f.rel, text), text);
+            let contents = read(kind, &f.rel, text);
+            if let Some(why) = contents.unparsed {
+                d.skipped.push((f.rel.clone(), why));
+            }
+            d.add(&f.rel, contents, text);
         }
         d
     }
@@ -459,6 +489,9 @@ mod tests {
             "docker-compose.test.yml",
             "e2e/compose.yml",
             "x/application-test.properties",
+            "src/Services/Catalog/Catalog.FunctionalTests/appsettings.json",
+            "orders-tests/compose.yml",
+            "api_test/.env",
         ] {
             assert!(is_test(rel), "{rel}");
         }
@@ -466,6 +499,8 @@ mod tests {
             "docker-compose.yml",
             "src/orders/application.yml",
             "contest/x.env",
+            "latest/compose.yml",
+            "src/Services/Catalog/Catalog.API/appsettings.json",
         ] {
             assert!(!is_test(rel), "{rel}");
         }

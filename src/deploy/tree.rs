@@ -239,10 +239,13 @@ fn attach(tree: &mut Tree, open: &mut [(Id, Option<Id>)], id: Id) {
 /// configuration reader allows them); `None` when it is not JSON or breaks a limit.
 pub fn json(text: &str) -> Option<Tree> {
     let mut tree = Tree::default();
+    // A byte-order mark is what Visual Studio writes first in `appsettings.json`: it is
+    // passed over, and offsets stay those of the file.
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut p = Json {
         b: text.as_bytes(),
         text,
-        i: 0,
+        i: bom,
     };
     let root = p.value(&mut tree, 0)?;
     p.skip();
@@ -412,5 +415,21 @@ mod tests {
         let (s, e) = t.span(db).expect("span");
         assert_eq!(&text[s..e], "\"Host=x\"");
         assert_eq!(t.str(t.field(t.docs[0], "n").expect("n")), Some("1"));
+    }
+
+    /// Visual Studio starts `appsettings.json` with a byte-order mark: the file is read,
+    /// with spans that are offsets of the file as it is, and so is YAML with one.
+    #[test]
+    fn a_byte_order_mark_is_passed_over() {
+        let text = "\u{feff}{ \"ConnectionStrings\": { \"Db\": \"Host=x\" } }";
+        let t = json(text).expect("json with a byte-order mark");
+        let cs = t.field(t.docs[0], "ConnectionStrings").expect("cs");
+        let db = t.field(cs, "Db").expect("db");
+        let (s, e) = t.span(db).expect("span");
+        assert_eq!(&text[s..e], "\"Host=x\"");
+        let yaml_text = "\u{feff}services:\n  api:\n    image: x\n";
+        let y = yaml(yaml_text).expect("yaml with a byte-order mark");
+        assert!(y.field(y.docs[0], "services").is_some());
+        assert!(json("{").is_none());
     }
 }

@@ -166,6 +166,10 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
             .filter_map(|e| crate::drift::config_finding(reg, e))
             .collect();
         let mut scan = crate::deploy::check(&d, reg, &paths, api);
+        for (rel, why) in &d.skipped {
+            scan.findings.push(skipped(rel, why));
+            scan.stats.files_skipped += 1;
+        }
         scan.config_edges = edges;
         scan
     };
