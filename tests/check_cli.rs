@@ -1,19 +1,16 @@
 //! CLI tests of `ownlint check` and `ownlint baseline` over the bundled shop fixture.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
+#[path = "common/cli.rs"]
+mod cli;
+use cli::ownlint;
+#[path = "common/copy.rs"]
+mod copy;
+use copy::copy_dir;
 
 const SHOP: &str = "fixtures/shop";
-
-fn ownlint() -> Command {
-    let mut cmd = Command::cargo_bin("ownlint").unwrap_or_else(|e| panic!("{e}"));
-    cmd.env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .env_remove("OWNLINT_REGISTRY");
-    cmd
-}
 
 /// (rule, path, line, subject) of a finding.
 type Row = (String, String, u64, String);
@@ -59,19 +56,6 @@ fn check_json(dir: &Path, args: &[&str]) -> (i32, Vec<Row>, Value) {
         findings(&out.stdout),
         v["summary"].clone(),
     )
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap_or_else(|e| panic!("{e}"));
-    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")) {
-        let entry = entry.unwrap_or_else(|e| panic!("{e}"));
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap_or_else(|e| panic!("{e}"));
-        }
-    }
 }
 
 /// A private copy of the shop fixture.

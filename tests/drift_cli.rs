@@ -4,15 +4,14 @@
 
 use assert_cmd::Command;
 use serde_json::Value;
+#[path = "common/cli.rs"]
+mod cli;
 
 const DRIFT: &str = "fixtures/drift";
 
 fn ownlint() -> Command {
-    let mut cmd = Command::cargo_bin("ownlint").unwrap_or_else(|e| panic!("{e}"));
-    cmd.env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .env("OWNLINT_TODAY", "2026-03-01")
-        .env_remove("OWNLINT_REGISTRY");
+    let mut cmd = cli::ownlint();
+    cmd.env("OWNLINT_TODAY", "2026-03-01");
     cmd
 }
 

@@ -3,17 +3,14 @@
 //! imports that must not be: into the importer's own code, a `public` path, code
 //! outside every service, or nothing in the repository.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
-
-fn ownlint() -> Command {
-    let mut cmd = Command::cargo_bin("ownlint").unwrap_or_else(|e| panic!("{e}"));
-    cmd.env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .env_remove("OWNLINT_REGISTRY");
-    cmd
-}
+#[path = "common/cli.rs"]
+mod cli;
+use cli::ownlint;
+#[path = "common/copy.rs"]
+mod copy;
+use copy::copy_dir;
 
 /// (path, line, import as written, message) of every finding of `check` in `dir`
 /// over `args`, with the exit code; every finding must be a `cross-service-import`.
@@ -280,17 +277,4 @@ fn the_public_help_names_a_directory_that_silences_the_finding() {
     let (_, rows) = imports(tmp.path(), &[]);
     let subjects: Vec<&str> = rows.iter().map(|r| r.2.as_str()).collect();
     assert_eq!(subjects, ["example.com/legacy", "example.com/tools/gen"]);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")) {
-        let entry = entry.unwrap_or_else(|e| panic!("{e}"));
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir_all(&target).unwrap_or_else(|e| panic!("{e}"));
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap_or_else(|e| panic!("{e}"));
-        }
-    }
 }

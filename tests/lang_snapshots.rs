@@ -3,21 +3,15 @@
 //! label sits on the table name (or import) itself, at the line and column the JSON
 //! report gives.
 
-use assert_cmd::Command;
 use serde_json::Value;
+#[path = "common/cli.rs"]
+mod cli;
+use cli::ownlint;
 
 const SHOP: &str = "fixtures/shop";
 
 /// miette renders a tab as this many spaces.
 const TAB_WIDTH: usize = 4;
-
-fn ownlint() -> Command {
-    let mut cmd = Command::cargo_bin("ownlint").unwrap_or_else(|e| panic!("{e}"));
-    cmd.env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .env_remove("OWNLINT_REGISTRY");
-    cmd
-}
 
 /// A finding as the JSON report gives it: (rule, line, column, table or import), and
 /// the text the label underlines (the subject itself, but for a relative import, which

@@ -6,6 +6,8 @@
 
 use assert_cmd::Command;
 use serde_json::Value;
+#[path = "common/cli.rs"]
+mod cli;
 use std::fs;
 use std::path::Path;
 
@@ -15,12 +17,8 @@ use std::path::Path;
 mod formats;
 
 fn ownlint(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("ownlint").unwrap_or_else(|e| panic!("{e}"));
-    cmd.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .env("OWNLINT_TODAY", "2026-01-15")
-        .env_remove("OWNLINT_REGISTRY");
+    let mut cmd = cli::ownlint();
+    cmd.current_dir(dir).env("OWNLINT_TODAY", "2026-01-15");
     cmd
 }
 

@@ -3,16 +3,10 @@
 //! finding, in any language, and the real queries beside it, some right after nested
 //! interpolation or raw strings, all are.
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn ownlint() -> Command {
-    let mut cmd = Command::cargo_bin("ownlint").unwrap_or_else(|e| panic!("{e}"));
-    cmd.env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .env_remove("OWNLINT_REGISTRY");
-    cmd
-}
+#[path = "common/cli.rs"]
+mod cli;
+use cli::ownlint;
 
 #[test]
 fn only_real_queries_are_findings() {

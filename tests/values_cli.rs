@@ -2,20 +2,17 @@
 //! and used by queries in other files of the same package. Each finding sits on the
 //! query, with a related label on the constant's definition.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
+#[path = "common/cli.rs"]
+mod cli;
+use cli::ownlint;
+#[path = "common/copy.rs"]
+mod copy;
+use copy::copy_dir;
 
 const VALUES: &str = "fixtures/values";
-
-fn ownlint() -> Command {
-    let mut cmd = Command::cargo_bin("ownlint").unwrap_or_else(|e| panic!("{e}"));
-    cmd.env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .env_remove("OWNLINT_REGISTRY");
-    cmd
-}
 
 /// A finding as (rule, path:line of the primary label, table, the related labels
 /// other than the registry's as path:line).
@@ -156,19 +153,6 @@ fn constants_of_other_rust_modules_are_followed_exactly() {
             ),
         ]
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap_or_else(|e| panic!("{e}"));
-    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")) {
-        let entry = entry.unwrap_or_else(|e| panic!("{e}"));
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap_or_else(|e| panic!("{e}"));
-        }
-    }
 }
 
 /// The variable `cartsTable` is left out only because `setup.go` assigns it: without
