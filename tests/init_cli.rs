@@ -619,7 +619,7 @@ fn compose_builds_are_services_and_connection_strings_name_databases() {
     assert_eq!(names(&p), ["billing", "kitchen", "orders"], "{p}");
     assert_eq!(
         service(&p, "orders")["database"],
-        serde_json::json!({"name": "orders_db", "from": "compose service `orders`:0"})
+        serde_json::json!({"name": "orders_db", "from": "deploy/docker-compose.yml:7"})
     );
     assert_eq!(
         service(&p, "kitchen")["database"]["name"],
@@ -640,7 +640,7 @@ fn compose_builds_are_services_and_connection_strings_name_databases() {
         "{yaml}"
     );
     assert!(
-        yaml.contains("    database: orders_db  # named in compose service `orders`\n"),
+        yaml.contains("    database: orders_db  # named in deploy/docker-compose.yml:7\n"),
         "{yaml}"
     );
     assert!(yaml.contains("    # database: one of billing (billing/application.yml:1), legacy (billing/application.yml:2): its configuration names several\n"), "{yaml}");
@@ -661,6 +661,7 @@ fn tables_views_and_spellings_that_check_then_matches() {
             "CREATE INDEX orders_idx ON ordering.orders (id);\n",
             "CREATE TYPE status AS ENUM ('a');\n",
             "CREATE MATERIALIZED VIEW ordering.order_totals AS SELECT id FROM ordering.orders;\n",
+            "CREATE VIEW order_summary AS SELECT id FROM ordering.orders;\n",
         ),
     );
     write(
@@ -678,10 +679,18 @@ fn tables_views_and_spellings_that_check_then_matches() {
     let p = proposal(root);
     assert_eq!(
         service(&p, "orders")["owns"],
-        serde_json::json!(["OrderItems", "ordering.order_totals", "ordering.orders"]),
+        serde_json::json!([
+            "OrderItems",
+            "order_summary",
+            "ordering.order_totals",
+            "ordering.orders"
+        ]),
         "{p}"
     );
-    assert_eq!(p["views"], serde_json::json!(["ordering.order_totals"]));
+    assert_eq!(
+        p["views"],
+        serde_json::json!(["order_summary", "ordering.order_totals"])
+    );
     // Created by an infrastructure script, used only by `users`.
     assert_eq!(
         service(&p, "users")["owns"],
@@ -1308,4 +1317,253 @@ fn a_services_contract_directories_are_its_published_api() {
         yaml.contains("  web-app:\n    paths: [src/WebApp]\n    owns: []"),
         "{yaml}"
     );
+}
+
+/// A Deployment whose container runs `image`, with `env` lines and `envFrom` refs.
+fn workload(kind: &str, name: &str, image: &str, env: &str, from: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: {kind}\nmetadata:\n  name: {name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: {name}\n          image: {image}\n          env:\n{env}          envFrom:\n{from}"
+    )
+}
+
+#[test]
+fn kubernetes_helm_and_skaffold_deploy_services_and_name_their_databases() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    // Projects nothing else makes services: no entry point init recognises.
+    write(root, "orders/package.json", r#"{"name": "orders"}"#);
+    write(root, "orders/index.js", "module.exports = {};\n");
+    write(root, "billing/go.mod", "module x/billing\n");
+    write(root, "billing/server.go", "package billing\n");
+    write(root, "web/package.json", r#"{"name": "web"}"#);
+    write(root, "web/index.js", "module.exports = {};\n");
+    // A service a Dockerfile already makes: the manifest is named beside it.
+    write(root, "kitchen/Dockerfile", "FROM python\n");
+    write(root, "kitchen/app.py", "print(1)\n");
+    // Kubernetes: the repository's image (namespaced), with a ConfigMap naming the
+    // database; a third-party database and cache, and directories named like them
+    // that hold code.
+    write(
+        root,
+        "k8s/orders.yaml",
+        &format!(
+            "{}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: orders-config}}\ndata:\n  DATABASE_URL: postgres://o@db:5432/orders_db\n",
+            workload(
+                "Deployment",
+                "orders",
+                "registry.example.com/acme/orders:1.2@sha256:abc",
+                "            - {name: PORT, value: \"80\"}\n",
+                "            - configMapRef: {name: orders-config}\n"
+            )
+        ),
+    );
+    write(
+        root,
+        "k8s/kitchen.yaml",
+        &workload(
+            "Deployment",
+            "kitchen",
+            "acme/kitchen",
+            "            - {name: X, value: y}\n",
+            "            []\n",
+        ),
+    );
+    write(
+        root,
+        "k8s/db.yaml",
+        &workload(
+            "StatefulSet",
+            "db",
+            "postgres:15",
+            "            - {name: POSTGRES_DB, value: shared}\n",
+            "            []\n",
+        ),
+    );
+    write(
+        root,
+        "k8s/cache.yaml",
+        &workload(
+            "Deployment",
+            "cache",
+            "redis:7",
+            "            []\n",
+            "            []\n",
+        ),
+    );
+    write(root, "postgres/package.json", r#"{"name": "postgres"}"#);
+    write(root, "postgres/index.js", "module.exports = {};\n");
+    write(root, "redis/package.json", r#"{"name": "redis"}"#);
+    write(root, "redis/index.js", "module.exports = {};\n");
+    // Helm: a chart of the repository's image, its values naming the database, and a
+    // chart of a third-party image beside a directory named like it.
+    write(
+        root,
+        "deploy/helm/billing/Chart.yaml",
+        "apiVersion: v2\nname: billing-api\nversion: 0.1.0\n",
+    );
+    write(
+        root,
+        "deploy/helm/billing/values.yaml",
+        "image:\n  repository: acme/billing\n  tag: latest\nenv:\n  DB_NAME: billing_db\n",
+    );
+    write(
+        root,
+        "deploy/helm/rabbitmq/Chart.yaml",
+        "apiVersion: v2\nname: rabbitmq\n",
+    );
+    write(
+        root,
+        "deploy/helm/rabbitmq/values.yaml",
+        "image:\n  repository: rabbitmq\n",
+    );
+    write(root, "rabbitmq/package.json", r#"{"name": "rabbitmq"}"#);
+    write(root, "rabbitmq/index.js", "module.exports = {};\n");
+    // skaffold builds `web` (a bare image name) from its directory.
+    write(
+        root,
+        "skaffold.yaml",
+        "apiVersion: skaffold/v4beta1\nkind: Config\nbuild:\n  artifacts:\n    - image: web\n      context: web\n",
+    );
+    write(
+        root,
+        "k8s/web.yaml",
+        &workload(
+            "Deployment",
+            "web",
+            "web",
+            "            - {name: PGDATABASE, value: web_db}\n",
+            "            []\n",
+        ),
+    );
+    // A test's manifest deploys nothing.
+    write(root, "worker/package.json", r#"{"name": "worker"}"#);
+    write(root, "worker/index.js", "module.exports = {};\n");
+    write(
+        root,
+        "tests/k8s/worker.yaml",
+        &workload(
+            "Deployment",
+            "worker",
+            "acme/worker",
+            "            []\n",
+            "            []\n",
+        ),
+    );
+
+    let p = proposal(root);
+    assert_eq!(names(&p), ["billing", "kitchen", "orders", "web"], "{p}");
+    assert_eq!(
+        service(&p, "orders")["why"],
+        "deployed as Kubernetes workload `orders` (k8s/orders.yaml, image `orders`)"
+    );
+    assert_eq!(
+        service(&p, "orders")["database"],
+        serde_json::json!({"name": "orders_db", "from": "k8s/orders.yaml:20"})
+    );
+    assert_eq!(
+        service(&p, "billing")["why"],
+        "deployed by Helm chart `billing-api` (deploy/helm/billing/Chart.yaml, image `billing`)"
+    );
+    assert_eq!(
+        service(&p, "billing")["database"],
+        serde_json::json!({"name": "billing_db", "from": "deploy/helm/billing/values.yaml:5"})
+    );
+    assert_eq!(
+        service(&p, "kitchen")["why"],
+        "a Dockerfile (kitchen/Dockerfile); deployed as Kubernetes workload `kitchen` (k8s/kitchen.yaml, image `kitchen`)"
+    );
+    assert_eq!(
+        service(&p, "web")["why"],
+        "built by skaffold artifact `web` (skaffold.yaml); deployed as Kubernetes workload `web` (k8s/web.yaml, image `web`)"
+    );
+    assert_eq!(service(&p, "web")["database"]["name"], "web_db", "{p}");
+    let yaml = p["registry"].as_str().expect("registry");
+    assert!(
+        yaml.contains("  # deployed as Kubernetes workload `orders` (k8s/orders.yaml, image `orders`)\n  orders:\n"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("    database: orders_db  # named in k8s/orders.yaml:20\n"),
+        "{yaml}"
+    );
+    // Third-party images (postgres, redis, rabbitmq) are no service, and their
+    // database is nobody's.
+    assert!(
+        !yaml.contains("database: shared") && !yaml.contains("shared ("),
+        "{yaml}"
+    );
+    let errors = init_then_check(root);
+    assert_eq!(errors, Vec::<Value>::new());
+}
+
+#[test]
+fn test_configuration_names_no_database() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(root, "orders/pom.xml", "<project/>");
+    write(
+        root,
+        "orders/src/main/java/o/App.java",
+        "@SpringBootApplication\nclass App {}\n",
+    );
+    write(
+        root,
+        "orders/src/main/resources/application.properties",
+        "spring.datasource.url=jdbc:mysql://db/orders_db\n",
+    );
+    write(
+        root,
+        "orders/src/test/resources/application.properties",
+        "spring.datasource.url=jdbc:mysql://db/eventuate\n",
+    );
+    write(
+        root,
+        "orders/docker-compose.test.yml",
+        "services:\n  orders:\n    build: .\n    environment:\n      - POSTGRES_DB=fixture\n",
+    );
+    let p = proposal(root);
+    assert_eq!(
+        service(&p, "orders")["database"],
+        serde_json::json!({"name": "orders_db", "from": "orders/src/main/resources/application.properties:1"})
+    );
+}
+
+/// EF Core sets the schema once (`HasDefaultSchema` in the DbContext) and maps each
+/// entity in its own configuration file (`ToTable("orders")`); its migration creates
+/// `ordering.orders`. The proposal lists the table once, qualified.
+#[test]
+fn ef_core_default_schema_in_another_file_makes_one_entry() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(root, "src/Ordering.API/Ordering.API.csproj", "<Project/>");
+    write(root, "src/Ordering.API/Program.cs", "var app = Build();\n");
+    write(
+        root,
+        "src/Ordering.Infrastructure/Ordering.Infrastructure.csproj",
+        "<Project/>",
+    );
+    write(
+        root,
+        "src/Ordering.Infrastructure/OrderingContext.cs",
+        "public class OrderingContext : DbContext {\n    public const string DEFAULT_SCHEMA = \"ordering\";\n    protected override void OnModelCreating(ModelBuilder modelBuilder) {\n        modelBuilder.HasDefaultSchema(DEFAULT_SCHEMA);\n        modelBuilder.ApplyConfiguration(new OrderEntityTypeConfiguration());\n    }\n}\n",
+    );
+    write(
+        root,
+        "src/Ordering.Infrastructure/EntityConfigurations/OrderEntityTypeConfiguration.cs",
+        "class OrderEntityTypeConfiguration : IEntityTypeConfiguration<Order> {\n    public void Configure(EntityTypeBuilder<Order> orderConfiguration) {\n        orderConfiguration.ToTable(\"orders\");\n    }\n}\n",
+    );
+    write(
+        root,
+        "src/Ordering.Infrastructure/Migrations/20231026_Initial.cs",
+        "public partial class Initial : Migration {\n    protected override void Up(MigrationBuilder migrationBuilder) {\n        migrationBuilder.EnsureSchema(name: \"ordering\");\n        migrationBuilder.CreateTable(\n            name: \"orders\",\n            schema: \"ordering\",\n            columns: table => new { Id = table.Column<int>() });\n    }\n}\n",
+    );
+    let p = proposal(root);
+    assert_eq!(names(&p), ["ordering-api"], "{p}");
+    assert_eq!(
+        service(&p, "ordering-api")["owns"],
+        serde_json::json!(["ordering.orders"]),
+        "{p}"
+    );
+    assert_eq!(service(&p, "ordering-api")["schema"]["name"], "ordering");
+    assert_eq!(init_then_check(root), Vec::<Value>::new());
 }

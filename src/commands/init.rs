@@ -292,3 +292,35 @@ fn limited(items: impl ExactSizeIterator<Item = String>) -> String {
     }
     shown.join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(text: &str) -> String {
+        match validate(text, Path::new("/nonexistent")) {
+            Err(Failure::Usage(why)) => why,
+            other => panic!("refused as a usage error, not {other:?}"),
+        }
+    }
+
+    /// Nothing is written unless the proposal loads and validates: a registry that
+    /// does not load, or has an error finding, is an internal error of `init`.
+    #[test]
+    fn a_proposal_is_validated_before_it_is_written() {
+        let good = "version: 1\nservices:\n  a:\n    paths: [a]\n    owns: [orders]\n";
+        assert!(validate(good, Path::new("/nonexistent")).is_ok());
+        let unloadable = refused("version: 1\nservices:\n  a:\n    pathz: [a]\n");
+        assert!(
+            unloadable.starts_with("internal error: the proposed registry does not load"),
+            "{unloadable}"
+        );
+        let twice = refused(
+            "version: 1\nservices:\n  a:\n    paths: [a]\n    owns: [orders]\n  b:\n    paths: [b]\n    owns: [orders]\n",
+        );
+        assert!(
+            twice.starts_with("internal error: the proposed registry does not validate"),
+            "{twice}"
+        );
+    }
+}

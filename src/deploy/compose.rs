@@ -125,6 +125,7 @@ fn unit(rel: &str, base: &str, t: &Tree, name: &str, key: Id, s: Id) -> Unit {
         settings,
         env_files,
         config_refs: Vec::new(),
+        images: Vec::new(),
         depends_on,
     }
 }
@@ -142,43 +143,6 @@ pub fn join(base: &str, rel: &str) -> Option<String> {
     crate::lang::join_relative(base, rel)
 }
 
-/// One service of a compose file, as `init` reads it.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct ComposeService {
-    pub name: String,
-    /// Its build context, relative to the repository root (`None`: an image).
-    pub build: Option<String>,
-    /// Its `environment` as `KEY=value` lines.
-    pub environment: Vec<String>,
-}
-
-/// The services of a compose file at `rel`, by name, as `init` reads them.
-pub fn services(rel: &str, text: &str) -> Vec<ComposeService> {
-    let Some(t) = tree::yaml(text) else {
-        return Vec::new();
-    };
-    let mut out: Vec<ComposeService> = units(rel, &t)
-        .into_iter()
-        .map(|u| ComposeService {
-            name: u.name,
-            build: u.build,
-            environment: u
-                .settings
-                .into_iter()
-                .map(|s| {
-                    if s.value.is_empty() {
-                        s.key
-                    } else {
-                        format!("{}={}", s.key, s.value)
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,21 +150,22 @@ mod tests {
     #[test]
     fn compose_build_contexts_and_environment() {
         let text = "services:\n  orders:\n    build: ../services/orders\n    environment:\n      - DB=x\n  web:\n    build:\n      context: ./web\n    environment:\n      PORT: 80\n  db:\n    image: postgres\n  evil:\n    build: ../../..\n";
-        let s = services("deploy/docker-compose.yml", text);
-        let got: Vec<(&str, Option<&str>, usize)> = s
+        let t = tree::yaml(text).expect("valid YAML");
+        let u = units("deploy/docker-compose.yml", &t);
+        let got: Vec<(&str, Option<&str>, usize)> = u
             .iter()
-            .map(|c| (c.name.as_str(), c.build.as_deref(), c.environment.len()))
+            .map(|c| (c.name.as_str(), c.build.as_deref(), c.settings.len()))
             .collect();
         assert_eq!(
             got,
             vec![
-                ("db", None, 0),
-                ("evil", None, 0),
                 ("orders", Some("services/orders"), 1),
                 ("web", Some("deploy/web"), 1),
+                ("db", None, 0),
+                ("evil", None, 0),
             ]
         );
-        assert!(services("c.yml", ": : :").is_empty());
+        assert!(tree::yaml(": : :").is_none_or(|t| units("c.yml", &t).is_empty()));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Kubernetes manifests: workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet,
 //! Job, CronJob, Pod) with their containers' `env` and `envFrom`, ConfigMaps (and a
-//! Secret's `stringData`; base64 `data` is not decoded), and Services' names.
+//! Secret's `stringData`; base64 `data` is not decoded), Services' names, and Helm
+//! charts' names. A skaffold configuration (`kind: Config`) is handed to
+//! [`super::skaffold`].
 
 use super::flat::strip_quotes_at;
 use super::tree::{self, Id, Tree};
@@ -79,6 +81,14 @@ fn object(rel: &str, t: &Tree, o: Id, out: &mut FileContents) {
             }
             return;
         }
+        "Config"
+            if t.field(o, "apiVersion")
+                .and_then(|v| t.str(v))
+                .is_some_and(|v| v.starts_with("skaffold/")) =>
+        {
+            out.artifacts.extend(super::skaffold::artifacts(rel, t, o));
+            return;
+        }
         _ => None,
     };
     let Some(pod) = pod else { return };
@@ -92,6 +102,7 @@ fn object(rel: &str, t: &Tree, o: Id, out: &mut FileContents) {
         settings: Vec::new(),
         env_files: Vec::new(),
         config_refs: Vec::new(),
+        images: Vec::new(),
         depends_on: Vec::new(),
     };
     let labels = [
@@ -123,6 +134,11 @@ fn container(rel: &str, t: &Tree, c: Id, unit: &mut Unit) {
         && !unit.aliases.iter().any(|a| a == name)
     {
         unit.aliases.push(name.to_string());
+    }
+    if let Some(image) = t.field(c, "image").and_then(|i| t.str(i))
+        && !unit.images.iter().any(|i| i == image)
+    {
+        unit.images.push(image.to_string());
     }
     if let Some(env) = t.field(c, "env") {
         for &e in t.items(env) {
@@ -160,6 +176,65 @@ fn container(rel: &str, t: &Tree, c: Id, unit: &mut Unit) {
     }
 }
 
+/// A Helm chart: its name, and where its `Chart.yaml` is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chart {
+    pub name: String,
+    pub path: String,
+}
+
+/// The chart a `Chart.yaml` declares (none when it names none or does not parse).
+pub fn chart(rel: &str, text: &str) -> Option<Chart> {
+    let t = tree::yaml(text)?;
+    let doc = *t.docs.first()?;
+    let name = t.field(doc, "name").and_then(|n| t.str(n))?;
+    (!name.is_empty()).then(|| Chart {
+        name: name.to_string(),
+        path: rel.to_string(),
+    })
+}
+
+/// A container image reference as a repository builds and pushes it: the last part
+/// of its repository (`balancereader` of
+/// `us-docker.pkg.dev/ci/boa/balancereader:v1@sha256:…`), and whether it has a
+/// namespace or registry before it. An image with none (`postgres:15`, `redis`) is
+/// an official image of Docker Hub's library: third-party software, unless the
+/// repository's own build tool (skaffold) builds an image of that name. `None` for a
+/// reference with a placeholder (`{{ .Values.image }}`, `${REGISTRY}/x`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageName {
+    pub name: String,
+    pub namespaced: bool,
+}
+
+pub fn image_name(image: &str) -> Option<ImageName> {
+    let image = image.trim();
+    if image.is_empty() || image.contains(['{', '$', '<', ' ']) {
+        return None;
+    }
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let (path, last) = match no_digest.rsplit_once('/') {
+        Some((p, l)) => (Some(p), l),
+        None => (None, no_digest),
+    };
+    let name = last.split(':').next().unwrap_or(last);
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    };
+    plain(name).then(|| ImageName {
+        name: name.to_string(),
+        // `library/postgres` and `docker.io/library/postgres` are the official image.
+        namespaced: path.is_some_and(|p| {
+            !matches!(
+                p,
+                "library" | "docker.io/library" | "index.docker.io/library"
+            )
+        }),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,9 +259,65 @@ mod tests {
         assert_eq!(u.config_refs, ["orders-config"]);
         assert_eq!(out.config_maps[0].settings[0].key, "DB_USER");
         assert_eq!(out.k8s_services, ["orders"]);
+        assert!(u.images.is_empty());
         let mut none = FileContents::default();
         read("x.yaml", "kind: [", &mut none);
         read("y.yaml", "- a\n- b\n", &mut none);
         assert_eq!(none, FileContents::default());
+    }
+
+    #[test]
+    fn images_of_containers_and_charts() {
+        let text = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  template:\n    spec:\n      initContainers: [{name: init, image: busybox}]\n      containers:\n        - {name: a, image: \"eshop/ordering.api:linux-latest\"}\n        - {name: b, image: busybox}\n";
+        let mut out = FileContents::default();
+        read("k8s/db.yaml", text, &mut out);
+        assert_eq!(
+            out.units[0].images,
+            ["eshop/ordering.api:linux-latest", "busybox"]
+        );
+        assert_eq!(
+            chart(
+                "helm/orders/Chart.yaml",
+                "apiVersion: v2\nname: orders\nversion: 0.1.0\n"
+            ),
+            Some(Chart {
+                name: "orders".into(),
+                path: "helm/orders/Chart.yaml".into()
+            })
+        );
+        assert_eq!(chart("Chart.yaml", "name: [\n"), None);
+        assert_eq!(chart("Chart.yaml", "version: 1\n"), None);
+    }
+
+    #[test]
+    fn image_names_and_their_namespaces() {
+        let cases = [
+            (
+                "us-central1-docker.pkg.dev/ci/boa/balancereader:v0.6.10@sha256:feae",
+                Some(("balancereader", true)),
+            ),
+            ("eshop/ordering.api", Some(("ordering.api", true))),
+            ("localhost:5000/orders:1", Some(("orders", true))),
+            ("postgres:15", Some(("postgres", false))),
+            ("redis", Some(("redis", false))),
+            ("library/redis:alpine", Some(("redis", false))),
+            ("docker.io/library/mysql:8", Some(("mysql", false))),
+            ("emailservice", Some(("emailservice", false))),
+        ];
+        for (image, want) in cases {
+            assert_eq!(
+                image_name(image).map(|i| (i.name, i.namespaced)),
+                want.map(|(n, ns)| (n.to_string(), ns)),
+                "{image}"
+            );
+        }
+        for image in [
+            "{{ .Values.image.repository }}:{{ .Values.image.tag }}",
+            "${REGISTRY:-eshop}/webspa:${TAG}",
+            "",
+            "a/:x",
+        ] {
+            assert_eq!(image_name(image), None, "{image}");
+        }
     }
 }

@@ -5,7 +5,8 @@
 //!
 //! Files read (names in [`kind_of`]): compose files (`docker-compose*.yml`,
 //! `compose*.yaml`), `.env` files, Kubernetes manifests (workloads' containers with
-//! their `env` and `envFrom`, ConfigMaps, Services), Helm `values*.yaml`, Spring
+//! their `env`, `envFrom` and images, ConfigMaps, Services), Helm `values*.yaml` and
+//! `Chart.yaml`, the images skaffold builds (`build.artifacts`), Spring
 //! `application*.yml`/`.properties` (and `bootstrap*`), .NET `appsettings*.json`.
 //! Each becomes [`Unit`]s holding [`Setting`]s (a key, its value and their byte
 //! ranges), and a unit maps to a registry service ([`Deployment::service_of`]): a
@@ -28,6 +29,7 @@ pub mod flat;
 pub mod hosts;
 pub mod kube;
 pub mod mask;
+pub mod skaffold;
 pub mod tree;
 
 use crate::registry::{PathMap, Registry};
@@ -44,9 +46,11 @@ pub enum Kind {
     YamlConfig,
     Properties,
     AppSettings,
-    /// Any other YAML file: read as Kubernetes manifests when it has `apiVersion`
-    /// and `kind`.
+    /// Any other YAML file: read as Kubernetes manifests (and skaffold
+    /// configurations) when it has `apiVersion` and `kind`.
     Manifest,
+    /// A Helm chart's `Chart.yaml`.
+    Chart,
 }
 
 /// The kind of the file at `rel`, by its name; `None` for files never read.
@@ -66,6 +70,9 @@ pub fn kind_of(rel: &str) -> Option<Kind> {
     let spring = lower.starts_with("application") || lower.starts_with("bootstrap");
     if spring && lower.ends_with(".properties") {
         return Some(Kind::Properties);
+    }
+    if name == "Chart.yaml" {
+        return Some(Kind::Chart);
     }
     if yaml && (spring || lower.starts_with("values")) {
         return Some(Kind::YamlConfig);
@@ -128,6 +135,8 @@ pub struct Unit {
     pub env_files: Vec<String>,
     /// A workload's `envFrom` ConfigMaps and Secrets, by name.
     pub config_refs: Vec<String>,
+    /// A workload's containers' images, as written (`eshop/ordering.api:latest`).
+    pub images: Vec<String>,
     /// A compose service's `depends_on` and `links`.
     pub depends_on: Vec<String>,
 }
@@ -147,6 +156,10 @@ pub struct FileContents {
     pub config_maps: Vec<ConfigMap>,
     /// Kubernetes Services' names (the hosts they answer to).
     pub k8s_services: Vec<String>,
+    /// A Helm chart's name (its `Chart.yaml`).
+    pub charts: Vec<kube::Chart>,
+    /// The images a skaffold configuration builds, with their directories.
+    pub artifacts: Vec<skaffold::Artifact>,
     /// A `.env` file's settings (also read as a unit of the directory's service).
     pub env: Vec<Setting>,
     /// Why the file could not be read as its kind (YAML or JSON that does not parse):
@@ -168,6 +181,7 @@ pub fn read(kind: Kind, rel: &str, text: &str) -> FileContents {
         settings,
         env_files: Vec::new(),
         config_refs: Vec::new(),
+        images: Vec::new(),
         depends_on: Vec::new(),
     };
     match kind {
@@ -193,6 +207,7 @@ pub fn read(kind: Kind, rel: &str, text: &str) -> FileContents {
                 kube::read(rel, text, &mut out);
             }
         }
+        Kind::Chart => out.charts.extend(kube::chart(rel, text)),
     }
     out
 }
@@ -210,6 +225,8 @@ pub struct Deployment {
     pub units: Vec<Unit>,
     pub config_maps: Vec<ConfigMap>,
     pub k8s_services: Vec<(String, String)>,
+    pub charts: Vec<kube::Chart>,
+    pub artifacts: Vec<skaffold::Artifact>,
     pub env_files: BTreeMap<String, Vec<Setting>>,
     /// The text of every file that holds a setting, by path (for labels and
     /// suppressions).
@@ -267,6 +284,8 @@ impl Deployment {
     /// Adds what the file at `rel` holds.
     pub fn add(&mut self, rel: &str, c: FileContents, text: &str) {
         let any = !c.units.is_empty() || !c.config_maps.is_empty() || !c.env.is_empty();
+        self.charts.extend(c.charts);
+        self.artifacts.extend(c.artifacts);
         if any {
             self.texts.insert(rel.to_string(), text.to_string());
         }
@@ -431,7 +450,7 @@ fn stem(name: &str) -> String {
 }
 
 /// How many leading path components two directories share.
-fn common(a: &str, b: &str) -> usize {
+pub fn common(a: &str, b: &str) -> usize {
     a.split('/')
         .zip(b.split('/'))
         .take_while(|(x, y)| x == y && !x.is_empty())
@@ -478,6 +497,7 @@ mod tests {
             ("a/application.yml", Some(Kind::YamlConfig)),
             ("chart/values.yaml", Some(Kind::YamlConfig)),
             ("k8s/orders.yaml", Some(Kind::Manifest)),
+            ("deploy/helm/orders/Chart.yaml", Some(Kind::Chart)),
             ("compose.json", None),
             ("a/app.json", None),
         ];

@@ -7,6 +7,7 @@
 //! connection strings in each service's configuration (`crate::deploy`). The proposal
 //! is rendered as YAML with a comment for every decision ([`render`]).
 
+pub mod deployed;
 pub mod manifests;
 pub mod render;
 pub mod services;
@@ -111,7 +112,7 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
         all.defs.extend(r.defs);
         all.uses.extend(r.uses);
         all.signals.extend(r.signals);
-        all.compose.extend(r.compose);
+        all.deploy.extend(r.deploy);
         all.db_names.extend(r.db_names);
         all.refs.extend(r.refs);
         all.project_names.extend(r.project_names);
@@ -123,7 +124,24 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
         .sort_by(|a, b| (&a.0, a.1.line, &a.1.table).cmp(&(&b.0, b.1.line, &b.1.table)));
     all.signals
         .sort_by(|a, b| (&a.dir, &a.what).cmp(&(&b.dir, &b.what)));
-    all.compose.sort_by(|a, b| a.name.cmp(&b.name));
+    all.deploy.sort_by(|a, b| a.0.cmp(&b.0));
+    // Deployment configuration, read as `check` reads it (`crate::deploy`).
+    let mut deployment = crate::deploy::Deployment::default();
+    for (rel, contents, text) in std::mem::take(&mut all.deploy) {
+        deployment.add(&rel, contents, &text);
+    }
+    // The directories an image can be built from: projects and Dockerfiles'.
+    let mut buildable = deployed::Buildable::default();
+    for f in &listing.files {
+        if let Some((dir, name)) = f.rel.rsplit_once('/')
+            && (services::is_manifest(name)
+                || name == "project.json"
+                || signals::from_name(&f.rel).is_some_and(|s| s.what.starts_with("a Dockerfile")))
+        {
+            buildable.add(dir);
+        }
+    }
+    let deployed = deployed::find(&deployment, &buildable);
     all.db_names.sort();
     // Migrations make their project a service too.
     let mut migration_dirs: BTreeSet<&str> = BTreeSet::new();
@@ -136,14 +154,29 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
             });
         }
     }
-    for c in &all.compose {
+    let composed: Vec<&crate::deploy::Unit> = deployment
+        .units
+        .iter()
+        .filter(|u| u.kind == crate::deploy::UnitKind::Compose)
+        .collect();
+    for c in &composed {
         if let Some(dir) = &c.build {
             all.signals.push(Signal {
                 dir: dir.clone(),
-                what: format!("the build context of compose service `{}`", c.name),
+                what: format!(
+                    "the build context of compose service `{}` ({})",
+                    c.name, c.path
+                ),
                 runs: true,
             });
         }
+    }
+    for d in &deployed {
+        all.signals.push(Signal {
+            dir: d.dir.clone(),
+            what: d.what.clone(),
+            runs: true,
+        });
     }
     let deps = resolve_refs(listing.files.iter().map(|f| f.rel.as_str()), &all);
     // Where code defines or writes tables: a service's own data.
@@ -168,6 +201,21 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
     proposal.services = found.services;
     proposal.left = found.left;
     join_migrators(&mut proposal.services, &all.defs);
+    // A service deployed by a Kubernetes workload or Helm chart says so, even when
+    // other evidence made it one.
+    for s in &mut proposal.services {
+        if s.why.contains("Kubernetes") || s.why.contains("Helm") {
+            continue;
+        }
+        if let Some(d) = deployed
+            .iter()
+            .find(|d| !d.what.starts_with("built by") && s.paths.iter().any(|p| within(&d.dir, p)))
+        {
+            s.why.push_str("; ");
+            s.why.push_str(&d.what);
+        }
+    }
+
     let service_of = |path: &str| -> Option<usize> {
         proposal
             .services
@@ -176,8 +224,9 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
     };
 
     // Databases: connection strings in each service's configuration, then in the
-    // environment of the compose services built from its directory, then psql's
-    // `\c db` before its DDL.
+    // settings of the compose services built from its directory and of the
+    // Kubernetes workloads and Helm charts that deploy it, then psql's `\c db`
+    // before its DDL.
     let mut named: Vec<Vec<(String, At)>> = vec![Vec::new(); proposal.services.len()];
     let mut add_name = |s: usize, name: &str, at: At| {
         if !named[s].iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
@@ -189,20 +238,27 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
             add_name(s, name, at.clone());
         }
     }
-    for c in &all.compose {
-        let Some(s) = c.build.as_deref().and_then(service_of) else {
-            continue;
-        };
-        for (name, _) in c
-            .environment
-            .iter()
-            .flat_map(|e| crate::deploy::connection::names_in(e))
-        {
-            let at = At {
-                path: format!("compose service `{}`", c.name),
-                line: 0,
-            };
-            add_name(s, &name, at);
+    let compose_settings = composed.iter().filter_map(|c| {
+        let s = c.build.as_deref().and_then(service_of)?;
+        Some((s, deployment.settings_of(c)))
+    });
+    let deployed_settings = deployed
+        .iter()
+        .filter_map(|d| Some((service_of(&d.dir)?, d.settings.clone())));
+    for (s, settings) in compose_settings.chain(deployed_settings) {
+        for setting in settings {
+            let line = format!("{}={}", setting.key, setting.value);
+            for (name, _) in crate::deploy::connection::names_in(&line) {
+                let text = deployment
+                    .texts
+                    .get(&setting.path)
+                    .map_or("", String::as_str);
+                let at = At {
+                    path: setting.path.clone(),
+                    line: crate::model::finding::Loc::at(text, setting.value_at.0, 0).line,
+                };
+                add_name(s, &name, at);
+            }
         }
     }
     for (path, d) in &all.defs {
@@ -505,7 +561,9 @@ struct FileResults {
     /// Per file, the tables (lower case, unqualified) it reads or writes (true).
     uses: Vec<(String, BTreeSet<(String, bool)>)>,
     signals: Vec<Signal>,
-    compose: Vec<crate::deploy::compose::ComposeService>,
+    /// Deployment configuration files (compose, Kubernetes, Helm, skaffold, service
+    /// configuration) as `crate::deploy` reads them, with their text.
+    deploy: Vec<(String, crate::deploy::FileContents, String)>,
     db_names: Vec<(At, String)>,
     odd_names: Vec<String>,
     skipped: Vec<(String, String)>,
@@ -546,10 +604,12 @@ fn analyse(f: &FileEntry, max_file_size: u64, buf: &mut Vec<u8>, out: &mut FileR
     }
     let lang = Language::of(rel);
     let config = crate::deploy::connection::is_config(name);
-    let compose = crate::deploy::kind_of(rel) == Some(crate::deploy::Kind::Compose);
+    // Test configuration wires test doubles: never evidence (as in `check`).
+    let deploy_kind = crate::deploy::kind_of(rel).filter(|_| !crate::deploy::is_test(rel));
+    let config = config && !crate::deploy::is_test(rel);
     let package = name == "package.json";
     let manifest = services::is_manifest(name) || name == "project.json";
-    if lang.is_none() && !config && !compose && !package && !manifest {
+    if lang.is_none() && !config && deploy_kind.is_none() && !package && !manifest {
         return;
     }
     let text = match read_text(f, max_file_size, buf) {
@@ -573,9 +633,19 @@ fn analyse(f: &FileEntry, max_file_size: u64, buf: &mut Vec<u8>, out: &mut FileR
             ));
         }
     }
-    if compose {
-        out.compose
-            .extend(crate::deploy::compose::services(rel, text));
+    if let Some(kind) = deploy_kind {
+        let c = crate::deploy::read(kind, rel, text);
+        let holds = [
+            c.units.is_empty(),
+            c.config_maps.is_empty(),
+            c.env.is_empty(),
+        ]
+        .contains(&false)
+            || !c.charts.is_empty()
+            || !c.artifacts.is_empty();
+        if holds {
+            out.deploy.push((f.rel.clone(), c, text.to_string()));
+        }
     }
     if package {
         out.signals.extend(signals::from_package_json(rel, text));

@@ -182,13 +182,11 @@ impl Proposal {
                 Some(DatabaseChoice::One(name, at)) => y.push_str(&format!(
                     "    database: {}  # {}\n",
                     scalar(name),
-                    comment_text(&format!("named in {}", where_(at)))
+                    comment_text(&format!("named in {at}"))
                 )),
                 Some(DatabaseChoice::Several(names)) => {
-                    let list: Vec<String> = names
-                        .iter()
-                        .map(|(n, at)| format!("{n} ({})", where_(at)))
-                        .collect();
+                    let list: Vec<String> =
+                        names.iter().map(|(n, at)| format!("{n} ({at})")).collect();
                     y.push_str(&format!(
                         "    # database: one of {}: its configuration names several\n",
                         comment_text(&list.join(", "))
@@ -259,15 +257,6 @@ const PENDING_AS_WARNINGS: &str = "\n\
 rules:
   unowned-table: warning
 ";
-
-/// `path:line`, or the compose service's description (line 0).
-fn where_(at: &super::At) -> String {
-    if at.line == 0 {
-        at.path.clone()
-    } else {
-        at.to_string()
-    }
-}
 
 /// Text that stays on one comment line: control characters (from file names) become `?`.
 fn comment_text(s: &str) -> String {

@@ -376,6 +376,8 @@ pub fn find<'a>(
         .collect();
     // The deployable units, with the first evidence for each.
     let mut units: BTreeMap<String, String> = BTreeMap::new();
+    // The units where a program or deployment lies.
+    let mut programs_at: BTreeSet<String> = BTreeSet::new();
     let mut signals: Vec<&Signal> = signals.iter().collect();
     signals.sort_by(|a, b| (!a.runs, &a.dir, &a.what).cmp(&(!b.runs, &b.dir, &b.what)));
     for s in signals {
@@ -409,12 +411,22 @@ pub fn find<'a>(
         {
             continue;
         }
+        if s.runs {
+            programs_at.insert(unit.clone());
+        }
         units.entry(unit).or_insert_with(|| s.what.clone());
     }
-    // A directory holding two or more units aggregates them (a compose build context
-    // of `.`); otherwise the outermost wins (sorted order puts a parent first).
-    let all: Vec<String> = units.keys().cloned().collect();
-    units.retain(|u, _| all.iter().filter(|o| *o != u && within(o, u)).count() < 2);
+    // A directory holding two or more programs aggregates them (a compose build
+    // context of `.`); otherwise the outermost wins (sorted order puts a parent
+    // first), so a Dockerfile's directory holding its program and its migrations
+    // is one service.
+    units.retain(|u, _| {
+        programs_at
+            .iter()
+            .filter(|o| *o != u && within(o, u))
+            .count()
+            < 2
+    });
     for c in &containers {
         units.retain(|u, _| !within(u, c) && !within(c, u));
         units.insert(
@@ -962,6 +974,27 @@ mod tests {
             found(&files, &signals),
             vec![svc("a", &["src/a"]), svc("b", &["src/b"])]
         );
+    }
+
+    /// A Dockerfile's directory holding its program and its migrations
+    /// (`orders/app`, `orders/migrations/versions`) is one service, not an aggregate.
+    #[test]
+    fn a_deployed_directory_with_its_program_and_migrations_is_one_service() {
+        let files = [
+            "orders/Dockerfile",
+            "orders/app/__init__.py",
+            "orders/migrations/versions/001.py",
+        ];
+        let signals = [
+            sig("orders"),
+            sig("orders/app"),
+            Signal {
+                dir: "orders/migrations/versions".into(),
+                what: "migrations".into(),
+                runs: false,
+            },
+        ];
+        assert_eq!(found(&files, &signals), vec![svc("orders", &["orders"])]);
     }
 
     #[test]
