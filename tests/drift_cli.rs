@@ -283,3 +283,68 @@ fn explain_documents_the_new_rules() {
         assert!(String::from_utf8_lossy(&out.stdout).contains(rule));
     }
 }
+
+/// Events through NATS, Redis streams and a transactional outbox
+/// (`fixtures/drift-brokers`): every must-flag line, and nothing else (not the
+/// declared subject, the wildcard subscription, the cache, the log message, the
+/// relay's read of its outbox or the test).
+#[test]
+fn broker_events_exact_findings() {
+    let (code, v) = json(&["check", "--format", "json", "fixtures/drift-brokers"]);
+    assert_eq!(code, 1);
+    let got: Vec<(String, u64, String)> = v["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| {
+                    (
+                        f["path"].as_str().unwrap_or("").to_string(),
+                        f["line"].as_u64().unwrap_or(0),
+                        f["message"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let java = "services/shipping/src/main/java/shop/shipping/Shipments.java";
+    let want = [
+        (
+            "services/billing/consume.go",
+            14,
+            "`billing` consumes `order-audit`",
+        ),
+        (
+            "services/notify/Notify.cs",
+            8,
+            "`notify` consumes `order-audit`",
+        ),
+        (
+            "services/orders/publish.go",
+            20,
+            "`orders` publishes `orders.cancelled`",
+        ),
+        (
+            "services/orders/publish.go",
+            24,
+            "`orders` publishes `order-audit`",
+        ),
+        (
+            "services/orders/publish.go",
+            29,
+            "`orders` publishes `OrderShipped`",
+        ),
+        (java, 8, "`shipping` consumes `order-audit`"),
+        (java, 13, "`shipping` publishes `ShipmentDispatched`"),
+    ];
+    assert_eq!(got.len(), want.len(), "{got:#?}");
+    for ((path, line, message), (p, l, m)) in got.iter().zip(want) {
+        assert_eq!((path.as_str(), *line), (p, l), "{message}");
+        assert!(message.starts_with(m), "{message}");
+    }
+    assert!(
+        v["findings"]
+            .as_array()
+            .is_some_and(|a| a.iter().all(|f| f["rule"] == "undeclared-event")),
+        "{v:#}"
+    );
+}
