@@ -348,3 +348,112 @@ fn broker_events_exact_findings() {
         "{v:#}"
     );
 }
+
+/// `waves --observed --format json`: the registry's plan, and under `observed` the
+/// code's plan, each difference and each service in another wave, as fields.
+#[test]
+fn waves_observed_json() {
+    let (code, v) = json(&[
+        "waves",
+        "--registry",
+        "fixtures/drift/data-ownership.yaml",
+        "--observed",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string("schemas/waves.schema.json").unwrap_or_else(|e| panic!("{e}")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{e}"));
+    let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The registry's plan is unchanged at the top level.
+    assert_eq!(
+        v["waves"],
+        serde_json::json!([
+            ["catalog", "legacy-pricing", "payment-service", "reporting"],
+            ["checkout"]
+        ])
+    );
+    let o = &v["observed"];
+    assert_eq!(
+        o["plan"]["waves"],
+        serde_json::json!([
+            ["legacy-pricing", "payment-service"],
+            ["catalog"],
+            ["checkout", "reporting"]
+        ])
+    );
+    assert!(o["plan"].get("version").is_none() && o["plan"].get("findings").is_none());
+    assert_eq!(
+        o["moved"],
+        serde_json::json!([
+            {"service": "catalog", "registry_wave": 1, "observed_wave": 2},
+            {"service": "checkout", "registry_wave": 2, "observed_wave": 3},
+            {"service": "reporting", "registry_wave": 1, "observed_wave": 3},
+        ])
+    );
+    let diffs = o["differences"].as_array().cloned().unwrap_or_default();
+    assert_eq!(diffs.len(), 9, "{diffs:#?}");
+    assert_eq!(
+        diffs[0],
+        serde_json::json!({"kind": "undeclared-api", "service": "catalog", "subject": "legacy-pricing",
+            "path": "services/catalog/src/main/java/shop/catalog/PriceEvents.java", "line": 7})
+    );
+    assert!(diffs.contains(
+        &serde_json::json!({"kind": "unused-api", "service": "checkout",
+        "subject": "legacy-pricing", "path": null, "line": null})
+    ));
+    assert!(diffs.contains(&serde_json::json!({"kind": "undeclared-publish", "service": "reporting",
+        "subject": "ReportReadyIntegrationEvent", "path": "services/reporting/Program.cs", "line": 13})));
+    assert!(diffs.contains(&serde_json::json!({"kind": "undeclared-consume", "service": "catalog",
+        "subject": "payment.captured", "path": "services/catalog/src/main/java/shop/catalog/PriceEvents.java", "line": 19})));
+}
+
+/// `waves --observed --format mermaid`: the code's plan, its undeclared edges red and
+/// dashed, the services in another wave outlined, the unused read in a comment.
+#[test]
+fn waves_observed_mermaid() {
+    let out = ownlint()
+        .args([
+            "waves",
+            "--registry",
+            "fixtures/drift/data-ownership.yaml",
+            "--observed",
+            "--format",
+            "mermaid",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(
+        "drift_waves_observed_mermaid",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// `graph --observed` draws the observed edges in every format.
+#[test]
+fn graph_observed_every_format() {
+    let run = |format: &str| {
+        let out = ownlint()
+            .args([
+                "graph",
+                "--registry",
+                "fixtures/drift/data-ownership.yaml",
+                "--observed",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(run("mermaid").contains("svc_checkout ==>"), "mermaid");
+    assert!(run("dot").contains("class=\"observed\""), "dot");
+    assert!(run("text").contains("catalog"), "text");
+    assert!(run("json").contains("\"observed\""), "json");
+}
