@@ -457,3 +457,75 @@ fn graph_observed_every_format() {
     assert!(run("text").contains("catalog"), "text");
     assert!(run("json").contains("\"observed\""), "json");
 }
+
+/// A client generated from another service's OpenAPI spec (`fixtures/drift-specs`):
+/// `openapitools.json`, Maven `<inputSpec>`, `<OpenApiReference>`; not the declared
+/// one, a spec outside every service, the service's own spec, an unresolved
+/// `$rootDir`, or test configuration. A declared generated client counts as a call
+/// (no `unused-api-dependency`).
+#[test]
+fn generated_clients_exact_findings() {
+    let (code, v) = json(&["check", "--format", "json", "fixtures/drift-specs"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        rows(&v),
+        [
+            row(
+                "undeclared-api-dependency",
+                "services/reports/pom.xml",
+                11,
+                "error"
+            ),
+            row(
+                "undeclared-api-dependency",
+                "services/web/Web.csproj",
+                6,
+                "error"
+            ),
+            row(
+                "undeclared-api-dependency",
+                "services/web/openapitools.json",
+                7,
+                "error"
+            ),
+        ]
+    );
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["message"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        messages[0],
+        "`reports` generates a client of `orders`'s API from its OpenAPI spec, and its `reads_from_apis` does not list `orders`"
+    );
+}
+
+/// A build file that is also read as code (`*.csproj`) judges its inline
+/// suppressions once, against the generated client's finding too.
+#[test]
+fn generated_client_suppressed_inline_in_a_project_file() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path();
+    for rel in [
+        "data-ownership.yaml",
+        "services/orders/api/openapi.yaml",
+        "services/billing/openapi.yaml",
+        "services/reports/build.gradle.kts",
+    ] {
+        let to = root.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap_or(root)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::copy(format!("fixtures/drift-specs/{rel}"), &to).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let csproj = std::fs::read_to_string("fixtures/drift-specs/services/web/Web.csproj")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .replace(
+            "<!-- must flag: orders is not in web's reads_from_apis -->",
+            "<!-- ownlint: allow(undeclared-api-dependency) -- demo client, removed in WEB-3 -->",
+        );
+    std::fs::create_dir_all(root.join("services/web")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(root.join("services/web/Web.csproj"), csproj).unwrap_or_else(|e| panic!("{e}"));
+    let (code, v) = json(&["check", "--format", "json", &root.to_string_lossy()]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(rows(&v), []);
+    assert_eq!(v["summary"]["suppressed"], 1);
+}
