@@ -14,6 +14,9 @@
 //! then by its name or `container_name`; a Kubernetes workload by its name, its
 //! containers' names or its `app` label; a configuration file by the directory it is in.
 //!
+//! The inputs of OpenAPI client generators in build files ([`specs`]) are read beside
+//! them, into [`Deployment::specs`].
+//!
 //! Files of tests are not deployment ([`is_test`]): a test's compose file or
 //! `application-test.yml` wires a test double, not a service.
 //!
