@@ -282,3 +282,249 @@ fn explain_documents_the_new_rules() {
         assert!(String::from_utf8_lossy(&out.stdout).contains(rule));
     }
 }
+
+/// Events through NATS, Redis streams and a transactional outbox
+/// (`fixtures/drift-brokers`): every must-flag line, and nothing else (not the
+/// declared subject, the wildcard subscription, the cache, the log message, the
+/// relay's read of its outbox or the test).
+#[test]
+fn broker_events_exact_findings() {
+    let (code, v) = json(&["check", "--format", "json", "fixtures/drift-brokers"]);
+    assert_eq!(code, 1);
+    let got: Vec<(String, u64, String)> = v["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| {
+                    (
+                        f["path"].as_str().unwrap_or("").to_string(),
+                        f["line"].as_u64().unwrap_or(0),
+                        f["message"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let java = "services/shipping/src/main/java/shop/shipping/Shipments.java";
+    let want = [
+        (
+            "services/billing/consume.go",
+            14,
+            "`billing` consumes `order-audit`",
+        ),
+        (
+            "services/notify/Notify.cs",
+            8,
+            "`notify` consumes `order-audit`",
+        ),
+        (
+            "services/orders/publish.go",
+            20,
+            "`orders` publishes `orders.cancelled`",
+        ),
+        (
+            "services/orders/publish.go",
+            24,
+            "`orders` publishes `order-audit`",
+        ),
+        (
+            "services/orders/publish.go",
+            29,
+            "`orders` publishes `OrderShipped`",
+        ),
+        (java, 8, "`shipping` consumes `order-audit`"),
+        (java, 13, "`shipping` publishes `ShipmentDispatched`"),
+    ];
+    assert_eq!(got.len(), want.len(), "{got:#?}");
+    for ((path, line, message), (p, l, m)) in got.iter().zip(want) {
+        assert_eq!((path.as_str(), *line), (p, l), "{message}");
+        assert!(message.starts_with(m), "{message}");
+    }
+    assert!(
+        v["findings"]
+            .as_array()
+            .is_some_and(|a| a.iter().all(|f| f["rule"] == "undeclared-event")),
+        "{v:#}"
+    );
+}
+
+/// `waves --observed --format json`: the registry's plan, and under `observed` the
+/// code's plan, each difference and each service in another wave, as fields.
+#[test]
+fn waves_observed_json() {
+    let (code, v) = json(&[
+        "waves",
+        "--registry",
+        "fixtures/drift/data-ownership.yaml",
+        "--observed",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string("schemas/waves.schema.json").unwrap_or_else(|e| panic!("{e}")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{e}"));
+    let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The registry's plan is unchanged at the top level.
+    assert_eq!(
+        v["waves"],
+        serde_json::json!([
+            ["catalog", "legacy-pricing", "payment-service", "reporting"],
+            ["checkout"]
+        ])
+    );
+    let o = &v["observed"];
+    assert_eq!(
+        o["plan"]["waves"],
+        serde_json::json!([
+            ["legacy-pricing", "payment-service"],
+            ["catalog"],
+            ["checkout", "reporting"]
+        ])
+    );
+    assert!(o["plan"].get("version").is_none() && o["plan"].get("findings").is_none());
+    assert_eq!(
+        o["moved"],
+        serde_json::json!([
+            {"service": "catalog", "registry_wave": 1, "observed_wave": 2},
+            {"service": "checkout", "registry_wave": 2, "observed_wave": 3},
+            {"service": "reporting", "registry_wave": 1, "observed_wave": 3},
+        ])
+    );
+    let diffs = o["differences"].as_array().cloned().unwrap_or_default();
+    assert_eq!(diffs.len(), 9, "{diffs:#?}");
+    assert_eq!(
+        diffs[0],
+        serde_json::json!({"kind": "undeclared-api", "service": "catalog", "subject": "legacy-pricing",
+            "path": "services/catalog/src/main/java/shop/catalog/PriceEvents.java", "line": 7})
+    );
+    assert!(diffs.contains(
+        &serde_json::json!({"kind": "unused-api", "service": "checkout",
+        "subject": "legacy-pricing", "path": null, "line": null})
+    ));
+    assert!(diffs.contains(&serde_json::json!({"kind": "undeclared-publish", "service": "reporting",
+        "subject": "ReportReadyIntegrationEvent", "path": "services/reporting/Program.cs", "line": 13})));
+    assert!(diffs.contains(&serde_json::json!({"kind": "undeclared-consume", "service": "catalog",
+        "subject": "payment.captured", "path": "services/catalog/src/main/java/shop/catalog/PriceEvents.java", "line": 19})));
+}
+
+/// `waves --observed --format mermaid`: the code's plan, its undeclared edges red and
+/// dashed, the services in another wave outlined, the unused read in a comment.
+#[test]
+fn waves_observed_mermaid() {
+    let out = ownlint()
+        .args([
+            "waves",
+            "--registry",
+            "fixtures/drift/data-ownership.yaml",
+            "--observed",
+            "--format",
+            "mermaid",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(
+        "drift_waves_observed_mermaid",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// `graph --observed` draws the observed edges in every format.
+#[test]
+fn graph_observed_every_format() {
+    let run = |format: &str| {
+        let out = ownlint()
+            .args([
+                "graph",
+                "--registry",
+                "fixtures/drift/data-ownership.yaml",
+                "--observed",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(run("mermaid").contains("svc_checkout ==>"), "mermaid");
+    assert!(run("dot").contains("class=\"observed\""), "dot");
+    assert!(run("text").contains("catalog"), "text");
+    assert!(run("json").contains("\"observed\""), "json");
+}
+
+/// A client generated from another service's OpenAPI spec (`fixtures/drift-specs`):
+/// `openapitools.json`, Maven `<inputSpec>`, `<OpenApiReference>`; not the declared
+/// one, a spec outside every service, the service's own spec, an unresolved
+/// `$rootDir`, or test configuration. A declared generated client counts as a call
+/// (no `unused-api-dependency`).
+#[test]
+fn generated_clients_exact_findings() {
+    let (code, v) = json(&["check", "--format", "json", "fixtures/drift-specs"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        rows(&v),
+        [
+            row(
+                "undeclared-api-dependency",
+                "services/reports/pom.xml",
+                11,
+                "error"
+            ),
+            row(
+                "undeclared-api-dependency",
+                "services/web/Web.csproj",
+                6,
+                "error"
+            ),
+            row(
+                "undeclared-api-dependency",
+                "services/web/openapitools.json",
+                7,
+                "error"
+            ),
+        ]
+    );
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["message"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        messages[0],
+        "`reports` generates a client of `orders`'s API from its OpenAPI spec, and its `reads_from_apis` does not list `orders`"
+    );
+}
+
+/// A build file that is also read as code (`*.csproj`) judges its inline
+/// suppressions once, against the generated client's finding too.
+#[test]
+fn generated_client_suppressed_inline_in_a_project_file() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path();
+    for rel in [
+        "data-ownership.yaml",
+        "services/orders/api/openapi.yaml",
+        "services/billing/openapi.yaml",
+        "services/reports/build.gradle.kts",
+    ] {
+        let to = root.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap_or(root)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::copy(format!("fixtures/drift-specs/{rel}"), &to).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let csproj = std::fs::read_to_string("fixtures/drift-specs/services/web/Web.csproj")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .replace(
+            "<!-- must flag: orders is not in web's reads_from_apis -->",
+            "<!-- ownlint: allow(undeclared-api-dependency) -- demo client, removed in WEB-3 -->",
+        );
+    std::fs::create_dir_all(root.join("services/web")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(root.join("services/web/Web.csproj"), csproj).unwrap_or_else(|e| panic!("{e}"));
+    let (code, v) = json(&["check", "--format", "json", &root.to_string_lossy()]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(rows(&v), []);
+    assert_eq!(v["summary"]["suppressed"], 1);
+}

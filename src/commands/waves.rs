@@ -9,6 +9,8 @@ use crate::model::finding::{self, Finding};
 use crate::model::rules::Rule;
 use crate::registry::Registry;
 use crate::report::{self, Printer, Summary};
+use serde::Serialize;
+use std::collections::HashSet;
 use std::io;
 
 pub fn run(cli: &Cli, args: &WavesArgs) -> Result<u8, Failure> {
@@ -28,27 +30,42 @@ pub fn run(cli: &Cli, args: &WavesArgs) -> Result<u8, Failure> {
     let mut findings = cycle_findings(&reg, &graph, &plan);
     apply_levels(&mut findings, &reg);
     finding::sort(&mut findings);
-    let mut text = match format {
-        Format::Json => render::waves_json_text(&graph, &plan, include_events, &findings),
-        Format::Markdown => render::waves_markdown(&graph, &plan, include_events),
-        Format::Mermaid => render::waves_mermaid(&graph, &plan),
-        _ => render::waves_text(&graph, &plan, include_events),
-    };
-    if args.observed {
-        if matches!(format, Format::Json | Format::Mermaid) {
-            return Err(Failure::Usage(
-                "`waves --observed` prints text or markdown; use `--format text` or `--format markdown`".into(),
-            ));
-        }
+    let observed = if args.observed {
         let run = super::check::collect(&reg, &args.scan, &[])?;
-        text.push_str(&observed_section(
+        Some(Observed::new(
             &reg,
             &graph,
             &plan,
             &run,
             PlanOptions { include_events },
-        ));
-    }
+        ))
+    } else {
+        None
+    };
+    let text = match (format, &observed) {
+        (Format::Json, None) => render::waves_json_text(&graph, &plan, include_events, &findings),
+        (Format::Json, Some(o)) => {
+            let mut doc = render::waves_json(&graph, &plan, include_events, &findings);
+            if let Some(map) = doc.as_object_mut() {
+                map.insert("observed".into(), o.json(include_events));
+            }
+            let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
+            s.push('\n');
+            s
+        }
+        (Format::Mermaid, None) => render::waves_mermaid(&graph, &plan),
+        (Format::Mermaid, Some(o)) => o.mermaid(&graph),
+        (Format::Markdown, o) => {
+            let mut s = render::waves_markdown(&graph, &plan, include_events);
+            s.extend(o.as_ref().map(Observed::text));
+            s
+        }
+        (_, o) => {
+            let mut s = render::waves_text(&graph, &plan, include_events);
+            s.extend(o.as_ref().map(Observed::text));
+            s
+        }
+    };
     write_stdout(&text, format == Format::Json)?;
     if format != Format::Json && !findings.is_empty() {
         print_warnings(cli, &reg, &findings);
@@ -56,10 +73,189 @@ pub fn run(cli: &Cli, args: &WavesArgs) -> Result<u8, Failure> {
     Ok(exit_code(&findings, cli.deny_warnings))
 }
 
+/// One way the code differs from the registry, as `waves --observed` reports it.
+#[derive(Debug, Serialize)]
+struct Difference {
+    /// `undeclared-api` (the code calls an API `reads_from_apis` does not list),
+    /// `unused-api` (a listed read the code never makes, as `unused-api-dependency`
+    /// reports it), `undeclared-publish` or `undeclared-consume` (an event).
+    kind: &'static str,
+    service: String,
+    /// The called service, or the event (the registry's name for it).
+    subject: String,
+    /// Where the code shows it; `None` for `unused-api`.
+    path: Option<String>,
+    line: Option<u32>,
+}
+
+impl Difference {
+    /// The line of the text report.
+    fn text(&self) -> String {
+        let at = format!(
+            "{}:{}",
+            self.path.as_deref().unwrap_or(""),
+            self.line.unwrap_or(0)
+        );
+        let (svc, subject) = (&self.service, &self.subject);
+        match self.kind {
+            "unused-api" => format!("{svc} never calls {subject} (declared in reads_from_apis)"),
+            "undeclared-api" => format!("{svc} calls {subject} (undeclared, {at})"),
+            "undeclared-publish" => format!("{svc} publishes {subject} (undeclared, {at})"),
+            _ => format!("{svc} consumes {subject} (undeclared, {at})"),
+        }
+    }
+}
+
+/// A service whose wave differs between the registry's plan and the code's.
+#[derive(Debug, Serialize)]
+struct Moved {
+    service: String,
+    registry_wave: usize,
+    observed_wave: usize,
+}
+
+/// An edge of a graph by names: (dependent, dependency, kind, events for an event
+/// edge).
+type EdgeKey = (String, String, crate::graph::EdgeKind, String);
+
+/// The plan the code implies and how it differs from the registry's.
+struct Observed {
+    code: Graph,
+    plan: Plan,
+    differences: Vec<Difference>,
+    moved: Vec<Moved>,
+    /// The registry graph's edges, to tell the code graph's undeclared ones.
+    declared: HashSet<EdgeKey>,
+}
+
+impl Observed {
+    fn new(
+        reg: &Registry,
+        graph: &Graph,
+        plan: &Plan,
+        run: &super::check::Run,
+        opts: PlanOptions,
+    ) -> Observed {
+        let (code_reg, differences) = as_observed(reg, run);
+        let code = Graph::from_registry(&code_reg);
+        let code_plan = crate::graph::plan::plan(&code, opts);
+        let mut moved = Vec::new();
+        for (i, node) in graph.services().enumerate() {
+            let before = plan.wave_of.get(i).map_or(0, |w| w + 1);
+            let after = code
+                .index_of(&node.name)
+                .and_then(|j| code_plan.wave_of.get(j))
+                .map_or(0, |w| w + 1);
+            if before != after {
+                moved.push(Moved {
+                    service: node.name.clone(),
+                    registry_wave: before,
+                    observed_wave: after,
+                });
+            }
+        }
+        Observed {
+            declared: edge_keys(graph).into_iter().collect(),
+            code,
+            plan: code_plan,
+            differences,
+            moved,
+        }
+    }
+
+    /// What text and markdown add after the registry's plan: each difference and
+    /// every service in another wave.
+    fn text(&self) -> String {
+        let mut out = String::from("\nObserved (--observed): the plan the code implies\n");
+        if self.differences.is_empty() && self.moved.is_empty() {
+            out.push_str("  The code shows the same API and event dependencies as the registry.\n");
+            return out;
+        }
+        for d in &self.differences {
+            out.push_str(&format!("  - {}\n", d.text()));
+        }
+        if self.moved.is_empty() {
+            out.push_str("  Every service keeps its wave.\n");
+        } else {
+            out.push_str("  Services in another wave:\n");
+            for m in &self.moved {
+                out.push_str(&format!(
+                    "  - {}: wave {} in the registry's plan, wave {} in the code's\n",
+                    m.service, m.registry_wave, m.observed_wave
+                ));
+            }
+        }
+        out
+    }
+
+    /// The `observed` member of the JSON document: the code's plan (the fields of the
+    /// registry's plan without `version` and `findings`), the differences and the
+    /// services in another wave.
+    fn json(&self, include_events: bool) -> serde_json::Value {
+        let mut plan = render::waves_json(&self.code, &self.plan, include_events, &[]);
+        if let Some(map) = plan.as_object_mut() {
+            map.remove("version");
+            map.remove("findings");
+        }
+        serde_json::json!({
+            "plan": plan,
+            "differences": self.differences,
+            "moved": self.moved,
+        })
+    }
+
+    /// The code's plan in Mermaid: the edges the registry does not declare marked, the
+    /// services in another wave outlined, and the declared API reads the code never
+    /// makes listed in comments.
+    fn mermaid(&self, graph: &Graph) -> String {
+        let code_keys = edge_keys(&self.code);
+        let undeclared: Vec<bool> = code_keys
+            .iter()
+            .map(|k| !self.declared.contains(k))
+            .collect();
+        let moved: Vec<&str> = self.moved.iter().map(|m| m.service.as_str()).collect();
+        let mut out = render::waves_mermaid_marked(&self.code, &self.plan, &undeclared, &moved);
+        for (from, to, kind, _) in edge_keys(graph) {
+            let kept = code_keys
+                .iter()
+                .any(|(f, t, k, _)| *f == from && *t == to && *k == kind);
+            if kind == crate::graph::EdgeKind::Sync && !kept {
+                out.push_str(&format!(
+                    "    %% declared, never called: {} reads {}\n",
+                    render::mermaid_text(&from),
+                    render::mermaid_text(&to)
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// The edges of `g` by names, in the order of [`Graph::edges`].
+fn edge_keys(g: &Graph) -> Vec<EdgeKey> {
+    g.edges()
+        .into_iter()
+        .map(|e| {
+            let events = if e.kind() == crate::graph::EdgeKind::Async {
+                e.dep.label()
+            } else {
+                String::new()
+            };
+            (
+                g.service(e.from).name.clone(),
+                g.service(e.to).name.clone(),
+                e.kind(),
+                events,
+            )
+        })
+        .collect()
+}
+
 /// The registry as the code shows it: declared API reads the code never makes (as
 /// `unused-api-dependency` reports them) are dropped; API calls and events the code
-/// makes without the registry declaring them are added.
-fn as_observed(reg: &Registry, run: &super::check::Run) -> (Registry, Vec<String>) {
+/// makes without the registry declaring them are added. With the differences, in the
+/// order of their text.
+fn as_observed(reg: &Registry, run: &super::check::Run) -> (Registry, Vec<Difference>) {
     use crate::drift::{EdgeKind, Role, declares};
     use crate::registry::{ApiRead, Item};
     let mut code = reg.clone();
@@ -75,16 +271,18 @@ fn as_observed(reg: &Registry, run: &super::check::Run) -> (Registry, Vec<String
         code.services[si]
             .reads
             .retain(|r| r.target.value != f.subject);
-        notes.push(format!(
-            "{} never calls {} (declared in reads_from_apis)",
-            reg.services[si].name, f.subject
-        ));
+        notes.push(Difference {
+            kind: "unused-api",
+            service: reg.services[si].name.clone(),
+            subject: f.subject.clone(),
+            path: None,
+            line: None,
+        });
     }
     for e in &run.edges {
         let (Some(from), Some(_)) = (reg.service_index(&e.from), reg.service_index(&e.to)) else {
             continue;
         };
-        let at = |p: &str| format!("{}:{}", p, e.evidence.line);
         match &e.kind {
             EdgeKind::Api => {
                 if !code.services[from]
@@ -104,12 +302,13 @@ fn as_observed(reg: &Registry, run: &super::check::Run) -> (Registry, Vec<String
                         },
                         endpoints: Vec::new(),
                     });
-                    notes.push(format!(
-                        "{} calls {} (undeclared, {})",
-                        e.from,
-                        e.to,
-                        at(&e.evidence.path)
-                    ));
+                    notes.push(Difference {
+                        kind: "undeclared-api",
+                        service: e.from.clone(),
+                        subject: e.to.clone(),
+                        path: Some(e.evidence.path.clone()),
+                        line: Some(e.evidence.line),
+                    });
                 }
             }
             // Events: from every observation below, publishers and consumers alike.
@@ -136,65 +335,22 @@ fn as_observed(reg: &Registry, run: &super::check::Run) -> (Registry, Vec<String
                 value: event.clone(),
                 loc: svc.loc,
             });
-            let verb = if *role == Role::Publish {
-                "publishes"
-            } else {
-                "consumes"
-            };
-            notes.push(format!(
-                "{} {verb} {event} (undeclared, {}:{})",
-                svc.name, o.evidence.path, o.evidence.line
-            ));
+            notes.push(Difference {
+                kind: if *role == Role::Publish {
+                    "undeclared-publish"
+                } else {
+                    "undeclared-consume"
+                },
+                service: svc.name.clone(),
+                subject: event,
+                path: Some(o.evidence.path.clone()),
+                line: Some(o.evidence.line),
+            });
         }
     }
-    notes.sort();
-    notes.dedup();
+    notes.sort_by_cached_key(Difference::text);
+    notes.dedup_by(|a, b| a.text() == b.text());
     (code, notes)
-}
-
-/// What `waves --observed` adds: the differences between the registry's edges and
-/// the code's, and every service whose wave differs between the two plans.
-fn observed_section(
-    reg: &Registry,
-    graph: &Graph,
-    plan: &Plan,
-    run: &super::check::Run,
-    opts: PlanOptions,
-) -> String {
-    let (code, notes) = as_observed(reg, run);
-    let code_graph = Graph::from_registry(&code);
-    let code_plan = crate::graph::plan::plan(&code_graph, opts);
-    let mut moved = Vec::new();
-    for (i, node) in graph.services().enumerate() {
-        let before = plan.wave_of.get(i).map_or(0, |w| w + 1);
-        let after = code_graph
-            .index_of(&node.name)
-            .and_then(|j| code_plan.wave_of.get(j))
-            .map_or(0, |w| w + 1);
-        if before != after {
-            moved.push(format!(
-                "{}: wave {before} in the registry's plan, wave {after} in the code's",
-                node.name
-            ));
-        }
-    }
-    let mut out = String::from("\nObserved (--observed): the plan the code implies\n");
-    if notes.is_empty() && moved.is_empty() {
-        out.push_str("  The code shows the same API and event dependencies as the registry.\n");
-        return out;
-    }
-    for n in &notes {
-        out.push_str(&format!("  - {n}\n"));
-    }
-    if moved.is_empty() {
-        out.push_str("  Every service keeps its wave.\n");
-    } else {
-        out.push_str("  Services in another wave:\n");
-        for m in &moved {
-            out.push_str(&format!("  - {m}\n"));
-        }
-    }
-    out
 }
 
 /// A `dependency-cycle` warning per cycle of API reads, pointing at the registry

@@ -15,6 +15,9 @@
 //! then by its name or `container_name`; a Kubernetes workload by its name, its
 //! containers' names or its `app` label; a configuration file by the directory it is in.
 //!
+//! The inputs of OpenAPI client generators in build files ([`specs`]) are read beside
+//! them, into [`Deployment::specs`].
+//!
 //! Files of tests are not deployment ([`is_test`]): a test's compose file or
 //! `application-test.yml` wires a test double, not a service.
 //!
@@ -30,6 +33,7 @@ pub mod hosts;
 pub mod kube;
 pub mod mask;
 pub mod skaffold;
+pub mod specs;
 pub mod tree;
 
 use crate::registry::{PathMap, Registry};
@@ -234,6 +238,9 @@ pub struct Deployment {
     /// The configuration files that could not be read, by path, with the reason: each
     /// becomes a `skipped-file` finding.
     pub skipped: Vec<(String, &'static str)>,
+    /// The specs that builds generate API clients from ([`specs`]): one setting per
+    /// generator input, its value the spec's path or URL.
+    pub specs: Vec<Setting>,
 }
 
 /// Most bytes of deployment configuration read from one file.
@@ -247,10 +254,8 @@ impl Deployment {
         let mut d = Deployment::default();
         let mut buf = Vec::new();
         for f in files {
-            let Some(kind) = kind_of(&f.rel) else {
-                continue;
-            };
-            if is_test(&f.rel) {
+            let kind = kind_of(&f.rel);
+            if (kind.is_none() && !specs::read_with_deployment(&f.rel)) || is_test(&f.rel) {
                 continue;
             }
             buf.clear();
@@ -264,12 +269,25 @@ impl Deployment {
             } else {
                 None
             };
+            // A build file that cannot be read hides no credentials: it is passed over.
             if let Some(why) = problem {
-                d.skipped.push((f.rel.clone(), why));
+                if kind.is_some() {
+                    d.skipped.push((f.rel.clone(), why));
+                }
                 continue;
             }
             let Ok(text) = std::str::from_utf8(&buf) else {
-                d.skipped.push((f.rel.clone(), "it is not UTF-8 text"));
+                if kind.is_some() {
+                    d.skipped.push((f.rel.clone(), "it is not UTF-8 text"));
+                }
+                continue;
+            };
+            let Some(kind) = kind else {
+                let refs = specs::references(&f.rel, text);
+                if !refs.is_empty() {
+                    d.texts.insert(f.rel.clone(), text.to_string());
+                    d.specs.extend(refs);
+                }
                 continue;
             };
             let contents = read(kind, &f.rel, text);

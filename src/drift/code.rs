@@ -127,6 +127,7 @@ pub fn sightings(lang: Language, text: &str, hosts: &Hosts) -> Vec<Sighting> {
             ident(&src, i, word, hosts, &mut out);
         }
     }
+    super::brokers::sightings(&src, &mut out);
     out
 }
 
@@ -138,7 +139,7 @@ fn range(src: &Source, i: usize) -> (usize, usize) {
 
 /// True when token `i` stands in the arguments of a message call or an exception's
 /// constructor.
-fn in_message(src: &Source, i: usize) -> bool {
+pub(super) fn in_message(src: &Source, i: usize) -> bool {
     let mut k = i;
     for _ in 0..4 {
         let Some(open) = src.enclosing(k) else {
@@ -208,7 +209,7 @@ pub const PRODUCERS: &[&str] = &[
 ];
 
 /// The receiver of `call` in lower case (empty when it has none).
-fn receiver(src: &Source, call: &crate::lang::clike::Call) -> String {
+pub(super) fn receiver(src: &Source, call: &crate::lang::clike::Call) -> String {
     call.recv
         .and_then(|r| src.ident(r))
         .unwrap_or("")
@@ -216,7 +217,7 @@ fn receiver(src: &Source, call: &crate::lang::clike::Call) -> String {
 }
 
 /// A sighting of the event or topic `name`, at token `k`.
-fn named_event(
+pub(super) fn named_event(
     src: &Source,
     k: usize,
     name: String,
@@ -238,7 +239,7 @@ fn named_event(
 
 /// The string values of tokens `start..end`: literals, and names of this file's
 /// string constants.
-fn strings_in(src: &Source, start: usize, end: usize) -> Vec<(String, usize)> {
+pub(super) fn strings_in(src: &Source, start: usize, end: usize) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     for k in start..end.min(src.toks.len()) {
         if src.lit(k).is_some() {

@@ -74,6 +74,137 @@ pub fn edges(
     out
 }
 
+/// The API edges of OpenAPI client generation ([`crate::deploy::specs`]) in the build
+/// files the deployment scan read: a service whose build generates a client from a
+/// spec inside another service's `paths`, or from a URL of another service, calls
+/// that service's API. A spec outside every service (a shared `api-specs/`
+/// directory), a path through a variable ownlint does not resolve (Gradle's
+/// `$rootDir`), and a file that is not a spec (`.yaml`, `.yml`, `.json`) name no
+/// service. (Build files in a language the scan reads, `*.csproj` and
+/// `build.gradle.kts`, are read there instead: [`spec_observations`].)
+pub fn spec_edges(
+    d: &Deployment,
+    reg: &Registry,
+    paths: &PathMap,
+    hosts: &super::hosts::Hosts,
+) -> Vec<ObservedEdge> {
+    let mut indexes: BTreeMap<&str, LineIndex> = BTreeMap::new();
+    let mut out = Vec::new();
+    for s in &d.specs {
+        let (Some(from), Some((file, text))) =
+            (paths.service_of(&s.path), d.texts.get_key_value(&s.path))
+        else {
+            continue;
+        };
+        let index = indexes
+            .entry(file.as_str())
+            .or_insert_with(|| LineIndex::new(text));
+        let Some((to, mut evidence)) = spec_evidence(s, from, reg, paths, hosts, text, index)
+        else {
+            continue;
+        };
+        evidence.how = format!("{} `{}`", evidence.how, reg.services[to].name);
+        out.push(ObservedEdge {
+            from: reg.services[from].name.clone(),
+            to: reg.services[to].name.clone(),
+            kind: EdgeKind::Api,
+            evidence,
+            confidence: Confidence::High,
+        });
+    }
+    out
+}
+
+/// The calls that the build file `rel` of service `service` (a `*.csproj` or
+/// `build.gradle.kts`, read by the scan as code) shows by the clients it generates,
+/// as observations of the file like those of its code, so that its inline
+/// suppressions are judged once against all its findings.
+pub fn spec_observations(
+    rel: &str,
+    text: &str,
+    service: usize,
+    reg: &Registry,
+    paths: &PathMap,
+    hosts: &super::hosts::Hosts,
+    index: &LineIndex,
+) -> Vec<super::Observation> {
+    crate::deploy::specs::references(rel, text)
+        .iter()
+        .filter_map(|s| spec_evidence(s, service, reg, paths, hosts, text, index))
+        .map(|(to, evidence)| super::Observation {
+            service,
+            seen: super::code::Seen::Api(to),
+            evidence,
+        })
+        .collect()
+}
+
+/// The service (other than `from`) whose spec the generator input `s` names, and the
+/// evidence, at the spec's path in the file `text`.
+fn spec_evidence(
+    s: &crate::deploy::Setting,
+    from: usize,
+    reg: &Registry,
+    paths: &PathMap,
+    hosts: &super::hosts::Hosts,
+    text: &str,
+    index: &LineIndex,
+) -> Option<(usize, Evidence)> {
+    let to = spec_target(&s.path, &s.value, paths, hosts).filter(|&t| t != from)?;
+    reg.services.get(to)?;
+    let (offset, len) = (s.value_at.0, s.value_at.1.saturating_sub(s.value_at.0));
+    let loc = index.loc(text, offset, len);
+    Some((
+        to,
+        Evidence {
+            path: s.path.clone(),
+            line: loc.line,
+            column: loc.column,
+            offset,
+            len,
+            // Code's findings name the service after it (`.. the spec of `orders``).
+            how: format!("OpenAPI client (`{}`) generated from the spec of", s.key),
+        },
+    ))
+}
+
+/// The service whose spec `value` (a generator input of the file at `file`) is: by
+/// URL, or by the path it resolves to from the file's directory (`${project.basedir}`,
+/// `$projectDir` and `$(MSBuildProjectDirectory)` are that directory).
+fn spec_target(
+    file: &str,
+    value: &str,
+    paths: &PathMap,
+    hosts: &super::hosts::Hosts,
+) -> Option<usize> {
+    if value.contains("://") {
+        return hosts.by_url(value);
+    }
+    let v = value.replace('\\', "/");
+    let lower = v.to_ascii_lowercase();
+    if ![".yaml", ".yml", ".json"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        return None;
+    }
+    let v = [
+        "${project.basedir}/",
+        "${basedir}/",
+        "$projectDir/",
+        "${projectDir}/",
+        "$(MSBuildProjectDirectory)/",
+    ]
+    .iter()
+    .find_map(|p| v.strip_prefix(p))
+    .unwrap_or(&v);
+    if v.starts_with('/') || v.contains(['$', '{', '%']) {
+        return None;
+    }
+    let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+    paths.service_of(&crate::lang::join_relative(dir, v)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +320,77 @@ mod tests {
             ]),
             []
         );
+    }
+
+    /// (file, generator input, service it names: None for must-not-flag)
+    #[test]
+    fn spec_targets() {
+        let reg = crate::registry::load_str(REGISTRY, "data-ownership.yaml", ".".into())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let paths = PathMap::new(&reg);
+        let hosts = super::super::hosts::Hosts::new(&reg);
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            (
+                "services/gateway/openapitools.json",
+                "../orders/api.yaml",
+                Some("orders"),
+            ),
+            (
+                "services/gateway/pom.xml",
+                "${project.basedir}/../payments/openapi.json",
+                Some("payments"),
+            ),
+            (
+                "services/gateway/build.gradle",
+                "$projectDir/../reporting/spec.yml",
+                Some("reporting"),
+            ),
+            (
+                "services/gateway/Gw.csproj",
+                "..\\catalog\\openapi.yaml",
+                Some("product-catalog"),
+            ),
+            (
+                "services/gateway/openapitools.json",
+                "http://payments:8080/v3/api-docs.yaml",
+                Some("payments"),
+            ),
+            // Must not: outside every service, unresolved variables, not a spec,
+            // absolute, a third party's URL, a probe.
+            (
+                "services/gateway/openapitools.json",
+                "../../api-specs/orders.yaml",
+                None,
+            ),
+            (
+                "services/gateway/build.gradle",
+                "$rootDir/services/orders/api.yaml",
+                None,
+            ),
+            ("services/gateway/pom.xml", "${orders.spec}", None),
+            ("services/gateway/pom.xml", "../orders/api.proto", None),
+            ("services/gateway/pom.xml", "/srv/orders/api.yaml", None),
+            (
+                "services/gateway/openapitools.json",
+                "https://api.stripe.com/openapi.json",
+                None,
+            ),
+            (
+                "services/gateway/openapitools.json",
+                "http://payments/health",
+                None,
+            ),
+            (
+                "services/gateway/openapitools.json",
+                "../../../../orders/api.yaml",
+                None,
+            ),
+        ];
+        for (file, value, want) in cases {
+            let got =
+                spec_target(file, value, &paths, &hosts).map(|i| reg.services[i].name.as_str());
+            assert_eq!(got, *want, "{file}: {value}");
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! ([`Drift::wants`]) finds something in it; every other file costs that one search,
 //! and files in other languages nothing.
 
+pub mod brokers;
 pub mod code;
 pub mod config;
 pub mod hosts;
@@ -198,6 +199,7 @@ impl Drift {
                 let mut needles = self.hosts.needles();
                 needles.extend(EVENT_NEEDLES.iter().map(|s| s.to_string()));
                 needles.extend(code::PRODUCERS.iter().map(|s| s.to_string()));
+                needles.extend(brokers::NEEDLES.iter().map(|s| s.to_string()));
                 if !self.events.known.is_empty() {
                     needles.push(KNOWN_EVENT_NEEDLE.to_string());
                 }

@@ -181,7 +181,8 @@ pub fn edges(
 }
 
 /// The `undeclared-api-dependency` finding of an API edge from deployment
-/// configuration (`crate::drift::config`), at the host in the setting; `None` when
+/// configuration (`crate::drift::config`), at the host in the setting (or the spec a
+/// build generates a client from); `None` when
 /// the caller's `reads_from_apis` lists the callee. The scan makes these beside the
 /// other findings of deployment files, so that the files' inline suppressions apply
 /// to all of them at once.
@@ -192,13 +193,18 @@ pub fn config_finding(reg: &Registry, e: &ObservedEdge) -> Option<Finding> {
         return None;
     }
     let ev = &e.evidence;
-    let mut f = Finding::new(
-        Rule::UndeclaredApiDependency,
+    let message = if crate::deploy::specs::is_generator(&ev.path) {
+        format!(
+            "`{}` generates a client of `{}`'s API from its OpenAPI spec, and its `reads_from_apis` does not list `{}`",
+            svc.name, e.to, e.to
+        )
+    } else {
         format!(
             "`{}`'s deployment configuration points it at `{}`, which its `reads_from_apis` does not list",
             svc.name, e.to
-        ),
-    )
+        )
+    };
+    let mut f = Finding::new(Rule::UndeclaredApiDependency, message)
     .related(&reg.file, svc.loc, format!("`{}`'s entry", svc.name))
     .help(format!(
         "add `- {}: [...]` to `{}`'s `reads_from_apis` (the release waves depend on it), or remove the setting if the service no longer calls it",

@@ -626,9 +626,20 @@ pub fn waves_json_text(g: &Graph, p: &Plan, include_events: bool, findings: &[Fi
 /// dependency to the services waiting on it): `-->` API reads, `-.->` events.
 /// Critical-path arrows are thick; cycle members are outlined in red.
 pub fn waves_mermaid(g: &Graph, p: &Plan) -> String {
+    waves_mermaid_marked(g, p, &[], &[])
+}
+
+/// [`waves_mermaid`] of the plan the code implies (`waves --observed`): the edges
+/// whose entry in `undeclared` (by position in [`Graph::edges`]) is true are drawn
+/// red and dashed, and the services of `moved` (in another wave than in the
+/// registry's plan) are outlined in orange.
+pub fn waves_mermaid_marked(g: &Graph, p: &Plan, undeclared: &[bool], moved: &[&str]) -> String {
     let ids = mermaid_ids(g.services().map(|s| s.name.as_str()));
     let mut out = String::from("flowchart LR\n");
     out.push_str("    %% release order: A --> B means B waits on A (-.-> events)\n");
+    if undeclared.contains(&true) || !moved.is_empty() {
+        out.push_str("    %% the plan the code implies: red dashed = in the code, not in the registry; orange = in another wave than the registry's plan\n");
+    }
     for (w, wave) in p.waves.iter().enumerate() {
         let _ = writeln!(out, "    subgraph wave_{}[\"Wave {}\"]", w + 1, w + 1);
         for &s in wave {
@@ -650,10 +661,14 @@ pub fn waves_mermaid(g: &Graph, p: &Plan) -> String {
         .collect();
     let mut thick = Vec::new();
     let mut dashed = Vec::new();
+    let mut observed = Vec::new();
     let mut k = 0usize;
-    for e in g.edges() {
+    for (n, e) in g.edges().into_iter().enumerate() {
         if e.kind() == EdgeKind::Observed {
             continue;
+        }
+        if undeclared.get(n).copied().unwrap_or(false) {
+            observed.push(k.to_string());
         }
         let (dep, dependent) = (e.to, e.from);
         let label = if e.kind() == EdgeKind::Async {
@@ -681,6 +696,22 @@ pub fn waves_mermaid(g: &Graph, p: &Plan) -> String {
     }
     if !thick.is_empty() {
         let _ = writeln!(out, "    linkStyle {} stroke-width:3px", thick.join(","));
+    }
+    if !observed.is_empty() {
+        let _ = writeln!(
+            out,
+            "    linkStyle {} stroke:{WARN_COLOR},color:{WARN_COLOR},stroke-dasharray:6 4",
+            observed.join(",")
+        );
+    }
+    let moved: Vec<&str> = moved
+        .iter()
+        .filter_map(|m| g.index_of(m))
+        .map(|i| ids[i].as_str())
+        .collect();
+    if !moved.is_empty() {
+        let _ = writeln!(out, "    classDef moved stroke:#e36209,stroke-width:2px");
+        let _ = writeln!(out, "    class {} moved", moved.join(","));
     }
     if !p.cycles.is_empty() {
         let _ = writeln!(

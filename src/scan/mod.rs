@@ -117,7 +117,10 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
             .then(|| files.iter().map(|f| f.rel.clone()).collect());
     let config_files: Vec<FileEntry> = all
         .iter()
-        .filter(|f| crate::deploy::kind_of(&f.rel).is_some())
+        .filter(|f| {
+            crate::deploy::kind_of(&f.rel).is_some()
+                || crate::deploy::specs::read_with_deployment(&f.rel)
+        })
         .cloned()
         .collect();
     let packages = PackageIndex::build(all, &paths);
@@ -160,7 +163,13 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
     // its own rule and for the API calls it shows.
     let read_deployment = || {
         let d = crate::deploy::Deployment::read(&config_files);
-        let edges = crate::drift::config::edges(&d, reg, &paths, &drift.hosts);
+        let mut edges = crate::drift::config::edges(&d, reg, &paths, &drift.hosts);
+        edges.extend(crate::drift::config::spec_edges(
+            &d,
+            reg,
+            &paths,
+            &drift.hosts,
+        ));
         let api = edges
             .iter()
             .filter_map(|e| crate::drift::config_finding(reg, e))
@@ -384,6 +393,14 @@ pub fn decode_lossy(buf: &mut [u8]) -> &str {
     std::str::from_utf8(buf).unwrap_or_default()
 }
 
+/// True for a build file read as code that may generate API clients
+/// (`crate::deploy::specs`): a `*.csproj` or `build.gradle.kts` outside tests.
+fn generates_clients(rel: &str) -> bool {
+    crate::deploy::specs::is_generator(rel)
+        && !crate::deploy::specs::read_with_deployment(rel)
+        && !crate::deploy::is_test(rel)
+}
+
 /// A finding for a file that was not analysed: an error by default, since nothing in
 /// the file was checked (`rules: {skipped-file: warning}` makes it a warning).
 fn skipped(rel: &str, reason: &str) -> Finding {
@@ -497,7 +514,8 @@ impl Engine<'_> {
         // for the services and events it names (`crate::drift`) when it belongs to a
         // service and the drift search finds something in it.
         let full = self.prefilter.keeps(&w.buf, service);
-        let drift = service.is_some() && self.drift.wants(lang, &f.rel, &w.buf);
+        let drift = service.is_some()
+            && (self.drift.wants(lang, &f.rel, &w.buf) || generates_clients(&f.rel));
         if !full && !drift {
             return;
         }
@@ -619,7 +637,18 @@ impl Engine<'_> {
         }
         let observations = match service {
             Some(si) if drift => {
-                let obs = self.drift.observe(lang, rel, text, si, &index);
+                let mut obs = self.drift.observe(lang, rel, text, si, &index);
+                if generates_clients(rel) {
+                    obs.extend(crate::drift::config::spec_observations(
+                        rel,
+                        text,
+                        si,
+                        self.reg,
+                        self.paths,
+                        &self.drift.hosts,
+                        &index,
+                    ));
+                }
                 findings.extend(crate::drift::file_findings(
                     self.reg, self.drift, &obs, text, &index,
                 ));
