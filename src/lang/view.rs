@@ -411,3 +411,70 @@ impl<'a> View<'a> {
         pos.and_then(|p| args.iter().filter(|a| a.key.is_none()).nth(p).copied())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn py(text: &str) -> View<'_> {
+        crate::lang::python::view(text)
+    }
+
+    #[test]
+    fn constants_per_language() {
+        let cases: &[(View, &str, Option<&str>)] = &[
+            (py("TOPIC = 'orders'\nx = 1\n"), "TOPIC", Some("orders")),
+            // Bound twice to different text: not guessed.
+            (py("T = 'a'\nT = 'b'\n"), "T", None),
+            // Not a whole statement.
+            (py("T = 'a' + b\n"), "T", None),
+            (
+                crate::lang::typescript::view("const T = 'orders'\nconst U = 1"),
+                "T",
+                Some("orders"),
+            ),
+            (
+                crate::lang::typescript::view("obj.T = 'orders';"),
+                "T",
+                None,
+            ),
+            (
+                crate::lang::rust::view("const TOPIC: &str = \"orders\";"),
+                "TOPIC",
+                Some("orders"),
+            ),
+            (
+                crate::lang::ruby::view("TOPIC = 'orders'\n"),
+                "TOPIC",
+                Some("orders"),
+            ),
+        ];
+        for (view, name, want) in cases {
+            assert_eq!(view.constant(name), *want, "{name}");
+        }
+    }
+
+    #[test]
+    fn calls_receivers_and_decorators() {
+        let v = crate::lang::rust::view("fn f() { reqwest::get(u); println!(\"x\"); }");
+        let get = (0..v.toks.len()).find(|&i| v.is_word(i, "get"));
+        let call = get.and_then(|i| v.call_at(i));
+        assert_eq!(
+            call.and_then(|c| c.recv).and_then(|r| v.ident(r)),
+            Some("reqwest")
+        );
+        let mac = (0..v.toks.len()).find(|&i| v.is_word(i, "println"));
+        assert!(mac.and_then(|i| v.call_at(i)).is_some(), "a macro call");
+
+        let v = crate::lang::typescript::view("class C { @EventPattern('x') on() {} }");
+        let at = (0..v.toks.len()).find(|&i| v.is_word(i, "EventPattern"));
+        assert!(at.and_then(|i| v.call_at(i)).is_some_and(|c| c.annotation));
+
+        let v = py("ch.basic_publish(exchange='', routing_key='q')");
+        let at = (0..v.toks.len()).find(|&i| v.is_word(i, "basic_publish"));
+        let call = at.and_then(|i| v.call_at(i));
+        let args = call.map(|c| v.args(&c)).unwrap_or_default();
+        let keyed = v.arg_named(&args, &["routing_key"], None);
+        assert_eq!(keyed.and_then(|a| v.lit(a.start)), Some("q"));
+    }
+}
