@@ -263,7 +263,7 @@ fn in_message(src: &View, i: usize) -> bool {
 }
 
 fn literal(src: &View, i: usize, hosts: &Hosts, out: &mut Vec<Sighting>) {
-    let text = src.lit(i).unwrap_or("");
+    let text = src.lit_text(i);
     let trimmed = text.trim();
     if trimmed.is_empty() || trimmed.len() > 2048 || in_message(src, i) {
         return;

@@ -203,6 +203,12 @@ impl<'a> View<'a> {
         }
     }
 
+    /// The decoded text of string token `i` (empty for other tokens): the spelling
+    /// of `clike::Source::lit_text`, so rules written against either read alike.
+    pub fn lit_text(&self, i: usize) -> String {
+        self.lit(i).unwrap_or_default().to_string()
+    }
+
     /// The matching bracket of token `i`, if it is a bracket.
     pub fn partner(&self, i: usize) -> Option<usize> {
         self.partner.get(i).copied().filter(|&p| p != NONE)
