@@ -104,6 +104,38 @@ fn drift_fixture_exact_findings() {
     assert_eq!(v["summary"]["excepted"], 1, "the `api: catalog` exception");
 }
 
+/// The same rules in Python, TypeScript, Ruby and Rust (`fixtures/drift_langs`):
+/// every must-flag line, and nothing else: not the declared call and events, the
+/// service's own URL and health probe, the third-party host, the owner's own client
+/// library, the log and exception messages (with and without parentheses), the
+/// comments, the test files and Rust's `#[cfg(test)]` module.
+#[test]
+fn drift_fixture_in_scripting_languages_and_rust() {
+    let (code, v) = json(&["check", "--format", "json", "fixtures/drift_langs"]);
+    assert_eq!(code, 1);
+    let (py, ts) = (
+        "services/orders/app/orders.py",
+        "services/inventory/src/index.ts",
+    );
+    let (rb, rs) = (
+        "services/notifier/app/notify.rb",
+        "services/shipping/src/main.rs",
+    );
+    assert_eq!(
+        rows(&v),
+        [
+            row("unused-api-dependency", "data-ownership.yaml", 9, "warning"),
+            row("undeclared-event", ts, 8, "error"),
+            row("undeclared-api-dependency", ts, 9, "error"),
+            row("undeclared-api-dependency", rb, 5, "error"),
+            row("undeclared-api-dependency", py, 16, "error"),
+            row("undeclared-event", py, 21, "error"),
+            row("undeclared-api-dependency", rs, 6, "error"),
+            row("undeclared-event", rs, 10, "error"),
+        ]
+    );
+}
+
 #[test]
 fn drift_human_report_snapshot() {
     let out = ownlint()

@@ -39,7 +39,7 @@
 
 use super::Role::{self, Consume, Publish};
 use super::code::{Sighting, in_message, named_event, receiver, strings_in};
-use crate::lang::clike::{Arg, Call, Source};
+use crate::lang::view::{Arg, Call, View};
 
 /// Markers of the shapes above (compared ignoring case): a file without any is not
 /// lexed for them.
@@ -62,7 +62,7 @@ pub const NEEDLES: &[&str] = &[
 const CALL_REACH: usize = 256;
 
 /// Reads the sightings of the shapes above in a lexed file.
-pub fn sightings(src: &Source, out: &mut Vec<Sighting>) {
+pub fn sightings(src: &View, out: &mut Vec<Sighting>) {
     let mut nats: Option<bool> = None;
     for i in 0..src.toks.len() {
         if src.lit(i).is_some() {
@@ -155,7 +155,7 @@ fn nats_role(word: &str) -> Option<Role> {
 
 /// True when the file imports a NATS client: Go's import path, or a Java/Kotlin
 /// `import io.nats.client..` or C# `using NATS..`.
-fn imports_nats(src: &Source) -> bool {
+fn imports_nats(src: &View) -> bool {
     (0..src.toks.len()).any(|i| {
         if src.lit(i).is_some() {
             return src.lit_text(i).starts_with("github.com/nats-io/nats.go");
@@ -168,7 +168,7 @@ fn imports_nats(src: &Source) -> bool {
 }
 
 /// The string value of argument `a` when it is one literal or constant.
-fn single_string(src: &Source, a: &Arg) -> Option<(String, usize)> {
+fn single_string(src: &View, a: &Arg) -> Option<(String, usize)> {
     if a.end != a.start + 1 {
         return None;
     }
@@ -191,7 +191,7 @@ fn is_stream_id(s: &str) -> bool {
 
 /// Pushes the event `name` at token `k` when it is a name.
 fn push(
-    src: &Source,
+    src: &View,
     (name, k): (String, usize),
     role: Role,
     how: &'static str,
@@ -203,14 +203,14 @@ fn push(
 }
 
 /// The first argument of `call`, when it is a string.
-fn first_string(src: &Source, call: &Call, role: Role, how: &'static str, out: &mut Vec<Sighting>) {
+fn first_string(src: &View, call: &Call, role: Role, how: &'static str, out: &mut Vec<Sighting>) {
     if let Some(s) = src.args(call).first().and_then(|a| single_string(src, a)) {
         push(src, s, role, how, out);
     }
 }
 
 /// go-redis `XAdd(ctx, &redis.XAddArgs{Stream: "orders", ..})`.
-fn keyed_stream(src: &Source, call: &Call, out: &mut Vec<Sighting>) {
+fn keyed_stream(src: &View, call: &Call, out: &mut Vec<Sighting>) {
     let end = call.close.min(call.open + CALL_REACH).min(src.toks.len());
     for k in call.open + 1..end {
         if src.is_word(k, "Stream")
@@ -226,7 +226,7 @@ fn keyed_stream(src: &Source, call: &Call, out: &mut Vec<Sighting>) {
 
 /// go-redis `XReadGroup(ctx, &redis.XReadGroupArgs{Streams: []string{"orders", ">"}})`:
 /// the names among the list, not the IDs.
-fn streams_list(src: &Source, call: &Call, out: &mut Vec<Sighting>) {
+fn streams_list(src: &View, call: &Call, out: &mut Vec<Sighting>) {
     let end = call.close.min(call.open + CALL_REACH).min(src.toks.len());
     for k in call.open + 1..end {
         if !(src.is_word(k, "Streams") && src.punct(k + 1) == ":") {
@@ -247,7 +247,7 @@ fn streams_list(src: &Source, call: &Call, out: &mut Vec<Sighting>) {
 
 /// The call whose argument list holds token `i`, with its arguments and the position
 /// of the argument that is exactly token `i`.
-fn call_around(src: &Source, i: usize) -> Option<(Vec<Arg>, usize)> {
+fn call_around(src: &View, i: usize) -> Option<(Vec<Arg>, usize)> {
     let open = src.enclosing(i).filter(|&o| o > 0 && src.punct(o) == "(")?;
     let call = src.call_at(open - 1).filter(|c| c.open == open)?;
     let args = src.args(&call);
@@ -257,7 +257,7 @@ fn call_around(src: &Source, i: usize) -> Option<(Vec<Arg>, usize)> {
 
 /// A raw Redis command: `Do(ctx, "XADD", "orders", ..)`,
 /// `Do(ctx, "XREADGROUP", "GROUP", g, c, "STREAMS", "orders", ">")`.
-fn raw_command(src: &Source, i: usize, out: &mut Vec<Sighting>) {
+fn raw_command(src: &View, i: usize, out: &mut Vec<Sighting>) {
     let t = src.toks[i];
     if t.end - t.start > 16 {
         return;
@@ -493,9 +493,8 @@ fn sql_tokens(sql: &str) -> Vec<Tok> {
 }
 
 /// An SQL outbox insert in the string literal at token `i`.
-fn outbox_sql(src: &Source, i: usize, out: &mut Vec<Sighting>) {
-    let t = src.toks[i];
-    let raw = &src.text[t.start..t.end];
+fn outbox_sql(src: &View, i: usize, out: &mut Vec<Sighting>) {
+    let raw = src.raw(i);
     if !contains_ci(raw, "outbox") || !contains_ci(raw, "insert") || in_message(src, i) {
         return;
     }
@@ -522,7 +521,7 @@ fn outbox_sql(src: &Source, i: usize, out: &mut Vec<Sighting>) {
 /// The construction of an outbox row at token `i`, a type named `*Outbox*`: keyed
 /// fields in `{..}` (Go, C#), named arguments in `(..)` (Kotlin, C#), or a builder
 /// chain `Outbox.builder().type(..)..` (Java).
-fn outbox_row(src: &Source, i: usize, word: &str, out: &mut Vec<Sighting>) {
+fn outbox_row(src: &View, i: usize, word: &str, out: &mut Vec<Sighting>) {
     if !(word.starts_with(|c: char| c.is_ascii_uppercase()) && word.contains("Outbox")) {
         return;
     }
@@ -541,7 +540,6 @@ fn outbox_row(src: &Source, i: usize, word: &str, out: &mut Vec<Sighting>) {
                 open: next,
                 close,
                 annotation: false,
-                new: false,
             };
             for a in src.args(&call) {
                 if let Some(k) = a.key.and_then(|k| src.ident(k)) {

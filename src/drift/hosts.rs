@@ -139,10 +139,12 @@ impl Hosts {
             out.push(format!("{sq}grpc"));
         }
         out.extend(self.prefixes.iter().map(|(p, _)| p.clone()));
-        // An address variable ends a literal (`"ORDER_SERVICE_URL"`) or a placeholder's
-        // name (`${ORDER_SERVICE_URL}`, `${ORDER_SERVICE_URL:default}`).
+        // An address variable ends a literal (`"ORDER_SERVICE_URL"`,
+        // `'ORDER_SERVICE_URL'`) or a placeholder's name (`${ORDER_SERVICE_URL}`,
+        // `${ORDER_SERVICE_URL:default}`), or is read by name (`process.env.X`).
+        out.push("process.env.".to_string());
         for suffix in ADDRESS_SUFFIXES {
-            for end in ['"', '}', ':'] {
+            for end in ['"', '\'', '}', ':'] {
                 out.push(format!("{}{end}", suffix.to_ascii_lowercase()));
             }
         }

@@ -9,7 +9,8 @@
 //! end in one model, the observed edge, which the rules and `graph --observed` /
 //! `waves --observed` read.
 //!
-//! Cost: a file is lexed for this only when it is in a language [`code`] reads and
+//! Cost: a file is lexed for this only when it is in a language [`code`] reads (Go,
+//! Java, Kotlin, C#, Python, TypeScript/JavaScript, Ruby, Rust) and
 //! an Aho-Corasick search for the registry's hosts and the shapes of event code
 //! ([`Drift::wants`]) finds something in it; every other file costs that one search,
 //! and files in other languages nothing.
@@ -168,6 +169,14 @@ const EVENT_NEEDLES: &[&str] = &[
     "integrationevent(",
     "onevent(",
     "listener(",
+    "eventpattern(",
+    "messagepattern(",
+    "consumer.subscribe(",
+    "basic_publish(",
+    "basic_consume(",
+    "sendtoqueue(",
+    "record::to(",
+    "_pb2_grpc.",
 ];
 
 /// The marker of `new XxxEvent(...)`, which counts only for events the registry
@@ -215,7 +224,7 @@ impl Drift {
     /// True when a file of `lang` at `rel` may hold evidence: a language [`code`]
     /// reads, not test code, and one of the needles in its bytes.
     pub fn wants(&self, lang: Language, rel: &str, bytes: &[u8]) -> bool {
-        code::dialect(lang).is_some()
+        code::reads(lang)
             && !code::is_test_path(rel)
             && self.needles().is_some_and(|ac| ac.is_match(bytes))
     }
@@ -236,6 +245,7 @@ impl Drift {
                 code::Seen::Event { name, strong, .. } => {
                     *strong || self.events.canonical(name).is_some()
                 }
+                code::Seen::Unresolved => true,
             })
             .map(|s| {
                 let Loc { line, column, .. } = index.loc(text, s.offset, s.len);

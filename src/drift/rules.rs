@@ -77,6 +77,7 @@ pub fn file_findings(
                 .service(&svc.name)
                 .subject(event)
             }
+            Seen::Unresolved => continue,
         };
         let mut f = f;
         f.confidence = Some(Confidence::High);
@@ -126,6 +127,7 @@ pub fn edges(
                     .entry((*role, o.service))
                     .or_insert(&o.evidence);
             }
+            Seen::Unresolved => {}
         }
     }
     for (event, seen) in &by_event {
@@ -236,7 +238,9 @@ pub fn config_finding(reg: &Registry, e: &ObservedEdge) -> Option<Finding> {
 /// `unused-api-dependency` reports a `reads_from_apis` entry of a service whose
 /// evidence is complete enough, which means: the registry sets the rule's level
 /// explicitly, or ownlint saw at least one API call of that service (so its calls
-/// take shapes ownlint reads), and saw none to the declared service.
+/// take shapes ownlint reads) and no address it cannot attribute
+/// ([`Seen::Unresolved`]: a loopback default, an address variable named like a
+/// service's that names none), and saw none to the declared service.
 pub fn after_scan(
     reg: &Registry,
     drift: &super::Drift,
@@ -251,7 +255,17 @@ pub fn after_scan(
             .rule_levels
             .iter()
             .any(|(k, _)| k.value == Rule::UnusedApiDependency.name());
-        for svc in &reg.services {
+        // Services with an address ownlint cannot attribute: their calls are not all
+        // visible.
+        let unresolved: BTreeSet<usize> = obs
+            .iter()
+            .filter(|o| o.seen == Seen::Unresolved)
+            .map(|o| o.service)
+            .collect();
+        for (si, svc) in reg.services.iter().enumerate() {
+            if !explicit && unresolved.contains(&si) {
+                continue;
+            }
             let called: BTreeSet<&str> = edges
                 .iter()
                 .filter(|e| e.kind == EdgeKind::Api && e.from == svc.name)

@@ -51,6 +51,7 @@ pub mod sinks;
 pub mod sql;
 pub mod typescript;
 pub mod values;
+pub mod view;
 
 use crate::model::Access;
 

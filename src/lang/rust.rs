@@ -273,3 +273,86 @@ fn prelude_len(text: &str) -> usize {
 fn line_of(text: &str, offset: usize) -> u32 {
     crate::model::finding::Loc::at(text, offset, 0).line
 }
+
+/// The file as the language-neutral [`View`](super::view::View) the drift rules read:
+/// `::` as one token, string literals decoded (other literals opaque), and nothing of
+/// test code: an item under `#[cfg(test)]` or `#[test]` is left out whole. A file
+/// the lexer refuses is an empty view (its extraction reports it).
+pub fn view(text: &str) -> super::view::View<'_> {
+    let mut b = super::view::Builder::new(text);
+    let base = prelude_len(text);
+    let Ok(lexed) = lex::lex(text, base, MAX_DEPTH) else {
+        return b.finish(super::Language::Rust, false);
+    };
+    let toks = &lexed.toks;
+    let word = |k: usize| match toks.get(k) {
+        Some(t) if matches!(t.kind, lex::Kind::Ident(_)) => text.get(t.at.clone()),
+        _ => None,
+    };
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        match &t.kind {
+            lex::Kind::Punct('#', _) if is_test_attribute(toks, i, word) => {
+                // Skip the attribute and the item it marks, up to its body's end.
+                let body = (i..(i + 64).min(toks.len()))
+                    .find(|&k| matches!(toks[k].kind, lex::Kind::Open('{')));
+                match body {
+                    Some(k) if toks[k].close > k => {
+                        i = toks[k].close + 1;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            lex::Kind::Punct(':', true)
+                if matches!(
+                    toks.get(i + 1).map(|n| &n.kind),
+                    Some(lex::Kind::Punct(':', _))
+                ) =>
+            {
+                b.punct(t.at.start, t.at.start + 2);
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        match &t.kind {
+            lex::Kind::Ident(_) => b.ident(t.at.start, t.at.end),
+            lex::Kind::Punct(..) | lex::Kind::Open(_) | lex::Kind::Close => {
+                b.punct(t.at.start, t.at.end);
+            }
+            lex::Kind::Lit => {
+                let repr = text.get(t.at.clone()).unwrap_or_default();
+                match strings::decode(repr, t.at.start) {
+                    Some(d) if strings::is_string_lit(repr) => {
+                        b.string(t.at.start, t.at.end, d.text)
+                    }
+                    _ => b.punct(t.at.start, t.at.start),
+                }
+            }
+        }
+        i += 1;
+    }
+    b.finish(super::Language::Rust, true)
+}
+
+/// True when tokens from `i` are `#[cfg(test)]` or `#[test]`.
+fn is_test_attribute<'t>(
+    toks: &[lex::Tok],
+    i: usize,
+    word: impl Fn(usize) -> Option<&'t str>,
+) -> bool {
+    if !matches!(toks.get(i + 1).map(|t| &t.kind), Some(lex::Kind::Open('['))) {
+        return false;
+    }
+    match word(i + 2) {
+        Some("test") => true,
+        Some("cfg") => {
+            matches!(toks.get(i + 3).map(|t| &t.kind), Some(lex::Kind::Open('(')))
+                && word(i + 4) == Some("test")
+                && matches!(toks.get(i + 5).map(|t| &t.kind), Some(lex::Kind::Close))
+        }
+        _ => false,
+    }
+}

@@ -225,3 +225,26 @@ impl<'a> Extractor<'a> {
         None
     }
 }
+
+/// The file as the language-neutral [`View`](super::view::View) the drift rules read:
+/// a quoted string or a whole template as its contents as written, a template's
+/// first chunk (`` `http://orders/${id}` ``'s `http://orders/`) as a string and its
+/// later chunks as opaque tokens; the holes' code is code.
+pub fn view(text: &str) -> super::view::View<'_> {
+    let lexed = lex(text);
+    let mut b = super::view::Builder::new(text);
+    for t in &lexed.toks {
+        let contents = || text.get(t.cs..t.ce).unwrap_or_default().to_string();
+        match t.kind {
+            Kind::Ident => b.ident(t.start, t.end),
+            Kind::Str { .. }
+            | Kind::Tpl {
+                part: Part::Full | Part::Head,
+                ..
+            } => b.string(t.start, t.end, contents()),
+            Kind::Punct(_) | Kind::Op => b.punct(t.start, t.end),
+            Kind::Tpl { .. } | Kind::Num | Kind::Regex => b.punct(t.start, t.start),
+        }
+    }
+    b.finish(super::Language::TypeScript, true)
+}

@@ -74,6 +74,26 @@ pub fn run(rules: &impl Rules, text: &str, ctx: &Context, known: Option<&Known>)
     }
 }
 
+/// The file as the language-neutral [`View`](super::view::View) the drift rules
+/// read: the same tokens, literals decoded (holes as [`sql::HOLE`]), and the string
+/// constants this module's rules find (`const`, `final`, `val`, `readonly`).
+pub fn view(text: &str, dialect: Dialect, lang: super::Language) -> super::view::View<'_> {
+    let src = Source::new(text, dialect);
+    let mut b = super::view::Builder::new(text);
+    for (i, t) in src.toks.iter().enumerate() {
+        match t.kind {
+            Kind::Ident => b.ident(t.start, t.end),
+            Kind::Punct => b.punct(t.start, t.end),
+            Kind::Str(_) => b.string(t.start, t.end, src.lit_text(i)),
+            Kind::Char | Kind::Number => b.punct(t.start, t.start),
+        }
+    }
+    for (name, lit) in &src.constants {
+        b.constant(name, src.lit_text(*lit));
+    }
+    b.finish(lang, false)
+}
+
 #[cfg(test)]
 pub(crate) mod testing;
 #[cfg(test)]

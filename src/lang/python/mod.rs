@@ -293,3 +293,11 @@ impl<'a> Extractor<'a> {
         }
     }
 }
+
+/// The file as the language-neutral view the drift rules read ([`script::view`]).
+pub fn view(text: &str) -> super::view::View<'_> {
+    script::view(
+        &Tokens::new(text, lexer::lex(text)),
+        super::Language::Python,
+    )
+}

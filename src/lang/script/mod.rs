@@ -79,3 +79,32 @@ pub fn finish(mut out: Vec<Access>) -> Extracted {
         ..Extracted::default()
     }
 }
+
+/// The file as the language-neutral [`View`](super::view::View) the drift rules read:
+/// names (a Ruby `@ivar` too), a Ruby label `key:` as the name and its colon, a Ruby
+/// symbol `:name` as the string `name`, literals with their body as written (holes
+/// keep their text: a URL's host stands before them), statement ends.
+pub fn view<'a>(code: &Tokens<'a>, lang: super::Language) -> super::view::View<'a> {
+    let mut b = super::view::Builder::new(code.src);
+    for t in &code.toks {
+        match t.kind {
+            Kind::Name => b.ident(t.start, t.end),
+            Kind::Label => {
+                b.ident(t.start, t.end);
+                b.punct(t.end, t.end + 1);
+            }
+            Kind::Sym => b.string(t.start, t.end, code.src[t.start..t.end].to_string()),
+            Kind::Str => {
+                let body = code
+                    .lits
+                    .get(t.lit)
+                    .map_or("", |l| code.src.get(l.body.0..l.body.1).unwrap_or_default());
+                b.string(t.start, t.end, body.to_string());
+            }
+            Kind::Val => b.punct(t.start, t.start),
+            Kind::Op => b.punct(t.start, t.end),
+            Kind::Newline => b.end(t.start),
+        }
+    }
+    b.finish(lang, true)
+}
