@@ -11,6 +11,38 @@ pub struct Constants<'a> {
     by_name: foldhash::HashMap<&'a str, Option<usize>>,
     /// Each constant's literal → its name (filled by [`Constants::seal`]).
     names: foldhash::HashMap<usize, &'a str>,
+    /// The first bytes and lengths of the bound names (see [`Sieve`]).
+    sieve: Sieve,
+}
+
+/// A quick no to [`Constants::get`]: every name of the code is asked about (whether a
+/// statement holds a value), few are bound to a literal, and hashing the name was most
+/// of the cost. A name whose first byte or length (modulo 64) no name bound to a
+/// literal has holds no literal; any other is looked up
+/// (`tests::the_sieve_answers_as_the_map_does` compares).
+#[derive(Default)]
+struct Sieve {
+    firsts: u128,
+    lengths: u64,
+}
+
+impl Sieve {
+    /// The bits of `name`: its first byte (non-ASCII bytes share one bit) and length.
+    fn bits(name: &str) -> (u128, u64) {
+        let first = name.as_bytes().first().map_or(0, |&b| b.min(127));
+        (1 << first, 1 << (name.len() % 64))
+    }
+
+    fn add(&mut self, name: &str) {
+        let (first, length) = Self::bits(name);
+        self.firsts |= first;
+        self.lengths |= length;
+    }
+
+    fn may_hold(&self, name: &str) -> bool {
+        let (first, length) = Self::bits(name);
+        self.firsts & first != 0 && self.lengths & length != 0
+    }
 }
 
 impl<'a> Constants<'a> {
@@ -22,6 +54,9 @@ impl<'a> Constants<'a> {
             _ => None,
         };
         self.by_name.insert(name, entry);
+        if value.is_some() {
+            self.sieve.add(name);
+        }
     }
 
     /// Ends the bindings: indexes each constant by its literal.
@@ -35,6 +70,9 @@ impl<'a> Constants<'a> {
 
     /// The literal bound to `name`, if it is unambiguous.
     pub fn get(&self, name: &str) -> Option<usize> {
+        if !self.sieve.may_hold(name) {
+            return None;
+        }
         self.by_name.get(name).copied().flatten()
     }
 

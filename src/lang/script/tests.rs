@@ -183,6 +183,34 @@ fn constants_bound_twice_to_other_text_are_ambiguous() {
     assert_eq!(c.name_of(1), None);
 }
 
+proptest::proptest! {
+    /// [`Constants::get`]'s sieve says no only to names bound to no literal: any names
+    /// bound (first bytes ASCII, not, or none; lengths past 64; to a literal or not,
+    /// once or twice) are answered as a plain lookup answers.
+    #[test]
+    fn the_sieve_answers_as_the_map_does(
+        bound in proptest::collection::vec("[A-Za-z_é]{0,3}|[a-c]{62,66}", 0..6),
+        asked in proptest::collection::vec("[A-Za-z_é]{0,3}|[a-c]{62,66}", 0..12),
+    ) {
+        let f = fixture();
+        let mut c = Constants::default();
+        let mut plain = std::collections::HashMap::new();
+        for (n, name) in bound.iter().enumerate() {
+            // Every third binding is to something other than a literal.
+            let value = (n % 3 != 2).then_some(0);
+            c.bind(&f.code, name, value);
+            let entry = plain.entry(name.as_str()).or_insert(value);
+            if *entry != value {
+                *entry = None;
+            }
+        }
+        c.seal();
+        for name in bound.iter().chain(&asked) {
+            proptest::prop_assert_eq!(c.get(name), plain.get(name.as_str()).copied().flatten(), "{:?}", name);
+        }
+    }
+}
+
 #[test]
 fn statements_split_at_line_ends_and_top_level_semicolons() {
     // a ( ; ) ; b \n c

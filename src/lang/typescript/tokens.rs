@@ -185,14 +185,23 @@ impl<'a> Extractor<'a> {
     /// The `(` of a call whose callee is the identifier at `i`: the next token, or the
     /// one after TypeScript type arguments (`database<Row>(`, `query<Array<T>>(`), as
     /// TypeScript itself reads `name<..>(`.
+    ///
+    /// Asked of every identifier, and nearly every one is followed by neither, so the
+    /// look at the next token is inlined into the pass and only a `<` leads to the
+    /// walk over type arguments ([`Self::open_after_type_args`]).
+    #[inline]
     pub(super) fn call_open(&self, i: usize) -> Option<usize> {
-        let mut k = i + 1;
-        if self.is_punct(k, b'(') {
-            return Some(k);
+        let k = i + 1;
+        match self.kind(k)? {
+            Kind::Punct(b'(') => Some(k),
+            Kind::Punct(b'<') => self.open_after_type_args(k),
+            _ => None,
         }
-        if !self.is_punct(k, b'<') {
-            return None;
-        }
+    }
+
+    /// The `(` after the type arguments whose `<` is at `k` (see [`Self::call_open`]).
+    #[inline(never)]
+    fn open_after_type_args(&self, mut k: usize) -> Option<usize> {
         let mut depth = 0usize;
         for _ in 0..TYPE_ARG_TOKENS {
             if matches!(self.kind(k), Some(Kind::Punct(b')' | b']' | b'}'))) {
