@@ -7,7 +7,7 @@
 //! Other strings are read as SQL only when they parse as a statement.
 
 use super::{Extractor, Group};
-use crate::lang::script::{Calls, Frame, Frames, Item, Kind};
+use crate::lang::script::{Arg, Calls, Frame, Frames, Item, Kind};
 use crate::lang::sinks::{self, SinkKind};
 use crate::lang::sql;
 
@@ -97,8 +97,22 @@ impl Extractor<'_> {
                         || matches!(self.code.text(k), "," | ")" | "]" | "}" | ":")
                             && self.code.kind(k) == Some(Kind::Op)
                 };
+                // A dict entry's value, `'k': v`, is recorded under the key `k`.
+                let entry_key = (i >= s + 2
+                    && self.code.is_op(i - 1, ":")
+                    && self.code.kind(i - 2) == Some(Kind::Str))
+                .then(|| self.code.tok(i - 2).and_then(|t| self.plain(t.lit)))
+                .flatten()
+                .map(str::to_string);
                 match frames.top_mut() {
                     Some(f) if at_value(f, i) && closes(j) => f.push(group),
+                    Some(f) if f.callee.is_none() && entry_key.is_some() && closes(j) => {
+                        f.args.push(Arg {
+                            pos: None,
+                            kw: entry_key,
+                            val: group,
+                        })
+                    }
                     Some(f) if f.log => {}
                     None if prose => {}
                     _ => loose.push(group),

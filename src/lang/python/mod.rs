@@ -37,6 +37,9 @@ pub const MARKERS: &[&str] = &[
     "op.create_table",
     "op.rename_table",
     "create_foreign_key",
+    "CreateModel",
+    "AlterModelTable",
+    "DeleteModel",
 ];
 
 /// A Python string expression: literals and names, with `%`/`.format` values.
@@ -65,6 +68,14 @@ struct Extractor<'a> {
     consts: Constants<'a>,
     django: bool,
     migration: bool,
+    /// For a file in a Django app's `migrations/` directory, the app's label: the
+    /// name of the directory holding `migrations/`.
+    app_label: Option<&'a str>,
+    /// The `db_table` of the `CreateModel` whose `options` dict just closed.
+    db_table: Option<Access>,
+    /// Models this file's Django migrations created or renamed (name lowercased) and
+    /// their tables, for a later `DeleteModel`.
+    django_models: Vec<(String, String)>,
     out: Vec<Access>,
     blocks: Vec<Block>,
     next_block: usize,
@@ -125,6 +136,9 @@ fn extract_from(
         consts: Constants::default(),
         django: text.contains("from django") || text.contains("import django"),
         migration: path.starts_with("versions/") || path.contains("/versions/"),
+        app_label: django_app_label(path),
+        db_table: None,
+        django_models: Vec::new(),
         out: Vec::new(),
         blocks: Vec::new(),
         next_block: 0,
@@ -158,6 +172,16 @@ fn extract_from(
         values,
         ..script::finish(ex.out)
     }
+}
+
+/// The app label of a Django migration at `path`: the directory holding the
+/// `migrations/` directory the file is in (`shop/orders/migrations/0001.py` →
+/// `orders`).
+fn django_app_label(path: &str) -> Option<&str> {
+    let mut dirs = path.rsplit('/').skip(1);
+    (dirs.next()? == "migrations")
+        .then(|| dirs.next())
+        .flatten()
 }
 
 impl<'a> Extractor<'a> {

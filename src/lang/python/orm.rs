@@ -1,14 +1,14 @@
 //! The ORM and migration shapes that name tables: SQLAlchemy's `__tablename__`,
 //! `__table_args__`, `Table(..)`, `ForeignKey(..)` and `ForeignKeyConstraint(..)`;
-//! Django's `Meta.db_table` and `ForeignKey`; Alembic's `op.*` operations. Each is a
-//! table name in a known place, so it is reported whether or not the name is in the
-//! registry.
+//! Django's `Meta.db_table` and `ForeignKey`; Django migrations' `CreateModel`,
+//! `AlterModelTable` and `DeleteModel`; Alembic's `op.*` operations. Each is a table
+//! name in a known place, so it is reported whether or not the name is in the registry.
 
 use super::{Extractor, Group};
 use crate::lang::script::assemble::{plain_name, table_access};
 use crate::lang::script::{Frame, Item, Kind};
 use crate::lang::sql::HOLE;
-use crate::model::{Access, AccessKind};
+use crate::model::{Access, AccessKind, TableRef};
 
 /// A table argument of an Alembic operation: positional index, keyword, kind, and the
 /// keyword carrying its schema.
@@ -97,6 +97,9 @@ const ALEMBIC: &[(&str, &[TableArg])] = &[
     ),
 ];
 
+/// Django migration operations that name a model's table.
+const DJANGO_OPERATIONS: &[&str] = &["CreateModel", "AlterModelTable", "DeleteModel"];
+
 impl Extractor<'_> {
     /// `NAME = ...` at the start of statement `s..e`, in a model class: returns true
     /// when it was a table's name and nothing else is left to read.
@@ -145,7 +148,7 @@ impl Extractor<'_> {
     }
 
     /// A literal's text when it has no escapes or holes.
-    fn plain(&self, lit: usize) -> Option<&str> {
+    pub(super) fn plain(&self, lit: usize) -> Option<&str> {
         let l = &self.code.lits[lit];
         let body = self.code.body(lit);
         (!(body.contains('\\') || l.fmt && body.contains(['{', '}']))).then_some(body)
@@ -242,6 +245,8 @@ impl Extractor<'_> {
                 }
                 used.push(a);
             }
+        } else if let Some(op) = self.django_operation(callee) {
+            self.django_migration(op, f, &mut used);
         } else if let Some(op) = callee.strip_prefix("op.")
             && let Some((_, spec)) = ALEMBIC.iter().find(|(name, _)| *name == op)
         {
@@ -260,9 +265,95 @@ impl Extractor<'_> {
         Some(used)
     }
 
+    /// The Django migration operation `callee` calls (`migrations.CreateModel`, or
+    /// `CreateModel` in a file importing Django), in a file under a `migrations/`
+    /// directory; `None` otherwise, so another library's `CreateModel` is not read.
+    fn django_operation<'c>(&self, callee: &'c str) -> Option<&'c str> {
+        let op = callee
+            .strip_prefix("migrations.")
+            .or_else(|| self.django.then_some(callee))?;
+        (self.app_label.is_some() && DJANGO_OPERATIONS.contains(&op)).then_some(op)
+    }
+
+    /// `CreateModel(name, fields, options={'db_table': t})`, `AlterModelTable(name,
+    /// table)`, `DeleteModel(name)`: the table each creates, renames or drops. Without
+    /// `db_table` a model's table is Django's default, `<app label>_<model name
+    /// lowercased>`, the app label being the directory holding `migrations/`; a
+    /// `DeleteModel` of a model this file did not create may have had a `db_table`
+    /// elsewhere, so its default name is low confidence.
+    fn django_migration(&mut self, op: &str, f: &Frame<Group>, used: &mut Vec<usize>) {
+        let find = |pos: usize, kw: &str| {
+            f.args
+                .iter()
+                .position(|a| a.pos == Some(pos) || a.kw.as_deref() == Some(kw))
+        };
+        let db_table = self.db_table.take();
+        let Some(n) = find(0, "name") else { return };
+        used.push(n);
+        let emb = self.embed(&f.args[n].val);
+        let Some(model) = plain_name(&emb).map(str::to_lowercase) else {
+            return;
+        };
+        let known = |this: &Self| {
+            this.django_models
+                .iter()
+                .rev()
+                .find(|(m, _)| *m == model)
+                .map(|(_, t)| t.clone())
+        };
+        let access = match op {
+            "AlterModelTable" => {
+                let Some(t) = find(1, "table") else { return };
+                used.push(t);
+                let Some(a) = self.name_access(&f.args[t].val, AccessKind::Ddl, None) else {
+                    return;
+                };
+                a
+            }
+            "CreateModel" => match db_table {
+                Some(a) => a,
+                None => self.default_model_table(&emb, &model),
+            },
+            _ => match known(self) {
+                Some(t) => {
+                    let len = emb.text().len();
+                    emb.relocate(Access::table(AccessKind::Ddl, TableRef::bare(t), 0, len))
+                }
+                None => self.default_model_table(&emb, &model).low(),
+            },
+        };
+        if let crate::model::Target::Table(t) = &access.target {
+            self.django_models.push((model, t.name.clone()));
+        }
+        self.out.push(access);
+    }
+
+    /// Django's default table of `model` (lowercased), at the model name's literal.
+    fn default_model_table(&self, emb: &crate::lang::embedded::Embedded, model: &str) -> Access {
+        let label = self.app_label.unwrap_or_default();
+        let table = TableRef::bare(format!("{label}_{model}"));
+        emb.relocate(Access::table(AccessKind::Ddl, table, 0, emb.text().len()))
+    }
+
     /// A list or dict: the indexes of the elements consumed.
-    /// `ForeignKeyConstraint(cols, ["t.id"])` names referenced tables in a list.
+    /// `ForeignKeyConstraint(cols, ["t.id"])` names referenced tables in a list;
+    /// `CreateModel(.., options={'db_table': t})` names the model's table in a dict.
     pub(super) fn bracket(&mut self, f: &Frame<Group>) -> Vec<usize> {
+        let create_options = f.parent.as_ref().is_some_and(|(callee, pos, kw)| {
+            self.django_operation(callee) == Some("CreateModel")
+                && (kw.as_deref() == Some("options") || (kw.is_none() && *pos == 2))
+        });
+        if create_options {
+            let Some(t) = f
+                .args
+                .iter()
+                .position(|a| a.kw.as_deref() == Some("db_table"))
+            else {
+                return Vec::new();
+            };
+            self.db_table = self.name_access(&f.args[t].val, AccessKind::Ddl, None);
+            return vec![t];
+        }
         let fk_list = f.parent.as_ref().is_some_and(|(callee, pos, kw)| {
             callee.rsplit('.').next() == Some("ForeignKeyConstraint")
                 && (kw.as_deref() == Some("refcolumns") || (kw.is_none() && *pos == 1))

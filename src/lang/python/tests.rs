@@ -598,3 +598,117 @@ fn skipping_valueless_statements_changes_nothing() {
         }
     }
 }
+
+#[test]
+fn django_migration_operations() {
+    let m = |ops: &str| {
+        format!(
+            "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n{ops}\n    ]\n"
+        )
+    };
+    let dj = (Import, "pkg:django.db", "django.db");
+    let cases: Vec<(String, Vec<Expect<'_>>)> = vec![
+        (
+            m("        migrations.CreateModel(name='Order', fields=[('id', models.AutoField(primary_key=True))], options={'db_table': 'orders'}),"),
+            vec![dj, (Ddl, "orders", "orders")],
+        ),
+        // Django's default: `<app label>_<model name lowercased>`.
+        (
+            m("        migrations.CreateModel(\n            name='OrderItem',\n            fields=[('id', models.AutoField())],\n        ),"),
+            vec![dj, (Ddl, "orders_orderitem", "OrderItem")],
+        ),
+        (
+            m("        migrations.CreateModel('Order', [], {'ordering': ['id'], 'db_table': 'orders'}),"),
+            vec![dj, (Ddl, "orders", "orders")],
+        ),
+        (
+            m("        migrations.AlterModelTable(name='order', table='purchases'),"),
+            vec![dj, (Ddl, "purchases", "purchases")],
+        ),
+        // A model this file created is dropped under its table.
+        (
+            m("        migrations.CreateModel(name='Order', fields=[], options={'db_table': 'orders'}),\n        migrations.DeleteModel(name='Order'),"),
+            vec![dj, (Ddl, "orders", "orders"), (Ddl, "orders", "Order")],
+        ),
+        (
+            m("        migrations.DeleteModel('Invoice'),"),
+            vec![dj, (Ddl, "orders_invoice", "Invoice")],
+        ),
+        // Imported bare from Django.
+        (
+            "from django.db.migrations import CreateModel\nops = [CreateModel(name='Order', fields=[])]\n".to_string(),
+            vec![
+                (Import, "pkg:django.db.migrations", "django.db.migrations"),
+                (Ddl, "orders_order", "Order"),
+            ],
+        ),
+        // RunSQL is a SQL sink.
+        (
+            m("        migrations.RunSQL('CREATE TABLE audit (id int)', reverse_sql='DROP TABLE audit'),"),
+            vec![dj, (Ddl, "audit", "audit")],
+        ),
+    ];
+    for (src, want) in cases {
+        let want: Vec<(AccessKind, String, String)> = want
+            .into_iter()
+            .map(|(k, n, t)| (k, n.into(), t.into()))
+            .collect();
+        assert_eq!(
+            run("shop/orders/migrations/0001_initial.py", &src),
+            want,
+            "{src}"
+        );
+    }
+}
+
+#[test]
+fn django_migration_traps() {
+    let op = "migrations.CreateModel(name='Order', fields=[])\n";
+    // Outside a `migrations/` directory, or at a repository's root with no app.
+    assert!(run("shop/orders/models.py", op).is_empty());
+    assert!(run("migrations/0001_initial.py", op).is_empty());
+    check(
+        "shop/orders/migrations/0001_initial.py",
+        &[
+            // Another library's `CreateModel`, in a file not importing Django.
+            (
+                "api.CreateModel(name='Order')\nCreateModel(name='Order')\n",
+                &[],
+            ),
+            // Comments, docstrings and log messages.
+            (
+                "# migrations.CreateModel(name='Order', fields=[])\nx = 1\n",
+                &[],
+            ),
+            (
+                "\"\"\"migrations.CreateModel(name='Order')\"\"\"\nlogger.info(\"migrations.CreateModel(name='Order')\")\n",
+                &[],
+            ),
+            (
+                "logger.info(migrations.CreateModel(name='Order', fields=[]))\n",
+                &[],
+            ),
+            // A name that is not a plain literal; `db_table` outside `options`.
+            ("migrations.CreateModel(name=f'{x}', fields=[])\n", &[]),
+            (
+                "migrations.CreateModel(name='Order', fields=[], managers={'db_table': 'x'}, options={})\n",
+                &[(Ddl, "orders_order", "Order")],
+            ),
+            // Other dicts keep their values out of every table.
+            ("x = {'db_table': 'orders'}\n", &[]),
+        ],
+    );
+}
+
+#[test]
+fn django_app_labels() {
+    for (path, want) in [
+        ("shop/orders/migrations/0001_initial.py", Some("orders")),
+        ("orders/migrations/0002_x.py", Some("orders")),
+        ("migrations/0001.py", None),
+        ("shop/orders/models.py", None),
+        ("shop/migrations/orders/0001.py", None),
+    ] {
+        assert_eq!(super::django_app_label(path), want, "{path}");
+    }
+}
