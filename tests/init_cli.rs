@@ -1567,3 +1567,101 @@ fn ef_core_default_schema_in_another_file_makes_one_entry() {
     assert_eq!(service(&p, "ordering-api")["schema"]["name"], "ordering");
     assert_eq!(init_then_check(root), Vec::<Value>::new());
 }
+
+/// API reads and events come from what `check`'s scan observes (code and deployment
+/// configuration), each with where it was first seen, so that `check` right after
+/// `init` reports none of them; a service's own URL and a third-party host add
+/// nothing, and an event consumed with no proposed publisher is left out, commented.
+#[test]
+fn api_reads_and_events_are_proposed_from_what_check_observes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(
+        root,
+        "services/orders/app.py",
+        "import requests\n\n\ndef ship(order):\n    return requests.post(\"http://shipping:8000/shipments\", json=order)\n\n\ndef own():\n    return requests.get(\"http://orders:8000/orders\")\n\n\ndef third():\n    return requests.get(\"https://api.stripe.com/v1/charges\")\n\n\ndef publish(producer, order):\n    producer.send(\"order.created\", order)\n",
+    );
+    write(
+        root,
+        "services/inventory/src/index.ts",
+        "import { Kafka } from 'kafkajs';\n\nconst kafka = new Kafka({ brokers: ['kafka:9092'] });\nconst consumer = kafka.consumer({ groupId: 'inventory' });\n\nexport async function run(): Promise<void> {\n  await consumer.subscribe({ topics: ['order.created'] });\n  await consumer.subscribe({ topic: 'order.cancelled' });\n}\n",
+    );
+    for svc in ["orders", "inventory", "shipping"] {
+        write(
+            root,
+            &format!("services/{svc}/Dockerfile"),
+            "FROM scratch\n",
+        );
+    }
+    write(root, "services/shipping/main.py", "print('ships')\n");
+    write(root, "services/billing/main.py", "print('bills')\n");
+    write(
+        root,
+        "deploy/docker-compose.yml",
+        "services:\n  billing:\n    build: ../services/billing\n    environment:\n      - INVENTORY_URL=http://inventory:8080\n",
+    );
+    let p = proposal(root);
+    assert_eq!(
+        names(&p),
+        ["billing", "inventory", "orders", "shipping"],
+        "{p}"
+    );
+    let yaml = p["registry"].as_str().expect("registry");
+    let reg: Value = serde_saphyr::from_str(yaml).expect("registry is YAML");
+    let listed = |svc: &str, key: &str| -> Vec<String> {
+        reg["services"][svc][key]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|v| match v.as_object() {
+                        Some(o) => o.keys().cloned().collect::<Vec<_>>().join(","),
+                        None => v.as_str().unwrap_or_default().to_string(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(listed("orders", "reads_from_apis"), ["shipping"], "{yaml}");
+    assert_eq!(
+        listed("billing", "reads_from_apis"),
+        ["inventory"],
+        "{yaml}"
+    );
+    assert!(listed("shipping", "reads_from_apis").is_empty(), "{yaml}");
+    assert!(listed("inventory", "reads_from_apis").is_empty(), "{yaml}");
+    assert_eq!(
+        listed("orders", "publishes_events"),
+        ["order.created"],
+        "{yaml}"
+    );
+    assert_eq!(
+        listed("inventory", "consumes_events"),
+        ["order.created"],
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("      - shipping: []  # called at services/orders/app.py:5 ("),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("      - inventory: []  # called at deploy/docker-compose.yml:5 ("),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("    # event order.cancelled: consumed, but no proposed service is seen publishing it (services/inventory/src/index.ts:8 ("),
+        "{yaml}"
+    );
+    let errors = init_then_check(root);
+    // The one drift error left: the event with no publisher, which the proposal
+    // cannot declare (validation requires a publisher) and comments on instead.
+    let drift: Vec<(&Value, &Value)> = errors
+        .iter()
+        .filter(|f| f["rule"] == "undeclared-api-dependency" || f["rule"] == "undeclared-event")
+        .map(|f| (&f["rule"], &f["line"]))
+        .collect();
+    assert_eq!(
+        drift,
+        [(&Value::from("undeclared-event"), &Value::from(8))],
+        "{errors:?}"
+    );
+}

@@ -63,7 +63,7 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<u8, Failure> {
     // A panic in one file's analysis is caught and listed as a skipped file; keep the
     // default hook from printing a backtrace for it.
     std::panic::set_hook(Box::new(|_| {}));
-    let proposal = init::propose(&root, threads, args.scan.max_file_size);
+    let mut proposal = init::propose(&root, threads, args.scan.max_file_size);
     std::panic::set_hook(hook);
     if proposal.services.is_empty() {
         return Err(Failure::Usage(format!(
@@ -71,6 +71,11 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<u8, Failure> {
             dir.display()
         )));
     }
+    // API reads and events: `check`'s scan of the repository against the proposal
+    // (one more walk), so that `check` right after `init` sees them declared.
+    let reg = validate(&proposal.render(), &root)?;
+    let run = super::check::collect(&reg, &args.scan, &[])?;
+    proposal.observed = init::observed::from_run(&reg, &run);
     let text = proposal.render();
     validate(&text, &root)?;
     match &output {
@@ -109,7 +114,7 @@ fn print(s: &str) -> Result<(), Failure> {
 
 /// The proposal must load and pass `validate` before it is written: a registry `init`
 /// wrote that `check` then refuses would be a bug, reported as such.
-fn validate(text: &str, root: &Path) -> Result<(), Failure> {
+fn validate(text: &str, root: &Path) -> Result<crate::registry::Registry, Failure> {
     let reg = crate::registry::load_str(text, DEFAULT_NAME, root.to_path_buf()).map_err(|e| {
         Failure::Usage(format!(
             "internal error: the proposed registry does not load ({e}); please report it, with `ownlint init --dry-run` output"
@@ -122,7 +127,7 @@ fn validate(text: &str, root: &Path) -> Result<(), Failure> {
         .map(|f| format!("{}: {}", f.rule.name(), f.message))
         .collect();
     if errors.is_empty() {
-        Ok(())
+        Ok(reg)
     } else {
         Err(Failure::Usage(format!(
             "internal error: the proposed registry does not validate ({}); please report it, with `ownlint init --dry-run` output",

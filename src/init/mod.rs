@@ -9,6 +9,7 @@
 
 pub mod deployed;
 pub mod manifests;
+pub mod observed;
 pub mod render;
 pub mod services;
 pub mod signals;
@@ -72,6 +73,9 @@ pub struct Proposal {
     pub views: BTreeSet<String>,
     /// Table names found in code that the registry cannot list (not plain identifiers).
     pub odd_names: Vec<String>,
+    /// The API reads and events `check`'s scan observes on the proposal (empty until
+    /// [`observed::from_run`] fills it).
+    pub observed: observed::Observed,
     /// Files that could not be analysed, with the reason.
     pub skipped: Vec<(String, String)>,
 }

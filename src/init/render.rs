@@ -130,9 +130,10 @@ impl Proposal {
             "# data-ownership.yaml, proposed by `ownlint init`: which service owns which tables.\n\
              # A service is a directory that is deployed or runs (a Dockerfile, a compose build,\n\
              # an entry point, migrations); each table is owned by the service whose migrations\n\
-             # create it (or, failing that, whose models map it). Review it, add events\n\
-             # (`publishes_events`, `consumes_events`) and API reads (`reads_from_apis`), then\n\
-             # run `ownlint validate` and `ownlint check`.\n",
+             # create it (or, failing that, whose models map it). API reads and events are\n\
+             # the ones `check` sees in the code and deployment configuration, each with where\n\
+             # it was first seen: add the endpoints and what it cannot see, then run\n\
+             # `ownlint validate` and `ownlint check`.\n",
         );
         if !self.left.is_empty() {
             y.push_str(
@@ -214,11 +215,52 @@ impl Proposal {
             for line in &undecided[i] {
                 y.push_str(&format!("      {}", comment(line)));
             }
+            self.render_observed(i, &mut y);
         }
         if !header.is_empty() || !outside.is_empty() {
             y.push_str(PENDING_AS_WARNINGS);
         }
         y
+    }
+
+    /// Service `i`'s `reads_from_apis`, `publishes_events` and `consumes_events` as
+    /// `check`'s scan observed them, each with where it was first seen, then the
+    /// events left out and why.
+    fn render_observed(&self, i: usize, y: &mut String) {
+        let o = &self.observed;
+        let seen = |e: &super::observed::Entry| comment_text(&format!("{} ({})", e.at, e.how));
+        if let Some(reads) = o.reads.get(i).filter(|r| !r.is_empty()) {
+            y.push_str("    reads_from_apis:\n");
+            for e in reads {
+                y.push_str(&format!(
+                    "      - {}: []  # called at {}\n",
+                    scalar(&e.name),
+                    seen(e)
+                ));
+            }
+        }
+        for (key, list) in [
+            ("publishes_events", &o.publishes),
+            ("consumes_events", &o.consumes),
+        ] {
+            if let Some(list) = list.get(i).filter(|l| !l.is_empty()) {
+                y.push_str(&format!("    {key}:\n"));
+                for e in list {
+                    y.push_str(&format!(
+                        "      - {}  # seen at {}\n",
+                        scalar(&e.name),
+                        seen(e)
+                    ));
+                }
+            }
+        }
+        for (e, why) in o.left.get(i).into_iter().flatten() {
+            y.push_str(&format!(
+                "    # event {}: {why} ({})\n",
+                comment_text(&scalar(&e.name)),
+                seen(e)
+            ));
+        }
     }
 
     /// `mapped by `orders` (services/orders/src/schema.rs:9)`.

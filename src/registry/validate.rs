@@ -742,7 +742,7 @@ fn valid_table_name(s: &str) -> bool {
     })
 }
 
-fn valid_event_name(s: &str) -> bool {
+pub(crate) fn valid_event_name(s: &str) -> bool {
     !s.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
