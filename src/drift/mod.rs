@@ -191,7 +191,19 @@ pub struct Drift {
     /// The search that picks the files to lex, built at the first file in a language
     /// [`code`] reads: a repository without any costs nothing more.
     needles: std::sync::OnceLock<Option<AhoCorasick>>,
+    /// The automaton the search uses: a DFA for a run over many files (see
+    /// [`Drift::for_files`]), otherwise the library's choice.
+    kind: Option<AhoCorasickKind>,
 }
+
+/// From how many files a run builds the needle search as a DFA. With a host's four
+/// spellings per service the needles run to hundreds, past what the SIMD prefilter
+/// takes, so every byte of every file of a language `code` reads goes through the
+/// automaton: the DFA walks a byte in a few instructions where the NFA takes tens,
+/// but costs about 75 M instructions (some 20 ms) to build for a hundred services.
+/// A pre-commit run over ten files would pay that for nothing; a whole repository
+/// earns it back (docs/performance.md).
+const DFA_FROM_FILES: usize = 256;
 
 impl Drift {
     pub fn new(reg: &Registry) -> Drift {
@@ -199,6 +211,15 @@ impl Drift {
             hosts: hosts::Hosts::new(reg),
             events: Events::new(reg),
             needles: std::sync::OnceLock::new(),
+            kind: None,
+        }
+    }
+
+    /// The evidence reader for a scan that reads `files` files.
+    pub fn for_files(reg: &Registry, files: usize) -> Drift {
+        Drift {
+            kind: (files >= DFA_FROM_FILES).then_some(AhoCorasickKind::DFA),
+            ..Drift::new(reg)
         }
     }
 
@@ -212,14 +233,10 @@ impl Drift {
                 if !self.events.known.is_empty() {
                     needles.push(KNOWN_EVENT_NEEDLE.to_string());
                 }
-                // A DFA: with a host's four spellings per service the needles run to
-                // hundreds, past what the SIMD prefilter takes, and every byte of every
-                // file of a language `code` reads goes through this automaton; the
-                // DFA walks a byte in a few instructions where the NFA takes tens.
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::LeftmostFirst)
-                    .kind(Some(AhoCorasickKind::DFA))
+                    .kind(self.kind)
                     .build(&needles)
                     .ok()
             })

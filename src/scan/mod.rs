@@ -138,7 +138,7 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         prefilter_patterns(reg, &paths, &packages, &imports),
     );
     let resolver = Resolver::new(reg, &paths, &packages, &imports);
-    let drift = crate::drift::Drift::new(reg);
+    let drift = crate::drift::Drift::for_files(reg, files.len());
     let cursor = AtomicUsize::new(0);
     let threads = opts.threads.max(1);
     let engine = Engine {
