@@ -4,6 +4,7 @@
 //! Extractors never see the registry. Adding a language is one new module and one line
 //! in [`Language::of`] and [`extract`].
 
+pub mod args;
 pub mod brackets;
 pub mod cargo_toml;
 pub mod clike;

@@ -50,14 +50,7 @@ pub struct Call {
     pub annotation: bool,
 }
 
-/// One argument of a call: `key = value`, `key: value` or a positional value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Arg {
-    pub key: Option<usize>,
-    /// Token range of the value.
-    pub start: usize,
-    pub end: usize,
-}
+pub use super::args::Arg;
 
 /// Collects a language's tokens, then [`Builder::finish`]es the view.
 pub struct Builder<'a> {
@@ -379,27 +372,8 @@ impl<'a> View<'a> {
     /// The top-level items between bracket `open` and its partner: a call's
     /// arguments, an object's or a list's entries.
     pub fn items(&self, open: usize) -> Vec<Arg> {
-        let mut out = Vec::new();
         let close = self.partner(open).unwrap_or(self.toks.len());
-        let end = close.min(self.toks.len());
-        let mut start = open + 1;
-        let mut k = start;
-        while k <= end {
-            if k == end || self.punct(k) == "," {
-                if k > start {
-                    out.push(self.arg(start, k));
-                }
-                start = k + 1;
-                k += 1;
-                continue;
-            }
-            k = match self.punct(k) {
-                "(" | "[" | "{" => self.partner(k).map_or(end, |p| p.min(end - 1) + 1),
-                _ => k + 1,
-            }
-            .max(k + 1);
-        }
-        out
+        super::args::items(self, open, close)
     }
 
     /// The top-level arguments of a call.
@@ -407,36 +381,24 @@ impl<'a> View<'a> {
         self.items(call.open)
     }
 
-    fn arg(&self, start: usize, end: usize) -> Arg {
-        let keyed = self.ident(start).is_some()
-            && start + 2 < end
-            && (self.punct(start + 1) == "=" || self.punct(start + 1) == ":");
-        if keyed {
-            Arg {
-                key: Some(start),
-                start: start + 2,
-                end,
-            }
-        } else {
-            Arg {
-                key: None,
-                start,
-                end,
-            }
-        }
-    }
-
     /// The argument with one of `keys`, or else the `pos`-th positional argument.
     pub fn arg_named(&self, args: &[Arg], keys: &[&str], pos: Option<usize>) -> Option<Arg> {
-        let keyed = args.iter().find(|a| {
-            a.key
-                .and_then(|k| self.ident(k))
-                .is_some_and(|k| keys.contains(&k))
-        });
-        if let Some(a) = keyed {
-            return Some(*a);
-        }
-        pos.and_then(|p| args.iter().filter(|a| a.key.is_none()).nth(p).copied())
+        super::args::named(self, args, keys, pos)
+    }
+}
+
+impl super::args::Tokens for View<'_> {
+    fn ident(&self, i: usize) -> Option<&str> {
+        View::ident(self, i)
+    }
+    fn punct(&self, i: usize) -> &str {
+        View::punct(self, i)
+    }
+    fn partner(&self, i: usize) -> Option<usize> {
+        View::partner(self, i)
+    }
+    fn count(&self) -> usize {
+        self.toks.len()
     }
 }
 

@@ -61,14 +61,7 @@ pub struct Call {
     pub new: bool,
 }
 
-/// One argument of a call: `key = value`, `key: value` or a positional value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Arg {
-    pub key: Option<usize>,
-    /// Token range of the value.
-    pub start: usize,
-    pub end: usize,
-}
+pub use crate::lang::args::Arg;
 
 impl<'a> Source<'a> {
     /// Lexes `text` and computes its bracket structure and constants.
@@ -290,57 +283,12 @@ impl<'a> Source<'a> {
 
     /// The top-level arguments of a call.
     pub fn args(&self, call: &Call) -> Vec<Arg> {
-        let mut out = Vec::new();
-        let end = call.close.min(self.toks.len());
-        let mut start = call.open + 1;
-        let mut k = start;
-        while k <= end {
-            if k == end || self.punct(k) == "," {
-                if k > start {
-                    out.push(self.arg(start, k));
-                }
-                start = k + 1;
-                k += 1;
-                continue;
-            }
-            k = match self.punct(k) {
-                "(" | "[" | "{" => self.partner(k).map_or(end, |p| p.min(end - 1) + 1),
-                _ => k + 1,
-            };
-        }
-        out
-    }
-
-    fn arg(&self, start: usize, end: usize) -> Arg {
-        let keyed = self.ident(start).is_some()
-            && start + 2 < end
-            && (self.punct(start + 1) == "=" || self.punct(start + 1) == ":");
-        if keyed {
-            Arg {
-                key: Some(start),
-                start: start + 2,
-                end,
-            }
-        } else {
-            Arg {
-                key: None,
-                start,
-                end,
-            }
-        }
+        crate::lang::args::items(self, call.open, call.close)
     }
 
     /// The argument with one of `keys`, or else the `pos`-th positional argument.
     pub fn arg_named(&self, args: &[Arg], keys: &[&str], pos: Option<usize>) -> Option<Arg> {
-        let keyed = args.iter().find(|a| {
-            a.key
-                .and_then(|k| self.ident(k))
-                .is_some_and(|k| keys.contains(&k))
-        });
-        if let Some(a) = keyed {
-            return Some(*a);
-        }
-        pos.and_then(|p| args.iter().filter(|a| a.key.is_none()).nth(p).copied())
+        crate::lang::args::named(self, args, keys, pos)
     }
 
     /// The table named by an ORM call's arguments: the name from `names`/`pos`, a
@@ -362,5 +310,20 @@ impl<'a> Source<'a> {
             t.schema = Some(s);
         }
         Some(access)
+    }
+}
+
+impl crate::lang::args::Tokens for Source<'_> {
+    fn ident(&self, i: usize) -> Option<&str> {
+        Source::ident(self, i)
+    }
+    fn punct(&self, i: usize) -> &str {
+        Source::punct(self, i)
+    }
+    fn partner(&self, i: usize) -> Option<usize> {
+        Source::partner(self, i)
+    }
+    fn count(&self) -> usize {
+        self.toks.len()
     }
 }
