@@ -300,10 +300,17 @@ rules:
   unowned-table: warning
 ";
 
-/// Text that stays on one comment line: control characters (from file names) become `?`.
+/// Text that stays on one comment line and prints as it reads: control characters,
+/// line separators and bidirectional controls (from file names) become `?`.
 fn comment_text(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
+        .map(|c| {
+            if crate::report::escape::is_unsafe(c) {
+                '?'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -330,6 +337,25 @@ pub fn scalar(s: &str) -> String {
     if plain {
         s.to_string()
     } else {
-        serde_json::Value::String(s.to_string()).to_string()
+        // JSON escapes control characters; `escape::json` also the line separators
+        // and bidirectional controls serde_json leaves raw (`\u202e` is a YAML escape
+        // too), so a name from a file path cannot reorder the printed proposal.
+        let quoted = serde_json::Value::String(s.to_string()).to_string();
+        String::from_utf8_lossy(&crate::report::escape::json(quoted.as_bytes())).into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_comments_from_paths_print_as_they_read() {
+        let name = "orders\u{202e}lqs.\u{2028}x";
+        let quoted = scalar(name);
+        assert!(quoted.is_ascii(), "{quoted}");
+        let back: String = serde_saphyr::from_str(&quoted).expect("a YAML scalar");
+        assert_eq!(back, name);
+        assert_eq!(comment_text("a\u{202e}b\nc\u{2066}"), "a?b?c?");
     }
 }
