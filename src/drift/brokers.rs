@@ -55,6 +55,7 @@ pub const NEEDLES: &[&str] = &[
     "opsforstream",
     "streamoffset",
     "withstreamkey",
+    "streamrecords",
     "outbox",
 ];
 
@@ -583,7 +584,17 @@ mod tests {
         let reg =
             crate::registry::load_str("services:\n  a: {}\n", "data-ownership.yaml", ".".into())
                 .unwrap_or_else(|e| panic!("{e}"));
-        super::super::code::sightings(lang, text, &super::super::hosts::Hosts::new(&reg))
+        let found =
+            super::super::code::sightings(lang, text, &super::super::hosts::Hosts::new(&reg));
+        // Each case is also a test of the needle search: a file with a sighting is
+        // one the scan lexes.
+        let lower = text.to_ascii_lowercase();
+        assert!(
+            found.is_empty()
+                || super::super::Drift::new(&reg).wants(lang, "src/a", lower.as_bytes()),
+            "the needle search misses {lang:?}: {text}"
+        );
+        found
             .into_iter()
             .map(|s| match s.seen {
                 super::super::code::Seen::Event { name, role, .. } => {

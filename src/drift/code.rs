@@ -376,6 +376,20 @@ pub const PRODUCERS: &[&str] = &[
     "snstemplate",
 ];
 
+/// Spring Cloud service discovery's lookups of a service by name
+/// (`discoveryClient.getInstances("customers-service")`).
+const DISCOVERY_CALLS: &[&str] = &["getInstances", "choose"];
+
+/// Annotations and registrations that give a client the name of the service it calls
+/// (`@FeignClient(name = "order-service")`, `AddHttpClient("order-service")`).
+const CLIENT_CALLS: &[&str] = &["FeignClient", "AddHttpClient", "AddGrpcClient"];
+
+/// The calls through which code names a service by a bare name: the needle search
+/// (`Drift::needle_set`) looks for these, not for the names.
+pub fn naming_calls() -> impl Iterator<Item = &'static str> {
+    DISCOVERY_CALLS.iter().chain(CLIENT_CALLS).copied()
+}
+
 /// Receivers whose `subscribe` consumes topics: Kafka consumers (`consumer`,
 /// `kafkaConsumer`), not an observable's `subscribe`.
 pub const CONSUMERS: &[&str] = &["consumer", "kafka"];
@@ -671,7 +685,7 @@ fn ident(src: &View, i: usize, word: &str, hosts: &Hosts, out: &mut Vec<Sighting
         }
         // Spring Cloud service discovery: `discoveryClient.getInstances("customers-service")`,
         // `loadBalancerClient.choose("customers-service")`.
-        "getInstances" | "choose" => {
+        _ if DISCOVERY_CALLS.contains(&word) => {
             let Some(call) = src.call_at(i) else { return };
             let recv = receiver(src, &call);
             if !(recv.contains("discovery") || recv.contains("loadbalancer")) {
@@ -685,7 +699,7 @@ fn ident(src: &View, i: usize, word: &str, hosts: &Hosts, out: &mut Vec<Sighting
                 out.push(api(k, t, "service discovery of the service"));
             }
         }
-        "FeignClient" | "AddHttpClient" | "AddGrpcClient" => {
+        _ if CLIENT_CALLS.contains(&word) => {
             let Some(call) = src.call_at(i) else { return };
             let args = src.args(&call);
             let Some(a) = src.arg_named(&args, &["name", "value", "url"], Some(0)) else {
@@ -735,20 +749,35 @@ mod tests {
     use super::*;
     use crate::drift::Role::Publish;
 
-    fn hosts() -> Hosts {
-        let reg = crate::registry::load_str(
+    fn registry() -> crate::registry::Registry {
+        crate::registry::load_str(
             "services:\n  order-service: {}\n  cart: {}\n",
             "data-ownership.yaml",
             ".".into(),
         )
-        .unwrap_or_else(|e| panic!("{e}"));
-        Hosts::new(&reg)
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn hosts() -> Hosts {
+        Hosts::new(&registry())
     }
 
     /// What the sightings of `text` name: `api:N` or `pub:NAME`/`sub:NAME` (`~` for a
-    /// name that counts only when the registry knows it).
+    /// name that counts only when the registry knows it). Each case is also a test of
+    /// the needle search: a file with a sighting that counts whatever the registry
+    /// declares is one the scan lexes.
     fn seen(lang: Language, text: &str) -> Vec<String> {
-        sightings(lang, text, &hosts())
+        let found = sightings(lang, text, &hosts());
+        let counts = found.iter().any(|s| match &s.seen {
+            Seen::Event { strong, .. } => *strong,
+            _ => true,
+        });
+        let lower = text.to_ascii_lowercase();
+        assert!(
+            !counts || super::super::Drift::new(&registry()).wants(lang, "src/a", lower.as_bytes()),
+            "the needle search misses {lang:?}: {text}"
+        );
+        found
             .into_iter()
             .map(|s| match s.seen {
                 Seen::Api(t) => format!("api:{t}"),

@@ -10,10 +10,14 @@
 //! `waves --observed` read.
 //!
 //! Cost: a file is lexed for this only when it is in a language [`code`] reads (Go,
-//! Java, Kotlin, C#, Python, TypeScript/JavaScript, Ruby, Rust) and
-//! an Aho-Corasick search for the registry's hosts and the shapes of event code
-//! ([`Drift::wants`]) finds something in it; every other file costs that one search,
-//! and files in other languages nothing.
+//! Java, Kotlin, C#, Python, TypeScript/JavaScript, Ruby, Rust), is not test code,
+//! and holds one of the needles of [`Drift::needle_set`]: the registry's hosts in
+//! URLs and client names, the calls that name a service, the shapes of event code.
+//! The prefilter searches them in the pass that searches the extractors' markers,
+//! over the same lowercased copy of the file, through a few anchors ([`ANCHORS`],
+//! `crate::scan::markers`): with four needles per service, a separate automaton over
+//! hundreds of needles walked every byte and doubled the instructions of a scan of
+//! the benchmark's realistic tree (docs/performance.md).
 
 pub mod brokers;
 pub mod code;
@@ -27,7 +31,9 @@ use crate::lang::Language;
 use crate::model::Confidence;
 use crate::model::finding::Loc;
 use crate::registry::Registry;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+#[cfg(test)]
+use crate::scan::markers::Markers;
+use crate::scan::markers::Set;
 use std::collections::HashMap;
 
 /// Whether code publishes or consumes an event.
@@ -183,72 +189,85 @@ const EVENT_NEEDLES: &[&str] = &[
 /// knows: looked for only when it declares some.
 const KNOWN_EVENT_NEEDLE: &str = "event(";
 
+/// The words the needles are found through: each needle is looked for where the
+/// first of these it contains stands (see `crate::scan::markers`). `://` stands for
+/// every service's URL, `.new` and `grpc` for its generated clients', the suffixes
+/// for its address variables'; the rest gather the event shapes. A needle with none
+/// of them is its own anchor, so the choice changes the cost, never the answer. Each
+/// place an anchor stands costs a restart of the search: `client`, the obvious anchor
+/// of `pb.NewCartClient`, stood 163,000 times in the realistic benchmark tree (120 M
+/// instructions), `.new` nowhere.
+const ANCHORS: &[&str] = &[
+    "://",
+    ".new",
+    "grpc",
+    "_url",
+    "_uri",
+    "_host",
+    "_addr",
+    "_endpoint",
+    "subscri",
+    "publish",
+    "consume",
+    "event(",
+    "pattern(",
+    "template",
+    "stream",
+    "nats",
+];
+
 /// Everything the scan needs to read evidence: built once per run.
 #[derive(Debug)]
 pub struct Drift {
     pub hosts: hosts::Hosts,
     pub events: Events,
-    /// The search that picks the files to lex, built at the first file in a language
-    /// [`code`] reads: a repository without any costs nothing more.
-    needles: std::sync::OnceLock<Option<AhoCorasick>>,
-    /// The automaton the search uses: a DFA for a run over many files (see
-    /// [`Drift::for_files`]), otherwise the library's choice.
-    kind: Option<AhoCorasickKind>,
 }
-
-/// From how many files a run builds the needle search as a DFA. With a host's four
-/// spellings per service the needles run to hundreds, past what the SIMD prefilter
-/// takes, so every byte of every file of a language `code` reads goes through the
-/// automaton: the DFA walks a byte in a few instructions where the NFA takes tens,
-/// but costs about 75 M instructions (some 20 ms) to build for a hundred services.
-/// A pre-commit run over ten files would pay that for nothing; a whole repository
-/// earns it back (docs/performance.md).
-const DFA_FROM_FILES: usize = 256;
 
 impl Drift {
     pub fn new(reg: &Registry) -> Drift {
         Drift {
             hosts: hosts::Hosts::new(reg),
             events: Events::new(reg),
-            needles: std::sync::OnceLock::new(),
-            kind: None,
         }
     }
 
-    /// The evidence reader for a scan that reads `files` files.
-    pub fn for_files(reg: &Registry, files: usize) -> Drift {
-        Drift {
-            kind: (files >= DFA_FROM_FILES).then_some(AhoCorasickKind::DFA),
-            ..Drift::new(reg)
+    /// Everything a file must contain (lowercase) for [`code`] to see something in
+    /// it.
+    fn needle_list(&self) -> Vec<String> {
+        let mut needles = self.hosts.needles();
+        needles.extend(code::naming_calls().map(str::to_ascii_lowercase));
+        needles.extend(EVENT_NEEDLES.iter().map(|s| s.to_string()));
+        needles.extend(code::PRODUCERS.iter().map(|s| s.to_string()));
+        needles.extend(brokers::NEEDLES.iter().map(|s| s.to_string()));
+        if !self.events.known.is_empty() {
+            needles.push(KNOWN_EVENT_NEEDLE.to_string());
+        }
+        needles
+    }
+
+    /// The needles as the prefilter searches them, in the same pass as the
+    /// extractors' markers (`crate::scan::prefilter`): a file of a language [`code`]
+    /// reads, not test code ([`code::is_test_path`]), is lexed for the rules only
+    /// when one of these is in it.
+    pub fn needle_set(&self) -> Set<'static> {
+        Set {
+            // The prefilter gives the set a class of its own.
+            class: 1,
+            markers: self.needle_list(),
+            anchors: ANCHORS,
         }
     }
 
-    fn needles(&self) -> Option<&AhoCorasick> {
-        self.needles
-            .get_or_init(|| {
-                let mut needles = self.hosts.needles();
-                needles.extend(EVENT_NEEDLES.iter().map(|s| s.to_string()));
-                needles.extend(code::PRODUCERS.iter().map(|s| s.to_string()));
-                needles.extend(brokers::NEEDLES.iter().map(|s| s.to_string()));
-                if !self.events.known.is_empty() {
-                    needles.push(KNOWN_EVENT_NEEDLE.to_string());
-                }
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .kind(self.kind)
-                    .build(&needles)
-                    .ok()
-            })
-            .as_ref()
-    }
-
-    /// True when a file of `lang` at `rel` may hold evidence: a language [`code`]
-    /// reads, not test code, and one of the needles in its bytes.
-    pub fn wants(&self, lang: Language, rel: &str, bytes: &[u8]) -> bool {
+    /// What the scan decides for a file of `lang` at `rel` whose bytes
+    /// ASCII-lowercased are `lower`.
+    #[cfg(test)]
+    pub fn wants(&self, lang: Language, rel: &str, lower: &[u8]) -> bool {
         code::reads(lang)
             && !code::is_test_path(rel)
-            && self.needles().is_some_and(|ac| ac.is_match(bytes))
+            && Markers::new(&[self.needle_set()])
+                .ok()
+                .flatten()
+                .is_some_and(|m| m.is_match(lower))
     }
 
     /// The observations of one decoded file of service `service`.
@@ -285,5 +304,103 @@ impl Drift {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A registry of `n` services named as real ones are, one with a URL prefix.
+    fn registry(n: usize) -> Registry {
+        let mut yaml = String::from("services:\n");
+        for i in 0..n {
+            yaml.push_str(&format!("  svc-{i}-orders: {{}}\n"));
+        }
+        yaml.push_str("  gateway: {hosts: [gateway, \"https://api.example.com/v2\"]}\n");
+        crate::registry::load_str(&yaml, "data-ownership.yaml", ".".into())
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The plain search the anchored one stands for: any needle anywhere.
+    fn plain(needles: &[String], lower: &[u8]) -> bool {
+        needles
+            .iter()
+            .any(|n| lower.windows(n.len()).any(|w| w == n.as_bytes()))
+    }
+
+    #[test]
+    fn a_hundred_services_keep_the_search_fast() {
+        let drift = Drift::new(&registry(100));
+        let needles = drift.needle_list();
+        assert!(needles.len() > 400, "{} needles", needles.len());
+        let Ok(Some(m)) = Markers::new(&[drift.needle_set()]) else {
+            panic!("the needles build")
+        };
+        // Teddy's fast variant takes up to 32 patterns.
+        assert!(m.patterns() <= 32, "{} patterns", m.patterns());
+    }
+
+    #[test]
+    fn every_needle_is_found_wherever_it_stands() {
+        let drift = Drift::new(&registry(3));
+        for n in drift.needle_list() {
+            for text in [
+                n.clone(),
+                format!("x{n}"),
+                format!("{n}x"),
+                format!(":/{n}//"),
+            ] {
+                assert!(
+                    drift.wants(Language::Go, "svc/a.go", text.as_bytes()),
+                    "{text:?}"
+                );
+            }
+        }
+        for text in [
+            "",
+            "://",
+            "client",
+            "grpc",
+            "\"svc-0-orders\"",
+            "_url",
+            "new",
+            // A Go client's constructor is read as a member of its package.
+            "newsvc0ordersclient(conn)",
+        ] {
+            assert!(
+                !drift.wants(Language::Go, "svc/a.go", text.as_bytes()),
+                "{text:?}"
+            );
+        }
+    }
+
+    proptest! {
+        /// The oracle: on texts made of pieces of needles, anchors and noise, the
+        /// anchored search answers as a plain search for every needle does.
+        #[test]
+        fn answers_as_the_plain_search(
+            pieces in proptest::collection::vec(0usize..80, 0..12),
+            cuts in proptest::collection::vec(0usize..24, 12),
+        ) {
+            let drift = Drift::new(&registry(3));
+            let needles = drift.needle_list();
+            let mut text = Vec::new();
+            for (i, p) in pieces.iter().enumerate() {
+                let piece: &[u8] = match needles.get(*p) {
+                    Some(n) => n.as_bytes(),
+                    None => ANCHORS.get(p % 20).map_or(&b"x"[..], |a| a.as_bytes()),
+                };
+                // Cut a piece short, at its start or end, to make near misses.
+                let cut = cuts[i % cuts.len()].min(piece.len());
+                let piece = if i % 2 == 0 { &piece[cut / 2..] } else { &piece[..piece.len() - cut / 3] };
+                text.extend_from_slice(piece);
+            }
+            prop_assert_eq!(
+                drift.wants(Language::Python, "svc/a.py", &text),
+                plain(&needles, &text)
+            );
+        }
     }
 }

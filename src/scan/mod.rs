@@ -5,6 +5,7 @@
 //! cursor, each with its own read buffer and its own findings, merged once at the end.
 
 pub mod imports;
+pub mod markers;
 pub mod packages;
 pub mod prefilter;
 pub mod resolve;
@@ -65,6 +66,8 @@ pub struct Scan {
 #[derive(Default)]
 struct Worker {
     buf: Vec<u8>,
+    /// `buf` ASCII-lowercased, which the prefilter and the drift rules' search read.
+    lower: Vec<u8>,
     out: Scan,
     kept: Vec<values::FileValues>,
 }
@@ -133,12 +136,13 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
     if !packages.problems.is_empty() {
         files.retain(|f| !packages.refused(&f.rel));
     }
+    let drift = crate::drift::Drift::new(reg);
     let prefilter = Prefilter::new(
         reg.tables(),
         prefilter_patterns(reg, &paths, &packages, &imports),
+        Some(drift.needle_set()),
     );
     let resolver = Resolver::new(reg, &paths, &packages, &imports);
-    let drift = crate::drift::Drift::for_files(reg, files.len());
     let cursor = AtomicUsize::new(0);
     let threads = opts.threads.max(1);
     let engine = Engine {
@@ -513,9 +517,16 @@ impl Engine<'_> {
         // A file is read for its tables and imports when the prefilter keeps it, and
         // for the services and events it names (`crate::drift`) when it belongs to a
         // service and the drift search finds something in it.
-        let full = self.prefilter.keeps(&w.buf, service);
+        w.lower.clear();
+        w.lower.extend(w.buf.iter().map(u8::to_ascii_lowercase));
+        // Test code is no evidence: its path is looked at only when a needle is found,
+        // which most files lack.
+        let reads_drift = service.is_some() && crate::drift::code::reads(lang);
+        let kept = self.prefilter.keeps(&w.lower, service, reads_drift);
+        let full = kept.full;
         let drift = service.is_some()
-            && (self.drift.wants(lang, &f.rel, &w.buf) || generates_clients(&f.rel));
+            && ((kept.drift && !crate::drift::code::is_test_path(&f.rel))
+                || generates_clients(&f.rel));
         if !full && !drift {
             return;
         }
@@ -917,8 +928,8 @@ mod tests {
         let imports = ImportIndex::default();
         let resolver = Resolver::new(&reg, &paths, &packages, &imports);
         let patterns = prefilter_patterns(&reg, &paths, &packages, &imports);
-        let prefilter = Prefilter::new(reg.tables(), patterns);
         let drift = crate::drift::Drift::new(&reg);
+        let prefilter = Prefilter::new(reg.tables(), patterns, Some(drift.needle_set()));
         let engine = Engine {
             reg: &reg,
             paths: &paths,

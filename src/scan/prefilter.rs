@@ -27,18 +27,15 @@
 //! and the NFA that replaced it doubled the scan's CPU on a 50,000-table registry.)
 //! Only the markers, which count inside identifiers too, and names without any
 //! identifier byte go through Aho-Corasick; the markers are searched through a few
-//! anchors (`markers`), so the automaton can use its SIMD prefilter (Teddy), which
+//! anchors (`super::markers`), so the automaton can use its SIMD prefilter (Teddy), which
 //! needs a case-sensitive search: the file is lowercased into a buffer first. (Past
 //! 64 anchors, or on a CPU without SSSE3, Teddy is off and the marker search walks the
 //! automaton over every byte: the same answers, more slowly.)
 
-mod markers;
-
+use super::markers::{Markers, Set};
 use crate::registry::TableIndex;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use hashbrown::HashTable;
-use markers::Markers;
-use std::cell::Cell;
 use std::ops::Range;
 
 /// For whom a pattern's hit is worth parsing the file.
@@ -347,10 +344,18 @@ impl Sketch {
     }
 }
 
-thread_local! {
-    /// The lowercased copy of the file being searched, one per worker thread, reused
-    /// so that a scan allocates it once per thread, not once per file.
-    static LOWERCASE: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+/// The class of the extractors' markers in the marker search.
+const EXTRACTORS: u8 = 1;
+/// The class of the drift rules' needles.
+const DRIFT: u8 = 2;
+
+/// What the prefilter found in a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kept {
+    /// The file may access a table or import another service's code: it is parsed.
+    pub full: bool,
+    /// The file holds a needle of the drift rules: it is lexed for their evidence.
+    pub drift: bool,
 }
 
 /// A compiled prefilter.
@@ -384,9 +389,14 @@ impl<'t> Prefilter<'t> {
     /// dropped; a pattern given twice, or also a table, is relevant wherever either is).
     /// Tables named by one identifier, nearly all of them, are not copied: the search
     /// looks them up in the index the registry already has.
+    ///
+    /// `drift`: the needles of the drift rules (`crate::drift`), searched in the same
+    /// pass as the markers (one automaton reads each byte once for both); `keeps`
+    /// answers for them apart.
     pub fn new<S: Into<String>>(
         tables: &'t TableIndex,
         patterns: impl IntoIterator<Item = (S, Scope)>,
+        drift: Option<Set<'static>>,
     ) -> Prefilter<'t> {
         let mut markers = Vec::new();
         let mut symbols = Vec::new();
@@ -450,12 +460,17 @@ impl<'t> Prefilter<'t> {
                 .build(patterns)
                 .map(Some)
         };
-        // Whether a marker occurs is all that is asked (`markers` searches a few
+        // Whether a marker occurs is all that is asked (`super::markers` searches a few
         // anchors with the SIMD prefilter). Symbols need every overlapping hit
         // (standard semantics); one given twice is relevant wherever either is, as
         // `any` over both hits does.
-        let markers: Vec<&str> = markers.iter().map(|m| m.as_str()).collect();
-        let marker_ac = Markers::new(&markers);
+        let mut sets = vec![Set {
+            class: EXTRACTORS,
+            markers: markers.into_iter().cloned().collect(),
+            anchors: super::markers::ANCHORS,
+        }];
+        sets.extend(drift.map(|d| Set { class: DRIFT, ..d }));
+        let marker_ac = Markers::new(&sets);
         let symbol_patterns: Vec<&String> = symbols.iter().map(|(p, _)| p).collect();
         let symbol_ac = automaton(&symbol_patterns, MatchKind::Standard);
         let keep_all = marker_ac.is_err() || symbol_ac.is_err();
@@ -479,35 +494,40 @@ impl<'t> Prefilter<'t> {
         }
     }
 
-    /// True when the file, of `service` (`None`: outside every service), may contain
-    /// something worth parsing.
-    pub fn keeps(&self, bytes: &[u8], service: Option<usize>) -> bool {
-        if self.keep_all {
-            return true;
-        }
-        let mut lower = LOWERCASE.take();
-        lower.clear();
-        lower.extend(bytes.iter().map(u8::to_ascii_lowercase));
-        let keep = self.keeps_lowercase(&lower, service);
-        LOWERCASE.set(lower);
-        keep
-    }
-
+    /// Whether the file whose bytes, ASCII-lowercased, are `lower`, of `service`
+    /// (`None`: outside every service), may contain something worth parsing (`full`),
+    /// and, when `drift` asks it, whether it contains a needle of the drift rules. The
+    /// scan lowercases each file once for both: they search case-insensitively, and a
+    /// case-sensitive search is what lets the automaton use its SIMD prefilter.
+    ///
     /// The names first: a file kept because it names another service's table mostly
     /// does so early, and is then kept without the markers' search of the whole file
     /// (on the benchmark's dense tree, where most files are kept, that search was
     /// two thirds of the prefilter's time); a file kept for neither pays both searches
     /// in either order.
-    fn keeps_lowercase(&self, text: &[u8], service: Option<usize>) -> bool {
-        self.names_another(text, service)
-            || self.markers.as_ref().is_some_and(|ac| ac.is_match(text))
+    pub fn keeps(&self, lower: &[u8], service: Option<usize>, drift: bool) -> Kept {
+        if self.keep_all {
+            return Kept { full: true, drift };
+        }
+        let named = self.names_another(lower, service);
+        let wanted = if named { 0 } else { EXTRACTORS } | if drift { DRIFT } else { 0 };
+        let found = match &self.markers {
+            Some(m) if wanted != 0 => m.find(lower, wanted),
+            _ => 0,
+        };
+        let full = named
+            || found & EXTRACTORS != 0
             || self.symbols.as_ref().is_some_and(|(ac, scopes)| {
-                ac.find_overlapping_iter(text).any(|m| {
+                ac.find_overlapping_iter(lower).any(|m| {
                     scopes
                         .get(m.pattern().as_usize())
-                        .is_none_or(|s| s.counts(text, m.start(), m.end(), service))
+                        .is_none_or(|s| s.counts(lower, m.start(), m.end(), service))
                 })
-            })
+            });
+        Kept {
+            full,
+            drift: found & DRIFT != 0,
+        }
     }
 
     /// Whether an identifier of `text` is a name (a table, package or directory) that
@@ -631,8 +651,9 @@ mod tests {
             Prefilter::new(
                 EMPTY.get_or_init(TableIndex::default),
                 patterns.iter().copied(),
+                None,
             ),
-            Prefilter::new(index, rest.copied()),
+            Prefilter::new(index, rest.copied(), None),
         ]
     }
 
@@ -650,7 +671,8 @@ mod tests {
             );
             for (k, p) in both.iter().enumerate() {
                 assert_eq!(
-                    p.keeps(text.as_bytes(), service),
+                    p.keeps(&text.to_ascii_lowercase().into_bytes(), service, false)
+                        .full,
                     expected,
                     "prefilter {k}: {text:?} for {service:?}"
                 );
@@ -901,7 +923,7 @@ mod tests {
             let mut index = TableIndex::default();
             let want = reference(PATTERNS, &text, service);
             for p in prefilters(PATTERNS, &mut index) {
-                prop_assert_eq!(p.keeps(&text, service), want);
+                prop_assert_eq!(p.keeps(&text.to_ascii_lowercase(), service, false).full, want);
             }
         }
 
