@@ -384,10 +384,15 @@ const DISCOVERY_CALLS: &[&str] = &["getInstances", "choose"];
 /// (`@FeignClient(name = "order-service")`, `AddHttpClient("order-service")`).
 const CLIENT_CALLS: &[&str] = &["FeignClient", "AddHttpClient", "AddGrpcClient"];
 
-/// The calls through which code names a service by a bare name: the needle search
-/// (`Drift::needle_set`) looks for these, not for the names.
-pub fn naming_calls() -> impl Iterator<Item = &'static str> {
-    DISCOVERY_CALLS.iter().chain(CLIENT_CALLS).copied()
+/// The calls through which code of `lang` names a service by a bare name: the needle
+/// search (`Drift::needle_set`) looks for these, not for the names. Spring's in Java
+/// and Kotlin, .NET's in C#.
+pub fn naming_calls(lang: Language) -> &'static [&'static str] {
+    match lang {
+        Language::Java | Language::Kotlin => &["getInstances", "choose", "FeignClient"],
+        Language::CSharp => &["AddHttpClient", "AddGrpcClient"],
+        _ => &[],
+    }
 }
 
 /// Receivers whose `subscribe` consumes topics: Kafka consumers (`consumer`,

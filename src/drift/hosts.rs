@@ -22,6 +22,7 @@
 //!   `AddHttpClient("order-service")`, a generated gRPC client `NewOrderServiceClient`
 //!   or `OrderServiceGrpc`: the name itself, compared as a host without separators.
 
+use crate::lang::Language;
 use crate::registry::Registry;
 use std::collections::HashMap;
 
@@ -124,30 +125,39 @@ impl Hosts {
         h
     }
 
-    /// The spellings a file must contain (ignoring case) for any of the shapes above
-    /// to be in it, lowercase: what the scan looks for before lexing a file. A name
-    /// given to a client is found through the call that names it (`code::NAMING_CALLS`),
-    /// not through the name: a service's name in quotes is in too many files that
-    /// call nothing.
-    pub fn needles(&self) -> Vec<String> {
-        // A host counts in a URL (`://host`) or in a generated gRPC client's name: Go
-        // calls the constructor as a member of the generated package (`pb.NewCartClient`;
-        // gofmt leaves no space after the dot), Java names the stub's class
-        // (`CartGrpc`). A loopback URL is an address ownlint cannot attribute
-        // (`code`'s unresolved sightings).
+    /// The spellings a file of `lang` must contain (ignoring case) for any of the
+    /// shapes above to be in it, lowercase: what the scan looks for before lexing a
+    /// file. A name given to a client is found through the call that names it
+    /// (`code::naming_calls`), not through the name: a service's name in quotes is in
+    /// too many files that call nothing.
+    pub fn needles(&self, lang: Language) -> Vec<String> {
+        // A host counts in a URL (`://host`); a loopback URL is an address ownlint
+        // cannot attribute (`code`'s unresolved sightings).
         let mut out: Vec<String> = vec!["://localhost".to_string(), "://127.0.0.1".to_string()];
         for host in self.exact.keys() {
             out.push(format!("://{host}"));
         }
-        for sq in self.squashed.keys() {
-            out.push(format!(".new{sq}client"));
-            out.push(format!("{sq}grpc"));
-        }
         out.extend(self.prefixes.iter().map(|(p, _)| p.clone()));
+        // A generated gRPC client: Go calls the constructor as a member of the
+        // generated package (`pb.NewCartClient`; gofmt leaves no space after the dot),
+        // Java names the stub's class (`CartGrpc`), Python the generated module
+        // (`cart_pb2_grpc.CartStub`).
+        for sq in self.squashed.keys() {
+            match lang {
+                Language::Go => out.push(format!(".new{sq}client")),
+                Language::Java | Language::Kotlin => out.push(format!("{sq}grpc")),
+                _ => {}
+            }
+        }
+        if lang == Language::Python {
+            out.push("_pb2_grpc.".to_string());
+        }
         // An address variable ends a literal (`"ORDER_SERVICE_URL"`,
         // `'ORDER_SERVICE_URL'`) or a placeholder's name (`${ORDER_SERVICE_URL}`,
         // `${ORDER_SERVICE_URL:default}`), or is read by name (`process.env.X`).
-        out.push("process.env.".to_string());
+        if lang == Language::TypeScript {
+            out.push("process.env.".to_string());
+        }
         for suffix in ADDRESS_SUFFIXES {
             for end in ['"', '\'', '}', ':'] {
                 out.push(format!("{}{end}", suffix.to_ascii_lowercase()));

@@ -162,28 +162,73 @@ pub fn declares(reg: &Registry, svc: usize, role: Role, name: &str) -> bool {
     })
 }
 
-/// The shapes of event code that make a file worth lexing, whatever hosts it names:
-/// the markers of every shape [`code`] reads, as specific as they can be, since each
-/// file they match is lexed.
-const EVENT_NEEDLES: &[&str] = &[
-    "subscription<",
-    "subscribe<",
-    "subscribeasync<",
-    "iconsumer<",
-    "publish<",
-    "publishasync<",
-    "integrationevent(",
-    "onevent(",
-    "listener(",
-    "eventpattern(",
-    "messagepattern(",
+/// The markers of the event shapes [`code`] and [`brokers`] read (compared ignoring
+/// case), by the languages that have them, as docs/rules.md (`undeclared-event`)
+/// lists them: a file of a language is lexed for events only when one of its
+/// language's markers is in it. Each is as specific as it can be, since each file it
+/// matches is lexed, and each language's are few, since every marker costs a little
+/// on every byte of every file of that language (docs/performance.md).
+///
+/// Every language: Kafka-like producers and consumers (`producer.send`,
+/// `kafkaTemplate.send`, `consumer.subscribe(..)`, `KafkaConsumer(..)`), raw Redis
+/// stream commands (`XADD`, `XREADGROUP`), transactional outbox rows.
+const EVENTS_EVERYWHERE: &[&str] = &[
+    "kafka",
+    "producer",
+    "rabbit",
     "consumer.subscribe(",
-    "basic_publish(",
-    "basic_consume(",
-    "sendtoqueue(",
-    "record::to(",
-    "_pb2_grpc.",
+    "xadd",
+    "xread",
+    "outbox",
 ];
+
+/// Go, Java, Kotlin and C#: integration events created (`new
+/// OrderStartedIntegrationEvent(..)`), Eventuate handlers (`.onEvent(..)`).
+const EVENTS_TYPED: &[&str] = &["integrationevent(", "onevent("];
+
+/// The event markers of `lang` beyond [`EVENTS_EVERYWHERE`].
+fn event_needles(lang: Language) -> &'static [&'static str] {
+    match lang {
+        Language::Go => &["nats-io/nats.go"],
+        // Spring's listeners and templates, Spring Data Redis streams, NATS.
+        Language::Java | Language::Kotlin => &[
+            "listener(",
+            "jmstemplate",
+            "sqstemplate",
+            "snstemplate",
+            "streambridge",
+            "opsforstream",
+            "streamoffset",
+            "withstreamkey",
+            "streamrecords",
+            "nats.client",
+        ],
+        // Typed subscriptions and publishing (eShop's `AddSubscription<T, H>`,
+        // MassTransit's `IConsumer<T>`, `Publish<T>`), StackExchange.Redis streams,
+        // NATS.
+        Language::CSharp => &[
+            "subscription<",
+            "subscribe<",
+            "subscribeasync<",
+            "iconsumer<",
+            "publish<",
+            "publishasync<",
+            "streamadd",
+            "streamread",
+            "streamcreateconsumergroup",
+            "nats.client",
+            "nats.net",
+        ],
+        // pika, bunny.
+        Language::Python | Language::Ruby => &["basic_publish(", "basic_consume("],
+        // rdkafka's records.
+        Language::Rust => &["record::to("],
+        // amqplib, NestJS handlers.
+        Language::TypeScript => &["sendtoqueue(", "eventpattern(", "messagepattern("],
+
+        _ => &[],
+    }
+}
 
 /// The marker of `new XxxEvent(...)`, which counts only for events the registry
 /// knows: looked for only when it declares some.
@@ -231,42 +276,52 @@ impl Drift {
         }
     }
 
-    /// Everything a file must contain (lowercase) for [`code`] to see something in
-    /// it.
-    fn needle_list(&self) -> Vec<String> {
-        let mut needles = self.hosts.needles();
-        needles.extend(code::naming_calls().map(str::to_ascii_lowercase));
-        needles.extend(EVENT_NEEDLES.iter().map(|s| s.to_string()));
-        needles.extend(code::PRODUCERS.iter().map(|s| s.to_string()));
-        needles.extend(brokers::NEEDLES.iter().map(|s| s.to_string()));
+    /// Everything a file of `lang` must contain (lowercase) for [`code`] to see
+    /// something in it.
+    fn needle_list(&self, lang: Language) -> Vec<String> {
+        let mut needles = self.hosts.needles(lang);
+        needles.extend(
+            code::naming_calls(lang)
+                .iter()
+                .map(|s| s.to_ascii_lowercase()),
+        );
+        let typed = matches!(
+            lang,
+            Language::Go | Language::Java | Language::Kotlin | Language::CSharp
+        );
+        let events = EVENTS_EVERYWHERE
+            .iter()
+            .chain(if typed { EVENTS_TYPED } else { &[] })
+            .chain(event_needles(lang));
+        needles.extend(events.map(|s| s.to_string()));
         if !self.events.known.is_empty() {
             needles.push(KNOWN_EVENT_NEEDLE.to_string());
         }
         needles
     }
 
-    /// The needles as the prefilter searches them, in the same pass as the
-    /// extractors' markers (`crate::scan::prefilter`): a file of a language [`code`]
-    /// reads, not test code ([`code::is_test_path`]), is lexed for the rules only
-    /// when one of these is in it.
-    pub fn needle_set(&self) -> Set<'static> {
-        Set {
+    /// The needles of files of `lang` as the prefilter searches them, in the same
+    /// pass as the extractors' markers (`crate::scan::prefilter`): a file of a
+    /// language [`code`] reads, not test code ([`code::is_test_path`]), is lexed for
+    /// the rules only when one of these is in it. `None` for a language the rules do
+    /// not read.
+    pub fn needle_set(&self, lang: Language) -> Option<Set<'static>> {
+        code::reads(lang).then(|| Set {
             // The prefilter gives the set a class of its own.
             class: 1,
-            markers: self.needle_list(),
+            markers: self.needle_list(lang),
             anchors: ANCHORS,
-        }
+        })
     }
 
     /// What the scan decides for a file of `lang` at `rel` whose bytes
     /// ASCII-lowercased are `lower`.
     #[cfg(test)]
     pub fn wants(&self, lang: Language, rel: &str, lower: &[u8]) -> bool {
-        code::reads(lang)
-            && !code::is_test_path(rel)
-            && Markers::new(&[self.needle_set()])
-                .ok()
-                .flatten()
+        !code::is_test_path(rel)
+            && self
+                .needle_set(lang)
+                .and_then(|set| Markers::new(&[set]).ok().flatten())
                 .is_some_and(|m| m.is_match(lower))
     }
 
@@ -331,31 +386,40 @@ mod tests {
     }
 
     #[test]
-    fn a_hundred_services_keep_the_search_fast() {
+    fn a_hundred_services_add_few_patterns() {
         let drift = Drift::new(&registry(100));
-        let needles = drift.needle_list();
-        assert!(needles.len() > 400, "{} needles", needles.len());
-        let Ok(Some(m)) = Markers::new(&[drift.needle_set()]) else {
-            panic!("the needles build")
-        };
-        // Teddy's fast variant takes up to 32 patterns.
-        assert!(m.patterns() <= 32, "{} patterns", m.patterns());
+        for lang in Language::ALL {
+            let Some(set) = drift.needle_set(lang) else {
+                assert!(!code::reads(lang), "{lang:?}");
+                continue;
+            };
+            let needles = set.markers.len();
+            assert!(needles > 100, "{lang:?}: {needles} needles");
+            let Ok(Some(m)) = Markers::new(&[set]) else {
+                panic!("the needles build")
+            };
+            // Together with the extractors' markers, the patterns of one language's
+            // search must stay few (`crate::scan::tests::searches_stay_small`).
+            assert!(m.patterns() <= 22, "{lang:?}: {} patterns", m.patterns());
+        }
     }
 
     #[test]
     fn every_needle_is_found_wherever_it_stands() {
         let drift = Drift::new(&registry(3));
-        for n in drift.needle_list() {
-            for text in [
-                n.clone(),
-                format!("x{n}"),
-                format!("{n}x"),
-                format!(":/{n}//"),
-            ] {
-                assert!(
-                    drift.wants(Language::Go, "svc/a.go", text.as_bytes()),
-                    "{text:?}"
-                );
+        for lang in Language::ALL.into_iter().filter(|l| code::reads(*l)) {
+            for n in drift.needle_list(lang) {
+                for text in [
+                    n.clone(),
+                    format!("x{n}"),
+                    format!("{n}x"),
+                    format!(":/{n}//"),
+                ] {
+                    assert!(
+                        drift.wants(lang, "svc/a", text.as_bytes()),
+                        "{lang:?}: {text:?}"
+                    );
+                }
             }
         }
         for text in [
@@ -368,6 +432,10 @@ mod tests {
             "new",
             // A Go client's constructor is read as a member of its package.
             "newsvc0ordersclient(conn)",
+            // Shapes of other languages.
+            "svc0ordersgrpc.newblockingstub(ch)",
+            "services.addhttpclient<c>()",
+            "process.env.x",
         ] {
             assert!(
                 !drift.wants(Language::Go, "svc/a.go", text.as_bytes()),
@@ -385,7 +453,7 @@ mod tests {
             cuts in proptest::collection::vec(0usize..24, 12),
         ) {
             let drift = Drift::new(&registry(3));
-            let needles = drift.needle_list();
+            let needles = drift.needle_list(Language::Python);
             let mut text = Vec::new();
             for (i, p) in pieces.iter().enumerate() {
                 let piece: &[u8] = match needles.get(*p) {

@@ -130,6 +130,22 @@ pub enum Language {
 }
 
 impl Language {
+    /// Every language, in declaration order: `ALL[lang as usize] == lang`.
+    pub const ALL: [Language; 12] = [
+        Language::Sql,
+        Language::Rust,
+        Language::CargoToml,
+        Language::TypeScript,
+        Language::Prisma,
+        Language::Python,
+        Language::Ruby,
+        Language::Go,
+        Language::Java,
+        Language::Kotlin,
+        Language::CSharp,
+        Language::MsBuild,
+    ];
+
     /// The language of a file, from its name; `None` for files ownlint does not read.
     pub fn of(path: &str) -> Option<Language> {
         let name = path.rsplit('/').next().unwrap_or(path);
@@ -199,20 +215,25 @@ pub(crate) const fn ident_bytes(extra: &[u8]) -> [bool; 256] {
     t
 }
 
-/// The prefilter markers of every extractor: strings whose presence means a file may
-/// name a table in a shape the registry does not know.
-pub const MARKERS: &[&[&str]] = &[
-    sql::MARKERS,
-    rust::MARKERS,
-    typescript::MARKERS,
-    prisma::MARKERS,
-    python::MARKERS,
-    ruby::MARKERS,
-    go::MARKERS,
-    java::MARKERS,
-    csharp::MARKERS,
-    msbuild::MARKERS,
-];
+/// The prefilter markers of the extractor of `lang`: strings whose presence means a
+/// file may name a table in a shape the registry does not know. SQL's
+/// ([`sql::MARKERS`]) count in files of every language, which embed SQL in strings;
+/// these only in files of `lang`, whose extractor is the one that reads them (a Go
+/// `TableName()` in a Python file keeps nothing for the Python extractor to find).
+pub fn markers(lang: Language) -> &'static [&'static str] {
+    match lang {
+        Language::Sql | Language::CargoToml => &[],
+        Language::Rust => rust::MARKERS,
+        Language::TypeScript => typescript::MARKERS,
+        Language::Prisma => prisma::MARKERS,
+        Language::Python => python::MARKERS,
+        Language::Ruby => ruby::MARKERS,
+        Language::Go => go::MARKERS,
+        Language::Java | Language::Kotlin => java::MARKERS,
+        Language::CSharp => csharp::MARKERS,
+        Language::MsBuild => msbuild::MARKERS,
+    }
+}
 
 use crate::model::Ecosystem;
 
@@ -300,6 +321,13 @@ pub(crate) fn table_rows<'t>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_is_in_declaration_order() {
+        for (i, lang) in Language::ALL.iter().enumerate() {
+            assert_eq!(*lang as usize, i, "{lang:?}");
+        }
+    }
 
     /// The extension is compared without regard to case, and one longer than any
     /// language's (read in a fixed buffer) names no language.

@@ -246,9 +246,10 @@ mod tests {
     /// The extractors' markers as the prefilter gives them: lowercase, none containing
     /// another.
     fn all() -> Vec<String> {
-        let lower: Vec<String> = crate::lang::MARKERS
+        let lower: Vec<String> = crate::lang::Language::ALL
             .iter()
-            .flat_map(|m| m.iter())
+            .flat_map(|l| crate::lang::markers(*l))
+            .chain(crate::lang::sql::MARKERS)
             .chain(&["ownlint:"])
             .map(|m| m.to_ascii_lowercase())
             .collect();

@@ -140,7 +140,7 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
     let prefilter = Prefilter::new(
         reg.tables(),
         prefilter_patterns(reg, &paths, &packages, &imports),
-        Some(drift.needle_set()),
+        searches(&drift),
     );
     let resolver = Resolver::new(reg, &paths, &packages, &imports);
     let cursor = AtomicUsize::new(0);
@@ -332,13 +332,37 @@ fn prefilter_patterns(
             .into_iter()
             .map(|(name, home)| (name, home.map_or(Scope::Word, Scope::OutsideOf))),
     );
-    let markers = lang::MARKERS.iter().flat_map(|m| m.iter().copied());
+    // Markers of every file's language; each extractor's own are searched only in
+    // files of its language (`searches`).
     out.extend(
-        markers
-            .chain(["ownlint:"])
+        lang::sql::MARKERS
+            .iter()
+            .chain(&["ownlint:"])
             .map(|m| (m.to_string(), Scope::Always)),
     );
     out
+}
+
+/// What the prefilter searches in a file of each language besides the markers of
+/// every language: its extractor's markers, and the needles of the drift rules when
+/// they read that language.
+fn searches(drift: &crate::drift::Drift) -> Vec<Vec<markers::Set<'static>>> {
+    Language::ALL
+        .iter()
+        .map(|&lang| {
+            let own = lang::markers(lang);
+            let mut sets = vec![markers::Set {
+                class: prefilter::EXTRACTORS,
+                markers: own.iter().map(|m| m.to_ascii_lowercase()).collect(),
+                anchors: markers::ANCHORS,
+            }];
+            sets.extend(drift.needle_set(lang).map(|d| markers::Set {
+                class: prefilter::DRIFT,
+                ..d
+            }));
+            sets
+        })
+        .collect()
 }
 
 /// A finding about a whole file, labelled at its start (no label for run-level ones).
@@ -522,7 +546,7 @@ impl Engine<'_> {
         // Test code is no evidence: its path is looked at only when a needle is found,
         // which most files lack.
         let reads_drift = service.is_some() && crate::drift::code::reads(lang);
-        let kept = self.prefilter.keeps(&w.lower, service, reads_drift);
+        let kept = self.prefilter.keeps(&w.lower, service, lang, reads_drift);
         let full = kept.full;
         let drift = service.is_some()
             && ((kept.drift && !crate::drift::code::is_test_path(&f.rel))
@@ -804,6 +828,45 @@ mod tests {
     use super::*;
     use std::path::Path;
 
+    /// Each language's search holds the markers of every language, its extractor's and
+    /// the drift needles of a hundred services in at most 24 patterns: measured on the
+    /// realistic tree's files, slim Teddy with 24 costs a tenth more than with 16, with
+    /// 26 two fifths more, with 32 four times as much (docs/performance.md).
+    #[test]
+    fn searches_stay_small() {
+        let mut yaml = String::from("services:\n");
+        for i in 0..100 {
+            yaml.push_str(&format!("  svc-{i}-orders: {{}}\n"));
+        }
+        let reg = crate::registry::load_str(&yaml, "data-ownership.yaml", ".".into())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let drift = crate::drift::Drift::new(&reg);
+        let every: Vec<String> = lang::sql::MARKERS
+            .iter()
+            .chain(&["ownlint:"])
+            .map(|m| m.to_ascii_lowercase())
+            .collect();
+        for (lang, extra) in Language::ALL.iter().zip(searches(&drift)) {
+            let mut sets = vec![markers::Set {
+                class: prefilter::EXTRACTORS,
+                markers: every.clone(),
+                anchors: markers::ANCHORS,
+            }];
+            sets.extend(extra);
+            let Ok(Some(m)) = markers::Markers::new(&sets) else {
+                panic!("{lang:?}: the search builds")
+            };
+            // Java and Kotlin have Spring's shapes besides the rest (listeners,
+            // templates, discovery, Feign, Redis streams): 26, a third dearer per byte.
+            let limit = if matches!(lang, Language::Java | Language::Kotlin) {
+                26
+            } else {
+                24
+            };
+            assert!(m.patterns() <= limit, "{lang:?}: {} patterns", m.patterns());
+        }
+    }
+
     /// Both results come back, each from its own closure; a panic on the other thread
     /// reaches the caller with its message.
     #[test]
@@ -929,7 +992,7 @@ mod tests {
         let resolver = Resolver::new(&reg, &paths, &packages, &imports);
         let patterns = prefilter_patterns(&reg, &paths, &packages, &imports);
         let drift = crate::drift::Drift::new(&reg);
-        let prefilter = Prefilter::new(reg.tables(), patterns, Some(drift.needle_set()));
+        let prefilter = Prefilter::new(reg.tables(), patterns, searches(&drift));
         let engine = Engine {
             reg: &reg,
             paths: &paths,

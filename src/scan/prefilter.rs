@@ -33,6 +33,7 @@
 //! automaton over every byte: the same answers, more slowly.)
 
 use super::markers::{Markers, Set};
+use crate::lang::Language;
 use crate::registry::TableIndex;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use hashbrown::HashTable;
@@ -345,9 +346,9 @@ impl Sketch {
 }
 
 /// The class of the extractors' markers in the marker search.
-const EXTRACTORS: u8 = 1;
+pub const EXTRACTORS: u8 = 1;
 /// The class of the drift rules' needles.
-const DRIFT: u8 = 2;
+pub const DRIFT: u8 = 2;
 
 /// What the prefilter found in a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -361,9 +362,10 @@ pub struct Kept {
 /// A compiled prefilter.
 pub struct Prefilter<'t> {
     /// Patterns that count anywhere (markers), lowercase; a pattern containing
-    /// another is left out (the shorter one is found wherever it is). `None`: there is
-    /// none.
-    markers: Option<Markers>,
+    /// another is left out (the shorter one is found wherever it is), with what is
+    /// searched in files of one language, by `Language as usize` (one for every
+    /// language when no language has more). `None`: nothing to search.
+    markers: Vec<Option<Markers>>,
     /// Names without any identifier byte, lowercase, with their scopes by pattern id:
     /// found by Aho-Corasick, then held to whole words.
     symbols: Option<(AhoCorasick, Vec<Scope>)>,
@@ -390,13 +392,17 @@ impl<'t> Prefilter<'t> {
     /// Tables named by one identifier, nearly all of them, are not copied: the search
     /// looks them up in the index the registry already has.
     ///
-    /// `drift`: the needles of the drift rules (`crate::drift`), searched in the same
-    /// pass as the markers (one automaton reads each byte once for both); `keeps`
-    /// answers for them apart.
+    /// `searches[lang as usize]`: what is searched, besides the markers among
+    /// `patterns`, in files of `lang` only (its extractor's markers, class
+    /// [`EXTRACTORS`]; the needles of the drift rules, class [`DRIFT`]), in the same
+    /// pass as the markers: one automaton per language reads each byte once for all of
+    /// them, and each holds only what its files can contain, which keeps it under the
+    /// pattern count where Teddy slows down (`super::markers`). Without `searches`,
+    /// every file gets the markers of `patterns` alone.
     pub fn new<S: Into<String>>(
         tables: &'t TableIndex,
         patterns: impl IntoIterator<Item = (S, Scope)>,
-        drift: Option<Set<'static>>,
+        searches: Vec<Vec<Set<'static>>>,
     ) -> Prefilter<'t> {
         let mut markers = Vec::new();
         let mut symbols = Vec::new();
@@ -464,13 +470,23 @@ impl<'t> Prefilter<'t> {
         // anchors with the SIMD prefilter). Symbols need every overlapping hit
         // (standard semantics); one given twice is relevant wherever either is, as
         // `any` over both hits does.
-        let mut sets = vec![Set {
-            class: EXTRACTORS,
-            markers: markers.into_iter().cloned().collect(),
-            anchors: super::markers::ANCHORS,
-        }];
-        sets.extend(drift.map(|d| Set { class: DRIFT, ..d }));
-        let marker_ac = Markers::new(&sets);
+        let every: Vec<String> = markers.into_iter().cloned().collect();
+        let mut searches = searches;
+        if searches.is_empty() {
+            searches.push(Vec::new());
+        }
+        let marker_ac: Result<Vec<Option<Markers>>, _> = searches
+            .into_iter()
+            .map(|extra| {
+                let mut sets = vec![Set {
+                    class: EXTRACTORS,
+                    markers: every.clone(),
+                    anchors: super::markers::ANCHORS,
+                }];
+                sets.extend(extra);
+                Markers::new(&sets)
+            })
+            .collect();
         let symbol_patterns: Vec<&String> = symbols.iter().map(|(p, _)| p).collect();
         let symbol_ac = automaton(&symbol_patterns, MatchKind::Standard);
         let keep_all = marker_ac.is_err() || symbol_ac.is_err();
@@ -480,7 +496,7 @@ impl<'t> Prefilter<'t> {
             others.add(word);
         }
         Prefilter {
-            markers: marker_ac.ok().flatten(),
+            markers: marker_ac.unwrap_or_default(),
             symbols: symbol_ac
                 .ok()
                 .flatten()
@@ -505,14 +521,18 @@ impl<'t> Prefilter<'t> {
     /// (on the benchmark's dense tree, where most files are kept, that search was
     /// two thirds of the prefilter's time); a file kept for neither pays both searches
     /// in either order.
-    pub fn keeps(&self, lower: &[u8], service: Option<usize>, drift: bool) -> Kept {
+    pub fn keeps(&self, lower: &[u8], service: Option<usize>, lang: Language, drift: bool) -> Kept {
         if self.keep_all {
             return Kept { full: true, drift };
         }
         let named = self.names_another(lower, service);
         let wanted = if named { 0 } else { EXTRACTORS } | if drift { DRIFT } else { 0 };
-        let found = match &self.markers {
-            Some(m) if wanted != 0 => m.find(lower, wanted),
+        let search = self
+            .markers
+            .get(lang as usize)
+            .or_else(|| self.markers.first());
+        let found = match search {
+            Some(Some(m)) if wanted != 0 => m.find(lower, wanted),
             _ => 0,
         };
         let full = named
@@ -651,9 +671,9 @@ mod tests {
             Prefilter::new(
                 EMPTY.get_or_init(TableIndex::default),
                 patterns.iter().copied(),
-                None,
+                Vec::new(),
             ),
-            Prefilter::new(index, rest.copied(), None),
+            Prefilter::new(index, rest.copied(), Vec::new()),
         ]
     }
 
@@ -671,8 +691,13 @@ mod tests {
             );
             for (k, p) in both.iter().enumerate() {
                 assert_eq!(
-                    p.keeps(&text.to_ascii_lowercase().into_bytes(), service, false)
-                        .full,
+                    p.keeps(
+                        &text.to_ascii_lowercase().into_bytes(),
+                        service,
+                        Language::Sql,
+                        false
+                    )
+                    .full,
                     expected,
                     "prefilter {k}: {text:?} for {service:?}"
                 );
@@ -923,7 +948,7 @@ mod tests {
             let mut index = TableIndex::default();
             let want = reference(PATTERNS, &text, service);
             for p in prefilters(PATTERNS, &mut index) {
-                prop_assert_eq!(p.keeps(&text.to_ascii_lowercase(), service, false).full, want);
+                prop_assert_eq!(p.keeps(&text.to_ascii_lowercase(), service, Language::Sql, false).full, want);
             }
         }
 
