@@ -59,7 +59,26 @@ pub enum Kind {
 
 /// The kind of the file at `rel`, by its name; `None` for files never read.
 pub fn kind_of(rel: &str) -> Option<Kind> {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let name = crate::registry::paths::file_name(rel);
+    // Every kind below is YAML, JSON, properties or an env file: a name with another
+    // ending is none, found without the lowercased copy (asked of every listed file).
+    let ends = |suffix: &str| {
+        name.len()
+            .checked_sub(suffix.len())
+            .and_then(|at| name.as_bytes().get(at..))
+            .is_some_and(|end| end.eq_ignore_ascii_case(suffix.as_bytes()))
+    };
+    let env_start = name
+        .as_bytes()
+        .get(..4)
+        .is_some_and(|start| start.eq_ignore_ascii_case(b".env"));
+    if !env_start
+        && ![".yml", ".yaml", ".json", ".properties", ".env"]
+            .iter()
+            .any(|s| ends(s))
+    {
+        return None;
+    }
     let lower = name.to_ascii_lowercase();
     let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
     if (lower.starts_with("docker-compose") || lower.starts_with("compose")) && yaml {

@@ -148,7 +148,7 @@ impl Language {
 
     /// The language of a file, from its name; `None` for files ownlint does not read.
     pub fn of(path: &str) -> Option<Language> {
-        let name = path.rsplit('/').next().unwrap_or(path);
+        let name = crate::registry::paths::file_name(path);
         if name == "Cargo.toml" {
             return Some(Language::CargoToml);
         }

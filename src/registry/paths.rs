@@ -100,6 +100,14 @@ pub fn escapes_root(pattern: &str) -> bool {
         || pattern.split('/').any(|c| c == "..")
 }
 
+/// The last component of the repo-relative path `rel` (`rel` itself when it has no
+/// `/`). Asked of every listed file by several checks of its name: memrchr finds the
+/// slash in a few instructions where `str::rsplit` runs its searcher (about 250 a
+/// call).
+pub fn file_name(rel: &str) -> &str {
+    memchr::memrchr(b'/', rel.as_bytes()).map_or(rel, |at| &rel[at + 1..])
+}
+
 /// True when the pattern uses glob syntax.
 pub fn is_glob(p: &str) -> bool {
     p.contains(['*', '?', '[', '{'])
