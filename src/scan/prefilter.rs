@@ -35,7 +35,7 @@
 use super::markers::{Markers, Set};
 use crate::lang::Language;
 use crate::registry::TableIndex;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, BuildError, MatchKind};
 use hashbrown::HashTable;
 use std::ops::Range;
 
@@ -359,13 +359,30 @@ pub struct Kept {
     pub drift: bool,
 }
 
+/// The sets one language's files are searched for, and their search once built.
+struct Search {
+    sets: Vec<Set<'static>>,
+    built: std::sync::OnceLock<Result<Option<Markers>, BuildError>>,
+}
+
+impl Search {
+    fn get(&self) -> &Result<Option<Markers>, BuildError> {
+        self.built.get_or_init(|| Markers::new(&self.sets))
+    }
+}
+
 /// A compiled prefilter.
 pub struct Prefilter<'t> {
     /// Patterns that count anywhere (markers), lowercase; a pattern containing
     /// another is left out (the shorter one is found wherever it is), with what is
     /// searched in files of one language, by `Language as usize` (one for every
-    /// language when no language has more). `None`: nothing to search.
-    markers: Vec<Option<Markers>>,
+    /// language when no language has more). Each search is built by the first worker
+    /// that meets a file of its language: a dozen built one after the other before the
+    /// scan took 11 M instructions, on the path every run waits on, for languages
+    /// most repositories do not have. `Err`: aho-corasick refused it (only past its
+    /// size limits), and every file of the language is kept rather than a finding
+    /// missed.
+    markers: Vec<Search>,
     /// Names without any identifier byte, lowercase, with their scopes by pattern id:
     /// found by Aho-Corasick, then held to whole words.
     symbols: Option<(AhoCorasick, Vec<Scope>)>,
@@ -475,7 +492,7 @@ impl<'t> Prefilter<'t> {
         if searches.is_empty() {
             searches.push(Vec::new());
         }
-        let marker_ac: Result<Vec<Option<Markers>>, _> = searches
+        let marker_searches: Vec<Search> = searches
             .into_iter()
             .map(|extra| {
                 let mut sets = vec![Set {
@@ -484,19 +501,22 @@ impl<'t> Prefilter<'t> {
                     anchors: super::markers::ANCHORS,
                 }];
                 sets.extend(extra);
-                Markers::new(&sets)
+                Search {
+                    sets,
+                    built: std::sync::OnceLock::new(),
+                }
             })
             .collect();
         let symbol_patterns: Vec<&String> = symbols.iter().map(|(p, _)| p).collect();
         let symbol_ac = automaton(&symbol_patterns, MatchKind::Standard);
-        let keep_all = marker_ac.is_err() || symbol_ac.is_err();
+        let keep_all = symbol_ac.is_err();
         let mut others = Sketch::new(names.table.len());
         for word in names.keys() {
             key(word, &mut sketch);
             others.add(word);
         }
         Prefilter {
-            markers: marker_ac.unwrap_or_default(),
+            markers: marker_searches,
             symbols: symbol_ac
                 .ok()
                 .flatten()
@@ -530,9 +550,11 @@ impl<'t> Prefilter<'t> {
         let search = self
             .markers
             .get(lang as usize)
-            .or_else(|| self.markers.first());
+            .or_else(|| self.markers.first())
+            .map(Search::get);
         let found = match search {
-            Some(Some(m)) if wanted != 0 => m.find(lower, wanted),
+            Some(Ok(Some(m))) if wanted != 0 => m.find(lower, wanted),
+            Some(Err(_)) => return Kept { full: true, drift },
             _ => 0,
         };
         let full = named
