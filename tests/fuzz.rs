@@ -861,22 +861,8 @@ fn escaped_names_in_broken_literals_stay_in_bounds() {
 /// table without a name or an empty range.
 #[test]
 fn empty_table_names_are_never_accesses() {
-    let langs = [
-        Language::Sql,
-        Language::Rust,
-        Language::CargoToml,
-        Language::TypeScript,
-        Language::Prisma,
-        Language::Python,
-        Language::Ruby,
-        Language::Go,
-        Language::Java,
-        Language::Kotlin,
-        Language::CSharp,
-        Language::MsBuild,
-    ];
     let mut failures = Vec::new();
-    for lang in langs {
+    for lang in Language::ALL {
         for shape in shapes(lang) {
             for empty in ["", "\"\"", "``", "[]"] {
                 // `{T}`s take these in turn: every position gets the empty name

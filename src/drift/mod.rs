@@ -454,17 +454,10 @@ mod tests {
         ) {
             let drift = Drift::new(&registry(3));
             let needles = drift.needle_list(Language::Python);
-            let mut text = Vec::new();
-            for (i, p) in pieces.iter().enumerate() {
-                let piece: &[u8] = match needles.get(*p) {
-                    Some(n) => n.as_bytes(),
-                    None => ANCHORS.get(p % 20).map_or(&b"x"[..], |a| a.as_bytes()),
-                };
-                // Cut a piece short, at its start or end, to make near misses.
-                let cut = cuts[i % cuts.len()].min(piece.len());
-                let piece = if i % 2 == 0 { &piece[cut / 2..] } else { &piece[..piece.len() - cut / 3] };
-                text.extend_from_slice(piece);
-            }
+            let text = crate::scan::markers::near_misses(&pieces, &cuts, |p| match needles.get(p) {
+                Some(n) => n.as_bytes(),
+                None => ANCHORS.get(p % 20).map_or(&b"x"[..], |a| a.as_bytes()),
+            });
             prop_assert_eq!(
                 drift.wants(Language::Python, "svc/a.py", &text),
                 plain(&needles, &text)

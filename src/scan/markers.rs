@@ -238,6 +238,33 @@ impl Markers {
     }
 }
 
+/// A text for the oracle tests of a search: the pieces `piece(p)` for each of
+/// `pieces`, every other one cut short at its start or end (by `cuts`) to make near
+/// misses.
+#[cfg(test)]
+pub(crate) fn near_misses<'a>(
+    pieces: &[usize],
+    cuts: &[usize],
+    piece: impl Fn(usize) -> &'a [u8],
+) -> Vec<u8> {
+    let mut text = Vec::new();
+    for (i, p) in pieces.iter().enumerate() {
+        let piece = piece(*p);
+        let cut = cuts
+            .get(i % cuts.len().max(1))
+            .copied()
+            .unwrap_or(0)
+            .min(piece.len());
+        let piece = if i % 2 == 0 {
+            &piece[cut / 2..]
+        } else {
+            &piece[..piece.len() - cut / 3]
+        };
+        text.extend_from_slice(piece);
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,16 +445,10 @@ mod tests {
             wanted in 1u8..=3,
         ) {
             let (first, second, m) = two_sets();
-            let mut text = Vec::new();
-            for (i, p) in pieces.iter().enumerate() {
-                let piece: &[u8] = match first.iter().chain(&second).nth(*p) {
-                    Some(m) => m.as_bytes(),
-                    None => [&b"://"[..], b"stream", b"client", b" ", b"table", b"x", b"new"][p % 7],
-                };
-                let cut = cuts[i % cuts.len()].min(piece.len());
-                let piece = if i % 2 == 0 { &piece[cut / 2..] } else { &piece[..piece.len() - cut / 3] };
-                text.extend_from_slice(piece);
-            }
+            let text = near_misses(&pieces, &cuts, |p| match first.iter().chain(&second).nth(p) {
+                Some(m) => m.as_bytes(),
+                None => [&b"://"[..], b"stream", b"client", b" ", b"table", b"x", b"new"][p % 7],
+            });
             prop_assert_eq!(m.find(&text, wanted), classes(&first, &second, &text) & wanted);
         }
 
@@ -439,20 +460,13 @@ mod tests {
             cuts in proptest::collection::vec(0usize..24, 12),
         ) {
             let markers = all();
-            let mut text = Vec::new();
-            for (i, p) in pieces.iter().enumerate() {
-                let piece: &[u8] = match markers.get(*p) {
-                    Some(m) => m.as_bytes(),
-                    None => [
-                        &b"table"[..], b"create ", b"schema", b"foreign", b"reference",
-                        b" ", b"_", b"(", b"@", b"x", b"sql", b"pg", b"tabl", b"e",
-                    ][p % 14],
-                };
-                // Cut a piece short, at its start or end, to make near misses.
-                let cut = cuts[i % cuts.len()].min(piece.len());
-                let piece = if i % 2 == 0 { &piece[cut / 2..] } else { &piece[..piece.len() - cut / 3] };
-                text.extend_from_slice(piece);
-            }
+            let text = near_misses(&pieces, &cuts, |p| match markers.get(p) {
+                Some(m) => m.as_bytes(),
+                None => [
+                    &b"table"[..], b"create ", b"schema", b"foreign", b"reference",
+                    b" ", b"_", b"(", b"@", b"x", b"sql", b"pg", b"tabl", b"e",
+                ][p % 14],
+            });
             prop_assert_eq!(anchored(&markers, &text), plain(&markers, &text));
         }
     }
