@@ -1665,3 +1665,52 @@ fn api_reads_and_events_are_proposed_from_what_check_observes() {
         "{errors:?}"
     );
 }
+
+/// SeaORM migrations (`Table::create().table(X::Table)` with a `DeriveIden` enum)
+/// define tables as `CREATE TABLE` does: each service owns what its migrations
+/// create, in the spelling `check` then matches, and an index created on a table is
+/// not its creation.
+#[test]
+fn sea_orm_migrations_create_the_tables_they_name() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    for (svc, migration) in [
+        (
+            "orders",
+            "use sea_orm_migration::prelude::*;\n\n#[derive(DeriveIden)]\nenum OrderItems { Table, Id }\n\npub struct Migration;\n\n#[async_trait::async_trait]\nimpl MigrationTrait for Migration {\n    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {\n        manager.create_table(Table::create().table(OrderItems::Table).col(ColumnDef::new(OrderItems::Id).integer()).to_owned()).await?;\n        manager.create_index(Index::create().name(\"idx-items\").table(OrderItems::Table).col(OrderItems::Id).to_owned()).await\n    }\n}\n",
+        ),
+        (
+            "users",
+            "use sea_orm_migration::prelude::*;\n\n#[derive(DeriveIden)]\nenum Users {\n    #[sea_orm(iden = \"app_users\")]\n    Table,\n    Id,\n}\n\npub struct Migration;\n\n#[async_trait::async_trait]\nimpl MigrationTrait for Migration {\n    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {\n        manager.create_table(Table::create().table(Users::Table).col(ColumnDef::new(Users::Id).integer()).to_owned()).await\n    }\n}\n",
+        ),
+    ] {
+        write(
+            root,
+            &format!("services/{svc}/Cargo.toml"),
+            &format!("[package]\nname = \"{svc}\"\nversion = \"0.1.0\"\n"),
+        );
+        write(
+            root,
+            &format!("services/{svc}/src/main.rs"),
+            "fn main() {}\n",
+        );
+        write(
+            root,
+            &format!("services/{svc}/src/migration/m20240101_000001_create.rs"),
+            migration,
+        );
+    }
+    let p = proposal(root);
+    assert_eq!(names(&p), ["orders", "users"], "{p}");
+    assert_eq!(
+        service(&p, "orders")["owns"],
+        serde_json::json!(["order_items"]),
+        "{p}"
+    );
+    assert_eq!(
+        service(&p, "users")["owns"],
+        serde_json::json!(["app_users"]),
+        "{p}"
+    );
+    assert_eq!(init_then_check(root), Vec::<Value>::new());
+}

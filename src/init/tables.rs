@@ -181,6 +181,11 @@ pub fn is_view_creation(text: &str, offset: usize) -> bool {
     let Some(c) = words.iter().rposition(|w| w == "create") else {
         return false;
     };
+    // `Index::create()`, `ForeignKey::create()`: the creation of an index or a key,
+    // whatever table the chain names after it.
+    if c > 0 && matches!(words[c - 1].as_str(), "index" | "key") {
+        return false;
+    }
     let between = &words[c + 1..];
     // At most one other word: the view's schema (`CREATE VIEW reporting.v`).
     between.iter().any(|w| w == "view")
@@ -256,6 +261,11 @@ pub fn is_creation(text: &str, offset: usize) -> bool {
     let Some(c) = words.iter().rposition(|w| w == "create") else {
         return false;
     };
+    // `Index::create()`, `ForeignKey::create()`: the creation of an index or a key,
+    // whatever table the chain names after it.
+    if c > 0 && matches!(words[c - 1].as_str(), "index" | "key") {
+        return false;
+    }
     let between = &words[c + 1..];
     between.len() <= MAX_WORDS_BETWEEN
         && between.iter().any(|w| w == "table")
@@ -434,6 +444,10 @@ mod tests {
             "orders"
         ));
         assert!(creation("op.create_table(\n    'orders',", "orders"));
+        assert!(creation(
+            "manager.create_table(Table::create().table(Orders::Table)",
+            "Orders"
+        ));
     }
 
     #[test]
@@ -447,6 +461,14 @@ mod tests {
             "products"
         ));
         assert!(!creation("DROP TABLE products;", "products"));
+        assert!(!creation(
+            "manager.create_index(Index::create().name(\"idx-products\").table(Products::Table)",
+            "Products"
+        ));
+        assert!(!creation(
+            "ForeignKey::create().name(\"fk\").from(Items::Table, Items::P).to(Products::Table",
+            "Products"
+        ));
         assert!(!creation(
             "CREATE TABLE a (id int);\nALTER TABLE products ADD x int;",
             "products"

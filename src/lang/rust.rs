@@ -82,12 +82,15 @@
 //! * [`values`]: the string value of an expression (literals, joins, `format!`,
 //!   `concat!`, constants), which the sinks analyse.
 //! * [`orm`]: Diesel, SeaORM and ormx table mappings.
+//! * [`migrations`]: SeaORM migrations and SeaQuery schema statements
+//!   (`Table::create().table(Orders::Table)`).
 //! * [`imports`]: `use` trees, `extern crate` and qualified paths.
 //! * [`modules`]: table names held in constants of another module of the crate.
 //! * [`syntax`] and [`shape`]: the syntax check with `syn` and its memo of shapes.
 
 mod imports;
 mod lex;
+mod migrations;
 mod modules;
 mod orm;
 mod queries;
@@ -109,9 +112,17 @@ use syntax::longest_chain;
 use walker::Walker;
 
 /// Byte strings whose presence means a Rust file may map a table the registry does not
-/// know (Diesel and SeaORM mappings), or pull in a SQL file. SQL text in string literals
+/// know (Diesel and SeaORM mappings, SeaORM migrations), or pull in a SQL file. SQL text in string literals
 /// is covered by [`sql::MARKERS`], which a prefilter should also apply to Rust files.
 pub const MARKERS: &[&str] = &[
+    "Table::create",
+    "Table::alter",
+    "Table::drop",
+    "Table::rename",
+    "Table::truncate",
+    "Index::create",
+    "Index::drop",
+    "ForeignKey::create",
     "table!",
     "table_name",
     "sql_name",

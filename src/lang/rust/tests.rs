@@ -2074,3 +2074,101 @@ fn modules_and_crates_of_paths() {
         );
     }
 }
+
+/// SeaORM migrations: the tables each statement builder names, with their kind; an
+/// `Iden` enum of the file names its table in snake case or as its `Table` variant's
+/// attribute says; one from another file is read with low confidence.
+#[test]
+fn sea_orm_migrations() {
+    use AccessKind::{Ddl, ForeignKey, Write};
+    let src = r#"use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveIden)]
+enum OrderItems { Table, Id, OrderId }
+
+#[derive(Iden)]
+enum Post {
+    #[iden = "blog_posts"]
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+pub enum Users {
+    #[sea_orm(iden = "app_users")]
+    Table,
+    Id,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(OrderItems::Table)
+                    .if_not_exists()
+                    .col(pk_auto(OrderItems::Id))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk-items-user")
+                            .from(OrderItems::Table, OrderItems::OrderId)
+                            .to(Users::Table, Users::Id),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager.alter_table(Table::alter().table(Post::Table).to_owned()).await?;
+        manager
+            .create_index(Index::create().name("idx-post").table(Post::Table).col(Post::Id).to_owned())
+            .await?;
+        manager.truncate_table(Table::truncate().table(Alias::new("audit_log")).to_owned()).await?;
+        manager.rename_table(Table::rename().table(Post::Table, Alias::new("posts_old")).to_owned()).await?;
+        manager.drop_table(Table::drop().table(Shared::Table).to_owned()).await
+    }
+}
+"#;
+    assert_eq!(
+        tables(src),
+        [
+            row(Ddl, "order_items", "OrderItems"),
+            row(Ddl, "order_items", "OrderItems"),
+            row(ForeignKey, "app_users", "Users"),
+            row(Ddl, "blog_posts", "Post"),
+            row(Ddl, "blog_posts", "Post"),
+            row(Write, "audit_log", "audit_log"),
+            row(Ddl, "blog_posts", "Post"),
+            row(Ddl, "posts_old", "posts_old"),
+            (Ddl, "shared".into(), None, "Shared".into(), true),
+        ]
+    );
+}
+
+/// Must not flag: a `Table::create()` of a file that names neither SeaORM nor
+/// SeaQuery (another library's), builder names in comments and strings, an enum that
+/// is no `Iden`, and a chain whose `.table(..)` belongs to a nested builder.
+#[test]
+fn sea_orm_lookalikes_are_not_migrations() {
+    for src in [
+        "fn f() { let t = Table::create().table(Orders::Table); }",
+        "use sea_query::*;\n// Table::create().table(Orders::Table)\nfn f() {}",
+        "use sea_query::*;\nfn f() { log(\"Table::create().table(Orders::Table)\"); }",
+        "use sea_query::*;\nfn f() { Table::create().col(Index::create().name(\"i\")); }",
+    ] {
+        assert_eq!(tables(src), [], "{src}");
+    }
+}
+
+#[test]
+fn snake_case_is_heck_s() {
+    use super::migrations::snake_case;
+    for (name, want) in [
+        ("Orders", "orders"),
+        ("OrderItems", "order_items"),
+        ("HTTPLog", "http_log"),
+        ("Post2Tag", "post2_tag"),
+        ("users", "users"),
+    ] {
+        assert_eq!(snake_case(name), want, "{name}");
+    }
+}

@@ -57,6 +57,10 @@ pub(super) struct Walker<'a> {
     pub(super) globs: Vec<Vec<String>>,
     /// Byte ranges of the bodies of inline `mod x { .. }`.
     pub(super) inline_mods: Vec<Range<usize>>,
+    /// Whether the file names SeaORM or SeaQuery, asked at its first schema builder.
+    pub(super) sea: std::cell::OnceCell<bool>,
+    /// The file's `Iden` enums (see [`super::migrations`]), read at the first use.
+    pub(super) idens: std::cell::OnceCell<HashMap<String, super::migrations::IdenTable>>,
 }
 
 impl<'a> Walker<'a> {
@@ -83,6 +87,8 @@ impl<'a> Walker<'a> {
             open: Vec::new(),
             globs: Vec::new(),
             inline_mods: Vec::new(),
+            sea: std::cell::OnceCell::new(),
+            idens: std::cell::OnceCell::new(),
         }
     }
 
@@ -308,6 +314,11 @@ impl<'a> Walker<'a> {
                         self.macro_call(i, i + 2);
                     } else {
                         self.call_sink(i);
+                    }
+                    if self.is_path_sep(i + 1)
+                        && matches!(self.ident(i), Some("Table" | "Index" | "ForeignKey"))
+                    {
+                        self.schema_builder(i);
                     }
                     self.path(i);
                 }
