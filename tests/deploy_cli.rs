@@ -242,3 +242,55 @@ fn unreadable_deployment_files_are_reported_and_a_byte_order_mark_is_read() {
         "{got:?}"
     );
 }
+
+/// A Kubernetes workload named after a service's directory (`ftgo-order-service`,
+/// the directory of the service `order-service`) deploys that service; a name two
+/// services' directories share maps to neither.
+#[test]
+fn workloads_named_after_a_services_directory_are_that_service() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = tmp.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap_or(root)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(p, text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    write(
+        "data-ownership.yaml",
+        "version: 1\nservices:\n  order-service:\n    paths: [ftgo-order-service]\n  kitchen-service:\n    paths: [ftgo-kitchen-service]\n  a:\n    paths: [a/worker]\n  b:\n    paths: [b/worker]\n",
+    );
+    let manifest = |name: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  template:\n    spec:\n      containers:\n      - name: {name}\n        image: shop/{name}:1\n        env:\n          - name: SPRING_DATASOURCE_URL\n            value: jdbc:mysql://mysql/shop\n          - name: SPRING_DATASOURCE_USERNAME\n            value: shop\n"
+        )
+    };
+    for name in ["ftgo-order-service", "ftgo-kitchen-service"] {
+        write(&format!("{name}/k8s/{name}.yml"), &manifest(name));
+    }
+    // Must not: `worker` names a directory of both `a` and `b`.
+    write("deploy/worker.yml", &manifest("worker"));
+    write("a/worker/main.go", "package main\n");
+    write("b/worker/main.go", "package main\n");
+    let (code, out) = run(root.to_str().unwrap_or("."), &["check", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let got: Vec<(String, u64, String)> = rows(&out)
+        .into_iter()
+        .map(|(p, l, s, _)| (p, l, s))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "ftgo-kitchen-service/k8s/ftgo-kitchen-service.yml".to_string(),
+                14,
+                "kitchen-service".to_string()
+            ),
+            (
+                "ftgo-order-service/k8s/ftgo-order-service.yml".to_string(),
+                14,
+                "order-service".to_string()
+            ),
+        ],
+        "{out}"
+    );
+}

@@ -1714,3 +1714,147 @@ fn sea_orm_migrations_create_the_tables_they_name() {
     );
     assert_eq!(init_then_check(root), Vec::<Value>::new());
 }
+
+/// Code another service imports by a name the repository's tsconfig `paths` give it
+/// (`common/*` → the server's `src/common/*`) is the server's published API: `init`
+/// proposes it as `public`, with a comment, so that `check` right after does not
+/// report those imports. An alias a service sets up for its own code, one into
+/// `node_modules` and a relative import of private code are no API.
+#[test]
+fn code_other_services_import_through_tsconfig_aliases_is_published_api() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    for svc in ["server", "web"] {
+        write(
+            root,
+            &format!("packages/{svc}/package.json"),
+            &format!(
+                "{{\"name\": \"{svc}\", \"scripts\": {{\"start\": \"node dist/index.js\"}}}}\n"
+            ),
+        );
+    }
+    write(
+        root,
+        "packages/server/tsconfig.json",
+        "{\n  // its own alias\n  \"compilerOptions\": {\"baseUrl\": \".\", \"paths\": {\"~/*\": [\"src/*\"]}}\n}\n",
+    );
+    write(
+        root,
+        "packages/server/src/common/http.ts",
+        "export const get = 1;\n",
+    );
+    write(
+        root,
+        "packages/server/src/core/db.ts",
+        "export const db = 1;\n",
+    );
+    write(
+        root,
+        "packages/server/src/index.ts",
+        "import { db } from '~/core/db';\nimport { get } from 'common/http';\n",
+    );
+    write(
+        root,
+        "packages/web/tsconfig.json",
+        "{\"compilerOptions\": {\"paths\": {\n  \"common/*\": [\"../server/src/common/*\"],\n  \"react\": [\"../server/node_modules/@types/react\"]\n}}}\n",
+    );
+    write(
+        root,
+        "packages/server/node_modules/@types/react/index.d.ts",
+        "export {};\n",
+    );
+    write(
+        root,
+        "packages/web/src/app.ts",
+        "import { get } from 'common/http';\nimport { db } from '../../server/src/core/db';\nimport React from 'react';\n",
+    );
+    let p = proposal(root);
+    assert_eq!(names(&p), ["server", "web"], "{p}");
+    let yaml = p["registry"].as_str().expect("registry");
+    assert!(
+        yaml.contains("  server:\n    paths: [packages/server]\n    # packages/server/src/common: other services import it by name through the tsconfig `paths` of packages/web\n    public: [packages/server/src/common]  # its published API"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("  web:\n    paths: [packages/web]\n    owns: []"),
+        "{yaml}"
+    );
+    let errors = init_then_check(root);
+    let imports: Vec<(&Value, &Value)> = errors
+        .iter()
+        .filter(|f| f["rule"] == "cross-service-import")
+        .map(|f| (&f["path"], &f["line"]))
+        .collect();
+    assert_eq!(
+        imports,
+        [(&Value::from("packages/web/src/app.ts"), &Value::from(2))],
+        "{errors:?}"
+    );
+}
+
+/// A database several services' configuration names, when one of them names its own
+/// database too, is shared: no service is proposed to own it (a comment says so), so
+/// that `check` right after `init` does not report the others as connecting to "its"
+/// database; the shared connection string stays a finding. Spring's
+/// `spring.jpa.database` names a vendor, not a database.
+#[test]
+fn a_database_services_share_is_no_ones_own() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    for svc in ["orders", "history"] {
+        write(root, &format!("services/{svc}/Dockerfile"), "FROM java\n");
+        write(
+            root,
+            &format!("services/{svc}/src/main/java/App.java"),
+            "@SpringBootApplication\npublic class App {}\n",
+        );
+        write(
+            root,
+            &format!("services/{svc}/k8s/{svc}.yml"),
+            &workload(
+                "Deployment",
+                svc,
+                &format!("acme/{svc}:1"),
+                "            - {name: SPRING_DATASOURCE_URL, value: \"jdbc:mysql://mysql/eventuate\"}\n",
+                "            - secretRef: {name: db}\n",
+            ),
+        );
+    }
+    write(
+        root,
+        "services/orders/src/main/resources/application.properties",
+        "spring.datasource.url=jdbc:mysql://mysql/orders_db\nspring.jpa.database=mysql\n",
+    );
+    write(
+        root,
+        "services/history/src/main/resources/application.properties",
+        "spring.jpa.database=postgresql\n",
+    );
+    let p = proposal(root);
+    assert_eq!(names(&p), ["history", "orders"], "{p}");
+    assert_eq!(
+        service(&p, "orders")["database"]["name"],
+        "orders_db",
+        "{p}"
+    );
+    assert_eq!(service(&p, "history")["database"], Value::Null, "{p}");
+    let yaml = p["registry"].as_str().expect("registry");
+    assert!(
+        yaml.contains("    # not proposed: database eventuate (services/history/k8s/history.yml:"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("which `orders` connect to as well"), "{yaml}");
+    let errors = init_then_check(root);
+    let messages: Vec<&str> = errors
+        .iter()
+        .filter(|f| f["rule"] == "shared-database-credentials")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(messages.len(), 2, "{errors:?}");
+    assert!(
+        messages
+            .iter()
+            .all(|m| m.contains("the same connection string")),
+        "{messages:?}"
+    );
+}

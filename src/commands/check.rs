@@ -101,6 +101,9 @@ pub struct Run {
     pub edges: Vec<crate::drift::ObservedEdge>,
     /// What the code showed, one observation per place (`crate::drift`).
     pub observations: Vec<crate::drift::Observation>,
+    /// The tsconfig `paths` aliases' targets, with the directory each applies to
+    /// (`init` proposes them as published APIs).
+    pub aliases: Vec<(String, String)>,
 }
 
 /// Validates the registry, scans `paths` (the whole repository when empty) and
@@ -154,6 +157,7 @@ fn collect_listed(
     // The rules that need every file (`crate::drift`); configuration edges join here.
     let drift = crate::drift::Drift::new(reg);
     let observations = scan.observations;
+    let aliases = scan.aliases;
     let (drift_findings, edges) = crate::drift::after_scan(
         reg,
         &drift,
@@ -180,6 +184,7 @@ fn collect_listed(
         scope,
         edges,
         observations,
+        aliases,
     })
 }
 

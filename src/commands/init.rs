@@ -76,6 +76,7 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<u8, Failure> {
     let reg = validate(&proposal.render(), &root)?;
     let run = super::check::collect(&reg, &args.scan, &[])?;
     proposal.observed = init::observed::from_run(&reg, &run);
+    proposal.publish_aliases(&run.aliases);
     let text = proposal.render();
     validate(&text, &root)?;
     match &output {

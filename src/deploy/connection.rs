@@ -54,9 +54,13 @@ fn names_in_line(line: &str) -> Vec<String> {
         let mut from = 0;
         while let Some(at) = lower[from..].find(key) {
             let start = from + at;
+            // A connection string's key starts it or follows a separator; a property
+            // path's last part (`spring.jpa.database=postgresql`, the vendor) is not it.
             let boundary = start == 0
-                || !lower.as_bytes()[start - 1].is_ascii_alphanumeric()
-                    && lower.as_bytes()[start - 1] != b'_';
+                || matches!(
+                    lower.as_bytes()[start - 1],
+                    b';' | b' ' | b'\t' | b'"' | b'\'' | b'{' | b',' | b'='
+                );
             let off = start + key.len();
             if boundary {
                 push(&mut out, word(&line[off..]));
@@ -305,6 +309,7 @@ mod tests {
             ("DATABASE_URL=postgres://u:p@db:5432/deployer", "deployer"),
             ("      - POSTGRES_DB=accounts-db", "accounts-db"),
             ("POSTGRES_DB: ledger", "ledger"),
+            ("ConnectionStrings__Db=Host=db; Database=orders", "orders"),
         ];
         for (text, want) in cases {
             assert_eq!(names(text), vec![want.to_string()], "{text}");
@@ -321,6 +326,9 @@ mod tests {
             "mydatabase=orders",
             "The database is created at start.",
             "DB_NAME=",
+            // Spring's database vendor, not a database's name.
+            "spring.jpa.database=postgresql",
+            "spring.jpa.database: MYSQL",
         ] {
             assert!(names(text).is_empty(), "{text}: {:?}", names(text));
         }

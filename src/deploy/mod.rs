@@ -355,6 +355,7 @@ impl Deployment {
                         reg.services.iter().position(|s| stem(&s.name) == n)
                     })
                 })
+                .or_else(|| names().find_map(|n| named_directory(reg, n)))
         };
         match u.kind {
             UnitKind::Compose => self
@@ -470,6 +471,23 @@ pub fn check(
 /// A service name without case, separators and a trailing `service`, `svc` or
 /// `api`: compose's `accounting-service` and `catalog-api` are the registry's
 /// `accounting` and `catalog-service`.
+/// The one service with a directory named `name` (`ftgo-order-service` of the
+/// service `order-service` whose paths hold it): workloads and images are most often
+/// named after the directory they are built from.
+fn named_directory(reg: &Registry, name: &str) -> Option<usize> {
+    let mut found = reg.services.iter().enumerate().filter(|(_, s)| {
+        s.paths.iter().any(|p| {
+            p.value
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .is_some_and(|last| last.eq_ignore_ascii_case(name))
+        })
+    });
+    let (i, _) = found.next()?;
+    found.next().is_none().then_some(i)
+}
+
 fn stem(name: &str) -> String {
     let flat: String = name
         .chars()

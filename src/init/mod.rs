@@ -60,6 +60,10 @@ pub struct Proposal {
     pub left: Vec<Left>,
     /// Each service's database (by index into `services`).
     pub databases: Vec<DatabaseChoice>,
+    /// Per service, the databases its configuration names that it is not proposed to
+    /// own because other services' configuration names them too (see
+    /// [`contested`]), with where it named each and the other services.
+    pub shared_databases: Vec<Vec<(String, At, Vec<usize>)>>,
     /// Each service's schema, when every table its code creates is in that schema.
     pub schemas: Vec<Option<(String, At)>>,
     /// For each table (registry spelling), the strongest definition in each service
@@ -277,6 +281,7 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
             );
         }
     }
+    proposal.shared_databases = contested(&mut named);
     proposal.databases = named
         .into_iter()
         .map(|mut n| match n.len() {
@@ -337,6 +342,42 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
     proposal.odd_names.sort();
     proposal.odd_names.dedup();
     proposal
+}
+
+/// Takes out of `named` (each service's database names, with where they were seen)
+/// the names that are no one service's own, and returns them per service with the
+/// other services naming them: a name several services' configuration gives, when
+/// one of those services names another database too. Five services whose Kubernetes
+/// manifests all connect to `eventuate`, four of which name their own database in
+/// their application configuration, share `eventuate`: proposing it as the database
+/// of the one service that names nothing else would make `check` report the four as
+/// connecting to that service's database. Services that all name only the one
+/// database keep it (a shared database they each declare, whose shared user `check`
+/// then reports).
+fn contested(named: &mut [Vec<(String, At)>]) -> Vec<Vec<(String, At, Vec<usize>)>> {
+    let mut by_name: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    for (s, names) in named.iter().enumerate() {
+        for (n, _) in names {
+            by_name.entry(n.to_lowercase()).or_default().insert(s);
+        }
+    }
+    let several = |s: usize, named: &[Vec<(String, At)>]| named[s].len() > 1;
+    let contested: BTreeMap<&String, &BTreeSet<usize>> = by_name
+        .iter()
+        .filter(|(_, users)| users.len() > 1 && users.iter().any(|&s| several(s, named)))
+        .collect();
+    let mut out: Vec<Vec<(String, At, Vec<usize>)>> = vec![Vec::new(); named.len()];
+    for (s, names) in named.iter_mut().enumerate() {
+        names.retain(|(n, at)| match contested.get(&n.to_lowercase()) {
+            Some(users) => {
+                let others = users.iter().copied().filter(|&o| o != s).collect();
+                out[s].push((n.clone(), at.clone(), others));
+                false
+            }
+            None => true,
+        });
+    }
+    out
 }
 
 /// Lists each table once: spellings equal but for case become the mixed-case one (a
@@ -747,6 +788,34 @@ impl Proposal {
             .collect()
     }
 
+    /// Proposes as published API what other services' code imports through a
+    /// tsconfig `paths` alias (`aliases`: (config directory, target), sorted, from
+    /// `check`'s import index): the repository's build gives that code a name for the
+    /// others to import it by (`common/*` → `packages/bp/src/common/*` in a shared
+    /// config of plugins), which is what `public` says. An alias used only inside the
+    /// target's own service, one onto a whole service, and test code are not an API.
+    pub fn publish_aliases(&mut self, aliases: &[(String, String)]) {
+        for (dir, target) in aliases {
+            let Some(s) = self
+                .services
+                .iter_mut()
+                .find(|s| s.paths.iter().any(|p| within(target, p)))
+            else {
+                continue;
+            };
+            if s.paths.iter().any(|p| within(dir, p) || p == target)
+                || target.split('/').any(services::is_test_code_dir)
+                || s.api.iter().any(|a| within(target, a))
+            {
+                continue;
+            }
+            s.api.retain(|a| !within(a, target));
+            s.api.push(target.clone());
+            s.api.sort();
+            s.aliased.push((target.clone(), dir.clone()));
+        }
+    }
+
     pub fn counts(&self) -> Counts {
         let mut c = Counts::default();
         for d in self.decisions().values() {
@@ -843,6 +912,7 @@ mod tests {
                 runs: true,
                 api: Vec::new(),
                 migrators: Vec::new(),
+                aliased: Vec::new(),
             },
             ServiceDir {
                 name: "orders".into(),
@@ -851,6 +921,7 @@ mod tests {
                 runs: true,
                 api: Vec::new(),
                 migrators: Vec::new(),
+                aliased: Vec::new(),
             },
             ServiceDir {
                 name: "on".into(),
@@ -859,6 +930,7 @@ mod tests {
                 runs: true,
                 api: Vec::new(),
                 migrators: Vec::new(),
+                aliased: Vec::new(),
             },
         ];
         let mut tables: BTreeMap<String, BTreeMap<Option<usize>, Site>> = BTreeMap::new();

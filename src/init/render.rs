@@ -173,6 +173,18 @@ impl Proposal {
                     public.join(", ")
                 ));
             } else if !s.api.is_empty() {
+                for (target, dir) in &s.aliased {
+                    let config = if dir.is_empty() {
+                        "the repository root"
+                    } else {
+                        dir
+                    };
+                    y.push_str(&format!(
+                        "    # {}: other services import it by name through the tsconfig `paths` of {}\n",
+                        comment_text(target),
+                        comment_text(config)
+                    ));
+                }
                 let api: Vec<String> = s.api.iter().map(|p| scalar(p)).collect();
                 y.push_str(&format!(
                     "    public: [{}]  # its published API: other services compile against it\n",
@@ -194,6 +206,19 @@ impl Proposal {
                     ));
                 }
                 _ => {}
+            }
+            for (name, at, others) in self.shared_databases.get(i).into_iter().flatten() {
+                let others: Vec<String> = others
+                    .iter()
+                    .filter_map(|&o| self.services.get(o))
+                    .map(|o| format!("`{}`", o.name))
+                    .collect();
+                y.push_str(&format!(
+                    "    # not proposed: database {} ({}), which {} connect to as well: a database several services share is no one service's own\n",
+                    comment_text(name),
+                    comment_text(&at.to_string()),
+                    comment_text(&others.join(", "))
+                ));
             }
             if let Some(Some((schema, at))) = self.schemas.get(i) {
                 y.push_str(&format!(

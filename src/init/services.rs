@@ -115,6 +115,10 @@ pub struct ServiceDir {
     pub api: Vec<String>,
     /// The programs that only migrate its schema, which joined it (not `public`).
     pub migrators: Vec<String>,
+    /// Its files and directories other services' code imports through a tsconfig
+    /// `paths` alias, with the directory of the first config that sets it up: part
+    /// of `api`, each said in a comment.
+    pub aliased: Vec<(String, String)>,
 }
 
 /// Last name parts of a sibling project that publishes its service's API, which other
@@ -598,6 +602,7 @@ pub fn find<'a>(
                 runs,
                 api,
                 migrators: Vec::new(),
+                aliased: Vec::new(),
             }
         })
         .collect();

@@ -59,6 +59,8 @@ pub struct Scan {
     /// The API calls deployment configuration shows (`crate::drift::config`), in the
     /// given paths when the run has paths.
     pub config_edges: Vec<crate::drift::ObservedEdge>,
+    /// The tsconfig `paths` aliases' targets ([`ImportIndex::alias_targets`]).
+    pub aliases: Vec<(String, String)>,
 }
 
 /// Per-thread state: a reused read buffer, findings and counts, and what kept files
@@ -128,6 +130,7 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         .collect();
     let packages = PackageIndex::build(all, &paths);
     let imports = ImportIndex::build(all, reg, &paths, &packages);
+    let aliases = imports.alias_targets();
     // A manifest the index could not use is reported once, by the index, which says
     // what that leaves unchecked; its extractor would only refuse it a second time.
     // (Files of no language stay listed: the workers pass over them, in parallel,
@@ -263,6 +266,7 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         crate::model::finding::join(&mut total.findings, d.findings);
         total.config_edges = d.config_edges;
     }
+    total.aliases = aliases;
     // The resolver and the prefilter borrow the registry's tables (theirs are cheap to
     // free).
     drop((resolver, prefilter));

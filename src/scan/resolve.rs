@@ -239,6 +239,11 @@ impl<'a> Resolver<'a> {
             .resolve(self.packages, file.rel, file.lang, Some(me), import);
         let mut crossing: Option<(usize, &str)> = None;
         for path in &resolved {
+            // Installed third-party code (a `node_modules` committed, or reached
+            // through a tsconfig alias) is no service's code, wherever it sits.
+            if path.split('/').any(|c| c == "node_modules") {
+                return None;
+            }
             match self.paths.service_of(path) {
                 Some(s) if s != me && !self.paths.is_public(s, path) => {
                     crossing.get_or_insert((s, path));

@@ -194,6 +194,32 @@ impl ImportIndex {
         self.tree.is_file(rel)
     }
 
+    /// The files and directories tsconfig `paths` aliases lead to, each with the
+    /// directory whose code the alias applies to (the config's), sorted: what the
+    /// repository's build lets code import by a name of its own, which `init` proposes
+    /// as its service's published API. Targets in `node_modules` (third-party code
+    /// pinned through an alias) and targets that do not exist are left out.
+    pub fn alias_targets(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .ts
+            .targets()
+            .filter(|(_, t)| !t.split('/').any(|c| c == "node_modules"))
+            .filter_map(|(dir, t)| {
+                let found = match t.split_once('*') {
+                    Some((fixed, _)) => {
+                        let fixed = fixed.trim_end_matches('/');
+                        (!fixed.is_empty() && self.tree.is_dir(fixed)).then(|| fixed.to_string())
+                    }
+                    None => typescript::file_or_dir(&self.tree, t),
+                }?;
+                Some((dir.to_string(), found))
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Names whose mention in a file may lead to another service's code, with the
     /// service holding them (for the prefilter): Java/Kotlin packages, Python
     /// top-level modules, tsconfig aliases and replaced Go modules. `None`: the name

@@ -136,6 +136,15 @@ impl TsIndex {
         }
     }
 
+    /// Every `paths` target, with the directory of the config that applies it.
+    pub fn targets(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.configs.iter().flat_map(|(dir, c)| {
+            c.paths.iter().flat_map(move |(_, targets)| {
+                targets.iter().map(move |t| (dir.as_str(), t.as_str()))
+            })
+        })
+    }
+
     /// Each alias's fixed part (`@shop/` of `@shop/*`) with the service its targets
     /// lead to (`None`: several, or a wildcard that may), for the prefilter.
     pub fn homes(&self, map: &PathMap) -> Vec<(String, Option<usize>)> {
