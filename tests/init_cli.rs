@@ -954,13 +954,16 @@ fn a_bundle_of_services_programs_is_left_out_and_its_shared_defaults_stay_a_libr
 </ItemGroup></Project>"#,
     );
     write(root, "src/Shop.AppHost/Program.cs", "var b = Create();\n");
-    // Must not: a gateway built with one service's program is still a service.
+    // Must not: a gateway built with one service's program, deployed on its own (its
+    // Dockerfile), is still a service (`a_program_built_on_another_program_alone_joins_it`:
+    // one deployed by nothing of its own joins the program it runs).
     write(
         root,
         "src/Gateway/Gateway.csproj",
         r#"<Project><ItemGroup><ProjectReference Include="..\Basket.API\Basket.API.csproj" /></ItemGroup></Project>"#,
     );
     write(root, "src/Gateway/Program.cs", "var app = Build();\n");
+    write(root, "src/Gateway/Dockerfile", "FROM dotnet\n");
     // Java: a standalone server whose pom takes in two servers' modules.
     write(
         root,
@@ -1856,5 +1859,94 @@ fn a_database_services_share_is_no_ones_own() {
             .iter()
             .all(|m| m.contains("the same connection string")),
         "{messages:?}"
+    );
+}
+
+/// A program deployed by nothing of its own whose build takes in one other program
+/// and nothing else of the repository (a container running several brokers in one
+/// process) deploys with it: it joins that service, whose code it may import. A
+/// program that also builds on shared code, or has a deployment of its own, is a
+/// service of its own, and its imports of the other's code are reported. Maven
+/// modules are named by their own `artifactId`.
+#[test]
+fn a_program_built_on_another_program_alone_joins_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    let pom = |id: &str, deps: &[&str]| {
+        let deps: String = deps
+            .iter()
+            .map(|d| {
+                format!(
+                    "<dependency><groupId>org.x</groupId><artifactId>{d}</artifactId></dependency>"
+                )
+            })
+            .collect();
+        format!(
+            "<project><parent><artifactId>x-all</artifactId></parent><artifactId>{id}</artifactId><dependencies>{deps}</dependencies></project>"
+        )
+    };
+    write(
+        root,
+        "pom.xml",
+        "<project><artifactId>x-all</artifactId></project>",
+    );
+    write(root, "common/pom.xml", &pom("x-common", &[]));
+    write(
+        root,
+        "common/src/main/java/org/x/common/Util.java",
+        "package org.x.common;\npublic class Util {}\n",
+    );
+    // Must not: `gateway` is built on the broker alone too, but deployed on its own.
+    write(root, "gateway/Dockerfile", "FROM java\n");
+    for (dir, id, deps) in [
+        ("broker", "x-broker", &["x-common"][..]),
+        ("container", "x-container", &["x-broker"][..]),
+        ("proxy", "x-proxy", &["x-broker", "x-common"][..]),
+        ("gateway", "x-gateway", &["x-broker"][..]),
+    ] {
+        write(root, &format!("{dir}/pom.xml"), &pom(id, deps));
+        let imports = if dir == "broker" {
+            String::new()
+        } else {
+            "import org.x.broker.BrokerController;\n".to_string()
+        };
+        write(
+            root,
+            &format!("{dir}/src/main/java/org/x/{dir}/Startup.java"),
+            &format!(
+                "package org.x.{dir};\n{imports}public class Startup {{\n    public static void main(String[] args) {{}}\n}}\n"
+            ),
+        );
+    }
+    write(
+        root,
+        "broker/src/main/java/org/x/broker/BrokerController.java",
+        "package org.x.broker;\npublic class BrokerController {}\n",
+    );
+    let p = proposal(root);
+    assert_eq!(names(&p), ["broker", "gateway", "proxy"], "{p}");
+    assert_eq!(
+        service(&p, "broker")["paths"],
+        serde_json::json!(["broker", "container"]),
+        "{p}"
+    );
+    let yaml = p["registry"].as_str().expect("registry");
+    assert!(
+        yaml.contains("; with container, built on it alone to run it\n  broker:"),
+        "{yaml}"
+    );
+    let errors = init_then_check(root);
+    let imports: Vec<&str> = errors
+        .iter()
+        .filter(|f| f["rule"] == "cross-service-import")
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(
+        imports,
+        [
+            "gateway/src/main/java/org/x/gateway/Startup.java",
+            "proxy/src/main/java/org/x/proxy/Startup.java"
+        ],
+        "{errors:?}"
     );
 }

@@ -21,13 +21,43 @@ pub enum Ref {
 }
 
 /// The name a manifest declares for its project, when it declares one that other
-/// manifests may use (`package.json` and `project.json`'s `name`).
+/// manifests may use (`package.json` and `project.json`'s `name`, a `pom.xml`'s own
+/// `artifactId`).
 pub fn declared_name(file_name: &str, text: &str) -> Option<String> {
+    if file_name == "pom.xml" {
+        return pom_artifact_id(text);
+    }
     if !matches!(file_name, "package.json" | "project.json") {
         return None;
     }
     let v: Value = serde_json::from_str(text).ok()?;
     v.get("name")?.as_str().map(str::to_string)
+}
+
+/// A `pom.xml`'s own artifact id: the first `<artifactId>` outside its `<parent>`
+/// and before its dependencies, build and profiles (whose artifact ids are other
+/// projects'), which other modules' `<dependency>` blocks name it by.
+fn pom_artifact_id(text: &str) -> Option<String> {
+    let head = [
+        "<dependencies>",
+        "<dependencyManagement>",
+        "<build>",
+        "<profiles>",
+    ]
+    .iter()
+    .filter_map(|t| text.find(t))
+    .min()
+    .map_or(text, |end| &text[..end]);
+    let own = match (head.find("<parent>"), head.find("</parent>")) {
+        (Some(a), Some(b)) if a < b => {
+            let (before, after) = (&head[..a], &head[b + "</parent>".len()..]);
+            between(before, "<artifactId>", "</artifactId>")
+                .or_else(|| between(after, "<artifactId>", "</artifactId>"))
+        }
+        _ => between(head, "<artifactId>", "</artifactId>"),
+    }?;
+    let own = own.trim();
+    (!own.is_empty() && !own.contains(['$', '<', '>'])).then(|| own.to_string())
 }
 
 /// The projects of the repository that the manifest `rel` (a path relative to the
@@ -226,6 +256,26 @@ mod tests {
             declared_name("package.json", r#"{"name": "@x/db"}"#).as_deref(),
             Some("@x/db")
         );
-        assert_eq!(declared_name("pom.xml", "<artifactId>a</artifactId>"), None);
+        // A pom names itself by its own artifact id, not its parent's or its
+        // dependencies'.
+        assert_eq!(
+            declared_name(
+                "pom.xml",
+                "<project><parent><artifactId>all</artifactId></parent>\n<artifactId>rocketmq-container</artifactId>\n<dependencies><dependency><artifactId>rocketmq-broker</artifactId></dependency></dependencies></project>"
+            )
+            .as_deref(),
+            Some("rocketmq-container")
+        );
+        assert_eq!(
+            declared_name(
+                "pom.xml",
+                "<project><dependencies><dependency><artifactId>x</artifactId></dependency></dependencies></project>"
+            ),
+            None
+        );
+        assert_eq!(
+            declared_name("pom.xml", "<artifactId>${name}</artifactId>"),
+            None
+        );
     }
 }

@@ -159,6 +159,7 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
                 dir: signals::dir_of(path).to_string(),
                 what: format!("migrations that create tables ({path})"),
                 runs: false,
+                deployed: false,
             });
         }
     }
@@ -176,6 +177,7 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
                     c.name, c.path
                 ),
                 runs: true,
+                deployed: true,
             });
         }
     }
@@ -184,6 +186,7 @@ pub fn propose(root: &Path, threads: usize, max_file_size: u64) -> Proposal {
             dir: d.dir.clone(),
             what: d.what.clone(),
             runs: true,
+            deployed: true,
         });
     }
     let deps = resolve_refs(listing.files.iter().map(|f| f.rel.as_str()), &all);

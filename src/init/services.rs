@@ -58,6 +58,8 @@ pub const NOT_SERVICES: &[&str] = &[
     "samples",
     "docs",
     "doc",
+    "dev",
+    "hack",
     "test",
     "tests",
     "testdata",
@@ -95,6 +97,9 @@ pub struct Signal {
     /// True for an entry point or a deployment (counted to tell a workspace of
     /// programs); false for migrations.
     pub runs: bool,
+    /// True for a deployment of its own (a Dockerfile, a compose build, a Kubernetes
+    /// workload, a Helm chart, a skaffold artifact); false for an entry point alone.
+    pub deployed: bool,
 }
 
 /// A proposed service.
@@ -382,6 +387,11 @@ pub fn find<'a>(
     let mut units: BTreeMap<String, String> = BTreeMap::new();
     // The units where a program or deployment lies.
     let mut programs_at: BTreeSet<String> = BTreeSet::new();
+    let deployments: Vec<&str> = signals
+        .iter()
+        .filter(|s| s.deployed)
+        .map(|s| s.dir.as_str())
+        .collect();
     let mut signals: Vec<&Signal> = signals.iter().collect();
     signals.sort_by(|a, b| (!a.runs, &a.dir, &a.what).cmp(&(!b.runs, &b.dir, &b.what)));
     for s in signals {
@@ -493,7 +503,33 @@ pub fn find<'a>(
     let mut libraries: BTreeMap<String, String> = BTreeMap::new();
     let programs: Vec<(String, String)> =
         kept.iter().filter(|(u, _)| runs_in(u)).cloned().collect();
-    for (k, _) in kept.iter().filter(|(u, _)| !runs_in(u)) {
+    // A launcher: a program deployed by nothing of its own whose build takes in one
+    // other program and nothing else of the repository (a container that runs
+    // several brokers in one process) runs that program in another shape; it deploys
+    // with it. A program that also builds on shared code (a proxy reusing a broker's
+    // classes beside its own protocol and client libraries), or that has a
+    // deployment of its own (a gateway with its Dockerfile), is a service.
+    let mut launchers: BTreeSet<String> = BTreeSet::new();
+    // Deployed on its own (a Dockerfile, a compose build, a workload): a service.
+    let deployed_in = |u: &str| deployments.iter().any(|d| within(d, u));
+    for (u, _) in programs.iter().filter(|(u, _)| !deployed_in(u)) {
+        let deps = depends_on(u);
+        let mut hosts = programs
+            .iter()
+            .map(|(p, _)| p)
+            .filter(|p| *p != u && deps.iter().any(|d| within(d, p)));
+        let (Some(host), None) = (hosts.next(), hosts.next()) else {
+            continue;
+        };
+        if deps.iter().all(|d| within(d, host)) && !depends_on(host).iter().any(|d| within(d, u)) {
+            libraries.insert(u.clone(), host.clone());
+            launchers.insert(u.clone());
+        }
+    }
+    for (k, _) in kept
+        .iter()
+        .filter(|(u, _)| !runs_in(u) && !launchers.contains(u))
+    {
         let users: Vec<&String> = programs
             .iter()
             .map(|(p, _)| p)
@@ -577,8 +613,18 @@ pub fn find<'a>(
         .map(|((name, (path, why)), mut siblings)| {
             siblings.sort();
             let mut why = why;
-            if !siblings.is_empty() {
+            let (run_it, deploy_with): (Vec<String>, Vec<String>) = siblings
+                .iter()
+                .cloned()
+                .partition(|p| launchers.contains(p));
+            if !deploy_with.is_empty() {
                 why.push_str("; with the sibling projects that deploy with it");
+            }
+            if !run_it.is_empty() {
+                why.push_str(&format!(
+                    "; with {}, built on it alone to run it",
+                    run_it.join(", ")
+                ));
             }
             let runs = runs_in(&path);
             let mut paths = vec![path];
@@ -760,6 +806,7 @@ mod tests {
             dir: dir.to_string(),
             what: format!("an entry point ({dir})"),
             runs: true,
+            deployed: false,
         }
     }
 
@@ -804,6 +851,7 @@ mod tests {
                 dir: "services/catalog/migrations".into(),
                 what: "migrations".into(),
                 runs: false,
+                deployed: false,
             },
             sig("services/inventory/tests"),
         ];
@@ -870,8 +918,13 @@ mod tests {
             "order-service/src/main/java/App.java",
             "order-service-api/pom.xml",
             "order-service-api/src/main/java/Api.java",
+            // Maintainers' tooling with entry points (a `__main__` guard, `main`).
+            "dev/merge_pr.py",
+            "hack/verify/main.go",
         ];
         let signals = [
+            sig("dev"),
+            sig("hack/verify"),
             sig("src/Ordering.API"),
             sig("src/Catalog.API"),
             sig("tests/Ordering.UnitTests"),
@@ -997,6 +1050,7 @@ mod tests {
                 dir: "orders/migrations/versions".into(),
                 what: "migrations".into(),
                 runs: false,
+                deployed: false,
             },
         ];
         assert_eq!(found(&files, &signals), vec![svc("orders", &["orders"])]);

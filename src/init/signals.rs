@@ -16,6 +16,7 @@ fn signal(dir: &str, what: String, runs: bool) -> Signal {
         dir: dir.to_string(),
         what,
         runs,
+        deployed: false,
     }
 }
 
@@ -30,7 +31,10 @@ pub fn from_name(rel: &str) -> Option<Signal> {
         || lower.starts_with("dockerfile.")
         || lower.ends_with(".dockerfile")
     {
-        return Some(signal(dir, format!("a Dockerfile ({rel})"), true));
+        return Some(Signal {
+            deployed: true,
+            ..signal(dir, format!("a Dockerfile ({rel})"), true)
+        });
     }
     if matches!(name, "Program.cs" | "manage.py" | "wsgi.py" | "asgi.py") {
         return Some(signal(dir, format!("an entry point ({rel})"), true));
