@@ -100,6 +100,8 @@ fn whole_word(bytes: &[u8], start: usize, end: usize) -> bool {
 /// identifiers byte by byte instead costs a test and a branch per byte and a
 /// mispredicted branch at most identifier boundaries: on the realistic benchmark tree
 /// the whole prefilter then ran 1.6 times the instructions and 1.4 times the time.
+/// (On x86-64, [`block_bits`] classifies sixteen bytes at a time instead.)
+#[cfg(any(test, not(target_arch = "x86_64")))]
 #[inline]
 fn ident_bits(lane: [u8; 8]) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -116,14 +118,51 @@ fn ident_bits(lane: [u8; 8]) -> u64 {
     (flags >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
-/// The identifier bytes of a 64-byte block of lowercase text, one bit per byte.
+/// The identifier bytes of a 64-byte block of lowercase text, one bit per byte,
+/// eight bytes at a time in general registers ([`ident_bits`]).
+#[cfg(any(test, not(target_arch = "x86_64")))]
 #[inline]
-fn block_bits(block: &[u8; 64]) -> u64 {
+fn block_bits_swar(block: &[u8; 64]) -> u64 {
     let (lanes, _) = block.as_chunks::<8>();
     lanes
         .iter()
         .enumerate()
         .fold(0, |bits, (k, lane)| bits | ident_bits(*lane) << (8 * k))
+}
+
+/// The identifier bytes of a 64-byte block of lowercase text, one bit per byte.
+/// Sixteen bytes at a time in SSE2 registers (every x86-64 CPU has them; `wide`
+/// gives them without `unsafe`): a byte is in `[a-z]` when `b - 'a'`, wrapping, is at
+/// most 25 (an unsigned minimum and a comparison), likewise for `[0-9]`, and the
+/// sixteen answers leave as one mask. The eight-bytes-at-a-time form
+/// ([`block_bits_swar`], kept for other CPUs) spends about 180 instructions per
+/// block; this one about 70.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn block_bits(block: &[u8; 64]) -> u64 {
+    use wide::u8x16;
+    let (sixteens, _) = block.as_chunks::<16>();
+    let (a, letters) = (u8x16::splat(b'a'), u8x16::splat(25));
+    let (zero, digits) = (u8x16::splat(b'0'), u8x16::splat(9));
+    let underscore = u8x16::splat(b'_');
+    sixteens.iter().enumerate().fold(0, |bits, (k, bytes)| {
+        let x = u8x16::new(*bytes);
+        let within = |lo: u8x16, span: u8x16| {
+            let t = x - lo;
+            t.min(span).cmp_eq(t)
+        };
+        let ident = within(a, letters) | within(zero, digits) | x.cmp_eq(underscore);
+        // One bit per byte (each byte's high bit): sixteen bits.
+        let mask = u64::from(ident.move_mask() as u16);
+        bits | mask << (16 * k)
+    })
+}
+
+/// The identifier bytes of a 64-byte block of lowercase text, one bit per byte.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn block_bits(block: &[u8; 64]) -> u64 {
+    block_bits_swar(block)
 }
 
 /// The maximal runs of identifier bytes of a lowercase text, in order.
@@ -899,6 +938,11 @@ mod tests {
                     block_bits(&block),
                     u64::from(expected) << k,
                     "{b:#x} at {k}"
+                );
+                assert_eq!(
+                    block_bits_swar(&block),
+                    u64::from(expected) << k,
+                    "{b:#x} at {k}, eight bytes at a time"
                 );
             }
         }
