@@ -22,6 +22,14 @@
 //!   `StreamRead(Group)(Async)` and `StreamCreateConsumerGroup(Async)`. Reading a
 //!   stream is consuming it, adding to it is publishing. Other Redis commands (a cache's
 //!   `GET`/`SET`) are not events.
+//! - **NestJS microservice clients**, in a TypeScript/JavaScript file that imports
+//!   `@nestjs/microservices`: `this.client.emit("order_created", payload)` publishes
+//!   the event (the counterpart of the `@EventPattern` handlers [`super::code`]
+//!   reads). The receiver must be such a client: its name says so (`client`,
+//!   `kafka`, `rmq`, `nats`, `broker`) or the file declares it with a `Client*` type
+//!   (`private readonly orders: ClientProxy`); an `EventEmitter`'s or a socket's
+//!   `emit` is not an event of a broker. `send` asks for a reply: a request, not an
+//!   event.
 //! - **Transactional outbox**: the service whose code writes an outbox row publishes
 //!   the event the row names (the relay that later sends it, often shared code, only
 //!   forwards it). A row is an SQL `INSERT INTO <table named *outbox*> (cols) VALUES
@@ -41,30 +49,15 @@ use super::Role::{self, Consume, Publish};
 use super::code::{Sighting, in_message, named_event, receiver, strings_in};
 use crate::lang::view::{Arg, Call, View};
 
-/// Markers of the shapes above (compared ignoring case): a file without any is not
-/// lexed for them.
-pub const NEEDLES: &[&str] = &[
-    "nats-io/nats.go",
-    "nats.client",
-    "nats.net",
-    "xadd",
-    "xread",
-    "streamadd",
-    "streamread",
-    "streamcreateconsumergroup",
-    "opsforstream",
-    "streamoffset",
-    "withstreamkey",
-    "streamrecords",
-    "outbox",
-];
-
 /// How far inside a call the keyed fields of go-redis's arguments are looked for.
 const CALL_REACH: usize = 256;
 
 /// Reads the sightings of the shapes above in a lexed file.
 pub fn sightings(src: &View, out: &mut Vec<Sighting>) {
     let mut nats: Option<bool> = None;
+    // Whether the file imports `@nestjs/microservices`, and the names it declares
+    // with a `Client*` type: found once, on the first `emit`.
+    let mut nest: Option<Option<Vec<&str>>> = None;
     for i in 0..src.toks.len() {
         if src.lit(i).is_some() {
             raw_command(src, i, out);
@@ -81,6 +74,17 @@ pub fn sightings(src: &View, out: &mut Vec<Sighting>) {
                     Consume => "NATS subscription",
                 };
                 first_string(src, &call, role, how, out);
+            }
+            continue;
+        }
+        if word == "emit" {
+            if let Some(call) = src.call_at(i).filter(|c| c.recv.is_some())
+                && let Some(clients) = nest.get_or_insert_with(|| {
+                    imports_nest_microservices(src).then(|| declared_clients(src))
+                })
+                && is_nest_client(src, &call, clients)
+            {
+                first_string(src, &call, Publish, "NestJS client emit", out);
             }
             continue;
         }
@@ -166,6 +170,43 @@ fn imports_nats(src: &View) -> bool {
                 n.starts_with("io.nats.client") || n == "NATS" || n.starts_with("NATS.")
             })
     })
+}
+
+/// True when the file imports `@nestjs/microservices` (an `import .. from` or a
+/// `require` of it).
+fn imports_nest_microservices(src: &View) -> bool {
+    (0..src.toks.len()).any(|i| {
+        src.lit(i).is_some()
+            && i > 0
+            && (src.is_word(i - 1, "from") || src.punct(i - 1) == "(")
+            && src.lit_text(i) == "@nestjs/microservices"
+    })
+}
+
+/// The names the file declares with a `Client*` type (`orders: ClientProxy`).
+fn declared_clients<'a>(src: &View<'a>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = (0..src.toks.len().saturating_sub(2))
+        .filter(|&k| {
+            src.punct(k + 1) == ":" && src.ident(k + 2).is_some_and(|t| t.starts_with("Client"))
+        })
+        .filter_map(|k| src.ident(k))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// True when the receiver of `call` is a NestJS microservice client: named like one,
+/// or among the names the file declares with a `Client*` type (`clients`).
+fn is_nest_client(src: &View, call: &Call, clients: &[&str]) -> bool {
+    let Some(recv) = call.recv.and_then(|r| src.ident(r)) else {
+        return false;
+    };
+    let lower = recv.to_ascii_lowercase();
+    ["client", "kafka", "rmq", "nats", "broker"]
+        .iter()
+        .any(|w| lower.contains(w))
+        || clients.binary_search(&recv).is_ok()
 }
 
 /// The string value of argument `a` when it is one literal or constant.
@@ -697,6 +738,16 @@ mod tests {
                 r#"repo.save(OutboxEvent.builder().aggregateType("Order").type("OrderCreated").payload(p).build());"#.into(),
                 &["pub:OrderCreated (outbox row)"],
             ),
+            (
+                TypeScript,
+                "import { ClientKafka } from '@nestjs/microservices';\nexport class S {\n  constructor(@Inject('KAFKA') private readonly kafkaClient: ClientKafka) {}\n  f(o) { this.kafkaClient.emit('order_created', o); }\n}".into(),
+                &["pub:order_created (NestJS client emit)"],
+            ),
+            (
+                TypeScript,
+                "import { ClientProxy } from '@nestjs/microservices';\nconst TOPIC = 'order.paid';\nexport class S {\n  constructor(private readonly orders: ClientProxy) {}\n  f(o) { return this.orders.emit(TOPIC, o); }\n}".into(),
+                &["pub:order.paid (NestJS client emit)"],
+            ),
         ];
         for (lang, text, want) in cases {
             assert_eq!(seen(*lang, text), *want, "{text}");
@@ -728,6 +779,21 @@ mod tests {
                 r#"log.Printf("XADD orders failed: %v", err); log.Println("XADD", "orders")"#,
             ),
             (Java, r#"redisTemplate.opsForValue().set("orders", v);"#),
+            // NestJS: a client's emit without the import; an EventEmitter's and a
+            // socket's emit beside it; send asks for a reply; a health probe's topic.
+            (
+                TypeScript,
+                "import { ClientKafka } from '@nestjs/microservices';\nclass S { f() { this.kafkaService.emit('health.internal.storage-service.0', {}); } }",
+            ),
+            (
+                Go,
+                "import \"github.com/nats-io/nats.go\"\nfunc f() { nc.Publish(\"orders.heartbeat\", b) }",
+            ),
+            (TypeScript, "this.client.emit('order_created', o);"),
+            (
+                TypeScript,
+                "import { ClientProxy } from '@nestjs/microservices';\nclass S { f(o) { this.eventEmitter.emit('order.created', o); socket.emit('message', o); this.client.send('get_order', o); } }",
+            ),
             (
                 Go,
                 r#"rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Streams: []string{stream, ">"}})"#,

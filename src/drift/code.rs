@@ -179,7 +179,26 @@ pub fn sightings(lang: Language, text: &str, hosts: &Hosts) -> Vec<Sighting> {
         }
     }
     super::brokers::sightings(&src, &mut out);
+    out.retain(|s| !matches!(&s.seen, Seen::Event { name, .. } if is_probe_event(name)));
     out
+}
+
+/// Words of an event or topic name that make it a health probe (a liveness message a
+/// service sends to check its broker connection, `health.internal.storage-service.0`),
+/// never a dependency between services, as a URL's `/healthz` is not.
+const PROBE_WORDS: &[&str] = &[
+    "health",
+    "healthcheck",
+    "heartbeat",
+    "liveness",
+    "readiness",
+];
+
+/// True when one of the words of `name` (split at `.`, `-`, `_`, `/`, `:`) is a
+/// [`PROBE_WORDS`] word, ignoring case.
+fn is_probe_event(name: &str) -> bool {
+    name.split(['.', '-', '_', '/', ':'])
+        .any(|w| PROBE_WORDS.iter().any(|p| w.eq_ignore_ascii_case(p)))
 }
 
 /// The byte range of token `i`.
@@ -400,7 +419,7 @@ pub fn naming_calls(lang: Language) -> &'static [&'static str] {
 pub const CONSUMERS: &[&str] = &["consumer", "kafka"];
 
 /// Calls that publish to or consume from a queue or topic named by an argument, with
-/// the keys (or else the position) of that argument: RabbitMQ (pika, amqplib),
+/// the keys (or else the position) of that argument: RabbitMQ (pika, bunny, lapin, amqplib),
 /// Kafka clients by constructor (kafka-python, aiokafka), rdkafka's record.
 pub const QUEUE_CALLS: &[(&str, super::Role, &[&str], usize)] = &[
     ("basic_publish", super::Role::Publish, &["routing_key"], 1),
@@ -1004,6 +1023,17 @@ mod tests {
                 "consumer.subscribe(&[\"payments\"]).expect(\"subscribe\");",
                 &["sub:payments"],
             ),
+            // lapin: the routing key, then the queue consumed.
+            (
+                Rust,
+                "channel.basic_publish(\"\", \"order_paid\", BasicPublishOptions::default(), &body, BasicProperties::default()).await?;",
+                &["pub:order_paid"],
+            ),
+            (
+                Rust,
+                "const QUEUE: &str = \"payments\";\nasync fn f(ch: &Channel) { ch.basic_consume(QUEUE, \"billing\", BasicConsumeOptions::default(), FieldTable::default()).await; }",
+                &["sub:payments"],
+            ),
         ];
         for (lang, text, want) in cases {
             assert_eq!(seen(*lang, text), *want, "{lang:?}: {text}");
@@ -1083,6 +1113,16 @@ mod tests {
             (
                 Rust,
                 "#[cfg(test)]\nmod tests { fn f() { reqwest::get(\"http://cart/x\"); } }",
+            ),
+            // A routing key computed at run time names no event; an exchange alone is
+            // no routing key.
+            (
+                Rust,
+                "ch.basic_publish(\"orders\", &key, BasicPublishOptions::default(), &b, p).await;",
+            ),
+            (
+                Rust,
+                "ch.basic_publish(\"\", &format!(\"order.{}\", k), opts, &b, p).await;",
             ),
         ];
         for (lang, text) in cases {

@@ -221,10 +221,15 @@ fn event_needles(lang: Language) -> &'static [&'static str] {
         ],
         // pika, bunny.
         Language::Python | Language::Ruby => &["basic_publish(", "basic_consume("],
-        // rdkafka's records.
-        Language::Rust => &["record::to("],
-        // amqplib, NestJS handlers.
-        Language::TypeScript => &["sendtoqueue(", "eventpattern(", "messagepattern("],
+        // rdkafka's records, lapin's RabbitMQ channel.
+        Language::Rust => &["record::to(", "basic_publish(", "basic_consume("],
+        // amqplib, NestJS handlers and microservice clients.
+        Language::TypeScript => &[
+            "sendtoqueue(",
+            "eventpattern(",
+            "messagepattern(",
+            "nestjs/microservices",
+        ],
 
         _ => &[],
     }
