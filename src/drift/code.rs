@@ -759,6 +759,9 @@ fn ident(src: &View, i: usize, word: &str, hosts: &Hosts, out: &mut Vec<Sighting
                             && src.ident(i - 2).is_some_and(|m| m.ends_with("_pb2_grpc"))
                     })
                 });
+            let stem = stem
+                .or_else(|| grpc_js_client(src, i, word))
+                .or_else(|| ruby_stub(src, i, word));
             if let Some(stem) = stem.filter(|s| !s.is_empty())
                 && let Some(t) = hosts.by_name(stem)
             {
@@ -766,6 +769,44 @@ fn ident(src: &View, i: usize, word: &str, hosts: &Hosts, out: &mut Vec<Sighting
             }
         }
     }
+}
+
+/// TypeScript/JavaScript, grpc-js: `new CartServiceClient(addr, credentials.createInsecure())`
+/// (ts-proto, grpc-tools) or `new hipstershop.CartService(addr, grpc.credentials..)`
+/// (proto-loader): a constructor given gRPC channel credentials; the service's name
+/// without `Client`.
+fn grpc_js_client<'a>(src: &View<'a>, i: usize, word: &'a str) -> Option<&'a str> {
+    if src.lang != Language::TypeScript || src.punct(i + 1) != "(" {
+        return None;
+    }
+    // `new X(` or `new a.b.X(`.
+    let mut k = i;
+    while k >= 2 && src.punct(k - 1) == "." && src.ident(k - 2).is_some() {
+        k -= 2;
+    }
+    if k == 0 || !src.is_word(k - 1, "new") {
+        return None;
+    }
+    let call = src.call_at(i)?;
+    // The credentials are among the first arguments: a bounded look keeps nested
+    // constructors linear.
+    let end = call.close.min(call.open + 64).min(src.toks.len());
+    let credentials = (call.open + 1..end).any(|t| src.is_word(t, "credentials"));
+    credentials.then(|| word.strip_suffix("Client").unwrap_or(word))
+}
+
+/// Ruby, grpc: `Hipstershop::CartService::Stub.new(addr, ..)`: the service's name.
+fn ruby_stub<'a>(src: &View<'a>, i: usize, word: &'a str) -> Option<&'a str> {
+    if src.lang != Language::Ruby
+        || word != "Stub"
+        || i < 2
+        || src.punct(i - 1) != "::"
+        || src.punct(i + 1) != "."
+        || !src.is_word(i + 2, "new")
+    {
+        return None;
+    }
+    src.ident(i - 2)
 }
 
 #[cfg(test)]
@@ -940,6 +981,22 @@ mod tests {
                 &["api:1"],
             ),
             (Python, "s = cart_pb2_grpc.CartStub(channel)", &["api:1"]),
+            // Generated gRPC clients: grpc-js (ts-proto and proto-loader), Ruby.
+            (
+                TypeScript,
+                "const c = new CartClient(addr, credentials.createInsecure());",
+                &["api:1"],
+            ),
+            (
+                TypeScript,
+                "const c = new proto.OrderService(addr, grpc.credentials.createInsecure());",
+                &["api:0"],
+            ),
+            (
+                Ruby,
+                "stub = Hipstershop::Cart::Stub.new(addr, :this_channel_is_insecure)",
+                &["api:1"],
+            ),
             (
                 Python,
                 "TOPIC = 'orders.created'\nproducer.send(TOPIC, value=b)",
@@ -1109,6 +1166,13 @@ mod tests {
             // An observable's subscribe, an event emitter's send.
             (TypeScript, "orders$.subscribe({ next: (o) => o });"),
             (Python, "socket.send('orders')"),
+            // Clients that are not generated gRPC clients: a constructor without
+            // channel credentials, a stub's constant.
+            (
+                TypeScript,
+                "const h = new CartClient(addr); const k = new HttpClient(credentials);",
+            ),
+            (Ruby, "x = Cart::Stub::DEFAULT"),
             // Test code inside a Rust file.
             (
                 Rust,

@@ -141,7 +141,7 @@ impl Hosts {
         // A generated gRPC client: Go calls the constructor as a member of the
         // generated package (`pb.NewCartClient`; gofmt leaves no space after the dot),
         // Java names the stub's class (`CartGrpc`), Python the generated module
-        // (`cart_pb2_grpc.CartStub`).
+        // (`cart_pb2_grpc.CartStub`) ...
         for sq in self.squashed.keys() {
             match lang {
                 Language::Go => out.push(format!(".new{sq}client")),
@@ -149,8 +149,15 @@ impl Hosts {
                 _ => {}
             }
         }
-        if lang == Language::Python {
-            out.push("_pb2_grpc.".to_string());
+        // ... and TypeScript and Ruby one marker of the generated code whatever the
+        // service: grpc-js's channel credentials (`credentials.createInsecure()`),
+        // Ruby's stub class. (Rust's tonic clients are found through their URL or
+        // address variable, as `Client::connect("http://cart:7070")` names it.)
+        match lang {
+            Language::Python => out.push("_pb2_grpc.".to_string()),
+            Language::TypeScript => out.push("credentials.create".to_string()),
+            Language::Ruby => out.push("::stub.new".to_string()),
+            _ => {}
         }
         // An address variable ends a literal (`"ORDER_SERVICE_URL"`,
         // `'ORDER_SERVICE_URL'`) or a placeholder's name (`${ORDER_SERVICE_URL}`,
