@@ -490,9 +490,11 @@ fn graph_observed_every_format() {
 }
 
 /// A client generated from another service's OpenAPI spec (`fixtures/drift-specs`):
-/// `openapitools.json`, Maven `<inputSpec>`, `<OpenApiReference>`; not the declared
-/// one, a spec outside every service, the service's own spec, an unresolved
-/// `$rootDir`, or test configuration. A declared generated client counts as a call
+/// `openapitools.json`, Maven `<inputSpec>`, `<OpenApiReference>`, `nswag.json`,
+/// `//go:generate oapi-codegen`; not the declared one, a spec outside every service,
+/// the service's own spec, an unresolved `$rootDir`, test configuration, NSwag making a
+/// server (billing's controllers from orders's spec), or oapi-codegen making types or
+/// a server. A declared generated client counts as a call
 /// (no `unused-api-dependency`).
 #[test]
 fn generated_clients_exact_findings() {
@@ -503,8 +505,20 @@ fn generated_clients_exact_findings() {
         [
             row(
                 "undeclared-api-dependency",
+                "services/reports/nswag.json",
+                6,
+                "error"
+            ),
+            row(
+                "undeclared-api-dependency",
                 "services/reports/pom.xml",
                 11,
+                "error"
+            ),
+            row(
+                "undeclared-api-dependency",
+                "services/shipping/clients.go",
+                5,
                 "error"
             ),
             row(
@@ -555,6 +569,10 @@ fn generated_client_suppressed_inline_in_a_project_file() {
         );
     std::fs::create_dir_all(root.join("services/web")).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(root.join("services/web/Web.csproj"), csproj).unwrap_or_else(|e| panic!("{e}"));
+    // The registry's shipping service, without its generated clients.
+    std::fs::create_dir_all(root.join("services/shipping")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(root.join("services/shipping/main.go"), "package main\n")
+        .unwrap_or_else(|e| panic!("{e}"));
     let (code, v) = json(&["check", "--format", "json", &root.to_string_lossy()]);
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(rows(&v), []);

@@ -11,11 +11,18 @@
 //!   `openapi-generator-maven-plugin` and `swagger-codegen-maven-plugin`);
 //! - Gradle `build.gradle(.kts)`: `inputSpec = ".."`, `inputSpec.set("..")`,
 //!   `inputSpec ".."` (the `org.openapi.generator` plugin);
-//! - MSBuild `*.csproj`: `<OpenApiReference Include=".." />` (NSwag / dotnet-openapi).
+//! - MSBuild `*.csproj`: `<OpenApiReference Include=".." />` (NSwag / dotnet-openapi);
+//! - NSwag's `nswag.json`: `documentGenerator.fromDocument.url` (a path or a URL), when
+//!   a code generator of it makes a client (`openApiToCSharpClient`,
+//!   `openApiToTypeScriptClient`; `openApiToCSharpController` makes a server).
+//! - Go's `//go:generate oapi-codegen .. spec.yaml` (or `go run ../oapi-codegen ..`):
+//!   the spec argument, when the run makes a client: `-generate` lists `client`, or
+//!   the `-config` file, the `-package` or the `-o` output is named for a client
+//!   (`client.cfg.yaml`, `ordersclient`, `client.gen.go`); a run that makes types, a
+//!   server or the embedded spec is no call.
 //!
-//! Not read: `oapi-codegen` (its configuration holds no input; the spec is an argument
-//! of a `//go:generate` comment or a Makefile), NSwag's `nswag.json`, and generator
-//! invocations in scripts.
+//! Not read: the inside of an `oapi-codegen` configuration file (the spec is an
+//! argument, never in it), and generator invocations in scripts and Makefiles.
 
 use super::Setting;
 
@@ -29,6 +36,7 @@ pub fn is_generator(rel: &str) -> bool {
     let name = crate::registry::paths::file_name(rel).as_bytes();
     [
         "openapitools.json",
+        "nswag.json",
         "pom.xml",
         "build.gradle",
         "build.gradle.kts",
@@ -47,9 +55,101 @@ pub fn read_with_deployment(rel: &str) -> bool {
     is_generator(rel) && crate::lang::Language::of(rel).is_none()
 }
 
+/// True for a Go file that may run `oapi-codegen` (read with the code, when its
+/// drift markers keep it).
+pub fn may_generate(rel: &str, text: &str) -> bool {
+    rel.ends_with(".go") && memchr::memmem::find(text.as_bytes(), b"oapi-codegen").is_some()
+}
+
+/// Flags of `oapi-codegen` that take a value (the next argument, or after `=`).
+const OAPI_VALUE_FLAGS: &[&str] = &[
+    "generate",
+    "o",
+    "package",
+    "config",
+    "include-tags",
+    "exclude-tags",
+    "include-operation-ids",
+    "exclude-operation-ids",
+    "templates",
+    "import-mapping",
+    "exclude-schemas",
+    "response-type-suffix",
+    "output-config",
+];
+
+/// The spec of each `//go:generate` line of a Go file that runs `oapi-codegen` to make
+/// a client.
+fn oapi_codegen(rel: &str, text: &str) -> Vec<Setting> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        const DIRECTIVE: &str = "//go:generate ";
+        let Some(args) = line.trim_end().strip_prefix(DIRECTIVE) else {
+            continue;
+        };
+        // Each word with its offset in the file.
+        let base = start + DIRECTIVE.len();
+        let words: Vec<(usize, &str)> = args
+            .split(' ')
+            .scan(0usize, |pos, w| {
+                let here = *pos;
+                *pos += w.len() + 1;
+                Some((base + here, w))
+            })
+            .filter(|(_, w)| !w.is_empty())
+            .collect();
+        let Some(tool) = words.iter().position(|(_, w)| {
+            let w = w.split('@').next().unwrap_or(w);
+            w == "oapi-codegen" || w.ends_with("/oapi-codegen")
+        }) else {
+            continue;
+        };
+        let (mut client, mut spec) = (false, None);
+        let mut rest = words[tool + 1..].iter();
+        while let Some(&(off, w)) = rest.next() {
+            let Some(flag) = w.strip_prefix("--").or_else(|| w.strip_prefix('-')) else {
+                spec = Some((off, w));
+                continue;
+            };
+            let (name, value) = match flag.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None if OAPI_VALUE_FLAGS.contains(&flag) => (flag, rest.next().map(|(_, v)| *v)),
+                None => (flag, None),
+            };
+            let value = value.unwrap_or("").to_ascii_lowercase();
+            client |= match name {
+                "generate" => value.split(',').any(|g| g.trim() == "client"),
+                "config" | "package" | "o" => value
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|f| f.contains("client")),
+                _ => false,
+            };
+        }
+        if let (true, Some((off, w))) = (client, spec) {
+            let w = w.trim_matches(['"', '\'']);
+            let off = off + usize::from(text[off..].starts_with(['"', '\'']));
+            out.push(Setting {
+                key: "go:generate oapi-codegen".to_string(),
+                value: w.to_string(),
+                path: rel.to_string(),
+                key_at: (start, start),
+                value_at: (off, off + w.len()),
+            });
+        }
+    }
+    out
+}
+
 /// The generator inputs of the file at `rel`, each a setting whose value is the spec's
 /// path or URL as written, with its byte range.
 pub fn references(rel: &str, text: &str) -> Vec<Setting> {
+    if rel.ends_with(".go") {
+        return oapi_codegen(rel, text);
+    }
     let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
     let mut out = Vec::new();
     // The value at `at`, trimmed, as a setting named `key`.
@@ -71,6 +171,23 @@ pub fn references(rel: &str, text: &str) -> Vec<Setting> {
                 if s.key.rsplit(':').next() == Some("inputSpec") {
                     out.push(s);
                 }
+            }
+        }
+    } else if name == "nswag.json" {
+        if let Some(t) = super::tree::json(text) {
+            let settings = super::flat::tree(rel, &t, ":");
+            let client = settings.iter().any(|s| {
+                s.key
+                    .strip_prefix("codeGenerators:")
+                    .and_then(|k| k.split(':').next())
+                    .is_some_and(|g| g.starts_with("openApiTo") && g.ends_with("Client"))
+            });
+            if client {
+                out.extend(
+                    settings
+                        .into_iter()
+                        .filter(|s| s.key == "documentGenerator:fromDocument:url"),
+                );
             }
         }
     } else if name == "pom.xml" {
@@ -147,7 +264,50 @@ mod tests {
                 "<ItemGroup>\n  <OpenApiReference Include=\"..\\Orders.API\\openapi.json\" CodeGenerator=\"NSwagCSharp\" />\n</ItemGroup>",
                 &["..\\Orders.API\\openapi.json"],
             ),
-            // Not inputs: other settings, unterminated values, other files.
+            (
+                "Web/nswag.json",
+                r#"{"runtime": "Net80", "documentGenerator": {"fromDocument": {"json": "", "url": "../Orders.API/swagger.json"}}, "codeGenerators": {"openApiToCSharpClient": {"className": "OrdersClient"}}}"#,
+                &["../Orders.API/swagger.json"],
+            ),
+            (
+                "shipping/gen.go",
+                "package shipping\n\n//go:generate oapi-codegen -generate types,client -package orders -o orders.gen.go ../orders/api/openapi.yaml\n",
+                &["../orders/api/openapi.yaml"],
+            ),
+            (
+                "shipping/gen.go",
+                "//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@v2.4.1 --config=client.cfg.yaml \"../orders/openapi.yaml\"\n",
+                &["../orders/openapi.yaml"],
+            ),
+            (
+                "shipping/gen.go",
+                "//go:generate oapi-codegen -package ordersclient ../orders/openapi.yaml\n",
+                &["../orders/openapi.yaml"],
+            ),
+            // oapi-codegen making types, a server or the embedded spec; a comment
+            // that is no directive.
+            (
+                "orders/gen.go",
+                "//go:generate oapi-codegen -config oapi-codegen.cfg.yaml openapi.yaml\n//go:generate oapi-codegen -generate spec,skip-prune -o spec.gen.go -package commonapi  .\\spec.yaml\n",
+                &[],
+            ),
+            (
+                "shipping/gen.go",
+                "// go:generate oapi-codegen -generate client ../orders/openapi.yaml\n//go:generate oapi-codegen -generate types ../orders/openapi.yaml\n",
+                &[],
+            ),
+            // Not inputs: other settings, unterminated values, other files, an
+            // NSwag configuration that makes a server or a spec from code.
+            (
+                "Orders/nswag.json",
+                r#"{"documentGenerator": {"fromDocument": {"url": "swagger.json"}}, "codeGenerators": {"openApiToCSharpController": {}}}"#,
+                &[],
+            ),
+            (
+                "Orders/nswag.json",
+                r#"{"documentGenerator": {"aspNetCoreToOpenApi": {"project": "Orders.csproj"}}, "codeGenerators": {"openApiToTypeScriptClient": {}}}"#,
+                &[],
+            ),
             ("web/pom.xml", "<inputSpec>a.yaml", &[]),
             ("web/build.gradle", "inputSpec = \"a.yaml\n\"", &[]),
             ("web/build.gradle", "def inputSpecs = []", &[]),

@@ -154,6 +154,9 @@ impl Hosts {
         // Ruby's stub class. (Rust's tonic clients are found through their URL or
         // address variable, as `Client::connect("http://cart:7070")` names it.)
         match lang {
+            // A client generated from another service's OpenAPI spec by a
+            // `//go:generate oapi-codegen` line (`crate::deploy::specs`).
+            Language::Go => out.push("oapi-codegen".to_string()),
             Language::Python => out.push("_pb2_grpc.".to_string()),
             Language::TypeScript => out.push("credentials.create".to_string()),
             Language::Ruby => out.push("::stub.new".to_string()),

@@ -677,7 +677,9 @@ impl Engine<'_> {
         let observations = match service {
             Some(si) if drift => {
                 let mut obs = self.drift.observe(lang, rel, text, si, &index);
-                if generates_clients(rel) {
+                // A Go file's `//go:generate oapi-codegen` lines are read when its
+                // drift marker kept it (test paths never are).
+                if generates_clients(rel) || crate::deploy::specs::may_generate(rel, text) {
                     obs.extend(crate::drift::config::spec_observations(
                         rel,
                         text,
