@@ -1950,3 +1950,69 @@ fn a_program_built_on_another_program_alone_joins_it() {
         "{errors:?}"
     );
 }
+
+/// A service's package that code outside every service imports (a shared library, a
+/// bundle) is proposed as its published API, with a comment naming the importer, so
+/// that other services' imports of it are not reported; its private code stays
+/// private, and imports by test code outside services do not count.
+#[test]
+fn code_shared_code_imports_is_published_api() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    write(root, "go.mod", "module example.com/shop\n");
+    for svc in ["orders", "web"] {
+        write(
+            root,
+            &format!("services/{svc}/Dockerfile"),
+            "FROM scratch\n",
+        );
+    }
+    write(
+        root,
+        "services/orders/main.go",
+        "package main\n\nfunc main() {}\n",
+    );
+    write(
+        root,
+        "services/orders/events/events.go",
+        "package events\n\ntype Placed struct{}\n",
+    );
+    write(
+        root,
+        "services/orders/internal/db/db.go",
+        "package db\n\nfunc Open() {}\n",
+    );
+    write(
+        root,
+        "services/web/main.go",
+        "package main\n\nimport (\n\t\"example.com/shop/services/orders/events\"\n\t\"example.com/shop/services/orders/internal/db\"\n)\n\nfunc main() { _ = events.Placed{}; db.Open() }\n",
+    );
+    write(
+        root,
+        "pkg/audit/audit.go",
+        "package audit\n\nimport \"example.com/shop/services/orders/events\"\n\nvar _ = events.Placed{}\n",
+    );
+    // Must not: test code outside services importing private code.
+    write(
+        root,
+        "pkg/testutil/db_test.go",
+        "package testutil\n\nimport \"example.com/shop/services/orders/internal/db\"\n\nfunc f() { db.Open() }\n",
+    );
+    let p = proposal(root);
+    let yaml = p["registry"].as_str().expect("registry");
+    assert!(
+        yaml.contains("    # services/orders/events: code outside every service imports it (pkg/audit/audit.go)\n    public: [services/orders/events]  # its published API"),
+        "{yaml}"
+    );
+    let errors = init_then_check(root);
+    let imports: Vec<(&Value, &Value)> = errors
+        .iter()
+        .filter(|f| f["rule"] == "cross-service-import")
+        .map(|f| (&f["path"], &f["line"]))
+        .collect();
+    assert_eq!(
+        imports,
+        [(&Value::from("services/web/main.go"), &Value::from(5))],
+        "{errors:?}"
+    );
+}

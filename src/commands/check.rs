@@ -39,7 +39,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Result<u8, Failure> {
         None => targets(&reg.root, &reg.file, &args.paths)?,
     };
     let listing = early.zip(listing);
-    let run = collect_listed(&reg, &args.scan, targets, listing)?;
+    let run = collect_listed(&reg, &args.scan, targets, listing, false)?;
     let mut findings = run.findings;
     let mut summary = run.summary;
     if !args.no_baseline {
@@ -104,13 +104,23 @@ pub struct Run {
     /// The tsconfig `paths` aliases' targets, with the directory each applies to
     /// (`init` proposes them as published APIs).
     pub aliases: Vec<(String, String)>,
+    /// Services' code imported by files outside every service
+    /// ([`scan::Scan::library_imports`]; only from [`collect_for_init`]).
+    pub library_imports: Vec<(usize, String, String)>,
 }
 
 /// Validates the registry, scans `paths` (the whole repository when empty) and
 /// applies exceptions and severities: everything `check` does but the baseline.
 pub fn collect(reg: &Registry, args: &ScanArgs, paths: &[PathBuf]) -> Result<Run, Failure> {
     let targets = targets(&reg.root, &reg.file, paths)?;
-    collect_listed(reg, args, targets, None)
+    collect_listed(reg, args, targets, None, false)
+}
+
+/// Like [`collect`] over the whole repository, also resolving the imports of the
+/// files outside every service ([`Run::library_imports`]), for `init`.
+pub fn collect_for_init(reg: &Registry, args: &ScanArgs) -> Result<Run, Failure> {
+    let targets = targets(&reg.root, &reg.file, &[])?;
+    collect_listed(reg, args, targets, None, true)
 }
 
 /// Like [`collect`], for absolute `targets` inside the root (from [`targets`]; none
@@ -121,6 +131,7 @@ fn collect_listed(
     args: &ScanArgs,
     targets: Vec<PathBuf>,
     listed: Option<(Vec<PathBuf>, scan::walk::Listing)>,
+    library_imports: bool,
 ) -> Result<Run, Failure> {
     let today = today();
     let root = reg.root.canonicalize().unwrap_or_else(|_| reg.root.clone());
@@ -135,6 +146,7 @@ fn collect_listed(
         targets,
         max_file_size: args.max_file_size,
         threads: args.threads(),
+        library_imports,
     };
     // The registry's validation needs nothing of the scan: it runs beside the scan's
     // setup, which is serial.
@@ -158,6 +170,7 @@ fn collect_listed(
     let drift = crate::drift::Drift::new(reg);
     let observations = scan.observations;
     let aliases = scan.aliases;
+    let library_imports = scan.library_imports;
     let (drift_findings, edges) = crate::drift::after_scan(
         reg,
         &drift,
@@ -185,6 +198,7 @@ fn collect_listed(
         edges,
         observations,
         aliases,
+        library_imports,
     })
 }
 

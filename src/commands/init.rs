@@ -74,9 +74,18 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<u8, Failure> {
     // API reads and events: `check`'s scan of the repository against the proposal
     // (one more walk), so that `check` right after `init` sees them declared.
     let reg = validate(&proposal.render(), &root)?;
-    let run = super::check::collect(&reg, &args.scan, &[])?;
+    let run = super::check::collect_for_init(&reg, &args.scan)?;
     proposal.observed = init::observed::from_run(&reg, &run);
     proposal.publish_aliases(&run.aliases);
+    let shared: Vec<(String, String, String)> = run
+        .library_imports
+        .iter()
+        .filter_map(|(s, target, from)| {
+            let name = reg.services.get(*s)?.name.clone();
+            Some((name, target.clone(), from.clone()))
+        })
+        .collect();
+    proposal.publish_shared(&shared);
     let text = proposal.render();
     validate(&text, &root)?;
     match &output {

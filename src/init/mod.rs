@@ -812,10 +812,42 @@ impl Proposal {
             {
                 continue;
             }
-            s.api.retain(|a| !within(a, target));
-            s.api.push(target.clone());
-            s.api.sort();
-            s.aliased.push((target.clone(), dir.clone()));
+            let config = if dir.is_empty() {
+                "the repository root"
+            } else {
+                dir
+            };
+            s.publish(
+                target,
+                format!(
+                    "other services import it by name through the tsconfig `paths` of {config}"
+                ),
+            );
+        }
+    }
+
+    /// Proposes as published API the code of a service that code outside every
+    /// service imports (`imports`: service name, the file or directory imported, the
+    /// importing file; from `check`'s scan): shared libraries every service may be
+    /// built with (harbor's `src/pkg` imports jobservice's `logger` and `job`), a
+    /// bundle composing the services (ftgogo's monolith imports each one's `xxmod`),
+    /// plugins. That code is shared in all but location. A whole service and its test
+    /// code are not; imports by test code do not count.
+    pub fn publish_shared(&mut self, imports: &[(String, String, String)]) {
+        for (name, target, from) in imports {
+            let Some(s) = self.services.iter_mut().find(|s| s.name == *name) else {
+                continue;
+            };
+            if s.paths.iter().any(|p| within(p, target))
+                || target.split('/').any(services::is_test_code_dir)
+                || s.api.iter().any(|a| within(target, a))
+            {
+                continue;
+            }
+            s.publish(
+                target,
+                format!("code outside every service imports it ({from})"),
+            );
         }
     }
 
@@ -915,7 +947,7 @@ mod tests {
                 runs: true,
                 api: Vec::new(),
                 migrators: Vec::new(),
-                aliased: Vec::new(),
+                shown: Vec::new(),
             },
             ServiceDir {
                 name: "orders".into(),
@@ -924,7 +956,7 @@ mod tests {
                 runs: true,
                 api: Vec::new(),
                 migrators: Vec::new(),
-                aliased: Vec::new(),
+                shown: Vec::new(),
             },
             ServiceDir {
                 name: "on".into(),
@@ -933,7 +965,7 @@ mod tests {
                 runs: true,
                 api: Vec::new(),
                 migrators: Vec::new(),
-                aliased: Vec::new(),
+                shown: Vec::new(),
             },
         ];
         let mut tables: BTreeMap<String, BTreeMap<Option<usize>, Site>> = BTreeMap::new();

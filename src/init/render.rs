@@ -173,16 +173,11 @@ impl Proposal {
                     public.join(", ")
                 ));
             } else if !s.api.is_empty() {
-                for (target, dir) in &s.aliased {
-                    let config = if dir.is_empty() {
-                        "the repository root"
-                    } else {
-                        dir
-                    };
+                for (target, why) in &s.shown {
                     y.push_str(&format!(
-                        "    # {}: other services import it by name through the tsconfig `paths` of {}\n",
+                        "    # {}: {}\n",
                         comment_text(target),
-                        comment_text(config)
+                        comment_text(why)
                     ));
                 }
                 let api: Vec<String> = s.api.iter().map(|p| scalar(p)).collect();

@@ -120,10 +120,22 @@ pub struct ServiceDir {
     pub api: Vec<String>,
     /// The programs that only migrate its schema, which joined it (not `public`).
     pub migrators: Vec<String>,
-    /// Its files and directories other services' code imports through a tsconfig
-    /// `paths` alias, with the directory of the first config that sets it up: part
-    /// of `api`, each said in a comment.
-    pub aliased: Vec<(String, String)>,
+    /// The entries of `api` other services' code showed to be published (imported
+    /// through a tsconfig `paths` alias, or by shared code outside every service),
+    /// each with why, said in a comment.
+    pub shown: Vec<(String, String)>,
+}
+
+impl ServiceDir {
+    /// Adds `target` to its published API (in place of the entries inside it), with
+    /// why, for the proposal's comment.
+    pub fn publish(&mut self, target: &str, why: String) {
+        self.api.retain(|a| !within(a, target));
+        self.shown.retain(|(a, _)| !within(a, target));
+        self.api.push(target.to_string());
+        self.api.sort();
+        self.shown.push((target.to_string(), why));
+    }
 }
 
 /// Last name parts of a sibling project that publishes its service's API, which other
@@ -648,7 +660,7 @@ pub fn find<'a>(
                 runs,
                 api,
                 migrators: Vec::new(),
-                aliased: Vec::new(),
+                shown: Vec::new(),
             }
         })
         .collect();

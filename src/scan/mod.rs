@@ -37,6 +37,10 @@ pub struct Options {
     pub targets: Vec<PathBuf>,
     pub max_file_size: u64,
     pub threads: usize,
+    /// Also resolve the imports of files outside every service into
+    /// [`Scan::library_imports`] (`init` asks: code no service owns that imports a
+    /// service's package shows that package is shared).
+    pub library_imports: bool,
 }
 
 /// Counts for the summary.
@@ -61,6 +65,10 @@ pub struct Scan {
     pub config_edges: Vec<crate::drift::ObservedEdge>,
     /// The tsconfig `paths` aliases' targets ([`ImportIndex::alias_targets`]).
     pub aliases: Vec<(String, String)>,
+    /// With [`Options::library_imports`]: (service, file or directory of it, importing
+    /// file) for each import, in a file outside every service and outside tests, of
+    /// a service's code that is not `public`.
+    pub library_imports: Vec<(usize, String, String)>,
 }
 
 /// Per-thread state: a reused read buffer, findings and counts, and what kept files
@@ -155,6 +163,7 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         prefilter: &prefilter,
         drift: &drift,
         max_file_size: opts.max_file_size,
+        library_imports: opts.library_imports,
     };
     let work = || {
         let mut w = Worker::default();
@@ -267,6 +276,11 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         total.config_edges = d.config_edges;
     }
     total.aliases = aliases;
+    for (r, _) in &mut results {
+        total.library_imports.append(&mut r.library_imports);
+    }
+    total.library_imports.sort();
+    total.library_imports.dedup();
     // The resolver and the prefilter borrow the registry's tables (theirs are cheap to
     // free).
     drop((resolver, prefilter));
@@ -405,6 +419,7 @@ struct Engine<'a> {
     prefilter: &'a Prefilter<'a>,
     drift: &'a crate::drift::Drift,
     max_file_size: u64,
+    library_imports: bool,
 }
 
 /// The text of `buf`, with each byte that is not part of valid UTF-8 replaced by a
@@ -483,6 +498,7 @@ fn contained(
             out.stats.suppressed += a.outcome.suppressed;
             out.findings.extend(a.outcome.findings);
             out.observations.extend(a.observations);
+            out.library_imports.extend(a.library_imports);
             a.values
         }
         Err(_) => {
@@ -503,6 +519,9 @@ struct Analysis {
     values: Option<values::FileValues>,
     /// The API calls and events the file shows (`crate::drift`).
     observations: Vec<crate::drift::Observation>,
+    /// Its imports of services' code, when it is outside every service
+    /// ([`Scan::library_imports`]).
+    library_imports: Vec<(usize, String, String)>,
 }
 
 impl Engine<'_> {
@@ -637,6 +656,7 @@ impl Engine<'_> {
                 refused: true,
                 values: None,
                 observations: Vec::new(),
+                library_imports: Vec::new(),
             };
         }
         let file = FileCtx {
@@ -674,6 +694,11 @@ impl Engine<'_> {
         for follow in &extracted.follow {
             self.follow(&file, follow, ctx, &mut findings);
         }
+        let library_imports = if service.is_none() && self.library_imports {
+            self.library_imports(&file, &extracted.accesses)
+        } else {
+            Vec::new()
+        };
         let observations = match service {
             Some(si) if drift => {
                 let mut obs = self.drift.observe(lang, rel, text, si, &index);
@@ -709,7 +734,50 @@ impl Engine<'_> {
             refused: false,
             values,
             observations,
+            library_imports,
         }
+    }
+
+    /// The imports of services' code (not `public`) by `file`, which is outside every
+    /// service: (service, the directory of the file imported or the directory, the
+    /// importing file). Test code and installed packages (`node_modules`) are none.
+    fn library_imports(
+        &self,
+        file: &FileCtx<'_>,
+        accesses: &[crate::model::Access],
+    ) -> Vec<(usize, String, String)> {
+        if crate::drift::code::is_test_path(file.rel) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for a in accesses {
+            let crate::model::Target::Import(import) = &a.target else {
+                continue;
+            };
+            let resolver = self.resolver;
+            for path in
+                resolver
+                    .imports
+                    .resolve(resolver.packages, file.rel, file.lang, None, import)
+            {
+                if path.split('/').any(|c| c == "node_modules") {
+                    continue;
+                }
+                let Some(s) = self.paths.service_of(&path) else {
+                    continue;
+                };
+                if self.paths.is_public(s, &path) {
+                    continue;
+                }
+                let dir = if resolver.imports.is_file(&path) {
+                    imports::parent(&path).to_string()
+                } else {
+                    path
+                };
+                out.push((s, dir, file.rel.to_string()));
+            }
+        }
+        out
     }
 
     /// Analyses a SQL file pulled in by `query_file!` and reports its accesses at the
@@ -932,6 +1000,7 @@ mod tests {
             targets: vec![root.clone()],
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             threads: 1,
+            library_imports: false,
         };
         let out = scan(&reg, &opts);
         assert_eq!(out.stats.files_scanned, 5);
@@ -963,6 +1032,7 @@ mod tests {
             targets: vec![root.clone()],
             max_file_size: 100,
             threads: 1,
+            library_imports: false,
         };
         let out = scan(&reg, &opts);
         assert_eq!(out.stats.files_skipped, 1);
@@ -1006,6 +1076,7 @@ mod tests {
             prefilter: &prefilter,
             drift: &drift,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            library_imports: false,
         };
         // The walk listed the file; then it changes.
         let entry = FileEntry {
@@ -1182,6 +1253,7 @@ mod tests {
             refused,
             values: None,
             observations: Vec::new(),
+            library_imports: Vec::new(),
         };
         let mut out = Scan::default();
         contained(&mut out, "a/before.sql", || analysis("before", false));
