@@ -102,7 +102,7 @@ pub struct Run {
     /// What the code showed, one observation per place (`crate::drift`).
     pub observations: Vec<crate::drift::Observation>,
     /// The tsconfig `paths` aliases' targets, with the directory each applies to
-    /// (`init` proposes them as published APIs).
+    /// (`init` proposes them as published APIs; only from [`collect_for_init`]).
     pub aliases: Vec<(String, String)>,
     /// Services' code imported by files outside every service
     /// ([`scan::Scan::library_imports`]; only from [`collect_for_init`]).
@@ -116,8 +116,8 @@ pub fn collect(reg: &Registry, args: &ScanArgs, paths: &[PathBuf]) -> Result<Run
     collect_listed(reg, args, targets, None, false)
 }
 
-/// Like [`collect`] over the whole repository, also resolving the imports of the
-/// files outside every service ([`Run::library_imports`]), for `init`.
+/// Like [`collect`] over the whole repository, also gathering what `init` proposes
+/// published APIs from ([`Run::aliases`], [`Run::library_imports`]).
 pub fn collect_for_init(reg: &Registry, args: &ScanArgs) -> Result<Run, Failure> {
     let targets = targets(&reg.root, &reg.file, &[])?;
     collect_listed(reg, args, targets, None, true)
@@ -131,7 +131,7 @@ fn collect_listed(
     args: &ScanArgs,
     targets: Vec<PathBuf>,
     listed: Option<(Vec<PathBuf>, scan::walk::Listing)>,
-    library_imports: bool,
+    for_init: bool,
 ) -> Result<Run, Failure> {
     let today = today();
     let root = reg.root.canonicalize().unwrap_or_else(|_| reg.root.clone());
@@ -146,7 +146,7 @@ fn collect_listed(
         targets,
         max_file_size: args.max_file_size,
         threads: args.threads(),
-        library_imports,
+        for_init,
     };
     // The registry's validation needs nothing of the scan: it runs beside the scan's
     // setup, which is serial.

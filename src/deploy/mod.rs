@@ -13,7 +13,8 @@
 //! compose service by its build context's directory (its own, or the one a compose
 //! file of the same directory gives the service of that name: an override file),
 //! then by its name or `container_name`; a Kubernetes workload by its name, its
-//! containers' names or its `app` label; a configuration file by the directory it is in.
+//! containers' names or its `app` label (either, failing that, by the name of a
+//! directory in one service's paths); a configuration file by the directory it is in.
 //!
 //! The inputs of OpenAPI client generators in build files ([`specs`]) are read beside
 //! them, into [`Deployment::specs`].
@@ -468,9 +469,6 @@ pub fn check(
     out
 }
 
-/// A service name without case, separators and a trailing `service`, `svc` or
-/// `api`: compose's `accounting-service` and `catalog-api` are the registry's
-/// `accounting` and `catalog-service`.
 /// The one service with a directory named `name` (`ftgo-order-service` of the
 /// service `order-service` whose paths hold it): workloads and images are most often
 /// named after the directory they are built from.
@@ -488,6 +486,9 @@ fn named_directory(reg: &Registry, name: &str) -> Option<usize> {
     found.next().is_none().then_some(i)
 }
 
+/// A service name without case, separators and a trailing `service`, `svc` or
+/// `api`: compose's `accounting-service` and `catalog-api` are the registry's
+/// `accounting` and `catalog-service`.
 fn stem(name: &str) -> String {
     let flat: String = name
         .chars()

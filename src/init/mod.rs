@@ -806,10 +806,7 @@ impl Proposal {
             else {
                 continue;
             };
-            if s.paths.iter().any(|p| within(dir, p) || p == target)
-                || target.split('/').any(services::is_test_code_dir)
-                || s.api.iter().any(|a| within(target, a))
-            {
+            if s.paths.iter().any(|p| within(dir, p)) {
                 continue;
             }
             let config = if dir.is_empty() {
@@ -838,12 +835,6 @@ impl Proposal {
             let Some(s) = self.services.iter_mut().find(|s| s.name == *name) else {
                 continue;
             };
-            if s.paths.iter().any(|p| within(p, target))
-                || target.split('/').any(services::is_test_code_dir)
-                || s.api.iter().any(|a| within(target, a))
-            {
-                continue;
-            }
             s.publish(
                 target,
                 format!("code outside every service imports it ({from})"),

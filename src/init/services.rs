@@ -127,9 +127,16 @@ pub struct ServiceDir {
 }
 
 impl ServiceDir {
-    /// Adds `target` to its published API (in place of the entries inside it), with
-    /// why, for the proposal's comment.
+    /// Adds `target`, a file or directory inside it, to its published API (in place
+    /// of the entries inside it), with why, for the proposal's comment. The whole
+    /// service, its test code and what its API already holds are passed over.
     pub fn publish(&mut self, target: &str, why: String) {
+        if self.paths.iter().any(|p| within(p, target))
+            || target.split('/').any(is_test_code_dir)
+            || self.api.iter().any(|a| within(target, a))
+        {
+            return;
+        }
         self.api.retain(|a| !within(a, target));
         self.shown.retain(|(a, _)| !within(a, target));
         self.api.push(target.to_string());

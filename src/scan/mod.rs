@@ -37,10 +37,11 @@ pub struct Options {
     pub targets: Vec<PathBuf>,
     pub max_file_size: u64,
     pub threads: usize,
-    /// Also resolve the imports of files outside every service into
-    /// [`Scan::library_imports`] (`init` asks: code no service owns that imports a
-    /// service's package shows that package is shared).
-    pub library_imports: bool,
+    /// Also gather what `init` proposes published APIs from: the tsconfig aliases'
+    /// targets ([`Scan::aliases`]) and the imports of files outside every service
+    /// ([`Scan::library_imports`]: code no service owns that imports a service's
+    /// package shows that package is shared). `check` leaves it off.
+    pub for_init: bool,
 }
 
 /// Counts for the summary.
@@ -63,9 +64,10 @@ pub struct Scan {
     /// The API calls deployment configuration shows (`crate::drift::config`), in the
     /// given paths when the run has paths.
     pub config_edges: Vec<crate::drift::ObservedEdge>,
-    /// The tsconfig `paths` aliases' targets ([`ImportIndex::alias_targets`]).
+    /// With [`Options::for_init`]: the tsconfig `paths` aliases' targets
+    /// ([`ImportIndex::alias_targets`]).
     pub aliases: Vec<(String, String)>,
-    /// With [`Options::library_imports`]: (service, file or directory of it, importing
+    /// With [`Options::for_init`]: (service, file or directory of it, importing
     /// file) for each import, in a file outside every service and outside tests, of
     /// a service's code that is not `public`.
     pub library_imports: Vec<(usize, String, String)>,
@@ -138,7 +140,11 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         .collect();
     let packages = PackageIndex::build(all, &paths);
     let imports = ImportIndex::build(all, reg, &paths, &packages);
-    let aliases = imports.alias_targets();
+    let aliases = if opts.for_init {
+        imports.alias_targets()
+    } else {
+        Vec::new()
+    };
     // A manifest the index could not use is reported once, by the index, which says
     // what that leaves unchecked; its extractor would only refuse it a second time.
     // (Files of no language stay listed: the workers pass over them, in parallel,
@@ -163,7 +169,7 @@ pub fn scan_listed(reg: &Registry, opts: &Options, listing: walk::Listing) -> Sc
         prefilter: &prefilter,
         drift: &drift,
         max_file_size: opts.max_file_size,
-        library_imports: opts.library_imports,
+        for_init: opts.for_init,
     };
     let work = || {
         let mut w = Worker::default();
@@ -419,7 +425,7 @@ struct Engine<'a> {
     prefilter: &'a Prefilter<'a>,
     drift: &'a crate::drift::Drift,
     max_file_size: u64,
-    library_imports: bool,
+    for_init: bool,
 }
 
 /// The text of `buf`, with each byte that is not part of valid UTF-8 replaced by a
@@ -694,11 +700,14 @@ impl Engine<'_> {
         for follow in &extracted.follow {
             self.follow(&file, follow, ctx, &mut findings);
         }
-        let library_imports = if service.is_none() && self.library_imports {
-            self.library_imports(&file, &extracted.accesses)
-        } else {
-            Vec::new()
-        };
+        // For `init` only: what code outside every service imports of services'
+        // code (test code is no evidence).
+        let library_imports =
+            if service.is_none() && self.for_init && !crate::drift::code::is_test_path(rel) {
+                self.resolver.library_imports(&file, &extracted.accesses)
+            } else {
+                Vec::new()
+            };
         let observations = match service {
             Some(si) if drift => {
                 let mut obs = self.drift.observe(lang, rel, text, si, &index);
@@ -736,48 +745,6 @@ impl Engine<'_> {
             observations,
             library_imports,
         }
-    }
-
-    /// The imports of services' code (not `public`) by `file`, which is outside every
-    /// service: (service, the directory of the file imported or the directory, the
-    /// importing file). Test code and installed packages (`node_modules`) are none.
-    fn library_imports(
-        &self,
-        file: &FileCtx<'_>,
-        accesses: &[crate::model::Access],
-    ) -> Vec<(usize, String, String)> {
-        if crate::drift::code::is_test_path(file.rel) {
-            return Vec::new();
-        }
-        let mut out = Vec::new();
-        for a in accesses {
-            let crate::model::Target::Import(import) = &a.target else {
-                continue;
-            };
-            let resolver = self.resolver;
-            for path in
-                resolver
-                    .imports
-                    .resolve(resolver.packages, file.rel, file.lang, None, import)
-            {
-                if path.split('/').any(|c| c == "node_modules") {
-                    continue;
-                }
-                let Some(s) = self.paths.service_of(&path) else {
-                    continue;
-                };
-                if self.paths.is_public(s, &path) {
-                    continue;
-                }
-                let dir = if resolver.imports.is_file(&path) {
-                    imports::parent(&path).to_string()
-                } else {
-                    path
-                };
-                out.push((s, dir, file.rel.to_string()));
-            }
-        }
-        out
     }
 
     /// Analyses a SQL file pulled in by `query_file!` and reports its accesses at the
@@ -1000,7 +967,7 @@ mod tests {
             targets: vec![root.clone()],
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             threads: 1,
-            library_imports: false,
+            for_init: false,
         };
         let out = scan(&reg, &opts);
         assert_eq!(out.stats.files_scanned, 5);
@@ -1032,7 +999,7 @@ mod tests {
             targets: vec![root.clone()],
             max_file_size: 100,
             threads: 1,
-            library_imports: false,
+            for_init: false,
         };
         let out = scan(&reg, &opts);
         assert_eq!(out.stats.files_skipped, 1);
@@ -1076,7 +1043,7 @@ mod tests {
             prefilter: &prefilter,
             drift: &drift,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
-            library_imports: false,
+            for_init: false,
         };
         // The walk listed the file; then it changes.
         let entry = FileEntry {

@@ -232,6 +232,44 @@ impl<'a> Resolver<'a> {
     /// importing service, in a service's `public` paths or outside every service
     /// (shared libraries, contract modules) means no finding, and so does an import
     /// that resolves to nothing in the repository (an external package).
+    /// The service whose private code the resolved `path` is: `None` for code outside
+    /// every service, a service's `public` paths and installed third-party code
+    /// (`node_modules`).
+    fn private_owner(&self, path: &str) -> Option<usize> {
+        if super::imports::is_installed(path) {
+            return None;
+        }
+        self.paths
+            .service_of(path)
+            .filter(|&s| !self.paths.is_public(s, path))
+    }
+
+    /// The imports of services' private code by `file`, which is outside every
+    /// service: (service, what `public` would list for it, the importing file), for
+    /// `init` (`super::Scan::library_imports`).
+    pub fn library_imports(
+        &self,
+        file: &FileCtx<'_>,
+        accesses: &[Access],
+    ) -> Vec<(usize, String, String)> {
+        let mut out = Vec::new();
+        for a in accesses {
+            let Target::Import(import) = &a.target else {
+                continue;
+            };
+            for path in self
+                .imports
+                .resolve(self.packages, file.rel, file.lang, None, import)
+            {
+                if let Some(s) = self.private_owner(&path) {
+                    let entry = self.imports.public_entry(&path).to_string();
+                    out.push((s, entry, file.rel.to_string()));
+                }
+            }
+        }
+        out
+    }
+
     fn import(&self, file: &FileCtx<'_>, access: &Access, import: &ImportRef) -> Option<Finding> {
         let me = file.service?;
         let resolved = self
@@ -239,13 +277,8 @@ impl<'a> Resolver<'a> {
             .resolve(self.packages, file.rel, file.lang, Some(me), import);
         let mut crossing: Option<(usize, &str)> = None;
         for path in &resolved {
-            // Installed third-party code (a `node_modules` committed, or reached
-            // through a tsconfig alias) is no service's code, wherever it sits.
-            if path.split('/').any(|c| c == "node_modules") {
-                return None;
-            }
-            match self.paths.service_of(path) {
-                Some(s) if s != me && !self.paths.is_public(s, path) => {
+            match self.private_owner(path) {
+                Some(s) if s != me => {
                     crossing.get_or_insert((s, path));
                 }
                 _ => return None,
@@ -266,12 +299,7 @@ impl<'a> Resolver<'a> {
             );
         let owner = &self.reg.services[target];
         let mine = &self.reg.services[me].name;
-        // What `public` would list: the directory of a resolved file.
-        let shared = if self.imports.is_file(path) {
-            super::imports::parent(path)
-        } else {
-            path
-        };
+        let shared = self.imports.public_entry(path);
         let message = format!(
             "`{mine}` imports `{shown}`, which resolves to `{path}` inside `{}`",
             owner.name

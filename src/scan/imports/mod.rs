@@ -194,6 +194,16 @@ impl ImportIndex {
         self.tree.is_file(rel)
     }
 
+    /// What `public` would list for the resolved `path`: the directory of a file, or
+    /// the directory itself.
+    pub fn public_entry<'p>(&self, path: &'p str) -> &'p str {
+        if self.is_file(path) {
+            parent(path)
+        } else {
+            path
+        }
+    }
+
     /// The files and directories tsconfig `paths` aliases lead to, each with the
     /// directory whose code the alias applies to (the config's), sorted: what the
     /// repository's build lets code import by a name of its own, which `init` proposes
@@ -203,7 +213,7 @@ impl ImportIndex {
         let mut out: Vec<(String, String)> = self
             .ts
             .targets()
-            .filter(|(_, t)| !t.split('/').any(|c| c == "node_modules"))
+            .filter(|(_, t)| !is_installed(t))
             .filter_map(|(dir, t)| {
                 let found = match t.split_once('*') {
                     Some((fixed, _)) => {
@@ -232,6 +242,12 @@ impl ImportIndex {
         out.extend(self.cs.homes(paths));
         out
     }
+}
+
+/// True for a path inside `node_modules`: installed third-party code (committed, or
+/// reached through a tsconfig alias), no service's code wherever it sits.
+pub fn is_installed(path: &str) -> bool {
+    path.split('/').any(|c| c == "node_modules")
 }
 
 /// The directory of `rel` (`""` at the root).
