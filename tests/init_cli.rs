@@ -879,6 +879,15 @@ fn a_table_an_infrastructure_script_creates_goes_to_the_service_its_schema_or_pa
 }
 
 /// (rule, path) of each finding.
+/// The (path, line) of each `cross-service-import` among `findings`.
+fn import_sites(findings: &[Value]) -> Vec<(&str, u64)> {
+    findings
+        .iter()
+        .filter(|f| f["rule"] == "cross-service-import")
+        .filter_map(|f| Some((f["path"].as_str()?, f["line"].as_u64()?)))
+        .collect()
+}
+
 fn rules_and_paths(findings: &[Value]) -> Vec<(&str, &str)> {
     findings
         .iter()
@@ -1783,14 +1792,9 @@ fn code_other_services_import_through_tsconfig_aliases_is_published_api() {
         "{yaml}"
     );
     let errors = init_then_check(root);
-    let imports: Vec<(&Value, &Value)> = errors
-        .iter()
-        .filter(|f| f["rule"] == "cross-service-import")
-        .map(|f| (&f["path"], &f["line"]))
-        .collect();
     assert_eq!(
-        imports,
-        [(&Value::from("packages/web/src/app.ts"), &Value::from(2))],
+        import_sites(&errors),
+        [("packages/web/src/app.ts", 2)],
         "{errors:?}"
     );
 }
@@ -1936,16 +1940,11 @@ fn a_program_built_on_another_program_alone_joins_it() {
         "{yaml}"
     );
     let errors = init_then_check(root);
-    let imports: Vec<&str> = errors
-        .iter()
-        .filter(|f| f["rule"] == "cross-service-import")
-        .filter_map(|f| f["path"].as_str())
-        .collect();
     assert_eq!(
-        imports,
+        import_sites(&errors),
         [
-            "gateway/src/main/java/org/x/gateway/Startup.java",
-            "proxy/src/main/java/org/x/proxy/Startup.java"
+            ("gateway/src/main/java/org/x/gateway/Startup.java", 2),
+            ("proxy/src/main/java/org/x/proxy/Startup.java", 2)
         ],
         "{errors:?}"
     );
@@ -2005,14 +2004,9 @@ fn code_shared_code_imports_is_published_api() {
         "{yaml}"
     );
     let errors = init_then_check(root);
-    let imports: Vec<(&Value, &Value)> = errors
-        .iter()
-        .filter(|f| f["rule"] == "cross-service-import")
-        .map(|f| (&f["path"], &f["line"]))
-        .collect();
     assert_eq!(
-        imports,
-        [(&Value::from("services/web/main.go"), &Value::from(5))],
+        import_sites(&errors),
+        [("services/web/main.go", 5)],
         "{errors:?}"
     );
 }
